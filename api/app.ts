@@ -1,0 +1,84 @@
+/**
+ * The Hono application: middleware, every family's routes composed with `app.route()`, the
+ * OpenAPI 3.1 document generated from the same zod schemas that validate requests.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { WorkflowNotFoundError, ServiceError } from '@temporalio/client';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { bearerAuth } from './middleware/auth.js';
+import { requestLog } from './middleware/request-log.js';
+import { problem, ProblemError } from './problem.js';
+import type { ApiDeps } from './router.js';
+import { diagnosticsRoutes } from './routes/diagnostics.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { runRoutes } from './routes/runs.js';
+
+export type { ApiDeps };
+
+/** Routes under /v1 that authenticate by their own signature, not by API key. */
+const UNAUTHENTICATED_V1 = ['/v1/webhooks/'];
+
+export function createApp(deps: ApiDeps) {
+  const { config, logger } = deps;
+  const app = new OpenAPIHono();
+
+  app.use('*', requestId());
+  app.use('*', requestLog(logger));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: config.API_BODY_LIMIT_BYTES,
+      onError: (c) => problem(c, 413, 'payload-too-large', `The body exceeds ${config.API_BODY_LIMIT_BYTES} bytes.`),
+    }),
+  );
+  const auth = bearerAuth(config.API_KEYS);
+  app.use('/v1/*', async (c, next) => {
+    if (UNAUTHENTICATED_V1.some((p) => c.req.path.startsWith(p))) return next();
+    return auth(c, next);
+  });
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', docsRoutes());
+  app.route('/v1/runs', runRoutes(deps));
+  app.route('/v1/diagnostics', diagnosticsRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from API_KEYS, sent as `Authorization: Bearer <key>`.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Atelier API',
+      version: '1',
+      description: 'Starts, signals and queries the agency’s durable workflows. Errors are RFC 9457 problem details.',
+    },
+    servers: config.PUBLIC_BASE_URL ? [{ url: config.PUBLIC_BASE_URL }] : [],
+  });
+
+  app.notFound((c) => problem(c, 404, 'not-found', `No route for ${c.req.method} ${c.req.path}.`));
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) return problem(c, err.status, err.slug, err.message, err.extra);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      if (status === 413) return problem(c, 413, 'payload-too-large', err.message);
+      if (status === 401) return problem(c, 401, 'unauthorized', err.message);
+      if (status >= 400 && status < 500) return problem(c, 400, 'bad-request', err.message || 'Malformed request.');
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      return problem(c, 404, 'not-found', `No workflow run ${err.workflowId ?? ''}`.trim());
+    }
+    if (err instanceof ServiceError || (err as { code?: number }).code === 14) {
+      logger.warn({ err: err.message, reqId: c.get('requestId') }, 'temporal unavailable');
+      return problem(c, 503, 'service-unavailable', 'Temporal is not reachable; retry later.');
+    }
+    logger.error({ err, reqId: c.get('requestId') }, 'unhandled error');
+    return problem(c, 500, 'internal-error');
+  });
+
+  return app;
+}

@@ -1,0 +1,35 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { Db } from '../db/client.js';
+import { problem } from './problem.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    apiKeyId: string;
+  }
+}
+
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  logger: Logger;
+}
+
+/**
+ * A sub-app whose request validation failures answer 422 problem+json with every failing field,
+ * so each route file gets the same error shape without repeating it.
+ */
+export function newRouter() {
+  return new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const errors = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+      return problem(c, 422, 'validation-error', `${errors.length} invalid field(s): ${errors.map((e) => e.path).join(', ')}`, { errors });
+    },
+  });
+}
+
+export const SECURITY = [{ bearerAuth: [] }];

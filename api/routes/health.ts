@@ -1,0 +1,49 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { pingDb } from '../../db/client.js';
+import { newRouter, type ApiDeps } from '../router.js';
+
+const Check = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
+const Health = z
+  .object({ status: z.enum(['ok', 'unavailable']), checks: z.object({ postgresql: Check, temporal: Check }) })
+  .openapi('Health');
+
+const route = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['platform'],
+  summary: 'Liveness of the API and its dependencies (PostgreSQL, Temporal)',
+  responses: {
+    200: { description: 'Every dependency answers', content: { 'application/json': { schema: Health } } },
+    503: { description: 'A dependency is down', content: { 'application/json': { schema: Health } } },
+  },
+});
+
+async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<z.infer<typeof Check>> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes({ db, temporal }: ApiDeps, timeoutMs = 2000) {
+  return newRouter().openapi(route, async (c) => {
+    const [postgresql, temporalCheck] = await Promise.all([
+      timed(() => pingDb(db), timeoutMs),
+      timed(() => temporal.workflowService.getSystemInfo({}), timeoutMs),
+    ]);
+    const ok = postgresql.ok && temporalCheck.ok;
+    c.header('cache-control', 'no-store');
+    return c.json({ status: ok ? ('ok' as const) : ('unavailable' as const), checks: { postgresql, temporal: temporalCheck } }, ok ? 200 : 503);
+  });
+}

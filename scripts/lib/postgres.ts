@@ -1,0 +1,103 @@
+/**
+ * An embedded PostgreSQL cluster from the server binaries: a persistent one under .data/ for
+ * `npm start`, a throwaway one for the tests. Machines here run as root and initdb refuses root, so
+ * as root the cluster belongs to (and runs as) the `postgres` system user.
+ */
+import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { run, waitFor } from './run.js';
+
+export interface EmbeddedPostgres {
+  /** Superuser URL of the `postgres` database. */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface Options {
+  binDir: string;
+  dataDir: string;
+  port: number;
+  /** Trade durability for speed (tests). */
+  ephemeral?: boolean;
+  log?: (msg: string) => void;
+}
+
+function runAs(): { user?: { uid: number; gid: number }; prefix: string[] } {
+  if (process.getuid?.() !== 0) return { prefix: [] };
+  const id = (flag: string) => Number(run('id', [flag, 'postgres']).trim());
+  try {
+    return { user: { uid: id('-u'), gid: id('-g') }, prefix: ['runuser', '-u', 'postgres', '--'] };
+  } catch {
+    throw new Error('running as root needs a `postgres` system user (Debian\'s postgresql package creates it)');
+  }
+}
+
+export function pgUrl(port: number, database = 'postgres'): string {
+  return `postgres://postgres@127.0.0.1:${port}/${database}`;
+}
+
+export async function startPostgres(opts: Options): Promise<EmbeddedPostgres> {
+  const { binDir, dataDir, port } = opts;
+  const as = runAs();
+  const exec = (bin: string, args: string[]) => {
+    const [cmd, ...pre] = as.prefix.length ? as.prefix : [join(binDir, bin)];
+    return run(cmd!, as.prefix.length ? [...pre, join(binDir, bin), ...args] : args);
+  };
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (as.user) chownSync(dataDir, as.user.uid, as.user.gid);
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    opts.log?.(`initialising a PostgreSQL cluster in ${dataDir}`);
+    exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions']);
+    const conf = [
+      `listen_addresses = '127.0.0.1'`,
+      `unix_socket_directories = ''`,
+      `max_connections = 200`,
+      ...(opts.ephemeral ? ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'] : []),
+    ];
+    writeFileSync(join(dataDir, 'postgresql.auto.conf'), conf.join('\n') + '\n');
+    if (as.user) chownSync(join(dataDir, 'postgresql.auto.conf'), as.user.uid, as.user.gid);
+  }
+  const logFile = join(dataDir, 'server.log');
+  exec('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', `-p ${port}`, '-w', '-t', '60', 'start']);
+  const adminUrl = pgUrl(port);
+  await waitFor('PostgreSQL', async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.end();
+    return true;
+  }, 30_000);
+
+  let stopped = false;
+  return {
+    adminUrl,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        exec('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '30', 'stop']);
+      } catch (err) {
+        opts.log?.(`pg_ctl stop: ${(err as Error).message.split('\n')[0]}`);
+      }
+    },
+  };
+}
+
+/** Creates `name` if it does not exist (optionally as a copy of a template database). */
+export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<string> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) {
+      const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+      await c.query(`create database ${ident(name)}${template ? ` template ${ident(template)}` : ''}`);
+    }
+  } finally {
+    await c.end();
+  }
+  return adminUrl.replace(/\/[^/]*$/, `/${name}`);
+}

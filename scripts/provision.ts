@@ -1,0 +1,31 @@
+/**
+ * `npm run provision`: finds or installs everything the platform and its tests run beside Node
+ * (Temporal CLI and test server, PostgreSQL server binaries, Chromium). Idempotent; prints what it
+ * uses. The start and test commands run it first.
+ */
+import { ensureChromium, ensurePostgresBinaries, ensureTemporalCli, ensureTemporalTestServer } from './lib/tools.js';
+
+export interface Provisioned {
+  temporalCli: string;
+  temporalTestServer?: string;
+  pgBinDir?: string;
+  chromium?: string;
+}
+
+export function provision(env: NodeJS.ProcessEnv, log: (m: string) => void = (m) => console.log(`[provision] ${m}`)): Provisioned {
+  const temporalCli = ensureTemporalCli(env, log);
+  const temporalTestServer = ensureTemporalTestServer(env, log);
+  const pgBinDir = env.DATABASE_URL ? undefined : ensurePostgresBinaries(env, log);
+  const chromium = ensureChromium(env, log);
+  return { temporalCli, temporalTestServer, pgBinDir, chromium };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = Date.now();
+  const p = provision(process.env);
+  console.log(`[provision] temporal CLI        ${p.temporalCli}`);
+  console.log(`[provision] temporal test server ${p.temporalTestServer ?? '(not available)'}`);
+  console.log(`[provision] PostgreSQL binaries ${p.pgBinDir ?? '(DATABASE_URL is set)'}`);
+  console.log(`[provision] Chromium            ${p.chromium ?? '(not found: browser probes will be unavailable)'}`);
+  console.log(`[provision] done in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,144 @@
+/**
+ * `npm start`: the whole platform on its embedded defaults, in one terminal.
+ *
+ *  - PostgreSQL: DATABASE_URL if set, else an embedded cluster under .data/postgres (port 55432)
+ *  - Temporal:   TEMPORAL_ADDRESS if set, else `temporal server start-dev` persisting to
+ *                .data/temporal.db, Web UI on :8233
+ *  - migrations, search attributes, then the worker (every task queue) and the API on :3000.
+ *
+ * Ctrl-C stops everything in order (API, worker, Temporal, PostgreSQL); a second start reuses the data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { createDb } from '../db/client.js';
+import { migrateToLatest } from '../db/migrator.js';
+import { registerSearchAttributes } from '../temporal-config/search-attributes.js';
+import { ensureDatabase, startPostgres, type EmbeddedPostgres } from './lib/postgres.js';
+import { DATA_DIR, ROOT } from './lib/paths.js';
+import { startTemporalDevServer, type DevServer } from './lib/temporal-dev.js';
+import { provision } from './provision.js';
+
+const log = (m: string) => console.log(`[atelier] ${m}`);
+const env: NodeJS.ProcessEnv = { ...process.env };
+const pgPort = Number(env.ATELIER_PG_PORT ?? 55432);
+const temporalPort = Number(env.ATELIER_TEMPORAL_PORT ?? 7233);
+const uiPort = Number(env.ATELIER_TEMPORAL_UI_PORT ?? 8233);
+const apiPort = Number(env.API_PORT ?? 3000);
+
+const cleanups: Array<() => Promise<void>> = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  // API and worker first (the worker drains its tasks), then Temporal, then PostgreSQL.
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+        }),
+    ),
+  );
+  for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
+  log('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  mkdirSync(DATA_DIR, { recursive: true });
+  const tools = provision(env, (m) => log(m));
+  if (tools.chromium && !env.CHROMIUM_PATH) env.CHROMIUM_PATH = tools.chromium;
+
+  if (!env.DATABASE_URL) {
+    const pgServer: EmbeddedPostgres = await startPostgres({
+      binDir: tools.pgBinDir!,
+      dataDir: join(DATA_DIR, 'postgres'),
+      port: pgPort,
+      log,
+    });
+    cleanups.push(() => pgServer.stop());
+    env.DATABASE_URL = await ensureDatabase(pgServer.adminUrl, 'atelier');
+    log(`PostgreSQL ready on 127.0.0.1:${pgPort} (data in .data/postgres)`);
+  } else {
+    log('using DATABASE_URL');
+  }
+
+  let uiUrl = env.TEMPORAL_UI_URL;
+  if (!env.TEMPORAL_ADDRESS) {
+    const dev: DevServer = await startTemporalDevServer({
+      cli: tools.temporalCli,
+      port: temporalPort,
+      uiPort,
+      dbFile: join(DATA_DIR, 'temporal.db'),
+      logLevel: 'error',
+      stdio: 'inherit',
+    });
+    cleanups.push(() => dev.stop());
+    env.TEMPORAL_ADDRESS = dev.address;
+    uiUrl = dev.uiUrl;
+    log(`Temporal dev server ready on ${dev.address} (history in .data/temporal.db)`);
+  } else {
+    log(`using TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}`);
+  }
+
+  const db = createDb({ DATABASE_URL: env.DATABASE_URL, DATABASE_POOL_MAX: 2 });
+  const { applied } = await migrateToLatest(db);
+  await db.destroy();
+  log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema up to date');
+
+  const conn = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const added = await registerSearchAttributes(conn, env.TEMPORAL_NAMESPACE ?? 'default');
+  await conn.close();
+  log(added.length ? `search attributes registered: ${added.join(', ')}` : 'search attributes present');
+
+  if (!env.API_KEYS) {
+    const keyFile = join(DATA_DIR, 'dev-api-key');
+    if (!existsSync(keyFile)) writeFileSync(keyFile, `atl_dev_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    env.API_KEYS = readFileSync(keyFile, 'utf8').trim();
+  }
+  env.API_PORT = String(apiPort);
+
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  for (const [name, entry] of [['worker', 'workers/main.ts'], ['api', 'api/main.ts']] as const) {
+    const child = spawn(tsx, [join(ROOT, entry)], { env, stdio: 'inherit', detached: true });
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        log(`${name} exited (${signal ?? code}); stopping the platform`);
+        void shutdown(1);
+      }
+    });
+    children.push(child);
+  }
+
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !stopping) {
+    const ok = await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  console.log(`
+  Atelier is running.
+    API              ${apiUrl}
+    API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
+    Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}
+    API key          ${env.API_KEYS?.split(',')[0]}${process.env.API_KEYS ? '' : '   (dev key, in .data/dev-api-key)'}
+
+  Try: curl -s -X POST ${apiUrl}/v1/diagnostics -H "authorization: Bearer $(cat .data/dev-api-key)" -H 'content-type: application/json' -d '{}'
+  Ctrl-C stops everything.
+`);
+} catch (err) {
+  console.error(`[atelier] start failed: ${(err as Error).message}`);
+  await shutdown(1);
+}

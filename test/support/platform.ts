@@ -1,0 +1,64 @@
+/**
+ * Test wiring for the real platform pieces: a Config pointing at the run's servers with its own
+ * task-queue prefix, the real worker (real activities, shared workflow bundle) and the real API.
+ */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { pino } from 'pino';
+import { Client, Connection } from '@temporalio/client';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../core/config.js';
+import { FAMILIES, taskQueueFor, type Family } from '../../core/temporal.js';
+import type { Db } from '../../db/client.js';
+import { createApp } from '../../api/app.js';
+import { loadWorkflowBundle } from '../../workers/bundle.js';
+import { startWorkers, type RunningWorkers } from '../../workers/run.js';
+
+export const TEST_API_KEY = 'test-key-0123456789abcdef';
+export const OTHER_API_KEY = 'other-key-0123456789abcdef';
+export const silentLogger = pino({ level: 'silent' });
+
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    API_KEYS: `${TEST_API_KEY},${OTHER_API_KEY}`,
+    TASK_QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    ...(inject('chromiumPath') ? { CHROMIUM_PATH: inject('chromiumPath')! } : {}),
+    ...env,
+  });
+}
+
+let bundle: Promise<WorkflowBundle | { codePath: string }> | undefined;
+/** The workflow bundle, built once per test file. */
+export function workflowBundle() {
+  bundle ??= loadWorkflowBundle();
+  return bundle;
+}
+
+export async function testClient(config: Config): Promise<Client> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+export async function startTestWorkers(config: Config, db: Db, families: readonly Family[] = FAMILIES): Promise<RunningWorkers> {
+  return startWorkers(
+    { config, db, logger: silentLogger },
+    families.map((family) => ({ family, taskQueue: taskQueueFor(family, config.TASK_QUEUE_PREFIX) })),
+    await workflowBundle(),
+  );
+}
+
+export function testApp(config: Config, db: Db, temporal: Client) {
+  const app = createApp({ config, db, temporal, logger: silentLogger });
+  const call = (path: string, init: RequestInit & { key?: string | null } = {}) => {
+    const headers = new Headers(init.headers);
+    const key = init.key === undefined ? TEST_API_KEY : init.key;
+    if (key) headers.set('authorization', `Bearer ${key}`);
+    if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    return app.request(path, { ...init, headers });
+  };
+  return { app, call };
+}

@@ -1,0 +1,41 @@
+/**
+ * Worker process. With no WORKER_QUEUES it serves every family's task queue (dev); set
+ * WORKER_QUEUES=audits (or a comma list) to run one family per process and scale them apart.
+ * SIGINT / SIGTERM drain running tasks and exit.
+ */
+import { loadConfig } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { FAMILIES, taskQueueFor } from '../core/temporal.js';
+import { createDb } from '../db/client.js';
+import { loadWorkflowBundle } from './bundle.js';
+import { startWorkers } from './run.js';
+
+const config = loadConfig(process.env);
+const logger = createLogger(config, 'worker');
+const db = createDb(config);
+const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];
+
+const bundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
+const workers = await startWorkers(
+  { config, db, logger },
+  families.map((family) => ({ family, taskQueue: taskQueueFor(family, config.TASK_QUEUE_PREFIX) })),
+  bundle,
+);
+logger.info({ families }, 'worker ready');
+
+let exiting = false;
+const stop = async (signal: string) => {
+  if (exiting) return;
+  exiting = true;
+  logger.info({ signal }, 'worker draining');
+  await workers.shutdown();
+  await db.destroy();
+  logger.info('worker stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+workers.done.catch((err) => {
+  logger.fatal({ err }, 'worker failed');
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+/**
+ * `diagnostics`: a short workflow that proves the whole chain (API -> Temporal -> worker ->
+ * PostgreSQL) works. An operator can hold it open for a while (to watch it in the Web UI, or to
+ * try cancellation) and release it early with the `release` signal.
+ */
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  CancellationScope,
+} from '@temporalio/workflow';
+import type { PlatformActivities } from '../activities/platform/index.js';
+import type { DiagnosticCheck } from '../db/schema/diagnostics.js';
+import { SA } from '../core/temporal.js';
+
+export interface DiagnosticsInput {
+  requestedBy?: string;
+  /** Keep the run open this many seconds after the checks (0..3600). */
+  holdSeconds?: number;
+}
+
+export type DiagnosticsPhase = 'checking' | 'holding' | 'completed' | 'cancelled';
+
+export interface DiagnosticsStatus {
+  phase: DiagnosticsPhase;
+  checks: DiagnosticCheck[];
+  ok: boolean | null;
+  holdUntil: string | null;
+}
+
+export const statusQuery = defineQuery<DiagnosticsStatus>('status');
+export const releaseSignal = defineSignal('release');
+
+const { checkDatabase, recordDiagnostics } = proxyActivities<PlatformActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '500 ms' },
+});
+
+export async function diagnostics(input: DiagnosticsInput = {}): Promise<DiagnosticsStatus> {
+  const state: DiagnosticsStatus = { phase: 'checking', checks: [], ok: null, holdUntil: null };
+  let released = false;
+  setHandler(statusQuery, () => state);
+  setHandler(releaseSignal, () => {
+    released = true;
+  });
+  const setPhase = (phase: DiagnosticsPhase) => {
+    state.phase = phase;
+    upsertSearchAttributes([{ key: SA.status, value: phase }]);
+  };
+  upsertSearchAttributes([
+    { key: SA.family, value: 'platform' },
+    { key: SA.status, value: 'checking' },
+    ...(input.requestedBy ? [{ key: SA.customer, value: input.requestedBy }] : []),
+  ]);
+
+  try {
+    state.checks.push(await checkDatabase());
+    state.ok = state.checks.every((c) => c.ok);
+    await recordDiagnostics({
+      workflowId: workflowInfo().workflowId,
+      requestedBy: input.requestedBy ?? null,
+      checks: state.checks,
+    });
+    const hold = Math.max(0, Math.min(3600, input.holdSeconds ?? 0));
+    if (hold > 0) {
+      setPhase('holding');
+      state.holdUntil = new Date(Date.now() + hold * 1000).toISOString();
+      await condition(() => released, hold * 1000);
+    }
+    setPhase('completed');
+    return state;
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => setPhase('cancelled'));
+    }
+    throw err;
+  }
+}
