@@ -46,6 +46,23 @@ export const ConfigSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
   CHROMIUM_PATH: z.string().optional(),
+
+  /** Outgoing mail: smtp://user:pass@host:port (smtps:// for implicit TLS). */
+  SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('Atelier <no-reply@atelier.localhost>'),
+  /** Where operator alerts go (SLA about to be missed, failures past the point of no return). */
+  OPERATOR_EMAIL: z.string().email().default('ops@atelier.localhost'),
+  /** Secret that signs the webhooks we send (HMAC-SHA256, see activities/shared/webhook-signing.ts). */
+  WEBHOOK_SIGNING_SECRET: z.string().min(16).default('atelier-dev-webhook-secret'),
+  /**
+   * Scrapers and audits refuse private, loopback and link-local targets; this comma list of CIDRs
+   * (127.0.0.0/8) or host names lets some through (tests, an intranet).
+   */
+  OUTBOUND_ALLOWLIST: csv,
+}).superRefine((c, ctx) => {
+  if (c.NODE_ENV === 'production' && c.WEBHOOK_SIGNING_SECRET === 'atelier-dev-webhook-secret') {
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SIGNING_SECRET'], message: 'set a real secret in production' });
+  }
 });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;

@@ -17,6 +17,7 @@ import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { registerSearchAttributes } from '../temporal-config/search-attributes.js';
 import { ensureDatabase, startPostgres, type EmbeddedPostgres } from './lib/postgres.js';
+import { startMailCatcher } from './lib/mail-catcher.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { startTemporalDevServer, type DevServer } from './lib/temporal-dev.js';
 import { provision } from './provision.js';
@@ -102,6 +103,14 @@ try {
   await conn.close();
   log(added.length ? `search attributes registered: ${added.join(', ')}` : 'search attributes present');
 
+  let mailNote = `SMTP_URL (${env.SMTP_URL})`;
+  if (!env.SMTP_URL) {
+    const catcher = await startMailCatcher({ port: Number(env.ATELIER_SMTP_PORT ?? 1025), saveDir: join(DATA_DIR, 'mail') });
+    cleanups.push(() => catcher.close());
+    env.SMTP_URL = catcher.url;
+    mailNote = `${catcher.url}   (dev catcher: every mail lands in .data/mail/*.eml)`;
+  }
+
   if (!env.API_KEYS) {
     const keyFile = join(DATA_DIR, 'dev-api-key');
     if (!existsSync(keyFile)) writeFileSync(keyFile, `atl_dev_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
@@ -133,6 +142,7 @@ try {
     API              ${apiUrl}
     API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
     Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}
+    Mail             ${mailNote}
     API key          ${env.API_KEYS?.split(',')[0]}${process.env.API_KEYS ? '' : '   (dev key, in .data/dev-api-key)'}
 
   Try: curl -s -X POST ${apiUrl}/v1/diagnostics -H "authorization: Bearer $(cat .data/dev-api-key)" -H 'content-type: application/json' -d '{}'

@@ -1,5 +1,7 @@
 /** Builds each family's activities from the process's shared dependencies. */
 import { createPlatformActivities } from '../activities/platform/index.js';
+import type { Mailer } from '../activities/shared/mail.js';
+import { createNotifyActivities } from '../activities/shared/notify.js';
 import type { Db } from '../db/client.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
@@ -9,11 +11,17 @@ export interface WorkerDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  mailer: Mailer;
 }
 
 type ActivityMap = Record<string, (...args: never[]) => Promise<unknown>>;
 
+/** A family's activities plus the shared ones (notifications) every queue serves. */
 export function activitiesFor(family: Family, deps: WorkerDeps): ActivityMap {
+  return { ...createNotifyActivities(deps), ...familyActivities(family, deps) };
+}
+
+function familyActivities(family: Family, deps: WorkerDeps): ActivityMap {
   switch (family) {
     case 'platform':
       return createPlatformActivities(deps);

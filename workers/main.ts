@@ -7,17 +7,19 @@ import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { FAMILIES, taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
+import { createMailer } from '../activities/shared/mail.js';
 import { loadWorkflowBundle } from './bundle.js';
 import { startWorkers } from './run.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config, 'worker');
 const db = createDb(config);
+const mailer = createMailer(config);
 const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];
 
 const bundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
 const workers = await startWorkers(
-  { config, db, logger },
+  { config, db, logger, mailer },
   families.map((family) => ({ family, taskQueue: taskQueueFor(family, config.TASK_QUEUE_PREFIX) })),
   bundle,
 );
@@ -30,6 +32,7 @@ const stop = async (signal: string) => {
   logger.info({ signal }, 'worker draining');
   await workers.shutdown();
   await db.destroy();
+  mailer.close();
   logger.info('worker stopped');
   process.exit(0);
 };

@@ -13,6 +13,7 @@ import type { Db } from '../../db/client.js';
 import { createApp } from '../../api/app.js';
 import { loadWorkflowBundle } from '../../workers/bundle.js';
 import { startWorkers, type RunningWorkers } from '../../workers/run.js';
+import { createMailer } from '../../activities/shared/mail.js';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 export const OTHER_API_KEY = 'other-key-0123456789abcdef';
@@ -26,6 +27,7 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     API_KEYS: `${TEST_API_KEY},${OTHER_API_KEY}`,
     TASK_QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1/128',
     ...(inject('chromiumPath') ? { CHROMIUM_PATH: inject('chromiumPath')! } : {}),
     ...env,
   });
@@ -45,7 +47,7 @@ export async function testClient(config: Config): Promise<Client> {
 
 export async function startTestWorkers(config: Config, db: Db, families: readonly Family[] = FAMILIES): Promise<RunningWorkers> {
   return startWorkers(
-    { config, db, logger: silentLogger },
+    { config, db, logger: silentLogger, mailer: createMailer(config) },
     families.map((family) => ({ family, taskQueue: taskQueueFor(family, config.TASK_QUEUE_PREFIX) })),
     await workflowBundle(),
   );

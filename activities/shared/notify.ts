@@ -1,0 +1,33 @@
+/** Activities every family shares: deliver an outbox notification (email or signed webhook) once. */
+import type { Config } from '../../core/config.js';
+import type { Db } from '../../db/client.js';
+import type { Mailer } from './mail.js';
+import { parseAllowlist } from './net-guard.js';
+import { deliver, enqueue, type DeliverOutcome, type Notification } from './outbox.js';
+import { sendWebhook } from './webhook-sender.js';
+
+export interface NotifyDeps {
+  config: Config;
+  db: Db;
+  mailer: Mailer;
+}
+
+export function createNotifyActivities({ config, db, mailer }: NotifyDeps) {
+  const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
+  const senders = {
+    mailer,
+    webhook: (d: Parameters<typeof sendWebhook>[0]) => sendWebhook(d, { secret: config.WEBHOOK_SIGNING_SECRET, allow }),
+  };
+  return {
+    /** Records notifications under their dedupe keys; returns the keys that were new. */
+    async enqueueNotifications(notes: Notification[]): Promise<string[]> {
+      return enqueue(db, notes);
+    },
+    /** Sends the outbox row `key` unless it was already sent. */
+    async deliverNotification(key: string): Promise<DeliverOutcome> {
+      return deliver(db, key, senders);
+    },
+  };
+}
+
+export type NotifyActivities = ReturnType<typeof createNotifyActivities>;
