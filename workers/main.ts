@@ -8,11 +8,20 @@ import { createLogger } from '../core/logger.js';
 import { FAMILIES, taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
 import { createMailer } from '../activities/shared/mail.js';
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadWorkflowBundle } from './bundle.js';
 import { startWorkers } from './run.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config, 'worker');
+// The SDK's own logs (worker state, workflow and activity logs) go through pino as well.
+const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+Runtime.install({
+  logger: new DefaultLogger(config.LOG_LEVEL === 'info' ? 'WARN' : sdkLevel[config.LOG_LEVEL], (entry) => {
+    const level = entry.level === 'TRACE' ? 'trace' : entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
+    logger[level]({ sdk: true, ...entry.meta }, entry.message);
+  }),
+});
 const db = createDb(config);
 const mailer = createMailer(config);
 const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:api`: the API's overhead on starting workflows. Starts N workflows through the
+ * HTTP API (auth, validation, JSON, problem handling) and N through the Temporal client directly,
+ * against the same dev server, and prints both rates, their ratio and the p50/p99 latency of a start.
+ *
+ *   npm run bench:api -- [--n 1000] [--concurrency 32]
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { createApp } from '../api/app.js';
+import { loadConfig } from '../core/config.js';
+import { connectTemporal } from '../core/temporal-connection.js';
+import { taskQueueFor } from '../core/temporal.js';
+import { createDb } from '../db/client.js';
+import { startThrowawayEnv } from './lib/throwaway-env.js';
+import { runPool, summarize } from './lib/stats.js';
+
+const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '32' } } });
+const N = Number(values.n);
+const C = Number(values.concurrency);
+const KEY = 'bench-key-0123456789abcdef';
+
+const env = await startThrowawayEnv((m) => console.log(`[bench] ${m}`));
+const config = loadConfig({ DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, API_KEYS: KEY, LOG_LEVEL: 'silent', TASK_QUEUE_PREFIX: 'bench' });
+const db = createDb(config);
+const temporal = await connectTemporal(config);
+const app = createApp({ config, db, temporal, logger: pino({ level: 'silent' }) });
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+await new Promise((r) => server.once('listening', r));
+const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+// No worker: this measures starting workflows, not running them.
+const taskQueue = taskQueueFor('platform', config.TASK_QUEUE_PREFIX);
+
+async function viaApi() {
+  const res = await fetch(`${base}/v1/diagnostics`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ requestedBy: 'bench' }),
+  });
+  if (res.status !== 202) throw new Error(`API answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+async function direct() {
+  await temporal.workflow.start('diagnostics', { taskQueue, workflowId: `diagnostics-${randomUUID()}`, args: [{ requestedBy: 'bench' }] });
+}
+
+async function measure(name: string, fn: () => Promise<void>) {
+  await runPool(Math.min(100, N), C, fn); // warm-up
+  const t0 = performance.now();
+  const lat = await runPool(N, C, fn);
+  const secs = (performance.now() - t0) / 1000;
+  const s = summarize(lat);
+  console.log(`${name.padEnd(16)} ${String(N).padStart(6)} starts in ${secs.toFixed(2)} s = ${(N / secs).toFixed(0).padStart(5)} starts/s   p50 ${s.p50.toFixed(1)} ms   p99 ${s.p99.toFixed(1)} ms`);
+  return N / secs;
+}
+
+console.log(`\nbench:api  N=${N} concurrency=${C}  (Temporal dev server ${env.temporalAddress})`);
+// Alternate the order to even out warm caches, then keep the better of two rounds of each.
+const d1 = await measure('temporal client', direct);
+const a1 = await measure('HTTP API', viaApi);
+const a2 = await measure('HTTP API', viaApi);
+const d2 = await measure('temporal client', direct);
+const directRate = Math.max(d1, d2);
+const apiRate = Math.max(a1, a2);
+const overhead = (1 - apiRate / directRate) * 100;
+console.log(`\nAPI rate / direct rate = ${(apiRate / directRate).toFixed(3)}   (API overhead ${overhead.toFixed(1)} %; target <= 15 %)`);
+
+server.close();
+await temporal.connection.close();
+await db.destroy();
+await env.stop();
+process.exit(0);
