@@ -16,6 +16,7 @@ import { Connection } from '@temporalio/client';
 import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { registerSearchAttributes } from '../temporal-config/search-attributes.js';
+import { taskQueueFor } from '../core/temporal.js';
 import { ensureDatabase, startPostgres, type EmbeddedPostgres } from './lib/postgres.js';
 import { startMailCatcher } from './lib/mail-catcher.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
@@ -119,6 +120,7 @@ try {
   env.API_PORT = String(apiPort);
 
   const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const spawnedAt = Date.now();
   for (const [name, entry] of [['worker', 'workers/main.ts'], ['api', 'api/main.ts']] as const) {
     const child = spawn(tsx, [join(ROOT, entry)], { env, stdio: 'inherit', detached: true });
     child.once('exit', (code, signal) => {
@@ -131,12 +133,21 @@ try {
   }
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !stopping) {
-    const ok = await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 300));
+  log('waiting for the API and the worker (it bundles the workflow code first)…');
+  const probe = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const platformQueue = taskQueueFor('platform', env.TASK_QUEUE_PREFIX || 'atelier');
+  const deadline = Date.now() + 180_000;
+  let apiUp = false;
+  let workerUp = false;
+  while (Date.now() < deadline && !stopping && !(apiUp && workerUp)) {
+    apiUp ||= await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false);
+    workerUp ||= await probe.workflowService
+      .describeTaskQueue({ namespace: env.TEMPORAL_NAMESPACE ?? 'default', taskQueue: { name: platformQueue }, taskQueueType: 1 })
+      .then((r) => (r.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= spawnedAt - 1000), () => false);
+    if (!(apiUp && workerUp)) await new Promise((r) => setTimeout(r, 300));
   }
+  await probe.close();
+  if (!apiUp || !workerUp) log(`still waiting for ${apiUp ? '' : 'the API '}${workerUp ? '' : 'the worker'}; see the logs above`);
   console.log(`
   Atelier is running.
     API              ${apiUrl}
