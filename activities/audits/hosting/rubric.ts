@@ -1,0 +1,423 @@
+/**
+ * The brief's hosting rubric (seeds/000) as pure code over the probes' results. Every criterion of
+ * its minimum / recommended / enterprise tables becomes pass / fail / unknown with a reason; what
+ * cannot be observed from outside (RAM, database, disk, backups, support) stays "unknown" and goes
+ * into the checklist to confirm with the host.
+ *
+ * Verdict: a blacklisted shared plan is "incompatible" whatever else passes. Otherwise the verdict is
+ * the highest tier T such that no blocking criterion of T or below fails and every *required*
+ * criterion (the observable core of the tier) of T or below passes; below "minimum" it is
+ * "incompatible".
+ */
+import type { ProviderIdentification } from './identify-provider.js';
+import { PROVIDERS_BY_ID, RECOMMENDED_HOSTS } from './providers.js';
+import { compareVersions } from './parse-http.js';
+import type { BrowserResult, DnsResult, HttpResult, ProbeOutcome, ProbeResults, TlsResult } from './types.js';
+
+export type Tier = 'minimum' | 'recommended' | 'enterprise';
+export const TIERS: readonly Tier[] = ['minimum', 'recommended', 'enterprise'];
+export type Verdict = 'incompatible' | Tier;
+export type CriterionStatus = 'pass' | 'fail' | 'unknown';
+
+export interface Text {
+  fr: string;
+  en: string;
+}
+const t = (fr: string, en: string): Text => ({ fr, en });
+
+export interface Criterion {
+  id: string;
+  tier: Tier;
+  label: Text;
+  /** The brief's expected value for this row. */
+  expected: Text;
+  status: CriterionStatus;
+  reason: Text;
+  /** Observable from outside; the others always stay unknown and are for the host to confirm. */
+  observable: boolean;
+  /** Must pass (not merely not fail) for the tier to be granted. */
+  required: boolean;
+  /**
+   * A failure withholds the tier. CDN, compression and HTTP/3 are not blocking: they are the site's
+   * own optimisations (the brief's "Optimisations d'urgence"), possible on any host, so they lower
+   * the score and come back as recommendations without deciding the host's tier.
+   */
+  blocking: boolean;
+  /** Passes, with a caveat (Apache: "works, but slow"). */
+  warning?: Text;
+}
+
+export interface Recommendation {
+  id: string;
+  priority: number;
+  text: Text;
+}
+
+export interface RubricResult {
+  verdict: Verdict;
+  score: number;
+  blacklisted: boolean;
+  criteria: Criterion[];
+  /** Why the next tier up was not granted. */
+  blockers: Array<{ criterion: string; reason: Text }>;
+  recommendations: Recommendation[];
+  /** Questions of the brief's checklist to ask the host (what cannot be observed). */
+  checklist: Text[];
+}
+
+export interface RubricInput {
+  probes: ProbeResults;
+  provider: ProviderIdentification;
+}
+
+const data = <T>(o: ProbeOutcome<T>): T | null => (o.ok ? o.data : null);
+const probeError = (o: ProbeOutcome<unknown>): string => (o.ok ? '' : o.error);
+
+type Judge = Pick<Criterion, 'status' | 'reason'> & { warning?: Text };
+const pass = (reason: Text, warning?: Text): Judge => ({ status: 'pass', reason, ...(warning ? { warning } : {}) });
+const fail = (reason: Text): Judge => ({ status: 'fail', reason });
+const unknown = (reason: Text): Judge => ({ status: 'unknown', reason });
+
+const ASK_HOST = t('Non observable depuis l’extérieur : à confirmer par l’hébergeur.', 'Not observable from outside: ask the host to confirm.');
+
+interface Ctx {
+  dns: DnsResult | null;
+  http: HttpResult | null;
+  tls: TlsResult | null;
+  browser: BrowserResult | null;
+  provider: ProviderIdentification;
+  probes: ProbeResults;
+}
+
+function httpUnknown(ctx: Ctx): Judge | null {
+  if (ctx.dns && !ctx.dns.resolves) return unknown(t(`Le domaine ne résout pas (${ctx.dns.error ?? 'aucune adresse'}).`, `The domain does not resolve (${ctx.dns.error ?? 'no address'}).`));
+  if (!ctx.http) return unknown(t(`Sonde HTTP en échec : ${probeError(ctx.probes.http)}`, `HTTP probe failed: ${probeError(ctx.probes.http)}`));
+  if (!ctx.http.reachable) return unknown(t(`Site injoignable : ${ctx.http.error}`, `Site unreachable: ${ctx.http.error}`));
+  return null;
+}
+
+function reachable(ctx: Ctx): Judge {
+  if (ctx.dns && !ctx.dns.resolves) return fail(t(`Le domaine ne résout pas (${ctx.dns.error ?? 'aucune adresse'}) : le site est inaccessible.`, `The domain does not resolve (${ctx.dns.error ?? 'no address'}): the site cannot be reached.`));
+  if (!ctx.http) return unknown(t(`Sonde HTTP en échec : ${probeError(ctx.probes.http)}`, `HTTP probe failed: ${probeError(ctx.probes.http)}`));
+  if (!ctx.http.reachable) return fail(t(`Site injoignable : ${ctx.http.error}.`, `Site unreachable: ${ctx.http.error}.`));
+  const s = ctx.http.status ?? 0;
+  if (s >= 200 && s < 400) return pass(t(`Répond ${s} en ${Math.round(ctx.http.totalMs ?? 0)} ms.`, `Answers ${s} in ${Math.round(ctx.http.totalMs ?? 0)} ms.`));
+  return fail(t(`Répond avec une erreur HTTP ${s}${s >= 500 ? ' (erreur serveur)' : ''}.`, `Answers with HTTP error ${s}${s >= 500 ? ' (server error)' : ''}.`));
+}
+
+function hostingLabel(ctx: Ctx): string {
+  const h = ctx.provider.hosting;
+  return h ? `${h.name}${ctx.provider.confidence === 'low' ? ' (?)' : ''}` : '';
+}
+
+function notBlacklisted(ctx: Ctx): Judge {
+  const h = ctx.provider.hosting;
+  if (h?.blacklisted) {
+    const bl = PROVIDERS_BY_ID.get(h.id)?.blacklist;
+    return fail(
+      t(
+        `${h.name} (${bl?.plans.join('/')}) est sur la liste noire : ${bl?.problem} → ${bl?.impact}. Indices : ${h.evidence.map((e) => e.detail).join(', ')}.`,
+        `${h.name} (${bl?.plans.join('/')}) is blacklisted: ${bl?.problem} → ${bl?.impact}. Evidence: ${h.evidence.map((e) => e.detail).join(', ')}.`,
+      ),
+    );
+  }
+  if (!ctx.dns && !ctx.http) return unknown(t('Sondes DNS et HTTP en échec : hébergeur non identifié.', 'DNS and HTTP probes failed: host not identified.'));
+  return h
+    ? pass(t(`Hébergeur identifié : ${hostingLabel(ctx)}, hors liste noire.`, `Host identified: ${hostingLabel(ctx)}, not blacklisted.`))
+    : pass(t('Aucun hébergeur de la liste noire détecté.', 'No blacklisted host detected.'));
+}
+
+function cpuNoLimit(ctx: Ctx): Judge {
+  const h = ctx.provider.hosting;
+  if (!h) return unknown(t('Hébergeur non identifié : demandez s’il y a une limite CPU de 25 %.', 'Host not identified: ask whether CPU is limited to 25%.'));
+  switch (h.class) {
+    case 'shared-blacklisted':
+      return fail(t(`${h.name} mutualisé : CPU limité à 25 % (suspension automatique).`, `${h.name} shared: CPU capped at 25% (automatic suspension).`));
+    case 'shared-recommended':
+      return pass(t(`${h.name} : compatibilité vérifiée dans la matrice (ressources partagées).`, `${h.name}: compatibility verified in the matrix (shared resources).`));
+    case 'managed':
+    case 'vps':
+    case 'cloud':
+      return pass(t(`${h.name} : ressources dédiées (${h.class}).`, `${h.name}: dedicated resources (${h.class}).`));
+    default:
+      return unknown(t(`${h.name} (${h.class === 'mixed' ? 'offre non déterminée' : 'mutualisé'}) : demandez s’il y a une limite CPU de 25 %.`, `${h.name} (${h.class === 'mixed' ? 'plan undetermined' : 'shared'}): ask whether CPU is capped at 25%.`));
+  }
+}
+
+function dedicatedCpu(ctx: Ctx): Judge {
+  const h = ctx.provider.hosting;
+  if (!h) return unknown(t('Hébergeur non identifié.', 'Host not identified.'));
+  if (h.class === 'vps' || h.class === 'cloud' || h.class === 'managed') return pass(t(`${h.name} : VPS / ressources dédiées.`, `${h.name}: VPS / dedicated resources.`));
+  if (h.class === 'shared-recommended') return pass(t(`${h.name} : plan de la matrice recommandée (ressources partagées, limites moins restrictives).`, `${h.name}: a plan of the recommended matrix (shared, less restrictive limits).`));
+  if (h.class === 'mixed') return unknown(t(`${h.name} vend mutualisé et VPS : offre non déterminée.`, `${h.name} sells shared and VPS plans: plan undetermined.`));
+  return fail(t(`${h.name} : hébergement mutualisé, ressources non garanties.`, `${h.name}: shared hosting, resources not guaranteed.`));
+}
+
+function php(ctx: Ctx, min: string): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const v = ctx.http!.php;
+  if (!v) return unknown(t('Version PHP masquée (pas de X-Powered-By) : à vérifier dans le panneau de l’hébergeur.', 'PHP version hidden (no X-Powered-By): check it in the host’s panel.'));
+  return compareVersions(v, min) >= 0
+    ? pass(t(`PHP ${v}.`, `PHP ${v}.`))
+    : fail(t(`PHP ${v} < ${min} : mise à jour requise.`, `PHP ${v} < ${min}: upgrade required.`));
+}
+
+const MODERN = new Set(['litespeed', 'nginx', 'openresty']);
+function architecture(ctx: Ctx, strict: boolean): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const s = ctx.http!.server;
+  if (!s.family) return unknown(t('En-tête Server absent : serveur web inconnu.', 'No Server header: web server unknown.'));
+  if (MODERN.has(s.family)) return pass(t(`${s.raw}.`, `${s.raw}.`));
+  if (s.family === 'apache') {
+    const slow = t('Apache LAMP : fonctionne, mais lent (≈3x plus lent que LiteSpeed/NGINX).', 'Apache LAMP: works, but slow (≈3x slower than LiteSpeed/NGINX).');
+    return strict ? fail(slow) : pass(t(`${s.raw}.`, `${s.raw}.`), slow);
+  }
+  if (s.family === 'cloudflare' || ctx.http!.cdn.length > 0) return unknown(t(`Serveur d’origine masqué par ${ctx.http!.cdn.join(', ') || s.raw}.`, `Origin server hidden by ${ctx.http!.cdn.join(', ') || s.raw}.`));
+  return strict ? fail(t(`${s.raw} : ni LiteSpeed ni NGINX.`, `${s.raw}: neither LiteSpeed nor NGINX.`)) : pass(t(`${s.raw} (pas Apache LAMP).`, `${s.raw} (not Apache LAMP).`));
+}
+
+function ssl(ctx: Ctx): Judge {
+  if (ctx.dns && !ctx.dns.resolves) return unknown(t('Le domaine ne résout pas.', 'The domain does not resolve.'));
+  if (!ctx.tls) return unknown(t(`Sonde TLS en échec : ${probeError(ctx.probes.tls)}`, `TLS probe failed: ${probeError(ctx.probes.tls)}`));
+  const x = ctx.tls;
+  if (!x.connected) return fail(t(`Pas de HTTPS sur ${x.host}:${x.port} (${x.error}).`, `No HTTPS on ${x.host}:${x.port} (${x.error}).`));
+  if (x.expired) return fail(t(`Certificat expiré depuis ${Math.abs(x.daysToExpiry ?? 0)} jour(s) (${x.validTo}).`, `Certificate expired ${Math.abs(x.daysToExpiry ?? 0)} day(s) ago (${x.validTo}).`));
+  if (x.selfSigned) return fail(t('Certificat auto-signé : non reconnu par les navigateurs.', 'Self-signed certificate: browsers do not trust it.'));
+  if (!x.trusted) return fail(t(`Certificat non approuvé (${x.authorizationError}).`, `Certificate not trusted (${x.authorizationError}).`));
+  if (!x.hostnameMatch) return fail(t(`Le certificat ne couvre pas ${x.host} (${x.hostnameError}).`, `The certificate does not cover ${x.host} (${x.hostnameError}).`));
+  return pass(t(`Certificat valide, émis par ${x.issuer}, expire dans ${x.daysToExpiry} jours.`, `Valid certificate issued by ${x.issuer}, expires in ${x.daysToExpiry} days.`));
+}
+
+function responseUnder(ctx: Ctx, ms: number): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const total = ctx.http!.totalMs;
+  if (total === null) return unknown(t('Aucune mesure de temps.', 'No timing sample.'));
+  const n = ctx.http!.samples.length;
+  const detail = t(`médiane ${Math.round(total)} ms sur ${n} mesure(s), TTFB ${Math.round(ctx.http!.ttfbMs ?? 0)} ms`, `median ${Math.round(total)} ms over ${n} sample(s), TTFB ${Math.round(ctx.http!.ttfbMs ?? 0)} ms`);
+  return total < ms
+    ? pass(t(`Réponse en ${detail.fr}.`, `Response in ${detail.en}.`))
+    : fail(t(`Réponse trop lente : ${detail.fr} (objectif < ${ms / 1000} s).`, `Response too slow: ${detail.en} (target < ${ms / 1000} s).`));
+}
+
+function cache(ctx: Ctx): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const c = ctx.http!.cache;
+  if (c?.cacheLayer) return pass(t(`Couche de cache : ${c.cacheLayer}.`, `Cache layer: ${c.cacheLayer}.`));
+  if (c?.cacheable) return pass(t(`Page mise en cache (Cache-Control: ${c.cacheControl}).`, `Page cacheable (Cache-Control: ${c.cacheControl}).`));
+  return fail(t(`Aucun cache de page détecté${c?.cacheControl ? ` (Cache-Control: ${c.cacheControl})` : ''}.`, `No page cache detected${c?.cacheControl ? ` (Cache-Control: ${c.cacheControl})` : ''}.`));
+}
+
+function cdn(ctx: Ctx): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const list = [...new Set([...ctx.http!.cdn, ...ctx.provider.cdn.map((c) => c.name)])];
+  return list.length ? pass(t(`CDN : ${list.join(', ')}.`, `CDN: ${list.join(', ')}.`)) : fail(t('Aucun CDN détecté.', 'No CDN detected.'));
+}
+
+function http2(ctx: Ctx): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const x = ctx.http!;
+  if (x.http2 === null) return x.finalUrl?.startsWith('https:') ? unknown(t('Négociation ALPN impossible.', 'ALPN negotiation failed.')) : fail(t('Pas de HTTPS, donc pas de HTTP/2.', 'No HTTPS, hence no HTTP/2.'));
+  return x.http2 ? pass(t('HTTP/2 négocié par ALPN (h2).', 'HTTP/2 negotiated through ALPN (h2).')) : fail(t(`HTTP/2 non proposé (ALPN : ${x.alpn ?? 'aucun'}).`, `HTTP/2 not offered (ALPN: ${x.alpn ?? 'none'}).`));
+}
+
+function compression(ctx: Ctx): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const c = ctx.http!.compression;
+  return c ? pass(t(`Compression ${c}.`, `${c} compression.`)) : fail(t('Pas de compression (gzip/brotli) de la page.', 'The page is not compressed (gzip/brotli).'));
+}
+
+function legacyTls(ctx: Ctx): Judge {
+  if (!ctx.tls) return unknown(t(`Sonde TLS en échec : ${probeError(ctx.probes.tls)}`, `TLS probe failed: ${probeError(ctx.probes.tls)}`));
+  if (!ctx.tls.connected) return unknown(t('Pas de HTTPS.', 'No HTTPS.'));
+  const p = ctx.tls.protocols;
+  const accepted = (['TLSv1', 'TLSv1.1'] as const).filter((v) => p[v] === true);
+  if (accepted.length) return fail(t(`Versions obsolètes acceptées : ${accepted.join(', ')}.`, `Obsolete versions accepted: ${accepted.join(', ')}.`));
+  if (p.TLSv1 === null || p['TLSv1.1'] === null) return unknown(t('Versions TLS 1.0/1.1 non testées.', 'TLS 1.0/1.1 not tested.'));
+  const modern = (['TLSv1.2', 'TLSv1.3'] as const).filter((v) => p[v] === true);
+  return pass(t(`TLS 1.0/1.1 refusés ; acceptés : ${modern.join(', ')}.`, `TLS 1.0/1.1 refused; accepted: ${modern.join(', ')}.`));
+}
+
+const HSTS_MIN = 15_552_000; // 180 days
+function hsts(ctx: Ctx): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const x = ctx.http!.hsts;
+  if (!x) return fail(t('En-tête Strict-Transport-Security absent.', 'No Strict-Transport-Security header.'));
+  return x.maxAge >= HSTS_MIN
+    ? pass(t(`HSTS max-age=${x.maxAge}.`, `HSTS max-age=${x.maxAge}.`))
+    : fail(t(`HSTS max-age=${x.maxAge} trop court (≥ ${HSTS_MIN}).`, `HSTS max-age=${x.maxAge} too short (≥ ${HSTS_MIN}).`));
+}
+
+function http3(ctx: Ctx): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  return ctx.http!.http3 ? pass(t(`HTTP/3 annoncé (alt-svc: ${ctx.http!.altSvc}).`, `HTTP/3 advertised (alt-svc: ${ctx.http!.altSvc}).`)) : fail(t('HTTP/3 non annoncé (alt-svc).', 'HTTP/3 not advertised (alt-svc).'));
+}
+
+function pageLoad(ctx: Ctx): Judge {
+  if (!ctx.browser) {
+    const o = ctx.probes.browser;
+    return unknown(!o.ok && 'skipped' in o ? t(`Navigateur non lancé : ${o.error}.`, `Browser not run: ${o.error}.`) : t(`Sonde navigateur en échec : ${probeError(o)}`, `Browser probe failed: ${probeError(o)}`));
+  }
+  const b = ctx.browser;
+  if (!b.loaded || b.loadMs === null) return fail(t(`La page ne se charge pas dans Chromium : ${b.error}.`, `The page does not load in Chromium: ${b.error}.`));
+  const detail = t(`${b.loadMs} ms (DOMContentLoaded ${b.domContentLoadedMs} ms, ${b.requests} requêtes, ${b.consoleErrors.length} erreur(s) console)`, `${b.loadMs} ms (DOMContentLoaded ${b.domContentLoadedMs} ms, ${b.requests} requests, ${b.consoleErrors.length} console error(s))`);
+  return b.loadMs < 3000 ? pass(t(`Page chargée en ${detail.fr}.`, `Page loaded in ${detail.en}.`)) : fail(t(`Page lente : ${detail.fr}.`, `Slow page: ${detail.en}.`));
+}
+
+function autoscaling(ctx: Ctx): Judge {
+  const h = ctx.provider.hosting;
+  if (h && (h.class === 'cloud' || h.class === 'managed')) return pass(t(`${h.name} : auto-scaling disponible.`, `${h.name}: auto-scaling available.`));
+  return unknown(ASK_HOST);
+}
+
+function loadBalancer(ctx: Ctx): Judge {
+  if (!ctx.dns) return unknown(ASK_HOST);
+  const n = ctx.dns.a.length + ctx.dns.aaaa.length;
+  const behindCdn = ctx.provider.cdn.length > 0 || (ctx.http?.cdn.length ?? 0) > 0;
+  if (ctx.dns.a.length > 1 || behindCdn) return pass(t(behindCdn ? 'Trafic réparti par le CDN.' : `${ctx.dns.a.length} adresses IPv4 (répartition DNS).`, behindCdn ? 'Traffic spread by the CDN.' : `${ctx.dns.a.length} IPv4 addresses (DNS load balancing).`));
+  return unknown(t(`${n} adresse(s) : répartiteur de charge non visible, à confirmer par l’hébergeur.`, `${n} address(es): no visible load balancer, ask the host.`));
+}
+
+const unobservable = (): Judge => unknown(ASK_HOST);
+
+interface Def {
+  id: string;
+  tier: Tier;
+  label: Text;
+  expected: Text;
+  observable: boolean;
+  required: boolean;
+  blocking?: false;
+  judge: (ctx: Ctx) => Judge;
+}
+
+/** The brief's three tables, row by row, plus the observable checks its text calls for. */
+export const CRITERIA: readonly Def[] = [
+  { id: 'reachable', tier: 'minimum', label: t('Site joignable', 'Site reachable'), expected: t('Réponse HTTP 2xx/3xx', 'HTTP 2xx/3xx answer'), observable: true, required: true, judge: reachable },
+  { id: 'not-blacklisted', tier: 'minimum', label: t('Hébergement hors liste noire', 'Host not blacklisted'), expected: t('Ni HostGator, GoDaddy, Bluehost, NameCheap mutualisés', 'Not HostGator, GoDaddy, Bluehost, NameCheap shared'), observable: true, required: true, judge: notBlacklisted },
+  { id: 'cpu-no-25-limit', tier: 'minimum', label: t('CPU', 'CPU'), expected: t('Sans limite de 25 %', 'No 25% cap'), observable: true, required: false, judge: cpuNoLimit },
+  { id: 'ram-1gb', tier: 'minimum', label: t('RAM', 'RAM'), expected: t('1GB disponible', '1GB available'), observable: false, required: false, judge: unobservable },
+  { id: 'php-8.0', tier: 'minimum', label: t('PHP', 'PHP'), expected: t('8.0+ (timeout 120s minimum)', '8.0+ (120s timeout at least)'), observable: true, required: false, judge: (c) => php(c, '8.0') },
+  { id: 'database', tier: 'minimum', label: t('Base de données', 'Database'), expected: t('MySQL 5.7+ ou PostgreSQL 12+', 'MySQL 5.7+ or PostgreSQL 12+'), observable: false, required: false, judge: unobservable },
+  { id: 'ssl-valid', tier: 'minimum', label: t('SSL', 'SSL'), expected: t('Certificat valide (Let’s Encrypt acceptable)', 'Valid certificate (Let’s Encrypt is fine)'), observable: true, required: true, judge: ssl },
+  { id: 'not-apache-lamp', tier: 'minimum', label: t('Architecture', 'Architecture'), expected: t('Pas Apache LAMP (LiteSpeed/NGINX préféré)', 'Not Apache LAMP (LiteSpeed/NGINX preferred)'), observable: true, required: false, judge: (c) => architecture(c, false) },
+  { id: 'storage-ssd', tier: 'minimum', label: t('Stockage', 'Storage'), expected: t('SSD recommandé', 'SSD recommended'), observable: false, required: false, judge: unobservable },
+  { id: 'bandwidth-10gb', tier: 'minimum', label: t('Bande passante', 'Bandwidth'), expected: t('10GB/mois minimum', '10GB/month minimum'), observable: false, required: false, judge: unobservable },
+
+  { id: 'dedicated-cpu', tier: 'recommended', label: t('CPU', 'CPU'), expected: t('VPS ou ressources dédiées', 'VPS or dedicated resources'), observable: true, required: false, judge: dedicatedCpu },
+  { id: 'response-2s', tier: 'recommended', label: t('Temps de réponse', 'Response time'), expected: t('< 2 secondes', '< 2 seconds'), observable: true, required: true, judge: (c) => responseUnder(c, 2000) },
+  { id: 'ram-2gb', tier: 'recommended', label: t('RAM', 'RAM'), expected: t('2GB+ garanti', '2GB+ guaranteed'), observable: false, required: false, judge: unobservable },
+  { id: 'php-8.1', tier: 'recommended', label: t('PHP', 'PHP'), expected: t('8.1+', '8.1+'), observable: true, required: false, judge: (c) => php(c, '8.1') },
+  { id: 'cache', tier: 'recommended', label: t('Stockage / cache', 'Storage / cache'), expected: t('SSD avec cache', 'SSD with cache'), observable: true, required: false, judge: cache },
+  { id: 'litespeed-nginx', tier: 'recommended', label: t('Architecture', 'Architecture'), expected: t('LiteSpeed/NGINX', 'LiteSpeed/NGINX'), observable: true, required: false, judge: (c) => architecture(c, true) },
+  { id: 'cdn', tier: 'recommended', label: t('CDN', 'CDN'), expected: t('Cloudflare ou similaire', 'Cloudflare or similar'), observable: true, required: false, blocking: false, judge: cdn },
+  { id: 'http2', tier: 'recommended', label: t('HTTP/2', 'HTTP/2'), expected: t('HTTP/2 (ALPN h2)', 'HTTP/2 (ALPN h2)'), observable: true, required: true, judge: http2 },
+  { id: 'compression', tier: 'recommended', label: t('Compression', 'Compression'), expected: t('gzip ou brotli', 'gzip or brotli'), observable: true, required: false, blocking: false, judge: compression },
+  { id: 'page-load-3s', tier: 'recommended', label: t('Chargement de la page', 'Page load'), expected: t('< 3 secondes dans le navigateur (SLA Standard)', '< 3 seconds in the browser (Standard SLA)'), observable: true, required: false, blocking: false, judge: pageLoad },
+  { id: 'backup-daily', tier: 'recommended', label: t('Sauvegarde', 'Backup'), expected: t('Quotidienne automatique', 'Daily, automatic'), observable: false, required: false, judge: unobservable },
+  { id: 'uptime-99.5', tier: 'recommended', label: t('Surveillance', 'Monitoring'), expected: t('99.5% uptime', '99.5% uptime'), observable: false, required: false, judge: () => unknown(t('Se mesure dans la durée : lancez une surveillance (POST /v1/monitors).', 'Measured over time: start a monitor (POST /v1/monitors).')) },
+
+  { id: 'tls-legacy-refused', tier: 'enterprise', label: t('Protocoles TLS', 'TLS protocols'), expected: t('TLS 1.0 / 1.1 refusés', 'TLS 1.0 / 1.1 refused'), observable: true, required: true, judge: legacyTls },
+  { id: 'hsts', tier: 'enterprise', label: t('HSTS', 'HSTS'), expected: t('Strict-Transport-Security ≥ 180 jours', 'Strict-Transport-Security ≥ 180 days'), observable: true, required: true, judge: hsts },
+  { id: 'response-1s', tier: 'enterprise', label: t('Temps de réponse', 'Response time'), expected: t('< 1 seconde (SLA Entreprise)', '< 1 second (Enterprise SLA)'), observable: true, required: true, judge: (c) => responseUnder(c, 1000) },
+  { id: 'http3', tier: 'enterprise', label: t('HTTP/3', 'HTTP/3'), expected: t('Annoncé par alt-svc', 'Advertised by alt-svc'), observable: true, required: false, blocking: false, judge: http3 },
+  { id: 'cpu-4-cores', tier: 'enterprise', label: t('CPU', 'CPU'), expected: t('4+ cores dédiés', '4+ dedicated cores'), observable: false, required: false, judge: unobservable },
+  { id: 'ram-4gb', tier: 'enterprise', label: t('RAM', 'RAM'), expected: t('4GB+ dédié', '4GB+ dedicated'), observable: false, required: false, judge: unobservable },
+  { id: 'autoscaling', tier: 'enterprise', label: t('Évolutivité', 'Scalability'), expected: t('Auto-scaling', 'Auto-scaling'), observable: false, required: false, judge: autoscaling },
+  { id: 'load-balancer', tier: 'enterprise', label: t('Load Balancer', 'Load balancer'), expected: t('Disponible', 'Available'), observable: false, required: false, judge: loadBalancer },
+  { id: 'apm', tier: 'enterprise', label: t('Surveillance', 'Monitoring'), expected: t('APM avancé', 'Advanced APM'), observable: false, required: false, judge: unobservable },
+  { id: 'support-24-7', tier: 'enterprise', label: t('Support', 'Support'), expected: t('24/7 prioritaire', '24/7 priority'), observable: false, required: false, judge: unobservable },
+];
+
+const CHECKLIST: readonly Text[] = [
+  t('Y a-t-il une limite CPU de 25 % ? Si oui : NON COMPATIBLE.', 'Is CPU capped at 25%? If yes: NOT COMPATIBLE.'),
+  t('Le timeout PHP est-il de 30 secondes ? Si oui : NON COMPATIBLE (120 s minimum).', 'Is the PHP timeout 30 seconds? If yes: NOT COMPATIBLE (120 s minimum).'),
+  t('Maximum 25 processus simultanés ? Si oui : NON COMPATIBLE.', 'At most 25 concurrent processes? If yes: NOT COMPATIBLE.'),
+  t('Mémoire RAM partagée ? Si oui : problèmes possibles.', 'Shared RAM? If yes: possible problems.'),
+  t('Stockage SSD ? Base MySQL 5.7+ / PostgreSQL 12+ avec connexions illimitées ?', 'SSD storage? MySQL 5.7+ / PostgreSQL 12+ with unlimited connections?'),
+  t('Connexions API externes autorisées ? Ports bloqués ?', 'Outbound API connections allowed? Any blocked ports?'),
+  t('Sauvegarde quotidienne automatique ? Uptime garanti 99.5 % ?', 'Automatic daily backups? 99.5% uptime guaranteed?'),
+];
+
+const RECOMMENDED_NAMES = RECOMMENDED_HOSTS.map((p) => p.name).join(', ');
+
+/** Recommendations in the brief's own terms, most urgent first, for the criteria that failed. */
+function recommend(criteria: Criterion[], ctx: Ctx): Recommendation[] {
+  const failed = new Set(criteria.filter((c) => c.status === 'fail').map((c) => c.id));
+  const warned = new Set(criteria.filter((c) => c.warning).map((c) => c.id));
+  const unknownPhp = criteria.find((c) => c.id === 'php-8.0')?.status === 'unknown';
+  const wp = ctx.http?.cms?.name === 'WordPress';
+  const out: Recommendation[] = [];
+  const add = (id: string, text: Text) => out.push({ id, priority: out.length + 1, text });
+  if (failed.has('not-blacklisted')) {
+    const hg = ctx.provider.hosting?.id === 'hostgator';
+    add('migrate', t(
+      `Option A — migration recommandée : choisir un hébergement compatible de la liste recommandée (${RECOMMENDED_NAMES}) ; migration professionnelle en 24-48 h.${hg ? ' Le Plan Business HostGator NE résout PAS le problème.' : ''}`,
+      `Option A — recommended migration: move to a compatible host from the recommended list (${RECOMMENDED_NAMES}); professional migration in 24-48 h.${hg ? ' HostGator’s Business plan does NOT solve the problem.' : ''}`,
+    ));
+  }
+  if (failed.has('reachable')) add('fix-availability', t('Rétablir le site : il ne répond pas correctement (voir la raison du critère « Site joignable »).', 'Bring the site back: it does not answer properly (see the “Site reachable” criterion).'));
+  if (failed.has('ssl-valid')) add('fix-certificate', t('Installer un certificat SSL valide (Let’s Encrypt acceptable) couvrant le domaine.', 'Install a valid SSL certificate (Let’s Encrypt is fine) covering the domain.'));
+  if (failed.has('php-8.0')) add('upgrade-php', t('Mettre à jour la version PHP → minimum 8.0, idéalement 8.1+ (dans cPanel) ; memory_limit 256MB minimum, opcache activé.', 'Upgrade PHP → 8.0 at least, 8.1+ ideally (in cPanel); memory_limit 256MB at least, opcache on.'));
+  else if (failed.has('php-8.1')) add('upgrade-php', t('Mettre à jour vers PHP 8.1+ dans cPanel.', 'Upgrade to PHP 8.1+ in cPanel.'));
+  if (failed.has('cdn')) add('cdn', t('Implémenter Cloudflare CDN → amélioration immédiate 40-60 % (changer les nameservers, activer Auto Minify, Rocket Loader).', 'Put Cloudflare CDN in front → immediate 40-60% improvement (change nameservers, enable Auto Minify, Rocket Loader).'));
+  if (failed.has('cache')) add('cache', wp
+    ? t('Installer un plugin de cache → WP Rocket recommandé (cache de page, préchargement, LazyLoad).', 'Install a caching plugin → WP Rocket recommended (page cache, preload, LazyLoad).')
+    : t('Activer un cache de page (Cache-Control, cache serveur).', 'Turn on a page cache (Cache-Control, server-side cache).'));
+  if (failed.has('litespeed-nginx') || warned.has('not-apache-lamp')) add('architecture', t('Passer à LiteSpeed ou NGINX : Apache LAMP fonctionne, mais lentement (≈3x plus lent).', 'Move to LiteSpeed or NGINX: Apache LAMP works, but slowly (≈3x slower).'));
+  if (failed.has('dedicated-cpu') && !failed.has('not-blacklisted')) add('dedicated', t(`Passer à un VPS ou à des ressources dédiées, ou à un hôte de la matrice (${RECOMMENDED_NAMES}).`, `Move to a VPS or dedicated resources, or to a host of the matrix (${RECOMMENDED_NAMES}).`));
+  if (failed.has('response-2s')) add('speed', t('Réduire le temps de réponse sous 2 secondes (cache, CDN, optimisation de la base de données).', 'Bring the response time under 2 seconds (cache, CDN, database optimisation).'));
+  if (failed.has('http2')) add('http2', t('Activer HTTP/2 sur le serveur (listen 443 ssl http2).', 'Enable HTTP/2 on the server (listen 443 ssl http2).'));
+  if (failed.has('compression')) add('compression', t('Activer la compression gzip (gzip on; gzip_types ...).', 'Enable gzip compression (gzip on; gzip_types ...).'));
+  if (failed.has('tls-legacy-refused')) add('tls-protocols', t('Désactiver TLS 1.0 et 1.1 (ssl_protocols TLSv1.2 TLSv1.3).', 'Disable TLS 1.0 and 1.1 (ssl_protocols TLSv1.2 TLSv1.3).'));
+  if (failed.has('hsts')) add('hsts', t('Ajouter HSTS : Strict-Transport-Security "max-age=63072000".', 'Add HSTS: Strict-Transport-Security "max-age=63072000".'));
+  if (failed.has('response-1s')) add('enterprise-speed', t('Pour le niveau entreprise : réponse < 1 s (cache objet Redis, WebP, CDN global).', 'For the enterprise tier: response < 1 s (Redis object cache, WebP, global CDN).'));
+  if (unknownPhp && !failed.has('not-blacklisted')) add('check-php', t('Vérifier la version PHP (8.0+) et le timeout (120 s) avec le script de compatibilité.', 'Check the PHP version (8.0+) and timeout (120 s) with the compatibility script.'));
+  add('checklist', t('Faire confirmer par l’hébergeur la liste de vérification (limite CPU 25 %, timeout PHP 30 s, 25 processus, RAM, SSD).', 'Have the host confirm the checklist (25% CPU cap, 30 s PHP timeout, 25 processes, RAM, SSD).'));
+  return out;
+}
+
+const WEIGHT_REQUIRED = 3;
+const VALUE: Record<CriterionStatus, number> = { pass: 1, unknown: 0.5, fail: 0 };
+
+export function evaluateRubric(input: RubricInput): RubricResult {
+  const { probes, provider } = input;
+  const ctx: Ctx = { dns: data(probes.dns), http: data(probes.http), tls: data(probes.tls), browser: data(probes.browser), provider, probes };
+  const criteria: Criterion[] = CRITERIA.map((d) => {
+    const j = d.judge(ctx);
+    return { id: d.id, tier: d.tier, label: d.label, expected: d.expected, observable: d.observable, required: d.required, blocking: d.blocking ?? true, status: j.status, reason: j.reason, ...(j.warning ? { warning: j.warning } : {}) };
+  });
+
+  const blacklisted = Boolean(provider.hosting?.blacklisted);
+  let verdict: Verdict = 'incompatible';
+  const blockers: RubricResult['blockers'] = [];
+  if (blacklisted) {
+    const c = criteria.find((x) => x.id === 'not-blacklisted')!;
+    blockers.push({ criterion: c.id, reason: c.reason });
+  } else {
+    for (const tier of TIERS) {
+      const blocking = criteria.filter((c) => c.tier === tier && ((c.blocking && c.status === 'fail') || (c.required && c.status !== 'pass')));
+      if (blocking.length) {
+        blockers.push(...blocking.map((c) => ({ criterion: c.id, reason: c.reason })));
+        break;
+      }
+      verdict = tier;
+    }
+  }
+
+  const scored = criteria.filter((c) => c.observable);
+  const total = scored.reduce((s, c) => s + (c.required ? WEIGHT_REQUIRED : 1), 0);
+  const got = scored.reduce((s, c) => s + (c.required ? WEIGHT_REQUIRED : 1) * VALUE[c.status], 0);
+  let score = Math.round((100 * got) / total);
+  if (verdict === 'incompatible') score = Math.min(score, 39);
+
+  return { verdict, score, blacklisted, criteria, blockers, recommendations: recommend(criteria, ctx), checklist: [...CHECKLIST] };
+}

@@ -1,0 +1,91 @@
+/**
+ * The siteMonitor's activities: check the site, record the check, and turn a transition into
+ * outbox notifications (email + signed webhook) whose keys the workflow then delivers with the
+ * shared `deliverNotification` activity. Recipients are read here from the `monitors` row, so they
+ * never enter workflow history.
+ */
+import { readFileSync } from 'node:fs';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../../../core/config.js';
+import type { Logger } from '../../../core/logger.js';
+import type { Db } from '../../../db/client.js';
+import { parseAllowlist, type Lookup } from '../../shared/net-guard.js';
+import { enqueue, type Notification } from '../../shared/outbox.js';
+import { checkSite } from './check-site.js';
+import { insertCheck, monitorRow, nextSeq } from './store.js';
+import { alertKey, alertWebhookBody, renderAlertEmail, type AlertContext } from './templates.js';
+import type { CheckResult } from './types.js';
+
+export interface MonitorDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  /** DNS resolver for the checks (tests); the system's by default. */
+  lookup?: Lookup;
+}
+
+export interface CheckSiteInput {
+  monitorId: string;
+  url: string;
+  timeoutMs: number;
+}
+
+export interface RecordCheckInput {
+  monitorId: string;
+  seq: number;
+  check: CheckResult;
+}
+
+export function createMonitorActivities({ config, db, logger, lookup }: MonitorDeps) {
+  const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
+  const extraCa = config.MONITOR_EXTRA_CA_PATH ? readFileSync(config.MONITOR_EXTRA_CA_PATH, 'utf8') : undefined;
+  return {
+    /** GETs the site once; the site's failures are part of the result, never thrown. */
+    async checkSite(input: CheckSiteInput): Promise<CheckResult> {
+      return checkSite(input.url, { allow, timeoutMs: input.timeoutMs, extraCa, lookup });
+    },
+
+    /** The first sequence number of a new monitor: after the site's earlier checks, if any. */
+    async nextCheckSequence(input: { monitorId: string }): Promise<number> {
+      return nextSeq(db, input.monitorId);
+    },
+
+    /** Stores one check in `monitor_checks`, idempotent by (monitor id, sequence). */
+    async recordCheck(input: RecordCheckInput): Promise<{ inserted: boolean }> {
+      return { inserted: await insertCheck(db, input.monitorId, input.seq, input.check) };
+    },
+
+    /**
+     * Records the alert of one transition in the outbox (one email, plus one webhook when the monitor
+     * has a webhook URL) and returns every key, new or already known, for the workflow to deliver.
+     */
+    async enqueueMonitorAlert(alert: AlertContext): Promise<string[]> {
+      const monitor = await monitorRow(db, alert.monitorId);
+      // The API writes the row around the workflow's start: a missing row is retried, a deleted one is final.
+      if (!monitor) throw new Error(`monitor ${alert.monitorId} has no row yet`);
+      if (monitor.deleted_at) {
+        throw ApplicationFailure.nonRetryable(`monitor ${alert.monitorId} was deleted; alert not sent`, 'monitor-deleted');
+      }
+      const email = renderAlertEmail(alert, monitor.language);
+      const notes: Notification[] = [
+        {
+          key: alertKey(alert.monitorId, alert.transition, alert.seq, 'email'),
+          channel: 'email',
+          payload: { to: monitor.alert_email, subject: email.subject, text: email.text, html: email.html },
+        },
+      ];
+      if (monitor.webhook_url) {
+        notes.push({
+          key: alertKey(alert.monitorId, alert.transition, alert.seq, 'webhook'),
+          channel: 'webhook',
+          payload: { url: monitor.webhook_url, body: alertWebhookBody(alert) },
+        });
+      }
+      const fresh = await enqueue(db, notes);
+      logger.info({ monitorId: alert.monitorId, transition: alert.transition, seq: alert.seq, fresh: fresh.length }, 'monitor alert enqueued');
+      return notes.map((n) => n.key);
+    },
+  };
+}
+
+export type MonitorActivities = ReturnType<typeof createMonitorActivities>;

@@ -1,0 +1,71 @@
+/**
+ * Shapes shared by the siteMonitor workflow, its activities and the API. Pure: safe to import from
+ * workflow code.
+ */
+
+/** Alert thresholds, per monitor. Defaults follow the brief (seeds/001: "Temps de réponse > 2s"). */
+export interface Thresholds {
+  /** Consecutive failed checks before the site is declared down. */
+  failuresBeforeDown: number;
+  /** A check slower than this (ms) counts as slow. */
+  latencyMs: number;
+  /** Consecutive slow checks before the latency alert. */
+  slowChecksBeforeAlert: number;
+  /** Alert when the certificate expires in fewer days than this. */
+  certificateDays: number;
+  /** A check that takes longer than this (ms) fails. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+  failuresBeforeDown: 3,
+  latencyMs: 2000,
+  slowChecksBeforeAlert: 3,
+  certificateDays: 14,
+  timeoutMs: 10_000,
+});
+
+/** Bounds every threshold must respect (shared by the API schema and the workflow's update validator). */
+export const THRESHOLD_BOUNDS: Record<keyof Thresholds, [number, number]> = {
+  failuresBeforeDown: [1, 100],
+  latencyMs: [1, 120_000],
+  slowChecksBeforeAlert: [1, 100],
+  certificateDays: [0, 365],
+  timeoutMs: [100, 120_000],
+};
+
+/** What one check of the site found. */
+export interface CheckResult {
+  /** The site answered 2xx/3xx within the timeout over a trusted connection. */
+  ok: boolean;
+  statusCode: number | null;
+  /** Time from the start of the request to the end of the response (ms); null when it never answered. */
+  latencyMs: number | null;
+  /** Whole days until the certificate expires (negative once expired); null over plain HTTP. */
+  certDaysLeft: number | null;
+  certValidTo: string | null;
+  /** Why the check failed (timeout, refused, TLS error, HTTP 503...). */
+  error: string | null;
+  /** ISO time the check started. */
+  checkedAt: string;
+}
+
+export type Availability = 'unknown' | 'up' | 'down';
+
+/** The four alerting transitions of the brief, plus the silent ones that close an incident. */
+export type AlertTransition = 'down' | 'recovered' | 'certificate-expiring' | 'slow';
+export type SilentTransition = 'latency-normal' | 'certificate-renewed';
+export type Transition = AlertTransition | SilentTransition;
+
+export const ALERTING: ReadonlySet<Transition> = new Set<Transition>(['down', 'recovered', 'certificate-expiring', 'slow']);
+
+export type IncidentKind = 'down' | 'slow' | 'certificate';
+
+export interface Incident {
+  kind: IncidentKind;
+  /** Sequence number of the check that opened it. */
+  sinceSeq: number;
+  since: string;
+}
+
+export type Language = 'fr' | 'en';

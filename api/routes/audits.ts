@@ -1,0 +1,193 @@
+/**
+ * Hosting audits: POST starts a `hostingAudit` workflow (202 with its id); GET answers the JSON
+ * report (202 with the workflow's status while it runs), the HTML report (French, or English with
+ * ?lang=en, with the screenshot) and the list of a domain's audits.
+ *
+ * Targets are checked before anything starts: a malformed URL, a scheme other than http(s), or a
+ * host resolving to a private / loopback / link-local address (unless OUTBOUND_ALLOWLIST names it)
+ * answers 422. A name that does not resolve is audited all the same: the report says so.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { createAuditResolver } from '../../activities/audits/hosting/resolver.js';
+import { renderReportHtml } from '../../activities/audits/hosting/report-html.js';
+import type { AuditReport } from '../../activities/audits/hosting/report.js';
+import { OutboundRefused, parseAllowlist, resolvePublicTarget } from '../../activities/shared/net-guard.js';
+import { taskQueueFor } from '../../core/temporal.js';
+import type { AuditReportRow } from '../../db/schema/audit-reports.js';
+import type { hostingAudit, HostingAuditStatus } from '../../workflows/hosting-audit.js';
+import { ProblemError, problemResponses } from '../problem.js';
+import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+
+const StartAudit = z
+  .object({
+    url: z.string().trim().min(1).max(2048).openapi({ example: 'https://www.example.fr/' }),
+    options: z
+      .object({
+        browser: z.boolean().default(true).openapi({ description: 'Load the page in Chromium (timings, requests, screenshot)' }),
+        samples: z.number().int().min(1).max(10).default(3).openapi({ description: 'HTTP timing samples; the median is reported' }),
+      })
+      .strict()
+      .default({ browser: true, samples: 3 }),
+  })
+  .strict()
+  .openapi('StartAudit');
+
+const Started = z.object({ id: z.string(), status: z.literal('running'), statusUrl: z.string(), reportUrl: z.string() }).openapi('StartedAudit');
+
+const AuditSummary = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    domain: z.string(),
+    status: z.enum(['running', 'completed', 'failed']),
+    verdict: z.enum(['incompatible', 'minimum', 'recommended', 'enterprise']).nullable(),
+    score: z.number().nullable(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+  })
+  .openapi('AuditSummary');
+
+const AuditOut = AuditSummary.extend({
+  report: z.unknown().nullable().openapi({ description: 'The full report: probes, provider, criteria, verdict, recommendations' }),
+  state: z.unknown().nullable().openapi({ description: "While running: the workflow's `status` query" }),
+}).openapi('Audit');
+
+const IdParam = z.object({
+  id: z.string().regex(/^audit-[0-9a-f-]{36}$/).openapi({ param: { name: 'id', in: 'path' }, example: 'audit-5f0c8a9e-…' }),
+});
+
+const start = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['audits'],
+  summary: 'Start a hosting audit of a site',
+  security: SECURITY,
+  request: { body: { required: true, content: { 'application/json': { schema: StartAudit } } } },
+  responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started } } }, ...problemResponses(400, 401, 413, 422, 503) },
+});
+
+const getOne = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['audits'],
+  summary: 'The audit report as JSON (202 with the progress while it runs)',
+  security: SECURITY,
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'The finished audit', content: { 'application/json': { schema: AuditOut } } },
+    202: { description: 'Still running', content: { 'application/json': { schema: AuditOut } } },
+    ...problemResponses(401, 404, 409, 422),
+  },
+});
+
+const getHtml = createRoute({
+  method: 'get',
+  path: '/{id}/report',
+  tags: ['audits'],
+  summary: 'The audit report as an HTML page (French; English with ?lang=en)',
+  security: SECURITY,
+  request: { params: IdParam, query: z.object({ lang: z.enum(['fr', 'en']).default('fr') }) },
+  responses: {
+    200: { description: 'The report', content: { 'text/html': { schema: z.string() } } },
+    202: { description: 'Still running (the page refreshes itself)', content: { 'text/html': { schema: z.string() } } },
+    ...problemResponses(401, 404, 409, 422),
+  },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['audits'],
+  summary: 'Audits, newest first, optionally of one domain',
+  security: SECURITY,
+  request: {
+    query: z.object({
+      domain: z.string().trim().toLowerCase().min(1).max(253).optional().openapi({ example: 'www.example.fr' }),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+  },
+  responses: { 200: { description: 'Audits', content: { 'application/json': { schema: z.object({ audits: z.array(AuditSummary) }) } } }, ...problemResponses(401, 422) },
+});
+
+const summary = (r: AuditReportRow) => ({
+  id: r.id,
+  url: r.url,
+  domain: r.domain,
+  status: r.status,
+  verdict: r.verdict as z.infer<typeof AuditSummary>['verdict'],
+  score: r.score,
+  createdAt: r.created_at.toISOString(),
+  completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+});
+
+export function auditRoutes({ temporal, config, db }: ApiDeps) {
+  const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
+  const { lookup } = createAuditResolver(config.DNS_SERVERS);
+
+  async function row(id: string): Promise<AuditReportRow> {
+    const r = await db.selectFrom('audit_reports').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new ProblemError(404, 'not-found', `No audit ${id}.`);
+    if (r.status === 'failed') throw new ProblemError(409, 'conflict', `Audit ${id} failed: ${(r.report as { error?: string } | null)?.error ?? 'unknown error'}`);
+    return r;
+  }
+  async function progress(id: string): Promise<HostingAuditStatus | null> {
+    try {
+      return await temporal.workflow.getHandle(id).query<HostingAuditStatus>('status');
+    } catch {
+      return null;
+    }
+  }
+
+  return newRouter()
+    .openapi(start, async (c) => {
+      const { url, options } = c.req.valid('json');
+      let domain: string;
+      try {
+        domain = (await resolvePublicTarget(url, allow, lookup)).host;
+      } catch (err) {
+        if (!(err instanceof OutboundRefused)) throw err;
+        if (err.reason !== 'unresolvable') throw new ProblemError(422, 'validation-error', err.message, { errors: [{ path: 'url', message: err.message }] });
+        domain = new URL(url).hostname.toLowerCase();
+      }
+      const id = `audit-${randomUUID()}`;
+      await temporal.workflow.start<typeof hostingAudit>('hostingAudit', {
+        workflowId: id,
+        taskQueue: taskQueueFor('audits', config.TASK_QUEUE_PREFIX),
+        args: [{ url: new URL(url).toString(), options }],
+      });
+      // after the start: a fast audit may already have stored its report, which this must not overwrite
+      await db
+        .insertInto('audit_reports')
+        .values({ id, url: new URL(url).toString(), domain, status: 'running' })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const statusUrl = `/v1/audits/${id}`;
+      c.header('Location', statusUrl);
+      return c.json({ id, status: 'running' as const, statusUrl, reportUrl: `${statusUrl}/report` }, 202);
+    })
+    .openapi(getOne, async (c) => {
+      const { id } = c.req.valid('param');
+      const r = await row(id);
+      if (r.status === 'running') return c.json({ ...summary(r), report: null, state: await progress(id) }, 202);
+      return c.json({ ...summary(r), report: r.report, state: null }, 200);
+    })
+    .openapi(getHtml, async (c) => {
+      const { id } = c.req.valid('param');
+      const { lang } = c.req.valid('query');
+      const r = await row(id);
+      if (r.status === 'running') {
+        const msg = lang === 'en' ? 'Audit in progress…' : 'Audit en cours…';
+        return c.html(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>${msg}</title></head><body><p>${msg}</p></body></html>`, 202);
+      }
+      const shot = await db.selectFrom('audit_screenshots').select('png').where('audit_id', '=', id).executeTakeFirst();
+      return c.html(renderReportHtml(r.report as AuditReport, lang, shot?.png ?? null), 200);
+    })
+    .openapi(list, async (c) => {
+      const { domain, limit } = c.req.valid('query');
+      let q = db.selectFrom('audit_reports').select(['id', 'url', 'domain', 'status', 'verdict', 'score', 'created_at', 'completed_at']).orderBy('created_at', 'desc').limit(limit);
+      if (domain) q = q.where('domain', '=', domain);
+      const rows = await q.execute();
+      return c.json({ audits: rows.map((r) => summary({ ...r, report: null } as AuditReportRow)) }, 200);
+    });
+}

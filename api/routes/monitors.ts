@@ -1,0 +1,433 @@
+/**
+ * Site monitors: one `siteMonitor` workflow per site (id `monitor-<host>[-port]`), its row in
+ * `monitors` (recipients, config, for listing) and its raw checks in `monitor_checks`.
+ *
+ * A second POST for a site already monitored answers 409 (problem+json, with the existing id):
+ * changes to a running monitor go through PATCH, so a POST never silently rewrites one.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { sql } from 'kysely';
+import { validatePatch, type MonitorConfigPatch } from '../../activities/audits/monitor/config-patch.js';
+import { monitorIdFor, normalizeMonitorUrl } from '../../activities/audits/monitor/site-id.js';
+import { recentChecks } from '../../activities/audits/monitor/store.js';
+import { DEFAULT_THRESHOLDS, THRESHOLD_BOUNDS, type Thresholds } from '../../activities/audits/monitor/types.js';
+import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup } from '../../activities/shared/net-guard.js';
+import { SA, taskQueueFor } from '../../core/temporal.js';
+import type { Monitor } from '../../db/schema/monitors.js';
+import type { SiteMonitorInput, SiteMonitorStatus, siteMonitor } from '../../workflows/site-monitor.js';
+import { ProblemError, problemResponses } from '../problem.js';
+import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+
+const thresholdField = (k: keyof Thresholds, description: string) =>
+  z.number().int().min(THRESHOLD_BOUNDS[k][0]).max(THRESHOLD_BOUNDS[k][1]).optional().openapi({ description, example: DEFAULT_THRESHOLDS[k] });
+
+const ThresholdsPatch = z
+  .object({
+    failuresBeforeDown: thresholdField('failuresBeforeDown', 'Consecutive failed checks before the site is declared down'),
+    latencyMs: thresholdField('latencyMs', 'A check slower than this (ms) counts as slow'),
+    slowChecksBeforeAlert: thresholdField('slowChecksBeforeAlert', 'Consecutive slow checks before the latency alert'),
+    certificateDays: thresholdField('certificateDays', 'Alert when the certificate has fewer days left than this'),
+    timeoutMs: thresholdField('timeoutMs', 'A check taking longer than this (ms) fails'),
+  })
+  .strict()
+  .openapi('MonitorThresholdsPatch');
+
+const ThresholdsOut = z
+  .object({ failuresBeforeDown: z.number(), latencyMs: z.number(), slowChecksBeforeAlert: z.number(), certificateDays: z.number(), timeoutMs: z.number() })
+  .openapi('MonitorThresholds');
+
+const CheckOut = z
+  .object({
+    seq: z.number(),
+    checkedAt: z.string(),
+    ok: z.boolean(),
+    statusCode: z.number().nullable(),
+    latencyMs: z.number().nullable(),
+    certDaysLeft: z.number().nullable(),
+    error: z.string().nullable(),
+  })
+  .openapi('MonitorCheck');
+
+const MonitorOut = z
+  .object({
+    id: z.string().openapi({ example: 'monitor-www.example.fr' }),
+    url: z.string(),
+    host: z.string(),
+    intervalSeconds: z.number(),
+    alertEmail: z.string(),
+    webhookUrl: z.string().nullable(),
+    language: z.enum(['fr', 'en']),
+    thresholds: ThresholdsOut,
+    paused: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    lastCheck: CheckOut.nullable(),
+  })
+  .openapi('Monitor');
+
+const MonitorDetail = MonitorOut.extend({
+  workflow: z.object({ runId: z.string(), status: z.string(), historyLength: z.number() }).nullable(),
+  state: z.unknown().nullable().openapi({ description: "The workflow's `status` query: state, open incidents, uptime and p95 over 24 h / 30 d" }),
+  stateError: z.string().optional(),
+}).openapi('MonitorDetail');
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .regex(/^monitor-[a-z0-9._-]+$/)
+    .max(300)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'monitor-www.example.fr' }),
+});
+
+type CheckRow = { seq: number; checked_at: Date; ok: boolean; status_code: number | null; latency_ms: number | null; cert_days_left: number | null; error: string | null };
+const checkOut = (r: CheckRow) => ({
+  seq: Number(r.seq),
+  checkedAt: r.checked_at.toISOString(),
+  ok: r.ok,
+  statusCode: r.status_code,
+  latencyMs: r.latency_ms,
+  certDaysLeft: r.cert_days_left,
+  error: r.error,
+});
+
+function monitorOut(m: Monitor, last: CheckRow | null) {
+  return {
+    id: m.id,
+    url: m.url,
+    host: m.host,
+    intervalSeconds: m.interval_seconds,
+    alertEmail: m.alert_email,
+    webhookUrl: m.webhook_url,
+    language: m.language,
+    thresholds: m.thresholds,
+    paused: m.paused,
+    createdAt: m.created_at.toISOString(),
+    updatedAt: m.updated_at.toISOString(),
+    lastCheck: last ? checkOut(last) : null,
+  };
+}
+
+const invalid = (path: string, message: string) => new ProblemError(422, 'validation-error', `1 invalid field(s): ${path}`, { errors: [{ path, message }] });
+
+export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeoutMs?: number } = {}) {
+  const { config, db, temporal } = deps;
+  const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
+  const bounds: [number, number] = [config.MONITOR_MIN_INTERVAL_SECONDS, config.MONITOR_MAX_INTERVAL_SECONDS];
+  const interval = z.number().int().min(bounds[0]).max(bounds[1]).openapi({ description: `Seconds between checks (${bounds[0]}..${bounds[1]})`, example: 60 });
+
+  /** Validates an outbound URL (shape, scheme, resolvable, public or allow-listed) as field `path`. */
+  async function target(path: string, raw: string) {
+    try {
+      return await resolvePublicTarget(raw, allow, opts.lookup);
+    } catch (err) {
+      if (err instanceof OutboundRefused) throw invalid(path, `${err.reason}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  const CreateMonitor = z
+    .object({
+      url: z.string().trim().min(1).max(2048).openapi({ example: 'https://www.example.fr/' }),
+      intervalSeconds: interval,
+      alertEmail: z.email().max(320).openapi({ example: 'ops@agence.example' }),
+      webhookUrl: z.string().trim().min(1).max(2048).optional().openapi({ example: 'https://hooks.agence.example/monitors' }),
+      thresholds: ThresholdsPatch.optional(),
+      language: z.enum(['fr', 'en']).default('fr').openapi({ description: 'Language of the alert emails' }),
+      paused: z.boolean().default(false),
+    })
+    .strict()
+    .openapi('CreateMonitor');
+
+  const PatchMonitor = z
+    .object({
+      paused: z.boolean().optional(),
+      intervalSeconds: interval.optional(),
+      thresholds: ThresholdsPatch.optional(),
+      alertEmail: z.email().max(320).optional(),
+      webhookUrl: z.string().trim().min(1).max(2048).nullable().optional().openapi({ description: 'null removes the webhook' }),
+      language: z.enum(['fr', 'en']).optional(),
+    })
+    .strict()
+    .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' })
+    .openapi('PatchMonitor');
+
+  const create = createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['audits'],
+    summary: 'Start monitoring a site (one monitor per site; a second POST for the same site answers 409)',
+    security: SECURITY,
+    request: { body: { required: true, content: { 'application/json': { schema: CreateMonitor } } } },
+    responses: {
+      201: { description: 'Monitoring started', content: { 'application/json': { schema: MonitorOut } } },
+      ...problemResponses(400, 401, 409, 413, 422, 503),
+    },
+  });
+  const list = createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['audits'],
+    summary: 'Every active monitor with its last check',
+    security: SECURITY,
+    request: {
+      query: z.object({
+        domain: z.string().trim().min(1).max(253).optional().openapi({ description: 'Only monitors of this host' }),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+    },
+    responses: {
+      200: { description: 'Monitors', content: { 'application/json': { schema: z.object({ monitors: z.array(MonitorOut) }) } } },
+      ...problemResponses(401, 422),
+    },
+  });
+  const get = createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['audits'],
+    summary: "A monitor with its workflow's live state (incidents, uptime and p95 over 24 h and 30 d)",
+    security: SECURITY,
+    request: { params: IdParam },
+    responses: {
+      200: { description: 'The monitor', content: { 'application/json': { schema: MonitorDetail } } },
+      ...problemResponses(401, 404, 422, 503),
+    },
+  });
+  const checks = createRoute({
+    method: 'get',
+    path: '/{id}/checks',
+    tags: ['audits'],
+    summary: 'The raw checks of a monitor, newest first',
+    security: SECURITY,
+    request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+    responses: {
+      200: { description: 'Checks', content: { 'application/json': { schema: z.object({ checks: z.array(CheckOut) }) } } },
+      ...problemResponses(401, 404, 422),
+    },
+  });
+  const patch = createRoute({
+    method: 'patch',
+    path: '/{id}',
+    tags: ['audits'],
+    summary: 'Pause, resume or reconfigure a monitor (the workflow validates the change before accepting it)',
+    security: SECURITY,
+    request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: PatchMonitor } } } },
+    responses: {
+      200: { description: 'The monitor after the change', content: { 'application/json': { schema: MonitorOut } } },
+      ...problemResponses(400, 401, 404, 409, 422, 503),
+    },
+  });
+  const remove = createRoute({
+    method: 'delete',
+    path: '/{id}',
+    tags: ['audits'],
+    summary: 'Stop monitoring a site (the workflow is cancelled; its checks are kept)',
+    security: SECURITY,
+    request: { params: IdParam },
+    responses: { 204: { description: 'Stopped' }, ...problemResponses(401, 404, 422, 503) },
+  });
+
+  const lastCheckOf = (id: string) =>
+    db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+
+  async function activeRow(id: string): Promise<Monitor> {
+    const row = await db.selectFrom('monitors').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!row) throw new ProblemError(404, 'not-found', `No monitor ${id}.`);
+    return row;
+  }
+
+  async function queryStatus(id: string, runId: string) {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const state = await Promise.race([
+        temporal.workflow.getHandle(id, runId).query<SiteMonitorStatus>('status'),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the monitor did not answer its status query in time')), opts.queryTimeoutMs ?? 3000);
+        }),
+      ]);
+      return { state };
+    } catch (err) {
+      return { state: null, stateError: (err as Error).message };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return newRouter()
+    .openapi(create, async (c) => {
+      const body = c.req.valid('json');
+      const { url } = await target('url', body.url);
+      if (body.webhookUrl) await target('webhookUrl', body.webhookUrl);
+      const id = monitorIdFor(url);
+      const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+      const thresholds: Thresholds = { ...DEFAULT_THRESHOLDS, ...body.thresholds };
+      const values = {
+        url: normalizeMonitorUrl(url),
+        host,
+        interval_seconds: body.intervalSeconds,
+        alert_email: body.alertEmail,
+        webhook_url: body.webhookUrl ?? null,
+        language: body.language,
+        thresholds: JSON.stringify(thresholds),
+        paused: body.paused,
+      };
+      // A new or previously deleted site gets its row before the workflow starts (its alerts read it);
+      // an active row is only rewritten once the start below has proven no monitor runs for the site.
+      const claimed = await db
+        .insertInto('monitors')
+        .values({ id, ...values })
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({ ...values, created_at: sql`now()`, updated_at: sql`now()`, deleted_at: null })
+            .where('monitors.deleted_at', 'is not', null),
+        )
+        .returning('id')
+        .execute();
+      const input: SiteMonitorInput = {
+        monitorId: id,
+        url: values.url,
+        host,
+        intervalSeconds: body.intervalSeconds,
+        thresholds,
+        paused: body.paused,
+        checksPerRun: config.MONITOR_CHECKS_PER_RUN,
+        intervalBounds: bounds,
+      };
+      try {
+        await temporal.workflow.start<typeof siteMonitor>('siteMonitor', {
+          workflowId: id,
+          taskQueue: taskQueueFor('audits', config.TASK_QUEUE_PREFIX),
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: [
+            { key: SA.family, value: 'audits' },
+            { key: SA.domain, value: host },
+            { key: SA.status, value: body.paused ? 'paused' : 'unknown' },
+          ],
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          throw new ProblemError(409, 'conflict', `The site ${host} is already monitored by ${id}; change it with PATCH /v1/monitors/${id}.`, {
+            instance: `/v1/monitors/${id}`,
+          });
+        }
+        // Temporal refused or is unreachable: a row written for this attempt must not list a monitor that never ran.
+        if (claimed.length > 0) {
+          await db.updateTable('monitors').set({ deleted_at: sql`now()` }).where('id', '=', id).execute();
+        }
+        throw err;
+      }
+      const row = await db
+        .updateTable('monitors')
+        .set({ ...values, updated_at: sql`now()`, deleted_at: null })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      c.header('Location', `/v1/monitors/${id}`);
+      return c.json(monitorOut(row, null), 201);
+    })
+    .openapi(list, async (c) => {
+      const { domain, limit } = c.req.valid('query');
+      let q = db.selectFrom('monitors').selectAll().where('deleted_at', 'is', null);
+      if (domain) q = q.where('host', '=', domain.toLowerCase());
+      const rows = await q.orderBy('id').limit(limit).execute();
+      const lasts = rows.length
+        ? await db
+            .selectFrom('monitor_checks')
+            .selectAll()
+            .distinctOn('monitor_id')
+            .where(
+              'monitor_id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .orderBy('monitor_id')
+            .orderBy('seq', 'desc')
+            .execute()
+        : [];
+      const byId = new Map(lasts.map((l) => [l.monitor_id, l]));
+      return c.json({ monitors: rows.map((r) => monitorOut(r, byId.get(r.id) ?? null)) }, 200);
+    })
+    .openapi(get, async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await activeRow(id);
+      const last = await lastCheckOf(id);
+      let workflow: { runId: string; status: string; historyLength: number } | null = null;
+      let live: { state: SiteMonitorStatus | null; stateError?: string } = { state: null, stateError: 'no workflow for this monitor' };
+      try {
+        const desc = await temporal.workflow.getHandle(id).describe();
+        workflow = { runId: desc.runId, status: desc.status.name, historyLength: desc.historyLength };
+        live = desc.status.name === 'RUNNING' ? await queryStatus(id, desc.runId) : { state: null, stateError: `the workflow is ${desc.status.name}` };
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      return c.json({ ...monitorOut(row, last ?? null), workflow, ...live }, 200);
+    })
+    .openapi(checks, async (c) => {
+      const { id } = c.req.valid('param');
+      const { limit } = c.req.valid('query');
+      await activeRow(id);
+      return c.json({ checks: (await recentChecks(db, id, limit)).map(checkOut) }, 200);
+    })
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await activeRow(id);
+      if (body.webhookUrl) await target('webhookUrl', body.webhookUrl);
+      const wfPatch: MonitorConfigPatch = {};
+      if (body.paused !== undefined) wfPatch.paused = body.paused;
+      if (body.intervalSeconds !== undefined) wfPatch.intervalSeconds = body.intervalSeconds;
+      if (body.thresholds) wfPatch.thresholds = body.thresholds;
+      let thresholds: Thresholds | undefined;
+      if (Object.keys(wfPatch).length > 0) {
+        try {
+          validatePatch(wfPatch, bounds);
+        } catch (err) {
+          throw invalid('(body)', (err as Error).message);
+        }
+        try {
+          const after = await temporal.workflow.getHandle(id).executeUpdate<SiteMonitorStatus, [MonitorConfigPatch]>('configure', { args: [wfPatch] });
+          thresholds = after.thresholds;
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw new ProblemError(409, 'conflict', `The workflow of ${id} is not running; delete and recreate the monitor.`);
+          if (err instanceof WorkflowUpdateFailedError) throw invalid('(body)', err.cause?.message ?? err.message);
+          throw err;
+        }
+      }
+      const row = await db
+        .updateTable('monitors')
+        .set({
+          updated_at: sql`now()`,
+          ...(body.paused !== undefined ? { paused: body.paused } : {}),
+          ...(body.intervalSeconds !== undefined ? { interval_seconds: body.intervalSeconds } : {}),
+          ...(thresholds ? { thresholds: JSON.stringify(thresholds) } : {}),
+          ...(body.alertEmail !== undefined ? { alert_email: body.alertEmail } : {}),
+          ...(body.webhookUrl !== undefined ? { webhook_url: body.webhookUrl } : {}),
+          ...(body.language !== undefined ? { language: body.language } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return c.json(monitorOut(row, (await lastCheckOf(id)) ?? null), 200);
+    })
+    .openapi(remove, async (c) => {
+      const { id } = c.req.valid('param');
+      await activeRow(id);
+      const handle = temporal.workflow.getHandle(id);
+      try {
+        const desc = await handle.describe();
+        if (desc.status.name === 'RUNNING') {
+          await handle.cancel();
+          // Wait (briefly) for the run to close, so a POST right after can start the site again.
+          await Promise.race([handle.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+        }
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      await db.updateTable('monitors').set({ deleted_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', id).execute();
+      return c.body(null, 204);
+    });
+}

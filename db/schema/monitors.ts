@@ -1,0 +1,38 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { Language, Thresholds } from '../../activities/audits/monitor/types.js';
+
+/**
+ * One row per monitored site (id = the siteMonitor workflow id). The API keeps it in step with the
+ * workflow; it holds the alert recipients so they never enter workflow history.
+ */
+export interface MonitorsTable {
+  id: string;
+  url: string;
+  host: string;
+  interval_seconds: number;
+  alert_email: string;
+  webhook_url: string | null;
+  language: Language;
+  thresholds: ColumnType<Thresholds, string, string>;
+  paused: boolean;
+  created_at: ColumnType<Date, string | undefined, string>;
+  updated_at: ColumnType<Date, string | undefined, string>;
+  /** Set when the monitor is deleted (its checks are kept). */
+  deleted_at: ColumnType<Date | null, string | null | undefined, string | null>;
+}
+
+/** Every check of every monitor, keyed by (monitor, sequence number) so a retried insert is a no-op. */
+export interface MonitorChecksTable {
+  monitor_id: string;
+  seq: number;
+  checked_at: ColumnType<Date, string, string>;
+  ok: boolean;
+  status_code: number | null;
+  latency_ms: number | null;
+  cert_days_left: number | null;
+  error: string | null;
+}
+
+export type Monitor = Selectable<MonitorsTable>;
+export type NewMonitor = Insertable<MonitorsTable>;
+export type MonitorCheckRow = Selectable<MonitorChecksTable>;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../../activities/audits/hosting/report.js';
+import { renderReportHtml } from '../../../activities/audits/hosting/report-html.js';
+
+const report = buildReport({
+  id: 'audit-1',
+  url: 'https://evil.example/<script>',
+  domain: 'evil.example',
+  startedAt: '2026-11-21T08:00:00.000Z',
+  finishedAt: '2026-11-21T08:00:02.000Z',
+  options: { browser: false, samples: 1 },
+  probes: {
+    dns: { ok: true, data: { host: 'evil.example', resolves: true, error: null, a: ['203.0.113.5'], aaaa: [], cnameChain: [], nsZone: 'evil.example', ns: ['ns1.bluehost.com'], mx: [], ptr: { '203.0.113.5': ['box5000.bluehost.com'] } } },
+    http: { ok: false, error: 'probe crashed: <img onerror=alert(1)>' },
+    tls: { ok: false, error: 'no TLS' },
+    browser: { ok: false, skipped: true, error: 'browser probe not requested' },
+  },
+});
+
+describe('renderReportHtml', () => {
+  it('renders French by default and English on request, with the verdict and the brief’s recommendations', () => {
+    expect(report.rubric.verdict).toBe('incompatible');
+    const fr = renderReportHtml(report);
+    expect(fr).toContain('<html lang="fr">');
+    expect(fr).toContain('Verdict : Incompatible');
+    expect(fr).toContain('Bluehost (shared-blacklisted)');
+    expect(fr).toContain('Option A — migration recommandée');
+    const en = renderReportHtml(report, 'en');
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Option A — recommended migration');
+    expect(en).toContain('Hosting audit — evil.example');
+  });
+  it('escapes everything that comes from the audited site and embeds the screenshot only when there is one', () => {
+    const html = renderReportHtml(report, 'en', Buffer.concat([Buffer.from([0x89]), Buffer.from('PNG fake')]));
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img onerror');
+    expect(html).toContain('&lt;img onerror=alert(1)&gt;');
+    expect(html).toContain('src="data:image/png;base64,iVBORyBmYWtl"');
+    expect(renderReportHtml(report, 'en')).not.toContain('data:image/png');
+  });
+});
