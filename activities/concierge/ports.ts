@@ -12,6 +12,8 @@ export interface Contact {
   phone: string; // E.164-ish, e.g. +33.612345678 for Namecheap
   address1: string;
   city: string;
+  /** State / province / region; registrars that require one get the city when absent. */
+  stateProvince?: string;
   postalCode: string;
   country: string; // ISO 3166-1 alpha-2
 }

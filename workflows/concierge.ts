@@ -1,0 +1,381 @@
+/**
+ * `conciergeOrder` (workflow id = the order id): a customer's order becomes a live HTTPS site, as
+ * one saga. Domain check (alternatives and the customer's choice when taken) -> Stripe Checkout
+ * and the payment signal (or expiry) -> registration, the point of no return (every failure
+ * before it, after payment, is compensated by a refund) -> DNS -> publish -> certificate -> live
+ * check in Chromium -> delivery email, the site monitor and the certificate renewal start.
+ * After the point of no return a failing step alerts an operator and is retried until it passes.
+ */
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  ActivityFailure,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ConciergeActivities, PaymentReceived } from '../activities/concierge/index.js';
+import { FAILURE } from '../activities/concierge/failures.js';
+import { appendTimeline, estimateEta, isTerminal, slaWindow, type OrderPhase, type SlaPolicy, type SlaWindow, type TimelineEntry } from '../activities/concierge/timeline.js';
+import { SA } from '../core/temporal.js';
+import type { siteMonitor } from './site-monitor.js';
+import type { certificateRenewal } from './certificate-renewal.js';
+
+export interface ConciergeOrderInput {
+  orderId: string;
+  windows: {
+    /** How long the Checkout link stays payable (default 24 h). */
+    paymentMs: number;
+    /** How long the customer has to choose an alternative domain. */
+    choiceMs: number;
+    /** How long an `archive` order waits for its upload. */
+    siteMs: number;
+    /** Pause between rounds of a failing step after the point of no return. */
+    stepRetryMs: number;
+  };
+  sla: SlaPolicy;
+  renewBeforeDays: number;
+  /** Task queues of the children: the audits queue (site monitor) and ours (renewal). */
+  queues: { audits: string; concierge: string };
+  startMonitor: boolean;
+}
+
+export interface ConciergeStatus {
+  orderId: string;
+  phase: OrderPhase;
+  domain: string | null;
+  timeline: TimelineEntry[];
+  eta: string | null;
+  sla: SlaWindow | null;
+  checkoutUrl: string | null;
+  alternatives: string[];
+  /** What an operator should look at (a step failing after the point of no return). */
+  attention: string | null;
+  failure: string | null;
+  liveUrl: string | null;
+  registered: boolean;
+  monitorId: string | null;
+}
+
+export const conciergeStatusQuery = defineQuery<ConciergeStatus>('status');
+export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
+export const siteUploadedSignal = defineSignal('siteUploaded');
+export const chooseDomainUpdate = defineUpdate<{ domain: string }, [{ domain: string }]>('chooseDomain');
+
+const db = proxyActivities<ConciergeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 20 },
+});
+/**
+ * Calls to providers before the point of no return: a few attempts, then the saga decides. The
+ * start-to-close bound is also how long a call lost with a dead worker waits before its retry.
+ */
+const provider = proxyActivities<ConciergeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: Object.values(FAILURE) },
+});
+/** Compensations must eventually pass: unlimited attempts. */
+const compensation = proxyActivities<ConciergeActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes', nonRetryableErrorTypes: [FAILURE.nothingToRefund] },
+});
+/** Steps after the point of no return: each round a few attempts, the workflow loops the rounds. */
+const afterPonr = proxyActivities<ConciergeActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+/** The long ones (ACME, the browser) heartbeat: a dead worker is noticed within the heartbeat timeout. */
+const longAfterPonr = proxyActivities<ConciergeActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+
+/** How long a session found paid at expiry waits for its webhook. */
+const LATE_PAYMENT_GRACE_MS = 10 * 60_000;
+
+function messageOf(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function conciergeOrder(input: ConciergeOrderInput): Promise<ConciergeStatus> {
+  const { orderId } = input;
+  const state: ConciergeStatus = {
+    orderId,
+    phase: 'received',
+    domain: null,
+    timeline: [],
+    eta: null,
+    sla: null,
+    checkoutUrl: null,
+    alternatives: [],
+    attention: null,
+    failure: null,
+    liveUrl: null,
+    registered: false,
+    monitorId: null,
+  };
+  let enteredAt = new Date();
+  let payment: PaymentReceived | null = null;
+  let sessionId: string | null = null;
+  let chosen: string | null = null;
+  let siteUploaded = false;
+
+  setHandler(conciergeStatusQuery, () => ({ ...state, eta: estimateEta(state.phase, enteredAt, undefined, new Date())?.toISOString() ?? null }));
+  // Payments are kept as they come (a webhook may even beat the activity that opened the session
+  // back to the workflow) and matched against the session this order opened; the first one counts.
+  const received: PaymentReceived[] = [];
+  setHandler(paymentReceivedSignal, (p) => {
+    if (received.length < 20) received.push(p);
+  });
+  const matching = () => (sessionId === null ? undefined : received.find((p) => p.sessionId === sessionId));
+  const paid = () => matching() !== undefined;
+  setHandler(siteUploadedSignal, () => {
+    siteUploaded = true;
+  });
+  setHandler(
+    chooseDomainUpdate,
+    ({ domain }) => {
+      chosen = domain;
+      return { domain };
+    },
+    {
+      validator: ({ domain }) => {
+        if (state.phase !== 'awaiting-domain-choice' || chosen !== null) throw new Error(`the order is ${chosen !== null ? `already moving on with ${chosen}` : state.phase}, not awaiting a domain choice`);
+        if (!state.alternatives.includes(domain)) throw new Error(`${domain} is not one of the proposed domains: ${state.alternatives.join(', ')}`);
+      },
+    },
+  );
+
+  const enter = async (phase: OrderPhase, detail?: string) => {
+    const now = new Date();
+    state.phase = phase;
+    enteredAt = now;
+    state.timeline = appendTimeline(state.timeline, phase, now, detail);
+    state.eta = estimateEta(phase, now)?.toISOString() ?? null;
+    upsertSearchAttributes([{ key: SA.status, value: phase }]);
+    await db.recordOrderPhase(orderId, phase, now.toISOString(), detail);
+  };
+
+  const brief = await db.loadOrderBrief(orderId);
+  state.domain = brief.domain;
+  siteUploaded = brief.siteReady;
+  upsertSearchAttributes([
+    { key: SA.family, value: 'concierge' },
+    { key: SA.customer, value: brief.contactEmail },
+    { key: SA.domain, value: brief.domain },
+    { key: SA.status, value: 'received' },
+  ]);
+
+  const compensations: Array<() => Promise<void>> = [];
+  let slaScope: CancellationScope | null = null;
+
+  const cancel = async (phase: 'cancelled' | 'expired', reason: string) => {
+    state.failure = reason;
+    await db.expireCheckout(orderId);
+    await db.emailCustomer(orderId, 'cancelled', { extra: { reason } });
+    await enter(phase, reason);
+    return state;
+  };
+
+  /** Runs the compensations (newest first), tells the customer and the operator. */
+  const compensate = async (reason: string) => {
+    state.failure = reason;
+    await db.emailCustomer(orderId, 'failed', { extra: { reason } });
+    for (const undo of compensations.reverse()) await undo();
+    compensations.length = 0;
+    await db.emailCustomer(orderId, 'refunded');
+    await db.alertOperator(orderId, `commande remboursée : ${reason}`, { suffix: 'refunded' });
+    slaScope?.cancel();
+    await enter('refunded', reason);
+    return state;
+  };
+
+  /** After the point of no return: retry in rounds, alerting the operator once per step. */
+  const persist = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    for (let round = 1; ; round++) {
+      try {
+        const out = await fn();
+        state.attention = null;
+        return out;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        state.attention = `${step}: ${messageOf(err)}`;
+        if (round === 1) await db.alertOperator(orderId, `étape ${step} en échec après l'enregistrement du domaine : ${messageOf(err)}`, { suffix: `step-${step}` });
+        await sleep(input.windows.stepRetryMs);
+      }
+    }
+  };
+
+  try {
+    await enter('received');
+    await db.emailCustomer(orderId, 'received');
+
+    // 1. the domain: available, or alternatives and the customer's choice
+    for (let round = 1; ; round++) {
+      await enter('checking-domain', state.domain ?? undefined);
+      const check = await provider.checkDomainAvailability(orderId, state.domain!);
+      if (check.available) break;
+      if (round > 3) return await cancel('cancelled', 'aucun domaine disponible retenu');
+      const alternatives = await provider.proposeAlternatives(orderId);
+      if (alternatives.length === 0) return await cancel('cancelled', `${state.domain} est pris et aucune alternative n'est libre`);
+      state.alternatives = alternatives;
+      chosen = null;
+      await enter('awaiting-domain-choice');
+      await db.emailCustomer(orderId, 'alternatives', { suffix: String(round) });
+      if (!(await condition(() => chosen !== null, input.windows.choiceMs))) return await cancel('cancelled', 'aucun domaine choisi dans le délai');
+      state.domain = chosen!;
+      await db.setOrderDomain(orderId, state.domain);
+      upsertSearchAttributes([{ key: SA.domain, value: state.domain }]);
+    }
+
+    // 2. an uploaded site must be there before we ask for money
+    if (brief.siteKind === 'archive' && !siteUploaded) {
+      await enter('awaiting-site');
+      if (!(await condition(() => siteUploaded, input.windows.siteMs))) return await cancel('cancelled', "l'archive du site n'a pas été envoyée");
+    }
+
+    // 3. payment
+    await enter('awaiting-payment');
+    const checkout = await provider.createCheckout(orderId, 'checkout-1');
+    sessionId = checkout.sessionId;
+    state.checkoutUrl = checkout.url;
+    const payBy = new Date(Date.now() + input.windows.paymentMs).toISOString();
+    await db.emailCustomer(orderId, 'payment-link', { extra: { url: checkout.url, expiresAt: payBy } });
+    if (!(await condition(paid, input.windows.paymentMs))) {
+      // a session paid while we expire it cannot be expired: wait for its webhook instead
+      const { completed } = await db.expireCheckout(orderId);
+      if (completed === 0) return await cancel('expired', 'paiement non reçu dans le délai');
+      if (!(await condition(paid, LATE_PAYMENT_GRACE_MS))) {
+        await db.alertOperator(orderId, 'session Stripe payée mais aucun webhook reçu : vérifier le paiement', { suffix: 'paid-without-webhook' });
+        return await cancel('expired', 'paiement non reçu dans le délai');
+      }
+    }
+    payment = matching()!;
+    await db.recordPayment(orderId, payment!);
+    compensations.push(async () => {
+      await compensation.refundPayment(orderId);
+    });
+    state.sla = slaWindow(new Date(), brief.urgent, input.sla);
+    const sla = state.sla;
+    slaScope = new CancellationScope();
+    slaScope
+      .run(async () => {
+        await sleep(Date.parse(sla.alertAt) - Date.now());
+        if (!isTerminal(state.phase)) {
+          await db.alertOperator(orderId, `SLA bientôt dépassé (phase ${state.phase})`, { suffix: 'sla', deadline: sla.deadline });
+        }
+      })
+      .catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+    await db.emailCustomer(orderId, 'payment-received', { extra: { deadline: sla.deadline, amountCents: payment!.amountTotal ?? checkout.amountCents } });
+
+    // 4. registration: the point of no return
+    try {
+      await enter('registering');
+      await provider.ensureDnsZone(orderId);
+      await provider.registerDomain(orderId);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return await CancellationScope.nonCancellable(() => compensate(messageOf(err)));
+    }
+    state.registered = true;
+    compensations.length = 0;
+    await db.emailCustomer(orderId, 'in-progress', { extra: { eta: estimateEta('configuring-dns', new Date())?.toISOString() } });
+
+    // 5-8. DNS, publish, certificate, live check: retried until they pass
+    await enter('configuring-dns');
+    await persist('dns', () => afterPonr.configureDns(orderId));
+    await enter('publishing');
+    await persist('publish', async () => {
+      await afterPonr.prepareSiteFiles(orderId);
+      await afterPonr.publishSite(orderId);
+    });
+    await enter('issuing-certificate');
+    const cert = await persist('certificate', () => longAfterPonr.issueCertificate(orderId));
+    await enter('verifying');
+    const live = await persist('live-check', () => longAfterPonr.verifyLiveSite(orderId));
+
+    // 9. delivered
+    state.liveUrl = live.url;
+    await enter('live');
+    slaScope.cancel();
+    await db.emailCustomer(orderId, 'delivered', { extra: { url: live.url } });
+    await startFollowUps(input, state, cert.notAfter);
+    return state;
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        slaScope?.cancel();
+        if (payment === null) await cancel('cancelled', 'commande annulée');
+        else if (!state.registered) await compensate('commande annulée');
+        else await db.alertOperator(orderId, 'workflow annulé après enregistrement du domaine', { suffix: 'cancelled-after-ponr' });
+      });
+      throw err;
+    }
+    // a step before the payment gave up (its retries exhausted): nothing was charged, the order is
+    // cancelled and the operator told; after the payment, compensate
+    if (payment === null) {
+      await db.alertOperator(orderId, `commande annulée sur erreur : ${messageOf(err)}`, { suffix: 'failed-before-payment' });
+      return await cancel('cancelled', `erreur technique : ${messageOf(err)}`);
+    }
+    if (!state.registered) return await compensate(messageOf(err));
+    throw err;
+  }
+}
+
+/** The site monitor (audits family) and the certificate renewal, both outliving this order's run. */
+async function startFollowUps(input: ConciergeOrderInput, state: ConciergeStatus, notAfter: string): Promise<void> {
+  const domain = state.domain!;
+  const starts: Array<Promise<unknown>> = [
+    startChild<typeof certificateRenewal>('certificateRenewal', {
+      workflowId: `cert-renewal-${domain}`,
+      taskQueue: input.queues.concierge,
+      args: [{ orderId: input.orderId, domain, notAfter, renewBeforeDays: input.renewBeforeDays, renewals: 0 }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      typedSearchAttributes: [
+        { key: SA.family, value: 'concierge' },
+        { key: SA.domain, value: domain },
+        { key: SA.status, value: 'scheduled' },
+      ],
+    }),
+  ];
+  if (input.startMonitor) {
+    const monitor = await db.prepareSiteMonitor(input.orderId);
+    state.monitorId = monitor.monitorId;
+    starts.push(
+      startChild<typeof siteMonitor>('siteMonitor', {
+        workflowId: monitor.monitorId,
+        taskQueue: input.queues.audits,
+        args: [monitor],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        typedSearchAttributes: [
+          { key: SA.family, value: 'audits' },
+          { key: SA.domain, value: domain },
+          { key: SA.status, value: 'unknown' },
+        ],
+      }),
+    );
+  }
+  for (const s of starts) {
+    try {
+      await s;
+    } catch (err) {
+      // already running for this domain (an earlier order): that one keeps watching
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}
