@@ -1,0 +1,214 @@
+/**
+ * HubSpot through `@hubspot/api-client`: the few calls the sync needs, each behind the shared
+ * rate limiter. A 429 pushes every process back by Retry-After and the call is tried again (it
+ * slows, never fails); 5xx are retried a few times; other errors are thrown as HubSpotError.
+ * Writes are batch upserts by the unique `sage_id` property, so a retried batch never duplicates.
+ */
+import { Client } from '@hubspot/api-client';
+import type { HubSpotObject } from './mapping/types.js';
+import { retryAfterMs, type RateLimiter } from './rate-limit.js';
+
+export class HubSpotError extends Error {
+  constructor(readonly status: number, message: string, readonly body?: unknown) {
+    super(message);
+    this.name = 'HubSpotError';
+  }
+}
+
+export interface HubSpotRecord {
+  id: string;
+  properties: Record<string, string | null>;
+  updatedAt: Date | null;
+}
+
+export interface UpsertResult {
+  /** sage_id -> HubSpot id, for every record the batch wrote. */
+  ids: Map<string, { id: string; created: boolean; updatedAt: Date | null }>;
+  /** sage_id (when known) -> error message, for records HubSpot refused. */
+  errors: Array<{ sageId: string | null; message: string }>;
+}
+
+export interface HubSpotGateway {
+  ensureProperties(wanted: Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }>): Promise<string[]>;
+  upsert(object: HubSpotObject, inputs: Array<{ sageId: string; properties: Record<string, string> }>): Promise<UpsertResult>;
+  read(object: HubSpotObject, ids: string[], properties: string[]): Promise<Map<string, HubSpotRecord>>;
+  /** Updates objects by HubSpot id; returns id -> HubSpot's modification stamp. */
+  update(object: HubSpotObject, inputs: Array<{ id: string; properties: Record<string, string> }>): Promise<Map<string, Date | null>>;
+  associate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
+  archive(object: HubSpotObject, ids: string[]): Promise<void>;
+  modifiedSince(object: HubSpotObject, sinceMs: number, after: string | null, properties: string[]): Promise<{ results: HubSpotRecord[]; after: string | null }>;
+  /** Requests sent by this gateway (for reports and the benchmark). */
+  readonly requests: number;
+}
+
+interface SdkError {
+  code?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  message?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+export interface HubSpotGatewayOptions {
+  baseUrl: string;
+  accessToken: string;
+  limiter: RateLimiter;
+  batchSize?: number;
+  onThrottle?: (ms: number) => void;
+}
+
+export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGateway {
+  const client = new Client({ accessToken: opts.accessToken, basePath: opts.baseUrl.replace(/\/$/, ''), numberOfApiCallRetries: 0 });
+  const batchSize = opts.batchSize ?? 100;
+  let requests = 0;
+
+  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await opts.limiter.take();
+      requests++;
+      try {
+        return await fn();
+      } catch (e) {
+        const err = e as SdkError;
+        const status = typeof err.code === 'number' ? err.code : 0;
+        if (status === 429 && attempt <= 100) {
+          const ms = retryAfterMs(err.headers?.['retry-after'], 1000);
+          opts.onThrottle?.(ms);
+          await opts.limiter.throttled(ms);
+          continue;
+        }
+        if ((status >= 500 || status === 0) && attempt <= 4) {
+          await sleep(200 * 2 ** attempt);
+          continue;
+        }
+        const detail = typeof err.body === 'object' && err.body && 'message' in err.body ? String((err.body as { message: unknown }).message) : err.message;
+        throw new HubSpotError(status, `HubSpot ${what} failed (${status}): ${detail}`, err.body);
+      }
+    }
+  }
+
+  const toRecord = (o: { id: string; properties: Record<string, string | null>; updatedAt?: Date }): HubSpotRecord => ({
+    id: o.id,
+    properties: o.properties ?? {},
+    updatedAt: o.updatedAt ? new Date(o.updatedAt) : null,
+  });
+
+  return {
+    get requests() {
+      return requests;
+    },
+
+    async ensureProperties(wanted) {
+      const created: string[] = [];
+      const byObject = new Map<string, typeof wanted>();
+      for (const w of wanted) byObject.set(w.object, [...(byObject.get(w.object) ?? []), w]);
+      for (const [object, props] of byObject) {
+        const existing = await call(`list ${object} properties`, () => client.crm.properties.coreApi.getAll(object));
+        const have = new Set(existing.results.map((p) => p.name));
+        const missing = props.filter((p) => !have.has(p.name));
+        if (!missing.length) continue;
+        const inputs = missing.map((p) => ({
+          name: p.name,
+          label: p.name === 'sage_id' ? 'Sage ID' : p.name.replace(/_/g, ' '),
+          groupName: object === 'contacts' ? 'contactinformation' : object === 'companies' ? 'companyinformation' : object === 'deals' ? 'dealinformation' : `${object.replace(/s$/, '')}information`,
+          type: p.type === 'number' ? 'number' : p.type === 'date' ? 'date' : 'string',
+          fieldType: p.type === 'number' ? 'number' : p.type === 'date' ? 'date' : 'text',
+          hasUniqueValue: p.name === 'sage_id',
+        }));
+        for (const input of inputs) {
+          await call(`create ${object}.${input.name}`, () => client.crm.properties.coreApi.create(object, input as never));
+        }
+        created.push(...missing.map((p) => `${object}.${p.name}`));
+      }
+      return created;
+    },
+
+    async upsert(object, inputs) {
+      const ids = new Map<string, { id: string; created: boolean; updatedAt: Date | null }>();
+      const errors: UpsertResult['errors'] = [];
+      for (const chunk of chunks(inputs, batchSize)) {
+        let res;
+        try {
+          res = await call(`upsert ${object}`, () =>
+            client.crm.objects.batchApi.upsert(object, {
+              inputs: chunk.map((i) => ({ idProperty: 'sage_id', id: i.sageId, properties: { ...i.properties, sage_id: i.sageId } })),
+            }),
+          );
+        } catch (e) {
+          if (e instanceof HubSpotError && e.status >= 400 && e.status < 500 && chunk.length > 1) {
+            // One bad record fails the whole batch: split it to isolate the culprit, keep the rest.
+            const half = Math.ceil(chunk.length / 2);
+            for (const part of [chunk.slice(0, half), chunk.slice(half)]) {
+              const sub = await this.upsert(object, part);
+              for (const [k, v] of sub.ids) ids.set(k, v);
+              errors.push(...sub.errors);
+            }
+            continue;
+          }
+          if (e instanceof HubSpotError && e.status >= 400 && e.status < 500) {
+            errors.push({ sageId: chunk[0]!.sageId, message: e.message });
+            continue;
+          }
+          throw e;
+        }
+        for (const r of res.results) {
+          const sageId = r.properties?.sage_id;
+          if (sageId) ids.set(sageId, { id: r.id, created: Boolean((r as { _new?: boolean })._new), updatedAt: r.updatedAt ? new Date(r.updatedAt) : null });
+        }
+        for (const err of (res as { errors?: Array<{ message: string; context?: Record<string, string[]> }> }).errors ?? []) {
+          errors.push({ sageId: err.context?.ids?.[0] ?? null, message: err.message });
+        }
+      }
+      return { ids, errors };
+    },
+
+    async read(object, ids, properties) {
+      const out = new Map<string, HubSpotRecord>();
+      for (const chunk of chunks([...new Set(ids)], batchSize)) {
+        const res = await call(`read ${object}`, () =>
+          client.crm.objects.batchApi.read(object, { inputs: chunk.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
+        );
+        for (const r of res.results) out.set(r.id, toRecord(r));
+      }
+      return out;
+    },
+
+    async update(object, inputs) {
+      const out = new Map<string, Date | null>();
+      for (const chunk of chunks(inputs, batchSize)) {
+        const res = await call(`update ${object}`, () => client.crm.objects.batchApi.update(object, { inputs: chunk }));
+        for (const r of res.results) out.set(r.id, r.updatedAt ? new Date(r.updatedAt) : null);
+      }
+      return out;
+    },
+
+    async associate(from, to, pairs) {
+      for (const chunk of chunks(pairs, batchSize)) {
+        await call(`associate ${from}->${to}`, () =>
+          client.crm.associations.v4.batchApi.createDefault(from, to, { inputs: chunk.map(([a, b]) => ({ _from: { id: a }, to: { id: b } })) }),
+        );
+      }
+    },
+
+    async archive(object, ids) {
+      for (const chunk of chunks(ids, batchSize)) {
+        await call(`archive ${object}`, () => client.crm.objects.batchApi.archive(object, { inputs: chunk.map((id) => ({ id })) }));
+      }
+    },
+
+    async modifiedSince(object, sinceMs, after, properties) {
+      const res = await call(`search ${object}`, () =>
+        client.crm.objects.searchApi.doSearch(object, {
+          filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE' as never, value: String(sinceMs) }] }],
+          sorts: ['hs_lastmodifieddate'],
+          properties,
+          limit: 100,
+          ...(after ? { after } : {}),
+        } as never),
+      );
+      return { results: res.results.map(toRecord), after: res.paging?.next?.after ?? null };
+    },
+  };
+}

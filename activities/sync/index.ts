@@ -1,0 +1,278 @@
+/**
+ * Sync activities: each one small, idempotent and resumable. Progress lives in PostgreSQL (a
+ * checkpoint per run and entity), so a retried activity, on this worker or another after a
+ * crash, continues from the last page written instead of starting over.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../../core/config.js';
+import type { Logger } from '../../core/logger.js';
+import type { Db } from '../../db/client.js';
+import { applyDeletions, parseDeletionRules, syncBatch, type EngineDeps } from './engine.js';
+import { createHubSpotGateway, HubSpotError, type HubSpotGateway } from './hubspot-gateway.js';
+import { interventionsSource } from './interventions-source.js';
+import { customProperties, MAPPINGS } from './mapping/entities.js';
+import { hubspotProperties } from './mapping/project.js';
+import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from './mapping/types.js';
+import { parseRuleOverrides } from './ownership.js';
+import { DailyBudgetExhausted, pgRateLimiter } from './rate-limit.js';
+import { createSageBusinessCloud } from './sage/business-cloud.js';
+import type { EntitySource } from './source.js';
+import * as store from './store.js';
+
+export interface SyncDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+}
+
+export type SyncMode = 'incremental' | 'full' | 'records';
+export interface RecordRef {
+  /** A HubSpot object (from a webhook) ... */
+  object?: string;
+  id?: string;
+  /** ... or a record by its Sage id. */
+  entity?: SyncEntity;
+  sageId?: string;
+}
+
+interface Checkpoint {
+  next: string | null;
+  processed: number;
+  done: boolean;
+  /** Where the next incremental read starts, once the listing is done. */
+  cursor?: string;
+}
+
+/** HubSpot objects whose changes flow back to Sage (the others only receive). */
+export const PULLED_OBJECTS: HubSpotObject[] = ['companies', 'contacts', 'deals'];
+
+function inActivity(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null;
+  }
+}
+
+export function createSyncActivities({ config, db, logger }: SyncDeps) {
+  const log = logger.child({ family: 'sync' });
+  const overrides = parseRuleOverrides(config.SYNC_CONFLICT_RULES);
+  const deletionRules = parseDeletionRules(config.SYNC_DELETION_RULES);
+  const beatWhileWaiting = (ms: number) => inActivity()?.heartbeat({ waitingForRateLimitMs: ms });
+  const hubLimiter = pgRateLimiter(db, { name: 'hubspot', limit: config.HUBSPOT_RATE_PER_10S, windowMs: 10_000, dailyBudget: config.HUBSPOT_DAILY_BUDGET }, beatWhileWaiting);
+  const sageLimiter = pgRateLimiter(db, { name: 'sage', limit: config.SYNC_SAGE_RATE_PER_MINUTE, windowMs: 60_000, dailyBudget: config.SYNC_SAGE_DAILY_BUDGET }, beatWhileWaiting);
+  let hubspot: HubSpotGateway | undefined;
+  let sources: Record<SyncEntity, EntitySource> | undefined;
+  /** The properties exist once this process has checked (they are never deleted by us). */
+  let setupDone = false;
+
+  const engine = (): EngineDeps => {
+    hubspot ??= createHubSpotGateway({
+      baseUrl: config.HUBSPOT_BASE_URL,
+      accessToken: config.HUBSPOT_ACCESS_TOKEN,
+      limiter: hubLimiter,
+      batchSize: config.HUBSPOT_BATCH_SIZE,
+      onThrottle: (ms) => log.warn({ ms }, 'HubSpot answered 429; every worker slows down'),
+    });
+    if (!sources) {
+      const sage = createSageBusinessCloud({ db, config, limiter: sageLimiter });
+      sources = { customer: sage.customers, quote: sage.quotes, invoice: sage.invoices, intervention: interventionsSource(db) };
+    }
+    return {
+      db,
+      hubspot,
+      sources,
+      overrides,
+      deletionRules,
+      heartbeat: (d) => inActivity()?.heartbeat(d),
+    };
+  };
+
+  /** Errors retrying cannot fix become non-retryable failures with a type the workflow can read. */
+  async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof HubSpotError && (err.status === 401 || err.status === 403)) {
+        throw ApplicationFailure.create({ type: 'HubSpotUnauthorized', message: err.message, nonRetryable: true });
+      }
+      if (err instanceof HubSpotError && (err.status === 400 || err.status === 404)) {
+        throw ApplicationFailure.create({ type: 'HubSpotRejected', message: err.message, nonRetryable: true });
+      }
+      if (err instanceof DailyBudgetExhausted) {
+        throw ApplicationFailure.create({ type: 'DailyBudgetExhausted', message: err.message, nextRetryDelay: '1 hour' });
+      }
+      throw err;
+    }
+  }
+
+  const checkpointName = (runId: string, key: string) => `run:${runId}:${key}`;
+  const readCheckpoint = async (runId: string, key: string): Promise<Checkpoint> => {
+    const raw = await store.getCursor(db, checkpointName(runId, key));
+    return raw ? (JSON.parse(raw) as Checkpoint) : { next: null, processed: 0, done: false };
+  };
+  const writeCheckpoint = (runId: string, key: string, c: Checkpoint) => store.setCursor(db, checkpointName(runId, key), JSON.stringify(c));
+
+  async function progress(runId: string, key: string, processed: number) {
+    await db
+      .updateTable('sync_runs')
+      .set((eb) => ({ progress: eb.fn('jsonb_set', [eb.ref('progress'), eb.val(`{${key}}`), eb.val(JSON.stringify(processed))]) as never }))
+      .where('id', '=', runId)
+      .execute();
+  }
+
+  return {
+    /** Creates the unique `sage_id` property (and the mappings' custom properties) where missing. */
+    async syncSetup(): Promise<{ created: string[] }> {
+      if (setupDone) return { created: [] };
+      return guarded(async () => {
+        const wanted = [
+          ...(['companies', 'contacts', 'deals', 'invoices', 'tickets'] as const).map((object) => ({ object, name: 'sage_id', type: 'string' as const })),
+          ...customProperties(),
+        ];
+        const created = await engine().hubspot.ensureProperties(wanted);
+        if (created.length) log.info({ created }, 'HubSpot properties created');
+        setupDone = true;
+        return { created };
+      });
+    },
+
+    /** Records the run (idempotent by id). */
+    async beginSyncRun(input: { runId: string; mode: SyncMode; dryRun: boolean; trigger: string }): Promise<void> {
+      await db
+        .insertInto('sync_runs')
+        .values({ id: input.runId, mode: input.mode, dry_run: input.dryRun, trigger: input.trigger })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    },
+
+    /** One page of Sage changes (all records in full mode) of one entity, synced and checkpointed. */
+    async syncSagePage(input: { runId: string; entity: SyncEntity; mode: 'incremental' | 'full'; dryRun: boolean }): Promise<{ done: boolean; processed: number }> {
+      return guarded(async () => {
+        const key = `sage:${input.entity}`;
+        const cp = await readCheckpoint(input.runId, key);
+        if (cp.done) return { done: true, processed: cp.processed };
+        const deps = engine();
+        const since = input.mode === 'full' ? null : await store.getCursor(db, `cursor:sage:${input.entity}`);
+        const startedAt = new Date();
+        const page = await deps.sources[input.entity].listChanged(since ? new Date(since) : null, cp.next, config.SYNC_PAGE_SIZE);
+        const pageKey = `${key}:${cp.processed}`;
+        const report = await syncBatch(deps, input.entity, { records: page.items, skipUnchangedSage: input.mode !== 'full' }, { runId: input.runId, pageKey, dryRun: input.dryRun });
+        await store.savePage(db, input.runId, pageKey, input.entity, report);
+        const processed = cp.processed + page.items.length;
+        const done = page.next === null;
+        const cursor = done ? ((page as { cursor?: string }).cursor ?? new Date(startedAt.getTime() - 2000).toISOString()) : undefined;
+        // The checkpoint is written after the page's records: a crash in between replays the page (a no-op).
+        await writeCheckpoint(input.runId, key, { next: page.next, processed, done, ...(cursor ? { cursor } : {}) });
+        await progress(input.runId, input.entity, processed);
+        return { done, processed };
+      });
+    },
+
+    /** Records deleted in Sage since the last run, handled by the deletion rule. */
+    async syncSageDeletions(input: { runId: string; entity: SyncEntity; dryRun: boolean }): Promise<number> {
+      return guarded(async () => {
+        const since = await store.getCursor(db, `cursor:sage:${input.entity}`);
+        if (!since) return 0; // first load: nothing was synced before, nothing to delete
+        const deps = engine();
+        const ids = await deps.sources[input.entity].listDeleted(new Date(since));
+        if (!ids.length) return 0;
+        const report = await applyDeletions(deps, input.entity, ids, { runId: input.runId, pageKey: `deleted:${input.entity}`, dryRun: input.dryRun });
+        await store.savePage(db, input.runId, `deleted:${input.entity}`, input.entity, report);
+        return report.to_hubspot.deleted;
+      });
+    },
+
+    /** One page of HubSpot objects changed since the last run, synced back (HubSpot-owned fields). */
+    async syncHubSpotPage(input: { runId: string; object: HubSpotObject; dryRun: boolean }): Promise<{ done: boolean; processed: number }> {
+      return guarded(async () => {
+        const key = `hubspot:${input.object}`;
+        const cp = await readCheckpoint(input.runId, key);
+        if (cp.done) return { done: true, processed: cp.processed };
+        const run = await db.selectFrom('sync_runs').select('started_at').where('id', '=', input.runId).executeTakeFirstOrThrow();
+        const since = await store.getCursor(db, `cursor:${key}`);
+        const cursor = new Date(run.started_at.getTime() - 5000).toISOString();
+        if (!since) {
+          // Nothing to look back at before the first run: start watching from now.
+          await writeCheckpoint(input.runId, key, { next: null, processed: 0, done: true, cursor });
+          return { done: true, processed: 0 };
+        }
+        const deps = engine();
+        const entity: SyncEntity = input.object === 'deals' ? 'quote' : 'customer';
+        const m = MAPPINGS[entity];
+        const page = await deps.hubspot.modifiedSince(input.object, Date.parse(since), cp.next, hubspotProperties(m, input.object));
+        const refs = await store.sageIdsForHubSpot(db, input.object, page.results.map((r) => r.id), new Map(page.results.map((r) => [r.id, r.updatedAt])));
+        const pageKey = `${key}:${cp.processed}`;
+        const report = await syncBatch(deps, entity, { sageIds: [...new Set(refs.map((r) => r.sageId))] }, { runId: input.runId, pageKey, dryRun: input.dryRun });
+        await store.savePage(db, input.runId, pageKey, entity, report);
+        const processed = cp.processed + page.results.length;
+        const done = page.after === null;
+        await writeCheckpoint(input.runId, key, { next: page.after, processed, done, ...(done ? { cursor } : {}) });
+        await progress(input.runId, input.object, processed);
+        return { done, processed };
+      });
+    },
+
+    /** Syncs named records now: HubSpot objects from webhooks, or Sage ids (a resolved conflict). */
+    async syncRecords(input: { runId: string; pageKey: string; refs: RecordRef[]; dryRun?: boolean }): Promise<{ records: number }> {
+      return guarded(async () => {
+        const deps = engine();
+        const byEntity = new Map<SyncEntity, Set<string>>();
+        const add = (e: SyncEntity, id: string) => {
+          let s = byEntity.get(e);
+          if (!s) byEntity.set(e, (s = new Set()));
+          s.add(id);
+        };
+        const byObject = new Map<string, string[]>();
+        for (const r of input.refs) {
+          if (r.entity && r.sageId) add(r.entity, r.sageId);
+          else if (r.object && r.id) byObject.set(r.object, [...(byObject.get(r.object) ?? []), r.id]);
+        }
+        for (const [object, ids] of byObject) for (const r of await store.sageIdsForHubSpot(db, object, ids)) add(r.entity, r.sageId);
+        let records = 0;
+        for (const entity of SYNC_ENTITIES) {
+          const ids = [...(byEntity.get(entity) ?? [])];
+          if (!ids.length) continue;
+          records += ids.length;
+          const pageKey = `${input.pageKey}:${entity}`;
+          const report = await syncBatch(deps, entity, { sageIds: ids }, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
+          await store.savePage(db, input.runId, pageKey, entity, report);
+        }
+        return { records };
+      });
+    },
+
+    /**
+     * Closes the run. A completed, real run moves each listing's cursor forward, so the next
+     * incremental run reads from there; a failed or dry run leaves cursors where they were.
+     */
+    async finishSyncRun(input: { runId: string; ok: boolean; error?: string }): Promise<Awaited<ReturnType<typeof store.runReport>>> {
+      const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', input.runId).executeTakeFirstOrThrow();
+      await db.transaction().execute(async (tx) => {
+        if (input.ok && !run.dry_run) {
+          const cps = await tx.selectFrom('sync_cursors').selectAll().where('name', 'like', `run:${input.runId}:%`).execute();
+          for (const c of cps) {
+            const cp = JSON.parse(c.value) as Checkpoint;
+            if (cp.done && cp.cursor) await store.setCursor(tx, `cursor:${c.name.slice(`run:${input.runId}:`.length)}`, cp.cursor);
+          }
+        }
+        await tx.deleteFrom('sync_cursors').where('name', 'like', `run:${input.runId}:%`).execute();
+        await tx
+          .updateTable('sync_runs')
+          .set({ status: input.ok ? 'completed' : 'failed', error: input.error ?? null, finished_at: new Date() })
+          .where('id', '=', input.runId)
+          .execute();
+      });
+      return store.runReport(db, input.runId);
+    },
+
+    /** Today's request count and 429s per remote API. */
+    async syncUsage() {
+      return { hubspot: await hubLimiter.usage(), sage: await sageLimiter.usage() };
+    },
+  };
+}
+
+export type SyncActivities = ReturnType<typeof createSyncActivities>;
+export { SYNC_ENTITIES };

@@ -1,0 +1,46 @@
+/** Interventions (after-sales visits) live in our database; they are read like a source. */
+import type { Db } from '../../db/client.js';
+import type { Intervention } from '../../db/schema/sync.js';
+import type { EntitySource, SourceRecord } from './source.js';
+
+export const interventionSageId = (id: number | string) => `INT-${id}`;
+
+function toRecord(row: Intervention): SourceRecord {
+  return {
+    id: interventionSageId(row.id),
+    updatedAt: row.updated_at,
+    data: { ...row, scheduled_at: row.scheduled_at?.toISOString() ?? null } as unknown as Record<string, unknown>,
+  };
+}
+
+export function interventionsSource(db: Db): EntitySource {
+  return {
+    async listChanged(since, page, pageSize) {
+      // Keyset pagination on (updated_at, id): "iso|id" of the last row of the previous page.
+      let q = db.selectFrom('interventions').selectAll().orderBy('updated_at').orderBy('id').limit(pageSize);
+      if (since) q = q.where('updated_at', '>=', since);
+      if (page) {
+        const [at, id] = page.split('|') as [string, string];
+        q = q.where((eb) => eb.or([eb('updated_at', '>', new Date(at)), eb.and([eb('updated_at', '=', new Date(at)), eb('id', '>', Number(id))])]));
+      }
+      const rows = await q.execute();
+      const last = rows[rows.length - 1];
+      return { items: rows.map(toRecord), next: rows.length === pageSize && last ? `${last.updated_at.toISOString()}|${last.id}` : null };
+    },
+    async listDeleted() {
+      return [];
+    },
+    async get(id) {
+      const n = Number(id.replace(/^INT-/, ''));
+      if (!Number.isInteger(n)) return null;
+      const row = await db.selectFrom('interventions').selectAll().where('id', '=', n).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async update(id) {
+      // Every intervention field is ours (direction to_hubspot): nothing flows back.
+      const rec = await this.get(id);
+      if (!rec) throw new Error(`intervention ${id} not found`);
+      return rec;
+    },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Sync runs, conflicts and interventions: list and read runs with their report, start a run
+ * (incremental or full, optionally dry), list conflicts and resolve the held ones, and the
+ * interventions (after-sales visits) that become HubSpot tickets.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { taskQueueFor } from '../../core/temporal.js';
+import { runReport } from '../../activities/sync/store.js';
+import { interventionSageId } from '../../activities/sync/interventions-source.js';
+import type { Intervention } from '../../db/schema/sync.js';
+import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { ProblemError, problemResponses } from '../problem.js';
+import type { crmSync, CrmSyncInput } from '../../workflows/sync.js';
+
+const ReportRow = z.object({
+  entity: z.string(),
+  direction: z.string(),
+  created: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  conflicts: z.number(),
+  errors: z.number(),
+  deleted: z.number(),
+  pages: z.number(),
+});
+const SyncRun = z
+  .object({
+    id: z.string(),
+    mode: z.string(),
+    dryRun: z.boolean(),
+    trigger: z.string(),
+    status: z.string(),
+    progress: z.record(z.string(), z.unknown()),
+    error: z.string().nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi('SyncRun');
+const SyncRunDetail = SyncRun.extend({ report: z.array(ReportRow), samples: z.array(z.unknown()) }).openapi('SyncRunDetail');
+
+const Conflict = z
+  .object({
+    id: z.number(),
+    runId: z.string().nullable(),
+    entity: z.string(),
+    sageId: z.string(),
+    field: z.string(),
+    base: z.unknown(),
+    sage: z.unknown(),
+    hubspot: z.unknown(),
+    rule: z.string(),
+    winner: z.string().nullable(),
+    status: z.string(),
+    resolution: z.unknown(),
+    resolvedBy: z.string().nullable(),
+    createdAt: z.string(),
+    resolvedAt: z.string().nullable(),
+  })
+  .openapi('SyncConflict');
+
+const InterventionSchema = z
+  .object({
+    id: z.number(),
+    sageId: z.string(),
+    customerSageId: z.string(),
+    subject: z.string(),
+    description: z.string().nullable(),
+    status: z.string(),
+    priority: z.string(),
+    scheduledAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Intervention');
+
+const NewIntervention = z
+  .object({
+    customerSageId: z.string().trim().min(1).max(100),
+    subject: z.string().trim().min(1).max(300),
+    description: z.string().max(10_000).optional(),
+    status: z.enum(['OPEN', 'SCHEDULED', 'IN_PROGRESS', 'DONE', 'CANCELLED']).default('OPEN'),
+    priority: z.enum(['LOW', 'MEDIUM', 'HIGH']).default('MEDIUM'),
+    scheduledAt: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .openapi('NewIntervention');
+
+const StartRun = z
+  .object({ mode: z.enum(['incremental', 'full']).default('incremental'), dryRun: z.boolean().default(false) })
+  .strict()
+  .openapi('StartSyncRun');
+const Started = z.object({ runId: z.string(), statusUrl: z.string() }).openapi('StartedSyncRun');
+
+const Resolve = z
+  .object({
+    choice: z.enum(['sage', 'hubspot', 'value']),
+    value: z.union([z.string(), z.number(), z.null()]).optional(),
+  })
+  .strict()
+  .refine((r) => r.choice !== 'value' || r.value !== undefined, { message: 'value is required when choice is "value"', path: ['value'] })
+  .openapi('ResolveConflict');
+
+const RunIdParam = z.object({ id: z.string().min(1).max(255).openapi({ param: { name: 'id', in: 'path' } }) });
+const NumParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const Limit = z.coerce.number().int().min(1).max(500).default(50);
+
+const listRuns = createRoute({
+  method: 'get', path: '/sync/runs', tags: ['sync'], summary: 'Recent sync runs, newest first', security: SECURITY,
+  request: { query: z.object({ limit: Limit, status: z.enum(['running', 'completed', 'failed']).optional() }) },
+  responses: { 200: { description: 'Runs', content: { 'application/json': { schema: z.object({ runs: z.array(SyncRun) }) } } }, ...problemResponses(401, 422) },
+});
+const getRun = createRoute({
+  method: 'get', path: '/sync/runs/{id}', tags: ['sync'], summary: 'A sync run and its report per entity and direction', security: SECURITY,
+  request: { params: RunIdParam },
+  responses: { 200: { description: 'The run', content: { 'application/json': { schema: SyncRunDetail } } }, ...problemResponses(401, 404) },
+});
+const startRun = createRoute({
+  method: 'post', path: '/sync/runs', tags: ['sync'], summary: 'Start a sync run (incremental or full; dryRun reports without writing)', security: SECURITY,
+  request: { body: { required: true, content: { 'application/json': { schema: StartRun } } } },
+  responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started } } }, ...problemResponses(400, 401, 422, 503) },
+});
+const listConflicts = createRoute({
+  method: 'get', path: '/sync/conflicts', tags: ['sync'], summary: 'Conflicts (both sides changed a field), newest first', security: SECURITY,
+  request: { query: z.object({ limit: Limit, status: z.enum(['auto', 'held', 'resolved', 'applied']).optional(), entity: z.enum(['customer', 'quote', 'invoice', 'intervention']).optional() }) },
+  responses: { 200: { description: 'Conflicts', content: { 'application/json': { schema: z.object({ conflicts: z.array(Conflict) }) } } }, ...problemResponses(401, 422) },
+});
+const resolveConflict = createRoute({
+  method: 'post', path: '/sync/conflicts/{id}/resolve', tags: ['sync'], summary: 'Resolve a held conflict: keep Sage’s value, HubSpot’s, or a value; both sides get it', security: SECURITY,
+  request: { params: NumParam, body: { required: true, content: { 'application/json': { schema: Resolve } } } },
+  responses: { 202: { description: 'Resolved; a run applies it', content: { 'application/json': { schema: z.object({ conflict: Conflict, runId: z.string() }) } } }, ...problemResponses(400, 401, 404, 409, 422, 503) },
+});
+const createIntervention = createRoute({
+  method: 'post', path: '/interventions', tags: ['sync'], summary: 'Record an intervention; it becomes a HubSpot ticket on the customer’s company', security: SECURITY,
+  request: { body: { required: true, content: { 'application/json': { schema: NewIntervention } } } },
+  responses: { 201: { description: 'Created', content: { 'application/json': { schema: InterventionSchema } } }, ...problemResponses(400, 401, 422) },
+});
+const listInterventions = createRoute({
+  method: 'get', path: '/interventions', tags: ['sync'], summary: 'Interventions, newest first', security: SECURITY,
+  request: { query: z.object({ limit: Limit, customerSageId: z.string().min(1).max(100).optional() }) },
+  responses: { 200: { description: 'Interventions', content: { 'application/json': { schema: z.object({ interventions: z.array(InterventionSchema) }) } } }, ...problemResponses(401, 422) },
+});
+const getIntervention = createRoute({
+  method: 'get', path: '/interventions/{id}', tags: ['sync'], summary: 'One intervention', security: SECURITY,
+  request: { params: NumParam },
+  responses: { 200: { description: 'The intervention', content: { 'application/json': { schema: InterventionSchema } } }, ...problemResponses(401, 404, 422) },
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+type RunRow = { id: string; mode: string; dry_run: boolean; trigger: string; status: string; progress: Record<string, unknown>; error: string | null; started_at: Date; finished_at: Date | null };
+const runOut = (r: RunRow) => ({
+  id: r.id, mode: r.mode, dryRun: r.dry_run, trigger: r.trigger, status: r.status, progress: r.progress, error: r.error,
+  startedAt: r.started_at.toISOString(), finishedAt: iso(r.finished_at),
+});
+type ConflictRow = { id: number; run_id: string | null; entity: string; sage_id: string; field: string; base_value: unknown; sage_value: unknown; hubspot_value: unknown; rule: string; winner: string | null; status: string; resolution_value: unknown; resolved_by: string | null; created_at: Date; resolved_at: Date | null };
+const conflictOut = (r: ConflictRow) => ({
+  id: r.id, runId: r.run_id, entity: r.entity, sageId: r.sage_id, field: r.field, base: r.base_value, sage: r.sage_value, hubspot: r.hubspot_value,
+  rule: r.rule, winner: r.winner, status: r.status, resolution: r.resolution_value, resolvedBy: r.resolved_by,
+  createdAt: r.created_at.toISOString(), resolvedAt: iso(r.resolved_at),
+});
+const interventionOut = (r: Intervention) => ({
+  id: r.id, sageId: interventionSageId(r.id), customerSageId: r.customer_sage_id, subject: r.subject, description: r.description, status: r.status,
+  priority: r.priority, scheduledAt: iso(r.scheduled_at), createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+});
+
+export function syncRoutes({ config, db, temporal }: ApiDeps) {
+  const start = async (workflowId: string, input: CrmSyncInput) => {
+    await temporal.workflow.start<typeof crmSync>('crmSync', { workflowId, taskQueue: taskQueueFor('sync', config.TASK_QUEUE_PREFIX), args: [input] });
+    return workflowId;
+  };
+  return newRouter()
+    .openapi(listRuns, async (c) => {
+      const q = c.req.valid('query');
+      let sel = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').limit(q.limit);
+      if (q.status) sel = sel.where('status', '=', q.status);
+      return c.json({ runs: (await sel.execute()).map(runOut) }, 200);
+    })
+    .openapi(getRun, async (c) => {
+      const { id } = c.req.valid('param');
+      const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!run) throw new ProblemError(404, 'not-found', `No sync run ${id}.`);
+      const samples = await db.selectFrom('sync_run_pages').select('samples').where('run_id', '=', id).where('direction', '=', 'to_hubspot').execute();
+      return c.json({ ...runOut(run), report: await runReport(db, id), samples: samples.flatMap((s) => s.samples).slice(0, 100) }, 200);
+    })
+    .openapi(startRun, async (c) => {
+      const body = c.req.valid('json');
+      const runId = await start(`sync-${body.mode}-${randomUUID()}`, { mode: body.mode, dryRun: body.dryRun, trigger: 'api' });
+      const statusUrl = `/v1/sync/runs/${encodeURIComponent(runId)}`;
+      c.header('Location', statusUrl);
+      return c.json({ runId, statusUrl }, 202);
+    })
+    .openapi(listConflicts, async (c) => {
+      const q = c.req.valid('query');
+      let sel = db.selectFrom('sync_conflicts').selectAll().orderBy('id', 'desc').limit(q.limit);
+      if (q.status) sel = sel.where('status', '=', q.status);
+      if (q.entity) sel = sel.where('entity', '=', q.entity);
+      return c.json({ conflicts: (await sel.execute()).map(conflictOut) }, 200);
+    })
+    .openapi(resolveConflict, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const row = await db.selectFrom('sync_conflicts').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new ProblemError(404, 'not-found', `No conflict ${id}.`);
+      if (row.status !== 'held') throw new ProblemError(409, 'conflict', `Conflict ${id} is ${row.status}, not held.`);
+      let value: unknown = body.choice === 'sage' ? row.sage_value : body.choice === 'hubspot' ? row.hubspot_value : body.value;
+      if (row.field === '__deleted__') {
+        // A held deletion: "sage" (or "archive") archives in HubSpot; "hubspot" (or "keep") keeps it.
+        value = body.choice === 'sage' || value === 'archive' ? 'archive' : body.choice === 'hubspot' || value === 'keep' ? 'keep' : null;
+        if (value === null) throw new ProblemError(422, 'validation-error', 'A held deletion resolves to "archive" or "keep".', { errors: [{ path: 'value', message: 'archive or keep' }] });
+      }
+      const updated = await db
+        .updateTable('sync_conflicts')
+        .set({ status: 'resolved', resolution_value: JSON.stringify(value ?? null), resolved_by: c.get('apiKeyId') ?? 'api', resolved_at: new Date() })
+        .where('id', '=', id)
+        .where('status', '=', 'held')
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) throw new ProblemError(409, 'conflict', `Conflict ${id} was resolved meanwhile.`);
+      const runId = await start(`sync-resolve-${id}-${randomUUID().slice(0, 8)}`, {
+        mode: 'records',
+        trigger: 'conflict-resolution',
+        records: [{ entity: row.entity as 'customer', sageId: row.sage_id }],
+      });
+      return c.json({ conflict: conflictOut(updated), runId }, 202);
+    })
+    .openapi(createIntervention, async (c) => {
+      const b = c.req.valid('json');
+      const row = await db
+        .insertInto('interventions')
+        .values({ customer_sage_id: b.customerSageId, subject: b.subject, description: b.description ?? null, status: b.status, priority: b.priority, scheduled_at: b.scheduledAt ?? null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return c.json(interventionOut(row), 201);
+    })
+    .openapi(listInterventions, async (c) => {
+      const q = c.req.valid('query');
+      let sel = db.selectFrom('interventions').selectAll().orderBy('id', 'desc').limit(q.limit);
+      if (q.customerSageId) sel = sel.where('customer_sage_id', '=', q.customerSageId);
+      return c.json({ interventions: (await sel.execute()).map(interventionOut) }, 200);
+    })
+    .openapi(getIntervention, async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await db.selectFrom('interventions').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new ProblemError(404, 'not-found', `No intervention ${id}.`);
+      return c.json(interventionOut(row), 200);
+    });
+}

@@ -1,0 +1,192 @@
+/**
+ * Sage <-> HubSpot sync.
+ *  - `crmSync`: one run. Incremental (changes since the last run on each side), full (every Sage
+ *    record, the initial load and the nightly reconciliation) or records (named records: a resolved
+ *    conflict). Pages are checkpointed in PostgreSQL by the activities, so a crash resumes where it
+ *    stopped; a dry run reports what would change and writes nothing.
+ *  - `hubspotEvents`: the webhook batcher, started by signal-with-start under a fixed id; it
+ *    collects events until they stop coming for a moment, then syncs the touched records in a few
+ *    batch calls; continues as new to keep its history short.
+ */
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import type { RecordRef, SyncActivities } from '../activities/sync/index.js';
+import type { HubSpotObject, SyncEntity } from '../activities/sync/mapping/types.js';
+import { SA } from '../core/temporal.js';
+
+const SYNC_ENTITIES: SyncEntity[] = ['customer', 'quote', 'invoice', 'intervention'];
+const PULLED: HubSpotObject[] = ['companies', 'contacts', 'deals'];
+
+export interface CrmSyncInput {
+  mode: 'incremental' | 'full' | 'records';
+  dryRun?: boolean;
+  trigger?: string;
+  records?: RecordRef[];
+}
+
+export interface CrmSyncStatus {
+  phase: 'setup' | 'sage' | 'deletions' | 'hubspot' | 'records' | 'completed' | 'failed';
+  mode: CrmSyncInput['mode'];
+  dryRun: boolean;
+  current: string | null;
+  /** Records read so far, per entity / HubSpot object. */
+  processed: Record<string, number>;
+  pages: number;
+  report: unknown;
+  error: string | null;
+}
+
+export const crmSyncStatusQuery = defineQuery<CrmSyncStatus>('status');
+
+const short = proxyActivities<SyncActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'SageNotConfigured'] },
+});
+const paged = proxyActivities<SyncActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'SageNotConfigured'] },
+});
+
+export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {
+  const runId = workflowInfo().workflowId;
+  const dryRun = input.dryRun ?? false;
+  const state: CrmSyncStatus = { phase: 'setup', mode: input.mode, dryRun, current: null, processed: {}, pages: 0, report: null, error: null };
+  setHandler(crmSyncStatusQuery, () => state);
+  const phase = (p: CrmSyncStatus['phase']) => {
+    state.phase = p;
+    upsertSearchAttributes([{ key: SA.status, value: p }]);
+  };
+  upsertSearchAttributes([
+    { key: SA.family, value: 'sync' },
+    { key: SA.source, value: input.trigger ?? 'api' },
+    { key: SA.status, value: 'setup' },
+  ]);
+
+  await short.beginSyncRun({ runId, mode: input.mode, dryRun, trigger: input.trigger ?? 'api' });
+  try {
+    if (!dryRun) await short.syncSetup();
+    if (input.mode === 'records') {
+      phase('records');
+      await paged.syncRecords({ runId, pageKey: 'records', refs: input.records ?? [], dryRun });
+    } else {
+      phase('sage');
+      for (const entity of SYNC_ENTITIES) {
+        state.current = entity;
+        for (;;) {
+          const r = await paged.syncSagePage({ runId, entity, mode: input.mode, dryRun });
+          state.pages++;
+          state.processed[entity] = r.processed;
+          if (r.done) break;
+        }
+      }
+      phase('deletions');
+      for (const entity of SYNC_ENTITIES) {
+        state.current = entity;
+        await paged.syncSageDeletions({ runId, entity, dryRun });
+      }
+      phase('hubspot');
+      for (const object of PULLED) {
+        state.current = object;
+        for (;;) {
+          const r = await paged.syncHubSpotPage({ runId, object, dryRun });
+          state.pages++;
+          state.processed[object] = r.processed;
+          if (r.done) break;
+        }
+      }
+    }
+    state.current = null;
+    state.report = await short.finishSyncRun({ runId, ok: true });
+    phase('completed');
+    return state;
+  } catch (err) {
+    state.error = (err as Error).message;
+    state.report = await short.finishSyncRun({ runId, ok: false, error: state.error });
+    phase('failed');
+    throw err;
+  }
+}
+
+export interface HubSpotEventRef {
+  object: string;
+  id: string;
+}
+
+export interface HubSpotEventsInput {
+  debounceMs: number;
+  maxWaitMs: number;
+  pending?: HubSpotEventRef[];
+  batches?: number;
+}
+
+export interface HubSpotEventsStatus {
+  pending: number;
+  batches: number;
+  records: number;
+  lastBatchAt: string | null;
+}
+
+export const hubspotEventsStatusQuery = defineQuery<HubSpotEventsStatus>('status');
+export const hubspotEventsSignal = defineSignal<[HubSpotEventRef[]]>('hubspotEvents');
+/** The batcher's fixed id, per deployment (task-queue prefix): every webhook signals the same run. */
+export const hubspotEventsWorkflowId = (taskQueuePrefix: string) => `${taskQueuePrefix}-sync-hubspot-events`;
+const BATCHES_PER_RUN = 200;
+const REFS_PER_CALL = 500;
+
+export async function hubspotEvents(input: HubSpotEventsInput): Promise<void> {
+  const pending = new Map<string, HubSpotEventRef>();
+  for (const r of input.pending ?? []) pending.set(`${r.object}:${r.id}`, r);
+  let firstAt = pending.size ? Date.now() : 0;
+  let lastAt = firstAt;
+  const state: HubSpotEventsStatus = { pending: pending.size, batches: input.batches ?? 0, records: 0, lastBatchAt: null };
+  setHandler(hubspotEventsStatusQuery, () => ({ ...state, pending: pending.size }));
+  setHandler(hubspotEventsSignal, (refs) => {
+    for (const r of refs) pending.set(`${r.object}:${r.id}`, r);
+    lastAt = Date.now();
+    if (!firstAt) firstAt = lastAt;
+  });
+  upsertSearchAttributes([
+    { key: SA.family, value: 'sync' },
+    { key: SA.source, value: 'hubspot-webhook' },
+  ]);
+
+  for (let n = 0; n < BATCHES_PER_RUN && !workflowInfo().continueAsNewSuggested; n++) {
+    await condition(() => pending.size > 0);
+    // Debounce: wait for a quiet moment, but never longer than maxWaitMs after the first event.
+    for (;;) {
+      const now = Date.now();
+      const wait = Math.min(input.debounceMs - (now - lastAt), input.maxWaitMs - (now - firstAt));
+      if (wait <= 0) break;
+      await sleep(wait);
+    }
+    const batch = [...pending.values()];
+    pending.clear();
+    firstAt = 0;
+    state.batches++;
+    const runId = `${workflowInfo().workflowId}-${workflowInfo().runId.slice(0, 8)}-${state.batches}`;
+    await short.beginSyncRun({ runId, mode: 'records', dryRun: false, trigger: 'hubspot-webhook' });
+    try {
+      for (let i = 0; i < batch.length; i += REFS_PER_CALL) {
+        const r = await paged.syncRecords({ runId, pageKey: `webhook:${i}`, refs: batch.slice(i, i + REFS_PER_CALL) });
+        state.records += r.records;
+      }
+      await short.finishSyncRun({ runId, ok: true });
+    } catch (err) {
+      await short.finishSyncRun({ runId, ok: false, error: (err as Error).message });
+    }
+    state.lastBatchAt = new Date().toISOString();
+  }
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof hubspotEvents>({ ...input, pending: [...pending.values()], batches: state.batches });
+}
