@@ -1,0 +1,177 @@
+/**
+ * Heuristic reading of a listing detail page: theme classes, OpenGraph / meta tags, then French
+ * patterns in the main text (site chrome — header, footer, navigation, related listings — left out).
+ */
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
+import {
+  detectFeatures, featureKey, normalizeSpaces, parseBathrooms, parseBedrooms, parsePostalCity, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
+} from './french.js';
+import { CHROME, DETAIL_ADDRESS, DETAIL_DESCRIPTION, DETAIL_FEATURES, DETAIL_GALLERY, DETAIL_PRICE, DETAIL_ROOT, DETAIL_TITLE, FIELD } from './themes.js';
+import { absoluteUrl, blockText } from './text.js';
+import { inChrome, matchSet, within } from './chrome.js';
+import type { ExtractSelectors, ListingDraft } from './types.js';
+
+export type DetailDraft = Partial<Omit<ListingDraft, 'quality'>> & { photos: string[]; features: string[] };
+
+const metaMaps = new WeakMap<CheerioAPI, Map<string, string>>();
+
+/** First non-empty `<meta property|name=…>` content among `names` (all meta tags read once per document). */
+function meta($: CheerioAPI, ...names: string[]): string | undefined {
+  let map = metaMaps.get($);
+  if (!map) {
+    map = new Map();
+    for (const el of matchSet($, 'meta')) {
+      const attrs = (el as unknown as { attribs: Record<string, string> }).attribs;
+      const key = attrs['property'] ?? attrs['name'];
+      const content = attrs['content'];
+      if (key && content && content.trim() && !map.has(key.toLowerCase())) map.set(key.toLowerCase(), normalizeSpaces(content));
+    }
+    metaMaps.set($, map);
+  }
+  for (const n of names) { const v = map.get(n.toLowerCase()); if (v) return v; }
+  return undefined;
+}
+
+function firstText($: CheerioAPI, selector: string): string | undefined {
+  for (const el of matchSet($, selector)) {
+    if (inChrome($, el)) continue;
+    const t = blockText($, el).replace(/\n/g, ' ').trim();
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/** The main region: the first selector of DETAIL_ROOT (in priority order) that matches, else the document. */
+function mainRoot($: CheerioAPI): AnyNode {
+  // One document query for the whole list, then the priority order among the few candidates.
+  const candidates = [...matchSet($, DETAIL_ROOT)];
+  if (candidates.length === 0) return $.root()[0]!;
+  for (const sel of DETAIL_ROOT.split(', ')) {
+    const hit = candidates.find((el) => $(el).is(sel));
+    if (hit) return hit;
+  }
+  return candidates[0]!;
+}
+
+/** Text of the main region, without chrome. */
+export function mainText($: CheerioAPI): string {
+  const root = mainRoot($);
+  const skip = new Set<AnyNode>($(CHROME).toArray());
+  const parts: string[] = [];
+  const walk = (n: AnyNode): void => {
+    if (skip.has(n)) return;
+    if (n.type === 'text') { parts.push((n as unknown as { data: string }).data); return; }
+    if (n.type !== 'tag' && n.type !== 'root') return;
+    const el = n as unknown as { name: string; children: AnyNode[] };
+    if (['script', 'style', 'noscript', 'template', 'svg', 'head'].includes(el.name)) return;
+    const block = !['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'sup', 'sub', 'abbr', 'label', 'font', 'u'].includes(el.name);
+    if (block) parts.push('\n');
+    for (const c of el.children ?? []) walk(c);
+    if (block) parts.push('\n');
+  };
+  walk(root);
+  return parts.join('').split('\n').map((l) => normalizeSpaces(l)).filter(Boolean).join('\n');
+}
+
+function gallery($: CheerioAPI, pageUrl: string): string[] {
+  const out: string[] = [];
+  matchSet($, DETAIL_GALLERY).forEach((el) => {
+    if (inChrome($, el)) return;
+    const $el = $(el);
+    const src = $el.is('a') ? $el.attr('href') : $el.attr('data-src') ?? $el.attr('data-lazy-src') ?? $el.attr('data-full') ?? $el.attr('src') ?? $el.attr('srcset')?.split(',')[0]?.trim().split(/\s+/)[0];
+    const abs = absoluteUrl(src, pageUrl);
+    if (abs && !/logo|icon|sprite|placeholder|avatar|blank\.gif|\.svg/i.test(abs) && !out.includes(abs)) out.push(abs);
+  });
+  if (out.length === 0) {
+    // No known gallery: the content images of the main region (not logos, icons or chrome).
+    const root = mainRoot($);
+    for (const el of within($, root, 'img')) {
+      if (inChrome($, el)) continue;
+      const width = Number($(el).attr('width') ?? '0');
+      const src = $(el).attr('data-src') ?? $(el).attr('src');
+      const abs = absoluteUrl(src, pageUrl);
+      if (abs && (width === 0 || width >= 150) && !/logo|icon|sprite|placeholder|avatar|blank\.gif|\.svg|\.gif$/i.test(abs) && !out.includes(abs)) out.push(abs);
+    }
+  }
+  const og = absoluteUrl(meta($, 'og:image', 'twitter:image'), pageUrl);
+  if (og && !out.includes(og)) out.push(og);
+  return out.slice(0, 50);
+}
+
+/** The longest paragraph of the main region (at least 80 characters), a description when no theme names one. */
+function longestParagraph($: CheerioAPI): string | undefined {
+  let best = '';
+  const root = mainRoot($);
+  for (const el of within($, root, 'p, div.texte, div.text')) {
+    if (inChrome($, el)) continue;
+    const t = normalizeSpaces($(el).text());
+    if (t.length > best.length) best = t;
+  }
+  return best.length >= 80 ? best : undefined;
+}
+
+/** Find the first line of the text matching a labelled pattern, e.g. price lines mentioning "prix" or "loyer". */
+function labelledLine(text: string, label: RegExp): string | undefined {
+  return text.split('\n').find((l) => label.test(l));
+}
+
+export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors = {}): DetailDraft {
+  const text = mainText($);
+  const pick = (selector: string | undefined): string | undefined => {
+    if (!selector) return undefined;
+    try { return firstText($, selector); } catch { return undefined; }
+  };
+  const title = pick(sel.title) ?? pick(DETAIL_TITLE) ?? meta($, 'og:title', 'twitter:title') ?? (normalizeSpaces($('title').first().text()) || undefined);
+  const d: DetailDraft = { photos: gallery($, pageUrl), features: [] };
+  if (title) d.title = title;
+
+  const priceInfo = parsePriceInfo(pick(sel.price), { allowBare: true })
+    ?? parsePriceInfo(pick(DETAIL_PRICE), { allowBare: true })
+    ?? parsePriceInfo(meta($, 'product:price:amount', 'og:price:amount'), { allowBare: true })
+    ?? parsePriceInfo(labelledLine(text, /\b(prix|loyer|price|tarif)\b/i))
+    ?? parsePriceInfo(text);
+  if (priceInfo) { d.price = priceInfo.price; if (priceInfo.transaction) d.transaction = priceInfo.transaction; }
+
+  const surface = parseSurface(pick(sel.surface)) ?? parseSurface(pick(FIELD.surface)) ?? parseSurface(text) ?? parseSurface(title);
+  if (surface !== undefined) d.surface = surface;
+  const rooms = parseRooms(pick(sel.rooms)) ?? parseRooms(title) ?? parseRooms(labelledLine(text, /pi[eè]ces?\b/i)) ?? parseRooms(text);
+  if (rooms !== undefined) d.rooms = rooms;
+  const bedrooms = parseBedrooms(text);
+  if (bedrooms !== undefined) d.bedrooms = bedrooms;
+  const bathrooms = parseBathrooms(text);
+  if (bathrooms !== undefined) d.bathrooms = bathrooms;
+
+  const description = pick(DETAIL_DESCRIPTION) ?? longestParagraph($) ?? meta($, 'og:description', 'description');
+  if (description) d.description = description.slice(0, 8000);
+
+  const type = parsePropertyType(title) ?? parsePropertyType(pick(FIELD.type)) ?? parsePropertyType(description);
+  if (type) d.propertyType = type;
+
+  const address = pick(DETAIL_ADDRESS);
+  if (address) d.address = address.slice(0, 300);
+  const placeLines = text.split('\n').filter((l) => /(ville|localisation|adresse|secteur|situ[ée]|commune|code postal)/i.test(l));
+  const place = [address, title, ...placeLines, text]
+    .map((t) => parsePostalCity(t)).find((p) => p.postalCode);
+  if (place?.postalCode) d.postalCode = place.postalCode;
+  if (place?.city) d.city = place.city;
+  if (!d.city) {
+    const locality = meta($, 'og:locality', 'geo.placename');
+    if (locality) d.city = locality;
+  }
+
+  const features = new Set<string>();
+  matchSet($, DETAIL_FEATURES).forEach((el) => {
+    if (inChrome($, el)) return;
+    const k = featureKey($(el).text());
+    if (k) features.add(k);
+  });
+  for (const f of detectFeatures(`${title ?? ''}\n${description ?? ''}`)) features.add(f);
+  d.features = [...features];
+
+  const ref = parseReference(text);
+  if (ref) d.externalId = ref;
+  // Identity is the URL the page was fetched at (what list-page cards link to), not its canonical.
+  d.sourceUrl = pageUrl;
+  return d;
+}

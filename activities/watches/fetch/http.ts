@@ -1,0 +1,209 @@
+/**
+ * The crawler's HTTP client. Every request: refuses private targets (net-guard), checks robots.txt,
+ * waits for the host's politeness slot in PostgreSQL (the larger of the configured delay and the
+ * robots crawl-delay), holds a global concurrency slot, rotates proxies, follows redirects by hand
+ * (each hop checked again), retries network errors and 5xx with exponential backoff, and honours
+ * 429 / 503 `Retry-After` by pushing the host's next slot back.
+ */
+import { Agent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici';
+import type { Config } from '../../../core/config.js';
+import type { Db } from '../../../db/client.js';
+import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup } from '../../shared/net-guard.js';
+import { parseRetryAfter, pollAfter, pushBack, releaseTurn, sleep, tryTurn, withTurn } from './politeness.js';
+import { RobotsCache, type RobotsRules } from './robots.js';
+import { Semaphore } from './semaphore.js';
+
+export type FetchRefusal = 'robots' | 'robots-unavailable' | 'private-address' | 'invalid-url' | 'unsupported-scheme' | 'unresolvable' | 'too-many-redirects' | 'retry-after-too-long';
+
+/** A request we will not make (or stop retrying); the caller records it as a page error. */
+export class FetchRefused extends Error {
+  constructor(
+    readonly kind: FetchRefusal,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'FetchRefused';
+  }
+}
+
+export interface FetchedPage {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  contentType: string;
+  body: string;
+}
+
+export type FetchConfig = Pick<
+  Config,
+  | 'WATCH_USER_AGENT'
+  | 'WATCH_POLITENESS_MS'
+  | 'WATCH_MAX_CONCURRENT_FETCHES'
+  | 'WATCH_FETCH_TIMEOUT_MS'
+  | 'WATCH_FETCH_RETRIES'
+  | 'WATCH_MAX_RETRY_AFTER_MS'
+  | 'WATCH_PROXIES'
+  | 'WATCH_ROBOTS_TTL_MS'
+  | 'OUTBOUND_ALLOWLIST'
+>;
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+
+export interface Fetcher {
+  /** GETs a page under every rule above. Throws FetchRefused for what must not be fetched. */
+  fetchPage(url: string, opts?: { signal?: AbortSignal; accept?: string }): Promise<FetchedPage>;
+  robotsFor(url: string): Promise<RobotsRules>;
+  /** Checks the URL against net-guard and robots, then runs `fn` (a browser render) holding the host's turn. */
+  withPageTurn<T>(url: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** The politeness delay that applies to `url`'s host. */
+  delayFor(url: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Lookup; semaphore?: Semaphore } = {}): Fetcher {
+  const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
+  const semaphore = opts.semaphore ?? new Semaphore(config.WATCH_MAX_CONCURRENT_FETCHES);
+  const direct = new Agent({ connections: 16 });
+  const proxies: Dispatcher[] = config.WATCH_PROXIES.map((uri) => new ProxyAgent(uri));
+  let nextProxy = 0;
+  const dispatcher = () => (proxies.length ? proxies[nextProxy++ % proxies.length]! : direct);
+
+  async function guard(url: string): Promise<URL> {
+    try {
+      return (await resolvePublicTarget(url, allow, opts.lookup)).url;
+    } catch (err) {
+      if (err instanceof OutboundRefused) throw new FetchRefused(err.reason, err.message);
+      throw err;
+    }
+  }
+
+  /**
+   * One request, sent the moment the host's turn is taken (holding a global concurrency slot only
+   * while taking the turn and sending, not while waiting); follows no redirect.
+   */
+  async function requestOnce(url: URL, delayMs: number, accept: string, signal?: AbortSignal) {
+    let release: () => void;
+    for (;;) {
+      release = await semaphore.acquire();
+      let wait: number;
+      try {
+        wait = await tryTurn(db, url.host, delayMs, config.WATCH_FETCH_TIMEOUT_MS + 1000);
+      } catch (err) {
+        release();
+        throw err;
+      }
+      if (wait === 0) break;
+      release();
+      await sleep(pollAfter(wait, delayMs), signal);
+    }
+    try {
+      const timeout = AbortSignal.timeout(config.WATCH_FETCH_TIMEOUT_MS);
+      const res = await undiciFetch(url, {
+        redirect: 'manual',
+        dispatcher: dispatcher(),
+        headers: { 'user-agent': config.WATCH_USER_AGENT, accept, 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((v, k) => (headers[k] = v));
+      let body = '';
+      if (res.status < 300 || res.status >= 400) {
+        const buf = Buffer.from(await res.arrayBuffer());
+        body = buf.subarray(0, MAX_BODY_BYTES).toString('utf8');
+      } else await res.body?.cancel().catch(() => undefined);
+      return { status: res.status, headers, body };
+    } finally {
+      release();
+      await releaseTurn(db, url.host, delayMs).catch(() => undefined);
+    }
+  }
+
+  /** Requests with retries (backoff, Retry-After) and manual redirects. */
+  async function request(input: string, checkRobots: boolean, accept: string, signal?: AbortSignal): Promise<FetchedPage> {
+    let url = await guard(input);
+    for (let hop = 0; ; hop++) {
+      if (checkRobots) {
+        assertAllowed(await robots.rulesFor(url.href), url.href);
+      }
+      const delay = checkRobots ? await delayFor(url.href) : config.WATCH_POLITENESS_MS;
+      let attempt = 0;
+      let res: Awaited<ReturnType<typeof requestOnce>>;
+      for (;;) {
+        try {
+          res = await requestOnce(url, delay, accept, signal);
+        } catch (err) {
+          if (signal?.aborted || attempt >= config.WATCH_FETCH_RETRIES) throw err;
+          await sleep(backoff(attempt++), signal);
+          continue;
+        }
+        if (res.status === 429 || res.status === 503) {
+          const wait = parseRetryAfter(res.headers['retry-after']) ?? backoff(attempt);
+          if (wait > config.WATCH_MAX_RETRY_AFTER_MS) {
+            await pushBack(db, url.host, wait);
+            throw new FetchRefused('retry-after-too-long', `${url.host} asks to wait ${wait} ms (Retry-After)`, wait);
+          }
+          if (attempt >= config.WATCH_FETCH_RETRIES) return page(url, res);
+          attempt++;
+          await pushBack(db, url.host, wait);
+          continue;
+        }
+        if (res.status >= 500 && attempt < config.WATCH_FETCH_RETRIES) {
+          await sleep(backoff(attempt++), signal);
+          continue;
+        }
+        break;
+      }
+      if (res.status >= 300 && res.status < 400 && res.headers.location) {
+        if (hop >= MAX_REDIRECTS) throw new FetchRefused('too-many-redirects', `more than ${MAX_REDIRECTS} redirects from ${input}`);
+        url = await guard(new URL(res.headers.location, url).href);
+        continue;
+      }
+      return page(url, res);
+    }
+  }
+
+  const robots = new RobotsCache(
+    async (robotsUrl) => {
+      const res = await request(robotsUrl, false, 'text/plain,*/*');
+      return { status: res.status, body: res.body };
+    },
+    config.WATCH_USER_AGENT,
+    config.WATCH_ROBOTS_TTL_MS,
+  );
+
+  async function delayFor(url: string): Promise<number> {
+    const rules = await robots.rulesFor(url);
+    return Math.max(config.WATCH_POLITENESS_MS, rules.crawlDelayMs ?? 0);
+  }
+
+  return {
+    fetchPage: (url, o = {}) => request(url, true, o.accept ?? 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8', o.signal),
+    robotsFor: (url) => robots.rulesFor(url),
+    async withPageTurn(url, fn, signal) {
+      const u = await guard(url);
+      assertAllowed(await robots.rulesFor(u.href), u.href);
+      return withTurn(db, u.host, await delayFor(u.href), config.WATCH_FETCH_TIMEOUT_MS * 2, fn, signal);
+    },
+    delayFor,
+    async close() {
+      await Promise.all([direct.close(), ...proxies.map((p) => p.close())]);
+    },
+  };
+}
+
+function assertAllowed(rules: RobotsRules, url: string) {
+  if (rules.unavailable) throw new FetchRefused('robots-unavailable', `robots.txt of ${new URL(url).origin} could not be read; not fetching ${url}`);
+  if (!rules.isAllowed(url)) throw new FetchRefused('robots', `robots.txt forbids ${url}`);
+}
+
+function page(url: URL, res: { status: number; headers: Record<string, string>; body: string }): FetchedPage {
+  return { url: url.href, status: res.status, headers: res.headers, contentType: res.headers['content-type'] ?? '', body: res.body };
+}
+
+/** 500 ms, 1 s, 2 s, … capped at 30 s, with ±20 % jitter. */
+export function backoff(attempt: number): number {
+  const base = Math.min(30_000, 500 * 2 ** attempt);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}

@@ -1,0 +1,210 @@
+/**
+ * The watches family's activities, bound to the worker's dependencies: one fetcher (robots cache,
+ * global concurrency bound, proxies) and the shared Chromium pool per process.
+ */
+import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
+import type { Config } from '../../core/config.js';
+import type { Logger } from '../../core/logger.js';
+import type { Db } from '../../db/client.js';
+import type { CrawlStatus, SourceSelectors } from '../../db/schema/watches.js';
+import { enqueue } from '../shared/outbox.js';
+import type { BrowserPool } from '../shared/browser-pool.js';
+import { crawlPage, discoverSeeds, type CrawlContext, type SourcePlan } from './crawl.js';
+import { createFetcher, type Fetcher } from './fetch/http.js';
+import { checkGenericWatch, type GenericCheck } from './generic.js';
+import { pendingKeys, queueDailyDigests, queueRunNotifications } from './notify/alerts.js';
+import { cleanupDuplicates, linkDuplicates, runListingIds } from './store/duplicates.js';
+import { computeMarketStats } from './store/market-stats.js';
+import { finishRun, openRun, recordProblems, type PageProblem } from './store/runs.js';
+import { applySnapshot, type DiffCounts } from './store/snapshot.js';
+
+export interface WatchesDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  browserPool?: BrowserPool;
+  /** Tests and benchmarks may share one fetcher. */
+  fetcher?: Fetcher;
+}
+
+export interface RunPlan {
+  runId: number;
+  sourceId: number;
+  name: string;
+  host: string;
+  maxPages: number;
+  pagesPerActivity: number;
+}
+
+export interface CrawledPage {
+  url: string;
+  ok: boolean;
+  staged: number;
+  links: string[];
+  problem: string | null;
+}
+
+function heartbeat(details?: unknown) {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // outside an activity (benchmarks): nothing to report to
+  }
+}
+
+/** Runs `fn`, heartbeating every 5 s meanwhile (waits for a host's turn can be long). */
+async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
+  const tick = setInterval(() => heartbeat(), 5000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(tick);
+  }
+}
+
+export function publicBaseUrl(config: Config): string {
+  return config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+}
+
+export function createWatchesActivities(deps: WatchesDeps) {
+  const { config, db, logger } = deps;
+  const fetcher = deps.fetcher ?? createFetcher(db, config);
+  const pool = deps.browserPool ?? null;
+
+  async function planOf(sourceId: number): Promise<SourcePlan & { listingUrls: string[] }> {
+    const s = await db.selectFrom('watch_sources').selectAll().where('id', '=', sourceId).executeTakeFirstOrThrow();
+    return {
+      sourceId,
+      website: s.website,
+      selectors: s.selectors as SourceSelectors,
+      useBrowser: (s.force_browser || s.needs_browser) && pool !== null,
+      listingUrls: s.listing_urls,
+    };
+  }
+  const ctx = (): CrawlContext => ({ db, logger, fetcher, pool, userAgent: config.WATCH_USER_AGENT, timeoutMs: config.WATCH_FETCH_TIMEOUT_MS, heartbeat: () => heartbeat() });
+
+  return {
+    /** Opens the crawl run of a workflow run (same run on retry); null when the source is gone or paused. */
+    async startSourceRun(input: { sourceId: number; workflowId: string; runKey: string }): Promise<RunPlan | null> {
+      const s = await db.selectFrom('watch_sources').select(['id', 'name', 'website', 'active']).where('id', '=', input.sourceId).executeTakeFirst();
+      if (!s || !s.active) return null;
+      const runId = await openRun(db, s.id, input.runKey, input.workflowId);
+      return { runId, sourceId: s.id, name: s.name, host: new URL(s.website).host, maxPages: config.WATCH_MAX_PAGES_PER_SOURCE, pagesPerActivity: 5 };
+    },
+
+    /** The run's first pages: the source's listing pages, or the home page plus sitemap listing URLs. */
+    async discoverListingPages(input: { runId: number; sourceId: number }): Promise<string[]> {
+      const plan = await planOf(input.sourceId);
+      return keepAlive(() => discoverSeeds(ctx(), plan, plan.listingUrls, config.WATCH_MAX_PAGES_PER_SOURCE));
+    },
+
+    /** Fetches, extracts and stages a few pages; answers each page's links and problem. */
+    async crawlPages(input: { runId: number; sourceId: number; pages: Array<{ url: string; seed: boolean }> }): Promise<CrawledPage[]> {
+      const plan = await planOf(input.sourceId);
+      const out: CrawledPage[] = [];
+      const problems: PageProblem[] = [];
+      let learned = false;
+      let format: string | null = null;
+      let current = { page: 0, url: input.pages[0]?.url ?? '' };
+      // waits for a host's turn (politeness, Retry-After) can be long: keep the activity alive meanwhile
+      const tick = setInterval(() => heartbeat(current), 5000);
+      try {
+        for (const [i, p] of input.pages.entries()) {
+          current = { page: i, url: p.url };
+          heartbeat(current);
+          const r = await crawlPage(ctx(), plan, input.runId, p.url, p.seed);
+          if (r.problem) problems.push(r.problem);
+          if (r.learnedNeedsBrowser) {
+            learned = true;
+            plan.useBrowser = true;
+          }
+          format ??= r.format;
+          out.push({ url: r.url, ok: r.ok, staged: r.staged, links: r.links, problem: r.problem?.kind ?? null });
+        }
+      } finally {
+        clearInterval(tick);
+      }
+      await recordProblems(db, input.runId, problems);
+      if (learned || format) {
+        await db
+          .updateTable('watch_sources')
+          .set((eb) => ({ needs_browser: learned ? true : eb.ref('needs_browser'), detected_format: format ?? eb.ref('detected_format') }))
+          .where('id', '=', input.sourceId)
+          .execute();
+      }
+      return out;
+    },
+
+    /** The set-based diff of the run's snapshot against the source's listings. */
+    async applyRunSnapshot(input: { runId: number; countMisses: boolean }): Promise<DiffCounts> {
+      return applySnapshot(db, input.runId, { removalMisses: config.WATCH_REMOVAL_MISSES, countMisses: input.countMisses });
+    },
+
+    /** Links the run's new and changed listings to their cross-agency originals. */
+    async linkRunDuplicates(input: { runId: number }): Promise<number> {
+      return linkDuplicates(db, await runListingIds(db, input.runId));
+    },
+
+    /** Outbox rows for alerts matching the run's new listings and price drops; answers pending keys. */
+    async queueRunNotifications(input: { runId: number }): Promise<string[]> {
+      return queueRunNotifications(db, input.runId, publicBaseUrl(config));
+    },
+
+    /** Closes the run; when the source just crossed the failure threshold, queues the operator alert. */
+    async finishSourceRun(input: { runId: number; status: CrawlStatus; pages: number; errorMessage: string | null }) {
+      const out = await finishRun(db, input.runId, { ...input, flagAfter: config.WATCH_FLAG_AFTER_FAILURES });
+      let alertKey: string | null = null;
+      const run = await db.selectFrom('watch_crawl_runs as r').innerJoin('watch_sources as s', 's.id', 'r.source_id').select(['s.id', 's.name', 's.website', 's.flagged_at', 's.last_error']).where('r.id', '=', input.runId).executeTakeFirstOrThrow();
+      if (run.flagged_at) {
+        const key = `watch:source:${run.id}:flagged:${new Date(run.flagged_at).getTime()}`;
+        if (out.flaggedAt) {
+          await enqueue(db, [
+            {
+              key,
+              channel: 'email',
+              payload: {
+                to: config.OPERATOR_EMAIL,
+                subject: `Source en échec : ${run.name} (${out.consecutiveFailures} passages)`,
+                text: `La source ${run.name} (${run.website}) a échoué ${out.consecutiveFailures} fois de suite.\nDernière erreur : ${run.last_error ?? '-'}\nElle est signalée (flagged) ; le prochain passage réussi lève le signal.`,
+              },
+            },
+          ]);
+        }
+        alertKey = (await pendingKeys(db, [key]))[0] ?? null;
+      }
+      return { ...out, alertKey };
+    },
+
+    /** Source ids for a fleet run, in id order after `afterId`. */
+    async listFleetSources(input: { scope: 'all' | 'priority'; afterId: number; limit: number }): Promise<number[]> {
+      let q = db.selectFrom('watch_sources').select('id').where('active', '=', true).where('id', '>', input.afterId);
+      if (input.scope === 'priority') q = q.where('priority', '>=', 1);
+      return (await q.orderBy('id').limit(input.limit).execute()).map((r) => r.id);
+    },
+
+    async computeMarketStats(): Promise<number> {
+      return computeMarketStats(db);
+    },
+
+    /** Re-links duplicates across all active listings, and drops staging rows of abandoned runs. */
+    async cleanupDuplicates(): Promise<{ unlinked: number; linked: number; purgedStaging: number }> {
+      const r = await cleanupDuplicates(db);
+      const purged = await sql`
+        delete from watch_snapshot_items s using watch_crawl_runs r
+        where s.run_id = r.id and (r.applied_at is not null or r.started_at < now() - interval '2 days')
+      `.execute(db);
+      return { ...r, purgedStaging: Number(purged.numAffectedRows ?? 0) };
+    },
+
+    async queueDailyDigests(input: { day: string }): Promise<string[]> {
+      return queueDailyDigests(db, publicBaseUrl(config), input.day);
+    },
+
+    async checkGenericWatch(input: { watchId: number }): Promise<GenericCheck> {
+      return keepAlive(() => checkGenericWatch(db, fetcher, input.watchId));
+    },
+  };
+}
+
+export type WatchesActivities = ReturnType<typeof createWatchesActivities>;

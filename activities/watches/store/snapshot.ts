@@ -1,0 +1,230 @@
+/**
+ * The snapshot diff, set-based: a run's listings are staged in `watch_snapshot_items` (page by
+ * page, idempotently), then one transaction compares the whole snapshot with the stored listings:
+ * history rows for changed and reactivated listings (field by field, price old -> new), one
+ * `INSERT ... ON CONFLICT` upsert, an anti-join that counts misses and retires a listing after K
+ * consecutive misses, and the run's counts. Applying a run twice is a no-op (guarded by
+ * `watch_crawl_runs.applied_at`), so a retried or re-delivered activity never double-counts.
+ * Staged rows of applied runs are purged by the daily duplicate clean-up, off the crawl's path.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, DbOrTx } from '../../../db/client.js';
+import type { ListingDraft } from '../extract/types.js';
+
+/** The fields whose change makes a listing "updated" (and lands in its history). */
+export const TRACKED_FIELDS = [
+  'title', 'price', 'transaction', 'surface', 'rooms', 'bedrooms', 'bathrooms', 'property_type',
+  'address', 'postal_code', 'city', 'description', 'photos', 'features', 'external_id',
+] as const;
+
+export interface StagedRow {
+  source_url: string;
+  external_id: string | null;
+  title: string;
+  price: number | null;
+  transaction: string | null;
+  surface: number | null;
+  rooms: number | null;
+  bedrooms: number | null;
+  bathrooms: number | null;
+  property_type: string | null;
+  address: string | null;
+  postal_code: string | null;
+  city: string | null;
+  description: string | null;
+  photos: string[];
+  features: string[];
+  quality: number;
+  fingerprint: string | null;
+  content_hash: string;
+}
+
+const int = (n: number | undefined) => (typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : null);
+const str = (s: string | undefined, max = 20_000) => (s && s.trim() ? s.trim().slice(0, max) : null);
+
+/** Maps an extracted draft to a staging row (pure). */
+export function toStagedRow(d: ListingDraft, fingerprint: string | null): StagedRow {
+  const row: Omit<StagedRow, 'content_hash'> = {
+    source_url: d.sourceUrl,
+    external_id: str(d.externalId, 200),
+    title: (str(d.title, 500) ?? d.sourceUrl).slice(0, 500),
+    price: int(d.price),
+    transaction: d.transaction ?? null,
+    surface: typeof d.surface === 'number' && Number.isFinite(d.surface) && d.surface < 1e8 ? Math.round(d.surface * 100) / 100 : null,
+    rooms: int(d.rooms),
+    bedrooms: int(d.bedrooms),
+    bathrooms: int(d.bathrooms),
+    property_type: d.propertyType ?? null,
+    address: str(d.address, 500),
+    postal_code: str(d.postalCode, 10),
+    city: str(d.city, 100),
+    description: str(d.description),
+    photos: (d.photos ?? []).slice(0, 50),
+    features: (d.features ?? []).slice(0, 100),
+    quality: Number.isFinite(d.quality) ? d.quality : 0,
+    fingerprint,
+  };
+  return { ...row, content_hash: contentHash(row) };
+}
+
+export function contentHash(row: Omit<StagedRow, 'content_hash'>): string {
+  const h = createHash('sha1');
+  for (const f of TRACKED_FIELDS) h.update(`${f}=${JSON.stringify(row[f])}\u0000`);
+  return h.digest('hex');
+}
+
+/**
+ * Stages rows for a run. A URL seen twice in a run (a list card, then its detail page) keeps the
+ * better-quality version. One statement per chunk whose columns travel as typed arrays expanded by
+ * `unnest` (cheaper for the server to parse than JSON), so large snapshots need few round trips.
+ */
+export async function stageRows(db: DbOrTx, runId: number, rows: StagedRow[], chunk = 10_000): Promise<number> {
+  let staged = 0;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = dedupeByUrl(rows.slice(i, i + chunk));
+    const col = <K extends keyof StagedRow>(k: K) => part.map((r) => r[k]);
+    const json = (k: 'photos' | 'features') => part.map((r) => JSON.stringify(r[k] ?? []));
+    const res = await sql`
+      insert into watch_snapshot_items as s (run_id, source_url, external_id, title, price, transaction, surface, rooms,
+        bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash)
+      select ${runId}, r.* from unnest(${col('source_url')}::text[], ${col('external_id')}::text[], ${col('title')}::text[],
+        ${col('price')}::bigint[], ${col('transaction')}::text[], ${col('surface')}::numeric[], ${col('rooms')}::int[],
+        ${col('bedrooms')}::int[], ${col('bathrooms')}::int[], ${col('property_type')}::text[], ${col('address')}::text[],
+        ${col('postal_code')}::text[], ${col('city')}::text[], ${col('description')}::text[], ${json('photos')}::jsonb[],
+        ${json('features')}::jsonb[], ${col('quality')}::real[], ${col('fingerprint')}::text[], ${col('content_hash')}::text[]) as r
+      on conflict (run_id, source_url) do update set
+        external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
+        surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
+        property_type = excluded.property_type, address = excluded.address, postal_code = excluded.postal_code,
+        city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
+        quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash
+      where excluded.quality >= s.quality
+    `.execute(db);
+    staged += Number(res.numAffectedRows ?? 0);
+  }
+  return staged;
+}
+
+function dedupeByUrl(rows: StagedRow[]): StagedRow[] {
+  const best = new Map<string, StagedRow>();
+  for (const r of rows) {
+    const prev = best.get(r.source_url);
+    if (!prev || r.quality >= prev.quality) best.set(r.source_url, r);
+  }
+  return [...best.values()];
+}
+
+export interface DiffCounts {
+  found: number;
+  new: number;
+  updated: number;
+  removed: number;
+  reactivated: number;
+  alreadyApplied: boolean;
+}
+
+/**
+ * Applies run `runId`'s staged snapshot to its source's listings. `countMisses: false` (a run with
+ * failed pages) leaves absent listings alone: a page we could not read proves nothing.
+ */
+export async function applySnapshot(db: Db, runId: number, opts: { removalMisses: number; countMisses: boolean }): Promise<DiffCounts> {
+  return db.transaction().execute(async (tx) => {
+    const claimed = await sql<{ source_id: number }>`
+      update watch_crawl_runs set applied_at = now() where id = ${runId} and applied_at is null returning source_id
+    `.execute(tx);
+    if (claimed.rows.length === 0) {
+      const r = await tx.selectFrom('watch_crawl_runs').select(['found', 'new', 'updated', 'removed', 'reactivated']).where('id', '=', runId).executeTakeFirstOrThrow();
+      return { ...r, alreadyApplied: true };
+    }
+    const sourceId = claimed.rows[0]!.source_id;
+    // one diff per source at a time
+    await sql`select id from watch_sources where id = ${sourceId} for update`.execute(tx);
+
+    const fieldPairs = sql.raw(
+      TRACKED_FIELDS.map((f) => `('${f}', to_jsonb(l.${f}), to_jsonb(s.${f}))`).join(', '),
+    );
+    const changed = await sql<{ event: string; n: number }>`
+      with changed as (
+        select l.id, l.status, l.price as old_price, s.price as new_price, c.changes
+        from watch_snapshot_items s
+        join watch_listings l on l.source_id = ${sourceId} and l.source_url = s.source_url
+        cross join lateral (
+          select coalesce(jsonb_object_agg(f.k, jsonb_build_object('old', f.o, 'new', f.n)) filter (where f.o is distinct from f.n), '{}'::jsonb) as changes
+          from (values ${fieldPairs}) as f(k, o, n)
+        ) c
+        where s.run_id = ${runId} and (l.status = 'inactive' or l.content_hash <> s.content_hash)
+      ), ins as (
+        insert into watch_listing_history (listing_id, run_id, event, changes, price_old, price_new)
+        select id, ${runId}, case when status = 'inactive' then 'reactivated' else 'updated' end, changes,
+          case when changes ? 'price' then old_price end, case when changes ? 'price' then new_price end
+        from changed
+        where status = 'inactive' or changes <> '{}'::jsonb
+        returning event
+      )
+      select event, count(*)::int as n from ins group by event
+    `.execute(tx);
+    const byEvent = Object.fromEntries(changed.rows.map((r) => [r.event, r.n]));
+
+    const upserted = await sql<{ new: number }>`
+      with up as (
+        insert into watch_listings as l (source_id, source_url, external_id, title, price, transaction, surface, rooms, bedrooms,
+          bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash)
+        select ${sourceId}, s.source_url, s.external_id, s.title, s.price, s.transaction, s.surface, s.rooms, s.bedrooms,
+          s.bathrooms, s.property_type, s.address, s.postal_code, s.city, s.description, s.photos, s.features, s.quality,
+          s.fingerprint, s.content_hash
+        from watch_snapshot_items s where s.run_id = ${runId}
+        on conflict (source_id, source_url) do update set
+          external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
+          surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
+          property_type = excluded.property_type, address = excluded.address, postal_code = excluded.postal_code,
+          city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
+          quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash,
+          updated_at = now(), status = 'active', missed_runs = 0, removed_at = null, last_seen_at = now()
+        -- unchanged rows are not rewritten here (no index maintenance); only their last_seen_at moves, below
+        where l.content_hash is distinct from excluded.content_hash or l.status <> 'active' or l.missed_runs <> 0
+        returning l.id, l.price, (xmax = 0) as inserted
+      ), hist as (
+        insert into watch_listing_history (listing_id, run_id, event, changes, price_new)
+        select id, ${runId}, 'new', '{}'::jsonb, price from up where inserted
+        returning 1
+      )
+      select (select count(*) from hist)::int as new
+    `.execute(tx);
+    const { new: created } = upserted.rows[0]!;
+    // unchanged listings: only last_seen_at changes, a column no index covers, so with the table's
+    // fillfactor the update stays on the page (HOT) and touches no index
+    await sql`
+      update watch_listings l set last_seen_at = now()
+      from watch_snapshot_items s
+      where s.run_id = ${runId} and l.source_id = ${sourceId} and l.source_url = s.source_url and l.last_seen_at < now()
+    `.execute(tx);
+    const found = Number((await tx.selectFrom('watch_snapshot_items').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', runId).executeTakeFirstOrThrow()).n);
+
+    let removed = 0;
+    if (opts.countMisses) {
+      const res = await sql<{ n: number }>`
+        with missed as (
+          update watch_listings l set
+            missed_runs = l.missed_runs + 1,
+            status = case when l.missed_runs + 1 >= ${opts.removalMisses} then 'inactive' else 'active' end,
+            removed_at = case when l.missed_runs + 1 >= ${opts.removalMisses} then now() end
+          where l.source_id = ${sourceId} and l.status = 'active'
+            and not exists (select 1 from watch_snapshot_items s where s.run_id = ${runId} and s.source_url = l.source_url)
+          returning l.id, l.status, l.price
+        ), hist as (
+          insert into watch_listing_history (listing_id, run_id, event, changes, price_old)
+          select id, ${runId}, 'removed', '{}'::jsonb, price from missed where status = 'inactive'
+          returning 1
+        )
+        select count(*)::int as n from hist
+      `.execute(tx);
+      removed = res.rows[0]?.n ?? 0;
+    }
+
+    const counts = { found, new: created, updated: byEvent.updated ?? 0, removed, reactivated: byEvent.reactivated ?? 0 };
+    await tx.updateTable('watch_crawl_runs').set(counts).where('id', '=', runId).execute();
+    // the applied run's staged rows are purged by the daily clean-up (a bulk delete off the crawl's path)
+    return { ...counts, alreadyApplied: false };
+  });
+}

@@ -1,0 +1,304 @@
+/**
+ * Sources (agency sites the fleet crawls): CRUD, CSV import, the run log, and "run now".
+ * A website must be an absolute http(s) URL resolving to a public address (422 otherwise);
+ * listing-page URLs must be on the website's host.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import { readSourcesCsv } from '../../activities/watches/sources-csv.js';
+import { taskQueueFor } from '../../core/temporal.js';
+import type { WatchSource } from '../../db/schema/watches.js';
+import type { watchSource } from '../../workflows/watches.js';
+import { ProblemError, problemResponses } from '../problem.js';
+import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { assertPublicUrl, decodeCursor, encodeCursor, IdParam, Json } from './watch-common.js';
+
+const Selectors = z
+  .object({
+    item: z.string().max(500).optional(),
+    title: z.string().max(500).optional(),
+    price: z.string().max(500).optional(),
+    surface: z.string().max(500).optional(),
+    rooms: z.string().max(500).optional(),
+    link: z.string().max(500).optional(),
+    nextPage: z.string().max(500).optional(),
+  })
+  .strict()
+  .openapi('SourceSelectors');
+
+const SourceFields = {
+  name: z.string().trim().min(1).max(200).openapi({ example: 'Agence du Parc' }),
+  website: z.string().trim().min(1).max(1000).openapi({ example: 'https://agence-du-parc.fr' }),
+  postalCodes: z.array(z.string().regex(/^\d{5}$/, 'a 5-digit postal code')).max(200).default([]),
+  priority: z.number().int().min(0).max(10).default(0).openapi({ description: '>= 1: also crawled every 6 h' }),
+  forceBrowser: z.boolean().default(false).openapi({ description: 'Always render pages in Chromium' }),
+  selectors: Selectors.default({}),
+  listingUrls: z.array(z.string().max(2000)).max(50).default([]).openapi({ description: 'Listing pages to start from; found from the sitemap and a bounded crawl when empty' }),
+  active: z.boolean().default(true),
+};
+
+const SourceInput = z.object(SourceFields).strict().openapi('SourceInput');
+const SourcePatch = z
+  .object({
+    name: SourceFields.name.optional(),
+    website: SourceFields.website.optional(),
+    postalCodes: z.array(z.string().regex(/^\d{5}$/)).max(200).optional(),
+    priority: z.number().int().min(0).max(10).optional(),
+    forceBrowser: z.boolean().optional(),
+    selectors: Selectors.optional(),
+    listingUrls: z.array(z.string().max(2000)).max(50).optional(),
+    active: z.boolean().optional(),
+    needsBrowser: z.boolean().optional().openapi({ description: 'Reset the remembered "needs JavaScript" flag' }),
+    flagged: z.literal(false).optional().openapi({ description: 'false clears the failure flag' }),
+  })
+  .strict()
+  .openapi('SourcePatch');
+
+const SourceOut = z
+  .object({
+    id: z.number(),
+    name: z.string(),
+    website: z.string(),
+    postalCodes: z.array(z.string()),
+    priority: z.number(),
+    forceBrowser: z.boolean(),
+    selectors: Json,
+    listingUrls: z.array(z.string()),
+    needsBrowser: z.boolean(),
+    detectedFormat: z.string().nullable(),
+    active: z.boolean(),
+    consecutiveFailures: z.number(),
+    flaggedAt: z.string().nullable(),
+    lastRunAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Source');
+
+export function sourceJson(s: WatchSource) {
+  return {
+    id: s.id,
+    name: s.name,
+    website: s.website,
+    postalCodes: s.postal_codes,
+    priority: s.priority,
+    forceBrowser: s.force_browser,
+    selectors: s.selectors as Record<string, unknown>,
+    listingUrls: s.listing_urls,
+    needsBrowser: s.needs_browser,
+    detectedFormat: s.detected_format,
+    active: s.active,
+    consecutiveFailures: s.consecutive_failures,
+    flaggedAt: s.flagged_at?.toISOString() ?? null,
+    lastRunAt: s.last_run_at?.toISOString() ?? null,
+    lastError: s.last_error,
+    createdAt: s.created_at.toISOString(),
+  };
+}
+
+async function checkUrls(deps: ApiDeps, website: string | undefined, listingUrls: string[] | undefined, currentWebsite?: string) {
+  let site: URL | undefined;
+  if (website !== undefined) site = await assertPublicUrl(deps.config, website, 'website');
+  const host = site?.host ?? (currentWebsite ? new URL(currentWebsite).host : undefined);
+  for (const [i, u] of (listingUrls ?? []).entries()) {
+    const parsed = await assertPublicUrl(deps.config, u, `listingUrls.${i}`);
+    if (host && parsed.host !== host) {
+      throw new ProblemError(422, 'validation-error', `listingUrls.${i}: must be on ${host}`, { errors: [{ path: `listingUrls.${i}`, message: `must be on the website's host ${host}` }] });
+    }
+  }
+  return site ? site.href : undefined;
+}
+
+const tags = ['watches'];
+const notFound = (id: number) => new ProblemError(404, 'not-found', `no source ${id}`);
+
+const create = createRoute({
+  method: 'post', path: '/', tags, security: SECURITY, summary: 'Add a source (an agency site to watch)',
+  request: { body: { required: true, content: { 'application/json': { schema: SourceInput } } } },
+  responses: { 201: { description: 'Created', content: { 'application/json': { schema: SourceOut } } }, ...problemResponses(400, 401, 409, 422) },
+});
+const list = createRoute({
+  method: 'get', path: '/', tags, security: SECURITY, summary: 'List sources (keyset pagination by id)',
+  request: {
+    query: z.object({
+      flagged: z.enum(['true', 'false']).optional(),
+      q: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: z.string().max(200).optional(),
+    }),
+  },
+  responses: { 200: { description: 'Sources', content: { 'application/json': { schema: z.object({ items: z.array(SourceOut), nextCursor: z.string().nullable() }) } } }, ...problemResponses(401, 422) },
+});
+const getOne = createRoute({
+  method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One source',
+  request: { params: IdParam },
+  responses: { 200: { description: 'The source', content: { 'application/json': { schema: SourceOut } } }, ...problemResponses(401, 404, 422) },
+});
+const patch = createRoute({
+  method: 'patch', path: '/{id}', tags, security: SECURITY, summary: 'Change a source',
+  request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: SourcePatch } } } },
+  responses: { 200: { description: 'The source', content: { 'application/json': { schema: SourceOut } } }, ...problemResponses(400, 401, 404, 409, 422) },
+});
+const remove = createRoute({
+  method: 'delete', path: '/{id}', tags, security: SECURITY, summary: 'Delete a source with its listings and runs',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404, 422) },
+});
+const runs = createRoute({
+  method: 'get', path: '/{id}/runs', tags, security: SECURITY, summary: "The source's crawl runs (found / new / updated / removed / errors / duration)",
+  request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) },
+  responses: { 200: { description: 'Runs, newest first', content: { 'application/json': { schema: z.object({ items: z.array(Json) }) } } }, ...problemResponses(401, 404, 422) },
+});
+const runNow = createRoute({
+  method: 'post', path: '/{id}/run', tags, security: SECURITY, summary: 'Start a run of this source now',
+  request: { params: IdParam },
+  responses: { 202: { description: 'Started', content: { 'application/json': { schema: z.object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() }) } } }, ...problemResponses(401, 404, 422, 503) },
+});
+const importCsv = createRoute({
+  method: 'post', path: '/import', tags, security: SECURITY,
+  summary: 'Import sources from CSV (name,website,postal_codes,priority,force_browser,listing_urls); upserts by website',
+  request: { body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
+  responses: {
+    200: { description: 'Import report', content: { 'application/json': { schema: z.object({ created: z.number(), updated: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }) } } },
+    ...problemResponses(400, 401, 413, 422),
+  },
+});
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+export function sourceRoutes(deps: ApiDeps) {
+  const { db, temporal, config } = deps;
+  return newRouter()
+    .openapi(create, async (c) => {
+      const b = c.req.valid('json');
+      const website = (await checkUrls(deps, b.website, b.listingUrls))!;
+      try {
+        const row = await db
+          .insertInto('watch_sources')
+          .values({
+            name: b.name, website, postal_codes: b.postalCodes, priority: b.priority, force_browser: b.forceBrowser,
+            selectors: JSON.stringify(b.selectors), listing_urls: b.listingUrls, active: b.active,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        c.header('Location', `/v1/sources/${row.id}`);
+        return c.json(sourceJson(row), 201);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ProblemError(409, 'conflict', `a source for ${website} already exists`);
+        throw err;
+      }
+    })
+    .openapi(list, async (c) => {
+      const q = c.req.valid('query');
+      const after = decodeCursor(q.cursor, 1);
+      let query = db.selectFrom('watch_sources').selectAll().orderBy('id').limit(q.limit + 1);
+      if (after) query = query.where('id', '>', Number(after[0]));
+      if (q.flagged === 'true') query = query.where('flagged_at', 'is not', null);
+      if (q.flagged === 'false') query = query.where('flagged_at', 'is', null);
+      if (q.q) query = query.where((eb) => eb.or([eb('name', 'ilike', `%${q.q}%`), eb('website', 'ilike', `%${q.q}%`)]));
+      const rows = await query.execute();
+      const items = rows.slice(0, q.limit).map(sourceJson);
+      return c.json({ items, nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.id]) : null }, 200);
+    })
+    .openapi(getOne, async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await db.selectFrom('watch_sources').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound(id);
+      return c.json(sourceJson(row), 200);
+    })
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid('param');
+      const b = c.req.valid('json');
+      const cur = await db.selectFrom('watch_sources').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!cur) throw notFound(id);
+      const website = await checkUrls(deps, b.website, b.listingUrls, cur.website);
+      try {
+        const row = await db
+          .updateTable('watch_sources')
+          .set({
+            ...(b.name !== undefined && { name: b.name }),
+            ...(website !== undefined && { website }),
+            ...(b.postalCodes !== undefined && { postal_codes: b.postalCodes }),
+            ...(b.priority !== undefined && { priority: b.priority }),
+            ...(b.forceBrowser !== undefined && { force_browser: b.forceBrowser }),
+            ...(b.selectors !== undefined && { selectors: JSON.stringify(b.selectors) }),
+            ...(b.listingUrls !== undefined && { listing_urls: b.listingUrls }),
+            ...(b.active !== undefined && { active: b.active }),
+            ...(b.needsBrowser !== undefined && { needs_browser: b.needsBrowser }),
+            ...(b.flagged === false && { flagged_at: null, consecutive_failures: 0 }),
+            updated_at: sql<Date>`now()`,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return c.json(sourceJson(row), 200);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ProblemError(409, 'conflict', `another source has website ${website}`);
+        throw err;
+      }
+    })
+    .openapi(remove, async (c) => {
+      const { id } = c.req.valid('param');
+      const res = await db.deleteFrom('watch_sources').where('id', '=', id).executeTakeFirst();
+      if (Number(res.numDeletedRows) === 0) throw notFound(id);
+      return c.body(null, 204);
+    })
+    .openapi(runs, async (c) => {
+      const { id } = c.req.valid('param');
+      const { limit } = c.req.valid('query');
+      const src = await db.selectFrom('watch_sources').select('id').where('id', '=', id).executeTakeFirst();
+      if (!src) throw notFound(id);
+      const rows = await db.selectFrom('watch_crawl_runs').selectAll().where('source_id', '=', id).orderBy('id', 'desc').limit(limit).execute();
+      const items = rows.map((r) => ({
+        id: r.id, workflowId: r.workflow_id, status: r.status, pages: r.pages, found: r.found, new: r.new, updated: r.updated,
+        removed: r.removed, reactivated: r.reactivated, errors: r.errors, errorMessage: r.error_message,
+        startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null, durationMs: r.duration_ms,
+      }));
+      return c.json({ items }, 200);
+    })
+    .openapi(runNow, async (c) => {
+      const { id } = c.req.valid('param');
+      const src = await db.selectFrom('watch_sources').select('id').where('id', '=', id).executeTakeFirst();
+      if (!src) throw notFound(id);
+      const workflowId = `watch-source-${id}-${randomUUID().slice(0, 8)}`;
+      const handle = await temporal.workflow.start<typeof watchSource>('watchSource', {
+        workflowId,
+        taskQueue: taskQueueFor('watches', config.TASK_QUEUE_PREFIX),
+        args: [{ sourceId: id, trigger: 'api' }],
+      });
+      const statusUrl = `/v1/runs/${encodeURIComponent(workflowId)}`;
+      c.header('Location', statusUrl);
+      return c.json({ workflowId, runId: handle.firstExecutionRunId, statusUrl }, 202);
+    })
+    .openapi(importCsv, async (c) => {
+      const text = await c.req.text();
+      const parsed = readSourcesCsv(text);
+      if (parsed.headerError) throw new ProblemError(422, 'validation-error', parsed.headerError, { errors: [{ path: '(body)', message: parsed.headerError }] });
+      const errors = [...parsed.problems];
+      let created = 0;
+      let updated = 0;
+      for (const s of parsed.sources) {
+        try {
+          const website = (await checkUrls(deps, s.website, s.listingUrls))!;
+          const row = await db
+            .insertInto('watch_sources')
+            .values({ name: s.name, website, postal_codes: s.postalCodes, priority: s.priority, force_browser: s.forceBrowser, selectors: '{}', listing_urls: s.listingUrls })
+            .onConflict((oc) =>
+              oc.column('website').doUpdateSet({
+                name: s.name, postal_codes: s.postalCodes, priority: s.priority, force_browser: s.forceBrowser, listing_urls: s.listingUrls, updated_at: sql<Date>`now()`,
+              }),
+            )
+            .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+            .executeTakeFirstOrThrow();
+          if (row.inserted) created++;
+          else updated++;
+        } catch (err) {
+          if (err instanceof ProblemError) errors.push({ line: s.line, message: err.message });
+          else throw err;
+        }
+      }
+      errors.sort((a, b) => a.line - b.line);
+      return c.json({ created, updated, errors }, 200);
+    });
+}

@@ -1,0 +1,44 @@
+/** Helpers shared by the watches routes: outbound URL checks answered as 422, cursors, id params. */
+import { z } from '@hono/zod-openapi';
+import { OutboundRefused, parseAllowlist, resolvePublicTarget } from '../../activities/shared/net-guard.js';
+import type { Config } from '../../core/config.js';
+import { ProblemError } from '../problem.js';
+
+/** Refuses (422) a URL that is not absolute http(s) or resolves to a private address. */
+export async function assertPublicUrl(config: Config, url: string, field: string): Promise<URL> {
+  try {
+    return (await resolvePublicTarget(url, parseAllowlist(config.OUTBOUND_ALLOWLIST))).url;
+  } catch (err) {
+    if (err instanceof OutboundRefused) {
+      throw new ProblemError(422, 'validation-error', `${field}: ${err.message}`, { errors: [{ path: field, message: `${err.reason}: ${err.message}` }] });
+    }
+    throw err;
+  }
+}
+
+export const IdParam = z.object({
+  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 42 }),
+});
+
+export const Json = z.record(z.string(), z.unknown());
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, arity: number): unknown[] | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === arity) return v;
+  } catch {
+    // answered below
+  }
+  throw new ProblemError(422, 'validation-error', 'cursor: not a cursor this API gave out', { errors: [{ path: 'cursor', message: 'invalid cursor' }] });
+}
+
+/** "a,b, c" -> ['a', 'b', 'c'] for list query parameters. */
+export const csvParam = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
