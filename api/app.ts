@@ -15,6 +15,18 @@ import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { runRoutes } from './routes/runs.js';
+import { sourceRoutes } from './routes/sources.js';
+import { listingRoutes } from './routes/listings.js';
+import { alertRoutes, publicAlertRoutes } from './routes/alerts.js';
+import { statsRoutes } from './routes/stats.js';
+import { genericWatchRoutes } from './routes/watches.js';
+import { monitorRoutes } from './routes/monitors.js';
+import { auditRoutes } from './routes/audits.js';
+import { sizingRoutes } from './routes/sizing.js';
+import { conciergeRoutes } from './routes/concierge.js';
+import { stripeWebhookRoutes } from './routes/stripe-webhook.js';
+import { hubspotWebhookRoutes } from './routes/hubspot-webhook.js';
+import { syncRoutes } from './routes/sync.js';
 
 export type { ApiDeps };
 
@@ -44,6 +56,19 @@ export function createApp(deps: ApiDeps) {
   app.route('/', docsRoutes());
   app.route('/v1/runs', runRoutes(deps));
   app.route('/v1/diagnostics', diagnosticsRoutes(deps));
+  app.route('/v1/sources', sourceRoutes(deps));
+  app.route('/v1/listings', listingRoutes(deps));
+  app.route('/v1/alerts', alertRoutes(deps));
+  app.route('/v1/stats', statsRoutes(deps));
+  app.route('/v1/watches', genericWatchRoutes(deps));
+  app.route('/public/alerts', publicAlertRoutes(deps));
+  app.route('/v1/monitors', monitorRoutes(deps));
+  app.route('/v1/audits', auditRoutes(deps));
+  app.route('/v1/sizing', sizingRoutes(deps));
+  app.route('/v1/concierge', conciergeRoutes(deps));
+  app.route('/v1/webhooks/stripe', stripeWebhookRoutes(deps));
+  app.route('/v1/webhooks/hubspot', hubspotWebhookRoutes(deps));
+  app.route('/v1', syncRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -4,8 +4,9 @@
  * uses. The start and test commands run it first.
  */
 import { ensureChromium, ensurePostgresBinaries, ensureTemporalCli, ensureTemporalTestServer } from './lib/tools.js';
+import { ensureGoPeers, type GoPeers } from './lib/go-peers.js';
 
-export interface Provisioned {
+export interface Provisioned extends GoPeers {
   temporalCli: string;
   temporalTestServer?: string;
   pgBinDir?: string;
@@ -17,7 +18,8 @@ export function provision(env: NodeJS.ProcessEnv, log: (m: string) => void = (m)
   const temporalTestServer = ensureTemporalTestServer(env, log);
   const pgBinDir = env.DATABASE_URL ? undefined : ensurePostgresBinaries(env, log);
   const chromium = ensureChromium(env, log);
-  return { temporalCli, temporalTestServer, pgBinDir, chromium };
+  const goPeers = ensureGoPeers(env, log); // stripe-mock, Pebble, challtestsrv (concierge peers)
+  return { temporalCli, temporalTestServer, pgBinDir, chromium, ...goPeers };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -27,5 +29,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`[provision] temporal test server ${p.temporalTestServer ?? '(not available)'}`);
   console.log(`[provision] PostgreSQL binaries ${p.pgBinDir ?? '(DATABASE_URL is set)'}`);
   console.log(`[provision] Chromium            ${p.chromium ?? '(not found: browser probes will be unavailable)'}`);
+  console.log(`[provision] stripe-mock / Pebble ${p.stripeMock ?? '(none)'} / ${p.pebble ?? '(none)'}`);
   console.log(`[provision] done in ${Date.now() - started} ms`);
 }

@@ -12,7 +12,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { ensureWatchSchedules } from '../temporal-config/watches-schedules.js';
+import { ensureSyncSchedules } from '../temporal-config/sync-schedules.js';
+import { loadConfig } from '../core/config.js';
 import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { registerSearchAttributes } from '../temporal-config/search-attributes.js';
@@ -103,6 +106,28 @@ try {
   const added = await registerSearchAttributes(conn, env.TEMPORAL_NAMESPACE ?? 'default');
   await conn.close();
   log(added.length ? `search attributes registered: ${added.join(', ')}` : 'search attributes present');
+
+  // Recurring work on Temporal Schedules (created, or updated in place on a second start).
+  const config = loadConfig(env);
+  const schedConn = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const schedClient = new Client({ connection: schedConn, namespace: config.TEMPORAL_NAMESPACE });
+  const watchSchedules = await ensureWatchSchedules(schedClient, {
+    taskQueuePrefix: config.TASK_QUEUE_PREFIX,
+    fleetBatchSize: config.WATCH_FLEET_BATCH_SIZE,
+  });
+  log(`watch schedules: ${watchSchedules.map((s) => `${s.id} ${s.outcome}`).join(', ')}`);
+  if (config.HUBSPOT_ACCESS_TOKEN && config.SAGE_CLIENT_ID && config.SAGE_BUSINESS_ID) {
+    const syncSchedules = await ensureSyncSchedules(schedClient, {
+      taskQueuePrefix: config.TASK_QUEUE_PREFIX,
+      pollMinutes: config.SYNC_POLL_MINUTES,
+      nightlyCron: config.SYNC_NIGHTLY_CRON,
+      timezone: config.SYNC_TIMEZONE,
+    });
+    log(`sync schedules: ${syncSchedules.map((s) => `${s.id} ${s.outcome}`).join(', ')}`);
+  } else {
+    log('sync schedules not created: set HUBSPOT_ACCESS_TOKEN and SAGE_CLIENT_ID / SAGE_BUSINESS_ID (or run npm run sync:schedules)');
+  }
+  await schedConn.close();
 
   let mailNote = `SMTP_URL (${env.SMTP_URL})`;
   if (!env.SMTP_URL) {

@@ -22,6 +22,10 @@ declare module 'vitest' {
     pgAdminUrl: string;
     chromiumPath: string | null;
     temporalTestServer: string | null;
+    /** Go-built concierge peers (scripts/lib/go-peers.ts); null when they could not be built. */
+    stripeMock: string | null;
+    pebble: string | null;
+    challtestsrv: string | null;
   }
 }
 
@@ -67,6 +71,9 @@ export default async function setup(project: TestProject) {
   project.provide('pgAdminUrl', pgAdminUrl!);
   project.provide('chromiumPath', tools.chromium ?? null);
   project.provide('temporalTestServer', tools.temporalTestServer ?? null);
+  project.provide('stripeMock', tools.stripeMock ?? null);
+  project.provide('pebble', tools.pebble ?? null);
+  project.provide('challtestsrv', tools.challtestsrv ?? null);
 
   return async () => {
     for (const stop of stops.reverse()) await stop();

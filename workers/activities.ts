@@ -1,7 +1,14 @@
 /** Builds each family's activities from the process's shared dependencies. */
 import { createPlatformActivities } from '../activities/platform/index.js';
+import { createMonitorActivities } from '../activities/audits/monitor/index.js';
+import { createHostingAuditActivities } from '../activities/audits/hosting/index.js';
 import type { Mailer } from '../activities/shared/mail.js';
 import { createNotifyActivities } from '../activities/shared/notify.js';
+import { createConciergeActivities } from '../activities/concierge/index.js';
+import { conciergePortsFromConfig } from '../activities/concierge/providers.js';
+import type { BrowserPool } from '../activities/shared/browser-pool.js';
+import { createWatchesActivities } from '../activities/watches/index.js';
+import { createSyncActivities } from '../activities/sync/index.js';
 import type { Db } from '../db/client.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
@@ -12,6 +19,8 @@ export interface WorkerDeps {
   db: Db;
   logger: Logger;
   mailer: Mailer;
+  /** Shared Chromium pool (watches renders JS pages); optional: without it no page is rendered. */
+  browserPool?: BrowserPool;
 }
 
 type ActivityMap = Record<string, (...args: never[]) => Promise<unknown>>;
@@ -25,13 +34,14 @@ function familyActivities(family: Family, deps: WorkerDeps): ActivityMap {
   switch (family) {
     case 'platform':
       return createPlatformActivities(deps);
-    // Families register their activities here as they land; a queue with no activities still
-    // serves its workflows.
-    case 'concierge':
-    case 'watches':
     case 'sync':
+      return createSyncActivities(deps);
+    case 'concierge':
+      return createConciergeActivities({ ...deps, ports: conciergePortsFromConfig(deps.config) });
+    case 'watches':
+      return createWatchesActivities(deps);
     case 'audits':
-      return {};
+      return { ...createHostingAuditActivities(deps), ...createMonitorActivities(deps) };
   }
 }
 

@@ -8,6 +8,7 @@ import { createLogger } from '../core/logger.js';
 import { FAMILIES, taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
 import { createMailer } from '../activities/shared/mail.js';
+import { createBrowserPool } from '../activities/shared/browser-pool.js';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadWorkflowBundle } from './bundle.js';
 import { startWorkers } from './run.js';
@@ -24,11 +25,12 @@ Runtime.install({
 });
 const db = createDb(config);
 const mailer = createMailer(config);
+const browserPool = createBrowserPool({ executablePath: config.CHROMIUM_PATH, size: config.WATCH_BROWSER_POOL_SIZE });
 const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];
 
 const bundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
 const workers = await startWorkers(
-  { config, db, logger, mailer },
+  { config, db, logger, mailer, browserPool },
   families.map((family) => ({ family, taskQueue: taskQueueFor(family, config.TASK_QUEUE_PREFIX) })),
   bundle,
 );
@@ -42,6 +44,7 @@ const stop = async (signal: string) => {
   await workers.shutdown();
   await db.destroy();
   mailer.close();
+  await browserPool.close();
   logger.info('worker stopped');
   process.exit(0);
 };

@@ -1,6 +1,12 @@
 import type { Migration } from 'kysely';
 import * as platform from './2026-11-21T0900_platform.js';
 import * as outbox from './2026-11-21T0910_outbox.js';
+import * as audits from './2026-11-21T1000_audits.js';
+import * as monitors from './2026-11-21T1010_monitors.js';
+import * as concierge from './2026-11-21T1030_concierge.js';
+import * as watches from './2026-11-21T1040_watches.js';
+import * as syncSage from './2026-11-21T1050_sync_sage.js';
+import * as sync from './2026-11-21T1100_sync.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -9,4 +15,10 @@ import * as outbox from './2026-11-21T0910_outbox.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-21T0900_platform': platform,
   '2026-11-21T0910_outbox': outbox,
+  '2026-11-21T1000_audits': audits,
+  '2026-11-21T1010_monitors': monitors,
+  '2026-11-21T1030_concierge': concierge,
+  '2026-11-21T1040_watches': watches,
+  '2026-11-21T1050_sync_sage': syncSage,
+  '2026-11-21T1100_sync': sync,
 };

@@ -14,6 +14,7 @@ import { createApp } from '../../api/app.js';
 import { loadWorkflowBundle } from '../../workers/bundle.js';
 import { startWorkers, type RunningWorkers } from '../../workers/run.js';
 import { createMailer } from '../../activities/shared/mail.js';
+import { createBrowserPool } from '../../activities/shared/browser-pool.js';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 export const OTHER_API_KEY = 'other-key-0123456789abcdef';
@@ -46,11 +47,14 @@ export async function testClient(config: Config): Promise<Client> {
 }
 
 export async function startTestWorkers(config: Config, db: Db, families: readonly Family[] = FAMILIES): Promise<RunningWorkers> {
-  return startWorkers(
-    { config, db, logger: silentLogger, mailer: createMailer(config) },
+  // Chromium launches lazily, on the first page a watch renders.
+  const browserPool = createBrowserPool({ executablePath: config.CHROMIUM_PATH, size: config.WATCH_BROWSER_POOL_SIZE });
+  const workers = await startWorkers(
+    { config, db, logger: silentLogger, mailer: createMailer(config), browserPool },
     families.map((family) => ({ family, taskQueue: taskQueueFor(family, config.TASK_QUEUE_PREFIX) })),
     await workflowBundle(),
   );
+  return { done: workers.done, shutdown: () => workers.shutdown().finally(() => browserPool.close()) };
 }
 
 export function testApp(config: Config, db: Db, temporal: Client) {
