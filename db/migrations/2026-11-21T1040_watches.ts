@@ -54,7 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now(),
       removed_at timestamptz,
       unique (source_id, source_url)
-    ) with (fillfactor = 80);
+    ) with (fillfactor = 45);
     create index watch_listings_postal_price on watch_listings (postal_code, price) where status = 'active';
     create index watch_listings_city_type on watch_listings (city, property_type);
     create index watch_listings_source_status on watch_listings (source_id, status);

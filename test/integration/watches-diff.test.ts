@@ -185,4 +185,21 @@ describe('snapshot diff', () => {
     await finishRun(t.db, ok, { status: 'ok', pages: 1, errorMessage: null, flagAfter: 3 });
     expect(await t.db.selectFrom('watch_sources').select(['consecutive_failures', 'flagged_at']).where('id', '=', sourceB).executeTakeFirstOrThrow()).toEqual({ consecutive_failures: 0, flagged_at: null });
   });
+
+  it('stages chunks two at a time, keeping the better (on a tie, the later) version of a URL seen twice', async () => {
+    const c = await t.db.insertInto('watch_sources').values({ name: 'C', website: 'https://c.example/', selectors: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const runId = await openRun(t.db, c.id, `test-run-${++runSeq}`, 'wf');
+    const row = (n: number, title: string, quality: number) => toStagedRow(draft({ sourceUrl: `https://c.example/annonce/${n}`, title, quality }), null);
+    // chunks of one row: five URLs-with-repeats become three distinct rows, staged two chunks at once
+    const staged = await stageRows(t.db, runId, [row(1, 'card', 0.3), row(2, 'first', 0.5), row(3, 'three', 0.8), row(1, 'detail', 0.9), row(2, 'second', 0.5)], 1);
+    expect(staged).toBe(3);
+    const titles = () => t.db.selectFrom('watch_snapshot_items').select(['source_url', 'title']).where('run_id', '=', runId).orderBy('source_url').execute();
+    expect((await titles()).map((r) => r.title)).toEqual(['detail', 'second', 'three']);
+    // a later, worse version of a staged URL changes nothing; a better one replaces it
+    expect(await stageRows(t.db, runId, [row(1, 'worse', 0.1)])).toBe(0);
+    expect(await stageRows(t.db, runId, [row(3, 'better', 0.95)])).toBe(1);
+    expect((await titles()).map((r) => r.title)).toEqual(['detail', 'second', 'better']);
+    const counts = await applySnapshot(t.db, runId, { removalMisses: K, countMisses: true });
+    expect(counts).toMatchObject({ found: 3, new: 3, updated: 0, removed: 0 });
+  });
 });

@@ -76,33 +76,41 @@ export function contentHash(row: Omit<StagedRow, 'content_hash'>): string {
 
 /**
  * Stages rows for a run. A URL seen twice in a run (a list card, then its detail page) keeps the
- * better-quality version. One statement per chunk whose columns travel as typed arrays expanded by
- * `unnest` (cheaper for the server to parse than JSON), so large snapshots need few round trips.
+ * better-quality version (a later one on a tie), both within this call and against rows staged
+ * earlier. One JSON parameter per chunk, so large snapshots need few round trips; the chunks hold
+ * distinct URLs, so two of them are in flight at once (serialising one while the server inserts
+ * the other).
  */
-export async function stageRows(db: DbOrTx, runId: number, rows: StagedRow[], chunk = 10_000): Promise<number> {
+export async function stageRows(db: DbOrTx, runId: number, rows: StagedRow[], chunk = 5000, parallel = 2): Promise<number> {
+  const unique = dedupeByUrl(rows);
+  const parts: StagedRow[][] = [];
+  for (let i = 0; i < unique.length; i += chunk) parts.push(unique.slice(i, i + chunk));
   let staged = 0;
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = dedupeByUrl(rows.slice(i, i + chunk));
-    const col = <K extends keyof StagedRow>(k: K) => part.map((r) => r[k]);
-    const json = (k: 'photos' | 'features') => part.map((r) => JSON.stringify(r[k] ?? []));
-    const res = await sql`
-      insert into watch_snapshot_items as s (run_id, source_url, external_id, title, price, transaction, surface, rooms,
-        bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash)
-      select ${runId}, r.* from unnest(${col('source_url')}::text[], ${col('external_id')}::text[], ${col('title')}::text[],
-        ${col('price')}::bigint[], ${col('transaction')}::text[], ${col('surface')}::numeric[], ${col('rooms')}::int[],
-        ${col('bedrooms')}::int[], ${col('bathrooms')}::int[], ${col('property_type')}::text[], ${col('address')}::text[],
-        ${col('postal_code')}::text[], ${col('city')}::text[], ${col('description')}::text[], ${json('photos')}::jsonb[],
-        ${json('features')}::jsonb[], ${col('quality')}::real[], ${col('fingerprint')}::text[], ${col('content_hash')}::text[]) as r
-      on conflict (run_id, source_url) do update set
-        external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
-        surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
-        property_type = excluded.property_type, address = excluded.address, postal_code = excluded.postal_code,
-        city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
-        quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash
-      where excluded.quality >= s.quality
-    `.execute(db);
-    staged += Number(res.numAffectedRows ?? 0);
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < parts.length) {
+      const part = parts[next++]!;
+      const res = await sql`
+        insert into watch_snapshot_items as s (run_id, source_url, external_id, title, price, transaction, surface, rooms,
+          bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash)
+        select ${runId}, r.source_url, r.external_id, r.title, r.price, r.transaction, r.surface, r.rooms, r.bedrooms, r.bathrooms,
+          r.property_type, r.address, r.postal_code, r.city, r.description, coalesce(r.photos, '[]'), coalesce(r.features, '[]'),
+          r.quality, r.fingerprint, r.content_hash
+        from json_to_recordset(${JSON.stringify(part)}::json) as r(source_url text, external_id text, title text, price bigint,
+          transaction text, surface numeric, rooms int, bedrooms int, bathrooms int, property_type text, address text,
+          postal_code text, city text, description text, photos jsonb, features jsonb, quality real, fingerprint text, content_hash text)
+        on conflict (run_id, source_url) do update set
+          external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
+          surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
+          property_type = excluded.property_type, address = excluded.address, postal_code = excluded.postal_code,
+          city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
+          quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash
+        where excluded.quality >= s.quality
+      `.execute(db);
+      staged += Number(res.numAffectedRows ?? 0);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, parts.length) }, worker));
   return staged;
 }
 
@@ -129,6 +137,10 @@ export interface DiffCounts {
  * failed pages) leaves absent listings alone: a page we could not read proves nothing.
  */
 export async function applySnapshot(db: Db, runId: number, opts: { removalMisses: number; countMisses: boolean }): Promise<DiffCounts> {
+  // fresh statistics on the staging table, so the joins below are planned as hash joins over the
+  // whole snapshot rather than index probes per row (taken outside the transaction: ANALYZE's lock
+  // would otherwise serialise every source's apply until commit)
+  await sql`analyze watch_snapshot_items (run_id, source_url, content_hash)`.execute(db);
   return db.transaction().execute(async (tx) => {
     const claimed = await sql<{ source_id: number }>`
       update watch_crawl_runs set applied_at = now() where id = ${runId} and applied_at is null returning source_id
@@ -140,6 +152,11 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
     const sourceId = claimed.rows[0]!.source_id;
     // one diff per source at a time
     await sql`select id from watch_sources where id = ${sourceId} for update`.execute(tx);
+    // every statement below joins this run's whole snapshot with the same source's listings (sets of
+    // comparable size): hash joins in memory, not one index probe per row, whatever the listings'
+    // statistics say right after a bulk load (for this transaction only)
+    await sql`set local work_mem = '64MB'`.execute(tx);
+    await sql`set local enable_nestloop = off`.execute(tx);
 
     const fieldPairs = sql.raw(
       TRACKED_FIELDS.map((f) => `('${f}', to_jsonb(l.${f}), to_jsonb(s.${f}))`).join(', '),
@@ -173,7 +190,15 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
         select ${sourceId}, s.source_url, s.external_id, s.title, s.price, s.transaction, s.surface, s.rooms, s.bedrooms,
           s.bathrooms, s.property_type, s.address, s.postal_code, s.city, s.description, s.photos, s.features, s.quality,
           s.fingerprint, s.content_hash
-        from watch_snapshot_items s where s.run_id = ${runId}
+        from watch_snapshot_items s
+        where s.run_id = ${runId}
+          -- only new, changed or returning listings reach the upsert: an unchanged row is left
+          -- alone (ON CONFLICT would lock every conflicting row even when its WHERE skips it)
+          and not exists (
+            select 1 from watch_listings u
+            where u.source_id = ${sourceId} and u.source_url = s.source_url and u.content_hash = s.content_hash
+              and u.status = 'active' and u.missed_runs = 0
+          )
         on conflict (source_id, source_url) do update set
           external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
           surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
@@ -193,7 +218,8 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
     `.execute(tx);
     const { new: created } = upserted.rows[0]!;
     // unchanged listings: only last_seen_at changes, a column no index covers, so with the table's
-    // fillfactor the update stays on the page (HOT) and touches no index
+    // fillfactor (45: a page has room for a new version of each of its rows) the update stays on
+    // the page (HOT) and touches no index
     await sql`
       update watch_listings l set last_seen_at = now()
       from watch_snapshot_items s
