@@ -6,6 +6,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { createDb, type Db } from '../../db/client.js';
 import { createFetcher, FetchRefused, type FetchConfig } from '../../activities/watches/fetch/http.js';
 import { tryTurn } from '../../activities/watches/fetch/politeness.js';
@@ -70,6 +71,20 @@ describe('watches fetcher', () => {
     expect(await tryTurn(t.db, host, 500)).toBeGreaterThan(300);
     await new Promise((r) => setTimeout(r, wait + 5));
     expect(await tryTurn(otherPool, host, 500)).toBe(0);
+  });
+
+  it("gives a host's first turn to one process only when both ask for it at the same moment", async () => {
+    // Process A's insert of a new host's row is in flight (not yet committed) when process B asks:
+    // B's statement waits for A's commit, then must answer "not yours", not "taken".
+    const host = 'first-turn.test:80';
+    const a = await pgClient(t.url);
+    await a.query('begin');
+    await a.query(`insert into watch_politeness (host, next_at, delay_ms) values ($1, clock_timestamp() + interval '5 seconds', 500)`, [host]);
+    const b = tryTurn(otherPool, host, 500);
+    await new Promise((r) => setTimeout(r, 150)); // B is now blocked on A's row
+    await a.query('commit');
+    await a.end();
+    expect(await b).toBeGreaterThan(0);
   });
 
   it('refuses what robots.txt forbids, without requesting it', async () => {
@@ -151,3 +166,9 @@ describe('watches fetcher', () => {
     await f.close();
   });
 });
+
+async function pgClient(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  return c;
+}

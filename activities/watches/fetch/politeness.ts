@@ -25,10 +25,16 @@ export async function tryTurn(db: DbOrTx, host: string, delayMs: number, holdMs:
       returning 1
     )
     select case when exists (select 1 from taken) then 0
-      else (select greatest(1, ceil(extract(epoch from (next_at - clock_timestamp())) * 1000)) from watch_politeness where host = ${host})
+      -- The row can be invisible here: when another process inserted it concurrently, our INSERT
+      -- waited for that commit and skipped its update, but this SELECT still reads the statement's
+      -- older snapshot. That is "not taken" too: try again in a moment.
+      else coalesce(
+        (select greatest(1, ceil(extract(epoch from (next_at - clock_timestamp())) * 1000)) from watch_politeness where host = ${host}),
+        1)
     end::float8 as wait_ms
   `.execute(db);
-  return Number(rows[0]?.wait_ms ?? 0);
+  const wait = rows[0]?.wait_ms;
+  return wait === null || wait === undefined ? 1 : Number(wait);
 }
 
 /**
