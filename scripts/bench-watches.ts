@@ -9,19 +9,16 @@
  *
  *   npm run bench:watches -- [--listings 100000] [--sites 200] [--spa-sites 4] [--delay-ms 500] [--batch 50] [--parts extract,diff,crawl]
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { Client, Connection } from '@temporalio/client';
-import { createBrowserPool } from '../activities/shared/browser-pool.js';
-import { createMailer } from '../activities/shared/mail.js';
 import { openRun } from '../activities/watches/store/runs.js';
 import { applySnapshot, stageRows, toStagedRow, type StagedRow } from '../activities/watches/store/snapshot.js';
 import { loadConfig } from '../core/config.js';
 import { taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
-import { loadWorkflowBundle } from '../workers/bundle.js';
-import { startWorkers } from '../workers/run.js';
 import type { watchFleet } from '../workflows/watches.js';
 import { agencySite, minGap, property, spaSite, startSite, type FixtureSite, type Property } from '../test/support/watches/sites.js';
 import { benchExtraction, benchMatching, printExtraction, printMatching } from './bench-watches-extract.js';
@@ -35,6 +32,7 @@ const { values } = parseArgs({
     'delay-ms': { type: 'string', default: '500' },
     batch: { type: 'string', default: '50' },
     parts: { type: 'string', default: 'extract,diff,crawl' },
+    'worker-heap-mb': { type: 'string', default: '384' },
   },
 });
 const N = Number(values.listings);
@@ -138,11 +136,12 @@ async function benchDiff(databaseUrl: string) {
 }
 
 async function benchCrawl(databaseUrl: string, temporalAddress: string, chromiumPath: string | undefined) {
-  const config = loadConfig({
-    ...process.env,
+  const workerEnv: Record<string, string> = {
+    ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '20',
     TEMPORAL_ADDRESS: temporalAddress,
     TASK_QUEUE_PREFIX: 'benchwatch',
     OUTBOUND_ALLOWLIST: '127.0.0.0/8',
@@ -150,8 +149,12 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
     WATCH_BROWSER_POOL_SIZE: '2',
     WATCH_MAX_CONCURRENT_FETCHES: '32',
     ...(chromiumPath ? { CHROMIUM_PATH: chromiumPath } : {}),
-  });
-  const db = createDb({ ...config, DATABASE_POOL_MAX: 20 });
+    // The heap a memory-bounded watches worker would be given (see docs/watches.md): V8 otherwise
+    // sizes its heap from the machine's 24 GB and collects late.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${values['worker-heap-mb']}`.trim(),
+  };
+  const config = loadConfig(workerEnv);
+  const db = createDb({ ...config, DATABASE_POOL_MAX: 4 });
   const sites: FixtureSite[] = [];
   for (let s = 0; s < SITES; s++) {
     const listings = new Map<string, Property>();
@@ -159,17 +162,22 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
     sites.push(await startSite(s < SPA ? spaSite(listings) : agencySite(listings, { flavor: s % 2 ? 'wix' : 'wordpress' })));
   }
   await db.insertInto('watch_sources').values(sites.map((s, i) => ({ name: `Agence ${i}`, website: s.url, selectors: '{}' }))).execute();
-  const browserPool = createBrowserPool({ executablePath: config.CHROMIUM_PATH, size: 2 });
-  const workers = await startWorkers(
-    { config, db, logger: pino({ level: 'silent' }), mailer: createMailer(config), browserPool },
-    [{ family: 'watches', taskQueue: taskQueueFor('watches', config.TASK_QUEUE_PREFIX) }],
-    await loadWorkflowBundle(),
-  );
+  // The worker runs in its own process so its memory is measured apart from the fixture sites.
+  const worker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/bench-watches-worker.ts', import.meta.url))], {
+    env: workerEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('exit', (code) => reject(new Error(`the bench worker exited with ${code}`)));
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+  });
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const peak = { node: 0, browsers: 0, total: 0 };
   const sample = () => {
-    const m = memoryMb();
+    const m = memoryMb(worker.pid!);
     peak.node = Math.max(peak.node, m.node);
     peak.browsers = Math.max(peak.browsers, m.browsers);
     peak.total = Math.max(peak.total, m.node + m.browsers);
@@ -194,10 +202,13 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
   );
   log(
     `worker peak memory (PSS sampled every 250 ms): ${peak.total.toFixed(0)} MB total (target <= 1024 MB) = node process ${peak.node.toFixed(0)} MB ` +
-      `(it also serves the ${SITES} fixture sites) + Chromium pool of 2 ${peak.browsers.toFixed(0)} MB`,
+      `(the worker process alone; the ${SITES} fixture sites run in the bench process) + its Chromium pool of 2 ${peak.browsers.toFixed(0)} MB`,
   );
-  await workers.shutdown();
-  await browserPool.close();
+  worker.removeAllListeners('exit');
+  await new Promise<void>((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.kill('SIGTERM');
+  });
   await connection.close();
   await Promise.all(sites.map((s) => s.close()));
   await db.destroy();

@@ -1,7 +1,8 @@
 /**
- * A small pool of Chromium browsers shared by a worker process: at most `size` browsers, launched
- * on first use, each rendering one page at a time in a fresh context. A crashed browser is
- * relaunched on its next use. Every request the page makes is checked by `allowRequest` first
+ * A small rendering pool shared by a worker process: one Chromium, launched on first use, rendering
+ * at most `size` pages at once, each in a fresh context (contexts share nothing: cookies, storage,
+ * cache). One browser rather than one per slot saves a browser's fixed cost (~300 MB) per slot; a
+ * crashed browser is relaunched on the next render. Every request the page makes is checked by `allowRequest` first
  * (net-guard, robots), so a rendered page cannot reach what a plain fetch may not.
  */
 import type { Browser } from 'playwright';
@@ -29,7 +30,8 @@ export interface BrowserPool {
 }
 
 export function createBrowserPool(opts: { executablePath?: string; size: number; extraArgs?: string[] }): BrowserPool {
-  const slots: Array<{ browser: Promise<Browser> | null; busy: boolean }> = Array.from({ length: opts.size }, () => ({ browser: null, busy: false }));
+  const slots: Array<{ busy: boolean }> = Array.from({ length: opts.size }, () => ({ busy: false }));
+  let shared: Promise<Browser> | null = null;
   const waiters: Array<() => void> = [];
   let closed = false;
 
@@ -47,14 +49,17 @@ export function createBrowserPool(opts: { executablePath?: string; size: number;
     slot.busy = false;
     waiters.shift()?.();
   }
-  async function browserOf(slot: (typeof slots)[number]): Promise<Browser> {
-    if (slot.browser) {
-      const b = await slot.browser.catch(() => null);
+  async function browserOf(_slot: (typeof slots)[number]): Promise<Browser> {
+    if (shared) {
+      const current = shared;
+      const b = await current.catch(() => null);
       if (b?.isConnected()) return b;
+      // relaunch once, whichever slot notices first
+      if (shared !== current) return browserOf(_slot);
     }
     if (!opts.executablePath) throw new Error('no Chromium available: set CHROMIUM_PATH');
-    slot.browser = launchBrowser({ executablePath: opts.executablePath, extraArgs: opts.extraArgs });
-    return slot.browser;
+    shared = launchBrowser({ executablePath: opts.executablePath, extraArgs: opts.extraArgs });
+    return shared;
   }
 
   return {
@@ -86,13 +91,9 @@ export function createBrowserPool(opts: { executablePath?: string; size: number;
     },
     async close() {
       closed = true;
-      await Promise.all(
-        slots.map(async (s) => {
-          const b = await s.browser?.catch(() => null);
-          await b?.close().catch(() => undefined);
-          s.browser = null;
-        }),
-      );
+      const b = await shared?.catch(() => null);
+      await b?.close().catch(() => undefined);
+      shared = null;
     },
   };
 }
