@@ -378,10 +378,18 @@ export function createConciergeActivities({ config, db, logger, mailer, ports }:
         thresholds: JSON.stringify(DEFAULT_THRESHOLDS),
         paused: false,
       };
+      // A monitor the customer or an operator already runs for this site is kept as it is
+      // (its recipients and settings win; starting the workflow then finds it running); only a
+      // deleted one is revived with the order's settings.
       await db
         .insertInto('monitors')
         .values({ id, ...values })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ ...values, updated_at: sql`now()`, deleted_at: null }))
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({ ...values, updated_at: sql`now()`, deleted_at: null })
+            .where('monitors.deleted_at', 'is not', null),
+        )
         .execute();
       return {
         monitorId: id,
