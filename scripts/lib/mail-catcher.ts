@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { createArrivals } from './arrivals.js';
 
 export interface CaughtMail {
   from: string;
@@ -30,8 +31,8 @@ export interface MailCatcher {
 }
 
 export async function startMailCatcher(opts: { port?: number; saveDir?: string } = {}): Promise<MailCatcher> {
-  const messages: CaughtMail[] = [];
-  const waiters = new Set<() => void>();
+  const arrivals = createArrivals<CaughtMail>('mail');
+  const messages = arrivals.items;
   if (opts.saveDir) mkdirSync(opts.saveDir, { recursive: true });
   const server = new SMTPServer({
     authOptional: true,
@@ -54,9 +55,8 @@ export async function startMailCatcher(opts: { port?: number; saveDir?: string }
             headers: parsed.headers as Map<string, unknown>,
             raw,
           };
-          messages.push(mail);
-          if (opts.saveDir) writeFileSync(join(opts.saveDir, `${Date.now()}-${messages.length}.eml`), raw);
-          for (const w of waiters) w();
+          if (opts.saveDir) writeFileSync(join(opts.saveDir, `${Date.now()}-${messages.length + 1}.eml`), raw);
+          arrivals.push(mail);
           callback();
         } catch (err) {
           callback(err as Error);
@@ -72,24 +72,7 @@ export async function startMailCatcher(opts: { port?: number; saveDir?: string }
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    waitFor(count, filter = () => true, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.filter(filter);
-          if (found.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(found);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`expected ${count} mail(s), got ${messages.filter(filter).length} after ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: arrivals.waitFor,
     clear: () => void messages.splice(0),
     close: () => new Promise((r) => server.close(() => r())),
   };

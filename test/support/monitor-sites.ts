@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import forge from 'node-forge';
+import { createArrivals } from '../../scripts/lib/arrivals.js';
 
 const DAY = 86_400_000;
 
@@ -114,40 +115,22 @@ export interface WebhookReceiver {
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
-  const received: WebhookReceiver['received'] = [];
-  const waiters = new Set<() => void>();
+  const arrivals = createArrivals<WebhookReceiver['received'][number]>('webhook');
+  const received = arrivals.items;
   const server = createHttpServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
-      received.push({ body, signature: String(req.headers['atelier-signature'] ?? ''), delivery: String(req.headers['atelier-delivery-id'] ?? '') });
       res.writeHead(204).end();
-      for (const w of waiters) w();
+      arrivals.push({ body, signature: String(req.headers['atelier-signature'] ?? ''), delivery: String(req.headers['atelier-delivery-id'] ?? '') });
     });
   });
   const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
   return {
     url: `http://127.0.0.1:${port}/hooks/monitors`,
     received,
-    waitFor(count, filter = () => true, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = received.filter(filter);
-          if (found.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(found);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`expected ${count} webhook(s), got ${received.filter(filter).length} after ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: arrivals.waitFor,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
