@@ -195,7 +195,10 @@ describe('conciergeOrder end to end', () => {
     expect(mails[2]!.text).toContain('paiement non reçu dans le délai');
     expect(w.namecheap.registrations('cafe-lent.fr')).toBe(0);
 
-    // a payment that arrives after the expiry finds no running order: acknowledged, nothing signalled
+    // a payment that arrives after the expiry finds no running order: acknowledged, nothing signalled.
+    // The `expired` phase is visible one activity and one workflow task before the run completes, so
+    // wait for the run itself to end first (else the late webhook may still reach the open run).
+    await w.client.workflow.getHandle(orderId).result().catch(() => undefined);
     const { payload, header } = signedCheckoutEvent({ orderId, sessionId: payments[0]!.provider_id! });
     const late = await w.call('/v1/webhooks/stripe', { method: 'POST', body: payload, headers: { 'stripe-signature': header }, key: null });
     expect(late.status).toBe(200);
