@@ -108,6 +108,12 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** What a customer reads when an order fails for a reason of ours or a provider's (details go to the operator). */
+const CUSTOMER_REASON = {
+  registration: "le registre n'a pas accepté l'enregistrement du domaine",
+  technical: 'un incident technique de notre côté ; notre équipe est prévenue',
+} as const;
+
 export async function conciergeOrder(input: ConciergeOrderInput): Promise<ConciergeStatus> {
   const { orderId } = input;
   const state: ConciergeStatus = {
@@ -132,13 +138,28 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
   let siteUploaded = false;
 
   setHandler(conciergeStatusQuery, () => ({ ...state, eta: estimateEta(state.phase, enteredAt, undefined, new Date())?.toISOString() ?? null }));
-  // Payments are kept as they come (a webhook may even beat the activity that opened the session
-  // back to the workflow) and matched against the session this order opened; the first one counts.
-  const received: PaymentReceived[] = [];
+  // The order accepts the one payment it waits for: the first signal for the session it opened.
+  // A webhook may beat the activity that opened the session back to the workflow, so until the
+  // session is known the first signal of each session is held (a handful at most: the API signals
+  // only for the session the order opened); once the session is known every other one is dropped,
+  // and once a payment is accepted every later signal is ignored, so the state never grows.
+  let accepted: PaymentReceived | null = null;
+  const early = new Map<string, PaymentReceived>();
   setHandler(paymentReceivedSignal, (p) => {
-    if (received.length < 20) received.push(p);
+    if (accepted !== null) return;
+    if (sessionId !== null) {
+      if (p.sessionId === sessionId) accepted = p;
+    } else if (!early.has(p.sessionId) && early.size < 8) {
+      early.set(p.sessionId, p);
+    }
   });
-  const matching = () => (sessionId === null ? undefined : received.find((p) => p.sessionId === sessionId));
+  const matching = () => {
+    if (accepted === null && sessionId !== null && early.size > 0) {
+      accepted = early.get(sessionId) ?? null;
+      early.clear();
+    }
+    return accepted ?? undefined;
+  };
   const paid = () => matching() !== undefined;
   setHandler(siteUploadedSignal, () => {
     siteUploaded = true;
@@ -180,18 +201,20 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
   const compensations: Array<() => Promise<void>> = [];
   let slaScope: CancellationScope | null = null;
 
-  const cancel = async (phase: 'cancelled' | 'expired', reason: string) => {
+  // `reason` is for the status query and the operator; the customer's email gets `customerReason`,
+  // never a provider's technical message.
+  const cancel = async (phase: 'cancelled' | 'expired', reason: string, customerReason = reason) => {
     state.failure = reason;
     await db.expireCheckout(orderId);
-    await db.emailCustomer(orderId, 'cancelled', { extra: { reason } });
+    await db.emailCustomer(orderId, 'cancelled', { extra: { reason: customerReason } });
     await enter(phase, reason);
     return state;
   };
 
   /** Runs the compensations (newest first), tells the customer and the operator. */
-  const compensate = async (reason: string) => {
+  const compensate = async (reason: string, customerReason = reason) => {
     state.failure = reason;
-    await db.emailCustomer(orderId, 'failed', { extra: { reason } });
+    await db.emailCustomer(orderId, 'failed', { extra: { reason: customerReason } });
     for (const undo of compensations.reverse()) await undo();
     compensations.length = 0;
     await db.emailCustomer(orderId, 'refunded');
@@ -288,7 +311,7 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
       await provider.registerDomain(orderId);
     } catch (err) {
       if (isCancellation(err)) throw err;
-      return await CancellationScope.nonCancellable(() => compensate(messageOf(err)));
+      return await CancellationScope.nonCancellable(() => compensate(messageOf(err), CUSTOMER_REASON.registration));
     }
     state.registered = true;
     compensations.length = 0;
@@ -328,9 +351,9 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     // cancelled and the operator told; after the payment, compensate
     if (payment === null) {
       await db.alertOperator(orderId, `commande annulée sur erreur : ${messageOf(err)}`, { suffix: 'failed-before-payment' });
-      return await cancel('cancelled', `erreur technique : ${messageOf(err)}`);
+      return await cancel('cancelled', `erreur technique : ${messageOf(err)}`, CUSTOMER_REASON.technical);
     }
-    if (!state.registered) return await compensate(messageOf(err));
+    if (!state.registered) return await compensate(messageOf(err), CUSTOMER_REASON.technical);
     throw err;
   }
 }

@@ -165,6 +165,9 @@ describe('conciergeOrder end to end', () => {
     const customer = await w.mail.waitFor(5, (m) => keyOf(m).startsWith(`concierge:${orderId}:`) && m.to.includes('rose@client.test'));
     expect(customer.map(keyOf)).toEqual(['received', 'payment-link', 'payment-received', 'failed', 'refunded'].map((k) => `concierge:${orderId}:${k}`));
     expect(customer[4]!.text).toMatch(/599,00\s€/);
+    // the customer is told what happened in plain words; the registrar's own message is for the operator
+    expect(customer[3]!.text).toContain("le registre n'a pas accepté");
+    expect(customer.map((m) => `${m.subject}\n${m.text}\n${m.html}`).join('\n')).not.toContain('Possible fraud');
     const ops = await w.mail.waitFor(1, (m) => keyOf(m) === `concierge:${orderId}:operator-alert:refunded`);
     expect(ops[0]!.to).toEqual(['ops@atelier.test']);
     expect(ops[0]!.text).toContain('Possible fraud');
