@@ -63,3 +63,14 @@ export async function timelineOf(db: DbOrTx, id: string): Promise<TimelineEntry[
   const rows = await db.selectFrom('concierge_events').selectAll().where('order_id', '=', id).orderBy('seq').execute();
   return rows.map((r) => ({ phase: r.phase as OrderPhase, at: r.at.toISOString(), ...(r.detail ? { detail: r.detail } : {}) }));
 }
+
+/** The order's phase and the status of its checkout row for `sessionId` (for the payment webhook). */
+export async function paymentTargetOf(db: DbOrTx, orderId: string, sessionId: string): Promise<{ phase: string | null; checkoutStatus: string | null }> {
+  const row = await db
+    .selectFrom('concierge_orders as o')
+    .leftJoin('concierge_payments as p', (j) => j.onRef('p.order_id', '=', 'o.id').on('p.kind', '=', 'checkout').on('p.provider_id', '=', sessionId))
+    .select(['o.phase', 'p.status'])
+    .where('o.id', '=', orderId)
+    .executeTakeFirst();
+  return { phase: row?.phase ?? null, checkoutStatus: row?.status ?? null };
+}

@@ -7,6 +7,7 @@ import * as concierge from './2026-11-21T1030_concierge.js';
 import * as watches from './2026-11-21T1040_watches.js';
 import * as syncSage from './2026-11-21T1050_sync_sage.js';
 import * as sync from './2026-11-21T1100_sync.js';
+import * as webhookOutcome from './2026-11-22T0900_webhook_outcome.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1040_watches': watches,
   '2026-11-21T1050_sync_sage': syncSage,
   '2026-11-21T1100_sync': sync,
+  '2026-11-22T0900_webhook_outcome': webhookOutcome,
 };

@@ -9,6 +9,12 @@ export interface WebhookEventsTable {
   event_id: string;
   event_type: string;
   received_at: ColumnType<Date, never, never>;
+  /** `signalled`, `ignored` or `received` (see migrations/2026-11-22T0900_webhook_outcome.ts). */
+  outcome: ColumnType<string, string | undefined, string>;
+  /** The workflow (order) id the event named, if any. */
+  target: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why an event was ignored. */
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type WebhookEvent = Selectable<WebhookEventsTable>;

@@ -113,7 +113,19 @@ export async function startConciergeWorld(db: Db, dbUrl: string, opts: WorldOpti
 export const stripe = new Stripe('sk_test_concierge');
 
 /** A Checkout Session event as Stripe sends it, signed with the SDK's test-header helper. */
-export function signedCheckoutEvent(opts: { orderId: string; sessionId: string; eventId?: string; paymentIntent?: string; amount?: number; secret?: string; type?: string }) {
+export function signedCheckoutEvent(opts: {
+  orderId: string;
+  sessionId: string;
+  eventId?: string;
+  paymentIntent?: string;
+  amount?: number;
+  secret?: string;
+  type?: string;
+  /** The signed `t=` (seconds; default now). */
+  timestamp?: number;
+  /** Without the order id in the metadata and as the client reference. */
+  anonymous?: boolean;
+}) {
   const payload = JSON.stringify({
     id: opts.eventId ?? `evt_${Math.random().toString(36).slice(2, 14)}`,
     object: 'event',
@@ -133,12 +145,12 @@ export function signedCheckoutEvent(opts: { orderId: string; sessionId: string; 
         payment_intent: opts.paymentIntent ?? `pi_${opts.orderId.slice(4)}`,
         amount_total: opts.amount ?? 59_900,
         currency: 'eur',
-        client_reference_id: opts.orderId,
-        metadata: { orderId: opts.orderId, step: 'checkout-1' },
+        client_reference_id: opts.anonymous ? null : opts.orderId,
+        metadata: opts.anonymous ? {} : { orderId: opts.orderId, step: 'checkout-1' },
       },
     },
   });
-  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? WEBHOOK_SECRET });
+  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? WEBHOOK_SECRET, ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}) });
   return { payload, header };
 }
 

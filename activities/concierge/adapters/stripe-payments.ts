@@ -88,8 +88,28 @@ export function createStripePayments(config: StripeConfig, stripe: Stripe = crea
   };
 }
 
-/** Verifies a webhook's `Stripe-Signature` over the raw body; throws Stripe's signature error otherwise. */
-export function verifyStripeWebhook(stripe: Stripe, rawBody: string, signature: string | undefined, secret: string): Stripe.Event {
-  if (!signature) throw new Stripe.errors.StripeSignatureVerificationError(signature ?? '', rawBody, { message: 'missing Stripe-Signature header' });
-  return stripe.webhooks.constructEvent(rawBody, signature, secret);
+/** How far a webhook's signed timestamp may be from our clock, either way (Stripe's own default). */
+export const STRIPE_WEBHOOK_TOLERANCE_S = 300;
+
+/** The signed `t=` of a `Stripe-Signature` header (seconds), or null when there is none. */
+export function stripeSignatureTimestamp(header: string): number | null {
+  const t = header.split(',').find((part) => part.trim().startsWith('t='));
+  const n = t ? Number(t.trim().slice(2)) : Number.NaN;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/**
+ * Verifies a webhook's `Stripe-Signature` over the raw body and that its timestamp lies within
+ * ±5 minutes of now (the SDK alone refuses only old ones: a timestamp in the future passes it);
+ * throws Stripe's signature error otherwise.
+ */
+export function verifyStripeWebhook(stripe: Stripe, rawBody: string, signature: string | undefined, secret: string, nowMs = Date.now()): Stripe.Event {
+  const refuse = (message: string) => new Stripe.errors.StripeSignatureVerificationError(signature ?? '', rawBody, { message });
+  if (!signature) throw refuse('missing Stripe-Signature header');
+  const event = stripe.webhooks.constructEvent(rawBody, signature, secret, STRIPE_WEBHOOK_TOLERANCE_S, undefined, nowMs);
+  const t = stripeSignatureTimestamp(signature);
+  if (t === null || Math.abs(nowMs / 1000 - t) > STRIPE_WEBHOOK_TOLERANCE_S) {
+    throw refuse(`signature timestamp outside the ±${STRIPE_WEBHOOK_TOLERANCE_S} s window`);
+  }
+  return event;
 }
