@@ -3,10 +3,14 @@
  * at most `size` pages at once, each in a fresh context (contexts share nothing: cookies, storage,
  * cache). One browser rather than one per slot saves a browser's fixed cost (~300 MB) per slot; a
  * crashed browser is relaunched on the next render. Every request the page makes is checked by `allowRequest` first
- * (net-guard, robots), so a rendered page cannot reach what a plain fetch may not.
+ * (robots, same site), and every connection Chromium opens goes through the guarded proxy
+ * (`guarded-proxy.ts`, started on first render), which connects only to an address that passed the
+ * net guard at connect time: a rendered page cannot reach what a plain fetch may not.
  */
 import type { Browser } from 'playwright';
 import { launchBrowser } from './browser.js';
+import { guardedProxies, proxySetting } from './guarded-proxy.js';
+import type { OutboundGuard } from './net-guard.js';
 
 export interface RenderResult {
   url: string;
@@ -17,6 +21,10 @@ export interface RenderResult {
 export interface RenderOptions {
   userAgent: string;
   timeoutMs: number;
+  /** What every connection of the render is checked against, at connect time. */
+  guard: OutboundGuard;
+  /** The activity's cancellation: closes the page's context. */
+  signal?: AbortSignal;
   /** Called for every sub-request (not the document itself); false aborts it. */
   allowRequest?: (url: string) => Promise<boolean>;
   /** Called while waiting, so long renders can heartbeat. */
@@ -34,6 +42,7 @@ export function createBrowserPool(opts: { executablePath?: string; size: number;
   let shared: Promise<Browser> | null = null;
   const waiters: Array<() => void> = [];
   let closed = false;
+  const proxies = guardedProxies();
 
   async function take() {
     for (;;) {
@@ -67,12 +76,16 @@ export function createBrowserPool(opts: { executablePath?: string; size: number;
     async render(url, r) {
       if (closed) throw new Error('browser pool closed');
       if (opts.size === 0) throw new Error('browser pool has size 0 (WATCH_BROWSER_POOL_SIZE)');
+      r.signal?.throwIfAborted();
       const slot = await take();
       const tick = r.onProgress ? setInterval(r.onProgress, 1000) : undefined;
       try {
-        const browser = await browserOf(slot);
-        const context = await browser.newContext({ userAgent: r.userAgent, serviceWorkers: 'block' });
+        const [browser, proxy] = await Promise.all([browserOf(slot), proxies.for(r.guard)]);
+        const context = await browser.newContext({ userAgent: r.userAgent, serviceWorkers: 'block', proxy: proxySetting(proxy) });
+        const cancel = () => void context.close().catch(() => undefined);
+        r.signal?.addEventListener('abort', cancel, { once: true });
         try {
+          r.signal?.throwIfAborted();
           const page = await context.newPage();
           await page.route('**/*', async (route) => {
             const reqUrl = route.request().url();
@@ -81,7 +94,11 @@ export function createBrowserPool(opts: { executablePath?: string; size: number;
           });
           const res = await page.goto(url, { waitUntil: 'networkidle', timeout: r.timeoutMs });
           return { url: page.url(), status: res?.status() ?? 0, html: await page.content() };
+        } catch (err) {
+          r.signal?.throwIfAborted();
+          throw err;
         } finally {
+          r.signal?.removeEventListener('abort', cancel);
           await context.close().catch(() => undefined);
         }
       } finally {
@@ -94,6 +111,7 @@ export function createBrowserPool(opts: { executablePath?: string; size: number;
       const b = await shared?.catch(() => null);
       await b?.close().catch(() => undefined);
       shared = null;
+      await proxies.close();
     },
   };
 }

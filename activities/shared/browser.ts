@@ -10,6 +10,8 @@ export const CLOSED_NETWORK_FLAGS = [
   '--disable-gpu',
   '--disable-dev-shm-usage',
   '--disable-quic',
+  // WebRTC may only use the proxy (browser pools point Chromium at the guarded proxy): no direct UDP
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
   '--no-first-run',
   '--no-default-browser-check',
   '--disable-background-networking',

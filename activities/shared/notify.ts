@@ -2,6 +2,7 @@
 import type { Config } from '../../core/config.js';
 import type { Db } from '../../db/client.js';
 import type { Mailer } from './mail.js';
+import { activitySignal } from './activity-signal.js';
 import { parseAllowlist } from './net-guard.js';
 import { deliver, enqueue, type DeliverOutcome, type Notification } from './outbox.js';
 import { sendWebhook } from './webhook-sender.js';
@@ -16,7 +17,8 @@ export function createNotifyActivities({ config, db, mailer }: NotifyDeps) {
   const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
   const senders = {
     mailer,
-    webhook: (d: Parameters<typeof sendWebhook>[0]) => sendWebhook(d, { secret: config.WEBHOOK_SIGNING_SECRET, allow }),
+    // deliverNotification does not heartbeat: its signal fires on worker shutdown, not on a workflow's cancel
+    webhook: (d: Parameters<typeof sendWebhook>[0]) => sendWebhook(d, { secret: config.WEBHOOK_SIGNING_SECRET, allow, signal: activitySignal() }),
   };
   return {
     /** Records notifications under their dedupe keys; returns the keys that were new. */

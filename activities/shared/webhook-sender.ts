@@ -1,7 +1,13 @@
-/** Sends a signed JSON webhook (see webhook-signing.ts) and classifies the answer for retries. */
+/**
+ * Sends a signed JSON webhook (see webhook-signing.ts) and classifies the answer for retries. The
+ * target is checked first (a clear, non-retryable refusal) and again at connect time by the guarded
+ * dispatcher, so a receiver's name that rebinds to a private address gets nothing.
+ */
 import { ApplicationFailure } from '@temporalio/common';
+import { fetch as undiciFetch } from 'undici';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, sign } from './webhook-signing.js';
-import { OutboundRefused, resolvePublicTarget, type Allowlist } from './net-guard.js';
+import { dispatcherFor, outboundRefusalOf } from './guarded-connect.js';
+import { OutboundRefused, resolvePublicTarget, systemLookup, type Allowlist, type Lookup } from './net-guard.js';
 
 export interface WebhookDelivery {
   url: string;
@@ -12,18 +18,22 @@ export interface WebhookDelivery {
 
 export async function sendWebhook(
   delivery: WebhookDelivery,
-  opts: { secret: string; allow: Allowlist; timeoutMs?: number; now?: () => number },
+  opts: { secret: string; allow: Allowlist; lookup?: Lookup; signal?: AbortSignal; timeoutMs?: number; now?: () => number },
 ): Promise<{ status: number }> {
+  const lookup = opts.lookup ?? systemLookup;
+  const refusal = (err: OutboundRefused) => ApplicationFailure.nonRetryable(err.message, `webhook-${err.reason}`);
   try {
-    await resolvePublicTarget(delivery.url, opts.allow);
+    await resolvePublicTarget(delivery.url, opts.allow, lookup);
   } catch (err) {
-    if (err instanceof OutboundRefused) throw ApplicationFailure.nonRetryable(err.message, `webhook-${err.reason}`);
+    if (err instanceof OutboundRefused) throw refusal(err);
     throw err;
   }
   const raw = JSON.stringify(delivery.body);
   const ts = Math.floor((opts.now?.() ?? Date.now()) / 1000);
-  const res = await fetch(delivery.url, {
+  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
+  const res = await undiciFetch(delivery.url, {
     method: 'POST',
+    dispatcher: dispatcherFor(opts.allow, lookup),
     headers: {
       'content-type': 'application/json',
       'user-agent': 'Atelier-Webhooks/1',
@@ -31,8 +41,11 @@ export async function sendWebhook(
       [DELIVERY_HEADER]: delivery.deliveryId,
     },
     body: raw,
-    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
     redirect: 'error',
+  }).catch((err: unknown) => {
+    const refused = outboundRefusalOf(err);
+    throw refused ? refusal(refused) : err;
   });
   await res.arrayBuffer().catch(() => undefined);
   if (res.ok) return { status: res.status };

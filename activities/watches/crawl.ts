@@ -22,6 +22,8 @@ export interface CrawlContext {
   userAgent: string;
   timeoutMs: number;
   heartbeat: () => void;
+  /** The activity's cancellation signal (seen while it heartbeats): aborts fetches and renders. */
+  signal?: AbortSignal;
 }
 
 export interface SourcePlan {
@@ -59,8 +61,10 @@ async function render(ctx: CrawlContext, url: string): Promise<{ url: string; st
     return rules.isAllowed(sub);
   };
   // the whole render (document and the sub-requests it makes) holds the host's politeness turn
-  const r = await ctx.fetcher.withPageTurn(url, () =>
-    ctx.pool!.render(url, { userAgent: ctx.userAgent, timeoutMs: ctx.timeoutMs, allowRequest: guardSub, onProgress: ctx.heartbeat }),
+  const r = await ctx.fetcher.withPageTurn(
+    url,
+    () => ctx.pool!.render(url, { userAgent: ctx.userAgent, timeoutMs: ctx.timeoutMs, guard: ctx.fetcher.guard, signal: ctx.signal, allowRequest: guardSub, onProgress: ctx.heartbeat }),
+    ctx.signal,
   );
   return { url: r.url, status: r.status, body: r.html, contentType: 'text/html' };
 }
@@ -84,7 +88,7 @@ export async function crawlPage(ctx: CrawlContext, plan: SourcePlan, runId: numb
   try {
     const u = new URL(url);
     if (SHOPIFY_PRODUCTS.test(u.pathname)) {
-      const page = await ctx.fetcher.fetchPage(url, { accept: 'application/json' });
+      const page = await ctx.fetcher.fetchPage(url, { accept: 'application/json', signal: ctx.signal });
       if (page.status >= 400) return { ...out, problem: { url, kind: `http-${page.status}`, message: `answered ${page.status}` } };
       const products = extractShopifyProducts(JSON.parse(page.body) as unknown, u.origin);
       out.staged = await stage(ctx, runId, products);
@@ -97,7 +101,7 @@ export async function crawlPage(ctx: CrawlContext, plan: SourcePlan, runId: numb
       return { ...out, ok: true };
     }
 
-    let page = plan.useBrowser ? await render(ctx, url) : await ctx.fetcher.fetchPage(url);
+    let page = plan.useBrowser ? await render(ctx, url) : await ctx.fetcher.fetchPage(url, { signal: ctx.signal });
     if (page.status >= 400) return { ...out, problem: { url, kind: `http-${page.status}`, message: `answered ${page.status}` } };
     if (page.contentType && !/html|xml|text\/plain/i.test(page.contentType)) {
       return { ...out, ok: true, problem: { url, kind: 'no-listings', message: `not a page (${page.contentType})` } };
@@ -126,6 +130,7 @@ export async function crawlPage(ctx: CrawlContext, plan: SourcePlan, runId: numb
     }
     return out;
   } catch (err) {
+    if (ctx.signal?.aborted) throw err; // cancelled: not a page problem
     const problem = toProblem(url, err);
     if (problem.kind !== 'robots') ctx.logger.warn({ url, sourceId: plan.sourceId, kind: problem.kind, err: problem.message }, 'page failed');
     return { ...out, ok: problem.kind === 'robots', problem };
@@ -144,7 +149,7 @@ export async function discoverSeeds(ctx: CrawlContext, plan: SourcePlan, listing
     const queue = [...sitemaps];
     while (queue.length && budget-- > 0) {
       const sm = queue.shift()!;
-      const res = await ctx.fetcher.fetchPage(sm, { accept: 'application/xml,text/xml' }).catch(() => null);
+      const res = await ctx.fetcher.fetchPage(sm, { accept: 'application/xml,text/xml', signal: ctx.signal }).catch(() => null);
       if (!res || res.status >= 400) continue;
       const { pages, sitemaps: nested } = parseSitemap(res.body);
       for (const n of nested) if (sameSite(n, origin) && !sitemaps.has(n)) (sitemaps.add(n), queue.push(n));
@@ -154,6 +159,7 @@ export async function discoverSeeds(ctx: CrawlContext, plan: SourcePlan, listing
       }
     }
   } catch (err) {
+    if (ctx.signal?.aborted) throw err;
     ctx.logger.debug({ err: (err as Error).message, website: plan.website }, 'no sitemap');
   }
   return [...seeds].slice(0, maxPages);

@@ -19,15 +19,16 @@ export interface GenericCheck {
   error: string | null;
 }
 
-export async function checkGenericWatch(db: Db, fetcher: Fetcher, watchId: number): Promise<GenericCheck> {
+export async function checkGenericWatch(db: Db, fetcher: Fetcher, watchId: number, signal?: AbortSignal): Promise<GenericCheck> {
   const w = await db.selectFrom('watch_generic').selectAll().where('id', '=', watchId).executeTakeFirst();
   if (!w) return { changed: false, baseline: false, summary: null, keys: [], error: 'watch not found' };
   let text: string;
   try {
-    const page = await fetcher.fetchPage(w.url);
+    const page = await fetcher.fetchPage(w.url, { signal });
     if (page.status >= 400) throw new Error(`${w.url} answered ${page.status}`);
     text = extractRegion(page.body, w.selector ?? undefined, w.text_contains ?? undefined);
   } catch (err) {
+    if (signal?.aborted) throw err; // cancelled: not the page's fault
     const message = (err as Error).message;
     await db.updateTable('watch_generic').set({ last_error: message, last_checked_at: new Date() }).where('id', '=', watchId).execute();
     return { changed: false, baseline: false, summary: null, keys: [], error: message };

@@ -8,6 +8,7 @@ import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/client.js';
 import type { CrawlStatus, SourceSelectors } from '../../db/schema/watches.js';
+import { activitySignal } from '../shared/activity-signal.js';
 import { enqueue } from '../shared/outbox.js';
 import type { BrowserPool } from '../shared/browser-pool.js';
 import { crawlPage, discoverSeeds, type CrawlContext, type SourcePlan } from './crawl.js';
@@ -82,7 +83,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
       listingUrls: s.listing_urls,
     };
   }
-  const ctx = (): CrawlContext => ({ db, logger, fetcher, pool, userAgent: config.WATCH_USER_AGENT, timeoutMs: config.WATCH_FETCH_TIMEOUT_MS, heartbeat: () => heartbeat() });
+  const ctx = (): CrawlContext => ({ db, logger, fetcher, pool, userAgent: config.WATCH_USER_AGENT, timeoutMs: config.WATCH_FETCH_TIMEOUT_MS, heartbeat: () => heartbeat(), signal: activitySignal() });
 
   return {
     /** Opens the crawl run of a workflow run (same run on retry); null when the source is gone or paused. */
@@ -202,7 +203,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
     },
 
     async checkGenericWatch(input: { watchId: number }): Promise<GenericCheck> {
-      return keepAlive(() => checkGenericWatch(db, fetcher, input.watchId));
+      return keepAlive(() => checkGenericWatch(db, fetcher, input.watchId, activitySignal()));
     },
   };
 }

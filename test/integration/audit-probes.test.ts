@@ -7,15 +7,15 @@ import { BrowserPool } from '../../activities/audits/hosting/probe-browser.js';
 import { probeDns } from '../../activities/audits/hosting/probe-dns.js';
 import { probeHttp } from '../../activities/audits/hosting/probe-http.js';
 import { probeTls } from '../../activities/audits/hosting/probe-tls.js';
-import { createAuditResolver, guardedLookupFn, resolveGuarded } from '../../activities/audits/hosting/resolver.js';
-import { parseAllowlist } from '../../activities/shared/net-guard.js';
+import { createAuditResolver, resolveGuarded } from '../../activities/audits/hosting/resolver.js';
+import { parseAllowlist, type OutboundGuard } from '../../activities/shared/net-guard.js';
 import { startAuditFixtures, type AuditFixtures } from '../support/audits/fixtures.js';
 
 let fx: AuditFixtures;
 let resolver: ReturnType<typeof createAuditResolver>;
 const allow = parseAllowlist(['127.0.0.0/8']);
-let lookup: ReturnType<typeof guardedLookupFn>;
-const opts = () => ({ lookup, timeoutMs: 5000 });
+let guard: OutboundGuard;
+const opts = () => ({ guard, timeoutMs: 5000 });
 const hostPort = (u: string) => {
   const x = new URL(u);
   return [x.hostname, Number(x.port)] as const;
@@ -24,7 +24,7 @@ const hostPort = (u: string) => {
 beforeAll(async () => {
   fx = await startAuditFixtures();
   resolver = createAuditResolver([fx.env.DNS_SERVERS!]);
-  lookup = guardedLookupFn(resolver.lookup, allow);
+  guard = { allow, lookup: resolver.lookup };
 });
 afterAll(() => fx.close());
 
@@ -109,7 +109,6 @@ describe('browser probe', () => {
   it('loads the page in Chromium (test names mapped to loopback), counts requests, keeps console errors, takes a screenshot', async () => {
     const pool = new BrowserPool({ executablePath: inject('chromiumPath')!, extraArgs: [`--host-resolver-rules=${fx.env.AUDIT_BROWSER_HOST_RULES}`], idleCloseMs: 1000 });
     try {
-      const guard = async (host: string) => void (await resolveGuarded(host, resolver.lookup, allow));
       const { result, screenshot } = await pool.probe(fx.urls.hostgator, { timeoutMs: 10_000, guard });
       expect(result).toMatchObject({ loaded: true, status: 200, screenshot: true });
       expect(result.requests).toBeGreaterThanOrEqual(1);

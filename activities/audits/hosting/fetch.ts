@@ -5,12 +5,14 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
+import { guardedLookup, literalRefusal } from '../../shared/guarded-connect.js';
+import type { OutboundGuard } from '../../shared/net-guard.js';
 import { normalizeHeaders } from './parse-http.js';
 
 export interface FetchOptions {
-  lookup: LookupFunction;
+  /** Every connection (each redirect hop) takes its address from this guard at connect time. */
+  guard: OutboundGuard;
   timeoutMs: number;
   ca?: string[];
   maxBodyBytes?: number;
@@ -56,6 +58,8 @@ function decode(buf: Buffer, encoding: string | undefined): Buffer {
 export function fetchOnce(url: URL, opts: FetchOptions): Promise<FetchResult> {
   const lib = url.protocol === 'https:' ? https : http;
   const max = opts.maxBodyBytes ?? 2 * 1024 * 1024;
+  const refused = literalRefusal(url.hostname, opts.guard);
+  if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let ttfb = 0;
@@ -67,7 +71,7 @@ export function fetchOnce(url: URL, opts: FetchOptions): Promise<FetchResult> {
         path: `${url.pathname}${url.search}`,
         method: opts.method ?? 'GET',
         agent: opts.agents ? (url.protocol === 'https:' ? opts.agents.https : opts.agents.http) : false,
-        lookup: opts.lookup,
+        lookup: guardedLookup(opts.guard),
         headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-encoding': 'gzip, br', connection: 'close' },
         ...(url.protocol === 'https:' ? { servername: url.hostname, rejectUnauthorized: false, ...(opts.ca ? { ca: opts.ca } : {}) } : {}),
       },

@@ -17,7 +17,8 @@ import { probeHttp } from './probe-http.js';
 import { probeTls, trustContext } from './probe-tls.js';
 import { buildReport, type BuildReportInput } from './report.js';
 import type { Verdict } from './rubric.js';
-import { createAuditResolver, guardedLookupFn, resolveGuarded } from './resolver.js';
+import { activitySignal } from '../../shared/activity-signal.js';
+import { createAuditResolver, resolveGuarded } from './resolver.js';
 import type { BrowserResult, DnsResult, HttpResult, TlsResult } from './types.js';
 
 export interface HostingAuditDeps {
@@ -47,7 +48,7 @@ function browserPool(config: Config): BrowserPool {
 export function createHostingAuditActivities({ config, db, logger }: HostingAuditDeps) {
   const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
   const { resolver, lookup } = createAuditResolver(config.DNS_SERVERS);
-  const guardedLookup = guardedLookupFn(lookup, allow);
+  const guard = { allow, lookup };
   const extraCa = config.AUDIT_EXTRA_CA_FILE ? splitPem(readFileSync(config.AUDIT_EXTRA_CA_FILE, 'utf8')) : undefined;
   const secureContext = extraCa?.length ? trustContext(extraCa) : undefined;
   const timeoutMs = config.AUDIT_TIMEOUT_MS;
@@ -60,12 +61,12 @@ export function createHostingAuditActivities({ config, db, logger }: HostingAudi
 
     /** Redirects, status, timings (median of `samples`), headers, HTTP/2, CDN, CMS (certificate errors are the TLS probe's). */
     async probeAuditHttp(input: { url: string; samples: number }): Promise<HttpResult> {
-      return probeHttp(input.url, { lookup: guardedLookup, timeoutMs, samples: Math.max(1, Math.min(10, input.samples)) });
+      return probeHttp(input.url, { guard, timeoutMs, samples: Math.max(1, Math.min(10, input.samples)) });
     },
 
     /** Certificate, chain, expiry and accepted protocol versions of host:port. */
     async probeAuditTls(input: { host: string; port: number }): Promise<TlsResult> {
-      return probeTls(input.host, input.port, { lookup: guardedLookup, timeoutMs, ...(secureContext ? { secureContext } : {}) });
+      return probeTls(input.host, input.port, { guard, timeoutMs, ...(secureContext ? { secureContext } : {}) });
     },
 
     /** The page in Chromium; the screenshot goes to `audit_screenshots`, keyed by the audit. */
@@ -77,10 +78,8 @@ export function createHostingAuditActivities({ config, db, logger }: HostingAudi
         if (err instanceof OutboundRefused) throw ApplicationFailure.nonRetryable(err.message, 'OutboundRefused');
         throw err;
       }
-      const { result, screenshot } = await browserPool(config).probe(input.url, {
-        timeoutMs,
-        guard: async (host) => void (await resolveGuarded(host, lookup, allow)),
-      });
+      // not heartbeating (bounded by AUDIT_TIMEOUT_MS): the signal fires on worker shutdown
+      const { result, screenshot } = await browserPool(config).probe(input.url, { timeoutMs, guard, signal: activitySignal() });
       if (screenshot) {
         await db
           .insertInto('audit_screenshots')

@@ -2,11 +2,14 @@
  * Browser probe: the page loaded in Chromium (load time, DOMContentLoaded, requests, transferred
  * bytes, console errors, a PNG screenshot). One Chromium per worker process, launched on first use
  * and closed after a minute idle; each audit gets its own context, and at most `maxPages` run at
- * once. Every request the page makes goes through the net guard (a page cannot make the browser
- * fetch a private address).
+ * once. Every request the page makes is checked by the net guard (refused ones fail as blocked by
+ * the client), and every connection Chromium opens goes through the guarded proxy, which checks
+ * the address again at connect time: a name that rebinds after the check gets nowhere.
  */
 import type { Browser } from 'playwright';
 import { launchBrowser } from '../../shared/browser.js';
+import { guardedProxies, proxySetting } from '../../shared/guarded-proxy.js';
+import { resolveHost, type OutboundGuard } from '../../shared/net-guard.js';
 import type { BrowserResult } from './types.js';
 
 export interface BrowserPoolOptions {
@@ -18,8 +21,10 @@ export interface BrowserPoolOptions {
 
 export interface BrowserProbeOptions {
   timeoutMs: number;
-  /** Resolves and checks a host; rejects when it must not be fetched. */
-  guard: (host: string) => Promise<void>;
+  /** What every request (route check) and every connection (proxy) is checked against. */
+  guard: OutboundGuard;
+  /** The activity's cancellation: closes the audit's browser context. */
+  signal?: AbortSignal;
 }
 
 export class BrowserPool {
@@ -27,6 +32,7 @@ export class BrowserPool {
   private active = 0;
   private waiters: Array<() => void> = [];
   private idle: NodeJS.Timeout | null = null;
+  private readonly proxies = guardedProxies();
 
   constructor(private readonly opts: BrowserPoolOptions) {}
 
@@ -63,11 +69,19 @@ export class BrowserPool {
     const b = this.browser;
     this.browser = null;
     if (b) await (await b.catch(() => null))?.close().catch(() => undefined);
+    await this.proxies.close();
   }
 
   async probe(url: string, opts: BrowserProbeOptions): Promise<{ result: BrowserResult; screenshot: Buffer | null }> {
+    opts.signal?.throwIfAborted();
     const browser = await this.acquire();
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const proxy = await this.proxies.for(opts.guard).catch((err) => {
+      this.release();
+      throw err;
+    });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', proxy: proxySetting(proxy) });
+    const cancel = () => void context.close().catch(() => undefined);
+    opts.signal?.addEventListener('abort', cancel, { once: true });
     const result: BrowserResult = { loaded: false, error: null, status: null, loadMs: null, domContentLoadedMs: null, requests: 0, failedRequests: 0, transferredBytes: 0, consoleErrors: [], screenshot: false, screenshotBytes: 0 };
     const checked = new Map<string, Promise<boolean>>();
     const sizes: Array<Promise<number>> = [];
@@ -78,7 +92,7 @@ export class BrowserPool {
         if (u.protocol !== 'http:' && u.protocol !== 'https:') return route.abort('blockedbyclient');
         let ok = checked.get(u.hostname);
         if (!ok) {
-          ok = opts.guard(u.hostname).then(() => true, () => false);
+          ok = resolveHost(u.hostname, opts.guard.allow, opts.guard.lookup).then(() => true, () => false);
           checked.set(u.hostname, ok);
         }
         return (await ok) ? route.continue() : route.abort('blockedbyclient');
@@ -108,10 +122,12 @@ export class BrowserPool {
       result.screenshotBytes = png.length;
       return { result, screenshot: png };
     } catch (err) {
+      opts.signal?.throwIfAborted();
       result.error = (err as Error).message.split('\n')[0]!.slice(0, 300);
       result.transferredBytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
       return { result, screenshot: null };
     } finally {
+      opts.signal?.removeEventListener('abort', cancel);
       await context.close().catch(() => undefined);
       this.release();
     }

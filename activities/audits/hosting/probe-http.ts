@@ -3,13 +3,14 @@
  * the median of several samples, and what the final response says about the stack.
  */
 import tls from 'node:tls';
-import type { LookupFunction } from 'node:net';
+import { guardedLookup, literalRefusal } from '../../shared/guarded-connect.js';
+import type { OutboundGuard } from '../../shared/net-guard.js';
 import { describeNetError, fetchOnce, probeAgents, type FetchResult } from './fetch.js';
 import { advertisesHttp3, detectCdn, detectCms, median, parseCache, parseCompression, parseHsts, parsePhpVersion, parseServer } from './parse-http.js';
 import type { HttpHop, HttpResult, HttpSample } from './types.js';
 
 export interface HttpProbeOptions {
-  lookup: LookupFunction;
+  guard: OutboundGuard;
   timeoutMs: number;
   samples: number;
   ca?: string[];
@@ -33,7 +34,9 @@ async function follow(start: URL, opts: HttpProbeOptions): Promise<{ chain: Http
 }
 
 /** Which protocol the server picks by ALPN when offered h2 and http/1.1. */
-export function negotiateAlpn(url: URL, opts: Pick<HttpProbeOptions, 'lookup' | 'timeoutMs' | 'ca'>): Promise<string | null> {
+export function negotiateAlpn(url: URL, opts: Pick<HttpProbeOptions, 'guard' | 'timeoutMs' | 'ca'>): Promise<string | null> {
+  const refused = literalRefusal(url.hostname, opts.guard);
+  if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host: url.hostname,
@@ -41,7 +44,7 @@ export function negotiateAlpn(url: URL, opts: Pick<HttpProbeOptions, 'lookup' | 
       servername: url.hostname,
       ALPNProtocols: ['h2', 'http/1.1'],
       rejectUnauthorized: false,
-      lookup: opts.lookup,
+      lookup: guardedLookup(opts.guard),
       ...(opts.ca ? { ca: opts.ca } : {}),
     });
     socket.setTimeout(opts.timeoutMs, () => socket.destroy(Object.assign(new Error('ALPN timeout'), { code: 'ETIMEDOUT' })));

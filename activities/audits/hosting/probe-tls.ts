@@ -5,11 +5,12 @@
  * our side to be offered at all).
  */
 import tls, { type PeerCertificate, type DetailedPeerCertificate } from 'node:tls';
-import type { LookupFunction } from 'node:net';
+import { guardedLookup, literalRefusal } from '../../shared/guarded-connect.js';
+import type { OutboundGuard } from '../../shared/net-guard.js';
 import type { TlsResult, TlsVersion } from './types.js';
 
 export interface TlsProbeOptions {
-  lookup: LookupFunction;
+  guard: OutboundGuard;
   timeoutMs: number;
   /** Extra trusted CA certificates (PEM), added to Node's bundled roots. */
   extraCa?: string[];
@@ -23,8 +24,10 @@ const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0';
 const DAY = 86_400_000;
 
 function connect(host: string, port: number, opts: TlsProbeOptions, extra: tls.ConnectionOptions): Promise<tls.TLSSocket> {
+  const refused = literalRefusal(host, opts.guard);
+  if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, servername: host, rejectUnauthorized: false, lookup: opts.lookup, ...extra });
+    const socket = tls.connect({ host, port, servername: host, rejectUnauthorized: false, lookup: guardedLookup(opts.guard), ...extra });
     socket.setTimeout(opts.timeoutMs, () => socket.destroy(Object.assign(new Error(`no TLS handshake within ${opts.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     socket.once('secureConnect', () => resolve(socket));
     socket.once('error', reject);

@@ -1,13 +1,15 @@
 /**
  * One check of a site: an HTTP(S) GET through the outbound guard, with a timeout. It reports what
  * it saw — up/down, status, latency, certificate expiry from the TLS socket's peer certificate — and
- * never throws for the site's own faults (a refused connection is a result, not an error).
+ * never throws for the site's own faults (a refused connection is a result, not an error). The
+ * target is checked first (a clear refusal), and the socket takes its address from the guarded
+ * lookup at connect time (a name that rebinds in between gets nowhere).
  */
 import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates, type TLSSocket } from 'node:tls';
-import type { LookupFunction } from 'node:net';
-import { OutboundRefused, resolvePublicTarget, type Allowlist, type Lookup } from '../../shared/net-guard.js';
+import { guardedLookup, outboundRefusalOf } from '../../shared/guarded-connect.js';
+import { OutboundRefused, resolvePublicTarget, systemLookup, type Allowlist, type Lookup } from '../../shared/net-guard.js';
 import type { CheckResult } from './types.js';
 
 export interface CheckSiteOptions {
@@ -19,16 +21,11 @@ export interface CheckSiteOptions {
   now?: () => number;
   /** Stop reading a body after this many bytes (the check only needs to see it arrive). */
   maxBodyBytes?: number;
+  /** The activity's cancellation: aborts the request (the check then rejects with the reason). */
+  signal?: AbortSignal;
 }
 
 const DAY = 86_400_000;
-
-function pinnedLookup(address: string, family: number): LookupFunction {
-  return ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
-    if (opts?.all) cb(null, [{ address, family }]);
-    else cb(null, address, family);
-  }) as unknown as LookupFunction;
-}
 
 export async function checkSite(target: string, opts: CheckSiteOptions): Promise<CheckResult> {
   const now = opts.now ?? Date.now;
@@ -45,19 +42,20 @@ export async function checkSite(target: string, opts: CheckSiteOptions): Promise
     ...extra,
   });
 
+  const lookup = opts.lookup ?? systemLookup;
   let resolved: Awaited<ReturnType<typeof resolvePublicTarget>>;
   try {
-    resolved = await resolvePublicTarget(target, opts.allow, opts.lookup);
+    resolved = await resolvePublicTarget(target, opts.allow, lookup);
   } catch (err) {
     if (err instanceof OutboundRefused) return fail(`${err.reason}: ${err.message}`);
     throw err;
   }
   const { url, host, addresses } = resolved;
-  const first = addresses[0]!;
   const secure = url.protocol === 'https:';
-  const isIp = first.address === host;
+  const isIp = addresses[0]!.address === host;
+  opts.signal?.throwIfAborted();
 
-  return new Promise<CheckResult>((resolve) => {
+  return new Promise<CheckResult>((resolve, reject) => {
     let settled = false;
     let cert: { certDaysLeft: number | null; certValidTo: string | null } = { certDaysLeft: null, certValidTo: null };
     let tlsError: string | null = null;
@@ -65,8 +63,16 @@ export async function checkSite(target: string, opts: CheckSiteOptions): Promise
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', cancel);
       req.destroy();
       resolve(r);
+    };
+    const cancel = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(opts.signal!.reason);
     };
     const common = {
       method: 'GET',
@@ -75,7 +81,8 @@ export async function checkSite(target: string, opts: CheckSiteOptions): Promise
       path: `${url.pathname}${url.search}`,
       headers: { 'user-agent': 'AtelierMonitor/1 (+https://atelier.localhost/monitor)', accept: '*/*', 'accept-encoding': 'identity' },
       agent: false as const,
-      lookup: pinnedLookup(first.address, first.family),
+      // IP literals were checked above (Node does not call `lookup` for them)
+      lookup: guardedLookup({ allow: opts.allow, lookup }),
     };
     const req = secure
       ? https.request({
@@ -118,8 +125,13 @@ export async function checkSite(target: string, opts: CheckSiteOptions): Promise
       res.on('end', finish);
       res.on('error', (err) => done(fail(err.message, cert)));
     });
-    req.on('error', (err: NodeJS.ErrnoException) => done(fail(tlsError ?? (err.code ? `${err.code}: ${err.message}` : err.message), cert)));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const refused = outboundRefusalOf(err);
+      if (refused) return done(fail(`${refused.reason}: ${refused.message}`));
+      done(fail(tlsError ?? (err.code ? `${err.code}: ${err.message}` : err.message), cert));
+    });
     const timer = setTimeout(() => done(fail(`timeout after ${opts.timeoutMs} ms`, cert)), opts.timeoutMs);
+    opts.signal?.addEventListener('abort', cancel, { once: true });
     req.end();
   });
 }

@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../../core/config.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Db } from '../../../db/client.js';
+import { activitySignal } from '../../shared/activity-signal.js';
 import { parseAllowlist, type Lookup } from '../../shared/net-guard.js';
 import { enqueue, type Notification } from '../../shared/outbox.js';
 import { checkSite } from './check-site.js';
@@ -42,7 +43,8 @@ export function createMonitorActivities({ config, db, logger, lookup }: MonitorD
   return {
     /** GETs the site once; the site's failures are part of the result, never thrown. */
     async checkSite(input: CheckSiteInput): Promise<CheckResult> {
-      return checkSite(input.url, { allow, timeoutMs: input.timeoutMs, extraCa, lookup });
+      // short (bounded by timeoutMs) and not heartbeating: the signal fires on worker shutdown
+      return checkSite(input.url, { allow, timeoutMs: input.timeoutMs, extraCa, lookup, signal: activitySignal() });
     },
 
     /** The first sequence number of a new monitor: after the site's earlier checks, if any. */

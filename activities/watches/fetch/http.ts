@@ -1,14 +1,17 @@
 /**
- * The crawler's HTTP client. Every request: refuses private targets (net-guard), checks robots.txt,
+ * The crawler's HTTP client. Every request: refuses private targets (net-guard: checked before the
+ * request for a clear refusal, and again at connect time by the guarded dispatcher, so a name that
+ * rebinds between the two gets nowhere), checks robots.txt,
  * waits for the host's politeness slot in PostgreSQL (the larger of the configured delay and the
  * robots crawl-delay), holds a global concurrency slot, rotates proxies, follows redirects by hand
  * (each hop checked again), retries network errors and 5xx with exponential backoff, and honours
  * 429 / 503 `Retry-After` by pushing the host's next slot back.
  */
-import { Agent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici';
+import { fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici';
 import type { Config } from '../../../core/config.js';
 import type { Db } from '../../../db/client.js';
-import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup } from '../../shared/net-guard.js';
+import { guardedDispatcher, outboundGuard, outboundRefusalOf } from '../../shared/guarded-connect.js';
+import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup, type OutboundGuard } from '../../shared/net-guard.js';
 import { parseRetryAfter, pollAfter, pushBack, releaseTurn, sleep, tryTurn, withTurn } from './politeness.js';
 import { RobotsCache, type RobotsRules } from './robots.js';
 import { Semaphore } from './semaphore.js';
@@ -59,20 +62,24 @@ export interface Fetcher {
   withPageTurn<T>(url: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** The politeness delay that applies to `url`'s host. */
   delayFor(url: string): Promise<number>;
+  /** The allow-list and resolver every connection is checked against (the browser's proxy uses it too). */
+  readonly guard: OutboundGuard;
   close(): Promise<void>;
 }
 
 export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Lookup; semaphore?: Semaphore } = {}): Fetcher {
   const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
+  const outbound = outboundGuard(allow, opts.lookup);
   const semaphore = opts.semaphore ?? new Semaphore(config.WATCH_MAX_CONCURRENT_FETCHES);
-  const direct = new Agent({ connections: 16 });
+  const direct = guardedDispatcher(outbound, { connections: 16 });
+  // An operator's proxy (WATCH_PROXIES) resolves names itself: only the check before the request applies there.
   const proxies: Dispatcher[] = config.WATCH_PROXIES.map((uri) => new ProxyAgent(uri));
   let nextProxy = 0;
   const dispatcher = () => (proxies.length ? proxies[nextProxy++ % proxies.length]! : direct);
 
   async function guard(url: string): Promise<URL> {
     try {
-      return (await resolvePublicTarget(url, allow, opts.lookup)).url;
+      return (await resolvePublicTarget(url, allow, outbound.lookup)).url;
     } catch (err) {
       if (err instanceof OutboundRefused) throw new FetchRefused(err.reason, err.message);
       throw err;
@@ -114,6 +121,10 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
         body = buf.subarray(0, MAX_BODY_BYTES).toString('utf8');
       } else await res.body?.cancel().catch(() => undefined);
       return { status: res.status, headers, body };
+    } catch (err) {
+      const refused = outboundRefusalOf(err);
+      if (refused) throw new FetchRefused(refused.reason, refused.message);
+      throw err;
     } finally {
       release();
       await releaseTurn(db, url.host, delayMs).catch(() => undefined);
@@ -134,7 +145,7 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
         try {
           res = await requestOnce(url, delay, accept, signal);
         } catch (err) {
-          if (signal?.aborted || attempt >= config.WATCH_FETCH_RETRIES) throw err;
+          if (err instanceof FetchRefused || signal?.aborted || attempt >= config.WATCH_FETCH_RETRIES) throw err;
           await sleep(backoff(attempt++), signal);
           continue;
         }
@@ -187,6 +198,7 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
       return withTurn(db, u.host, await delayFor(u.href), config.WATCH_FETCH_TIMEOUT_MS * 2, fn, signal);
     },
     delayFor,
+    guard: outbound,
     async close() {
       await Promise.all([direct.close(), ...proxies.map((p) => p.close())]);
     },
