@@ -12,6 +12,31 @@ describe('checkAddress', () => {
     'refuses %s',
     (ip) => expect(checkAddress(ip, none).ok).toBe(false),
   );
+  it.each([
+    ['::7f00:1', 'loopback in ipv4Compatible'],
+    ['::a00:1', 'private in ipv4Compatible'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:0:7f00:1', 'loopback in rfc6145'],
+    ['64:ff9b::7f00:1', 'loopback in rfc6052'],
+    ['64:ff9b::a9fe:a9fe', 'linkLocal in rfc6052'],
+    ['2002:7f00:1::', 'loopback in 6to4'],
+    ['2002:c0a8:101::1', 'private in 6to4'],
+    ['64:ff9b:1::7f00:1', 'rfc6052'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
+    ['fe80::1', 'linkLocal'],
+    ['fc00::1', 'uniqueLocal'],
+  ])('refuses %s (IPv4 carried in IPv6 is judged by the IPv4 address)', (ip, range) => {
+    expect(checkAddress(ip, none)).toEqual({ ok: false, range });
+  });
+  it('allows IPv6 that carries a public IPv4 address, and public IPv4 / IPv6', () => {
+    for (const ip of ['::ffff:93.184.216.34', '64:ff9b::5db8:d822', '2002:5db8:d822::1', '93.184.216.34', '2a00:1450:4007:80e::200e']) expect(checkAddress(ip, none).ok, ip).toBe(true);
+  });
+  it('an allow-listed IPv4 range also allows its IPv4-compatible / NAT64 forms', () => {
+    const loop = parseAllowlist(['127.0.0.0/8']);
+    expect(checkAddress('::7f00:1', loop).ok).toBe(true);
+    expect(checkAddress('64:ff9b::7f00:1', loop).ok).toBe(true);
+    expect(checkAddress('::a00:1', loop).ok).toBe(false);
+  });
   it('lets the allow-list through, and only what it names', () => {
     const allow = parseAllowlist(['127.0.0.0/8', '::1']);
     expect(checkAddress('127.0.0.5', allow).ok).toBe(true);
