@@ -129,6 +129,7 @@ export const ConfigSchema = z.object({
   CONCIERGE_URGENT_SLA_HOURS: z.coerce.number().min(0.001).default(24),
   CONCIERGE_SLA_ALERT_RATIO: z.coerce.number().gt(0).lt(1).default(0.75),
   CONCIERGE_STEP_RETRY_SECONDS: z.coerce.number().int().min(1).default(300), // after the point of no return
+  CONCIERGE_PROVIDER_OUTAGE_SECONDS: z.coerce.number().int().min(1).default(1800), // a provider down before registration: retried this long, then the order is cancelled / refunded
   CONCIERGE_ARCHIVE_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   CONCIERGE_ARCHIVE_MAX_FILES: z.coerce.number().int().min(1).default(500),
   CONCIERGE_ARCHIVE_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),

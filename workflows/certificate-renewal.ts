@@ -6,6 +6,7 @@
 import { ActivityFailure, continueAsNew, defineQuery, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ConciergeActivities } from '../activities/concierge/index.js';
 import { SA } from '../core/temporal.js';
+import { OUTAGE_PROOF, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 import { renewalTime } from '../activities/concierge/timeline.js';
 
 export interface CertificateRenewalInput {
@@ -31,12 +32,14 @@ export interface CertificateRenewalStatus {
 const HOUR = 3_600_000;
 
 /** A few attempts per round; a failed round alerts the operator (once) and the next one starts an hour later. */
+// A round of attempts bounded by time (then the workflow pauses and tries another round).
 const acts = proxyActivities<ConciergeActivities>({
   startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '1 hour',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 minute', maximumInterval: '10 minutes', backoffCoefficient: 2, maximumAttempts: 5 },
+  retry: { ...UNTIL_RECOVERED_POLITE, initialInterval: '5 seconds', maximumInterval: '1 minute' },
 });
-const mail = proxyActivities<ConciergeActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 20 } });
+const mail = proxyActivities<ConciergeActivities>(OUTAGE_PROOF);
 
 export const renewalStatusQuery = defineQuery<CertificateRenewalStatus>('status');
 

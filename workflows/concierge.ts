@@ -27,6 +27,7 @@ import type { ConciergeActivities, PaymentReceived } from '../activities/concier
 import { FAILURE } from '../activities/concierge/failures.js';
 import { appendTimeline, estimateEta, isTerminal, slaWindow, type OrderPhase, type SlaPolicy, type SlaWindow, type TimelineEntry } from '../activities/concierge/timeline.js';
 import { SA } from '../core/temporal.js';
+import { OUTAGE_PROOF, OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 import type { siteMonitor } from './site-monitor.js';
 import type { certificateRenewal } from './certificate-renewal.js';
 
@@ -41,6 +42,8 @@ export interface ConciergeOrderInput {
     siteMs: number;
     /** Pause between rounds of a failing step after the point of no return. */
     stepRetryMs: number;
+    /** How long a provider call before the payment keeps retrying through an outage (default 30 min). */
+    providerOutageMs?: number;
   };
   sla: SlaPolicy;
   renewBeforeDays: number;
@@ -71,22 +74,24 @@ export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentRec
 export const siteUploadedSignal = defineSignal('siteUploaded');
 export const chooseDomainUpdate = defineUpdate<{ domain: string }, [{ domain: string }]>('chooseDomain');
 
-const db = proxyActivities<ConciergeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 20 },
-});
+/** PostgreSQL and SMTP steps: an outage of up to OUTAGE_WINDOW delays the order, never loses it. */
+const db = proxyActivities<ConciergeActivities>(OUTAGE_PROOF);
 /**
- * Calls to providers before the point of no return: a few attempts, then the saga decides. The
- * start-to-close bound is also how long a call lost with a dead worker waits before its retry.
+ * Calls to providers before the point of no return: retried through an outage for a configurable
+ * window, then the saga decides; refusals (FAILURE types) are not retried. The start-to-close bound
+ * is also how long a call lost with a dead worker waits before its retry.
  */
-const provider = proxyActivities<ConciergeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: Object.values(FAILURE) },
-});
+const providerActivities = (outageMs: number | undefined) =>
+  proxyActivities<ConciergeActivities>({
+    startToCloseTimeout: '30 seconds',
+    // a provider down rides out `windows.providerOutageMs` (CONCIERGE_PROVIDER_OUTAGE_SECONDS), then the saga decides
+    scheduleToCloseTimeout: outageMs ?? OUTAGE_WINDOW,
+    retry: { ...UNTIL_RECOVERED_POLITE, initialInterval: '1 second', nonRetryableErrorTypes: Object.values(FAILURE) },
+  });
 /** Compensations must eventually pass: unlimited attempts. */
 const compensation = proxyActivities<ConciergeActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes', nonRetryableErrorTypes: [FAILURE.nothingToRefund] },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [FAILURE.nothingToRefund] },
 });
 /** Steps after the point of no return: each round a few attempts, the workflow loops the rounds. */
 const afterPonr = proxyActivities<ConciergeActivities>({
@@ -116,6 +121,7 @@ const CUSTOMER_REASON = {
 
 export async function conciergeOrder(input: ConciergeOrderInput): Promise<ConciergeStatus> {
   const { orderId } = input;
+  const provider = providerActivities(input.windows.providerOutageMs);
   const state: ConciergeStatus = {
     orderId,
     phase: 'received',

@@ -14,6 +14,7 @@ import type { HostingAuditActivities } from '../activities/audits/hosting/index.
 import type { BrowserResult, DnsResult, HttpResult, ProbeOutcome, ProbeResults, TlsResult } from '../activities/audits/hosting/types.js';
 import type { Verdict } from '../activities/audits/hosting/rubric.js';
 import { SA } from '../core/temporal.js';
+import { OUTAGE_PROOF } from '../core/retry-policies.js';
 
 export interface HostingAuditInput {
   url: string;
@@ -42,10 +43,9 @@ const browserProbe = proxyActivities<HostingAuditActivities>({
   startToCloseTimeout: '90 seconds',
   retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: ['OutboundRefused'] },
 });
-const store = proxyActivities<HostingAuditActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 10, initialInterval: '500 ms' },
-});
+// Probes fail fast by design (a failed probe makes its criteria `unknown`); the report is stored
+// whatever the outage: retried until PostgreSQL is back.
+const store = proxyActivities<HostingAuditActivities>(OUTAGE_PROOF);
 
 function errorText(err: unknown): string {
   const e = err as { cause?: { message?: string }; message?: string };

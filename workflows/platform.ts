@@ -17,6 +17,7 @@ import {
 import type { PlatformActivities } from '../activities/platform/index.js';
 import type { DiagnosticCheck } from '../db/schema/diagnostics.js';
 import { SA } from '../core/temporal.js';
+import { OUTAGE_PROOF } from '../core/retry-policies.js';
 
 export interface DiagnosticsInput {
   requestedBy?: string;
@@ -36,10 +37,8 @@ export interface DiagnosticsStatus {
 export const statusQuery = defineQuery<DiagnosticsStatus>('status');
 export const releaseSignal = defineSignal('release');
 
-const { checkDatabase, recordDiagnostics } = proxyActivities<PlatformActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 5, initialInterval: '500 ms' },
-});
+// The run's row must be written even when PostgreSQL is down at the time: retried until it is back.
+const { checkDatabase, recordDiagnostics } = proxyActivities<PlatformActivities>(OUTAGE_PROOF);
 
 export async function diagnostics(input: DiagnosticsInput = {}): Promise<DiagnosticsStatus> {
   const state: DiagnosticsStatus = { phase: 'checking', checks: [], ok: null, holdUntil: null };

@@ -36,6 +36,7 @@ import {
   type Thresholds,
 } from '../activities/audits/monitor/types.js';
 import { SA } from '../core/temporal.js';
+import { OUTAGE_PROOF, OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 
 export type { MonitorConfigPatch };
 
@@ -100,15 +101,14 @@ export const monitorConfigureUpdate = defineUpdate<SiteMonitorStatus, [MonitorCo
 
 const MAX_RECENT_ALERTS = 20;
 
-const { recordCheck, enqueueMonitorAlert, nextCheckSequence } = proxyActivities<MonitorActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
-// Delivery runs beside the checks and never blocks them; a receiver down for long gives up
-// after the attempts below (the outbox row stays pending with its error).
+// A PostgreSQL outage pauses the checks (they resume where they stopped), it never ends the monitor.
+const { recordCheck, enqueueMonitorAlert, nextCheckSequence } = proxyActivities<MonitorActivities>(OUTAGE_PROOF);
+// Delivery runs beside the checks and never blocks them; a receiver (or SMTP) down for longer than
+// the outage window gives up (the outbox row stays pending with its error).
 const { deliverNotification } = proxyActivities<NotifyActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  scheduleToCloseTimeout: OUTAGE_WINDOW,
+  retry: UNTIL_RECOVERED_POLITE,
 });
 
 export async function siteMonitor(input: SiteMonitorInput): Promise<SiteMonitorStatus> {

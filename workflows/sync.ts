@@ -23,6 +23,8 @@ import {
 import type { RecordRef, SyncActivities } from '../activities/sync/index.js';
 import type { HubSpotObject, SyncEntity } from '../activities/sync/mapping/types.js';
 import { SA } from '../core/temporal.js';
+import { OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
+import type { RetryPolicy } from '@temporalio/common';
 
 const SYNC_ENTITIES: SyncEntity[] = ['customer', 'quote', 'invoice', 'intervention'];
 const PULLED: HubSpotObject[] = ['companies', 'contacts', 'deals'];
@@ -48,14 +50,13 @@ export interface CrmSyncStatus {
 
 export const crmSyncStatusQuery = defineQuery<CrmSyncStatus>('status');
 
-const short = proxyActivities<SyncActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'SageNotConfigured'] },
-});
+const SYNC_RETRY: RetryPolicy = { ...UNTIL_RECOVERED_POLITE, initialInterval: '1 second', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'SageNotConfigured'] };
+const short = proxyActivities<SyncActivities>({ startToCloseTimeout: '1 minute', scheduleToCloseTimeout: OUTAGE_WINDOW, retry: SYNC_RETRY });
 const paged = proxyActivities<SyncActivities>({
   startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'SageNotConfigured'] },
+  retry: SYNC_RETRY,
 });
 
 export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {

@@ -16,24 +16,21 @@ import {
 import type { WatchesActivities } from '../activities/watches/index.js';
 import type { NotifyActivities } from '../activities/shared/notify.js';
 import { SA } from '../core/temporal.js';
+import { OUTAGE_WINDOW, UNTIL_RECOVERED, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 
-const short = proxyActivities<WatchesActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 8 },
-});
+const short = proxyActivities<WatchesActivities>({ startToCloseTimeout: '2 minutes', scheduleToCloseTimeout: OUTAGE_WINDOW, retry: UNTIL_RECOVERED });
 const crawler = proxyActivities<WatchesActivities>({
   startToCloseTimeout: '15 minutes',
+  scheduleToCloseTimeout: '1 hour',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+  retry: UNTIL_RECOVERED_POLITE,
 });
 const heavy = proxyActivities<WatchesActivities>({
   startToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes', maximumAttempts: 5 },
+  scheduleToCloseTimeout: '2 hours',
+  retry: { ...UNTIL_RECOVERED_POLITE, initialInterval: '5 seconds' },
 });
-const notify = proxyActivities<NotifyActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 10 },
-});
+const notify = proxyActivities<NotifyActivities>({ startToCloseTimeout: '1 minute', scheduleToCloseTimeout: OUTAGE_WINDOW, retry: UNTIL_RECOVERED_POLITE });
 
 export const watchStatusQuery = defineQuery<unknown>('status');
 

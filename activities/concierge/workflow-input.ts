@@ -11,6 +11,7 @@ export function conciergeWorkflowInput(config: Config, orderId: string): Concier
       choiceMs: config.CONCIERGE_CHOICE_WINDOW_SECONDS * 1000,
       siteMs: config.CONCIERGE_SITE_WINDOW_SECONDS * 1000,
       stepRetryMs: config.CONCIERGE_STEP_RETRY_SECONDS * 1000,
+      providerOutageMs: config.CONCIERGE_PROVIDER_OUTAGE_SECONDS * 1000,
     },
     sla: { normalHours: config.CONCIERGE_SLA_HOURS, urgentHours: config.CONCIERGE_URGENT_SLA_HOURS, alertRatio: config.CONCIERGE_SLA_ALERT_RATIO },
     renewBeforeDays: config.ACME_RENEW_BEFORE_DAYS,
