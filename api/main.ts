@@ -2,12 +2,15 @@
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
+import { installProcessGuard } from '../core/process-guard.js';
 import { connectTemporal } from '../core/temporal-connection.js';
 import { createDb } from '../db/client.js';
 import { createApp } from './app.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config, 'api');
+// An error nobody listens for (a client socket, a stray rejection) is logged, the API keeps serving.
+installProcessGuard(logger);
 if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: every /v1 route will answer 401');
 const db = createDb(config);
 const temporal = await connectTemporal(config);

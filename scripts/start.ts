@@ -6,9 +6,11 @@
  *                .data/temporal.db, Web UI on :8233
  *  - migrations, search attributes, then the worker (every task queue) and the API on :3000.
  *
- * Ctrl-C stops everything in order (API, worker, Temporal, PostgreSQL); a second start reuses the data.
+ * Every child is supervised (scripts/lib/supervisor.ts): a worker, API, PostgreSQL or Temporal that
+ * dies is restarted with backoff while the rest keeps serving. The banner is printed once the API is
+ * healthy and the worker polls. Ctrl-C, SIGTERM and SIGHUP stop everything in order (API, worker
+ * draining its tasks, Temporal, PostgreSQL); a second start reuses the data (ATELIER_DATA_DIR, default .data/).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,83 +18,107 @@ import { Client, Connection } from '@temporalio/client';
 import { ensureWatchSchedules } from '../temporal-config/watches-schedules.js';
 import { ensureSyncSchedules } from '../temporal-config/sync-schedules.js';
 import { loadConfig } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { installProcessGuard } from '../core/process-guard.js';
 import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { registerSearchAttributes } from '../temporal-config/search-attributes.js';
 import { taskQueueFor } from '../core/temporal.js';
-import { ensureDatabase, startPostgres, type EmbeddedPostgres } from './lib/postgres.js';
+import { ensureDatabase, startPostgres } from './lib/postgres.js';
 import { startMailCatcher } from './lib/mail-catcher.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
-import { startTemporalDevServer, type DevServer } from './lib/temporal-dev.js';
+import { spawnGroup, supervise, watchPid, type Supervisor } from './lib/supervisor.js';
+import { startTemporalDevServer } from './lib/temporal-dev.js';
 import { provision } from './provision.js';
 
 const log = (m: string) => console.log(`[atelier] ${m}`);
+// the in-process mail catcher must not take the launcher (and so everything) down either
+installProcessGuard(createLogger({ LOG_LEVEL: 'info' }, 'launcher'));
 const env: NodeJS.ProcessEnv = { ...process.env };
 const pgPort = Number(env.ATELIER_PG_PORT ?? 55432);
 const temporalPort = Number(env.ATELIER_TEMPORAL_PORT ?? 7233);
 const uiPort = Number(env.ATELIER_TEMPORAL_UI_PORT ?? 8233);
 const apiPort = Number(env.API_PORT ?? 3000);
+const dataNote = DATA_DIR.startsWith(ROOT) ? DATA_DIR.slice(ROOT.length) : DATA_DIR;
 
+/** Supervised children, in start order; stopped in reverse (API, worker, Temporal, PostgreSQL). */
+const supervisors: Supervisor[] = [];
 const cleanups: Array<() => Promise<void>> = [];
-const children: ChildProcess[] = [];
 let stopping = false;
 
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   log('stopping…');
-  // API and worker first (the worker drains its tasks), then Temporal, then PostgreSQL.
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    ),
-  );
+  for (const s of [...supervisors].reverse()) {
+    await s.stop().catch((e) => log(`stopping ${s.name}: ${(e as Error).message}`));
+    log(`${s.name} stopped`);
+  }
   for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
   log('stopped');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// SIGHUP too: `npm start &` in a shell that then closes, or a terminal that goes away.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+
+function superviseChild(name: string, start: Parameters<typeof supervise>[0]['start']): Supervisor {
+  const s = supervise({ name, start, log });
+  supervisors.push(s);
+  return s;
+}
 
 try {
   mkdirSync(DATA_DIR, { recursive: true });
+  // the worker's own files follow the data folder
+  env.ACME_STATE_DIR ??= join(DATA_DIR, 'acme');
+  env.SITES_ROOT ??= join(DATA_DIR, 'sites');
+  env.SITES_TLS_DIR ??= join(DATA_DIR, 'tls');
+  env.NGINX_SITES_DIR ??= join(DATA_DIR, 'nginx', 'sites-enabled');
+  env.CONCIERGE_DATA_DIR ??= join(DATA_DIR, 'concierge');
   const tools = provision(env, (m) => log(m));
   if (tools.chromium && !env.CHROMIUM_PATH) env.CHROMIUM_PATH = tools.chromium;
 
   if (!env.DATABASE_URL) {
-    const pgServer: EmbeddedPostgres = await startPostgres({
-      binDir: tools.pgBinDir!,
-      dataDir: join(DATA_DIR, 'postgres'),
-      port: pgPort,
-      log,
+    // pg_ctl daemonises the postmaster: it is watched by its pid (postmaster.pid) and restarted.
+    let adminUrl = '';
+    let pgStarts = 0;
+    const pg = superviseChild('PostgreSQL', async () => {
+      const server = await startPostgres({ binDir: tools.pgBinDir!, dataDir: join(DATA_DIR, 'postgres'), port: pgPort, log });
+      adminUrl = server.adminUrl;
+      const pid = server.pid();
+      if (!pid) throw new Error('PostgreSQL started but wrote no postmaster.pid');
+      if (pgStarts++) log(`PostgreSQL back on 127.0.0.1:${pgPort} (pid ${pid})`);
+      return { pid, exited: watchPid(pid), stop: () => server.stop() };
     });
-    cleanups.push(() => pgServer.stop());
-    env.DATABASE_URL = await ensureDatabase(pgServer.adminUrl, 'atelier');
-    log(`PostgreSQL ready on 127.0.0.1:${pgPort} (data in .data/postgres)`);
+    await pg.firstUp;
+    env.DATABASE_URL = await ensureDatabase(adminUrl, 'atelier');
+    log(`PostgreSQL ready on 127.0.0.1:${pgPort} (data in ${dataNote}/postgres)`);
   } else {
     log('using DATABASE_URL');
   }
 
   let uiUrl = env.TEMPORAL_UI_URL;
   if (!env.TEMPORAL_ADDRESS) {
-    const dev: DevServer = await startTemporalDevServer({
-      cli: tools.temporalCli,
-      port: temporalPort,
-      uiPort,
-      dbFile: join(DATA_DIR, 'temporal.db'),
-      logLevel: 'error',
-      stdio: 'inherit',
+    let address = '';
+    let temporalStarts = 0;
+    const temporal = superviseChild('Temporal', async () => {
+      const dev = await startTemporalDevServer({
+        cli: tools.temporalCli,
+        port: temporalPort,
+        uiPort,
+        dbFile: join(DATA_DIR, 'temporal.db'),
+        logLevel: 'error',
+        stdio: 'inherit',
+      });
+      address = dev.address;
+      uiUrl = dev.uiUrl;
+      if (temporalStarts++) log(`Temporal back on ${dev.address}`);
+      const exited = dev.exited.then(() => `${dev.process.signalCode ? `signal ${dev.process.signalCode}` : `code ${dev.process.exitCode}`}`);
+      return { pid: dev.process.pid, exited, stop: () => dev.stop() };
     });
-    cleanups.push(() => dev.stop());
-    env.TEMPORAL_ADDRESS = dev.address;
-    uiUrl = dev.uiUrl;
-    log(`Temporal dev server ready on ${dev.address} (history in .data/temporal.db)`);
+    await temporal.firstUp;
+    env.TEMPORAL_ADDRESS = address;
+    log(`Temporal dev server ready on ${address} (history in ${dataNote}/temporal.db)`);
   } else {
     log(`using TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}`);
   }
@@ -134,7 +160,7 @@ try {
     const catcher = await startMailCatcher({ port: Number(env.ATELIER_SMTP_PORT ?? 1025), saveDir: join(DATA_DIR, 'mail') });
     cleanups.push(() => catcher.close());
     env.SMTP_URL = catcher.url;
-    mailNote = `${catcher.url}   (dev catcher: every mail lands in .data/mail/*.eml)`;
+    mailNote = `${catcher.url}   (dev catcher: every mail lands in ${dataNote}/mail/*.eml)`;
   }
 
   if (!env.API_KEYS) {
@@ -144,45 +170,44 @@ try {
   }
   env.API_PORT = String(apiPort);
 
-  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  // One node process each (no tsx wrapper in between): a signal or a crash hits the service itself.
   const spawnedAt = Date.now();
-  for (const [name, entry] of [['worker', 'workers/main.ts'], ['api', 'api/main.ts']] as const) {
-    const child = spawn(tsx, [join(ROOT, entry)], { env, stdio: 'inherit', detached: true });
-    child.once('exit', (code, signal) => {
-      if (!stopping) {
-        log(`${name} exited (${signal ?? code}); stopping the platform`);
-        void shutdown(1);
-      }
-    });
-    children.push(child);
+  for (const [name, entry] of [['worker', 'workers/main.ts'], ['API', 'api/main.ts']] as const) {
+    superviseChild(name, async () => spawnGroup(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env, cwd: ROOT }));
   }
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   log('waiting for the API and the worker (it bundles the workflow code first)…');
   const probe = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const platformQueue = taskQueueFor('platform', env.TASK_QUEUE_PREFIX || 'atelier');
-  const deadline = Date.now() + 180_000;
+  // The banner waits for both, however long the first bundling takes; a note every 30 s meanwhile.
   let apiUp = false;
   let workerUp = false;
-  while (Date.now() < deadline && !stopping && !(apiUp && workerUp)) {
+  let nextNote = Date.now() + 30_000;
+  while (!stopping && !(apiUp && workerUp)) {
     apiUp ||= await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false);
     workerUp ||= await probe.workflowService
       .describeTaskQueue({ namespace: env.TEMPORAL_NAMESPACE ?? 'default', taskQueue: { name: platformQueue }, taskQueueType: 1 })
       .then((r) => (r.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= spawnedAt - 1000), () => false);
-    if (!(apiUp && workerUp)) await new Promise((r) => setTimeout(r, 300));
+    if (apiUp && workerUp) break;
+    if (Date.now() > nextNote) {
+      log(`still waiting for ${apiUp ? '' : 'the API '}${workerUp ? '' : 'the worker'}; see the logs above`);
+      nextNote = Date.now() + 30_000;
+    }
+    await new Promise((r) => setTimeout(r, 300));
   }
   await probe.close();
-  if (!apiUp || !workerUp) log(`still waiting for ${apiUp ? '' : 'the API '}${workerUp ? '' : 'the worker'}; see the logs above`);
+  if (stopping) await new Promise(() => undefined); // shutdown() exits the process
   console.log(`
   Atelier is running.
     API              ${apiUrl}
     API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
     Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}
     Mail             ${mailNote}
-    API key          ${env.API_KEYS?.split(',')[0]}${process.env.API_KEYS ? '' : '   (dev key, in .data/dev-api-key)'}
+    API key          ${env.API_KEYS?.split(',')[0]}${process.env.API_KEYS ? '' : `   (dev key, in ${dataNote}/dev-api-key)`}
 
-  Try: curl -s -X POST ${apiUrl}/v1/diagnostics -H "authorization: Bearer $(cat .data/dev-api-key)" -H 'content-type: application/json' -d '{}'
-  Ctrl-C stops everything.
+  Try: curl -s -X POST ${apiUrl}/v1/diagnostics -H "authorization: Bearer $(cat ${dataNote}/dev-api-key)" -H 'content-type: application/json' -d '{}'
+  Ctrl-C stops everything; a worker, API, PostgreSQL or Temporal that dies is restarted.
 `);
 } catch (err) {
   console.error(`[atelier] start failed: ${(err as Error).message}`);

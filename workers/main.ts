@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
+import { installProcessGuard } from '../core/process-guard.js';
 import { FAMILIES, taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
 import { createMailer } from '../activities/shared/mail.js';
@@ -15,6 +16,9 @@ import { startWorkers } from './run.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config, 'worker');
+// An uncaught error fails the one activity it came from and the process keeps serving; only the
+// SDK's own fatal error (workers.done rejecting, below) exits, for the supervisor to restart us.
+installProcessGuard(logger);
 // The SDK's own logs (worker state, workflow and activity logs) go through pino as well.
 const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
 Runtime.install({

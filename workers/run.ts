@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { connectionOptions } from '../core/temporal-connection.js';
+import { contain } from '../core/process-guard.js';
 import type { Family } from '../core/temporal.js';
 import { activitiesFor, type WorkerDeps } from './activities.js';
 
@@ -34,6 +35,15 @@ export async function startWorkers(
         workflowBundle,
         activities: q.activities ?? activitiesFor(q.family, deps),
         shutdownGraceTime: '10 seconds',
+        // An error left uncaught inside an activity (a socket with no 'error' listener) fails that
+        // activity, not the process (core/process-guard.ts).
+        interceptors: {
+          activity: [
+            (ctx) => ({
+              inbound: { execute: (input, next) => contain(`${ctx.info.activityType} (${ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId})`, () => next(input)) },
+            }),
+          ],
+        },
       }),
     ),
   );

@@ -4,5 +4,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Git-ignored folder for tools the project installs for itself (Temporal CLI, test server). */
 export const TOOLS_DIR = `${ROOT}.tools`;
 export const TOOLS_BIN = `${TOOLS_DIR}/bin`;
-/** Git-ignored folder for the embedded servers' data (PostgreSQL cluster, Temporal SQLite file). */
-export const DATA_DIR = `${ROOT}.data`;
+/**
+ * Git-ignored folder for the embedded servers' data (PostgreSQL cluster, Temporal SQLite file);
+ * ATELIER_DATA_DIR puts it elsewhere (a second platform on the same machine, the launcher test).
+ */
+export const DATA_DIR = process.env.ATELIER_DATA_DIR || `${ROOT}.data`;

@@ -3,7 +3,7 @@
  * `npm start`, a throwaway one for the tests. Machines here run as root and initdb refuses root, so
  * as root the cluster belongs to (and runs as) the `postgres` system user.
  */
-import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { run, waitFor } from './run.js';
@@ -12,6 +12,8 @@ export interface EmbeddedPostgres {
   /** Superuser URL of the `postgres` database. */
   adminUrl: string;
   port: number;
+  /** The postmaster's pid (from postmaster.pid), while it runs. */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startPostgres(opts: Options): Promise<EmbeddedPostgres> {
   return {
     adminUrl,
     port,
+    pid: () => postmasterPid(dataDir),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -84,6 +87,16 @@ export async function startPostgres(opts: Options): Promise<EmbeddedPostgres> {
       }
     },
   };
+}
+
+/** The pid on the first line of the cluster's postmaster.pid, if the file is there. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates `name` if it does not exist (optionally as a copy of a template database). */

@@ -8,6 +8,8 @@ export interface DevServer {
   address: string;
   uiUrl?: string;
   process: ChildProcess;
+  /** Settles when the server process is gone (stopped or crashed). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startTemporalDevServer(opts: Options): Promise<DevServer> 
     address,
     uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
     process: child,
+    exited: exit,
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');
