@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { connect, rootCertificates } from 'node:tls';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Browser } from 'playwright';
+import type { Browser, BrowserContext } from 'playwright';
 import { launchBrowser } from '../shared/browser.js';
 
 export interface LiveCheckOptions {
@@ -84,8 +84,12 @@ export async function checkLiveSite(domain: string, expectedTitle: string | null
   await verifyCertificate(domain, opts);
   const browser = shared ? await shared() : await launchBrowser({ executablePath: opts.chromiumPath, extraArgs: liveCheckArgs(opts) });
   try {
-    const context = await browser.newContext();
+    // The page may be the customer's own upload (an archive site): it may load nothing but its own
+    // origin, which is the domain we just registered and pointed at our host, so it cannot make the
+    // worker's browser reach anything else (an internal address, a metadata service).
+    const context = await browser.newContext({ serviceWorkers: 'block' });
     try {
+      await confineToOrigin(context, new URL(url).origin);
       const page = await context.newPage();
       const res = await page.goto(url, { waitUntil: 'load', timeout: opts.timeoutMs ?? 20_000 });
       if (!res) throw new LiveCheckFailed(`${url}: no response`);
@@ -106,6 +110,15 @@ export async function checkLiveSite(domain: string, expectedTitle: string | null
   } finally {
     if (!shared) await browser.close();
   }
+}
+
+/** Aborts every request (and WebSocket) of the context that is not for `origin` (data: and blob: stay local). */
+export async function confineToOrigin(context: BrowserContext, origin: string): Promise<void> {
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    return u.startsWith('data:') || u.startsWith('blob:') || new URL(u).origin === origin ? route.continue() : route.abort('blockedbyclient');
+  });
+  await context.routeWebSocket(/.*/, (ws) => ws.close());
 }
 
 /** The address the check connects to: the one a `MAP <pattern> <ip>` rule gives, else the name. */

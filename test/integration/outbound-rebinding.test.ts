@@ -16,6 +16,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { fetch as undiciFetch } from 'undici';
 import { checkSite } from '../../activities/audits/monitor/check-site.js';
 import { BrowserPool as AuditBrowserPool } from '../../activities/audits/hosting/probe-browser.js';
+import { confineToOrigin } from '../../activities/concierge/live-check.js';
+import { launchBrowser } from '../../activities/shared/browser.js';
 import { createBrowserPool } from '../../activities/shared/browser-pool.js';
 import { guardedDispatcher, outboundRefusalOf } from '../../activities/shared/guarded-connect.js';
 import { parseAllowlist, resolveHost, type Lookup, type OutboundGuard } from '../../activities/shared/net-guard.js';
@@ -58,6 +60,13 @@ beforeAll(async () => {
         `<!doctype html><title>embeds</title><img src="http://rebind.test:${port}/pixel.png">` +
           `<iframe src="http://rebind.test:${port}/frame"></iframe>` +
           `<script>fetch('http://rebind.test:${port}/api').catch(() => {}); new WebSocket('ws://rebind.test:${port}/ws');</script>`,
+      );
+    }
+    if (path === '/elsewhere-embeds') {
+      res.setHeader('content-type', 'text/html');
+      return void res.end(
+        `<!doctype html><title>elsewhere</title><img src="http://elsewhere.test:${port}/pixel.png"><iframe src="http://elsewhere.test:${port}/frame"></iframe>` +
+          `<script>fetch('http://elsewhere.test:${port}/api').catch(() => {}); new WebSocket('ws://elsewhere.test:${port}/ws');</script>`,
       );
     }
     if (path === '/navigates') {
@@ -206,6 +215,23 @@ describe('Chromium behind the guarded proxy', () => {
       expect(hitsFor('rebind.test')).toBe(0);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('concierge live check: the published page loads only from its own origin', async () => {
+    // the live check's browser resolves the order's domain itself (our DNS, our host): both names map to loopback here
+    const browser = await launchBrowser({ executablePath: inject('chromiumPath')!, extraArgs: ['--host-resolver-rules=MAP page.test 127.0.0.1, MAP elsewhere.test 127.0.0.1'] });
+    try {
+      const context = await browser.newContext({ serviceWorkers: 'block' });
+      await confineToOrigin(context, `http://page.test:${port}`);
+      const page = await context.newPage();
+      const res = await page.goto(`http://page.test:${port}/elsewhere-embeds`, { waitUntil: 'load' });
+      expect(res?.status()).toBe(200);
+      await page.waitForTimeout(300);
+      expect(hitsFor('elsewhere.test')).toBe(0);
+      expect(hitsFor('page.test')).toBeGreaterThanOrEqual(1);
+    } finally {
+      await browser.close();
     }
   });
 });
