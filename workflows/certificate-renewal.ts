@@ -3,7 +3,7 @@
  * certificate expires, renews it (ACME DNS-01, installed on the host), then continues as new with
  * the new expiry. One run per certificate lifetime, so its history stays short forever.
  */
-import { ActivityFailure, continueAsNew, defineQuery, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ConciergeActivities } from '../activities/concierge/index.js';
 import { SA } from '../core/temporal.js';
 import { OUTAGE_PROOF, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
@@ -67,6 +67,7 @@ export async function certificateRenewal(input: CertificateRenewalInput): Promis
     try {
       cert = await acts.issueCertificate(input.orderId);
     } catch (err) {
+      if (isCancellation(err)) throw err;
       state.lastError = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
       if (attempt === 1) await mail.alertOperator(input.orderId, `renouvellement du certificat de ${input.domain} en échec : ${state.lastError}`, { suffix: `renewal-${input.renewals + 1}` });
       await sleep(input.retryAfterMs ?? HOUR);

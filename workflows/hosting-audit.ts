@@ -9,7 +9,7 @@
  *
  * Query `status`; search attributes family=audits, domain, status (probing/assessing/completed/failed).
  */
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { HostingAuditActivities } from '../activities/audits/hosting/index.js';
 import type { BrowserResult, DnsResult, HttpResult, ProbeOutcome, ProbeResults, TlsResult } from '../activities/audits/hosting/types.js';
 import type { Verdict } from '../activities/audits/hosting/rubric.js';
@@ -85,6 +85,7 @@ export async function hostingAudit(input: HostingAuditInput): Promise<{ verdict:
       state.probes[name] = 'done';
       return { ok: true, data };
     } catch (err) {
+      if (isCancellation(err)) throw err;
       state.probes[name] = 'failed';
       return { ok: false, error: errorText(err) };
     }
@@ -133,9 +134,13 @@ export async function hostingAudit(input: HostingAuditInput): Promise<{ verdict:
     setPhase('completed');
     return { verdict, score };
   } catch (err) {
-    state.error = errorText(err);
+    // a cancelled audit is closed as failed ("cancelled") in a step that cannot be cancelled, then
+    // the cancellation propagates and the run ends CANCELLED
+    const cancelled = isCancellation(err);
+    state.error = cancelled ? 'cancelled' : errorText(err);
     setPhase('failed');
-    await store.markAuditFailed({ id, url: input.url, domain, error: state.error });
+    await CancellationScope.nonCancellable(() => store.markAuditFailed({ id, url: input.url, domain, error: state.error! }));
+    if (cancelled) throw err;
     throw ApplicationFailure.nonRetryable(`hosting audit failed: ${state.error}`, 'AuditFailed');
   }
 }

@@ -9,10 +9,12 @@
  *    batch calls; continues as new to keep its history short.
  */
 import {
+  CancellationScope,
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
+  isCancellation,
   proxyActivities,
   setHandler,
   sleep,
@@ -37,7 +39,7 @@ export interface CrmSyncInput {
 }
 
 export interface CrmSyncStatus {
-  phase: 'setup' | 'sage' | 'deletions' | 'hubspot' | 'records' | 'completed' | 'failed';
+  phase: 'setup' | 'sage' | 'deletions' | 'hubspot' | 'records' | 'completed' | 'failed' | 'cancelled';
   mode: CrmSyncInput['mode'];
   dryRun: boolean;
   current: string | null;
@@ -108,13 +110,16 @@ export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {
       }
     }
     state.current = null;
-    state.report = await short.finishSyncRun({ runId, ok: true });
+    state.report = await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: true }));
     phase('completed');
     return state;
   } catch (err) {
-    state.error = (err as Error).message;
-    state.report = await short.finishSyncRun({ runId, ok: false, error: state.error });
-    phase('failed');
+    // The run's outcome is recorded even when the workflow is being cancelled (the finish step
+    // cannot be cancelled); then the error, or the cancellation, propagates.
+    const cancelled = isCancellation(err);
+    state.error = cancelled ? 'cancelled' : (err as Error).message;
+    state.report = await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: false, cancelled, error: state.error! }));
+    phase(cancelled ? 'cancelled' : 'failed');
     throw err;
   }
 }
@@ -184,7 +189,9 @@ export async function hubspotEvents(input: HubSpotEventsInput): Promise<void> {
       }
       await short.finishSyncRun({ runId, ok: true });
     } catch (err) {
-      await short.finishSyncRun({ runId, ok: false, error: (err as Error).message });
+      const cancelled = isCancellation(err);
+      await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: false, cancelled, error: cancelled ? 'cancelled' : (err as Error).message }));
+      if (cancelled) throw err;
     }
     state.lastBatchAt = new Date().toISOString();
   }

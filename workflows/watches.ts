@@ -4,8 +4,10 @@
  * URL. Deterministic code only: every side effect is an activity.
  */
 import {
+  CancellationScope,
   continueAsNew,
   defineQuery,
+  isCancellation,
   executeChild,
   ParentClosePolicy,
   proxyActivities,
@@ -34,12 +36,23 @@ const notify = proxyActivities<NotifyActivities>({ startToCloseTimeout: '1 minut
 
 export const watchStatusQuery = defineQuery<unknown>('status');
 
+/**
+ * `Promise.allSettled` swallows rejections: when this workflow is being cancelled, the cancellation
+ * among them is rethrown instead of being counted as one more failure.
+ */
+function rethrowCancellation(results: Array<PromiseSettledResult<unknown>>): void {
+  if (!CancellationScope.current().consideredCancelled) return;
+  const cancelled = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && isCancellation(r.reason));
+  if (cancelled) throw cancelled.reason;
+}
+
 /** Sends outbox rows in small parallel batches; a row that cannot be sent stays pending for a later run. */
 async function deliverAll(keys: string[]): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   for (let i = 0; i < keys.length; i += 10) {
     const results = await Promise.allSettled(keys.slice(i, i + 10).map((k) => notify.deliverNotification(k)));
+    rethrowCancellation(results);
     for (const r of results) r.status === 'fulfilled' ? sent++ : failed++;
   }
   return { sent, failed };
@@ -51,7 +64,7 @@ export interface WatchSourceInput {
 }
 
 export interface WatchSourceStatus {
-  phase: 'starting' | 'discovering' | 'crawling' | 'diffing' | 'notifying' | 'completed' | 'skipped';
+  phase: 'starting' | 'discovering' | 'crawling' | 'diffing' | 'notifying' | 'completed' | 'skipped' | 'cancelled';
   sourceId: number;
   runId: number | null;
   pages: number;
@@ -60,7 +73,7 @@ export interface WatchSourceStatus {
   queued: number;
   counts: { found: number; new: number; updated: number; removed: number; reactivated: number } | null;
   notifications: { sent: number; failed: number };
-  status: 'ok' | 'partial' | 'failed' | null;
+  status: 'ok' | 'partial' | 'failed' | 'cancelled' | null;
   error: string | null;
   flagged: boolean;
 }
@@ -90,6 +103,7 @@ export async function watchSource(input: WatchSourceInput): Promise<WatchSourceS
   }
   state.runId = plan.runId;
   upsertSearchAttributes([{ key: SA.domain, value: plan.host }]);
+  let cancellation: unknown = null;
 
   try {
     phase('discovering');
@@ -127,13 +141,27 @@ export async function watchSource(input: WatchSourceInput): Promise<WatchSourceS
       state.notifications = await deliverAll(keys);
     }
   } catch (err) {
-    state.status = 'failed';
-    state.error = (err as Error).message ?? String(err);
+    if (!isCancellation(err)) {
+      state.status = 'failed';
+      state.error = (err as Error).message ?? String(err);
+    } else {
+      state.status = 'cancelled';
+      state.error = 'cancelled';
+      cancellation = err;
+    }
   }
 
-  const fin = await short.finishSourceRun({ runId: plan.runId, status: state.status ?? 'failed', pages: state.pages, errorMessage: state.error });
-  state.flagged = fin.alertKey !== null || fin.flaggedAt !== null;
-  if (fin.alertKey) await deliverAll([fin.alertKey]);
+  // The run's outcome is recorded even when the workflow is being cancelled; then the cancellation
+  // propagates and the workflow ends CANCELLED.
+  await CancellationScope.nonCancellable(async () => {
+    const fin = await short.finishSourceRun({ runId: plan.runId, status: state.status ?? 'failed', pages: state.pages, errorMessage: state.error });
+    state.flagged = fin.alertKey !== null || fin.flaggedAt !== null;
+    if (fin.alertKey) await deliverAll([fin.alertKey]);
+  });
+  if (cancellation !== null) {
+    phase('cancelled');
+    throw cancellation;
+  }
   phase('completed');
   return state;
 }
@@ -171,6 +199,7 @@ export async function watchFleet(input: WatchFleetInput): Promise<{ sources: num
         }),
       ),
     );
+    rethrowCancellation(results);
     for (const r of results) {
       totals.sources++;
       if (r.status === 'fulfilled' && r.value.status !== 'failed') totals.ok++;

@@ -59,7 +59,13 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const log = logger.child({ family: 'sync' });
   const overrides = parseRuleOverrides(config.SYNC_CONFLICT_RULES);
   const deletionRules = parseDeletionRules(config.SYNC_DELETION_RULES);
-  const beatWhileWaiting = (ms: number) => inActivity()?.heartbeat({ waitingForRateLimitMs: ms });
+  // A wait for the rate limit heartbeats, and ends as soon as the activity is cancelled (or its
+  // worker shuts down) instead of sleeping out its turn.
+  const beatWhileWaiting = (ms: number) => {
+    const ctx = inActivity();
+    ctx?.heartbeat({ waitingForRateLimitMs: ms });
+    ctx?.cancellationSignal.throwIfAborted();
+  };
   const hubLimiter = pgRateLimiter(db, { name: 'hubspot', limit: config.HUBSPOT_RATE_PER_10S, windowMs: 10_000, dailyBudget: config.HUBSPOT_DAILY_BUDGET }, beatWhileWaiting);
   const sageLimiter = pgRateLimiter(db, { name: 'sage', limit: config.SYNC_SAGE_RATE_PER_MINUTE, windowMs: 60_000, dailyBudget: config.SYNC_SAGE_DAILY_BUDGET }, beatWhileWaiting);
   let hubspot: HubSpotGateway | undefined;
@@ -245,9 +251,9 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
 
     /**
      * Closes the run. A completed, real run moves each listing's cursor forward, so the next
-     * incremental run reads from there; a failed or dry run leaves cursors where they were.
+     * incremental run reads from there; a failed, cancelled or dry run leaves cursors where they were.
      */
-    async finishSyncRun(input: { runId: string; ok: boolean; error?: string }): Promise<Awaited<ReturnType<typeof store.runReport>>> {
+    async finishSyncRun(input: { runId: string; ok: boolean; error?: string; cancelled?: boolean }): Promise<Awaited<ReturnType<typeof store.runReport>>> {
       const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', input.runId).executeTakeFirstOrThrow();
       await db.transaction().execute(async (tx) => {
         if (input.ok && !run.dry_run) {
@@ -260,7 +266,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         await tx.deleteFrom('sync_cursors').where('name', 'like', `run:${input.runId}:%`).execute();
         await tx
           .updateTable('sync_runs')
-          .set({ status: input.ok ? 'completed' : 'failed', error: input.error ?? null, finished_at: new Date() })
+          .set({ status: input.ok ? 'completed' : input.cancelled ? 'cancelled' : 'failed', error: input.error ?? null, finished_at: new Date() })
           .where('id', '=', input.runId)
           .execute();
       });

@@ -60,7 +60,8 @@ export function pgRateLimiter(db: DbOrTx, spec: BucketSpec, onWait?: (ms: number
       const row = rows[0]!;
       if (row.day_used > spec.dailyBudget) throw new DailyBudgetExhausted(spec.name, row.day_used, spec.dailyBudget);
       if (row.tokens < 0) {
-        // Sleep in slices so a long wait keeps the caller's activity heartbeating.
+        // Sleep in slices so a long wait keeps the caller's activity heartbeating (`onWait` may
+        // throw to give up the wait, e.g. when the activity is cancelled).
         let left = Math.ceil((-row.tokens / refillPerSec) * 1000);
         while (left > 0) {
           onWait?.(left);

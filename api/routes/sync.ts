@@ -107,7 +107,7 @@ const Limit = z.coerce.number().int().min(1).max(500).default(50);
 
 const listRuns = createRoute({
   method: 'get', path: '/sync/runs', tags: ['sync'], summary: 'Recent sync runs, newest first', security: SECURITY,
-  request: { query: z.object({ limit: Limit, status: z.enum(['running', 'completed', 'failed']).optional() }) },
+  request: { query: z.object({ limit: Limit, status: z.enum(['running', 'completed', 'failed', 'cancelled']).optional() }) },
   responses: { 200: { description: 'Runs', content: { 'application/json': { schema: z.object({ runs: z.array(SyncRun) }) } } }, ...problemResponses(401, 422) },
 });
 const getRun = createRoute({

@@ -8,6 +8,7 @@ import * as watches from './2026-11-21T1040_watches.js';
 import * as syncSage from './2026-11-21T1050_sync_sage.js';
 import * as sync from './2026-11-21T1100_sync.js';
 import * as webhookOutcome from './2026-11-22T0900_webhook_outcome.js';
+import * as runsCancelled from './2026-11-22T0910_runs_cancelled.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1050_sync_sage': syncSage,
   '2026-11-21T1100_sync': sync,
   '2026-11-22T0900_webhook_outcome': webhookOutcome,
+  '2026-11-22T0910_runs_cancelled': runsCancelled,
 };

@@ -24,12 +24,14 @@ export interface SyncIdMapTable {
   synced_at: Ts;
 }
 
+export type SyncRunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
 export interface SyncRunsTable {
   id: string;
   mode: 'incremental' | 'full' | 'records';
   dry_run: boolean;
   trigger: string;
-  status: ColumnType<'running' | 'completed' | 'failed', 'running' | 'completed' | 'failed' | undefined, 'running' | 'completed' | 'failed'>;
+  status: ColumnType<SyncRunStatus, SyncRunStatus | undefined, SyncRunStatus>;
   progress: ColumnType<Record<string, unknown>, string | undefined, string>;
   error: string | null;
   started_at: ColumnType<Date, never, never>;

@@ -87,7 +87,7 @@ export interface WatchListingHistoryTable {
   at: ColumnType<Date, never, never>;
 }
 
-export type CrawlStatus = 'running' | 'ok' | 'partial' | 'failed';
+export type CrawlStatus = 'running' | 'ok' | 'partial' | 'failed' | 'cancelled';
 
 export interface WatchCrawlRunsTable {
   id: Generated<number>;

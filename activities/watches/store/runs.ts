@@ -42,7 +42,8 @@ export interface FinishOutcome {
 
 /**
  * Closes the run with its status, page count and duration, and updates the source's failure streak:
- * a failed run adds one, any other run resets it. Crossing `flagAfter` sets `flagged_at` once.
+ * a failed run adds one, a cancelled run leaves it, any other run resets it. Crossing `flagAfter`
+ * sets `flagged_at` once.
  * Idempotent: a second call on a closed run changes nothing and answers the same.
  */
 export async function finishRun(
@@ -68,6 +69,10 @@ export async function finishRun(
         duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int
       where id = ${runId}
     `.execute(tx);
+    if (input.status === 'cancelled') {
+      const src = await tx.selectFrom('watch_sources').select(['consecutive_failures']).where('id', '=', run.source_id).executeTakeFirstOrThrow();
+      return { status: input.status, consecutiveFailures: src.consecutive_failures, flaggedAt: null };
+    }
     const failed = input.status === 'failed';
     const src = await sql<{ consecutive_failures: number; flagged_at: Date | null; newly: boolean }>`
       update watch_sources s set
