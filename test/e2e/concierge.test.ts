@@ -198,14 +198,17 @@ describe('conciergeOrder end to end', () => {
     expect(mails[2]!.text).toContain('paiement non reçu dans le délai');
     expect(w.namecheap.registrations('cafe-lent.fr')).toBe(0);
 
-    // a payment that arrives after the expiry finds no running order: acknowledged, nothing signalled.
+    // a payment that arrives after the expiry finds the order no longer awaiting it: recorded,
+    // acknowledged, nothing signalled.
     // The `expired` phase is visible one activity and one workflow task before the run completes, so
     // wait for the run itself to end first (else the late webhook may still reach the open run).
     await w.client.workflow.getHandle(orderId).result().catch(() => undefined);
     const { payload, header } = signedCheckoutEvent({ orderId, sessionId: payments[0]!.provider_id! });
     const late = await w.call('/v1/webhooks/stripe', { method: 'POST', body: payload, headers: { 'stripe-signature': header }, key: null });
     expect(late.status).toBe(200);
-    expect(await late.json()).toMatchObject({ duplicate: false, signalled: null, ignored: `no running order ${orderId}` });
+    expect(await late.json()).toMatchObject({ duplicate: false, signalled: null, ignored: 'the order is expired, not awaiting payment' });
+    const recorded = await t.db.selectFrom('webhook_events').select(['outcome', 'target']).where('provider', '=', 'stripe').where('target', '=', orderId).execute();
+    expect(recorded).toEqual([{ outcome: 'ignored', target: orderId }]);
   });
 
   it('after the point of no return a failing step alerts the operator once and is retried until it passes; the SLA alert fires before the deadline', async () => {
