@@ -104,7 +104,6 @@ export const ConfigSchema = z.object({
   CLOUDFLARE_ACCOUNT_ID: z.string().default(''),
   ACME_DIRECTORY_URL: z.string().url().default('https://acme-v02.api.letsencrypt.org/directory'),
   ACME_CA_CERT_PATH: z.string().min(1).optional(), // extra CA the ACME server's TLS chains to (Pebble)
-  ACME_STATE_DIR: z.string().min(1).default('.data/acme'), // account keys + issued certs, mode 0600
   ACME_DNS_RESOLVERS: csv, // ip:port list to pre-check DNS-01 TXT records against (tests: challtestsrv)
   ACME_RENEW_BEFORE_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   SITES_ROOT: z.string().min(1).default('.data/sites'),

@@ -7,6 +7,7 @@ import type { AuditReportsTable, AuditScreenshotsTable } from './schema/audit-re
 import type * as C from './schema/concierge.js';
 import type * as S from './schema/sync.js';
 import type { SyncSageCredentialsTable } from './schema/sync-sage.js';
+import type { ConciergeAcmeAccountsTable, ConciergeAcmeOrdersTable } from './schema/concierge-acme.js';
 
 /** The whole database, assembled from one file per table group under schema/. */
 export interface Database {
@@ -21,6 +22,8 @@ export interface Database {
   concierge_events: C.ConciergeEventsTable;
   concierge_payments: C.ConciergePaymentsTable;
   concierge_certificates: C.ConciergeCertificatesTable;
+  concierge_acme_accounts: ConciergeAcmeAccountsTable;
+  concierge_acme_orders: ConciergeAcmeOrdersTable;
   watch_sources: W.WatchSourcesTable;
   watch_listings: W.WatchListingsTable;
   watch_listing_history: W.WatchListingHistoryTable;

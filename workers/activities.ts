@@ -37,7 +37,7 @@ function familyActivities(family: Family, deps: WorkerDeps): ActivityMap {
     case 'sync':
       return createSyncActivities(deps);
     case 'concierge':
-      return createConciergeActivities({ ...deps, ports: conciergePortsFromConfig(deps.config) });
+      return createConciergeActivities({ ...deps, ports: conciergePortsFromConfig(deps.config, deps.db) });
     case 'watches':
       return createWatchesActivities(deps);
     case 'audits':

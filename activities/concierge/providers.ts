@@ -4,6 +4,7 @@
  * pointed at them, to the local peers of the tests, demo and benchmark.
  */
 import type { Config } from '../../core/config.js';
+import type { Db } from '../../db/client.js';
 import { createAcmeAuthority, acmeOptions } from './adapters/acme.js';
 import { availabilityEndpoints, createAvailabilityLookup } from './adapters/availability.js';
 import { createCloudflareDns } from './adapters/cloudflare-dns.js';
@@ -12,12 +13,13 @@ import { createStripePayments } from './adapters/stripe-payments.js';
 import { createWebrootHost, webrootHostOptions } from './adapters/webroot-host.js';
 import type { ConciergePorts } from './ports-set.js';
 
-export function conciergePortsFromConfig(config: Config): ConciergePorts {
+/** `db` holds the ACME account and order state (shared by every worker host). */
+export function conciergePortsFromConfig(config: Config, db: Db): ConciergePorts {
   return {
     availability: createAvailabilityLookup(availabilityEndpoints(config)),
     registrar: createNamecheapRegistrar(config),
     dns: createCloudflareDns(config),
-    ca: createAcmeAuthority(acmeOptions(config)),
+    ca: createAcmeAuthority(acmeOptions(config), db),
     host: createWebrootHost(webrootHostOptions(config)),
     payments: createStripePayments(config),
   };

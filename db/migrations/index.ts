@@ -9,6 +9,7 @@ import * as syncSage from './2026-11-21T1050_sync_sage.js';
 import * as sync from './2026-11-21T1100_sync.js';
 import * as webhookOutcome from './2026-11-22T0900_webhook_outcome.js';
 import * as runsCancelled from './2026-11-22T0910_runs_cancelled.js';
+import * as conciergeAcme from './2026-11-22T0920_concierge_acme.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1100_sync': sync,
   '2026-11-22T0900_webhook_outcome': webhookOutcome,
   '2026-11-22T0910_runs_cancelled': runsCancelled,
+  '2026-11-22T0920_concierge_acme': conciergeAcme,
 };

@@ -97,7 +97,6 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
       ACME_DIRECTORY_URL: pebble.directoryUrl,
       ACME_CA_CERT_PATH: pebble.caCertPath,
       ACME_DNS_RESOLVERS: challtestsrv.dnsServer,
-      ACME_STATE_DIR: join(dir, 'acme'),
       CLOUDFLARE_BASE_URL: cloudflare.baseURL,
       CLOUDFLARE_API_TOKEN: cloudflare.token,
       CLOUDFLARE_ACCOUNT_ID: cloudflare.accountId,

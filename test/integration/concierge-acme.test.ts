@@ -1,7 +1,9 @@
 /**
  * The ACME adapter against Pebble (a real ACME CA): DNS-01 answered through the Cloudflare adapter
  * and fake, whose TXT records challtestsrv serves to Pebble's validation. Then the webroot host
- * installs the certificate and the loopback HTTPS server serves the site with it.
+ * installs the certificate and the loopback HTTPS server serves the site with it. The ACME state
+ * lives in a real PostgreSQL: two "worker hosts" (two adapter instances over the same database)
+ * share the account and the order, counted on acme-client's own HTTP layer (axios interceptors).
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -10,6 +12,8 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as acme from 'acme-client';
+import { freshDb, type TestDb } from '../support/db.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { startAcmeStack, type AcmeStack } from '../support/peers/index.js';
 import { createCloudflareDns } from '../../activities/concierge/adapters/cloudflare-dns.js';
@@ -25,19 +29,43 @@ let stack: AcmeStack;
 let dns: DnsProvider;
 let tmp: string;
 let options: AcmeOptions;
+let t: TestDb;
+/** Every request acme-client sent, with the CA's answer (status 0: the answer was lost). */
+const acmeCalls: Array<{ method: string; url: string; status: number }> = [];
+/** Lose the CA's answer to the next request whose URL matches (the worker "dies" after the CA acted). */
+let loseAnswerTo: RegExp | null = null;
+const logged: string[] = [];
 
 beforeAll(async () => {
+  t = await freshDb();
   stack = await startAcmeStack();
   tmp = mkdtempSync(join(tmpdir(), 'atelier-acme-'));
   // wired from config variables, as the worker does (stack.env = ACME_* + CLOUDFLARE_*)
-  const config = loadConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/unused', ...stack.env, ACME_STATE_DIR: join(tmp, 'acme') });
+  const config = loadConfig({ DATABASE_URL: t.url, ...stack.env });
   dns = createCloudflareDns(config);
-  options = { ...acmeOptions(config), pollMinMs: 200 };
+  options = { ...acmeOptions(config), pollMinMs: 200, log: (msg, fields) => logged.push(`${msg} ${JSON.stringify(fields ?? {})}`) };
+  acme.axios.interceptors.response.use(
+    (res) => {
+      const call = { method: String(res.config.method).toUpperCase(), url: String(res.config.url), status: res.status };
+      if (loseAnswerTo?.test(call.url)) {
+        loseAnswerTo = null;
+        acmeCalls.push({ ...call, status: 0 });
+        throw new Error('socket hang up (the worker died after the CA acted)');
+      }
+      acmeCalls.push(call);
+      return res;
+    },
+    (err: { config?: { method?: string; url?: string }; response?: { status: number } }) => {
+      acmeCalls.push({ method: String(err.config?.method).toUpperCase(), url: String(err.config?.url), status: err.response?.status ?? 0 });
+      throw err;
+    },
+  );
   expect(options).toMatchObject({ caPem: stack.pebble.caCertPem, dnsResolvers: [stack.challtestsrv.dnsServer], renewBeforeDays: 30 });
 });
 
 afterAll(async () => {
   await stack?.stop();
+  await t?.drop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -48,7 +76,7 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
 
   it('issues a real certificate for the apex and www, chained to Pebble\'s root, and removes the TXT records', async () => {
     ({ zoneId } = await dns.ensureZone(domain));
-    const ca = createAcmeAuthority(options);
+    const ca = createAcmeAuthority(options, t.db);
     cert = await ca.issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' });
 
     const [leafPem, ...chainPems] = pems(cert.certPem);
@@ -76,26 +104,31 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
     expect(txtCalls.filter((r) => r.startsWith('POST'))).toHaveLength(2);
     expect(txtCalls.filter((r) => r.startsWith('DELETE'))).toHaveLength(2);
 
-    // the account key is kept, readable by its owner only
-    const keys = join(options.stateDir, 'accounts');
-    expect(statSync(keys).mode & 0o777).toBe(0o700);
+    // the account key and the order (its URL, the certificate key, the chain) are kept in PostgreSQL
+    const accounts = await t.db.selectFrom('concierge_acme_accounts').selectAll().execute();
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]!.account_key_pem).toMatch(/BEGIN (EC )?PRIVATE KEY/);
+    const orders = await t.db.selectFrom('concierge_acme_orders').selectAll().where('names', '=', `${domain},www.${domain}`).execute();
+    expect(orders).toEqual([expect.objectContaining({ status: 'valid', cert_key_pem: cert.keyPem, cert_pem: cert.certPem, order_url: expect.stringMatching(/^https:/) })]);
+    // and never in a log line
+    expect(logged.join('\n')).not.toMatch(/PRIVATE KEY/);
   });
 
   it('returns the stored certificate on a retry instead of ordering again, and orders anew when renewal is due', async () => {
     const before = stack.cloudflare.requests.length;
-    const again = await createAcmeAuthority(options).issue({ domains: [`www.${domain}`, domain], zoneId, dns, accountEmail: 'ops@atelier.test' });
+    const again = await createAcmeAuthority(options, t.db).issue({ domains: [`www.${domain}`, domain], zoneId, dns, accountEmail: 'ops@atelier.test' });
     expect(again.certPem).toBe(cert.certPem);
     expect(stack.cloudflare.requests.length).toBe(before); // no challenge, no order
 
     // with a renewal window longer than the certificate's life, the same call renews
-    const renewed = await createAcmeAuthority({ ...options, renewBeforeDays: 90 }).issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' });
+    const renewed = await createAcmeAuthority({ ...options, renewBeforeDays: 90 }, t.db).issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' });
     expect(renewed.certPem).not.toBe(cert.certPem);
     expect(new X509Certificate(pems(renewed.certPem)[0]!).checkHost(domain)).toBe(domain);
   });
 
   it('is refused (non-retryable) for a name the CA will not certify, and cleans up', async () => {
     const { zoneId: blockedZone } = await dns.ensureZone('blocked-domain.example');
-    const err = await createAcmeAuthority(options)
+    const err = await createAcmeAuthority(options, t.db)
       .issue({ domains: ['blocked-domain.example'], zoneId: blockedZone, dns, accountEmail: 'ops@atelier.test' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
@@ -107,7 +140,7 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
   it('without pre-check resolvers, acme-client\'s own DNS check runs: records the world cannot see fail retryably and are removed', async () => {
     const { zoneId: hidden } = await dns.ensureZone('invisible.test');
     const started = Date.now();
-    const err = (await createAcmeAuthority({ ...options, dnsResolvers: [], propagationTimeoutMs: 1500 })
+    const err = (await createAcmeAuthority({ ...options, dnsResolvers: [], propagationTimeoutMs: 1500 }, t.db)
       .issue({ domains: ['invisible.test'], zoneId: hidden, dns, accountEmail: 'ops@atelier.test' })
       .catch((e: unknown) => e)) as ApplicationFailure;
     expect(err).toBeInstanceOf(ApplicationFailure);
@@ -158,5 +191,70 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
       });
       expect(refused).toMatch(/UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED|UNABLE_TO_VERIFY/);
     });
+  });
+});
+
+describe('ACME state in PostgreSQL: a retry on another worker host reuses the account and the order', () => {
+  let directory: { newAccount: string; newOrder: string };
+  // two worker hosts: two adapter instances, nothing shared but the database
+  const hostA = () => createAcmeAuthority(options, t.db);
+  const hostB = () => createAcmeAuthority(options, t.db);
+  const count = (method: string, url: RegExp | string, status?: number) =>
+    acmeCalls.filter((c) => c.method === method && (typeof url === 'string' ? c.url === url : url.test(c.url)) && (status === undefined || c.status === status)).length;
+  const ordersFor = (domain: string) => t.db.selectFrom('concierge_acme_orders').selectAll().where('names', '=', `${domain},www.${domain}`).orderBy('id').execute();
+
+  beforeAll(async () => {
+    directory = (await acme.axios.get(options.directoryUrl)).data as typeof directory;
+  });
+
+  it('Pebble created one account for every host and every order so far', () => {
+    expect(count('POST', directory.newAccount, 201)).toBe(1);
+    expect(count('POST', directory.newAccount)).toBeGreaterThan(1); // the others found it (200)
+  });
+
+  it('host A crashes mid-order (its order open at the CA, challenges unanswered): host B resumes the same order; one newOrder, one finalize', async () => {
+    const domain = 'crash-mid-order.test';
+    const { zoneId } = await dns.ensureZone(domain);
+    const before = { orders: count('POST', directory.newOrder), finalize: count('POST', /finalize/) };
+    const dyingDns: DnsProvider = { ...dns, createRecord: async () => Promise.reject(new Error('worker killed')) };
+    await expect(hostA().issue({ domains: [domain, `www.${domain}`], zoneId, dns: dyingDns, accountEmail: 'ops@atelier.test' })).rejects.toThrow(/worker killed/);
+    const [pending] = await ordersFor(domain);
+    expect(pending).toMatchObject({ status: 'pending', cert_pem: null, order_url: expect.stringMatching(/^https:/) });
+
+    const cert = await hostB().issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' });
+    expect(count('POST', directory.newOrder) - before.orders).toBe(1);
+    expect(count('POST', /finalize/) - before.finalize).toBe(1);
+    const rows = await ordersFor(domain);
+    expect(rows).toEqual([expect.objectContaining({ id: pending!.id, order_url: pending!.order_url, status: 'valid', cert_key_pem: pending!.cert_key_pem })]);
+    const leaf = new X509Certificate(pems(cert.certPem)[0]!);
+    expect(leaf.checkHost(`www.${domain}`)).toBe(`www.${domain}`);
+    expect(leaf.checkPrivateKey((await import('node:crypto')).createPrivateKey(pending!.cert_key_pem))).toBe(true);
+    expect(stack.cloudflare.records(zoneId).filter((r) => r.type === 'TXT')).toEqual([]);
+  });
+
+  it('host A dies after the CA finalized (the answer lost): host B downloads that certificate; no second order or finalize', async () => {
+    const domain = 'crash-after-finalize.test';
+    const { zoneId } = await dns.ensureZone(domain);
+    const before = { orders: count('POST', directory.newOrder), finalize: count('POST', /finalize/), certs: count('POST', /\/certZ?\//i) };
+    loseAnswerTo = /finalize/;
+    await expect(hostA().issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' })).rejects.toThrow(/socket hang up/);
+    expect(loseAnswerTo).toBeNull(); // the finalize did reach Pebble
+    expect(count('POST', /finalize/) - before.finalize).toBe(1);
+
+    const cert = await hostB().issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' });
+    expect(count('POST', directory.newOrder) - before.orders).toBe(1);
+    expect(count('POST', /finalize/) - before.finalize).toBe(1);
+    const rows = await ordersFor(domain);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'valid', cert_pem: cert.certPem, cert_key_pem: cert.keyPem });
+    expect(new X509Certificate(pems(cert.certPem)[0]!).checkPrivateKey((await import('node:crypto')).createPrivateKey(cert.keyPem))).toBe(true);
+
+    // once finished, a third attempt anywhere reads the certificate and its key back from
+    // PostgreSQL without a single request to the CA
+    const calls = acmeCalls.length;
+    const again = await hostA().issue({ domains: [`www.${domain}`, domain], zoneId, dns, accountEmail: 'ops@atelier.test' });
+    expect(again).toEqual(cert);
+    expect(acmeCalls.length).toBe(calls);
+    expect(count('POST', directory.newAccount, 201)).toBe(1);
   });
 });

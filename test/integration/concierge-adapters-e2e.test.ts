@@ -14,17 +14,23 @@ import { startConciergePeers, type ConciergePeers } from '../support/peers/index
 import { conciergePortsFromConfig } from '../../activities/concierge/providers.js';
 import { combineAvailability } from '../../activities/concierge/adapters/availability.js';
 import { loadConfig } from '../../core/config.js';
+import { freshDb, type TestDb } from '../support/db.js';
 
 let peers: ConciergePeers;
+let t: TestDb;
 beforeAll(async () => {
+  t = await freshDb();
   peers = await startConciergePeers({ taken: ['boulangerie.fr'], stripe: false });
 });
-afterAll(async () => peers?.stop());
+afterAll(async () => {
+  await peers?.stop();
+  await t?.drop();
+});
 
 describe('concierge adapters end to end against the local peers', () => {
   it('takes a free name from availability to a live HTTPS site', async () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/unused', ...peers.env });
-    const a = conciergePortsFromConfig(config);
+    const a = conciergePortsFromConfig(config, t.db);
 
     // the wanted name is taken; the alternative is free
     const taken = combineAvailability(await a.availability.whois('boulangerie.fr'), await a.availability.rdap('boulangerie.fr'), (await a.registrar.check(['boulangerie.fr']))[0]!);

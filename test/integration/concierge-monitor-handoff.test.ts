@@ -48,7 +48,7 @@ async function monitorRow(id: string, alertEmail: string, deleted: boolean) {
 beforeAll(async () => {
   t = await freshDb();
   const config = testConfig(t.url);
-  activities = createConciergeActivities({ config, db: t.db, logger: silentLogger, mailer: createMailer(config), ports: conciergePortsFromConfig(config) });
+  activities = createConciergeActivities({ config, db: t.db, logger: silentLogger, mailer: createMailer(config), ports: conciergePortsFromConfig(config, t.db) });
 });
 afterAll(async () => t.drop());
 

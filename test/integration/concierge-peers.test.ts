@@ -8,6 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { findGoPeers } from '../../scripts/lib/go-peers.js';
 import { conciergePortsFromConfig } from '../../activities/concierge/providers.js';
 import { loadConfig } from '../../core/config.js';
+import { createDb } from '../../db/client.js';
 import Stripe from 'stripe';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { XMLParser } from 'fast-xml-parser';
@@ -20,7 +21,11 @@ afterAll(async () => {
 
 describe('adapters from config', () => {
   it('builds every concierge adapter from the config alone', async () => {
-    const adapters = conciergePortsFromConfig(loadConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/unused', SITE_HOST_IPV4: '198.51.100.7' }));
+    const config = loadConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/unused', SITE_HOST_IPV4: '198.51.100.7' });
+    // building the adapters opens no connection (the ACME state is read when a certificate is asked for)
+    const db = createDb(config);
+    stops.push(() => db.destroy());
+    const adapters = conciergePortsFromConfig(config, db);
     expect(Object.keys(adapters).sort()).toEqual(['availability', 'ca', 'dns', 'host', 'payments', 'registrar']);
     expect(adapters.host.kind).toBe('webroot');
     expect(await adapters.host.addresses()).toEqual({ ipv4: ['198.51.100.7'], ipv6: [] });

@@ -72,7 +72,6 @@ export async function startConciergeWorld(db: Db, dbUrl: string, opts: WorldOpti
     const env: Record<string, string> = {
       ...acme.env,
       ...sites,
-      ACME_STATE_DIR: join(dir, 'acme'),
       STRIPE_SECRET_KEY: 'sk_test_concierge',
       STRIPE_API_HOST: stripeMock.host,
       STRIPE_API_PORT: String(stripeMock.port),

@@ -1,74 +1,86 @@
 /**
- * What the ACME adapter keeps on disk, with tight permissions (folders 0700, files 0600): the
- * account key per directory URL, and the last certificate issued per set of names (so a retried
- * activity returns it instead of ordering again). Files appear atomically (written aside, then
- * linked into place), so two workers racing create one account key, not two.
+ * What the ACME adapter keeps, in PostgreSQL so that a retry on any worker host reuses it: the
+ * account key per directory URL (the first writer wins, so racing workers share one account), and
+ * each certificate order for a set of names: its URL at the CA and the certificate key (so a retry
+ * resumes the same order rather than ordering again), then the issued chain. PostgreSQL is the
+ * secret store for these private keys, as it is for the Sage OAuth tokens; they never go to
+ * workflow history or a log line.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../../db/client.js';
 
 export interface StoredCertificate {
-  directoryUrl: string;
-  domains: string[];
   certPem: string;
   keyPem: string;
   notAfter: string;
 }
 
-const key = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
-
-async function ensureDir(dir: string) {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
+export interface AcmeOrderRow {
+  id: number;
+  orderUrl: string | null;
+  status: 'pending' | 'valid' | 'invalid';
+  keyPem: string;
+  certificate: StoredCertificate | null;
 }
 
-async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
+/** The names of an order as one key: lower-case, deduplicated, sorted. */
+export const namesKey = (domains: string[]) => [...new Set(domains.map((d) => d.toLowerCase()))].sort().join(',');
 
-export function createAcmeState(stateDir: string) {
-  const accounts = join(stateDir, 'accounts');
-  const certs = join(stateDir, 'certs');
+export function createAcmeState(db: DbOrTx) {
   return {
     /** The account key for this directory, created once (the first writer wins). */
     async accountKey(directoryUrl: string, create: () => Promise<string>): Promise<string> {
-      await ensureDir(accounts);
-      const path = join(accounts, `${key(directoryUrl)}.key.pem`);
-      const existing = await readOrNull(path);
-      if (existing) return existing;
-      const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(tmp, await create(), { mode: 0o600, flag: 'wx' });
-      try {
-        await link(tmp, path);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      } finally {
-        await unlink(tmp);
-      }
-      return readFile(path, 'utf8');
+      const existing = await db.selectFrom('concierge_acme_accounts').select('account_key_pem').where('directory_url', '=', directoryUrl).executeTakeFirst();
+      if (existing) return existing.account_key_pem;
+      await db
+        .insertInto('concierge_acme_accounts')
+        .values({ directory_url: directoryUrl, account_key_pem: await create() })
+        .onConflict((oc) => oc.column('directory_url').doNothing())
+        .execute();
+      const row = await db.selectFrom('concierge_acme_accounts').select('account_key_pem').where('directory_url', '=', directoryUrl).executeTakeFirstOrThrow();
+      return row.account_key_pem;
     },
 
-    accountKeyPath(directoryUrl: string): string {
-      return join(accounts, `${key(directoryUrl)}.key.pem`);
+    /** The newest order for these names, whatever its state. */
+    async latestOrder(directoryUrl: string, domains: string[]): Promise<AcmeOrderRow | null> {
+      const r = await db
+        .selectFrom('concierge_acme_orders')
+        .selectAll()
+        .where('directory_url', '=', directoryUrl)
+        .where('names', '=', namesKey(domains))
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!r) return null;
+      const certificate = r.cert_pem && r.not_after ? { certPem: r.cert_pem, keyPem: r.cert_key_pem, notAfter: r.not_after.toISOString() } : null;
+      return { id: r.id, orderUrl: r.order_url, status: r.status, keyPem: r.cert_key_pem, certificate };
     },
 
-    async lastCertificate(directoryUrl: string, domains: string[]): Promise<StoredCertificate | null> {
-      const raw = await readOrNull(join(certs, `${key(`${directoryUrl}|${[...domains].sort().join(',')}`)}.json`));
-      return raw ? (JSON.parse(raw) as StoredCertificate) : null;
+    /** A new order for these names with its certificate key; its URL comes once the CA answers. */
+    async newOrder(directoryUrl: string, domains: string[], keyPem: string): Promise<AcmeOrderRow> {
+      const r = await db
+        .insertInto('concierge_acme_orders')
+        .values({ directory_url: directoryUrl, names: namesKey(domains), cert_key_pem: keyPem })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { id: r.id, orderUrl: null, status: 'pending', keyPem, certificate: null };
     },
 
-    async saveCertificate(cert: StoredCertificate): Promise<void> {
-      await ensureDir(certs);
-      const path = join(certs, `${key(`${cert.directoryUrl}|${[...cert.domains].sort().join(',')}`)}.json`);
-      const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(tmp, JSON.stringify(cert), { mode: 0o600, flag: 'wx' });
-      await rename(tmp, path);
+    async setOrderUrl(id: number, orderUrl: string): Promise<void> {
+      await db.updateTable('concierge_acme_orders').set({ order_url: orderUrl, updated_at: sql<string>`now()` }).where('id', '=', id).execute();
+    },
+
+    /** The CA gave up on the order (invalid, expired, gone): the next attempt starts a new one. */
+    async orderFailed(id: number): Promise<void> {
+      await db.updateTable('concierge_acme_orders').set({ status: 'invalid', updated_at: sql<string>`now()` }).where('id', '=', id).execute();
+    },
+
+    async saveCertificate(id: number, certPem: string, notAfter: string): Promise<void> {
+      await db
+        .updateTable('concierge_acme_orders')
+        .set({ status: 'valid', cert_pem: certPem, not_after: notAfter, updated_at: sql<string>`now()` })
+        .where('id', '=', id)
+        .execute();
     },
   };
 }

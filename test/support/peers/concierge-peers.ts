@@ -68,7 +68,6 @@ export async function startConciergePeers(opts: ConciergePeersOptions = {}): Pro
       ...rdap.env,
       ...namecheap.env,
       ...acme.env,
-      ACME_STATE_DIR: join(dir, 'acme'),
       SITES_ROOT: paths.sitesRoot,
       SITES_TLS_DIR: paths.tlsDir,
       NGINX_SITES_DIR: paths.nginxSitesDir,
