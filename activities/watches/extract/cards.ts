@@ -5,16 +5,19 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import {
-  detectFeatures, normalizeSpaces, parseBathrooms, parseBedrooms, parsePostalCity, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
+  detectFeatures, isPriceOnRequest, normalizeSpaces, parseArrondissement, parseBathrooms, parseBedrooms, parsePostalCity, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
 } from './french.js';
 import { CARD, CARD_ADDRESS, CARD_PRICE, CARD_TITLE, FIELD } from './themes.js';
 import { absoluteUrl, blockText, sameHost } from './text.js';
 import { descendants, findIn, inChrome, matchSet } from './chrome.js';
+import { readLabels } from './labels.js';
+import { statusIn } from './status.js';
+import { previousPriceIn } from './struck.js';
 import type { ExtractSelectors, ListingDraft } from './types.js';
 
 export type CardDraft = Omit<ListingDraft, 'quality'>;
 
-const PRICE_IN_TEXT = /\d[\d\s.\u00a0\u202f]*(?:[.,]\d{1,2})?\s*(?:k\s*)?(?:€|eur)/i;
+const PRICE_IN_TEXT = /\d[\d\s.\u00a0\u202f]*(?:[.,]\d{1,2})?\s*(?:k\s*)?(?:€|eur)|€\s?\d/i;
 
 function firstText($: CheerioAPI, root: Cheerio<AnyNode>, selector: string | undefined): string | undefined {
   if (!selector || !root[0]) return undefined;
@@ -67,22 +70,38 @@ function safeFirst($: CheerioAPI, root: Cheerio<AnyNode>, selector: string | und
 }
 
 /** Fields of one card. */
+/** An id that names this card in its page: its own, else its first descendant's (Wix repeater items, `#ref-…` blocks). */
+export function cardAnchor($: CheerioAPI, el: AnyNode): string | undefined {
+  const own = (el as Element).attribs?.['id'];
+  if (own) return own;
+  const inner = $(el).find('[id]').first().attr('id');
+  return inner || undefined;
+}
+
 export function readCard($: CheerioAPI, el: AnyNode, pageUrl: string, sel: ExtractSelectors = {}): CardDraft | undefined {
   const card = $(el);
-  const link = linkOf($, card, pageUrl, sel.link);
-  if (!link) return undefined;
+  let link = linkOf($, card, pageUrl, sel.link);
+  if (!link) {
+    // A listing that only exists as a block of this page (one-page sites, anchors): its id names it.
+    const id = cardAnchor($, el);
+    if (!id) return undefined;
+    link = `${pageUrl.split('#')[0]}#${encodeURIComponent(id)}`;
+  }
   const text = blockText($, el);
+  const labels = readLabels($, el, () => false, text);
   const title = safeFirst($, card, sel.title) ?? firstText($, card, CARD_TITLE) ?? normalizeSpaces(card.find('a').first().text());
-  const priceText = safeFirst($, card, sel.price) ?? firstText($, card, CARD_PRICE);
-  const priceInfo = parsePriceInfo(priceText, { allowBare: true }) ?? parsePriceInfo(text);
+  const priceText = safeFirst($, card, sel.price) ?? firstText($, card, CARD_PRICE) ?? labels.price;
+  const onRequest = isPriceOnRequest(priceText) || (!parsePriceInfo(priceText, { allowBare: true }) && isPriceOnRequest(text));
+  const priceInfo = onRequest ? undefined : parsePriceInfo(priceText, { allowBare: true }) ?? parsePriceInfo(text);
   const num = (s: string | undefined): number | undefined => {
     const m = s ? /\d+(?:[.,]\d+)?/.exec(s.replace(/\s/g, '')) : null;
     return m ? Number(m[0].replace(',', '.')) : undefined;
   };
-  const surfaceText = safeFirst($, card, sel.surface) ?? firstText($, card, FIELD.surface);
-  const roomsText = safeFirst($, card, sel.rooms) ?? firstText($, card, FIELD.rooms);
+  const surfaceText = safeFirst($, card, sel.surface) ?? labels.surface ?? firstText($, card, FIELD.surface);
+  const roomsText = safeFirst($, card, sel.rooms) ?? labels.rooms ?? firstText($, card, FIELD.rooms);
   const addressText = firstText($, card, CARD_ADDRESS);
-  const place = parsePostalCity(addressText);
+  const labelPlace = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' ')].map((t) => (t ? parsePostalCity(t) : {})).find((p) => p.postalCode);
+  const place = labelPlace ?? parsePostalCity(addressText);
   const textPlace = place.postalCode ? place : parsePostalCity(title).postalCode ? parsePostalCity(title) : parsePostalCity(text);
   const typeText = firstText($, card, FIELD.type);
   const photo = imageOf($, card, pageUrl);
@@ -92,20 +111,30 @@ export function readCard($: CheerioAPI, el: AnyNode, pageUrl: string, sel: Extra
     photos: photo ? [photo] : [],
     features: detectFeatures(text),
   };
-  if (priceInfo) { draft.price = priceInfo.price; if (priceInfo.transaction) draft.transaction = priceInfo.transaction; }
+  if (priceInfo) {
+    draft.price = priceInfo.price;
+    if (priceInfo.transaction) draft.transaction = priceInfo.transaction;
+    if (priceInfo.qualifier) draft.priceQualifier = priceInfo.qualifier;
+    const was = previousPriceIn($, el, priceInfo.price);
+    if (was !== undefined) draft.previousPrice = was;
+  } else if (onRequest) draft.priceQualifier = 'on_request';
+  const status = statusIn($, el, text);
+  if (status) draft.status = status;
   const surface = parseSurface(surfaceText) ?? (sel.surface ? num(surfaceText) : undefined) ?? parseSurface(text) ?? num(surfaceText);
   if (surface !== undefined) draft.surface = surface;
   const rooms = parseRooms(roomsText) ?? parseRooms(title) ?? parseRooms(text) ?? num(roomsText);
   if (rooms !== undefined) draft.rooms = rooms;
-  const bedrooms = parseBedrooms(text) ?? num(firstText($, card, FIELD.bedrooms));
+  const bedrooms = num(labels.bedrooms) ?? parseBedrooms(text) ?? num(firstText($, card, FIELD.bedrooms));
   if (bedrooms !== undefined) draft.bedrooms = bedrooms;
   const bathrooms = parseBathrooms(text) ?? num(firstText($, card, FIELD.bathrooms));
   if (bathrooms !== undefined) draft.bathrooms = bathrooms;
-  const type = parsePropertyType(typeText) ?? parsePropertyType(title) ?? parsePropertyType(text);
+  const type = parsePropertyType(labels.type) ?? parsePropertyType(typeText) ?? parsePropertyType(title) ?? parsePropertyType(text);
   if (type) draft.propertyType = type;
   if (addressText) draft.address = addressText;
-  if (textPlace.postalCode) draft.postalCode = textPlace.postalCode;
-  if (textPlace.city) draft.city = textPlace.city;
+  const arr = place.postalCode ? undefined : parseArrondissement(title) ?? parseArrondissement(text);
+  const where = arr ?? textPlace;
+  if (where.postalCode) draft.postalCode = where.postalCode;
+  if (where.city) draft.city = where.city;
   const ref = parseReference(text);
   if (ref) draft.externalId = ref;
   return draft;
@@ -162,11 +191,19 @@ export interface CardsFound {
 
 export function findCards($: CheerioAPI, pageUrl: string, sel: ExtractSelectors = {}): CardsFound {
   const read = (els: AnyNode[]): CardDraft[] => {
+    const drafts = els.map((el) => ({ el, d: readCard($, el, pageUrl, sel) }));
+    // Cards that all link to one page (a contact form, the agency page) are told apart by their ids.
+    const shared = new Map<string, number>();
+    for (const { d } of drafts) if (d) shared.set(d.sourceUrl, (shared.get(d.sourceUrl) ?? 0) + 1);
     const seen = new Set<string>();
     const out: CardDraft[] = [];
-    for (const el of els) {
-      const d = readCard($, el, pageUrl, sel);
-      if (d && !seen.has(d.sourceUrl)) { seen.add(d.sourceUrl); out.push(d); }
+    for (const { el, d } of drafts) {
+      if (!d) continue;
+      if ((shared.get(d.sourceUrl) ?? 0) > 1) {
+        const id = cardAnchor($, el);
+        if (id) d.sourceUrl = `${pageUrl.split('#')[0]}#${encodeURIComponent(id)}`;
+      }
+      if (!seen.has(d.sourceUrl)) { seen.add(d.sourceUrl); out.push(d); }
     }
     return out;
   };
@@ -184,14 +221,19 @@ export function findCards($: CheerioAPI, pageUrl: string, sel: ExtractSelectors 
   const themed = [...cardSet].filter((el) => !nestedInCard(el) && !inChrome($, el));
   let single: CardDraft | undefined;
   if (themed.length >= 1) {
-    const cards = read(themed).filter(isListingLike);
+    const cards = read(themed).filter(isListingLike).filter(looksLikeProperty);
     if (cards.length >= 2) return { cards, via: 'theme' };
     single = cards[0];
   }
   const body = $('body')[0] ?? $.root()[0];
-  const shaped = body ? read(cardsByShape($, body)) : [];
+  const shaped = body ? read(cardsByShape($, body)).filter(looksLikeProperty) : [];
   if (shaped.length >= 2) return { cards: shaped, via: 'shape' };
   return single ? { cards: [], via: 'none', single } : { cards: [], via: 'none' };
+}
+
+/** A card that names no type, surface or rooms is a product or a service, not a property (a 150 € fee, a free estimation). */
+function looksLikeProperty(d: CardDraft): boolean {
+  return d.propertyType !== undefined || d.surface !== undefined || d.rooms !== undefined;
 }
 
 /** Does a card's text read like a listing (has a price, surface or rooms)? Used to gate link discovery. */

@@ -5,11 +5,14 @@
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import {
-  detectFeatures, featureKey, normalizeSpaces, parseBathrooms, parseBedrooms, parsePostalCity, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
+  detectFeatures, featureKey, isPriceOnRequest, normalizeSpaces, parseBathrooms, parseBedrooms, parsePostalCity, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
 } from './french.js';
 import { CHROME, DETAIL_ADDRESS, DETAIL_DESCRIPTION, DETAIL_FEATURES, DETAIL_GALLERY, DETAIL_PRICE, DETAIL_ROOT, DETAIL_TITLE, FIELD } from './themes.js';
 import { absoluteUrl, blockText } from './text.js';
 import { inChrome, matchSet, within } from './chrome.js';
+import { readLabels } from './labels.js';
+import { statusIn } from './status.js';
+import { previousPriceIn } from './struck.js';
 import type { ExtractSelectors, ListingDraft } from './types.js';
 
 export type DetailDraft = Partial<Omit<ListingDraft, 'quality'>> & { photos: string[]; features: string[] };
@@ -116,8 +119,37 @@ function labelledLine(text: string, label: RegExp): string | undefined {
   return text.split('\n').find((l) => label.test(l));
 }
 
+/** Amounts that are not the listing's price: taxes, charges, fees, deposits, energy costs, weekly rents. */
+const NOT_THE_PRICE = /(taxe|charges?|honoraires\s*(?:locataire|de location|d['’]agence)?\s*:|frais\s+(?:de|d['’])|d[ée]p[ôo]t|garantie|caution|[ée]nergie|energy|tax\b|fees?|service charges?|deposit|per week|par semaine|\/\s*semaine|r[ée]servation|capital|barème|bar[èe]me|minimum)/i;
+
+/** The first line of the listing's text with a price that is not a tax, a fee or a deposit. */
+function firstPriceLine(text: string): string | undefined {
+  return text.split('\n').find((l) => !NOT_THE_PRICE.test(l) && parsePriceInfo(l) !== undefined);
+}
+
+/** A line that belongs to an agency's own address block (street, phone, legal mentions) rather than to a listing. */
+const AGENCY_LINE = /(\b\d{1,4}\s*(?:bis|ter)?\s*,?\s*(?:rue|avenue|av\.|bd|boulevard|place|quai|cours|all[ée]e|chemin|impasse|route|square|faubourg)\b|\bt[ée]l\b|\btel\.|t[ée]l[ée]phone|\bphone\b|siret|rcs|carte (?:t|pro)|©|capital|\+33|\b0\d(?:[ .]?\d\d){4}\b)/i;
+
+/** Places in the listing text, the agency's own address lines (and their neighbours) left to the end. */
+function placeFromText(text: string): { postalCode?: string; city?: string } | undefined {
+  const lines = text.split('\n');
+  const near = (i: number): boolean => [i - 1, i + 1].some((j) => j >= 0 && j < lines.length && AGENCY_LINE.test(lines[j]!));
+  // An address block: the street or phone line itself, or a bare "21200 BEAUNE" line next to one.
+  const agency = (i: number): boolean => AGENCY_LINE.test(lines[i]!) || (lines[i]!.length <= 40 && /^\d{5}\s/.test(lines[i]!) && near(i));
+  let fallback: { postalCode?: string; city?: string } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const p = parsePostalCity(lines[i]);
+    if (!p.postalCode) continue;
+    if (!agency(i)) return p;
+    fallback ??= p;
+  }
+  return fallback;
+}
+
 export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors = {}): DetailDraft {
   const text = mainText($);
+  const root = mainRoot($);
+  const labels = readLabels($, root, (el) => inChrome($, el), text);
   const pick = (selector: string | undefined): string | undefined => {
     if (!selector) return undefined;
     try { return firstText($, selector); } catch { return undefined; }
@@ -126,18 +158,41 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
   const d: DetailDraft = { photos: gallery($, pageUrl), features: [] };
   if (title) d.title = title;
 
-  const priceInfo = parsePriceInfo(pick(sel.price), { allowBare: true })
-    ?? parsePriceInfo(pick(DETAIL_PRICE), { allowBare: true })
-    ?? parsePriceInfo(meta($, 'product:price:amount', 'og:price:amount'), { allowBare: true })
-    ?? parsePriceInfo(labelledLine(text, /\b(prix|loyer|price|tarif)\b/i))
-    ?? parsePriceInfo(text);
-  if (priceInfo) { d.price = priceInfo.price; if (priceInfo.transaction) d.transaction = priceInfo.transaction; }
+  // The first source that gives a price, or says it is on request, decides: never a page-wide amount after "sur demande".
+  const priceLine = labelledLine(text, /\b(prix|loyer|price|tarif)\b/i);
+  const sources: Array<[string | undefined, boolean]> = [
+    [pick(sel.price), true], [pick(DETAIL_PRICE), true], [labels.price, true],
+    [meta($, 'product:price:amount', 'og:price:amount'), true], [priceLine, false],
+  ];
+  let priceInfo: ReturnType<typeof parsePriceInfo>;
+  let onRequest = false;
+  for (const [t, bare] of sources) {
+    if (!t) continue;
+    priceInfo = parsePriceInfo(t, { allowBare: bare });
+    if (priceInfo) break;
+    if (isPriceOnRequest(t)) { onRequest = true; break; }
+  }
+  if (!priceInfo && !onRequest) {
+    if (text.split('\n').some((l) => l.length <= 60 && isPriceOnRequest(l))) onRequest = true;
+    else priceInfo = parsePriceInfo(firstPriceLine(text));
+  }
+  if (priceInfo) {
+    d.price = priceInfo.price;
+    if (priceInfo.transaction) d.transaction = priceInfo.transaction;
+    if (priceInfo.qualifier) d.priceQualifier = priceInfo.qualifier;
+    const was = previousPriceIn($, root, priceInfo.price);
+    if (was !== undefined) d.previousPrice = was;
+  } else if (onRequest) d.priceQualifier = 'on_request';
+  const status = statusIn($, root, text);
+  if (status) d.status = status;
 
-  const surface = parseSurface(pick(sel.surface)) ?? parseSurface(pick(FIELD.surface)) ?? parseSurface(text) ?? parseSurface(title);
+  const count = (v: string | undefined): number | undefined => (v && /^\d{1,2}$/.test(v.trim()) ? Number(v.trim()) : undefined);
+  const surface = parseSurface(pick(sel.surface)) ?? parseSurface(labels.surface) ?? (labels.surface ? parseSurface(`${labels.surface} m²`) : undefined)
+    ?? parseSurface(pick(FIELD.surface)) ?? parseSurface(text) ?? parseSurface(title);
   if (surface !== undefined) d.surface = surface;
-  const rooms = parseRooms(pick(sel.rooms)) ?? parseRooms(title) ?? parseRooms(labelledLine(text, /pi[eè]ces?\b/i)) ?? parseRooms(text);
+  const rooms = parseRooms(pick(sel.rooms)) ?? count(labels.rooms) ?? parseRooms(title) ?? parseRooms(labelledLine(text, /pi[eè]ces?\b/i)) ?? parseRooms(text);
   if (rooms !== undefined) d.rooms = rooms;
-  const bedrooms = parseBedrooms(text);
+  const bedrooms = count(labels.bedrooms) ?? parseBedrooms(text);
   if (bedrooms !== undefined) d.bedrooms = bedrooms;
   const bathrooms = parseBathrooms(text);
   if (bathrooms !== undefined) d.bathrooms = bathrooms;
@@ -145,14 +200,15 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
   const description = pick(DETAIL_DESCRIPTION) ?? longestParagraph($) ?? meta($, 'og:description', 'description');
   if (description) d.description = description.slice(0, 8000);
 
-  const type = parsePropertyType(title) ?? parsePropertyType(pick(FIELD.type)) ?? parsePropertyType(description);
+  const type = parsePropertyType(labels.type) ?? parsePropertyType(title) ?? parsePropertyType(pick(FIELD.type)) ?? parsePropertyType(description);
   if (type) d.propertyType = type;
 
   const address = pick(DETAIL_ADDRESS);
   if (address) d.address = address.slice(0, 300);
-  const placeLines = text.split('\n').filter((l) => /(ville|localisation|adresse|secteur|situ[ée]|commune|code postal)/i.test(l));
-  const place = [address, title, ...placeLines, text]
+  // The listing's own place first (its labels, title, address), the agency's address lines last.
+  const fromLabels = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' '), labels.city && labels.postalCode ? `${labels.postalCode} ${labels.city}` : undefined]
     .map((t) => parsePostalCity(t)).find((p) => p.postalCode);
+  const place = fromLabels ?? [title, address].map((t) => parsePostalCity(t)).find((p) => p.postalCode) ?? placeFromText(text);
   if (place?.postalCode) d.postalCode = place.postalCode;
   if (place?.city) d.city = place.city;
   if (!d.city) {

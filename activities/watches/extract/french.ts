@@ -59,6 +59,16 @@ export function parseAmount(raw: string, multiplier?: string): number | undefine
 export interface PriceInfo {
   price: number;
   transaction?: TransactionType;
+  /** 'from' when the amount is a starting price ("à partir de 289 000 €", "From €235,000"). */
+  qualifier?: 'from';
+}
+
+const ON_REQUEST = /\b(?:prix\s+)?(?:sur\s+demande|nous\s+consulter|a\s+consulter|(?:price\s+)?(?:up)?on\s+(?:request|application)|p\.?o\.?a\.?)(?![a-z])/;
+const FROM = /(?:a\s+partir\s+de|des|from|starting\s+(?:at|from)|prices?\s+from)\s*:?\s*$/;
+
+/** "Prix sur demande", "Nous consulter", "Price on request": a price deliberately not given. */
+export function isPriceOnRequest(text: string | undefined | null): boolean {
+  return !!text && ON_REQUEST.test(fold(String(text)));
 }
 
 /**
@@ -69,7 +79,7 @@ export interface PriceInfo {
 export function parsePriceInfo(text: string | undefined | null, opts: { allowBare?: boolean } = {}): PriceInfo | undefined {
   if (!text) return undefined;
   const t = normalizeSpaces(String(text));
-  if (/prix\s+(sur|nous)\s+(demande|consulter)|price on request|nous consulter/i.test(t) && !/\d/.test(t)) return undefined;
+  if (isPriceOnRequest(t) && !/\d/.test(t)) return undefined;
   let price: number | undefined;
   const after = AFTER.exec(t);
   const before = BEFORE.exec(t);
@@ -81,7 +91,9 @@ export function parsePriceInfo(text: string | undefined | null, opts: { allowBar
   }
   if (price === undefined || price < 100 || price > 500_000_000) return undefined;
   const transaction = detectTransaction(t, price);
-  return transaction ? { price, transaction } : { price };
+  const out: PriceInfo = transaction ? { price, transaction } : { price };
+  if (first && FROM.test(fold(t.slice(Math.max(0, first.index - 30), first.index)))) out.qualifier = 'from';
+  return out;
 }
 
 /** "450 000 €" → 450000; "1.250.000 EUR" → 1250000; "1 200 €/mois" → 1200. */
@@ -100,13 +112,16 @@ export function detectTransaction(text: string, price?: number): TransactionType
 
 // ---------------------------------------------------------------- surfaces, rooms
 
-const SURFACE = /(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:m²|m2|m\^2|m\s?carr[ée]s?|m[èe]tres?\s+carr[ée]s?|sqm)(?![a-z])/i;
-const LABELLED_SURFACE = /(?:surface(?:\s+habitable)?|superficie|living area|surface carrez|loi carrez)\s*(?:de|:|=|-)?\s*(?:env\.?|environ)?\s*(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:m²|m2|m\s?carr)?/i;
+const SQFT = String.raw`(?:sq\.?\s?ft|square\s+feet|ft²|ft2)`;
+const SURFACE = new RegExp(String.raw`(\d{1,3}(?:[ .,]\d{3})+(?!\d)|\d+)(?:[.,](\d{1,2}))?\s*(m²|m2|m\^2|m\s?carr[ée]s?|m[èe]tres?\s+carr[ée]s?|sq\.?\s?m|square\s+met(?:re|er)s?|${SQFT})(?![a-z])`, 'i');
+const LABELLED_SURFACE = new RegExp(String.raw`(?:surface(?:\s+habitable)?|superficie|living area|floor area|surface carrez|loi carrez)\s*(?:de|:|=|-)?\s*(?:env\.?|environ|approx\.?|from)?\s*(\d{1,3}(?:[ .,]\d{3})+(?!\d)|\d+)(?:[.,](\d{1,2}))?\s*(m²|m2|m\s?carr|sq\.?\s?m|${SQFT})?`, 'i');
+const IS_SQFT = new RegExp(`^${SQFT}$`, 'i');
 
-function toSurface(intPart: string, decPart?: string): number | undefined {
-  const n = Number(intPart.replace(/[ .]/g, '') + (decPart ? `.${decPart}` : ''));
+function toSurface(intPart: string, decPart?: string, unit?: string): number | undefined {
+  let n = Number(intPart.replace(/[ .,]/g, '') + (decPart ? `.${decPart}` : ''));
+  if (unit && IS_SQFT.test(unit.trim())) n *= 0.092903;
   if (!Number.isFinite(n) || n <= 0 || n > 1_000_000) return undefined;
-  return Math.round(n * 10) / 10;
+  return unit && IS_SQFT.test(unit.trim()) ? Math.round(n) : Math.round(n * 10) / 10;
 }
 
 /** "75 m²", "75,5 m2", "75m2", "Surface habitable : 75" → square metres. Prefers a labelled living surface. */
@@ -115,11 +130,11 @@ export function parseSurface(text: string | undefined | null): number | undefine
   const t = normalizeSpaces(String(text));
   const lab = LABELLED_SURFACE.exec(t);
   if (lab) {
-    const v = toSurface(lab[1]!, lab[2]);
+    const v = toSurface(lab[1]!, lab[2], lab[3]);
     if (v !== undefined) return v;
   }
   const m = SURFACE.exec(t);
-  return m ? toSurface(m[1]!, m[2]) : undefined;
+  return m ? toSurface(m[1]!, m[2], m[3]) : undefined;
 }
 
 /** "3 pièces" → 3, "T3" → 3, "F4" → 4, "Studio" → 1, "trois pièces" → 3. */
@@ -128,7 +143,7 @@ export function parseRooms(text: string | undefined | null): number | undefined 
   const f = fold(String(text));
   const label = /\b(?:pieces?|nombre de pieces|nb\.? pieces|rooms?)\s*:\s*(\d{1,2})\b/.exec(f);
   if (label) return Number(label[1]);
-  const p = new RegExp(`\\b${NUM_WORD}\\s*(?:pieces?|pces?|p\\.)(?![a-z])`).exec(f);
+  const p = new RegExp(`\\b${NUM_WORD}\\s*(?:pieces?|pces?|p\\.|rooms?)(?![a-z])`).exec(f);
   if (p) return wordOrDigit(p[1]!);
   const loose = /\b(?:nombre de pieces|nb\.? pieces|pieces)\s+(\d{1,2})\b/.exec(f);
   if (loose) return Number(loose[1]);
@@ -171,6 +186,21 @@ const CITY = String.raw`${CITY_WORD}(?:(?:[-\s]|(?<=[dl]['’]))(?:${CITY_LINK}[
 const CODE_CITY = new RegExp(String.raw`(?<![\d€])(${POSTAL})(?![\d])(?:\s*[,·•|]\s*|\s+-\s+|\s*)(${CITY})`, 'u');
 const CITY_PAREN_CODE = new RegExp(String.raw`(${CITY})\s*\((${POSTAL})\)`, 'u');
 const PAREN_CODE = new RegExp(String.raw`\((${POSTAL})\)`);
+const CITY_CODE = new RegExp(String.raw`(?:^|[\s,:–—-])(${CITY})\s+(${POSTAL})(?!\d)`, 'u');
+/** "Paris 15e", "LYON 3EME (69003)", "Marseille 6ème arrondissement", "Paris 1er". */
+const ARRONDISSEMENT = /\b(paris|lyon|marseille)\s*(\d{1,2})\s*(?:e|er|eme|ème|è|ieme|ième)(?![a-z])(?:\s*arr(?:ondissement|\.)?)?(?:\s*\((\d{5})\))?/i;
+const ARR_BASE: Record<string, [string, number]> = { paris: ['75', 20], lyon: ['69', 9], marseille: ['13', 16] };
+
+/** An arrondissement of Paris, Lyon or Marseille, with its postal code. */
+export function parseArrondissement(text: string): PostalCity | undefined {
+  const m = ARRONDISSEMENT.exec(text);
+  if (!m) return undefined;
+  const city = m[1]!.charAt(0).toUpperCase() + m[1]!.slice(1).toLowerCase();
+  const n = Number(m[2]);
+  const [dep, max] = ARR_BASE[m[1]!.toLowerCase()]!;
+  if (n < 1 || n > max) return undefined;
+  return { postalCode: m[3] ?? `${dep}0${String(n).padStart(2, '0')}`, city };
+}
 
 function tidyCity(city: string): string {
   let c = city.trim().replace(/[\s-]+$/, '');
@@ -210,14 +240,22 @@ export function parsePostalCity(text: string | undefined | null): PostalCity {
 
 function parseLine(line: string): PostalCity {
   const t = normalizeSpaces(line);
+  const arr = parseArrondissement(t);
+  if (arr) return arr;
   const a = CODE_CITY.exec(t);
   if (a) {
     const city = tidyCity(a[2]!);
-    const notCity = /^(Tel|Tél|Fax|Mob|Port|Réf|Ref|Prix|Surface|France)$/i.test(city) || (parsePropertyType(city) !== undefined && !city.includes('-'));
+    const notCity = /^(Tel|Tél|Fax|Mob|Port|Réf|Ref|Prix|Surface|France|Pays(?: France)?)$/i.test(city) || (parsePropertyType(city) !== undefined && !city.includes('-'));
     return notCity ? { postalCode: a[1]! } : { postalCode: a[1]!, city };
   }
   const b = CITY_PAREN_CODE.exec(t);
   if (b) return { postalCode: b[2]!, city: tidyCity(b[1]!) };
+  const d = CITY_CODE.exec(t);
+  if (d) {
+    const city = tidyCity(d[1]!);
+    const notCity = /^(Code|Postal|CP|Tel|Tél|Fax|Réf|Ref|Prix|Surface|Adresse|Situation)$/i.test(city.split(/\s/).pop() ?? '') || parsePropertyType(city) !== undefined;
+    if (!notCity) return { postalCode: d[2]!, city };
+  }
   const c = PAREN_CODE.exec(t);
   if (c) return { postalCode: c[1]! };
   return {};
@@ -241,7 +279,7 @@ export function isPostalCode(s: string): boolean {
 const TYPE_WORDS: Array<[RegExp, PropertyType]> = [
   [/\b(appartements?|apparts?|studios?|studette|lofts?|duplex|triplex|penthouse|rez[- ]de[- ]jardin|chambre de service|flat|apartments?|condo)\b/g, 'apartment'],
   [/(?:^|[^a-z0-9])[tf]\s?[1-9](?:\s?bis)?(?![a-z0-9])/g, 'apartment'],
-  [/\b(maisons?|villas?|pavillons?|proprietes?|mas|longeres?|chalets?|demeures?|chateaux?|chateau|bastides?|fermettes?|corps de ferme|ferme|manoir|maison de ville|echoppe|houses?|cottage|bungalow)\b/g, 'house'],
+  [/\b(maisons?|villas?|pavillons?|proprietes?|mas|longeres?|chalets?|demeures?|chateaux?|chateau|bastides?|bastidons?|farmhouses?|manor|mansion|fermettes?|corps de ferme|ferme|manoir|maison de ville|echoppe|houses?|cottage|bungalow)\b/g, 'house'],
   [/\b(terrains?|parcelles?|terrain a batir|lots? a batir|land|plot)\b/g, 'land'],
   [/\b(locaux commerciaux|local commercial|locaux|local professionnel|commerces?|fonds de commerce|boutiques?|bureaux?|entrepots?|murs commerciaux|cellule commerciale|shop|office|retail|warehouse)\b/g, 'commercial'],
   [/\b(parkings?|garages?|box|stationnement|place de parking|emplacement de parking|parking space)\b/g, 'parking'],
@@ -262,6 +300,11 @@ export function parsePropertyType(text: string | undefined | null): PropertyType
     if (m && (!best || m.index < best.at)) best = { at: m.index, type };
   }
   return best?.type;
+}
+
+/** A studio (or studette): an apartment of one room, named so in its title. */
+export function isStudio(text: string | undefined | null): boolean {
+  return !!text && /\b(studios?|studette)\b/.test(fold(String(text)));
 }
 
 /** Map a free-form type value (schema.org @type, Shopify product_type, a select value) to ours. */

@@ -7,12 +7,14 @@ import type { CheerioAPI } from 'cheerio';
 import { loadHtml } from './chrome.js';
 import { findCards, selectorError, type CardDraft } from './cards.js';
 import { readDetail, type DetailDraft } from './detail.js';
-import { detectTransaction, normalizeSpaces, parsePostalCity, parsePriceInfo, parsePropertyType, parseRooms, parseSurface } from './french.js';
+import { detectTransaction, isStudio, normalizeSpaces, parsePostalCity, parsePriceInfo, parsePropertyType, parseRooms, parseSurface } from './french.js';
 import { detectFormat, looksJsRendered } from './format.js';
 import { findListingLinks, findPagination } from './links.js';
 import { qualityScore } from './quality.js';
 import { flattenStructured, nodeToDraft, parseJsonLd, readMicrodata, typesOf } from './structured.js';
 import { detectTheme } from './themes.js';
+import { rebaseUrl, siteHosts } from './hosts.js';
+import { markStruckPrices } from './struck.js';
 import { blockText, sameHost } from './text.js';
 import type { ExtractOptions, ExtractResult, ListingDraft } from './types.js';
 
@@ -68,9 +70,23 @@ function finish(d: Partial_, pageUrl: string): ListingDraft | undefined {
     if (place?.city && !out.city) out.city = place.city;
   }
   if (out.price !== undefined && out.transaction === undefined) {
-    const t = detectTransaction(`${title} ${out.description?.slice(0, 500) ?? ''}`, out.price);
+    let t = detectTransaction(`${title} ${out.description?.slice(0, 500) ?? ''}`, out.price);
+    // Words in the text ("loué 690 € par mois", "honoraires") never turn an implausible amount into a rent or a sale.
+    if (t === 'rent' && out.price >= 20_000) t = 'sale';
+    if (t === 'sale' && out.price < 3_000) t = 'rent';
     if (t) out.transaction = t;
   }
+  if (out.price === undefined && out.priceQualifier === 'on_request' && out.transaction === undefined) {
+    out.transaction = detectTransaction(`${title} ${out.description?.slice(0, 500) ?? ''}`) ?? 'sale';
+  }
+  if (out.price === undefined && out.priceQualifier === 'from') delete out.priceQualifier;
+  if (out.price !== undefined && out.priceQualifier === 'on_request') delete out.priceQualifier;
+  if ((out.propertyType === 'apartment' || out.propertyType === undefined) && isStudio(title)) {
+    out.propertyType = 'apartment';
+    out.propertySubtype = 'studio';
+    out.rooms ??= 1;
+  }
+  out.status ??= 'active';
   if (out.description !== undefined && !out.description) delete out.description;
   for (const k of Object.keys(out) as Array<keyof typeof out>) if (out[k] === undefined) delete out[k];
   if (!out.title) return undefined;
@@ -100,6 +116,8 @@ function selectorOverrides($: CheerioAPI, opts: ExtractOptions): Partial_ {
 
 function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: string[]): ExtractResult {
   const $ = loadHtml(html);
+  markStruckPrices($);
+  const hosts = siteHosts($, pageUrl);
   const format = detectFormat(html, pageUrl);
   const theme = format === 'wordpress' || format === 'generic' ? detectTheme(html) : undefined;
   const sel = opts.selectors ?? {};
@@ -109,7 +127,11 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
   const values = parseJsonLd($, warnings);
   values.push(...readMicrodata($).filter((n) => typesOf(n).length > 0));
   const flat = flattenStructured(values);
-  const structured: Partial_[] = flat.listings.map((n) => nodeToDraft(n, pageUrl) as Partial_);
+  const structured: Partial_[] = flat.listings.map((n) => {
+    const d = nodeToDraft(n, pageUrl) as Partial_;
+    if (d.sourceUrl) d.sourceUrl = rebaseUrl(d.sourceUrl, pageUrl, hosts);
+    return d;
+  });
 
   // 2. Cards (list pages) by theme classes, source selector or shape.
   const { cards, single: loneCard } = findCards($, pageUrl, sel);
@@ -143,7 +165,7 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
       && (detail.price === undefined || detail.price === loneCard.price);
     if (loneList || PAGINATED.test(pageUrl)) {
       if (loneCard) { pageKind = 'list'; drafts = [loneCard]; }
-    } else if (detail.title && detail.price !== undefined && signals >= 1) {
+    } else if (detail.title && ((detail.price !== undefined && signals >= 1) || (detail.priceQualifier === 'on_request' && signals >= 2))) {
       pageKind = 'detail';
       drafts = [detail];
     }
@@ -157,7 +179,7 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
   const addLink = (u: string): void => { if (!sameUrl(u, pageUrl) && !paging.has(u)) links.add(u); };
   for (const l of listings) addLink(l.sourceUrl);
   for (const c of cards) addLink(c.sourceUrl);
-  for (const u of flat.links) { try { const abs = new URL(u, pageUrl).href; if (sameHost(abs, pageUrl)) addLink(abs); } catch { /* not a URL */ } }
+  for (const u of flat.links) { try { const abs = rebaseUrl(new URL(u, pageUrl).href, pageUrl, hosts); if (sameHost(abs, pageUrl)) addLink(abs); } catch { /* not a URL */ } }
   for (const u of findListingLinks($, pageUrl, paging)) addLink(u);
 
   // 5. A page a browser would render differently?

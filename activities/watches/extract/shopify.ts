@@ -3,6 +3,7 @@ import {
   detectFeatures, detectTransaction, mapTypeName, normalizeSpaces, parseBathrooms, parseBedrooms, parsePostalCity, parsePrice, parsePropertyType, parseRooms, parseSurface,
 } from './french.js';
 import { qualityScore } from './quality.js';
+import { statusWord } from './status.js';
 import { absoluteUrl, htmlToText } from './text.js';
 import type { ListingDraft } from './types.js';
 
@@ -29,6 +30,9 @@ function product(p: Obj, shopUrl: string): ListingDraft | undefined {
   const variants = Array.isArray(p['variants']) ? p['variants'].filter(isObj) : [];
   const variant = variants[0];
   const price = variants.map((v) => shopPrice(v['price'])).find((x) => x !== undefined);
+  const productType = s(p['product_type']) ?? '';
+  // Services and fees sold through the shop (a free estimation, application fees) are not listings.
+  if (/\b(service|services|frais|fees?|honoraires|estimation|diagnostics?|abonnement|gift|carte cadeau)\b/i.test(productType)) return undefined;
   const all = `${title}\n${tagText}\n${body}`;
   const place = [tagText, title, body].map((t) => parsePostalCity(t)).find((x) => x.postalCode) ?? {};
   const photos = (Array.isArray(p['images']) ? p['images'] : [])
@@ -38,6 +42,10 @@ function product(p: Obj, shopUrl: string): ListingDraft | undefined {
   const externalId = s(variant?.['sku']) ?? s(p['id']);
   if (externalId) draft.externalId = externalId;
   if (price !== undefined) { draft.price = price; const t = detectTransaction(`${title} ${tagText}`, price); if (t) draft.transaction = t; }
+  const compareAt = variant ? shopPrice(variant['compare_at_price']) : undefined;
+  if (price !== undefined && compareAt !== undefined && compareAt > price) draft.previousPrice = compareAt;
+  const tagStatus = tags.map((t) => statusWord(t)).find((x) => x !== undefined);
+  draft.status = tagStatus ?? (variants.length > 0 && variants.every((v) => v['available'] === false) ? 'sold' : 'active');
   const surface = parseSurface(tagText) ?? parseSurface(title) ?? parseSurface(body);
   if (surface !== undefined) draft.surface = surface;
   const rooms = parseRooms(tagText) ?? parseRooms(title) ?? parseRooms(body);
@@ -51,6 +59,8 @@ function product(p: Obj, shopUrl: string): ListingDraft | undefined {
   if (place.postalCode) draft.postalCode = place.postalCode;
   if (place.city) draft.city = place.city;
   if (body) draft.description = body.slice(0, 8000);
+  // A product with nothing of a property (no type, surface or rooms) and no price is not a listing.
+  if (draft.propertyType === undefined && draft.surface === undefined && draft.rooms === undefined) return undefined;
   return { ...draft, quality: qualityScore(draft) };
 }
 

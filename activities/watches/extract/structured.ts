@@ -6,7 +6,8 @@ import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { detectTransaction, featureKey, mapTypeName, normalizeSpaces, parseAmount, parsePostalCity, parsePrice, parseRooms, parseSurface } from './french.js';
 import { absoluteUrl, htmlToText } from './text.js';
-import type { ListingDraft, PropertyType, TransactionType } from './types.js';
+import { statusFromAvailability } from './status.js';
+import type { ListingDraft, ListingStatus, PriceQualifier, PropertyType, TransactionType } from './types.js';
 
 export type Node = Record<string, unknown>;
 
@@ -236,13 +237,17 @@ function images(v: unknown, base: string): string[] {
   return out;
 }
 
-interface OfferInfo { price?: number; transaction?: TransactionType }
+interface OfferInfo { price?: number; transaction?: TransactionType; qualifier?: PriceQualifier; status?: ListingStatus }
 
 function offerInfo(v: unknown): OfferInfo {
+  let status: ListingStatus | undefined;
   for (const o of arr(v)) {
     if (!isNode(o)) continue;
+    status ??= statusFromAvailability(str(o['availability']));
     const spec = arr(o['priceSpecification']).find(isNode);
-    const price = priceNum(o['price']) ?? priceNum(o['lowPrice']) ?? (spec ? priceNum(spec['price']) : undefined);
+    const exact = priceNum(o['price']) ?? (spec ? priceNum(spec['price']) : undefined);
+    const low = exact === undefined ? priceNum(o['lowPrice']) : undefined;
+    const price = exact ?? low;
     if (price === undefined) continue;
     const currency = str(o['priceCurrency'] ?? spec?.['priceCurrency']);
     if (currency && currency.toUpperCase() !== 'EUR') continue;
@@ -251,9 +256,12 @@ function offerInfo(v: unknown): OfferInfo {
     let transaction: TransactionType | undefined;
     if (fn.includes('leaseout') || /mon|month|mois/.test(unit)) transaction = 'rent';
     else if (fn.includes('sell')) transaction = 'sale';
-    return transaction ? { price, transaction } : { price };
+    const out: OfferInfo = transaction ? { price, transaction } : { price };
+    if (low !== undefined) out.qualifier = 'from';
+    if (status) out.status = status;
+    return out;
   }
-  return {};
+  return status ? { status } : {};
 }
 
 /** The accommodation part of a listing node (about / mainEntity / itemOffered), or the node itself. */
@@ -340,5 +348,8 @@ export function nodeToDraft(node: Node, pageUrl: string): Partial<ListingDraft> 
     photos: images(get('image') ?? get('photo'), pageUrl),
     features,
   };
+  if (offers.qualifier) out.priceQualifier = offers.qualifier;
+  const status = offers.status ?? statusFromAvailability(str(get('availability')));
+  if (status) out.status = status;
   return out;
 }

@@ -2,6 +2,10 @@
 
 export type PropertyType = 'apartment' | 'house' | 'land' | 'commercial' | 'parking' | 'other';
 export type TransactionType = 'sale' | 'rent';
+/** Where a listing stands on the agency's site: still offered, under offer (compromis signé), or sold. */
+export type ListingStatus = 'active' | 'under_offer' | 'sold';
+/** What the price means: a starting price ("à partir de", new-build lots) or a price given on request (then no price). */
+export type PriceQualifier = 'from' | 'on_request';
 
 export interface ListingDraft {
   /** Absolute URL of the listing page (identity within a source). */
@@ -24,6 +28,16 @@ export interface ListingDraft {
   description?: string;
   photos: string[];
   features: string[];
+  /** Under offer or sold when the page says so (badge, status text, schema.org SoldOut); active otherwise. */
+  status?: ListingStatus;
+  priceQualifier?: PriceQualifier;
+  /** The struck-through former price shown next to a lowered one. */
+  previousPrice?: number;
+  /**
+   * A finer type than `propertyType` can hold: 'studio' (an apartment of one room; the stored
+   * property-type enum has no studio, so `propertyType` stays 'apartment').
+   */
+  propertySubtype?: 'studio';
   /** 0..1 data-quality score. */
   quality: number;
 }
