@@ -8,6 +8,7 @@ import type { Browser } from 'playwright';
 import { launchBrowser } from '../../activities/shared/browser.js';
 import { extractPage, extractShopifyProducts } from '../../activities/watches/extract/index.js';
 import { fixtureSites, serveFixtureSite, type ServedSite } from '../support/watches-fixtures.js';
+import { corpusSites, scoreSite, summarize, SCORED_FIELDS, type SiteScore } from '../support/watches-corpus.js';
 
 const sites = fixtureSites();
 const served = new Map<string, ServedSite>();
@@ -94,5 +95,30 @@ describe('the JavaScript single-page site', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+describe('the agencies corpus served over HTTP', () => {
+  it('crawled through loopback at its own origin, it scores as it does offline', async () => {
+    const scores: SiteScore[] = [];
+    for (const site of corpusSites('agencies')) {
+      const server = await serveFixtureSite(site.dir);
+      try {
+        const origin = server.url.replace(/\/$/, '');
+        const read = async (path: string): Promise<string | undefined> => {
+          const res = await fetch(origin + path);
+          return res.status === 200 ? res.text() : undefined;
+        };
+        scores.push(await scoreSite(site, read, origin));
+        expect(server.requests.length, site.name).toBeGreaterThan(0);
+      } finally {
+        await server.close();
+      }
+    }
+    const total = summarize(scores);
+    const misses = scores.flatMap((s) => s.misses.map((m) => `${s.name}: ${m}`)).join('\n');
+    expect(total.precision, misses).toBeGreaterThanOrEqual(0.98);
+    expect(total.recall, misses).toBeGreaterThanOrEqual(0.97);
+    for (const f of SCORED_FIELDS) expect(total.fields[f]!.accuracy, `${f}\n${misses}`).toBeGreaterThanOrEqual(0.95);
   });
 });
