@@ -3,7 +3,8 @@
  * `npm start`, a throwaway one for the tests. Machines here run as root and initdb refuses root, so
  * as root the cluster belongs to (and runs as) the `postgres` system user.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { run, waitFor } from './run.js';
@@ -34,6 +35,14 @@ function runAs(): { user?: { uid: number; gid: number }; prefix: string[] } {
   } catch {
     throw new Error('running as root needs a `postgres` system user (Debian\'s postgresql package creates it)');
   }
+}
+
+/** A new temp folder a cluster can live in (owned by `postgres` when we run as root). */
+export function throwawayPgDir(prefix = 'atelier-pg-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const { user } = runAs();
+  if (user) chownSync(dir, user.uid, user.gid);
+  return dir;
 }
 
 export function pgUrl(port: number, database = 'postgres'): string {
