@@ -3,13 +3,15 @@
  * OpenAPI 3.1 document generated from the same zod schemas that validate requests.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { WorkflowNotFoundError, ServiceError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from './middleware/auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { problem, ProblemError } from './problem.js';
+import { allowedMethodsFrom } from './allowed-methods.js';
+import { classifyDependencyError } from './dependency-errors.js';
 import type { ApiDeps } from './router.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { docsRoutes } from './routes/docs.js';
@@ -85,7 +87,15 @@ export function createApp(deps: ApiDeps) {
     servers: config.PUBLIC_BASE_URL ? [{ url: config.PUBLIC_BASE_URL }] : [],
   });
 
-  app.notFound((c) => problem(c, 404, 'not-found', `No route for ${c.req.method} ${c.req.path}.`));
+  let allowed: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowed ??= allowedMethodsFrom(app.routes);
+    const methods = allowed(c.req.path);
+    if (!methods.length) return problem(c, 404, 'not-found', `No route for ${c.req.method} ${c.req.path}.`);
+    c.header('Allow', methods.join(', '));
+    if (c.req.method === 'OPTIONS') return c.body(null, 204);
+    return problem(c, 405, 'method-not-allowed', `${c.req.path} accepts ${methods.join(', ')}, not ${c.req.method}.`);
+  });
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problem(c, err.status, err.slug, err.message, err.extra);
     if (err instanceof HTTPException) {
@@ -97,9 +107,13 @@ export function createApp(deps: ApiDeps) {
     if (err instanceof WorkflowNotFoundError) {
       return problem(c, 404, 'not-found', `No workflow run ${err.workflowId ?? ''}`.trim());
     }
-    if (err instanceof ServiceError || (err as { code?: number }).code === 14) {
-      logger.warn({ err: err.message, reqId: c.get('requestId') }, 'temporal unavailable');
-      return problem(c, 503, 'service-unavailable', 'Temporal is not reachable; retry later.');
+    const dep = classifyDependencyError(err);
+    if (dep) {
+      const reqId = c.get('requestId');
+      if (dep.log === 'schema-gap') logger.error({ err, reqId, path: c.req.path }, 'schema gap: the database refused a value the request schema accepted');
+      if (dep.log === 'dependency-down') logger.warn({ err: err.message, reqId }, 'dependency unavailable');
+      if (dep.retryAfter) c.header('Retry-After', String(dep.retryAfter));
+      return problem(c, dep.status, dep.slug, dep.detail);
     }
     logger.error({ err, reqId: c.get('requestId') }, 'unhandled error');
     return problem(c, 500, 'internal-error');

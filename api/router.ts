@@ -4,6 +4,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/client.js';
 import { problem } from './problem.js';
+import { unstorableStrings } from './schemas/common.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -20,13 +21,17 @@ export interface ApiDeps {
 
 /**
  * A sub-app whose request validation failures answer 422 problem+json with every failing field,
- * so each route file gets the same error shape without repeating it.
+ * so each route file gets the same error shape without repeating it. A value that passed its
+ * schema is also refused when any string in it (values of `unknown` fields and keys included) is
+ * one PostgreSQL cannot store: this holds for every route, whatever its schema says.
  */
 export function newRouter() {
   return new OpenAPIHono({
     defaultHook: (result, c) => {
-      if (result.success) return;
-      const errors = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+      const errors = result.success
+        ? unstorableStrings(result.data)
+        : result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+      if (!errors.length) return;
       return problem(c, 422, 'validation-error', `${errors.length} invalid field(s): ${errors.map((e) => e.path).join(', ')}`, { errors });
     },
   });

@@ -12,15 +12,16 @@ import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches
 import type { WatchAlert } from '../../db/schema/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { intParam, safeText } from '../schemas/common.js';
 import { assertPublicUrl, IdParam, Json } from './watch-common.js';
 
 const AlertInput = z
   .object({
     ownerEmail: z.string().trim().email().max(320).openapi({ example: 'marie@example.fr' }),
-    name: z.string().trim().min(1).max(200).optional().openapi({ example: 'T3 Paris 15e' }),
+    name: safeText(200, { min: 1 }).optional().openapi({ example: 'T3 Paris 15e' }),
     criteria: AlertCriteriaSchema.openapi({ example: { priceMin: 200000, priceMax: 500000, roomsMin: 3, propertyTypes: ['apartment'], postalCodes: ['75015'] } }),
     channel: z.enum(['email', 'webhook']).default('email'),
-    target: z.string().trim().max(2000).optional().openapi({ description: 'Email address (defaults to ownerEmail) or webhook URL' }),
+    target: safeText(2000).optional().openapi({ description: 'Email address (defaults to ownerEmail) or webhook URL' }),
     frequency: z.enum(['immediate', 'daily']).default('immediate'),
   })
   .strict()
@@ -28,10 +29,10 @@ const AlertInput = z
 
 const AlertPatch = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: safeText(200, { min: 1 }).optional(),
     criteria: AlertCriteriaSchema.optional(),
     channel: z.enum(['email', 'webhook']).optional(),
-    target: z.string().trim().max(2000).optional(),
+    target: safeText(2000).optional(),
     frequency: z.enum(['immediate', 'daily']).optional(),
     active: z.boolean().optional(),
   })
@@ -85,7 +86,7 @@ const create = createRoute({
 });
 const list = createRoute({
   method: 'get', path: '/', tags, security: SECURITY, summary: 'List alerts, optionally of one owner',
-  request: { query: z.object({ email: z.string().email().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+  request: { query: z.object({ email: z.string().email().max(320).optional(), limit: intParam(1, 500).default(100) }) },
   responses: { 200: { description: 'Alerts', content: { 'application/json': { schema: z.object({ items: z.array(AlertOut) }) } } }, ...problemResponses(401, 422) },
 });
 const getOne = createRoute({
@@ -105,7 +106,7 @@ const remove = createRoute({
 });
 const erase = createRoute({
   method: 'delete', path: '/', tags, security: SECURITY, summary: "GDPR erasure: delete an email's alerts, matches, notifications and generic watches",
-  request: { query: z.object({ email: z.string().trim().email() }) },
+  request: { query: z.object({ email: z.string().trim().email().max(320) }) },
   responses: {
     200: { description: 'What was deleted', content: { 'application/json': { schema: z.object({ email: z.string(), alerts: z.number(), notifications: z.number(), watches: z.number() }) } } },
     ...problemResponses(401, 422),
@@ -198,7 +199,7 @@ export function alertRoutes(deps: ApiDeps) {
     });
 }
 
-const Token = z.object({ token: z.string().min(10).max(200) });
+const Token = z.object({ token: safeText(200, { min: 10, trim: false }) });
 const unsubscribePage = (title: string, body: string) =>
   `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif"><h1>${title}</h1><p>${body}</p></body></html>`;
 

@@ -17,11 +17,12 @@ import { taskQueueFor } from '../../core/temporal.js';
 import type { AuditReportRow } from '../../db/schema/audit-reports.js';
 import type { hostingAudit, HostingAuditStatus } from '../../workflows/hosting-audit.js';
 import { ProblemError, problemResponses } from '../problem.js';
+import { intParam, safeText } from '../schemas/common.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 
 const StartAudit = z
   .object({
-    url: z.string().trim().min(1).max(2048).openapi({ example: 'https://www.example.fr/' }),
+    url: safeText(2048, { min: 1 }).openapi({ example: 'https://www.example.fr/' }),
     options: z
       .object({
         browser: z.boolean().default(true).openapi({ description: 'Load the page in Chromium (timings, requests, screenshot)' }),
@@ -103,8 +104,8 @@ const list = createRoute({
   security: SECURITY,
   request: {
     query: z.object({
-      domain: z.string().trim().toLowerCase().min(1).max(253).optional().openapi({ example: 'www.example.fr' }),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
+      domain: safeText(253, { min: 1 }).toLowerCase().optional().openapi({ example: 'www.example.fr' }),
+      limit: intParam(1, 200).default(50),
     }),
   },
   responses: { 200: { description: 'Audits', content: { 'application/json': { schema: z.object({ audits: z.array(AuditSummary) }) } } }, ...problemResponses(401, 422) },

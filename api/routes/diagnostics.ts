@@ -3,12 +3,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { taskQueueFor } from '../../core/temporal.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { problemResponses } from '../problem.js';
+import { safeText } from '../schemas/common.js';
 import type { diagnostics } from '../../workflows/platform.js';
 
 const StartDiagnostics = z
   .object({
     holdSeconds: z.number().int().min(0).max(3600).default(0).openapi({ description: 'Keep the run open this long after its checks' }),
-    requestedBy: z.string().trim().min(1).max(200).optional().openapi({ example: 'ops@agency.example' }),
+    requestedBy: safeText(200, { min: 1 }).optional().openapi({ example: 'ops@agency.example' }),
   })
   .strict()
   .openapi('StartDiagnostics');

@@ -10,15 +10,17 @@ import { taskQueueFor } from '../../core/temporal.js';
 import { HUBSPOT_SIGNATURE_V3_HEADER, HUBSPOT_TIMESTAMP_HEADER, verifyHubSpotV3 } from '../../activities/sync/hubspot-signature.js';
 import { newRouter, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
+import { safeText } from '../schemas/common.js';
 import { hubspotEventsWorkflowId, type hubspotEvents, type HubSpotEventRef } from '../../workflows/sync.js';
 
+const HubSpotId = z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), safeText(100, { min: 1, trim: false })]);
 const Event = z.object({
-  eventId: z.union([z.number(), z.string()]),
-  subscriptionType: z.string(),
-  objectId: z.union([z.number(), z.string()]),
-  objectTypeId: z.string().optional(),
+  eventId: HubSpotId,
+  subscriptionType: safeText(200, { trim: false }),
+  objectId: HubSpotId,
+  objectTypeId: safeText(50, { trim: false }).optional(),
   occurredAt: z.number().optional(),
-  propertyName: z.string().optional(),
+  propertyName: safeText(200, { trim: false }).optional(),
 });
 const Events = z.array(Event).max(1000);
 

@@ -8,6 +8,7 @@ import { PROPERTY_TYPES } from '../../activities/watches/match/index.js';
 import { listingJson } from '../../activities/watches/store/listing-rows.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { ID_MAX, INT4_MAX, intParam, numberParam, safeText } from '../schemas/common.js';
 import { csvParam, decodeCursor, encodeCursor, IdParam, Json } from './watch-common.js';
 
 const SORTS = {
@@ -19,24 +20,27 @@ const SORTS = {
   surface_desc: { col: 'surface', dir: 'desc' },
 } as const;
 
+/** `surface` is numeric(10, 2). */
+const SURFACE_MAX = 99_999_999.99;
+
 const Query = z.object({
   postal_code: csvParam.openapi({ description: 'Comma list of postal codes', example: '75015,75016' }),
-  city: z.string().max(100).optional(),
+  city: safeText(100).optional(),
   property_type: csvParam.pipe(z.array(z.enum(PROPERTY_TYPES))).openapi({ description: 'Comma list', example: 'apartment,house' }),
   transaction: z.enum(['sale', 'rent']).optional(),
-  price_min: z.coerce.number().int().min(0).optional(),
-  price_max: z.coerce.number().int().min(0).optional(),
-  surface_min: z.coerce.number().min(0).optional(),
-  surface_max: z.coerce.number().min(0).optional(),
-  rooms_min: z.coerce.number().int().min(0).optional(),
-  rooms_max: z.coerce.number().int().min(0).optional(),
-  q: z.string().max(200).optional().openapi({ description: 'Words in the title or description' }),
-  source_id: z.coerce.number().int().positive().optional(),
+  price_min: intParam(0, ID_MAX).optional(),
+  price_max: intParam(0, ID_MAX).optional(),
+  surface_min: numberParam(0, SURFACE_MAX).optional(),
+  surface_max: numberParam(0, SURFACE_MAX).optional(),
+  rooms_min: intParam(0, INT4_MAX).optional(),
+  rooms_max: intParam(0, INT4_MAX).optional(),
+  q: safeText(200).optional().openapi({ description: 'Words in the title or description' }),
+  source_id: intParam(1, ID_MAX).optional(),
   status: z.enum(['active', 'inactive', 'all']).default('active'),
   include_duplicates: z.enum(['true', 'false']).default('false'),
   sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...Array<keyof typeof SORTS>]).default('newest'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
+  limit: intParam(1, 100).default(20),
+  cursor: safeText(500).optional(),
 });
 
 const tags = ['watches'];

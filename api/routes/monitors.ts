@@ -18,6 +18,7 @@ import { SA, taskQueueFor } from '../../core/temporal.js';
 import type { Monitor } from '../../db/schema/monitors.js';
 import type { SiteMonitorInput, SiteMonitorStatus, siteMonitor } from '../../workflows/site-monitor.js';
 import { ProblemError, problemResponses } from '../problem.js';
+import { intParam, safeText } from '../schemas/common.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 
 const thresholdField = (k: keyof Thresholds, description: string) =>
@@ -129,10 +130,10 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
 
   const CreateMonitor = z
     .object({
-      url: z.string().trim().min(1).max(2048).openapi({ example: 'https://www.example.fr/' }),
+      url: safeText(2048, { min: 1 }).openapi({ example: 'https://www.example.fr/' }),
       intervalSeconds: interval,
       alertEmail: z.email().max(320).openapi({ example: 'ops@agence.example' }),
-      webhookUrl: z.string().trim().min(1).max(2048).optional().openapi({ example: 'https://hooks.agence.example/monitors' }),
+      webhookUrl: safeText(2048, { min: 1 }).optional().openapi({ example: 'https://hooks.agence.example/monitors' }),
       thresholds: ThresholdsPatch.optional(),
       language: z.enum(['fr', 'en']).default('fr').openapi({ description: 'Language of the alert emails' }),
       paused: z.boolean().default(false),
@@ -146,7 +147,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
       intervalSeconds: interval.optional(),
       thresholds: ThresholdsPatch.optional(),
       alertEmail: z.email().max(320).optional(),
-      webhookUrl: z.string().trim().min(1).max(2048).nullable().optional().openapi({ description: 'null removes the webhook' }),
+      webhookUrl: safeText(2048, { min: 1 }).nullable().optional().openapi({ description: 'null removes the webhook' }),
       language: z.enum(['fr', 'en']).optional(),
     })
     .strict()
@@ -173,8 +174,8 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     security: SECURITY,
     request: {
       query: z.object({
-        domain: z.string().trim().min(1).max(253).optional().openapi({ description: 'Only monitors of this host' }),
-        limit: z.coerce.number().int().min(1).max(500).default(100),
+        domain: safeText(253, { min: 1 }).optional().openapi({ description: 'Only monitors of this host' }),
+        limit: intParam(1, 500).default(100),
       }),
     },
     responses: {
@@ -200,7 +201,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     tags: ['audits'],
     summary: 'The raw checks of a monitor, newest first',
     security: SECURITY,
-    request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+    request: { params: IdParam, query: z.object({ limit: intParam(1, 1000).default(100) }) },
     responses: {
       200: { description: 'Checks', content: { 'application/json': { schema: z.object({ checks: z.array(CheckOut) }) } } },
       ...problemResponses(401, 404, 422),

@@ -6,13 +6,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
+import { safeText } from '../schemas/common.js';
 
 const WorkflowIdParam = z.object({
-  workflowId: z
-    .string()
-    .min(1)
-    .max(255)
-    .openapi({ param: { name: 'workflowId', in: 'path' }, example: 'diagnostics-5f0c…' }),
+  workflowId: safeText(255, { min: 1, trim: false }).openapi({ param: { name: 'workflowId', in: 'path' }, example: 'diagnostics-5f0c…' }),
 });
 
 export const RunSchema = z

@@ -12,33 +12,36 @@ import type { WatchSource } from '../../db/schema/watches.js';
 import type { watchSource } from '../../workflows/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { cssSelector, intParam, isStorableText, safeText, UNSTORABLE_TEXT } from '../schemas/common.js';
 import { assertPublicUrl, decodeCursor, encodeCursor, IdParam, Json } from './watch-common.js';
 
 const Selectors = z
   .object({
-    item: z.string().max(500).optional(),
-    title: z.string().max(500).optional(),
-    price: z.string().max(500).optional(),
-    surface: z.string().max(500).optional(),
-    rooms: z.string().max(500).optional(),
-    link: z.string().max(500).optional(),
-    nextPage: z.string().max(500).optional(),
+    item: cssSelector().optional(),
+    title: cssSelector().optional(),
+    price: cssSelector().optional(),
+    surface: cssSelector().optional(),
+    rooms: cssSelector().optional(),
+    link: cssSelector().optional(),
+    nextPage: cssSelector().optional(),
   })
   .strict()
   .openapi('SourceSelectors');
 
 const SourceFields = {
-  name: z.string().trim().min(1).max(200).openapi({ example: 'Agence du Parc' }),
-  website: z.string().trim().min(1).max(1000).openapi({ example: 'https://agence-du-parc.fr' }),
+  name: safeText(200, { min: 1 }).openapi({ example: 'Agence du Parc' }),
+  website: safeText(1000, { min: 1 }).openapi({ example: 'https://agence-du-parc.fr' }),
   postalCodes: z.array(z.string().regex(/^\d{5}$/, 'a 5-digit postal code')).max(200).default([]),
   priority: z.number().int().min(0).max(10).default(0).openapi({ description: '>= 1: also crawled every 6 h' }),
   forceBrowser: z.boolean().default(false).openapi({ description: 'Always render pages in Chromium' }),
   selectors: Selectors.default({}),
-  listingUrls: z.array(z.string().max(2000)).max(50).default([]).openapi({ description: 'Listing pages to start from; found from the sitemap and a bounded crawl when empty' }),
+  listingUrls: z.array(safeText(2000, { min: 1 })).max(50).default([]).openapi({ description: 'Listing pages to start from; found from the sitemap and a bounded crawl when empty' }),
   active: z.boolean().default(true),
 };
 
 const SourceInput = z.object(SourceFields).strict().openapi('SourceInput');
+/** A CSV line holds the same fields as a JSON source, within the same bounds. */
+const CsvRow = z.object({ name: SourceFields.name, website: SourceFields.website, listingUrls: SourceFields.listingUrls });
 const SourcePatch = z
   .object({
     name: SourceFields.name.optional(),
@@ -47,7 +50,7 @@ const SourcePatch = z
     priority: z.number().int().min(0).max(10).optional(),
     forceBrowser: z.boolean().optional(),
     selectors: Selectors.optional(),
-    listingUrls: z.array(z.string().max(2000)).max(50).optional(),
+    listingUrls: SourceFields.listingUrls.unwrap().optional(),
     active: z.boolean().optional(),
     needsBrowser: z.boolean().optional().openapi({ description: 'Reset the remembered "needs JavaScript" flag' }),
     flagged: z.literal(false).optional().openapi({ description: 'false clears the failure flag' }),
@@ -123,9 +126,9 @@ const list = createRoute({
   request: {
     query: z.object({
       flagged: z.enum(['true', 'false']).optional(),
-      q: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().max(200).optional(),
+      q: safeText(200).optional(),
+      limit: intParam(1, 200).default(50),
+      cursor: safeText(200).optional(),
     }),
   },
   responses: { 200: { description: 'Sources', content: { 'application/json': { schema: z.object({ items: z.array(SourceOut), nextCursor: z.string().nullable() }) } } }, ...problemResponses(401, 422) },
@@ -147,7 +150,7 @@ const remove = createRoute({
 });
 const runs = createRoute({
   method: 'get', path: '/{id}/runs', tags, security: SECURITY, summary: "The source's crawl runs (found / new / updated / removed / errors / duration)",
-  request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) },
+  request: { params: IdParam, query: z.object({ limit: intParam(1, 200).default(20) }) },
   responses: { 200: { description: 'Runs, newest first', content: { 'application/json': { schema: z.object({ items: z.array(Json) }) } } }, ...problemResponses(401, 404, 422) },
 });
 const runNow = createRoute({
@@ -273,12 +276,18 @@ export function sourceRoutes(deps: ApiDeps) {
     })
     .openapi(importCsv, async (c) => {
       const text = await c.req.text();
+      if (!isStorableText(text)) throw new ProblemError(422, 'validation-error', `the CSV ${UNSTORABLE_TEXT}`, { errors: [{ path: '(body)', message: UNSTORABLE_TEXT }] });
       const parsed = readSourcesCsv(text);
       if (parsed.headerError) throw new ProblemError(422, 'validation-error', parsed.headerError, { errors: [{ path: '(body)', message: parsed.headerError }] });
       const errors = [...parsed.problems];
       let created = 0;
       let updated = 0;
       for (const s of parsed.sources) {
+        const shape = CsvRow.safeParse(s);
+        if (!shape.success) {
+          errors.push({ line: s.line, message: shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+          continue;
+        }
         try {
           const website = (await checkUrls(deps, s.website, s.listingUrls))!;
           const row = await db

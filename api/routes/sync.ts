@@ -11,6 +11,7 @@ import { interventionSageId } from '../../activities/sync/interventions-source.j
 import type { Intervention } from '../../db/schema/sync.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
+import { dateTime, IdParam, intParam, safeText } from '../schemas/common.js';
 import type { crmSync, CrmSyncInput } from '../../workflows/sync.js';
 
 const ReportRow = z.object({
@@ -76,12 +77,12 @@ const InterventionSchema = z
 
 const NewIntervention = z
   .object({
-    customerSageId: z.string().trim().min(1).max(100),
-    subject: z.string().trim().min(1).max(300),
-    description: z.string().max(10_000).optional(),
+    customerSageId: safeText(100, { min: 1 }),
+    subject: safeText(300, { min: 1 }),
+    description: safeText(10_000, { trim: false }).optional(),
     status: z.enum(['OPEN', 'SCHEDULED', 'IN_PROGRESS', 'DONE', 'CANCELLED']).default('OPEN'),
     priority: z.enum(['LOW', 'MEDIUM', 'HIGH']).default('MEDIUM'),
-    scheduledAt: z.string().datetime({ offset: true }).optional(),
+    scheduledAt: dateTime().optional(),
   })
   .strict()
   .openapi('NewIntervention');
@@ -95,15 +96,14 @@ const Started = z.object({ runId: z.string(), statusUrl: z.string() }).openapi('
 const Resolve = z
   .object({
     choice: z.enum(['sage', 'hubspot', 'value']),
-    value: z.union([z.string(), z.number(), z.null()]).optional(),
+    value: z.union([safeText(10_000, { trim: false }), z.number(), z.null()]).optional(),
   })
   .strict()
   .refine((r) => r.choice !== 'value' || r.value !== undefined, { message: 'value is required when choice is "value"', path: ['value'] })
   .openapi('ResolveConflict');
 
-const RunIdParam = z.object({ id: z.string().min(1).max(255).openapi({ param: { name: 'id', in: 'path' } }) });
-const NumParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
-const Limit = z.coerce.number().int().min(1).max(500).default(50);
+const RunIdParam = z.object({ id: safeText(255, { min: 1, trim: false }).openapi({ param: { name: 'id', in: 'path' } }) });
+const Limit = intParam(1, 500).default(50);
 
 const listRuns = createRoute({
   method: 'get', path: '/sync/runs', tags: ['sync'], summary: 'Recent sync runs, newest first', security: SECURITY,
@@ -127,7 +127,7 @@ const listConflicts = createRoute({
 });
 const resolveConflict = createRoute({
   method: 'post', path: '/sync/conflicts/{id}/resolve', tags: ['sync'], summary: 'Resolve a held conflict: keep Sage’s value, HubSpot’s, or a value; both sides get it', security: SECURITY,
-  request: { params: NumParam, body: { required: true, content: { 'application/json': { schema: Resolve } } } },
+  request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: Resolve } } } },
   responses: { 202: { description: 'Resolved; a run applies it', content: { 'application/json': { schema: z.object({ conflict: Conflict, runId: z.string() }) } } }, ...problemResponses(400, 401, 404, 409, 422, 503) },
 });
 const createIntervention = createRoute({
@@ -137,12 +137,12 @@ const createIntervention = createRoute({
 });
 const listInterventions = createRoute({
   method: 'get', path: '/interventions', tags: ['sync'], summary: 'Interventions, newest first', security: SECURITY,
-  request: { query: z.object({ limit: Limit, customerSageId: z.string().min(1).max(100).optional() }) },
+  request: { query: z.object({ limit: Limit, customerSageId: safeText(100, { min: 1 }).optional() }) },
   responses: { 200: { description: 'Interventions', content: { 'application/json': { schema: z.object({ interventions: z.array(InterventionSchema) }) } } }, ...problemResponses(401, 422) },
 });
 const getIntervention = createRoute({
   method: 'get', path: '/interventions/{id}', tags: ['sync'], summary: 'One intervention', security: SECURITY,
-  request: { params: NumParam },
+  request: { params: IdParam },
   responses: { 200: { description: 'The intervention', content: { 'application/json': { schema: InterventionSchema } } }, ...problemResponses(401, 404, 422) },
 });
 

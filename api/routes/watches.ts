@@ -10,18 +10,19 @@ import { deleteSchedule, genericScheduleId, genericWatchSchedule, upsertSchedule
 import type { genericWatch } from '../../workflows/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { cssSelector, safeText } from '../schemas/common.js';
 import { assertPublicUrl, IdParam, Json } from './watch-common.js';
 
 const WatchInput = z
   .object({
-    name: z.string().trim().min(1).max(200).openapi({ example: 'Tarifs du concurrent' }),
-    url: z.string().trim().min(1).max(2000).openapi({ example: 'https://example.fr/tarifs' }),
-    selector: z.string().trim().min(1).max(500).optional().openapi({ description: 'CSS selector of the region to watch', example: '#prices' }),
-    textContains: z.string().trim().min(1).max(500).optional().openapi({ description: 'Watch the block whose text contains this' }),
+    name: safeText(200, { min: 1 }).openapi({ example: 'Tarifs du concurrent' }),
+    url: safeText(2000, { min: 1 }).openapi({ example: 'https://example.fr/tarifs' }),
+    selector: cssSelector(500).optional().openapi({ description: 'CSS selector of the region to watch', example: '#prices' }),
+    textContains: safeText(500, { min: 1 }).optional().openapi({ description: 'Watch the block whose text contains this' }),
     intervalMinutes: z.number().int().min(5).max(10_080).default(60),
     channel: z.enum(['email', 'webhook']).default('email'),
-    target: z.string().trim().min(3).max(2000).openapi({ description: 'Email address or webhook URL' }),
-    ownerEmail: z.string().trim().email().optional(),
+    target: safeText(2000, { min: 3 }).openapi({ description: 'Email address or webhook URL' }),
+    ownerEmail: z.string().trim().email().max(320).optional(),
   })
   .strict()
   .openapi('GenericWatchInput');

@@ -27,7 +27,7 @@ export type ListingLike = Partial<Pick<ListingDraft,
   'sourceUrl' | 'title' | 'price' | 'transaction' | 'surface' | 'rooms' | 'bedrooms' | 'bathrooms' | 'propertyType' | 'address' | 'postalCode' | 'city' | 'description' | 'features'>>;
 
 const DEPARTEMENT = /^(0[1-9]|[1-8]\d|9[0-8])$/;
-const amount = z.number().finite().nonnegative();
+const amount = z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const AlertCriteriaSchema: z.ZodType<AlertCriteria> = z
   .object({
