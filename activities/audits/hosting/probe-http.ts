@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { guardedLookup, literalRefusal } from '../../shared/guarded-connect.js';
 import type { OutboundGuard } from '../../shared/net-guard.js';
 import { describeNetError, fetchOnce, probeAgents, type FetchResult } from './fetch.js';
+import { extractPageSignals } from './page-signals.js';
 import { advertisesHttp3, detectCdn, detectCms, median, parseCache, parseCompression, parseHsts, parsePhpVersion, parseServer } from './parse-http.js';
 import type { HttpHop, HttpResult, HttpSample } from './types.js';
 
@@ -176,5 +177,6 @@ async function probeWith(startUrl: string, opts: HttpProbeOptions & { agents: Re
     cdn: detectCdn(headers),
     cms: /html/i.test(headers['content-type'] ?? 'text/html') ? detectCms(last.body, headers) : null,
     bodyBytes: last.wireBytes,
+    page: /html/i.test(headers['content-type'] ?? 'text/html') ? extractPageSignals(last.body) : null,
   };
 }

@@ -4,6 +4,7 @@
  * handshake per version with min = max version; legacy versions need OpenSSL security level 0 on
  * our side to be offered at all).
  */
+import { isIP } from 'node:net';
 import tls, { type PeerCertificate, type DetailedPeerCertificate } from 'node:tls';
 import { guardedLookup, literalRefusal } from '../../shared/guarded-connect.js';
 import type { OutboundGuard } from '../../shared/net-guard.js';
@@ -27,7 +28,8 @@ function connect(host: string, port: number, opts: TlsProbeOptions, extra: tls.C
   const refused = literalRefusal(host, opts.guard);
   if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, servername: host, rejectUnauthorized: false, lookup: guardedLookup(opts.guard), ...extra });
+    // the name is checked apart (checkServerIdentity below): `authorized` then judges the chain alone
+    const socket = tls.connect({ host, port, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: false, checkServerIdentity: () => undefined, lookup: guardedLookup(opts.guard), ...extra });
     socket.setTimeout(opts.timeoutMs, () => socket.destroy(Object.assign(new Error(`no TLS handshake within ${opts.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     socket.once('secureConnect', () => resolve(socket));
     socket.once('error', reject);
@@ -37,6 +39,14 @@ function connect(host: string, port: number, opts: TlsProbeOptions, extra: tls.C
 /** A TLS context trusting Node's roots plus `extraCa`. */
 export function trustContext(extraCa: string[]): tls.SecureContext {
   return tls.createSecureContext({ ca: [...tls.rootCertificates, ...extraCa] });
+}
+
+const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/** The DNS names and IP addresses a certificate covers (its CN when it has no subjectAltName). */
+export function certificateNames(cert: PeerCertificate): string[] {
+  const san = (cert.subjectaltname ?? '').split(/,\s*/).map((x) => /^(?:DNS|IP Address):(.+)$/.exec(x.trim())?.[1]?.toLowerCase()).filter((x): x is string => Boolean(x));
+  return san.length ? [...new Set(san)] : [one(cert.subject?.CN).toLowerCase()].filter(Boolean);
 }
 
 const NETWORK = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EREFUSED_PRIVATE']);
@@ -78,7 +88,8 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
   const cert = socket.getPeerCertificate(true) as DetailedPeerCertificate;
   const negotiated = socket.getProtocol();
   const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error).message ?? socket.authorizationError) : null;
-  const trusted = socket.authorized;
+  // OpenSSL checks trust before dates: a date error means the chain itself was trusted
+  const trusted = socket.authorized || DATE_ERRORS.has(authorizationError ?? '');
   socket.destroy();
 
   const chain: TlsResult['chain'] = [];
@@ -91,9 +102,10 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
   }
   const identity = tls.checkServerIdentity(host, cert);
   const validTo = cert.valid_to ? new Date(cert.valid_to) : null;
+  const validFrom = cert.valid_from ? new Date(cert.valid_from) : null;
   // whole days, toward zero: 89.9 days left is 89; expired 3 days and a minute ago is -3
   const days = validTo ? Math.trunc((validTo.getTime() - now.getTime()) / DAY) : null;
-  const selfSigned = /SELF_SIGNED|self[- ]signed/i.test(authorizationError ?? '') || (chain.length === 1 && JSON.stringify(cert.subject) === JSON.stringify(cert.issuer));
+  const selfSigned = /DEPTH_ZERO_SELF_SIGNED|^self[- ]signed certificate$/i.test(authorizationError ?? '') || (chain.length === 1 && JSON.stringify(cert.subject) === JSON.stringify(cert.issuer));
   const pk = cert as PeerCertificate & { asn1Curve?: string; nistCurve?: string; modulus?: string };
   const key = pk.asn1Curve || pk.nistCurve ? { type: 'EC', bits: cert.bits ?? null, curve: pk.nistCurve ?? pk.asn1Curve ?? null } : pk.modulus ? { type: 'RSA', bits: cert.bits ?? null, curve: null } : { type: 'other', bits: cert.bits ?? null, curve: null };
 
@@ -109,10 +121,12 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
     hostnameError: identity ? identity.message : null,
     subject: name(cert.subject),
     issuer: name(cert.issuer),
-    validFrom: cert.valid_from ? new Date(cert.valid_from).toISOString() : null,
+    validFrom: validFrom ? validFrom.toISOString() : null,
     validTo: validTo ? validTo.toISOString() : null,
     daysToExpiry: days,
     expired: days !== null && validTo!.getTime() < now.getTime(),
+    notYetValid: validFrom !== null && validFrom.getTime() > now.getTime(),
+    names: certificateNames(cert),
     chain,
     negotiated,
     protocols: Object.fromEntries(VERSIONS.map((v, i) => [v, accepted[i]])) as TlsResult['protocols'],

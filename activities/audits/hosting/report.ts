@@ -1,6 +1,7 @@
 /** The stored audit report: probes, provider identification and the rubric's verdict. Pure. */
 import { identifyProvider, type ProviderIdentification } from './identify-provider.js';
 import { evaluateRubric, type RubricResult } from './rubric.js';
+import { detectStack, type Stack } from './stack.js';
 import type { ProbeResults } from './types.js';
 
 export interface AuditReport {
@@ -11,6 +12,8 @@ export interface AuditReport {
   finishedAt: string;
   options: { browser: boolean; samples: number };
   provider: ProviderIdentification;
+  /** Web server kind and control panel (what the advice is written for). */
+  stack: Stack;
   rubric: RubricResult;
   probes: ProbeResults;
   screenshot: boolean;
@@ -30,11 +33,15 @@ export function buildReport(input: BuildReportInput): AuditReport {
   const { probes } = input;
   const dns = probes.dns.ok ? probes.dns.data : null;
   const http = probes.http.ok ? probes.http.data : null;
+  const tls = probes.tls.ok && probes.tls.data.connected ? probes.tls.data : null;
   const provider = identifyProvider({
     nameservers: dns?.ns ?? [],
     reverseDns: Object.values(dns?.ptr ?? {}).flat(),
     headers: http?.headers ?? {},
+    page: http?.page ?? null,
+    certificate: tls ? { issuer: tls.issuer, names: tls.names ?? [] } : null,
   });
-  const rubric = evaluateRubric({ probes, provider });
-  return { ...input, provider, rubric, screenshot: probes.browser.ok && probes.browser.data.screenshot };
+  const stack = detectStack({ server: http?.server ?? null, headers: http?.headers ?? {}, page: http?.page ?? null, certIssuer: tls?.issuer ?? null });
+  const rubric = evaluateRubric({ probes, provider, stack });
+  return { ...input, provider, stack, rubric, screenshot: probes.browser.ok && probes.browser.data.screenshot };
 }

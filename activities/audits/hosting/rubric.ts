@@ -9,7 +9,10 @@
  * criterion (the observable core of the tier) of T or below passes; below "minimum" it is
  * "incompatible".
  */
+import { advice } from './advice.js';
+import { certificateChecks, type CertificateCheck } from './certificate-checks.js';
 import type { ProviderIdentification } from './identify-provider.js';
+import { detectStack, type Stack } from './stack.js';
 import { PROVIDERS_BY_ID, RECOMMENDED_HOSTS } from './providers.js';
 import { compareVersions } from './parse-http.js';
 import type { BrowserResult, DnsResult, HttpResult, ProbeOutcome, ProbeResults, TlsResult } from './types.js';
@@ -45,6 +48,8 @@ export interface Criterion {
   blocking: boolean;
   /** Passes, with a caveat (Apache: "works, but slow"). */
   warning?: Text;
+  /** The certificate's faults one by one (ssl-valid only). */
+  checks?: CertificateCheck[];
 }
 
 export interface Recommendation {
@@ -68,12 +73,14 @@ export interface RubricResult {
 export interface RubricInput {
   probes: ProbeResults;
   provider: ProviderIdentification;
+  /** Server kind and panel, for the advice (derived from the HTTP probe when absent). */
+  stack?: Stack;
 }
 
 const data = <T>(o: ProbeOutcome<T>): T | null => (o.ok ? o.data : null);
 const probeError = (o: ProbeOutcome<unknown>): string => (o.ok ? '' : o.error);
 
-type Judge = Pick<Criterion, 'status' | 'reason'> & { warning?: Text };
+type Judge = Pick<Criterion, 'status' | 'reason'> & { warning?: Text; checks?: CertificateCheck[] };
 const pass = (reason: Text, warning?: Text): Judge => ({ status: 'pass', reason, ...(warning ? { warning } : {}) });
 const fail = (reason: Text): Judge => ({ status: 'fail', reason });
 const unknown = (reason: Text): Judge => ({ status: 'unknown', reason });
@@ -87,6 +94,7 @@ interface Ctx {
   browser: BrowserResult | null;
   provider: ProviderIdentification;
   probes: ProbeResults;
+  stack: Stack;
 }
 
 function httpUnknown(ctx: Ctx): Judge | null {
@@ -122,6 +130,11 @@ function notBlacklisted(ctx: Ctx): Judge {
     );
   }
   if (!ctx.dns && !ctx.http) return unknown(t('Sondes DNS et HTTP en échec : hébergeur non identifié.', 'DNS and HTTP probes failed: host not identified.'));
+  // nothing seen is not "not blacklisted": without an answer from the site, its headers, page and certificate are unknown
+  if (!h || ctx.provider.confidence !== 'high') {
+    const why = httpUnknown(ctx);
+    if (why) return unknown(t(`Hébergeur non identifié : ${why.reason.fr}`, `Host not identified: ${why.reason.en}`));
+  }
   return h
     ? pass(t(`Hébergeur identifié : ${hostingLabel(ctx)}, hors liste noire.`, `Host identified: ${hostingLabel(ctx)}, not blacklisted.`))
     : pass(t('Aucun hébergeur de la liste noire détecté.', 'No blacklisted host detected.'));
@@ -178,16 +191,32 @@ function architecture(ctx: Ctx, strict: boolean): Judge {
   return strict ? fail(t(`${s.raw} : ni LiteSpeed ni NGINX.`, `${s.raw}: neither LiteSpeed nor NGINX.`)) : pass(t(`${s.raw} (pas Apache LAMP).`, `${s.raw} (not Apache LAMP).`));
 }
 
+const NETWORK_ERROR = /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EREFUSED_PRIVATE|timeout/i;
+
 function ssl(ctx: Ctx): Judge {
   if (ctx.dns && !ctx.dns.resolves) return unknown(t('Le domaine ne résout pas.', 'The domain does not resolve.'));
   if (!ctx.tls) return unknown(t(`Sonde TLS en échec : ${probeError(ctx.probes.tls)}`, `TLS probe failed: ${probeError(ctx.probes.tls)}`));
   const x = ctx.tls;
-  if (!x.connected) return fail(t(`Pas de HTTPS sur ${x.host}:${x.port} (${x.error}).`, `No HTTPS on ${x.host}:${x.port} (${x.error}).`));
-  if (x.expired) return fail(t(`Certificat expiré depuis ${Math.abs(x.daysToExpiry ?? 0)} jour(s) (${x.validTo}).`, `Certificate expired ${Math.abs(x.daysToExpiry ?? 0)} day(s) ago (${x.validTo}).`));
-  if (x.selfSigned) return fail(t('Certificat auto-signé : non reconnu par les navigateurs.', 'Self-signed certificate: browsers do not trust it.'));
-  if (!x.trusted) return fail(t(`Certificat non approuvé (${x.authorizationError}).`, `Certificate not trusted (${x.authorizationError}).`));
-  if (!x.hostnameMatch) return fail(t(`Le certificat ne couvre pas ${x.host} (${x.hostnameError}).`, `The certificate does not cover ${x.host} (${x.hostnameError}).`));
-  return pass(t(`Certificat valide, émis par ${x.issuer}, expire dans ${x.daysToExpiry} jours.`, `Valid certificate issued by ${x.issuer}, expires in ${x.daysToExpiry} days.`));
+  if (!x.connected) {
+    // a refused or silent port says nothing about HTTPS when the site answers nothing at all
+    if (NETWORK_ERROR.test(x.error ?? '') && !ctx.http?.reachable) {
+      return unknown(t(`Connexion TLS impossible sur ${x.host}:${x.port} (${x.error}) et site injoignable : HTTPS non vérifiable.`, `No TLS connection to ${x.host}:${x.port} (${x.error}) and the site is unreachable: HTTPS cannot be checked.`));
+    }
+    return fail(t(`Pas de HTTPS sur ${x.host}:${x.port} (${x.error}).`, `No HTTPS on ${x.host}:${x.port} (${x.error}).`));
+  }
+  const checks = certificateChecks(x);
+  const failed = checks.filter((c) => c.status === 'fail');
+  if (failed.length) return { status: 'fail', reason: t(failed.map((c) => c.reason.fr).join(' '), failed.map((c) => c.reason.en).join(' ')), checks };
+  return { status: 'pass', reason: t(`Certificat valide, émis par ${x.issuer}, expire dans ${x.daysToExpiry} jours.`, `Valid certificate issued by ${x.issuer}, expires in ${x.daysToExpiry} days.`), checks };
+}
+
+function httpsRedirect(ctx: Ctx): Judge {
+  const u = httpUnknown(ctx);
+  if (u) return u;
+  const x = ctx.http!;
+  if (x.httpsRedirect === true) return pass(t(`http redirige vers https (${x.httpsRedirectDetail}).`, `http redirects to https (${x.httpsRedirectDetail}).`));
+  if (x.httpsRedirect === false) return fail(t(`http ne redirige pas vers https : ${x.httpsRedirectDetail}.`, `http does not redirect to https: ${x.httpsRedirectDetail}.`));
+  return unknown(t(`Redirection http → https non vérifiée : ${x.httpsRedirectDetail || 'pas de mesure'}.`, `http → https redirect not checked: ${x.httpsRedirectDetail || 'no measurement'}.`));
 }
 
 function responseUnder(ctx: Ctx, ms: number): Judge {
@@ -267,6 +296,11 @@ function pageLoad(ctx: Ctx): Judge {
     return unknown(!o.ok && 'skipped' in o ? t(`Navigateur non lancé : ${o.error}.`, `Browser not run: ${o.error}.`) : t(`Sonde navigateur en échec : ${probeError(o)}`, `Browser probe failed: ${probeError(o)}`));
   }
   const b = ctx.browser;
+  const u = httpUnknown(ctx);
+  if ((!b.loaded || b.loadMs === null) && u) return unknown(t(`Page non chargée : ${u.reason.fr}`, `Page not loaded: ${u.reason.en}`));
+  if ((!b.loaded || b.loadMs === null) && /ERR_UNSAFE_PORT|ERR_BLOCKED_BY_CLIENT/.test(b.error ?? '')) {
+    return unknown(t(`Chromium refuse ce port ou cette adresse (${b.error}) : chargement non mesuré.`, `Chromium refuses this port or address (${b.error}): load not measured.`));
+  }
   if (!b.loaded || b.loadMs === null) return fail(t(`La page ne se charge pas dans Chromium : ${b.error}.`, `The page does not load in Chromium: ${b.error}.`));
   const detail = t(`${b.loadMs} ms (DOMContentLoaded ${b.domContentLoadedMs} ms, ${b.requests} requêtes, ${b.consoleErrors.length} erreur(s) console)`, `${b.loadMs} ms (DOMContentLoaded ${b.domContentLoadedMs} ms, ${b.requests} requests, ${b.consoleErrors.length} console error(s))`);
   return b.loadMs < 3000 ? pass(t(`Page chargée en ${detail.fr}.`, `Page loaded in ${detail.en}.`)) : fail(t(`Page lente : ${detail.fr}.`, `Slow page: ${detail.en}.`));
@@ -307,6 +341,7 @@ export const CRITERIA: readonly Def[] = [
   { id: 'ram-1gb', tier: 'minimum', label: t('RAM', 'RAM'), expected: t('1GB disponible', '1GB available'), observable: false, required: false, judge: unobservable },
   { id: 'php-8.0', tier: 'minimum', label: t('PHP', 'PHP'), expected: t('8.0+ (timeout 120s minimum)', '8.0+ (120s timeout at least)'), observable: true, required: false, judge: (c) => php(c, '8.0') },
   { id: 'database', tier: 'minimum', label: t('Base de données', 'Database'), expected: t('MySQL 5.7+ ou PostgreSQL 12+', 'MySQL 5.7+ or PostgreSQL 12+'), observable: false, required: false, judge: unobservable },
+  { id: 'https-redirect', tier: 'minimum', label: t('Redirection HTTPS', 'HTTPS redirect'), expected: t('http → https (301)', 'http → https (301)'), observable: true, required: false, blocking: false, judge: httpsRedirect },
   { id: 'ssl-valid', tier: 'minimum', label: t('SSL', 'SSL'), expected: t('Certificat valide (Let’s Encrypt acceptable)', 'Valid certificate (Let’s Encrypt is fine)'), observable: true, required: true, judge: ssl },
   { id: 'not-apache-lamp', tier: 'minimum', label: t('Architecture', 'Architecture'), expected: t('Pas Apache LAMP (LiteSpeed/NGINX préféré)', 'Not Apache LAMP (LiteSpeed/NGINX preferred)'), observable: true, required: false, judge: (c) => architecture(c, false) },
   { id: 'storage-ssd', tier: 'minimum', label: t('Stockage', 'Storage'), expected: t('SSD recommandé', 'SSD recommended'), observable: false, required: false, judge: unobservable },
@@ -357,6 +392,7 @@ function recommend(criteria: Criterion[], ctx: Ctx): Recommendation[] {
   const wp = ctx.http?.cms?.name === 'WordPress';
   const out: Recommendation[] = [];
   const add = (id: string, text: Text) => out.push({ id, priority: out.length + 1, text });
+  const fix = (f: Parameters<typeof advice>[0]) => advice(f, ctx.stack);
   if (failed.has('not-blacklisted')) {
     const hg = ctx.provider.hosting?.id === 'hostgator';
     add('migrate', t(
@@ -366,8 +402,9 @@ function recommend(criteria: Criterion[], ctx: Ctx): Recommendation[] {
   }
   if (failed.has('reachable')) add('fix-availability', t('Rétablir le site : il ne répond pas correctement (voir la raison du critère « Site joignable »).', 'Bring the site back: it does not answer properly (see the “Site reachable” criterion).'));
   if (failed.has('ssl-valid')) add('fix-certificate', t('Installer un certificat SSL valide (Let’s Encrypt acceptable) couvrant le domaine.', 'Install a valid SSL certificate (Let’s Encrypt is fine) covering the domain.'));
-  if (failed.has('php-8.0')) add('upgrade-php', t('Mettre à jour la version PHP → minimum 8.0, idéalement 8.1+ (dans cPanel) ; memory_limit 256MB minimum, opcache activé.', 'Upgrade PHP → 8.0 at least, 8.1+ ideally (in cPanel); memory_limit 256MB at least, opcache on.'));
-  else if (failed.has('php-8.1')) add('upgrade-php', t('Mettre à jour vers PHP 8.1+ dans cPanel.', 'Upgrade to PHP 8.1+ in cPanel.'));
+  if (failed.has('https-redirect')) add('https-redirect', t(`Rediriger http vers https (301). ${fix('https-redirect').fr}`, `Redirect http to https (301). ${fix('https-redirect').en}`));
+  if (failed.has('php-8.0')) add('upgrade-php', t(`Mettre à jour la version PHP → minimum 8.0, idéalement 8.1+. ${fix('php').fr}`, `Upgrade PHP → 8.0 at least, 8.1+ ideally. ${fix('php').en}`));
+  else if (failed.has('php-8.1')) add('upgrade-php', t(`Mettre à jour vers PHP 8.1+. ${fix('php').fr}`, `Upgrade to PHP 8.1+. ${fix('php').en}`));
   if (failed.has('cdn')) add('cdn', t('Implémenter Cloudflare CDN → amélioration immédiate 40-60 % (changer les nameservers, activer Auto Minify, Rocket Loader).', 'Put Cloudflare CDN in front → immediate 40-60% improvement (change nameservers, enable Auto Minify, Rocket Loader).'));
   if (failed.has('cache')) add('cache', wp
     ? t('Installer un plugin de cache → WP Rocket recommandé (cache de page, préchargement, LazyLoad).', 'Install a caching plugin → WP Rocket recommended (page cache, preload, LazyLoad).')
@@ -375,10 +412,10 @@ function recommend(criteria: Criterion[], ctx: Ctx): Recommendation[] {
   if (failed.has('litespeed-nginx') || warned.has('not-apache-lamp')) add('architecture', t('Passer à LiteSpeed ou NGINX : Apache LAMP fonctionne, mais lentement (≈3x plus lent).', 'Move to LiteSpeed or NGINX: Apache LAMP works, but slowly (≈3x slower).'));
   if (failed.has('dedicated-cpu') && !failed.has('not-blacklisted')) add('dedicated', t(`Passer à un VPS ou à des ressources dédiées, ou à un hôte de la matrice (${RECOMMENDED_NAMES}).`, `Move to a VPS or dedicated resources, or to a host of the matrix (${RECOMMENDED_NAMES}).`));
   if (failed.has('response-2s')) add('speed', t('Réduire le temps de réponse sous 2 secondes (cache, CDN, optimisation de la base de données).', 'Bring the response time under 2 seconds (cache, CDN, database optimisation).'));
-  if (failed.has('http2')) add('http2', t('Activer HTTP/2 sur le serveur (listen 443 ssl http2).', 'Enable HTTP/2 on the server (listen 443 ssl http2).'));
-  if (failed.has('compression')) add('compression', t('Activer la compression gzip (gzip on; gzip_types ...).', 'Enable gzip compression (gzip on; gzip_types ...).'));
-  if (failed.has('tls-legacy-refused')) add('tls-protocols', t('Désactiver TLS 1.0 et 1.1 (ssl_protocols TLSv1.2 TLSv1.3).', 'Disable TLS 1.0 and 1.1 (ssl_protocols TLSv1.2 TLSv1.3).'));
-  if (failed.has('hsts')) add('hsts', t('Ajouter HSTS : Strict-Transport-Security "max-age=63072000".', 'Add HSTS: Strict-Transport-Security "max-age=63072000".'));
+  if (failed.has('http2')) add('http2', t(`Activer HTTP/2. ${fix('http2').fr}`, `Enable HTTP/2. ${fix('http2').en}`));
+  if (failed.has('compression')) add('compression', t(`Activer la compression gzip/brotli. ${fix('compression').fr}`, `Enable gzip/brotli compression. ${fix('compression').en}`));
+  if (failed.has('tls-legacy-refused')) add('tls-protocols', t(`Désactiver TLS 1.0 et 1.1. ${fix('tls-protocols').fr}`, `Disable TLS 1.0 and 1.1. ${fix('tls-protocols').en}`));
+  if (failed.has('hsts')) add('hsts', t(`Ajouter HSTS (≥ 180 jours). ${fix('hsts').fr}`, `Add HSTS (≥ 180 days). ${fix('hsts').en}`));
   if (failed.has('response-1s')) add('enterprise-speed', t('Pour le niveau entreprise : réponse < 1 s (cache objet Redis, WebP, CDN global).', 'For the enterprise tier: response < 1 s (Redis object cache, WebP, global CDN).'));
   if (unknownPhp && !failed.has('not-blacklisted')) add('check-php', t('Vérifier la version PHP (8.0+) et le timeout (120 s) avec le script de compatibilité.', 'Check the PHP version (8.0+) and timeout (120 s) with the compatibility script.'));
   add('checklist', t('Faire confirmer par l’hébergeur la liste de vérification (limite CPU 25 %, timeout PHP 30 s, 25 processus, RAM, SSD).', 'Have the host confirm the checklist (25% CPU cap, 30 s PHP timeout, 25 processes, RAM, SSD).'));
@@ -390,10 +427,12 @@ const VALUE: Record<CriterionStatus, number> = { pass: 1, unknown: 0.5, fail: 0 
 
 export function evaluateRubric(input: RubricInput): RubricResult {
   const { probes, provider } = input;
-  const ctx: Ctx = { dns: data(probes.dns), http: data(probes.http), tls: data(probes.tls), browser: data(probes.browser), provider, probes };
+  const http = data(probes.http);
+  const stack = input.stack ?? detectStack({ server: http?.server ?? null, headers: http?.headers ?? {}, page: http?.page ?? null, certIssuer: data(probes.tls)?.issuer ?? null });
+  const ctx: Ctx = { dns: data(probes.dns), http, tls: data(probes.tls), browser: data(probes.browser), provider, probes, stack };
   const criteria: Criterion[] = CRITERIA.map((d) => {
     const j = d.judge(ctx);
-    return { id: d.id, tier: d.tier, label: d.label, expected: d.expected, observable: d.observable, required: d.required, blocking: d.blocking ?? true, status: j.status, reason: j.reason, ...(j.warning ? { warning: j.warning } : {}) };
+    return { id: d.id, tier: d.tier, label: d.label, expected: d.expected, observable: d.observable, required: d.required, blocking: d.blocking ?? true, status: j.status, reason: j.reason, ...(j.warning ? { warning: j.warning } : {}), ...(j.checks ? { checks: j.checks } : {}) };
   });
 
   const blacklisted = Boolean(provider.hosting?.blacklisted);

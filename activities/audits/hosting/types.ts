@@ -1,4 +1,5 @@
 /** What each probe reports. Plain JSON: these travel through workflow history and into the report. */
+import type { PageSignals } from './page-signals.js';
 import type { CacheInfo, CmsInfo, HstsInfo, ServerInfo } from './parse-http.js';
 
 /** A probe's result, or why the probe itself could not run (its criteria become "unknown"). */
@@ -60,6 +61,8 @@ export interface HttpResult {
   cdn: string[];
   cms: CmsInfo | null;
   bodyBytes: number;
+  /** What the final page says about its host (absent in reports made before it existed). */
+  page?: PageSignals | null;
 }
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
@@ -69,8 +72,13 @@ export interface TlsResult {
   port: number;
   connected: boolean;
   error: string | null;
-  /** The chain verifies against the trusted roots (plus the configured extra CA). */
+  /**
+   * The chain verifies against the trusted roots (plus the configured extra CA), whatever the name
+   * and the dates: a valid chain for another name, or an expired certificate from a trusted CA, is
+   * still a trusted chain (their faults are `hostnameMatch` and `expired`).
+   */
   trusted: boolean;
+  /** OpenSSL's verdict on the chain (dates included, name excluded), e.g. CERT_HAS_EXPIRED. */
   authorizationError: string | null;
   selfSigned: boolean;
   hostnameMatch: boolean;
@@ -81,6 +89,10 @@ export interface TlsResult {
   validTo: string | null;
   daysToExpiry: number | null;
   expired: boolean;
+  /** Not valid yet (notBefore in the future). */
+  notYetValid?: boolean;
+  /** The names the certificate covers (subjectAltName DNS / IP entries, else its CN). */
+  names?: string[];
   chain: Array<{ subject: string; issuer: string }>;
   negotiated: string | null;
   protocols: Record<TlsVersion, boolean | null>;

@@ -11,7 +11,7 @@ describe('provider data', () => {
       expect(names).toContain(n);
     }
     expect(names.some((n) => n.startsWith('OVHcloud'))).toBe(true);
-    expect(PROVIDERS.filter((p) => p.class === 'shared-blacklisted').map((p) => p.id).sort()).toEqual(['bluehost', 'godaddy', 'hostgator', 'namecheap']);
+    expect(PROVIDERS.filter((p) => p.class === 'shared-blacklisted').map((p) => p.id).sort()).toEqual(['bluehost', 'godaddy', 'hostgator', 'namecheap', 'newfold']);
     expect(new Set(PROVIDERS.map((p) => p.id)).size).toBe(PROVIDERS.length);
   });
 });
