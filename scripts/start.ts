@@ -60,6 +60,15 @@ async function shutdown(code: number) {
 }
 // SIGHUP too: `npm start &` in a shell that then closes, or a terminal that goes away.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+// `npm start` in the background: npm forwards SIGTERM and exits at once; whatever ends the parent
+// (npm, a shell, even a SIGKILL of it), the platform is stopped instead of being left orphaned.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) {
+    log(`parent process ${parentPid} gone`);
+    void shutdown(0);
+  }
+}, 1000).unref();
 
 function superviseChild(name: string, start: Parameters<typeof supervise>[0]['start']): Supervisor {
   const s = supervise({ name, start, log });
