@@ -26,7 +26,7 @@ export const DomainSchema = z
     }
     return d;
   })
-  .openapi({ type: 'string', example: 'boulangerie-martin.fr' });
+  .openapi({ type: 'string', maxLength: 253, example: 'boulangerie-martin.fr' });
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

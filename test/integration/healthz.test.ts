@@ -2,38 +2,13 @@
  * /healthz against the real PostgreSQL and Temporal. PostgreSQL is reached through a TCP relay the
  * test can cut, as a network partition or a stopped server would.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../scripts/lib/run.js';
 import { createDb, type Db } from '../../db/client.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { testApp, testClient, testConfig } from '../support/platform.js';
-
-class Relay {
-  private server?: Server;
-  private sockets = new Set<Socket>();
-  constructor(private readonly target: { host: string; port: number }) {}
-  port = 0;
-  async open(port = 0): Promise<number> {
-    this.server = createServer((inbound) => {
-      const outbound = createConnection(this.target);
-      for (const s of [inbound, outbound]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      inbound.pipe(outbound).pipe(inbound);
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', () => r()));
-    this.port = (this.server.address() as { port: number }).port;
-    return this.port;
-  }
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server?.close(() => r()));
-  }
-}
+import { Relay } from '../support/tcp-relay.js';
 
 let t: TestDb;
 let relay: Relay;

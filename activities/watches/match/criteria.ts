@@ -39,7 +39,7 @@ export const AlertCriteriaSchema: z.ZodType<AlertCriteria> = z
     roomsMin: z.number().int().nonnegative().max(100).optional(),
     roomsMax: z.number().int().nonnegative().max(100).optional(),
     postalCodes: z
-      .array(z.string().trim().refine((s) => isPostalCode(s) || DEPARTEMENT.test(s), { message: 'a 5-digit postal code or a 2-digit département' }))
+      .array(z.string().trim().max(5).refine((s) => isPostalCode(s) || DEPARTEMENT.test(s), { message: 'a 5-digit postal code or a 2-digit département' }))
       .max(500)
       .optional(),
     cities: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
