@@ -89,6 +89,9 @@ export const ConfigSchema = z.object({
   WATCH_FLAG_AFTER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   WATCH_FLEET_BATCH_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   WATCH_ROBOTS_TTL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** Generic watches: checks per sweep activity, and checks in flight per host within one. */
+  WATCH_GENERIC_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(200),
+  WATCH_GENERIC_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
 
   /** Concierge adapters (activities/concierge/adapters): see docs/concierge-peers.md. */
   WHOIS_HOST: z.string().min(1).optional(), // whois server for every TLD (tests: the 127.43.0.N fixture); unset = the TLD's own

@@ -1,8 +1,9 @@
 /**
  * The watches family's Temporal Schedules (Europe/Paris), created or brought up to date
  * idempotently: `npm start` runs this after registering search attributes, and
- * `npm run watches:schedules` runs it against any cluster. Generic watches get one schedule each
- * (`watch-generic-<id>`), managed by the API.
+ * `npm run watches:schedules` runs it against any cluster. Generic watches are checked in batches
+ * by one sweep every minute (`watches-generic-sweep`); earlier versions gave each watch its own
+ * schedule (`watch-generic-<id>`), which the API still deletes with its watch.
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -51,6 +52,17 @@ export function watchSchedules(cfg: WatchScheduleConfig): ScheduleOptions[] {
       action: { type: 'startWorkflow', workflowType: 'alertDigest', taskQueue, args: [{}], workflowId: `${cfg.taskQueuePrefix}-watches-alert-digest`, ...sa },
       policies: { overlap: 'SKIP', catchupWindow: '6 hours' },
     },
+    {
+      scheduleId: `${cfg.taskQueuePrefix}-watches-generic-sweep`,
+      // every due generic watch (each has its own phase within its interval: deterministic jitter)
+      spec: { intervals: [{ every: '1 minute' }], timezone: WATCH_TIMEZONE },
+      action: {
+        type: 'startWorkflow', workflowType: 'genericWatchSweep', taskQueue, args: [{ reason: 'schedule' }],
+        workflowId: `${cfg.taskQueuePrefix}-watches-generic-sweep`,
+        typedSearchAttributes: [{ key: SA.family, value: 'watches' }, { key: SA.source, value: 'generic' }] as SearchAttributePair[],
+      },
+      policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
+    },
   ];
 }
 
@@ -77,24 +89,8 @@ export async function ensureWatchSchedules(client: Client, cfg: WatchScheduleCon
   return out;
 }
 
+/** The per-watch schedule of earlier versions (deleted with its watch), and the prefix of a watch's workflow ids. */
 export const genericScheduleId = (prefix: string, watchId: number) => `${prefix}-watch-generic-${watchId}`;
-
-/** The schedule that checks generic watch `watchId` every `minutes`. */
-export function genericWatchSchedule(prefix: string, watchId: number, minutes: number): ScheduleOptions {
-  return {
-    scheduleId: genericScheduleId(prefix, watchId),
-    spec: { intervals: [{ every: `${minutes} minutes` }], timezone: WATCH_TIMEZONE },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'genericWatch',
-      taskQueue: taskQueueFor('watches', prefix),
-      args: [{ watchId }],
-      workflowId: `${genericScheduleId(prefix, watchId)}-check`,
-      typedSearchAttributes: [{ key: SA.family, value: 'watches' }],
-    },
-    policies: { overlap: 'SKIP', catchupWindow: '5 minutes' },
-  };
-}
 
 export async function deleteSchedule(client: Client, scheduleId: string): Promise<void> {
   try {

@@ -3,6 +3,7 @@ export * from './platform.js';
 export * from './concierge.js';
 export * from './certificate-renewal.js';
 export * from './watches.js';
+export * from './generic-sweep.js';
 export * from './site-monitor.js';
 export * from './hosting-audit.js';
 export * from './sync.js';

@@ -1,15 +1,14 @@
 /**
- * Generic watches: any URL, a CSS selector or a text region, compared with the last check by a
- * text diff. A change is recorded once per new text (unique hash) and notified through the same
- * outbox as alerts, keyed `watch:generic:<id>:<hash>`.
+ * One generic-watch check: any URL, a CSS selector or a text region, read and compared with the
+ * watch's last text by a text diff. What to record is decided here (pure apart from the fetch);
+ * the sweep (`generic/sweep.ts`) records it and notifies each change event once.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../../db/client.js';
-import { enqueue, type Notification } from '../shared/outbox.js';
-import { diffText, extractRegion } from './extract/text-diff.js';
+import type { Notification } from '../shared/outbox.js';
+import { diffText, extractRegion, type TextDiff } from './extract/text-diff.js';
 import type { Fetcher } from './fetch/http.js';
-import { pendingKeys } from './notify/alerts.js';
 import { renderGenericChangeMail } from './notify/render.js';
+import type { ClaimedWatch } from './generic/store.js';
 
 export interface GenericCheck {
   changed: boolean;
@@ -19,44 +18,42 @@ export interface GenericCheck {
   error: string | null;
 }
 
-export async function checkGenericWatch(db: Db, fetcher: Fetcher, watchId: number, signal?: AbortSignal): Promise<GenericCheck> {
-  const w = await db.selectFrom('watch_generic').selectAll().where('id', '=', watchId).executeTakeFirst();
-  if (!w) return { changed: false, baseline: false, summary: null, keys: [], error: 'watch not found' };
-  let text: string;
+export type Verdict =
+  | { kind: 'error'; error: string }
+  | { kind: 'baseline'; text: string; hash: string }
+  | { kind: 'same' }
+  | { kind: 'changed'; text: string; hash: string; diff: TextDiff };
+
+export const textHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/** Reads the watched region of the page; a page that cannot be read is an error verdict, not a throw. */
+export async function readRegion(fetcher: Fetcher, w: ClaimedWatch, signal?: AbortSignal): Promise<{ text: string } | { error: string }> {
   try {
-    const page = await fetcher.fetchPage(w.url, { signal });
-    if (page.status >= 400) throw new Error(`${w.url} answered ${page.status}`);
-    text = extractRegion(page.body, w.selector ?? undefined, w.text_contains ?? undefined);
+    const page = await fetcher.fetchPage(w.url, { signal, spacing: 'start' });
+    if (page.status >= 400) return { error: `${w.url} answered ${page.status}` };
+    return { text: extractRegion(page.body, w.selector ?? undefined, w.text_contains ?? undefined) };
   } catch (err) {
     if (signal?.aborted) throw err; // cancelled: not the page's fault
-    const message = (err as Error).message;
-    await db.updateTable('watch_generic').set({ last_error: message, last_checked_at: new Date() }).where('id', '=', watchId).execute();
-    return { changed: false, baseline: false, summary: null, keys: [], error: message };
+    return { error: (err as Error).message || String(err) };
   }
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 32);
-  if (w.last_text === null) {
-    await db.updateTable('watch_generic').set({ last_text: text, last_checked_at: new Date(), last_error: null }).where('id', '=', watchId).execute();
-    return { changed: false, baseline: true, summary: null, keys: [], error: null };
+}
+
+/** What the text read means for the watch: its baseline, no change, or a change (with the diff). */
+export function judge(w: Pick<ClaimedWatch, 'last_text'>, read: { text: string } | { error: string }): Verdict {
+  if ('error' in read) return { kind: 'error', error: read.error.slice(0, 2000) };
+  if (w.last_text === null) return { kind: 'baseline', text: read.text, hash: textHash(read.text) };
+  const diff = diffText(w.last_text, read.text);
+  return diff.changed ? { kind: 'changed', text: read.text, hash: textHash(read.text), diff } : { kind: 'same' };
+}
+
+/** The notification of change event `seq` of a watch (email or signed webhook). */
+export function changeNotification(w: ClaimedWatch, diff: TextDiff, key: string, seq: number): Notification {
+  if (w.channel === 'webhook') {
+    return {
+      key,
+      channel: 'webhook',
+      payload: { url: w.target, body: { type: 'watch.changed', watchId: w.id, seq, url: w.url, summary: diff.summary, added: diff.added, removed: diff.removed } },
+    };
   }
-  const diff = diffText(w.last_text, text);
-  if (!diff.changed) {
-    await db.updateTable('watch_generic').set({ last_checked_at: new Date(), last_error: null }).where('id', '=', watchId).execute();
-    return { changed: false, baseline: false, summary: null, keys: [], error: null };
-  }
-  const key = `watch:generic:${w.id}:${hash}`;
-  const mail = renderGenericChangeMail(w.name, w.url, diff);
-  const note: Notification =
-    w.channel === 'webhook'
-      ? { key, channel: 'webhook', payload: { url: w.target, body: { type: 'watch.changed', watchId: w.id, url: w.url, summary: diff.summary, added: diff.added, removed: diff.removed } } }
-      : { key, channel: 'email', payload: { to: w.target, ...mail } };
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('watch_generic_changes')
-      .values({ watch_id: w.id, summary: diff.summary, added: JSON.stringify(diff.added), removed: JSON.stringify(diff.removed), text_hash: hash })
-      .onConflict((oc) => oc.columns(['watch_id', 'text_hash']).doNothing())
-      .execute();
-    await enqueue(tx, [note]);
-    await tx.updateTable('watch_generic').set({ last_text: text, last_checked_at: new Date(), last_changed_at: new Date(), last_error: null }).where('id', '=', w.id).execute();
-  });
-  return { changed: true, baseline: false, summary: diff.summary, keys: await pendingKeys(db, [key]), error: null };
+  return { key, channel: 'email', payload: { to: w.target, ...renderGenericChangeMail(w.name, w.url, diff) } };
 }

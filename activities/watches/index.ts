@@ -13,7 +13,11 @@ import { enqueue } from '../shared/outbox.js';
 import type { BrowserPool } from '../shared/browser-pool.js';
 import { crawlPage, discoverSeeds, type CrawlContext, type SourcePlan } from './crawl.js';
 import { createFetcher, type Fetcher } from './fetch/http.js';
-import { checkGenericWatch, type GenericCheck } from './generic.js';
+import type { GenericCheck } from './generic.js';
+import { markDue } from './generic/store.js';
+import { sweepBatch, type SweepBatchResult } from './generic/sweep.js';
+import type { Mailer } from '../shared/mail.js';
+import { notificationSenders } from '../shared/notify.js';
 import { pendingKeys, queueDailyDigests, queueRunNotifications } from './notify/alerts.js';
 import { cleanupDuplicates, linkDuplicates, runListingIds } from './store/duplicates.js';
 import { computeMarketStats } from './store/market-stats.js';
@@ -25,6 +29,8 @@ export interface WatchesDeps {
   db: Db;
   logger: Logger;
   browserPool?: BrowserPool;
+  /** Sends generic-watch notifications from within their sweep; without it the workflow sends them. */
+  mailer?: Mailer;
   /** Tests and benchmarks may share one fetcher. */
   fetcher?: Fetcher;
 }
@@ -64,6 +70,19 @@ async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A generic watch stays leased to its sweep for longer than the sweep activity may run (10 min). */
+export const GENERIC_LEASE_MS = 11 * 60_000;
+
+/** Who holds a lease: the activity, the same across its retries (a retry takes over what it left). */
+function activityOwner(): string {
+  try {
+    const { workflowExecution, activityId } = Context.current().info;
+    return `${workflowExecution?.workflowId ?? 'standalone'}/${workflowExecution?.runId ?? ''}/${activityId}`;
+  } catch {
+    return `local/${process.pid}/${Date.now()}`;
+  }
+}
+
 export function publicBaseUrl(config: Config): string {
   return config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
 }
@@ -83,6 +102,11 @@ export function createWatchesActivities(deps: WatchesDeps) {
       listingUrls: s.listing_urls,
     };
   }
+  const senders = deps.mailer ? notificationSenders(config, deps.mailer) : undefined;
+  const sweepDeps = () => ({
+    db, fetcher, senders, concurrency: config.WATCH_MAX_CONCURRENT_FETCHES, hostConcurrency: config.WATCH_GENERIC_HOST_CONCURRENCY,
+    leaseMs: GENERIC_LEASE_MS, heartbeat, signal: activitySignal(),
+  });
   const ctx = (): CrawlContext => ({ db, logger, fetcher, pool, userAgent: config.WATCH_USER_AGENT, timeoutMs: config.WATCH_FETCH_TIMEOUT_MS, heartbeat: () => heartbeat(), signal: activitySignal() });
 
   return {
@@ -202,8 +226,21 @@ export function createWatchesActivities(deps: WatchesDeps) {
       return queueDailyDigests(db, publicBaseUrl(config), input.day);
     },
 
+    /**
+     * One batch of a generic-watch sweep (generic/sweep.ts): up to `limit` due watches (all, some
+     * ids, or one tag), checked and recorded, their changes notified. Heartbeats its progress.
+     */
+    async checkGenericBatch(input: { ids?: number[]; tag?: string; limit?: number }): Promise<SweepBatchResult> {
+      return keepAlive(() => sweepBatch(sweepDeps(), activityOwner(), input.limit ?? config.WATCH_GENERIC_BATCH_SIZE, { ids: input.ids, tag: input.tag }));
+    },
+
+    /** One watch checked now (the `genericWatch` workflow of earlier versions; kept for its running histories). */
     async checkGenericWatch(input: { watchId: number }): Promise<GenericCheck> {
-      return keepAlive(() => checkGenericWatch(db, fetcher, input.watchId, activitySignal()));
+      const owner = activityOwner();
+      await markDue(db, { ids: [input.watchId] });
+      const r = await keepAlive(() => sweepBatch(sweepDeps(), owner, 1, { ids: [input.watchId] }));
+      if (r.claimed === 0) return { changed: false, baseline: false, summary: null, keys: [], error: 'watch not found, paused or being checked' };
+      return { changed: r.changed > 0, baseline: r.baselines > 0, summary: r.changed > 0 ? r.summary : null, keys: r.undelivered, error: r.error };
     },
   };
 }

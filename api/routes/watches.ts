@@ -1,64 +1,116 @@
 /**
- * Generic watches: any URL + a CSS selector or a text region, checked on their own Temporal
- * Schedule (`<prefix>-watch-generic-<id>`), notified by email or signed webhook when the text changes.
+ * Generic watches: any URL + a CSS selector or a text region, notified by email or signed webhook
+ * when the text changes. They are checked in batches by the `genericWatchSweep` workflow (every
+ * minute by its schedule for the due ones; here for a check now, a check of all / of a tag, and a
+ * new watch's baseline); state and change history live in PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { taskQueueFor } from '../../core/temporal.js';
+import { sql } from 'kysely';
+import { SA, taskQueueFor } from '../../core/temporal.js';
 import type { WatchGeneric } from '../../db/schema/watches.js';
-import { deleteSchedule, genericScheduleId, genericWatchSchedule, upsertSchedule } from '../../temporal-config/watches-schedules.js';
-import type { genericWatch } from '../../workflows/watches.js';
+import { nextDueAt } from '../../activities/watches/generic/due.js';
+import { markDue } from '../../activities/watches/generic/store.js';
+import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches-schedules.js';
+import type { genericWatchSweep, GenericSweepInput } from '../../workflows/generic-sweep.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
-import { cssSelector, safeText } from '../schemas/common.js';
-import { assertPublicUrl, IdParam, Json } from './watch-common.js';
+import { cssSelector, intParam, safeText } from '../schemas/common.js';
+import { assertPublicUrl, decodeCursor, encodeCursor, IdParam, Json } from './watch-common.js';
 
+const Tag = safeText(50, { min: 1 }).regex(/^[\p{L}\p{N}._:-]+$/u, 'letters, digits, . _ : -');
+const Fields = {
+  name: safeText(200, { min: 1 }).openapi({ example: 'Tarifs du concurrent' }),
+  url: safeText(2000, { min: 1 }).openapi({ example: 'https://example.fr/tarifs' }),
+  selector: cssSelector(500).openapi({ description: 'CSS selector of the region to watch', example: '#prices' }),
+  textContains: safeText(500, { min: 1 }).openapi({ description: 'Watch the block whose text contains this' }),
+  intervalMinutes: z.number().int().min(5).max(10_080),
+  channel: z.enum(['email', 'webhook']),
+  target: safeText(2000, { min: 3 }).openapi({ description: 'Email address or webhook URL' }),
+  tags: z.array(Tag).max(20).openapi({ example: ['concurrents'] }),
+};
 const WatchInput = z
   .object({
-    name: safeText(200, { min: 1 }).openapi({ example: 'Tarifs du concurrent' }),
-    url: safeText(2000, { min: 1 }).openapi({ example: 'https://example.fr/tarifs' }),
-    selector: cssSelector(500).optional().openapi({ description: 'CSS selector of the region to watch', example: '#prices' }),
-    textContains: safeText(500, { min: 1 }).optional().openapi({ description: 'Watch the block whose text contains this' }),
-    intervalMinutes: z.number().int().min(5).max(10_080).default(60),
-    channel: z.enum(['email', 'webhook']).default('email'),
-    target: safeText(2000, { min: 3 }).openapi({ description: 'Email address or webhook URL' }),
+    ...Fields,
+    selector: Fields.selector.optional(),
+    textContains: Fields.textContains.optional(),
+    intervalMinutes: Fields.intervalMinutes.default(60),
+    channel: Fields.channel.default('email'),
+    tags: Fields.tags.default([]),
     ownerEmail: z.string().trim().email().max(320).optional(),
   })
   .strict()
   .openapi('GenericWatchInput');
+const WatchPatch = z
+  .object({
+    name: Fields.name.optional(),
+    selector: Fields.selector.nullable().optional(),
+    textContains: Fields.textContains.nullable().optional(),
+    intervalMinutes: Fields.intervalMinutes.optional(),
+    channel: Fields.channel.optional(),
+    target: Fields.target.optional(),
+    tags: Fields.tags.optional(),
+    paused: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('GenericWatchPatch');
 
 const WatchOut = z
   .object({
     id: z.number(), name: z.string(), url: z.string(), selector: z.string().nullable(), textContains: z.string().nullable(),
-    intervalMinutes: z.number(), channel: z.string(), target: z.string(), ownerEmail: z.string().nullable(),
-    lastCheckedAt: z.string().nullable(), lastChangedAt: z.string().nullable(), lastError: z.string().nullable(), scheduleId: z.string(),
+    intervalMinutes: z.number(), channel: z.string(), target: z.string(), ownerEmail: z.string().nullable(), tags: z.array(z.string()),
+    paused: z.boolean(), changes: z.number().openapi({ description: 'change events so far (the last one has this sequence number)' }),
+    baselineTaken: z.boolean(), nextCheckAt: z.string().nullable(), lastCheckedAt: z.string().nullable(), lastChangedAt: z.string().nullable(),
+    lastError: z.string().nullable(),
   })
   .openapi('GenericWatch');
+const ChangeOut = z
+  .object({ seq: z.number(), summary: z.string(), added: z.array(z.string()), removed: z.array(z.string()), at: z.string() })
+  .openapi('GenericWatchChange');
+const Started = z.object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() });
+const page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), total: z.number(), nextCursor: z.string().nullable() });
+const PageQuery = { limit: intParam(1, 200).default(50), cursor: safeText(200).optional() };
 
 const tags = ['watches'];
 const create = createRoute({
-  method: 'post', path: '/', tags, security: SECURITY, summary: 'Watch any page region for changes',
+  method: 'post', path: '/', tags, security: SECURITY, summary: 'Watch any page region for changes (its baseline is taken at once)',
   request: { body: { required: true, content: { 'application/json': { schema: WatchInput } } } },
-  responses: { 201: { description: 'Created', content: { 'application/json': { schema: WatchOut } } }, ...problemResponses(400, 401, 422, 503) },
+  responses: { 201: { description: 'Created', content: { 'application/json': { schema: WatchOut.extend({ baseline: Started }) } } }, ...problemResponses(400, 401, 422, 503) },
 });
 const list = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'List generic watches',
-  responses: { 200: { description: 'Watches', content: { 'application/json': { schema: z.object({ items: z.array(WatchOut) }) } } }, ...problemResponses(401) },
+  method: 'get', path: '/', tags, security: SECURITY, summary: 'List generic watches (keyset pagination by id, with the total)',
+  request: { query: z.object({ tag: Tag.optional(), paused: z.enum(['true', 'false']).optional(), ...PageQuery }) },
+  responses: { 200: { description: 'Watches', content: { 'application/json': { schema: page(WatchOut) } } }, ...problemResponses(401, 422) },
 });
 const getOne = createRoute({
   method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One generic watch with its recent changes',
   request: { params: IdParam },
   responses: { 200: { description: 'The watch', content: { 'application/json': { schema: Json } } }, ...problemResponses(401, 404, 422) },
 });
+const changes = createRoute({
+  method: 'get', path: '/{id}/changes', tags, security: SECURITY, summary: "A watch's change events, newest first (keyset pagination by sequence, with the total)",
+  request: { params: IdParam, query: z.object(PageQuery) },
+  responses: { 200: { description: 'Changes', content: { 'application/json': { schema: page(ChangeOut) } } }, ...problemResponses(401, 404, 422) },
+});
+const patch = createRoute({
+  method: 'patch', path: '/{id}', tags, security: SECURITY, summary: 'Pause, resume or reconfigure a generic watch',
+  request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: WatchPatch } } } },
+  responses: { 200: { description: 'The watch', content: { 'application/json': { schema: WatchOut } } }, ...problemResponses(400, 401, 404, 422) },
+});
 const remove = createRoute({
-  method: 'delete', path: '/{id}', tags, security: SECURITY, summary: 'Delete a generic watch and its schedule',
+  method: 'delete', path: '/{id}', tags, security: SECURITY, summary: 'Delete a generic watch',
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404, 422, 503) },
 });
 const checkNow = createRoute({
   method: 'post', path: '/{id}/check', tags, security: SECURITY, summary: 'Check a generic watch now',
   request: { params: IdParam },
-  responses: { 202: { description: 'Started', content: { 'application/json': { schema: z.object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() }) } } }, ...problemResponses(401, 404, 422, 503) },
+  responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started } } }, ...problemResponses(401, 404, 409, 422, 503) },
+});
+const checkAll = createRoute({
+  method: 'post', path: '/check', tags, security: SECURITY, summary: 'Check every generic watch, or those with a tag, now (one sweep)',
+  request: { body: { required: false, content: { 'application/json': { schema: z.object({ tag: Tag.optional() }).strict().openapi('GenericWatchCheckAll') } } } },
+  responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started.extend({ due: z.number() }) } } }, ...problemResponses(400, 401, 422, 503) },
 });
 
 export function genericWatchRoutes(deps: ApiDeps) {
@@ -66,63 +118,132 @@ export function genericWatchRoutes(deps: ApiDeps) {
   const prefix = config.TASK_QUEUE_PREFIX;
   const json = (w: WatchGeneric) => ({
     id: w.id, name: w.name, url: w.url, selector: w.selector, textContains: w.text_contains, intervalMinutes: w.interval_minutes,
-    channel: w.channel, target: w.target, ownerEmail: w.owner_email, lastCheckedAt: w.last_checked_at?.toISOString() ?? null,
-    lastChangedAt: w.last_changed_at?.toISOString() ?? null, lastError: w.last_error, scheduleId: genericScheduleId(prefix, w.id),
+    channel: w.channel, target: w.target, ownerEmail: w.owner_email, tags: w.tags, paused: w.paused, changes: w.seq,
+    baselineTaken: w.last_text !== null, nextCheckAt: w.paused ? null : w.next_check_at.toISOString(),
+    lastCheckedAt: w.last_checked_at?.toISOString() ?? null, lastChangedAt: w.last_changed_at?.toISOString() ?? null, lastError: w.last_error,
   });
   const find = async (id: number) => {
     const w = await db.selectFrom('watch_generic').selectAll().where('id', '=', id).executeTakeFirst();
     if (!w) throw new ProblemError(404, 'not-found', `no watch ${id}`);
     return w;
   };
+  const checkTarget = async (channel: 'email' | 'webhook', target: string) => {
+    if (channel === 'webhook') return (await assertPublicUrl(config, target, 'target')).href;
+    if (!z.string().email().safeParse(target).success) throw new ProblemError(422, 'validation-error', 'target: not an email address', { errors: [{ path: 'target', message: 'an email address' }] });
+    return target;
+  };
+  const sweep = async (workflowId: string, input: GenericSweepInput) => {
+    const handle = await temporal.workflow.start<typeof genericWatchSweep>('genericWatchSweep', {
+      workflowId,
+      taskQueue: taskQueueFor('watches', prefix),
+      args: [input],
+      typedSearchAttributes: [{ key: SA.family, value: 'watches' }],
+    });
+    return { workflowId, runId: handle.firstExecutionRunId, statusUrl: `/v1/runs/${encodeURIComponent(workflowId)}` };
+  };
+  const shortId = () => randomUUID().slice(0, 8);
+
   return newRouter()
+    .openapi(checkAll, async (c) => {
+      const raw = c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : c.req.valid('json');
+      const tag = raw?.tag;
+      const due = await markDue(db, { tag });
+      const started = await sweep(`${prefix}-watch-generic-check-${shortId()}`, { tag, reason: 'check' });
+      c.header('Location', started.statusUrl);
+      return c.json({ ...started, due }, 202);
+    })
     .openapi(create, async (c) => {
       const b = c.req.valid('json');
       const url = (await assertPublicUrl(config, b.url, 'url')).href;
-      let target = b.target;
-      if (b.channel === 'webhook') target = (await assertPublicUrl(config, b.target, 'target')).href;
-      else if (!z.string().email().safeParse(b.target).success) throw new ProblemError(422, 'validation-error', 'target: not an email address', { errors: [{ path: 'target', message: 'an email address' }] });
+      const target = await checkTarget(b.channel, b.target);
       const row = await db
         .insertInto('watch_generic')
-        .values({ name: b.name, url, selector: b.selector ?? null, text_contains: b.textContains ?? null, interval_minutes: b.intervalMinutes, channel: b.channel, target, owner_email: b.ownerEmail?.toLowerCase() ?? null })
+        .values({
+          name: b.name, url, selector: b.selector ?? null, text_contains: b.textContains ?? null, interval_minutes: b.intervalMinutes,
+          channel: b.channel, target, owner_email: b.ownerEmail?.toLowerCase() ?? null, tags: [...new Set(b.tags)],
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
+      let baseline;
       try {
-        await upsertSchedule(temporal, genericWatchSchedule(prefix, row.id, row.interval_minutes));
+        baseline = await sweep(`${genericScheduleId(prefix, row.id)}-baseline`, { ids: [row.id], reason: 'baseline' });
       } catch (err) {
         await db.deleteFrom('watch_generic').where('id', '=', row.id).execute();
         throw err;
       }
       c.header('Location', `/v1/watches/${row.id}`);
-      return c.json(json(row), 201);
+      return c.json({ ...json(row), baseline }, 201);
     })
     .openapi(list, async (c) => {
-      const rows = await db.selectFrom('watch_generic').selectAll().orderBy('id').limit(500).execute();
-      return c.json({ items: rows.map(json) }, 200);
+      const q = c.req.valid('query');
+      const after = decodeCursor(q.cursor, 1);
+      let base = db.selectFrom('watch_generic');
+      if (q.tag) base = base.where(sql<boolean>`${q.tag} = any(tags)`);
+      if (q.paused) base = base.where('paused', '=', q.paused === 'true');
+      const [rows, count] = await Promise.all([
+        (after ? base.where('id', '>', Number(after[0])) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
+        base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      const items = rows.slice(0, q.limit).map(json);
+      return c.json({ items, total: Number(count.n), nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.id]) : null }, 200);
     })
     .openapi(getOne, async (c) => {
       const w = await find(c.req.valid('param').id);
-      const changes = await db.selectFrom('watch_generic_changes').selectAll().where('watch_id', '=', w.id).orderBy('id', 'desc').limit(20).execute();
-      return c.json(
-        { ...json(w), changes: changes.map((ch) => ({ summary: ch.summary, added: ch.added as string[], removed: ch.removed as string[], at: ch.at.toISOString() })) },
-        200,
-      );
+      const recent = await db.selectFrom('watch_generic_changes').selectAll().where('watch_id', '=', w.id).orderBy('seq', 'desc').limit(20).execute();
+      return c.json({ ...json(w), recentChanges: recent.map(changeJson) }, 200);
+    })
+    .openapi(changes, async (c) => {
+      const w = await find(c.req.valid('param').id);
+      const q = c.req.valid('query');
+      const after = decodeCursor(q.cursor, 1);
+      let rowsQ = db.selectFrom('watch_generic_changes').selectAll().where('watch_id', '=', w.id);
+      if (after) rowsQ = rowsQ.where('seq', '<', Number(after[0]));
+      const [rows, count] = await Promise.all([
+        rowsQ.orderBy('seq', 'desc').limit(q.limit + 1).execute(),
+        db.selectFrom('watch_generic_changes').select((eb) => eb.fn.countAll<string>().as('n')).where('watch_id', '=', w.id).executeTakeFirstOrThrow(),
+      ]);
+      const items = rows.slice(0, q.limit).map(changeJson);
+      return c.json({ items, total: Number(count.n), nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.seq]) : null }, 200);
+    })
+    .openapi(patch, async (c) => {
+      const w = await find(c.req.valid('param').id);
+      const b = c.req.valid('json');
+      const channel = b.channel ?? w.channel;
+      const target = b.target !== undefined || b.channel !== undefined ? await checkTarget(channel, b.target ?? w.target) : w.target;
+      const regionChanged = (b.selector !== undefined && b.selector !== w.selector) || (b.textContains !== undefined && b.textContains !== w.text_contains);
+      const interval = b.intervalMinutes ?? w.interval_minutes;
+      const resumed = b.paused === false && w.paused;
+      const row = await db
+        .updateTable('watch_generic')
+        .set({
+          name: b.name ?? w.name, selector: b.selector === undefined ? w.selector : b.selector,
+          text_contains: b.textContains === undefined ? w.text_contains : b.textContains, interval_minutes: interval, channel, target,
+          tags: b.tags ? [...new Set(b.tags)] : w.tags, paused: b.paused ?? w.paused,
+          // a new region starts from a new baseline (taken by the next sweep), not from a change
+          ...(regionChanged ? { last_text: null, last_hash: null, next_check_at: sql<Date>`now()` } : {}),
+          ...(!regionChanged && (resumed || b.intervalMinutes !== undefined) ? { next_check_at: nextDueAt(w.id, interval, new Date()) } : {}),
+        })
+        .where('id', '=', w.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return c.json(json(row), 200);
     })
     .openapi(remove, async (c) => {
       const w = await find(c.req.valid('param').id);
-      await deleteSchedule(temporal, genericScheduleId(prefix, w.id));
+      await deleteSchedule(temporal, genericScheduleId(prefix, w.id)); // a schedule of an earlier version, if any
       await db.deleteFrom('watch_generic').where('id', '=', w.id).execute();
       return c.body(null, 204);
     })
     .openapi(checkNow, async (c) => {
       const w = await find(c.req.valid('param').id);
-      const workflowId = `${genericScheduleId(prefix, w.id)}-now-${randomUUID().slice(0, 8)}`;
-      const handle = await temporal.workflow.start<typeof genericWatch>('genericWatch', {
-        workflowId,
-        taskQueue: taskQueueFor('watches', prefix),
-        args: [{ watchId: w.id }],
-      });
-      const statusUrl = `/v1/runs/${encodeURIComponent(workflowId)}`;
-      c.header('Location', statusUrl);
-      return c.json({ workflowId, runId: handle.firstExecutionRunId, statusUrl }, 202);
+      if (w.paused) throw new ProblemError(409, 'conflict', `watch ${w.id} is paused (resume it with PATCH {"paused": false})`);
+      await markDue(db, { ids: [w.id] });
+      const started = await sweep(`${genericScheduleId(prefix, w.id)}-check-${shortId()}`, { ids: [w.id], reason: 'check' });
+      c.header('Location', started.statusUrl);
+      return c.json(started, 202);
     });
+}
+
+function changeJson(ch: { seq: number; summary: string; added: unknown; removed: unknown; at: Date }) {
+  return { seq: ch.seq, summary: ch.summary, added: ch.added as string[], removed: ch.removed as string[], at: ch.at.toISOString() };
 }

@@ -200,6 +200,14 @@ export interface WatchGenericTable {
   last_changed_at: ColumnType<Date | null, never, Date | string | null>;
   last_error: string | null;
   created_at: ColumnType<Date, never, never>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  paused: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Change events recorded so far: the next one is `seq + 1`. */
+  seq: ColumnType<number, number | undefined, number>;
+  last_hash: string | null;
+  next_check_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  lease_owner: string | null;
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface WatchGenericChangesTable {
@@ -210,6 +218,10 @@ export interface WatchGenericChangesTable {
   removed: Json<string[]>;
   text_hash: string;
   at: ColumnType<Date, never, never>;
+  seq: number;
+  prev_hash: string | null;
+  /** The sweep (activity) that recorded it: its retry delivers what it left pending. */
+  sweep: string | null;
 }
 
 export type WatchSource = Selectable<WatchSourcesTable>;

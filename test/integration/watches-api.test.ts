@@ -131,12 +131,13 @@ describe('watches API', () => {
     expect((await send('/v1/alerts?email=nope', 'DELETE')).status).toBe(422);
   });
 
-  it('watches any page region: schedule created, a change notified once, garbage-free', async () => {
+  it('watches any page region: baseline at creation, a change notified once by the earlier genericWatch workflow too', async () => {
     expect((await send('/v1/watches', 'POST', { name: 'x', url: 'http://10.0.0.5/', target: 'ops@example.fr' })).status).toBe(422);
     const created = await send('/v1/watches', 'POST', { name: 'Tarifs', url: `${page.url}tarifs`, selector: '#prix', intervalMinutes: 30, target: 'ops@example.fr', ownerEmail: 'ops@example.fr' });
     expect(created.status).toBe(201);
-    const schedule = await client.schedule.getHandle(genericScheduleId(config.TASK_QUEUE_PREFIX, created.body.id)).describe();
-    expect(schedule.spec.intervals?.[0]?.every).toBe(30 * 60 * 1000);
+    expect(await client.workflow.getHandle(created.body.baseline.workflowId).result()).toMatchObject({ baselines: 1 });
+    // no schedule per watch any more: the sweep checks it
+    await expect(client.schedule.getHandle(genericScheduleId(config.TASK_QUEUE_PREFIX, created.body.id)).describe()).rejects.toThrow();
 
     const check = () =>
       client.workflow.execute<typeof genericWatch>('genericWatch', {
@@ -153,21 +154,25 @@ describe('watches API', () => {
     expect(mail!.text).toContain('590');
     expect(await check()).toMatchObject({ changed: false });
     const detail = await send(`/v1/watches/${created.body.id}`, 'GET');
-    expect(detail.body.changes).toHaveLength(1);
+    expect(detail.body.recentChanges).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 200));
     expect(smtp.messages.filter((m) => m.subject.includes('Tarifs'))).toHaveLength(1);
 
     const erased = await send('/v1/alerts?email=ops@example.fr', 'DELETE');
     expect(erased.body).toMatchObject({ watches: 1, notifications: 1 });
-    await expect(client.schedule.getHandle(genericScheduleId(config.TASK_QUEUE_PREFIX, created.body.id)).describe()).rejects.toThrow();
+    expect((await send(`/v1/watches/${created.body.id}`, 'GET')).status).toBe(404);
   });
 
   it('creates the fixed schedules idempotently (Europe/Paris, overlap skip, catch-up window)', async () => {
     const cfg = { taskQueuePrefix: config.TASK_QUEUE_PREFIX, fleetBatchSize: 10 };
     const first = await ensureWatchSchedules(client, cfg);
-    expect(first.map((s) => s.outcome)).toEqual(['created', 'created', 'created', 'created', 'created']);
+    expect(first.map((s) => s.outcome)).toEqual(['created', 'created', 'created', 'created', 'created', 'created']);
     const second = await ensureWatchSchedules(client, cfg);
-    expect(second.map((s) => s.outcome)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated']);
+    expect(second.map((s) => s.outcome)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated', 'updated']);
+    const sweep = await client.schedule.getHandle(`${config.TASK_QUEUE_PREFIX}-watches-generic-sweep`).describe();
+    expect(sweep.spec.intervals?.[0]?.every).toBe(60_000);
+    expect(sweep.action).toMatchObject({ workflowType: 'genericWatchSweep' });
+    expect(sweep.policies).toMatchObject({ overlap: 'SKIP' });
     const full = await client.schedule.getHandle(`${config.TASK_QUEUE_PREFIX}-watches-full-crawl`).describe();
     expect(full.spec.timezone).toBe('Europe/Paris');
     expect(full.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 2, end: 2, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });

@@ -54,9 +54,16 @@ export type FetchConfig = Pick<
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 
+export type Spacing = 'end' | 'start';
+
 export interface Fetcher {
-  /** GETs a page under every rule above. Throws FetchRefused for what must not be fetched. */
-  fetchPage(url: string, opts?: { signal?: AbortSignal; accept?: string }): Promise<FetchedPage>;
+  /**
+   * GETs a page under every rule above. Throws FetchRefused for what must not be fetched.
+   * `spacing: 'start'` (generic watches) spaces request starts to a host by the delay and holds no
+   * turn while the request runs, so requests to one host may overlap; the default ('end') holds
+   * the host's turn for the whole request and starts the next one the delay after it finished.
+   */
+  fetchPage(url: string, opts?: { signal?: AbortSignal; accept?: string; spacing?: Spacing }): Promise<FetchedPage>;
   robotsFor(url: string): Promise<RobotsRules>;
   /** Checks the URL against net-guard and robots, then runs `fn` (a browser render) holding the host's turn. */
   withPageTurn<T>(url: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
@@ -90,13 +97,14 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
    * One request, sent the moment the host's turn is taken (holding a global concurrency slot only
    * while taking the turn and sending, not while waiting); follows no redirect.
    */
-  async function requestOnce(url: URL, delayMs: number, accept: string, signal?: AbortSignal) {
+  async function requestOnce(url: URL, delayMs: number, accept: string, signal?: AbortSignal, spacing: Spacing = 'end') {
+    const holdWhole = spacing === 'end';
     let release: () => void;
     for (;;) {
       release = await semaphore.acquire();
       let wait: number;
       try {
-        wait = await tryTurn(db, url.host, delayMs, config.WATCH_FETCH_TIMEOUT_MS + 1000);
+        wait = await tryTurn(db, url.host, delayMs, holdWhole ? config.WATCH_FETCH_TIMEOUT_MS + 1000 : delayMs);
       } catch (err) {
         release();
         throw err;
@@ -127,12 +135,12 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
       throw err;
     } finally {
       release();
-      await releaseTurn(db, url.host, delayMs).catch(() => undefined);
+      if (holdWhole) await releaseTurn(db, url.host, delayMs).catch(() => undefined);
     }
   }
 
   /** Requests with retries (backoff, Retry-After) and manual redirects. */
-  async function request(input: string, checkRobots: boolean, accept: string, signal?: AbortSignal): Promise<FetchedPage> {
+  async function request(input: string, checkRobots: boolean, accept: string, signal?: AbortSignal, spacing?: Spacing): Promise<FetchedPage> {
     let url = await guard(input);
     for (let hop = 0; ; hop++) {
       if (checkRobots) {
@@ -143,7 +151,7 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
       let res: Awaited<ReturnType<typeof requestOnce>>;
       for (;;) {
         try {
-          res = await requestOnce(url, delay, accept, signal);
+          res = await requestOnce(url, delay, accept, signal, spacing);
         } catch (err) {
           if (err instanceof FetchRefused || signal?.aborted || attempt >= config.WATCH_FETCH_RETRIES) throw err;
           await sleep(backoff(attempt++), signal);
@@ -190,7 +198,7 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
   }
 
   return {
-    fetchPage: (url, o = {}) => request(url, true, o.accept ?? 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8', o.signal),
+    fetchPage: (url, o = {}) => request(url, true, o.accept ?? 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8', o.signal, o.spacing),
     robotsFor: (url) => robots.rulesFor(url),
     async withPageTurn(url, fn, signal) {
       const u = await guard(url);
