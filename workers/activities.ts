@@ -1,14 +1,10 @@
-/** Builds each family's activities from the process's shared dependencies. */
-import { createPlatformActivities } from '../activities/platform/index.js';
-import { createMonitorActivities } from '../activities/audits/monitor/index.js';
-import { createHostingAuditActivities } from '../activities/audits/hosting/index.js';
+/**
+ * Builds each family's activities from the process's shared dependencies. Each family's code is
+ * imported only when a worker serves it (`await import()`), so a process serving one queue loads
+ * one family's modules and libraries, not all of them.
+ */
 import type { Mailer } from '../activities/shared/mail.js';
-import { createNotifyActivities } from '../activities/shared/notify.js';
-import { createConciergeActivities } from '../activities/concierge/index.js';
-import { conciergePortsFromConfig } from '../activities/concierge/providers.js';
 import type { BrowserPool } from '../activities/shared/browser-pool.js';
-import { createWatchesActivities } from '../activities/watches/index.js';
-import { createSyncActivities } from '../activities/sync/index.js';
 import type { Db } from '../db/client.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
@@ -26,26 +22,37 @@ export interface WorkerDeps {
 type ActivityMap = Record<string, (...args: never[]) => Promise<unknown>>;
 
 /** A family's activities plus the shared ones (notifications) every queue serves. */
-export function activitiesFor(family: Family, deps: WorkerDeps): ActivityMap {
-  return { ...createNotifyActivities(deps), ...familyActivities(family, deps) };
+export async function activitiesFor(family: Family, deps: WorkerDeps): Promise<ActivityMap> {
+  const { createNotifyActivities } = await import('../activities/shared/notify.js');
+  return { ...createNotifyActivities(deps), ...(await familyActivities(family, deps)) };
 }
 
-function familyActivities(family: Family, deps: WorkerDeps): ActivityMap {
+async function familyActivities(family: Family, deps: WorkerDeps): Promise<ActivityMap> {
   switch (family) {
     case 'platform':
-      return createPlatformActivities(deps);
+      return (await import('../activities/platform/index.js')).createPlatformActivities(deps);
     case 'sync':
-      return createSyncActivities(deps);
-    case 'concierge':
+      return (await import('../activities/sync/index.js')).createSyncActivities(deps);
+    case 'concierge': {
+      const [{ createConciergeActivities }, { conciergePortsFromConfig }] = await Promise.all([
+        import('../activities/concierge/index.js'),
+        import('../activities/concierge/providers.js'),
+      ]);
       return createConciergeActivities({ ...deps, ports: conciergePortsFromConfig(deps.config, deps.db) });
+    }
     case 'watches':
-      return createWatchesActivities(deps);
-    case 'audits':
-      return { ...createHostingAuditActivities(deps), ...createMonitorActivities(deps) };
+      return (await import('../activities/watches/index.js')).createWatchesActivities(deps);
+    case 'audits': {
+      const [hosting, monitor] = await Promise.all([import('../activities/audits/hosting/index.js'), import('../activities/audits/monitor/index.js')]);
+      return { ...hosting.createHostingAuditActivities(deps), ...monitor.createMonitorActivities(deps) };
+    }
   }
 }
 
 /** Every family's activities in one map, for a single worker serving one queue (tests, demos). */
-export function allActivities(deps: WorkerDeps, families: readonly Family[]): ActivityMap {
-  return Object.assign({}, ...families.map((f) => activitiesFor(f, deps)));
+export async function allActivities(deps: WorkerDeps, families: readonly Family[]): Promise<ActivityMap> {
+  return Object.assign({}, ...(await Promise.all(families.map((f) => activitiesFor(f, deps)))));
 }
+
+/** Families whose activities render pages in the shared Chromium pool. */
+export const BROWSER_FAMILIES: readonly Family[] = ['watches'];

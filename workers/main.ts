@@ -9,10 +9,10 @@ import { installProcessGuard } from '../core/process-guard.js';
 import { FAMILIES, taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
 import { createMailer } from '../activities/shared/mail.js';
-import { createBrowserPool } from '../activities/shared/browser-pool.js';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadWorkflowBundle } from './bundle.js';
 import { startWorkers } from './run.js';
+import { BROWSER_FAMILIES } from './activities.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config, 'worker');
@@ -29,8 +29,11 @@ Runtime.install({
 });
 const db = createDb(config);
 const mailer = createMailer(config);
-const browserPool = createBrowserPool({ executablePath: config.CHROMIUM_PATH, size: config.WATCH_BROWSER_POOL_SIZE });
 const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];
+// The browser pool (Playwright) is loaded only by a process serving a family that renders pages.
+const browserPool = families.some((f) => BROWSER_FAMILIES.includes(f))
+  ? (await import('../activities/shared/browser-pool.js')).createBrowserPool({ executablePath: config.CHROMIUM_PATH, size: config.WATCH_BROWSER_POOL_SIZE })
+  : undefined;
 
 const bundle = await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH);
 const workers = await startWorkers(
@@ -48,7 +51,7 @@ const stop = async (signal: string) => {
   await workers.shutdown();
   await db.destroy();
   mailer.close();
-  await browserPool.close();
+  await browserPool?.close();
   logger.info('worker stopped');
   process.exit(0);
 };

@@ -27,13 +27,13 @@ export async function startWorkers(
   const { address, tls, apiKey } = connectionOptions(config);
   const connection = await NativeConnection.connect({ address, tls, apiKey });
   const workers = await Promise.all(
-    queues.map((q) =>
+    queues.map(async (q) =>
       Worker.create({
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: q.taskQueue,
         workflowBundle,
-        activities: q.activities ?? activitiesFor(q.family, deps),
+        activities: q.activities ?? (await activitiesFor(q.family, deps)),
         shutdownGraceTime: '10 seconds',
         // An error left uncaught inside an activity (a socket with no 'error' listener) fails that
         // activity, not the process (core/process-guard.ts).
