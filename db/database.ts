@@ -43,6 +43,8 @@ export interface Database {
   sync_duplicates: S.SyncDuplicatesTable;
   sync_cursors: S.SyncCursorsTable;
   sync_rate_buckets: S.SyncRateBucketsTable;
+  sync_record_writes: S.SyncRecordWritesTable;
+  sync_failures: S.SyncFailuresTable;
   sync_sage_credentials: SyncSageCredentialsTable;
   interventions: S.InterventionsTable;
 }

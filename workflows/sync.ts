@@ -9,6 +9,8 @@
  *    batch calls; continues as new to keep its history short.
  */
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -52,7 +54,7 @@ export interface CrmSyncStatus {
 
 export const crmSyncStatusQuery = defineQuery<CrmSyncStatus>('status');
 
-const SYNC_RETRY: RetryPolicy = { ...UNTIL_RECOVERED_POLITE, initialInterval: '1 second', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'SageNotConfigured'] };
+const SYNC_RETRY: RetryPolicy = { ...UNTIL_RECOVERED_POLITE, initialInterval: '1 second', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'HubSpotNotConfigured', 'SageNotConfigured'] };
 const short = proxyActivities<SyncActivities>({ startToCloseTimeout: '1 minute', scheduleToCloseTimeout: OUTAGE_WINDOW, retry: SYNC_RETRY });
 const paged = proxyActivities<SyncActivities>({
   startToCloseTimeout: '10 minutes',
@@ -60,6 +62,27 @@ const paged = proxyActivities<SyncActivities>({
   heartbeatTimeout: '30 seconds',
   retry: SYNC_RETRY,
 });
+
+export interface SyncFailure {
+  cause: string;
+  entity: string | null;
+  message: string;
+}
+
+/**
+ * What made a run fail, for people: the activity's own failure (its type, the entity it names,
+ * its message), not Temporal's "Activity task failed" wrapper.
+ */
+export function describeFailure(err: unknown, current: string | null): SyncFailure {
+  let e: unknown = err;
+  while (e instanceof ActivityFailure && e.cause) e = e.cause;
+  if (e instanceof ApplicationFailure) {
+    const d = (e.details?.[0] ?? {}) as { cause?: unknown; entity?: unknown };
+    return { cause: typeof d.cause === 'string' ? d.cause : (e.type ?? 'Error'), entity: typeof d.entity === 'string' ? d.entity : current, message: e.message };
+  }
+  const f = e as { name?: unknown; message?: unknown };
+  return { cause: typeof f.name === 'string' ? f.name : 'Error', entity: current, message: typeof f.message === 'string' ? f.message : String(e) };
+}
 
 export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {
   const runId = workflowInfo().workflowId;
@@ -117,8 +140,9 @@ export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {
     // The run's outcome is recorded even when the workflow is being cancelled (the finish step
     // cannot be cancelled); then the error, or the cancellation, propagates.
     const cancelled = isCancellation(err);
-    state.error = cancelled ? 'cancelled' : (err as Error).message;
-    state.report = await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: false, cancelled, error: state.error! }));
+    const failure = cancelled ? undefined : describeFailure(err, state.current);
+    state.error = failure ? `${failure.cause}${failure.entity ? ` (${failure.entity})` : ''}: ${failure.message}` : 'cancelled';
+    state.report = await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: false, cancelled, error: state.error!, ...(failure ? { failure } : {}) }));
     phase(cancelled ? 'cancelled' : 'failed');
     throw err;
   }
@@ -190,7 +214,9 @@ export async function hubspotEvents(input: HubSpotEventsInput): Promise<void> {
       await short.finishSyncRun({ runId, ok: true });
     } catch (err) {
       const cancelled = isCancellation(err);
-      await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: false, cancelled, error: cancelled ? 'cancelled' : (err as Error).message }));
+      const failure = cancelled ? undefined : describeFailure(err, null);
+      const error = failure ? `${failure.cause}${failure.entity ? ` (${failure.entity})` : ''}: ${failure.message}` : 'cancelled';
+      await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: false, cancelled, error, ...(failure ? { failure } : {}) }));
       if (cancelled) throw err;
     }
     state.lastBatchAt = new Date().toISOString();

@@ -13,6 +13,48 @@ export class HubSpotError extends Error {
     super(message);
     this.name = 'HubSpotError';
   }
+  /** HubSpot's error category (`CONFLICT`, `VALIDATION_ERROR`, `INVALID_AUTHENTICATION`...), when its body says. */
+  get category(): string | null {
+    return structuredError(this.body)?.category ?? null;
+  }
+}
+
+/** One error as HubSpot answers it: `{status:'error', category, message, context?, errors?}`. */
+export interface HubSpotStructuredError {
+  category: string;
+  message: string;
+  context: Record<string, string[]>;
+}
+
+/** Reads HubSpot's structured error body (a whole-request error or one entry of a batch's `errors`). */
+export function structuredError(body: unknown): HubSpotStructuredError | null {
+  if (typeof body === 'string') {
+    try {
+      return structuredError(JSON.parse(body));
+    } catch {
+      return null;
+    }
+  }
+  if (!body || typeof body !== 'object') return null;
+  const b = body as { category?: unknown; message?: unknown; context?: unknown };
+  if (typeof b.category !== 'string') return null;
+  const context: Record<string, string[]> = {};
+  if (b.context && typeof b.context === 'object') {
+    for (const [k, v] of Object.entries(b.context as Record<string, unknown>)) if (Array.isArray(v)) context[k] = v.map(String);
+  }
+  return { category: b.category, message: typeof b.message === 'string' ? b.message : '', context };
+}
+
+/**
+ * The object a CONFLICT error names: HubSpot puts the holder's id in `context.id` for unique
+ * properties, and for a contact's email only in its fixed message ("Contact already exists.
+ * Existing ID: 123"). Null for any other error.
+ */
+export function conflictingObjectId(err: HubSpotStructuredError | null): string | null {
+  if (!err || err.category !== 'CONFLICT') return null;
+  const fromContext = err.context.id?.[0];
+  if (fromContext && /^\d+$/.test(fromContext)) return fromContext;
+  return /Existing ID: (\d+)/.exec(err.message)?.[1] ?? null;
 }
 
 export interface HubSpotRecord {
@@ -24,8 +66,17 @@ export interface HubSpotRecord {
 export interface UpsertResult {
   /** sage_id -> HubSpot id, for every record the batch wrote. */
   ids: Map<string, { id: string; created: boolean; updatedAt: Date | null }>;
-  /** sage_id (when known) -> error message, for records HubSpot refused. */
-  errors: Array<{ sageId: string | null; message: string }>;
+  /** Records HubSpot refused: sage_id (when known), HTTP status, category, message, and for a CONFLICT the holder's id. */
+  errors: UpsertError[];
+}
+
+export interface UpsertError {
+  sageId: string | null;
+  status: number;
+  category: string | null;
+  message: string;
+  /** The object already holding a unique value (CONFLICT), e.g. a contact with this email. */
+  existingId: string | null;
 }
 
 export interface HubSpotGateway {
@@ -36,6 +87,11 @@ export interface HubSpotGateway {
   update(object: HubSpotObject, inputs: Array<{ id: string; properties: Record<string, string> }>): Promise<Map<string, Date | null>>;
   associate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
   archive(object: HubSpotObject, ids: string[]): Promise<void>;
+  /**
+   * Objects without `sage_id` whose property is one of the values (OR over the groups), plus the
+   * objects whose `sage_id` is one of `sageIds`: one search per 100 values of each group.
+   */
+  searchUnlinked(object: HubSpotObject, groups: Array<{ property: string; values: string[] }>, sageIds: string[], properties: string[]): Promise<HubSpotRecord[]>;
   modifiedSince(object: HubSpotObject, sinceMs: number, after: string | null, properties: string[]): Promise<{ results: HubSpotRecord[]; after: string | null }>;
   /** Requests sent by this gateway (for reports and the benchmark). */
   readonly requests: number;
@@ -137,7 +193,9 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
             }),
           );
         } catch (e) {
-          if (e instanceof HubSpotError && e.status >= 400 && e.status < 500 && chunk.length > 1) {
+          // Refusals of the data (400 validation, 409 unique value) concern records; 401/403 concern us.
+          const refused = e instanceof HubSpotError && (e.status === 400 || e.status === 409 || e.status === 422);
+          if (refused && chunk.length > 1) {
             // One bad record fails the whole batch: split it to isolate the culprit, keep the rest.
             const half = Math.ceil(chunk.length / 2);
             for (const part of [chunk.slice(0, half), chunk.slice(half)]) {
@@ -147,8 +205,9 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
             }
             continue;
           }
-          if (e instanceof HubSpotError && e.status >= 400 && e.status < 500) {
-            errors.push({ sageId: chunk[0]!.sageId, message: e.message });
+          if (refused) {
+            const se = structuredError(e.body);
+            errors.push({ sageId: chunk[0]!.sageId, status: e.status, category: se?.category ?? null, message: e.message, existingId: conflictingObjectId(se) });
             continue;
           }
           throw e;
@@ -157,8 +216,9 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
           const sageId = r.properties?.sage_id;
           if (sageId) ids.set(sageId, { id: r.id, created: Boolean((r as { _new?: boolean })._new), updatedAt: r.updatedAt ? new Date(r.updatedAt) : null });
         }
-        for (const err of (res as { errors?: Array<{ message: string; context?: Record<string, string[]> }> }).errors ?? []) {
-          errors.push({ sageId: err.context?.ids?.[0] ?? null, message: err.message });
+        for (const raw of (res as { errors?: unknown[] }).errors ?? []) {
+          const se = structuredError(raw);
+          errors.push({ sageId: se?.context.ids?.[0] ?? null, status: 207, category: se?.category ?? null, message: se?.message ?? 'unknown error', existingId: conflictingObjectId(se) });
         }
       }
       return { ids, errors };
@@ -196,6 +256,30 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
       for (const chunk of chunks(ids, batchSize)) {
         await call(`archive ${object}`, () => client.crm.objects.batchApi.archive(object, { inputs: chunk.map((id) => ({ id })) }));
       }
+    },
+
+    async searchUnlinked(object, groups, sageIds, properties) {
+      const out = new Map<string, HubSpotRecord>();
+      const all = [...groups.map((g) => ({ ...g, unlinked: true })), { property: 'sage_id', values: sageIds, unlinked: false }];
+      const rounds = Math.max(0, ...all.map((g) => Math.ceil(g.values.length / batchSize)));
+      for (let r = 0; r < rounds; r++) {
+        const filterGroups = all
+          .map((g) => ({ g, values: g.values.slice(r * batchSize, (r + 1) * batchSize) }))
+          .filter((x) => x.values.length)
+          .map(({ g, values }) => ({
+            filters: [{ propertyName: g.property, operator: 'IN', values }, ...(g.unlinked ? [{ propertyName: 'sage_id', operator: 'NOT_HAS_PROPERTY' }] : [])],
+          }));
+        let after: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const res = await call(`search ${object} candidates`, () =>
+            client.crm.objects.searchApi.doSearch(object, { filterGroups, properties, limit: 200, ...(after ? { after } : {}) } as never),
+          );
+          for (const o of res.results) out.set(o.id, toRecord(o));
+          after = res.paging?.next?.after;
+          if (!after) break;
+        }
+      }
+      return [...out.values()];
     },
 
     async modifiedSince(object, sinceMs, after, properties) {

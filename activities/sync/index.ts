@@ -11,6 +11,7 @@ import type { Db } from '../../db/client.js';
 import { applyDeletions, parseDeletionRules, syncBatch, type EngineDeps } from './engine.js';
 import { createHubSpotGateway, HubSpotError, type HubSpotGateway } from './hubspot-gateway.js';
 import { interventionsSource } from './interventions-source.js';
+import { clearJournal } from './journal.js';
 import { customProperties, MAPPINGS } from './mapping/entities.js';
 import { hubspotProperties } from './mapping/project.js';
 import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from './mapping/types.js';
@@ -95,20 +96,35 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     };
   };
 
-  /** Errors retrying cannot fix become non-retryable failures with a type the workflow can read. */
-  async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Errors retrying cannot fix become non-retryable failures with a type the workflow can read;
+   * every failure names its cause and the entity (or HubSpot object) being synced, for the report.
+   */
+  async function guarded<T>(entity: string | null, fn: () => Promise<T>): Promise<T> {
+    const details = (cause: string) => [{ cause, entity }];
     try {
+      if (!config.HUBSPOT_ACCESS_TOKEN) {
+        throw ApplicationFailure.create({ type: 'HubSpotNotConfigured', message: 'HUBSPOT_ACCESS_TOKEN is not set', nonRetryable: true, details: details('HubSpotNotConfigured') });
+      }
       return await fn();
     } catch (err) {
       if (err instanceof HubSpotError && (err.status === 401 || err.status === 403)) {
-        throw ApplicationFailure.create({ type: 'HubSpotUnauthorized', message: err.message, nonRetryable: true });
+        const type = 'HubSpotUnauthorized';
+        throw ApplicationFailure.create({ type, message: `${err.message}`, nonRetryable: true, details: details(type) });
       }
       if (err instanceof HubSpotError && (err.status === 400 || err.status === 404)) {
-        throw ApplicationFailure.create({ type: 'HubSpotRejected', message: err.message, nonRetryable: true });
+        const type = 'HubSpotRejected';
+        throw ApplicationFailure.create({ type, message: `${err.message}`, nonRetryable: true, details: details(`${type}:${err.category ?? err.status}`) });
       }
       if (err instanceof DailyBudgetExhausted) {
-        throw ApplicationFailure.create({ type: 'DailyBudgetExhausted', message: err.message, nextRetryDelay: '1 hour' });
+        const type = 'DailyBudgetExhausted';
+        throw ApplicationFailure.create({ type, message: `${err.message}`, nextRetryDelay: '1 hour', details: details(type) });
       }
+      if (err instanceof ApplicationFailure) {
+        if (!err.details?.length) throw ApplicationFailure.create({ type: err.type ?? 'Error', message: `${err.message}`, nonRetryable: err.nonRetryable ?? false, details: details(err.type ?? 'Error') });
+        throw err;
+      }
+      if (err instanceof HubSpotError) throw ApplicationFailure.create({ type: 'HubSpotUnavailable', message: `${err.message}`, details: details(`HubSpotUnavailable:${err.status}`) });
       throw err;
     }
   }
@@ -132,7 +148,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     /** Creates the unique `sage_id` property (and the mappings' custom properties) where missing. */
     async syncSetup(): Promise<{ created: string[] }> {
       if (setupDone) return { created: [] };
-      return guarded(async () => {
+      return guarded('setup', async () => {
         const wanted = [
           ...(['companies', 'contacts', 'deals', 'invoices', 'tickets'] as const).map((object) => ({ object, name: 'sage_id', type: 'string' as const })),
           ...customProperties(),
@@ -155,7 +171,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
 
     /** One page of Sage changes (all records in full mode) of one entity, synced and checkpointed. */
     async syncSagePage(input: { runId: string; entity: SyncEntity; mode: 'incremental' | 'full'; dryRun: boolean }): Promise<{ done: boolean; processed: number }> {
-      return guarded(async () => {
+      return guarded(input.entity, async () => {
         const key = `sage:${input.entity}`;
         const cp = await readCheckpoint(input.runId, key);
         if (cp.done) return { done: true, processed: cp.processed };
@@ -178,7 +194,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
 
     /** Records deleted in Sage since the last run, handled by the deletion rule. */
     async syncSageDeletions(input: { runId: string; entity: SyncEntity; dryRun: boolean }): Promise<number> {
-      return guarded(async () => {
+      return guarded(input.entity, async () => {
         const since = await store.getCursor(db, `cursor:sage:${input.entity}`);
         if (!since) return 0; // first load: nothing was synced before, nothing to delete
         const deps = engine();
@@ -192,7 +208,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
 
     /** One page of HubSpot objects changed since the last run, synced back (HubSpot-owned fields). */
     async syncHubSpotPage(input: { runId: string; object: HubSpotObject; dryRun: boolean }): Promise<{ done: boolean; processed: number }> {
-      return guarded(async () => {
+      return guarded(input.object, async () => {
         const key = `hubspot:${input.object}`;
         const cp = await readCheckpoint(input.runId, key);
         if (cp.done) return { done: true, processed: cp.processed };
@@ -222,7 +238,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
 
     /** Syncs named records now: HubSpot objects from webhooks, or Sage ids (a resolved conflict). */
     async syncRecords(input: { runId: string; pageKey: string; refs: RecordRef[]; dryRun?: boolean }): Promise<{ records: number }> {
-      return guarded(async () => {
+      return guarded('records', async () => {
         const deps = engine();
         const byEntity = new Map<SyncEntity, Set<string>>();
         const add = (e: SyncEntity, id: string) => {
@@ -253,7 +269,14 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
      * Closes the run. A completed, real run moves each listing's cursor forward, so the next
      * incremental run reads from there; a failed, cancelled or dry run leaves cursors where they were.
      */
-    async finishSyncRun(input: { runId: string; ok: boolean; error?: string; cancelled?: boolean }): Promise<Awaited<ReturnType<typeof store.runReport>>> {
+    async finishSyncRun(input: {
+      runId: string;
+      ok: boolean;
+      error?: string;
+      cancelled?: boolean;
+      /** Why the run failed: the failure's type, the entity it was syncing, its message. */
+      failure?: { cause: string; entity: string | null; message: string };
+    }): Promise<Awaited<ReturnType<typeof store.runReport>>> {
       const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', input.runId).executeTakeFirstOrThrow();
       await db.transaction().execute(async (tx) => {
         if (input.ok && !run.dry_run) {
@@ -264,9 +287,15 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           }
         }
         await tx.deleteFrom('sync_cursors').where('name', 'like', `run:${input.runId}:%`).execute();
+        await clearJournal(tx, input.runId);
         await tx
           .updateTable('sync_runs')
-          .set({ status: input.ok ? 'completed' : input.cancelled ? 'cancelled' : 'failed', error: input.error ?? null, finished_at: new Date() })
+          .set({
+            status: input.ok ? 'completed' : input.cancelled ? 'cancelled' : 'failed',
+            error: input.error ?? null,
+            failure: input.failure ? JSON.stringify(input.failure) : null,
+            finished_at: new Date(),
+          })
           .where('id', '=', input.runId)
           .execute();
       });

@@ -171,14 +171,24 @@ export interface PageCounts {
 }
 export const emptyCounts = (): PageCounts => ({ created: 0, updated: 0, skipped: 0, conflicts: 0, errors: 0, deleted: 0 });
 
+/** A record a page could not sync, and why (`cause`: e.g. `hubspot:CONFLICT`, `hubspot:VALIDATION_ERROR`, `sage:422`). */
+export interface RecordFailure {
+  sageId: string;
+  direction: 'to_hubspot' | 'to_sage';
+  cause: string;
+  message: string;
+}
+
 export interface PageReport {
   to_hubspot: PageCounts;
   to_sage: PageCounts;
   samples: unknown[];
+  failures: RecordFailure[];
 }
-export const emptyReport = (): PageReport => ({ to_hubspot: emptyCounts(), to_sage: emptyCounts(), samples: [] });
+export const emptyReport = (): PageReport => ({ to_hubspot: emptyCounts(), to_sage: emptyCounts(), samples: [], failures: [] });
 
 export async function savePage(db: DbOrTx, runId: string, pageKey: string, entity: SyncEntity, report: PageReport): Promise<void> {
+  await saveFailures(db, runId, pageKey, entity, report.failures);
   for (const direction of ['to_hubspot', 'to_sage'] as const) {
     const c = report[direction];
     const values = { run_id: runId, page_key: pageKey, entity, direction, ...c, samples: json(direction === 'to_hubspot' ? report.samples : []) };
@@ -188,6 +198,22 @@ export async function savePage(db: DbOrTx, runId: string, pageKey: string, entit
       .onConflict((oc) => oc.columns(['run_id', 'page_key', 'entity', 'direction']).doUpdateSet({ ...c, samples: values.samples }))
       .execute();
   }
+}
+
+export async function saveFailures(db: DbOrTx, runId: string, pageKey: string, entity: SyncEntity, failures: RecordFailure[]): Promise<void> {
+  // A page played again (a retry) answers for its records afresh.
+  await db.deleteFrom('sync_failures').where('run_id', '=', runId).where('page_key', '=', pageKey).where('entity', '=', entity).execute();
+  if (!failures.length) return;
+  await db
+    .insertInto('sync_failures')
+    .values(failures.map((f) => ({ run_id: runId, page_key: pageKey, entity, sage_id: f.sageId, direction: f.direction, cause: f.cause, message: f.message.slice(0, 2000) })))
+    .onConflict((oc) => oc.columns(['run_id', 'page_key', 'entity', 'sage_id', 'direction']).doUpdateSet((eb) => ({ cause: eb.ref('excluded.cause'), message: eb.ref('excluded.message') })))
+    .execute();
+}
+
+export async function runFailures(db: Db, runId: string, limit = 200) {
+  const rows = await db.selectFrom('sync_failures').selectAll().where('run_id', '=', runId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ entity: r.entity, sageId: r.sage_id, direction: r.direction, cause: r.cause, message: r.message }));
 }
 
 export async function runReport(db: Db, runId: string) {

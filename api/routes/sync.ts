@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { taskQueueFor } from '../../core/temporal.js';
-import { runReport } from '../../activities/sync/store.js';
+import { runFailures, runReport } from '../../activities/sync/store.js';
 import { interventionSageId } from '../../activities/sync/interventions-source.js';
 import type { Intervention } from '../../db/schema/sync.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
@@ -38,7 +38,18 @@ const SyncRun = z
     finishedAt: z.string().nullable(),
   })
   .openapi('SyncRun');
-const SyncRunDetail = SyncRun.extend({ report: z.array(ReportRow), samples: z.array(z.unknown()) }).openapi('SyncRunDetail');
+const RunFailure = z.object({ cause: z.string(), entity: z.string().nullable(), message: z.string() }).openapi('SyncRunFailure');
+const RecordFailure = z
+  .object({ entity: z.string(), sageId: z.string(), direction: z.string(), cause: z.string(), message: z.string() })
+  .openapi('SyncRecordFailure');
+const SyncRunDetail = SyncRun.extend({
+  /** Why the run failed (null unless it failed). */
+  failure: RunFailure.nullable(),
+  report: z.array(ReportRow),
+  /** Records the run could not sync, each with its cause. */
+  failures: z.array(RecordFailure),
+  samples: z.array(z.unknown()),
+}).openapi('SyncRunDetail');
 
 const Conflict = z
   .object({
@@ -180,7 +191,7 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
       const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
       if (!run) throw new ProblemError(404, 'not-found', `No sync run ${id}.`);
       const samples = await db.selectFrom('sync_run_pages').select('samples').where('run_id', '=', id).where('direction', '=', 'to_hubspot').execute();
-      return c.json({ ...runOut(run), report: await runReport(db, id), samples: samples.flatMap((s) => s.samples).slice(0, 100) }, 200);
+      return c.json({ ...runOut(run), failure: run.failure ?? null, report: await runReport(db, id), failures: await runFailures(db, id), samples: samples.flatMap((s) => s.samples).slice(0, 100) }, 200);
     })
     .openapi(startRun, async (c) => {
       const body = c.req.valid('json');
@@ -203,6 +214,15 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
       if (!row) throw new ProblemError(404, 'not-found', `No conflict ${id}.`);
       if (row.status !== 'held') throw new ProblemError(409, 'conflict', `Conflict ${id} is ${row.status}, not held.`);
       let value: unknown = body.choice === 'sage' ? row.sage_value : body.choice === 'hubspot' ? row.hubspot_value : body.value;
+      if (row.field === '__match__') {
+        // A held match: a candidate's HubSpot id is adopted; "new" (or choice "sage") creates a new object.
+        const held = row.hubspot_value as { candidates?: Array<{ id: string }> } | null;
+        const ids = (held?.candidates ?? []).map((x) => x.id);
+        value = body.choice === 'sage' ? 'new' : body.choice === 'hubspot' ? (ids.length === 1 ? ids[0] : null) : value;
+        if (typeof value !== 'string' || (value !== 'new' && !ids.includes(value))) {
+          throw new ProblemError(422, 'validation-error', 'A held match resolves to one of its candidates\' HubSpot ids or "new".', { errors: [{ path: 'value', message: `one of ${[...ids, 'new'].join(', ')}` }] });
+        }
+      }
       if (row.field === '__deleted__') {
         // A held deletion: "sage" (or "archive") archives in HubSpot; "hubspot" (or "keep") keeps it.
         value = body.choice === 'sage' || value === 'archive' ? 'archive' : body.choice === 'hubspot' || value === 'keep' ? 'keep' : null;

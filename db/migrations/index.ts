@@ -10,6 +10,7 @@ import * as sync from './2026-11-21T1100_sync.js';
 import * as webhookOutcome from './2026-11-22T0900_webhook_outcome.js';
 import * as runsCancelled from './2026-11-22T0910_runs_cancelled.js';
 import * as conciergeAcme from './2026-11-22T0920_concierge_acme.js';
+import * as syncApplyJournal from './2026-11-22T1100_sync_apply_journal.js';
 import * as genericWatchSweeps from './2026-11-22T1110_generic_watch_sweeps.js';
 
 /**
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0900_webhook_outcome': webhookOutcome,
   '2026-11-22T0910_runs_cancelled': runsCancelled,
   '2026-11-22T0920_concierge_acme': conciergeAcme,
+  '2026-11-22T1100_sync_apply_journal': syncApplyJournal,
   '2026-11-22T1110_generic_watch_sweeps': genericWatchSweeps,
 };

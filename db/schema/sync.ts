@@ -34,6 +34,8 @@ export interface SyncRunsTable {
   status: ColumnType<SyncRunStatus, SyncRunStatus | undefined, SyncRunStatus>;
   progress: ColumnType<Record<string, unknown>, string | undefined, string>;
   error: string | null;
+  /** Why the run failed: `{cause, entity, message}` (null while running or when it completed). */
+  failure: NullableJson<{ cause: string; entity: string | null; message: string }>;
   started_at: ColumnType<Date, never, never>;
   finished_at: NullableTs;
 }
@@ -79,6 +81,30 @@ export interface SyncDuplicatesTable {
   owner_sage_id: string;
   first_seen: ColumnType<Date, never, never>;
   last_seen: Ts;
+}
+
+/** The applier's journal: one write done for one record of one page of a run (skipped on retry). */
+export interface SyncRecordWritesTable {
+  run_id: string;
+  page_key: string;
+  entity: string;
+  sage_id: string;
+  step: string;
+  result: Json<Record<string, unknown>>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** A record a run could not sync, with the cause. */
+export interface SyncFailuresTable {
+  id: Generated<string>;
+  run_id: string;
+  page_key: string;
+  entity: string;
+  sage_id: string;
+  direction: 'to_hubspot' | 'to_sage';
+  cause: string;
+  message: string;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export interface SyncCursorsTable {

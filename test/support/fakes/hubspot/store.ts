@@ -291,7 +291,8 @@ export class HubSpotStore {
 
   private conflict(type: HsObjectType, prop: string, value: string, holder: string): HsError {
     if (type === 'contacts' && prop === 'email') {
-      return new HsError(409, 'CONFLICT', `Contact already exists. Existing ID: ${holder}`, { context: { id: [holder] } });
+      // HubSpot names the holder of a contact email only in this fixed message (no context).
+      return new HsError(409, 'CONFLICT', `Contact already exists. Existing ID: ${holder}`);
     }
     return new HsError(409, 'CONFLICT', `A ${SINGULAR[type]} with ${prop}=${value} already exists. Existing ID: ${holder}`, {
       context: { id: [holder], property: [prop] },
