@@ -3,12 +3,11 @@
  * one started: the order still goes live with exactly one charge, one registration, one
  * certificate, and every email sent once.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from '../support/db.js';
-import { spawnPeer, type PeerProcess } from '../support/peers/process.js';
-import { workflowBundle } from '../support/platform.js';
+import type { PeerProcess } from '../support/peers/process.js';
+import { testEnv } from '../support/platform.js';
+import { killHard, startWorkerProcess as spawnWorker, writeWorkflowBundle } from '../support/worker-process.js';
 import { ORDER, pay, placeOrder, startConciergeWorld, type ConciergeWorld } from '../support/concierge.js';
 
 let t: TestDb;
@@ -19,9 +18,7 @@ const workers: PeerProcess[] = [];
 beforeAll(async () => {
   t = await freshDb();
   w = await startConciergeWorld(t.db, t.url, { families: [] });
-  const bundle = await workflowBundle();
-  bundlePath = join(w.dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, 'code' in bundle ? bundle.code : '');
+  bundlePath = await writeWorkflowBundle(w.dir);
 });
 afterAll(async () => {
   for (const p of workers) await p.stop();
@@ -30,27 +27,8 @@ afterAll(async () => {
 });
 
 async function startWorkerProcess(): Promise<PeerProcess> {
-  const { peer } = await spawnPeer({
-    name: 'worker',
-    // one process (no tsx wrapper in between), so the SIGKILL below hits the worker itself
-    cmd: process.execPath,
-    args: ['--import', 'tsx', 'workers/main.ts'],
-    cwd: process.cwd(),
-    env: {
-      ...w.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: t.url,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      API_KEYS: 'test-key-0123456789abcdef',
-      OUTBOUND_ALLOWLIST: '127.0.0.0/8',
-      WORKER_QUEUES: 'concierge',
-      WORKFLOW_BUNDLE_PATH: bundlePath,
-      CHROMIUM_PATH: w.config.CHROMIUM_PATH ?? '',
-    },
-    ready: /worker ready/,
-    timeoutMs: 60_000,
-  });
+  const env = testEnv(t.url, { ...w.env, CHROMIUM_PATH: w.config.CHROMIUM_PATH ?? '' });
+  const peer = await spawnWorker({ env, families: ['concierge'], bundlePath });
   workers.push(peer);
   return peer;
 }
@@ -74,10 +52,7 @@ describe('worker killed mid-order', () => {
 
     // kill it hard as soon as the saga is past the payment, in the middle of the provider steps
     const killedAt = await waitPhase(orderId, ['registering', 'configuring-dns', 'publishing', 'issuing-certificate']);
-    const pid = first.child.pid!;
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
-    expect(() => process.kill(pid, 0)).toThrow(); // really gone
+    await killHard(first);
 
     await startWorkerProcess();
     const result = await w.client.workflow.getHandle(orderId).result();

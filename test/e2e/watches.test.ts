@@ -229,7 +229,7 @@ describe('watches end to end', () => {
     expect(flagged.items.map((s) => s.id)).toEqual([ids.dead]);
   });
 
-  it('survives a worker killed mid-run: no duplicate listing, no duplicate notification', async () => {
+  it('survives a worker shut down mid-run (drained; SIGKILL is worker-sigkill.test.ts): no duplicate listing, no duplicate notification', async () => {
     smtp.clear();
     wp.set('a7', property('a7', { price: 333_000, surface: 50 }));
     wp.set('a8', property('a8', { price: 1_100_000, surface: 130, rooms: 5 }));

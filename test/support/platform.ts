@@ -21,7 +21,12 @@ export const OTHER_API_KEY = 'other-key-0123456789abcdef';
 export const silentLogger = pino({ level: 'silent' });
 
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
-  return loadConfig({
+  return loadConfig(testEnv(databaseUrl, env));
+}
+
+/** The environment testConfig reads: also what a worker run as a child process gets. */
+export function testEnv(databaseUrl: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
@@ -31,7 +36,7 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1/128',
     ...(inject('chromiumPath') ? { CHROMIUM_PATH: inject('chromiumPath')! } : {}),
     ...env,
-  });
+  };
 }
 
 let bundle: Promise<WorkflowBundle | { codePath: string }> | undefined;

@@ -32,11 +32,9 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
-export async function startSyncHarness(opts: { hubspot?: HubSpotFakeOptions; sage?: SageFakeOptions; env?: Record<string, string> } = {}): Promise<SyncHarness> {
-  const t = await freshDb();
-  const hubspot = await startHubSpotFake({ accessToken: HUBSPOT_TOKEN, ...opts.hubspot, webhooks: { secret: HUBSPOT_SECRET, sources: ['CRM_UI'], batchDelayMs: 20, ...opts.hubspot?.webhooks } });
-  const sage = await startSageFake(opts.sage);
-  const config = testConfig(t.url, {
+/** The settings that point the HubSpot SDK and the Sage adapter at the fakes. */
+export function syncEnv(hubspot: HubSpotFake, sage: SageFake): Record<string, string> {
+  return {
     HUBSPOT_BASE_URL: hubspot.url,
     HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN,
     HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
@@ -48,6 +46,15 @@ export async function startSyncHarness(opts: { hubspot?: HubSpotFakeOptions; sag
     SAGE_BUSINESS_ID: sage.businessId,
     SAGE_REFRESH_TOKEN: sage.currentRefreshToken(),
     SYNC_SAGE_RATE_PER_MINUTE: '6000',
+  };
+}
+
+export async function startSyncHarness(opts: { hubspot?: HubSpotFakeOptions; sage?: SageFakeOptions; env?: Record<string, string> } = {}): Promise<SyncHarness> {
+  const t = await freshDb();
+  const hubspot = await startHubSpotFake({ accessToken: HUBSPOT_TOKEN, ...opts.hubspot, webhooks: { secret: HUBSPOT_SECRET, sources: ['CRM_UI'], batchDelayMs: 20, ...opts.hubspot?.webhooks } });
+  const sage = await startSageFake(opts.sage);
+  const config = testConfig(t.url, {
+    ...syncEnv(hubspot, sage),
     SYNC_WEBHOOK_DEBOUNCE_MS: '300',
     SYNC_WEBHOOK_MAX_WAIT_MS: '1500',
     ...opts.env,
