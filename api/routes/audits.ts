@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { browserPool } from '../../activities/audits/hosting/index.js';
 import { createAuditResolver } from '../../activities/audits/hosting/resolver.js';
 import { renderReportHtml } from '../../activities/audits/hosting/report-html.js';
 import type { AuditReport } from '../../activities/audits/hosting/report.js';
@@ -93,6 +94,19 @@ const getHtml = createRoute({
     200: { description: 'The report', content: { 'text/html': { schema: z.string() } } },
     202: { description: 'Still running (the page refreshes itself)', content: { 'text/html': { schema: z.string() } } },
     ...problemResponses(401, 404, 409, 422),
+  },
+});
+
+const getPdf = createRoute({
+  method: 'get',
+  path: '/{id}/report.pdf',
+  tags: ['audits'],
+  summary: 'The audit report as a PDF (Chromium’s print of the HTML report; French, English with ?lang=en), to send to a customer',
+  security: SECURITY,
+  request: { params: IdParam, query: z.object({ lang: z.enum(['fr', 'en']).default('fr') }) },
+  responses: {
+    200: { description: 'The report', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+    ...problemResponses(401, 404, 409, 422, 503),
   },
 });
 
@@ -183,6 +197,20 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
       }
       const shot = await db.selectFrom('audit_screenshots').select('png').where('audit_id', '=', id).executeTakeFirst();
       return c.html(renderReportHtml(r.report as AuditReport, lang, shot?.png ?? null), 200);
+    })
+    .openapi(getPdf, async (c) => {
+      const { id } = c.req.valid('param');
+      const { lang } = c.req.valid('query');
+      const r = await row(id);
+      if (r.status === 'running') throw new ProblemError(409, 'conflict', `Audit ${id} is still running: its PDF exists once it completes.`);
+      const shot = await db.selectFrom('audit_screenshots').select('png').where('audit_id', '=', id).executeTakeFirst();
+      let pdf: Buffer;
+      try {
+        pdf = await browserPool(config).printPdf(renderReportHtml(r.report as AuditReport, lang, shot?.png ?? null), config.AUDIT_TIMEOUT_MS * 3);
+      } catch (err) {
+        throw new ProblemError(503, 'service-unavailable', `The PDF could not be printed (Chromium: ${(err as Error).message.split('\n')[0]!.slice(0, 200)}); the HTML report is at /v1/audits/${id}/report.`);
+      }
+      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="audit-${r.domain.replace(/[^a-z0-9.-]/gi, '_')}-${lang}.pdf"` });
     })
     .openapi(list, async (c) => {
       const { domain, limit } = c.req.valid('query');

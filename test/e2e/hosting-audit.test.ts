@@ -78,6 +78,10 @@ describe('hostingAudit through the API', () => {
     run('error500', () => fx.urls.error500, { browser: false, samples: 1 });
     run('unreachable', () => fx.urls.unreachable, { browser: true, samples: 1 });
     run('nxdomain', () => fx.urls.nxdomain, { browser: true, samples: 1 });
+    run('hgfamily', () => fx.urls.hgfamily, { browser: false, samples: 1 });
+    run('httponly', () => fx.urls.httponly, { browser: false, samples: 1 });
+    run('ipLiteral', () => fx.urls.ipLiteral, { browser: true, samples: 1 });
+    run('localhost', () => fx.urls.localhost, { browser: false, samples: 1 });
   });
 
   it('Apache + PHP 7.4 on HostGator shared hosting: incompatible, whatever else passes', async () => {
@@ -123,11 +127,15 @@ describe('hostingAudit through the API', () => {
   it('expired and self-signed certificates: incompatible, with the reason', async () => {
     const e = await audits.expired!;
     expect(e.verdict).toBe('incompatible');
-    expect(crit(e, 'ssl-valid').reason.en).toMatch(/^Certificate expired 3 day\(s\) ago/);
+    expect(crit(e, 'ssl-valid').reason.en).toMatch(/^Expired 3 day\(s\) ago/);
+    // an expired certificate from a trusted CA: a date fault, not an untrusted chain
+    const checks = (a: Json) => Object.fromEntries((crit(a, 'ssl-valid').checks as Json[]).map((c) => [c.id, c.status]));
+    expect(checks(e)).toEqual({ 'self-signed': 'pass', chain: 'pass', name: 'pass', dates: 'fail' });
     expect(recs(e)).toContain('fix-certificate');
     const s = await audits.selfsigned!;
     expect(s.verdict).toBe('incompatible');
-    expect(crit(s, 'ssl-valid').reason.en).toBe('Self-signed certificate: browsers do not trust it.');
+    expect(crit(s, 'ssl-valid').reason.en).toMatch(/^Self-signed certificate: signed by no authority/);
+    expect(checks(s)).toEqual({ 'self-signed': 'fail', chain: 'fail', name: 'pass', dates: 'pass' });
   });
 
   it('TLS 1.0 still accepted: kept out of the top tier', async () => {
@@ -152,8 +160,47 @@ describe('hostingAudit through the API', () => {
     const u = await audits.unreachable!;
     expect(u.verdict).toBe('incompatible');
     expect(crit(u, 'reachable').reason.en).toBe('Site unreachable: connection refused (ECONNREFUSED).');
-    expect(crit(u, 'ssl-valid').reason.en).toMatch(/^No HTTPS on unreachable\.audit\.test:\d+ \(ECONNREFUSED/);
+    // what could not be observed is unknown, with the reason: no "No HTTPS", no pass, no browser error as a fact
+    expect(crit(u, 'ssl-valid')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^No TLS connection to unreachable\.audit\.test:\d+ \(ECONNREFUSED.*cannot be checked/) } });
+    expect(crit(u, 'not-blacklisted')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^Host not identified: Site unreachable/) } });
+    expect(crit(u, 'page-load-3s')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^Page not loaded: Site unreachable/) } });
+    expect(u.report.rubric.criteria.filter((c: Json) => c.status === 'pass')).toEqual([]);
     expect(u.report.probes.browser.data).toMatchObject({ loaded: false, screenshot: false });
+  });
+
+  it('a HostGator-family site told only by its headers and page: identified, blacklisted, migration first', async () => {
+    const a = await audits.hgfamily!;
+    expect(a.verdict).toBe('incompatible');
+    expect(a.report.provider).toMatchObject({ hosting: { id: 'hostgator', blacklisted: true }, confidence: 'high' });
+    const evidence = (a.report.provider.hosting.evidence as Json[]).map((e) => `${e.kind}: ${e.detail}`);
+    expect(evidence).toEqual(expect.arrayContaining(['header: x-server-name names gator4123.hostgator.com', 'header: x-endurance-cache-level: 2', expect.stringMatching(/^page: .*HostGator/)]));
+    expect(a.report.provider.hosting.evidence.some((e: Json) => e.kind === 'nameserver')).toBe(false);
+    expect(crit(a, 'not-blacklisted').status).toBe('fail');
+    expect(recs(a)[0]).toBe('migrate');
+    expect(a.report.stack).toMatchObject({ server: 'apache', panel: 'cpanel' });
+  });
+
+  it('plain http that never redirects: the https-redirect criterion fails with nginx advice', async () => {
+    const a = await audits.httponly!;
+    expect(crit(a, 'https-redirect')).toMatchObject({ status: 'fail', reason: { en: expect.stringMatching(/stays on plain http/) } });
+    const rec = (a.report.rubric.recommendations as Json[]).find((r) => r.id === 'https-redirect')!;
+    expect(rec.text.en).toContain('return 301 https://$host$request_uri;');
+    expect(rec.text.en).not.toContain('.htaccess');
+  });
+
+  it('an IP address and localhost are probed like any name: TLS on the address, the browser too', async () => {
+    const ip = await audits.ipLiteral!;
+    expect(ip.report.probes.dns.data).toMatchObject({ resolves: true, a: ['127.0.0.1'] });
+    expect(ip.report.probes.tls).toMatchObject({ ok: true, data: { connected: true, host: '127.0.0.1', trusted: true, hostnameMatch: false } });
+    // a valid chain for other names: a name fault, the chain stays trusted
+    const checks = Object.fromEntries((crit(ip, 'ssl-valid').checks as Json[]).map((c) => [c.id, c.status]));
+    expect(checks).toEqual({ 'self-signed': 'pass', chain: 'pass', name: 'fail', dates: 'pass' });
+    expect(crit(ip, 'ssl-valid').reason.en).toMatch(/^Does not cover 127\.0\.0\.1: issued for audit\.test/);
+    expect(ip.report.probes.browser.data).toMatchObject({ loaded: true, screenshot: true });
+    const lh = await audits.localhost!;
+    expect(lh.report.probes.dns.data).toMatchObject({ resolves: true, a: ['127.0.0.1'], aaaa: ['::1'] });
+    expect(lh.report.probes.tls.data).toMatchObject({ connected: true, host: 'localhost', trusted: true, hostnameMatch: false });
+    expect(lh.report.probes.http.data).toMatchObject({ reachable: true, http2: true });
   });
 
   it('a domain that does not resolve: a report that says so, not a crash', async () => {
@@ -177,9 +224,24 @@ describe('hostingAudit through the API', () => {
     const en = await (await call(`/v1/audits/${a.id}/report?lang=en`)).text();
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Enterprise requirements');
+    expect(en).toContain('Verdict: Enterprise requirements');
+    expect(en).not.toMatch(/\p{Extended_Pictographic}/u);
     const hg = await (await call(`/v1/audits/${(await audits.hostgator!).id}/report?lang=en`)).text();
     expect(hg).toContain('data-verdict="incompatible"');
     expect(hg).toContain('HostGator’s Business plan does NOT solve the problem.');
+  });
+
+  it('prints the report to PDF with Chromium, in either language', async () => {
+    const a = await audits.hostgator!;
+    const res = await call(`/v1/audits/${a.id}/report.pdf?lang=en`);
+    expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toBe('inline; filename="audit-hostgator.audit.test-en.pdf"');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(20_000); // text, icons and the embedded screenshot
+    expect((await call(`/v1/audits/${a.id}/report.pdf?lang=de`)).status).toBe(422);
+    expect((await call('/v1/audits/audit-00000000-0000-0000-0000-000000000000/report.pdf')).status).toBe(404);
   });
 
   it('lists audits by domain and tags the runs for the Web UI', async () => {

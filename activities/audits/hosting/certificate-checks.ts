@@ -4,6 +4,7 @@
  * valid, whatever the chain) and self-signed. A valid chain for the wrong name is a name fault,
  * not an untrusted chain; an expired certificate from a trusted CA is a date fault. Pure.
  */
+import { formatDate } from './dates.js';
 import type { Text } from './rubric.js';
 import type { TlsResult } from './types.js';
 
@@ -32,9 +33,9 @@ export function certificateChecks(x: TlsResult): CertificateCheck[] {
       ? { id: 'name', status: 'pass', reason: t(`Couvre ${x.host}.`, `Covers ${x.host}.`) }
       : { id: 'name', status: 'fail', reason: t(`Ne couvre pas ${x.host} : émis pour ${names}.`, `Does not cover ${x.host}: issued for ${names}.`) },
     x.expired
-      ? { id: 'dates', status: 'fail', reason: t(`Expiré depuis ${days} jour(s) (${x.validTo}).`, `Expired ${days} day(s) ago (${x.validTo}).`) }
+      ? { id: 'dates', status: 'fail', reason: t(`Expiré depuis ${days} jour(s) (le ${formatDate(x.validTo, 'fr', 'date')}).`, `Expired ${days} day(s) ago (on ${formatDate(x.validTo, 'en', 'date')}).`) }
       : x.notYetValid
-        ? { id: 'dates', status: 'fail', reason: t(`Pas encore valide (à partir du ${x.validFrom}).`, `Not valid yet (from ${x.validFrom}).`) }
+        ? { id: 'dates', status: 'fail', reason: t(`Pas encore valide (à partir du ${formatDate(x.validFrom, 'fr', 'date')}).`, `Not valid yet (from ${formatDate(x.validFrom, 'en', 'date')}).`) }
         : { id: 'dates', status: 'pass', reason: t(`Valide, expire dans ${x.daysToExpiry} jours.`, `Valid, expires in ${x.daysToExpiry} days.`) },
   ];
 }

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import zlib from 'node:zlib';
 import { guardedLookup, literalRefusal } from '../../shared/guarded-connect.js';
 import type { OutboundGuard } from '../../shared/net-guard.js';
@@ -55,6 +56,9 @@ function decode(buf: Buffer, encoding: string | undefined): Buffer {
   }
 }
 
+/** The URL's host without IPv6 brackets. */
+export const bare = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
+
 export function fetchOnce(url: URL, opts: FetchOptions): Promise<FetchResult> {
   const lib = url.protocol === 'https:' ? https : http;
   const max = opts.maxBodyBytes ?? 2 * 1024 * 1024;
@@ -66,14 +70,14 @@ export function fetchOnce(url: URL, opts: FetchOptions): Promise<FetchResult> {
     const req = lib.request(
       {
         protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        hostname: bare(url),
         port: url.port || (url.protocol === 'https:' ? 443 : 80),
         path: `${url.pathname}${url.search}`,
         method: opts.method ?? 'GET',
         agent: opts.agents ? (url.protocol === 'https:' ? opts.agents.https : opts.agents.http) : false,
         lookup: guardedLookup(opts.guard),
         headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-encoding': 'gzip, br', connection: 'close' },
-        ...(url.protocol === 'https:' ? { servername: url.hostname, rejectUnauthorized: false, ...(opts.ca ? { ca: opts.ca } : {}) } : {}),
+        ...(url.protocol === 'https:' ? { ...(isIP(bare(url)) ? {} : { servername: url.hostname }), rejectUnauthorized: false, ...(opts.ca ? { ca: opts.ca } : {}) } : {}),
       },
       (res) => {
         ttfb = performance.now() - started;

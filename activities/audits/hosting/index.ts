@@ -33,8 +33,8 @@ export function splitPem(pem: string): string[] {
 }
 
 const pools = new Map<string, BrowserPool>();
-/** One Chromium pool per worker process and configuration (it closes itself when idle). */
-function browserPool(config: Config): BrowserPool {
+/** One Chromium pool per process and configuration (it closes itself when idle); the API prints PDFs with it. */
+export function browserPool(config: Config): BrowserPool {
   const extraArgs = config.AUDIT_BROWSER_HOST_RULES ? [`--host-resolver-rules=${config.AUDIT_BROWSER_HOST_RULES}`] : [];
   const key = `${config.CHROMIUM_PATH}|${extraArgs.join(' ')}|${config.AUDIT_BROWSER_MAX_PAGES}`;
   let pool = pools.get(key);
@@ -66,7 +66,7 @@ export function createHostingAuditActivities({ config, db, logger }: HostingAudi
 
     /** Certificate, chain, expiry and accepted protocol versions of host:port. */
     async probeAuditTls(input: { host: string; port: number }): Promise<TlsResult> {
-      return probeTls(input.host, input.port, { guard, timeoutMs, ...(secureContext ? { secureContext } : {}) });
+      return probeTls(input.host.replace(/^\[|\]$/g, ''), input.port, { guard, timeoutMs, ...(secureContext ? { secureContext } : {}) });
     },
 
     /** The page in Chromium; the screenshot goes to `audit_screenshots`, keyed by the audit. */

@@ -72,6 +72,27 @@ export class BrowserPool {
     await this.proxies.close();
   }
 
+  /**
+   * Chromium's print to PDF of a self-contained HTML page (the audit report): no JavaScript, no
+   * network (only data: URLs load), A4 with backgrounds.
+   */
+  async printPdf(html: string, timeoutMs: number): Promise<Buffer> {
+    const browser = await this.acquire();
+    try {
+      const context = await browser.newContext({ javaScriptEnabled: false, serviceWorkers: 'block', offline: true });
+      try {
+        await context.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort('blockedbyclient')));
+        const page = await context.newPage();
+        await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+        return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+      } finally {
+        await context.close().catch(() => undefined);
+      }
+    } finally {
+      this.release();
+    }
+  }
+
   async probe(url: string, opts: BrowserProbeOptions): Promise<{ result: BrowserResult; screenshot: Buffer | null }> {
     opts.signal?.throwIfAborted();
     const browser = await this.acquire();

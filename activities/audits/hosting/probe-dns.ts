@@ -1,6 +1,7 @@
 /** DNS probe: A, AAAA, CNAME chain, NS (of the host or its nearest parent zone), MX, reverse DNS. */
 import type { Resolver } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { LOOPBACK_NAME } from './resolver.js';
 import type { DnsResult } from './types.js';
 
 /** The PTR name of an address: 4.3.2.1.in-addr.arpa, or the nibbles of an IPv6 under ip6.arpa. */
@@ -22,8 +23,22 @@ async function soft<T>(p: Promise<T>, empty: T): Promise<{ value: T; error: stri
   }
 }
 
+/** An IP literal or a `localhost` name: its addresses are known without asking DNS (only its PTR is). */
+async function addressTarget(resolver: Resolver, name: string): Promise<DnsResult | null> {
+  const ips = ipaddr.isValid(name) ? [ipaddr.parse(name).toString()] : LOOPBACK_NAME.test(name) ? ['127.0.0.1', '::1'] : null;
+  if (!ips) return null;
+  const ptr: Record<string, string[]> = {};
+  for (const ip of ips) ptr[ip] = (await soft(resolver.resolvePtr(arpaName(ip)), [] as string[])).value.map((x) => x.toLowerCase());
+  return {
+    host: name, resolves: true, error: null, a: ips.filter((ip) => !ip.includes(':')), aaaa: ips.filter((ip) => ip.includes(':')),
+    cnameChain: [], nsZone: null, ns: [], mx: [], ptr,
+  };
+}
+
 export async function probeDns(resolver: Resolver, host: string): Promise<DnsResult> {
-  const name = host.toLowerCase().replace(/\.$/, '');
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const literal = await addressTarget(resolver, name);
+  if (literal) return literal;
   const [a, aaaa, mx] = await Promise.all([soft(resolver.resolve4(name), [] as string[]), soft(resolver.resolve6(name), [] as string[]), soft(resolver.resolveMx(name), [])]);
 
   const cnameChain: string[] = [];

@@ -2,10 +2,11 @@
  * HTTP probe: the redirect chain (http -> https, apex <-> www), the status, TTFB and total time as
  * the median of several samples, and what the final response says about the stack.
  */
+import { isIP } from 'node:net';
 import tls from 'node:tls';
 import { guardedLookup, literalRefusal } from '../../shared/guarded-connect.js';
 import type { OutboundGuard } from '../../shared/net-guard.js';
-import { describeNetError, fetchOnce, probeAgents, type FetchResult } from './fetch.js';
+import { bare, describeNetError, fetchOnce, probeAgents, type FetchResult } from './fetch.js';
 import { extractPageSignals } from './page-signals.js';
 import { advertisesHttp3, detectCdn, detectCms, median, parseCache, parseCompression, parseHsts, parsePhpVersion, parseServer } from './parse-http.js';
 import type { HttpHop, HttpResult, HttpSample } from './types.js';
@@ -40,9 +41,9 @@ export function negotiateAlpn(url: URL, opts: Pick<HttpProbeOptions, 'guard' | '
   if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
-      host: url.hostname,
+      host: bare(url),
       port: Number(url.port || 443),
-      servername: url.hostname,
+      ...(isIP(bare(url)) ? {} : { servername: url.hostname }),
       ALPNProtocols: ['h2', 'http/1.1'],
       rejectUnauthorized: false,
       lookup: guardedLookup(opts.guard),

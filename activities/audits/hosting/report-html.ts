@@ -1,11 +1,14 @@
 /**
  * The audit report as a self-contained HTML page (French by default, English with lang=en), with
- * the site's screenshot embedded as a data: URL. Pure: every value is escaped.
+ * the site's screenshot embedded as a data: URL. Every label in the page's language, dates in
+ * Europe/Paris time, icons as inline SVG (no emoji font needed on the server that prints it).
+ * Pure: every value is escaped.
  */
 import type { AuditReport } from './report.js';
+import { formatDate, type Lang } from './dates.js';
 import type { CriterionStatus, Text, Tier, Verdict } from './rubric.js';
 
-export type Lang = 'fr' | 'en';
+export type { Lang };
 
 const esc = (s: unknown): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -30,7 +33,41 @@ const L = {
   screenshot: { fr: 'Capture d’écran', en: 'Screenshot' },
   probeFailed: { fr: 'sonde en échec', en: 'probe failed' },
   generated: { fr: 'Audit du', en: 'Audited on' },
+  stack: { fr: 'Serveur / panneau', en: 'Server / panel' },
+  evidence: { fr: 'Indices', en: 'Evidence' },
+  certificate: { fr: 'Certificat', en: 'Certificate' },
+  server: { fr: 'Serveur', en: 'Server' },
+  redirects: { fr: 'Redirections', en: 'Redirects' },
+  days: { fr: 'jours', en: 'days' },
+  requests: { fr: 'requêtes', en: 'requests' },
+  consoleErrors: { fr: 'erreur(s) console', en: 'console error(s)' },
+  noPanel: { fr: 'aucun panneau détecté', en: 'no panel detected' },
 } satisfies Record<string, Text>;
+
+/** "Verdict : …" in French, "Verdict: …" in English. */
+const COLON: Record<Lang, string> = { fr: '\u00a0: ', en: ': ' };
+
+const CLASS: Record<string, Text> = {
+  'shared-blacklisted': { fr: 'mutualisé, liste noire', en: 'shared, blacklisted' },
+  'shared-recommended': { fr: 'mutualisé recommandé', en: 'recommended shared' },
+  shared: { fr: 'mutualisé', en: 'shared' },
+  managed: { fr: 'infogéré', en: 'managed' },
+  vps: { fr: 'VPS', en: 'VPS' },
+  cloud: { fr: 'cloud', en: 'cloud' },
+  cdn: { fr: 'CDN', en: 'CDN' },
+  mixed: { fr: 'mutualisé ou VPS', en: 'shared or VPS' },
+};
+
+const svg = (body: string, color: string, label: string) =>
+  `<svg class="icon" role="img" aria-label="${esc(label)}" width="16" height="16" viewBox="0 0 16 16"><title>${esc(label)}</title>${body.replaceAll('{c}', color)}</svg>`;
+const ICON = {
+  pass: (l: string) => svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><path d="M4.5 8.3l2.3 2.3 4.7-5" stroke="#fff" stroke-width="1.8" fill="none"/>', '#067647', l),
+  fail: (l: string) => svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><path d="M5 5l6 6M11 5l-6 6" stroke="#fff" stroke-width="1.8"/>', '#b42318', l),
+  unknown: (l: string) => svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><text x="8" y="12" font-size="11" font-family="sans-serif" text-anchor="middle" fill="#fff">?</text>', '#667085', l),
+  warning: (l: string) => svg('<path d="M8 1l7.5 13.5h-15z" fill="{c}"/><path d="M8 6v4.2M8 11.6v1.2" stroke="#fff" stroke-width="1.6"/>', '#b54708', l),
+  dot: (color: string, l: string) => svg('<circle cx="8" cy="8" r="6.5" fill="{c}"/>', color, l),
+};
+const TIER_COLOR: Record<Tier, string> = { minimum: '#eaaa08', recommended: '#12b76a', enterprise: '#2e90fa' };
 
 const VERDICT: Record<Verdict, Text> = {
   incompatible: { fr: 'Incompatible', en: 'Incompatible' },
@@ -39,15 +76,18 @@ const VERDICT: Record<Verdict, Text> = {
   enterprise: { fr: 'Exigences entreprise', en: 'Enterprise requirements' },
 };
 const TIER: Record<Tier, Text> = {
-  minimum: { fr: '🟡 Minimales', en: '🟡 Minimum' },
-  recommended: { fr: '🟢 Recommandées', en: '🟢 Recommended' },
-  enterprise: { fr: '🔵 Entreprise', en: '🔵 Enterprise' },
+  minimum: { fr: 'Minimales', en: 'Minimum' },
+  recommended: { fr: 'Recommandées', en: 'Recommended' },
+  enterprise: { fr: 'Entreprise', en: 'Enterprise' },
 };
 const STATUS: Record<CriterionStatus, Text> = {
-  pass: { fr: '✅ OK', en: '✅ pass' },
-  fail: { fr: '❌ échec', en: '❌ fail' },
-  unknown: { fr: '❔ inconnu', en: '❔ unknown' },
+  pass: { fr: 'OK', en: 'pass' },
+  fail: { fr: 'échec', en: 'fail' },
+  unknown: { fr: 'inconnu', en: 'unknown' },
 };
+const WARNING: Text = { fr: 'Attention', en: 'Warning' };
+const PANEL: Record<string, string> = { cpanel: 'cPanel', plesk: 'Plesk', hpanel: 'hPanel' };
+const SERVER_KIND: Record<string, Text> = { apache: { fr: 'Apache', en: 'Apache' }, nginx: { fr: 'nginx', en: 'nginx' }, litespeed: { fr: 'LiteSpeed', en: 'LiteSpeed' }, other: { fr: 'autre', en: 'other' }, unknown: { fr: 'inconnu', en: 'unknown' } };
 const COLOR: Record<Verdict, string> = { incompatible: '#b42318', minimum: '#b54708', recommended: '#067647', enterprise: '#175cd3' };
 
 export function renderReportHtml(report: AuditReport, lang: Lang = 'fr', screenshotPng: Buffer | null = null): string {
@@ -57,23 +97,33 @@ export function renderReportHtml(report: AuditReport, lang: Lang = 'fr', screens
   const http = report.probes.http.ok ? report.probes.http.data : null;
   const tls = report.probes.tls.ok ? report.probes.tls.data : null;
   const browser = report.probes.browser.ok ? report.probes.browser.data : null;
-  const host = p.hosting ? `${esc(p.hosting.name)} (${esc(p.hosting.class)})` : tr(L.unknownProvider);
+  const colon = COLON[lang];
+  const host = p.hosting ? `${esc(p.hosting.name)} (${tr(CLASS[p.hosting.class] ?? { fr: p.hosting.class, en: p.hosting.class })})` : tr(L.unknownProvider);
+  const evidence = p.hosting?.evidence.length ? `<p><small>${tr(L.evidence)}${colon}${p.hosting.evidence.map((e) => esc(e.detail)).join(' · ')}</small></p>` : '';
+  const stack = report.stack
+    ? `<p>${tr(L.stack)}${colon}${tr(SERVER_KIND[report.stack.server] ?? SERVER_KIND.unknown!)} / ${report.stack.panel === 'none' ? tr(L.noPanel) : esc(PANEL[report.stack.panel] ?? report.stack.panel)}</p>`
+    : '';
+  const status = (c: { status: CriterionStatus }) => `${ICON[c.status](STATUS[c.status][lang])} ${tr(STATUS[c.status])}`;
 
   const rows = r.criteria
-    .map(
-      (c) => `<tr class="${c.status}"><td>${tr(TIER[c.tier])}</td><td>${tr(c.label)}</td><td>${tr(c.expected)}</td><td>${tr(STATUS[c.status])}</td><td>${tr(c.reason)}${c.warning ? `<br><strong>⚠️ ${tr(c.warning)}</strong>` : ''}</td></tr>`,
-    )
+    .map((c) => {
+      const checks = c.checks?.length ? `<ul class="checks">${c.checks.map((k) => `<li>${ICON[k.status](STATUS[k.status][lang])} ${tr(k.reason)}</li>`).join('')}</ul>` : '';
+      return `<tr class="${c.status}"><td>${ICON.dot(TIER_COLOR[c.tier], TIER[c.tier][lang])} ${tr(TIER[c.tier])}</td><td>${tr(c.label)}</td><td>${tr(c.expected)}</td><td>${status(c)}</td><td>${tr(c.reason)}${checks}${c.warning ? `<br><strong>${ICON.warning(WARNING[lang])} ${tr(c.warning)}</strong>` : ''}</td></tr>`;
+    })
     .join('\n');
   const measures: Array<[string, string]> = [];
   if (http) {
     measures.push(['HTTP', `${esc(http.status ?? '—')} · TTFB ${esc(Math.round(http.ttfbMs ?? 0))} ms · total ${esc(Math.round(http.totalMs ?? 0))} ms`]);
-    measures.push(['Server', esc(http.server.raw ?? '—')]);
+    measures.push([L.server[lang], esc(http.server.raw ?? '—')]);
     measures.push(['PHP', esc(http.php ?? '—')]);
     measures.push(['CMS', esc(http.cms ? `${http.cms.name} ${http.cms.version ?? ''}` : '—')]);
-    measures.push(['Redirections', esc(http.chain.map((h) => `${h.status} ${h.url}`).join(' → '))]);
-  } else measures.push(['HTTP', `${tr(L.probeFailed)}: ${esc(report.probes.http.ok ? '' : report.probes.http.error)}`]);
-  if (tls) measures.push(['TLS', esc(tls.connected ? `${tls.negotiated} · ${tls.issuer} · ${tls.daysToExpiry} j · ${tls.key?.type ?? ''} ${tls.key?.bits ?? tls.key?.curve ?? ''}` : tls.error)]);
-  if (browser) measures.push(['Chromium', esc(browser.loaded ? `load ${browser.loadMs} ms · DOMContentLoaded ${browser.domContentLoadedMs} ms · ${browser.requests} req · ${Math.round(browser.transferredBytes / 1024)} KiB · ${browser.consoleErrors.length} console error(s)` : browser.error)]);
+    measures.push([L.redirects[lang], esc(http.chain.map((h) => `${h.status} ${h.url}`).join(' → '))]);
+  } else measures.push(['HTTP', `${tr(L.probeFailed)}${colon}${esc(report.probes.http.ok ? '' : report.probes.http.error)}`]);
+  if (tls) {
+    measures.push(['TLS', esc(tls.connected ? `${tls.negotiated} · ${tls.issuer} · ${tls.key?.type ?? ''} ${tls.key?.bits ?? tls.key?.curve ?? ''}` : tls.error)]);
+    if (tls.connected) measures.push([L.certificate[lang], esc(`${(tls.names ?? []).slice(0, 6).join(', ') || tls.subject} · ${formatDate(tls.validFrom, lang)} → ${formatDate(tls.validTo, lang)} (${tls.daysToExpiry} ${L.days[lang]})`)]);
+  }
+  if (browser) measures.push(['Chromium', esc(browser.loaded ? `load ${browser.loadMs} ms · DOMContentLoaded ${browser.domContentLoadedMs} ms · ${browser.requests} ${L.requests[lang]} · ${Math.round(browser.transferredBytes / 1024)} KiB · ${browser.consoleErrors.length} ${L.consoleErrors[lang]}` : browser.error)]);
 
   return `<!doctype html>
 <html lang="${lang}">
@@ -86,14 +136,16 @@ body{font:15px/1.5 system-ui,sans-serif;max-width:1000px;margin:2rem auto;paddin
 h1{margin-bottom:.2rem}.verdict{display:inline-block;padding:.3rem .8rem;border-radius:6px;color:#fff;background:${COLOR[r.verdict]};font-weight:600}
 table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #d0d5dd;padding:.35rem .5rem;vertical-align:top;text-align:left}
 tr.fail td{background:#fef3f2}tr.pass td{background:#f6fef9}tr.unknown td{background:#f9fafb}
-img.shot{max-width:100%;border:1px solid #d0d5dd}small{color:#667085}
+img.shot{max-width:100%;border:1px solid #d0d5dd}small{color:#667085}svg.icon{vertical-align:-3px}ul.checks{margin:.3rem 0 0;padding-left:1rem;list-style:none}
+@media print{body{margin:0;max-width:none;font-size:11px}tr{break-inside:avoid}h2{break-after:avoid}}
 </style>
 </head>
 <body>
 <h1>${tr(L.title)} — ${esc(report.domain)}</h1>
-<p><small>${tr(L.generated)} ${esc(report.finishedAt)} · <a href="${esc(report.url)}">${esc(report.url)}</a></small></p>
-<p><span class="verdict" id="verdict" data-verdict="${r.verdict}">${tr(L.verdict)} : ${tr(VERDICT[r.verdict])}</span> &nbsp; ${tr(L.score)} : <strong id="score">${r.score}/100</strong></p>
-<p>${tr(L.provider)} : <strong>${host}</strong>${p.cdn.length ? ` · ${tr(L.cdn)} : ${esc(p.cdn.map((c) => c.name).join(', '))}` : ''}${p.dns ? ` · ${tr(L.dnsBy)} ${esc(p.dns.name)}` : ''}</p>
+<p><small>${tr(L.generated)} <time datetime="${esc(report.finishedAt)}">${esc(formatDate(report.finishedAt, lang))}</time> · <a href="${esc(report.url)}">${esc(report.url)}</a></small></p>
+<p><span class="verdict" id="verdict" data-verdict="${r.verdict}">${tr(L.verdict)}${colon}${tr(VERDICT[r.verdict])}</span> &nbsp; ${tr(L.score)}${colon}<strong id="score">${r.score}/100</strong></p>
+<p>${tr(L.provider)}${colon}<strong>${host}</strong>${p.cdn.length ? ` · ${tr(L.cdn)}${colon}${esc(p.cdn.map((c) => c.name).join(', '))}` : ''}${p.dns ? ` · ${tr(L.dnsBy)} ${esc(p.dns.name)}` : ''}</p>
+${evidence}${stack}
 ${r.blockers.length ? `<h2>${tr(L.blockers)}</h2><ul>${r.blockers.map((b) => `<li>${tr(b.reason)}</li>`).join('')}</ul>` : ''}
 <h2>${tr(L.recommendations)}</h2>
 <ol>${r.recommendations.map((x) => `<li>${tr(x.text)}</li>`).join('')}</ol>

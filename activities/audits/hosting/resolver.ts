@@ -15,10 +15,14 @@ export interface AuditResolver {
   custom: boolean;
 }
 
+/** `localhost` and `*.localhost` are loopback by definition (RFC 6761 §6.3): no resolver is asked. */
+export const LOOPBACK_NAME = /(?:^|\.)localhost\.?$/i;
+const LOOPBACK = [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+
 export function createAuditResolver(servers: readonly string[], timeoutMs = 2000): AuditResolver {
   const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
   if (servers.length) resolver.setServers([...servers]);
-  const lookup: Lookup = servers.length
+  const viaServers: Lookup = servers.length
     ? async (host) => {
         const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
         const out = [
@@ -32,6 +36,7 @@ export function createAuditResolver(servers: readonly string[], timeoutMs = 2000
         return out;
       }
     : (host) => systemLookup(host, { all: true, verbatim: true });
+  const lookup: Lookup = async (host) => (LOOPBACK_NAME.test(host) ? LOOPBACK.map((a) => ({ ...a })) : viaServers(host));
   return { resolver, lookup, custom: servers.length > 0 };
 }
 

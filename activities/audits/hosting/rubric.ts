@@ -140,7 +140,18 @@ function notBlacklisted(ctx: Ctx): Judge {
     : pass(t('Aucun hébergeur de la liste noire détecté.', 'No blacklisted host detected.'));
 }
 
+/** A pass about the host's resources needs to know where the site runs: nameservers alone only guess it. */
+function guessed(ctx: Ctx, j: Judge): Judge {
+  const h = ctx.provider.hosting;
+  if (j.status !== 'pass' || !h || ctx.provider.confidence === 'high') return j;
+  return unknown(t(`${h.name} supposé d’après les seuls serveurs DNS (${j.reason.fr}) : à confirmer.`, `${h.name} guessed from the nameservers alone (${j.reason.en}): to confirm.`));
+}
+
 function cpuNoLimit(ctx: Ctx): Judge {
+  return guessed(ctx, cpuNoLimitJudge(ctx));
+}
+
+function cpuNoLimitJudge(ctx: Ctx): Judge {
   const h = ctx.provider.hosting;
   if (!h) return unknown(t('Hébergeur non identifié : demandez s’il y a une limite CPU de 25 %.', 'Host not identified: ask whether CPU is limited to 25%.'));
   switch (h.class) {
@@ -158,6 +169,10 @@ function cpuNoLimit(ctx: Ctx): Judge {
 }
 
 function dedicatedCpu(ctx: Ctx): Judge {
+  return guessed(ctx, dedicatedCpuJudge(ctx));
+}
+
+function dedicatedCpuJudge(ctx: Ctx): Judge {
   const h = ctx.provider.hosting;
   if (!h) return unknown(t('Hébergeur non identifié.', 'Host not identified.'));
   if (h.class === 'vps' || h.class === 'cloud' || h.class === 'managed') return pass(t(`${h.name} : VPS / ressources dédiées.`, `${h.name}: VPS / dedicated resources.`));
@@ -308,7 +323,7 @@ function pageLoad(ctx: Ctx): Judge {
 
 function autoscaling(ctx: Ctx): Judge {
   const h = ctx.provider.hosting;
-  if (h && (h.class === 'cloud' || h.class === 'managed')) return pass(t(`${h.name} : auto-scaling disponible.`, `${h.name}: auto-scaling available.`));
+  if (h && ctx.provider.confidence === 'high' && (h.class === 'cloud' || h.class === 'managed')) return pass(t(`${h.name} : auto-scaling disponible.`, `${h.name}: auto-scaling available.`));
   return unknown(ASK_HOST);
 }
 

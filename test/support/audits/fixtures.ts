@@ -9,6 +9,10 @@
  *  - slow:       answers after 2.1 s
  *  - error500:   answers 500
  *  - unreachable: a name whose port is closed
+ *  - hgfamily:   a HostGator-family site told only by its headers (a server name, the Endurance page
+ *                cache) and its page (cPanel's /cgi-sys/ path, HostGator named), on a registrar's DNS
+ *  - httponly:   plain http on nginx that never redirects to https
+ * (and the litespeed server is also reached by address and as `localhost`: ipLiteral, localhost)
  * Certificates come from a test CA (node-forge) whose PEM the audit trusts via AUDIT_EXTRA_CA_FILE.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,14 +27,14 @@ import { gzipSync } from 'node:zlib';
 import { createTestCa, selfSigned, type TestCa } from './certs.js';
 import { startDnsServer, type TestDnsServer, type ZoneRecord } from './dns-server.js';
 
-export const FIXTURES = ['hostgator', 'litespeed', 'cloudflare', 'expired', 'selfsigned', 'tls10', 'slow', 'error500', 'unreachable'] as const;
+export const FIXTURES = ['hostgator', 'litespeed', 'cloudflare', 'expired', 'selfsigned', 'tls10', 'slow', 'error500', 'unreachable', 'hgfamily', 'httponly'] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export interface AuditFixtures {
   ca: TestCa;
   dns: TestDnsServer;
   /** The URL to audit for each fixture. */
-  urls: Record<FixtureName, string> & { litespeedHttps: string; nxdomain: string };
+  urls: Record<FixtureName, string> & { litespeedHttps: string; nxdomain: string; ipLiteral: string; localhost: string };
   /** Config variables that point the audit at the zone, the CA and the names. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -133,6 +137,11 @@ export async function startAuditFixtures(): Promise<AuditFixtures> {
     html: html('Serveur lent'),
   }) as never));
   const error500 = await port(https.createServer({ ...good }, page({ status: 500, headers: { server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.1.2' }, html: html('Erreur 500') })));
+  const hgfamily = await port(https.createServer({ ...good }, page({
+    headers: { server: 'Apache', 'x-powered-by': 'PHP/8.1.31', 'x-endurance-cache-level': '2', 'x-server-name': 'gator4123.hostgator.com', 'cache-control': 'max-age=300' },
+    html: html('Default Web Site Page', '', '<p>This is the default web page for this server, hosted by HostGator.</p><img alt="" src="/cgi-sys/images/logo.png"><a href="/cgi-sys/defaultwebpage.cgi">more</a>'),
+  })));
+  const httponly = await port(http.createServer(page({ headers: { server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.2.12' }, html: html('Pas de HTTPS') })));
   // a port that was just free: nothing listens there
   const closed = http.createServer();
   const unreachable = await listen(closed);
@@ -152,6 +161,8 @@ export async function startAuditFixtures(): Promise<AuditFixtures> {
     'slow.audit.test': lo(['ns1.digitalocean.com', 'ns2.digitalocean.com']),
     'error500.audit.test': lo(['dns10.ovh.net', 'ns10.ovh.net']),
     'unreachable.audit.test': lo(['ns1.digitalocean.com']),
+    'hgfamily.audit.test': lo(['dns1.registrar-servers.com', 'dns2.registrar-servers.com']),
+    'httponly.audit.test': lo(['ns1.digitalocean.com']),
     'private.audit.test': { A: ['10.1.2.3'] },
     '1.0.0.127.in-addr.arpa': { PTR: ['localhost'] },
   });
@@ -171,6 +182,10 @@ export async function startAuditFixtures(): Promise<AuditFixtures> {
       slow: u('slow', slow),
       error500: u('error500', error500),
       unreachable: u('unreachable', unreachable),
+      hgfamily: u('hgfamily', hgfamily),
+      httponly: u('httponly', httponly, 'http'),
+      ipLiteral: `https://127.0.0.1:${litespeed}/`,
+      localhost: `https://localhost:${litespeed}/`,
       nxdomain: 'https://nxdomain.audit.test/',
     },
     env: {

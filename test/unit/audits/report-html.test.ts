@@ -22,13 +22,31 @@ describe('renderReportHtml', () => {
     expect(report.rubric.verdict).toBe('incompatible');
     const fr = renderReportHtml(report);
     expect(fr).toContain('<html lang="fr">');
-    expect(fr).toContain('Verdict : Incompatible');
-    expect(fr).toContain('Bluehost (shared-blacklisted)');
+    expect(fr).toContain('Verdict\u00a0: Incompatible');
+    expect(fr).toContain('Bluehost (mutualisé, liste noire)');
     expect(fr).toContain('Option A — migration recommandée');
     const en = renderReportHtml(report, 'en');
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Option A — recommended migration');
     expect(en).toContain('Hosting audit — evil.example');
+    expect(en).toContain('Verdict: Incompatible');
+    expect(en).toContain('Bluehost (shared, blacklisted)');
+  });
+
+  it('is fully in one language, dates in Europe/Paris time, icons without emoji', () => {
+    const en = renderReportHtml(report, 'en');
+    const fr = renderReportHtml(report, 'fr');
+    // 08:00:02 UTC on 21 Nov is 09:00 in Paris (CET)
+    expect(en).toContain('>21 November 2026 at 09:00 CET</time>');
+    expect(fr).toContain('>21 novembre 2026 à 09:00 UTC+1</time>');
+    expect(en).not.toMatch(/ : |Critère|Attendu|Recommandations|non identifié|sonde en échec|Redirections| j /);
+    expect(fr).not.toMatch(/Criterion|Expected|Recommendations|not identified|probe failed|Redirects/);
+    for (const html of [en, fr]) {
+      expect(html).not.toMatch(/\p{Extended_Pictographic}/u);
+      expect(html).toContain('<svg class="icon" role="img"');
+    }
+    expect(en).toMatch(/aria-label="fail"/);
+    expect(fr).toMatch(/aria-label="échec"/);
   });
   it('escapes everything that comes from the audited site and embeds the screenshot only when there is one', () => {
     const html = renderReportHtml(report, 'en', Buffer.concat([Buffer.from([0x89]), Buffer.from('PNG fake')]));
