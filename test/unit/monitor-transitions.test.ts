@@ -36,6 +36,18 @@ describe('monitor transitions', () => {
     expect(state.openIncidents).toEqual([]);
   });
 
+  it('starts the incident at the first failed check, not when it was confirmed (the outage length is right)', () => {
+    const { state, out } = run([up(), down(), up(), down(), down(), down(), down()]);
+    expect(out).toEqual([[6, ['down']]]);
+    // checks 4, 5 and 6 failed: the outage began at check 4 (second 3), not at check 6
+    expect(state.openIncidents).toEqual([{ kind: 'down', sinceSeq: 4, since: at(3) }]);
+    // carried across continueAsNew mid-streak, from a run whose state did not know the first failure yet
+    const first = run([down(), down()]);
+    const { firstFailure: _, ...older } = first.state;
+    const resumed = run([down()], DEFAULT_THRESHOLDS, older);
+    expect(resumed.state.openIncidents[0]).toMatchObject({ kind: 'down', sinceSeq: 1 });
+  });
+
   it('does not alert for fewer failures than the threshold, and a success resets the count', () => {
     const { out, state } = run([down(), down(), up(), down(), down(), up()]);
     expect(out).toEqual([]);

@@ -3,7 +3,8 @@
  * each check moves the state and yields the transitions it caused, and each transition happens
  * once — a site that stays down yields one `down`, however many checks fail after it.
  *
- *  - `down`: `failuresBeforeDown` consecutive failed checks while not already down;
+ *  - `down`: `failuresBeforeDown` consecutive failed checks while not already down; the incident
+ *    starts at the first of them (the outage began then, not when it was confirmed);
  *  - `recovered`: the first successful check after `down`;
  *  - `slow`: `slowChecksBeforeAlert` consecutive successful checks slower than `latencyMs`;
  *    `latency-normal` (silent) closes it at the first fast check;
@@ -19,6 +20,8 @@ export interface MachineState {
   slow: boolean;
   certificateExpiring: boolean;
   openIncidents: Incident[];
+  /** The first failed check of the current streak (absent in state carried by older runs). */
+  firstFailure?: { seq: number; at: string } | null;
 }
 
 export function initialMachine(): MachineState {
@@ -33,8 +36,8 @@ export interface Step {
 export function applyCheck(prev: MachineState, check: CheckResult, seq: number, t: Thresholds): Step {
   const s: MachineState = { ...prev, openIncidents: [...prev.openIncidents] };
   const transitions: Transition[] = [];
-  const open = (kind: IncidentKind) => {
-    if (!s.openIncidents.some((i) => i.kind === kind)) s.openIncidents.push({ kind, sinceSeq: seq, since: check.checkedAt });
+  const open = (kind: IncidentKind, from = { seq, at: check.checkedAt }) => {
+    if (!s.openIncidents.some((i) => i.kind === kind)) s.openIncidents.push({ kind, sinceSeq: from.seq, since: from.at });
   };
   const close = (kind: IncidentKind) => {
     s.openIncidents = s.openIncidents.filter((i) => i.kind !== kind);
@@ -43,13 +46,15 @@ export function applyCheck(prev: MachineState, check: CheckResult, seq: number, 
   if (!check.ok) {
     s.consecutiveFailures += 1;
     s.consecutiveSlow = 0;
+    if (s.consecutiveFailures === 1 || !s.firstFailure) s.firstFailure = { seq, at: check.checkedAt };
     if (s.availability !== 'down' && s.consecutiveFailures >= t.failuresBeforeDown) {
       s.availability = 'down';
       transitions.push('down');
-      open('down');
+      open('down', s.firstFailure);
     }
   } else {
     s.consecutiveFailures = 0;
+    s.firstFailure = null;
     if (s.availability === 'down') {
       transitions.push('recovered');
       close('down');
