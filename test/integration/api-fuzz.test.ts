@@ -4,6 +4,8 @@
  * a fresh PostgreSQL database and the real Temporal dev server. No worker runs, so started workflows
  * stay queued; every URL the fuzz sends is an IP literal, so nothing resolves or connects outward.
  *
+ * Webhook routes also get deliveries signed with the test secrets, so they reach the handlers.
+ *
  * Properties: no answer is a 5xx; every error is problem+json; every 405 names what is allowed.
  * `FUZZ_RUNS` sets the cases per operation (default 100), `FUZZ_SEED` replays a run.
  */
@@ -15,6 +17,7 @@ import { freshDb, type TestDb } from '../support/db.js';
 import { OpenApiFuzzer, type FuzzRequest } from '../support/openapi-fuzz.js';
 import { testApp, testClient, testConfig } from '../support/platform.js';
 import { serveOnLoopback } from '../support/raw-http.js';
+import { signedWebhooks } from '../support/webhook-fuzz.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -27,7 +30,7 @@ let http: Awaited<ReturnType<typeof serveOnLoopback>>;
 
 beforeAll(async () => {
   t = await freshDb();
-  config = testConfig(t.url);
+  config = testConfig(t.url, { HUBSPOT_CLIENT_SECRET: 'fuzz-hubspot-secret', PUBLIC_BASE_URL: 'http://127.0.0.1:3000' });
   client = await testClient(config);
   const built = testApp(config, t.db, client);
   call = built.call;
@@ -54,8 +57,12 @@ interface Failure {
   body: string;
 }
 
+/** Answers to the signed webhook deliveries, by route: proof that they got past the signature. */
+const signedAcks = new Map<string, number>();
+
 async function check(req: FuzzRequest): Promise<Failure | null> {
   const res = await http.send(req.method, req.path, req.headers, req.body);
+  if (req.kind === 'signed' && res.status === 200) signedAcks.set(req.path, (signedAcks.get(req.path) ?? 0) + 1);
   const fail = (why: string) => ({ req, status: res.status, why, body: res.body.slice(0, 300) });
   if (res.status >= 500) return fail('5xx');
   // 431 (URL and headers over 16 KiB) is answered by Node's HTTP parser before the app sees the request
@@ -68,7 +75,12 @@ async function check(req: FuzzRequest): Promise<Failure | null> {
 describe('API fuzz from /openapi.json', () => {
   it('answers no 5xx to schema-conforming and hostile requests on every operation', async () => {
     const doc = (await (await call('/openapi.json', { key: null })).json()) as ConstructorParameters<typeof OpenApiFuzzer>[0];
-    const ops = new OpenApiFuzzer(doc).operations();
+    // webhook deliveries: half of them signed with the test secrets, so they reach the handlers
+    const webhooks = signedWebhooks({ hubspot: config.HUBSPOT_CLIENT_SECRET, stripe: config.STRIPE_WEBHOOK_SECRET, baseUrl: config.PUBLIC_BASE_URL! });
+    const ops = new OpenApiFuzzer(doc).operations().map((op) => {
+      const sign = op.method === 'POST' ? webhooks[op.template] : undefined;
+      return sign ? { ...op, arbitrary: fc.tuple(op.arbitrary, sign, fc.boolean()).map(([req, s, signed]) => (signed ? s(req) : req)) } : op;
+    });
     expect(ops.length).toBeGreaterThan(40);
     const failures: Failure[] = [];
     let cases = 0;
@@ -87,10 +99,12 @@ describe('API fuzz from /openapi.json', () => {
     const fiveXx = failures.filter((f) => f.why === '5xx').length;
     console.log(
       `api fuzz: ${cases} cases over ${ops.length} operations (${RUNS} each, seed ${SEED}) in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-        `${fiveXx} x 5xx, ${failures.length - fiveXx} other failures`,
+        `${fiveXx} x 5xx, ${failures.length - fiveXx} other failures; signed webhook deliveries acknowledged: ${JSON.stringify(Object.fromEntries(signedAcks))}`,
     );
     if (failures.length) console.log(`operations that failed: ${[...new Set(failures.map((f) => f.op))].join('; ')}`);
     expect(failures.slice(0, 10).map((f) => `${f.why} ${f.status} ${f.req.method} ${f.req.path.slice(0, 200)} [${f.req.kind}] ${(f.req.body ?? '').slice(0, 200)} -> ${f.body}`)).toEqual([]);
     expect(cases).toBe(ops.length * RUNS);
+    expect(signedAcks.get('/v1/webhooks/hubspot')).toBeGreaterThan(0);
+    expect(signedAcks.get('/v1/webhooks/stripe')).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -46,14 +46,14 @@ const HOSTS = ['127.0.0.1', '[::1]', '127.0.0.1:1', '10.1.2.3', '192.168.0.1', '
 const I32 = 2 ** 31;
 
 /** Strings that break things: NUL, lone surrogates, controls, RTL and emoji, SQL-ish, very long. */
-const nastyString = fc.oneof(
+export const nastyString = fc.oneof(
   { weight: 4, arbitrary: fc.tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d'), fc.string({ maxLength: 6 })).map(([a, bad, b]) => `${a}${bad}${b}`) },
   { weight: 2, arbitrary: fc.constantFrom('\u0000', '\u202e\u0007', '😀'.repeat(3), "'; drop table x; --", '%00', '${x}', '../../etc/passwd', '\\', ' ', '') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }).map((k) => 'x'.repeat(k * 3000)) },
 );
-const nastyNumber = fc.constantFrom(I32, -I32 - 1, I32 * 2, 2 ** 53, 2 ** 63, -(2 ** 63), 1e300, -1, -0.5, 0.5, 1.000001, Number.MAX_SAFE_INTEGER + 2, 4294967296);
-const wrongType = fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, '', 'x', [], [null], {}, { a: 1 }, '1e3', 'NaN');
+export const nastyNumber = fc.constantFrom(I32, -I32 - 1, I32 * 2, 2 ** 53, 2 ** 63, -(2 ** 63), 1e300, -1, -0.5, 0.5, 1.000001, Number.MAX_SAFE_INTEGER + 2, 4294967296);
+export const wrongType = fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, '', 'x', [], [null], {}, { a: 1 }, '1e3', 'NaN');
 const badDates = fc.constantFrom(
   '2024-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2024-01-01T00:00:00+99:99', '2024-01-01T00:00:00+23:00', '2024-01-01T00:00:00-15:59',
   '2024-13-01T00:00:00Z', '2024-01-01T24:00:00Z', '99999-01-01T00:00:00Z', '2024-01-01', 'Europe/Nowhere', 'now', '1e9',
