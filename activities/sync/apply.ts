@@ -10,9 +10,9 @@ import { afterWrite } from './conflicts.js';
 import { sideHash } from './hashing.js';
 import { HubSpotError, type HubSpotGateway, type UpsertError } from './hubspot-gateway.js';
 import type { Journal } from './journal.js';
-import { fromSage, getPath, objectOf, toHubSpot, toSage, type CanonRecord, type HubSpotView } from './mapping/project.js';
+import { fromSage, objectOf, toHubSpot, toSage, type CanonRecord, type HubSpotView } from './mapping/project.js';
 import type { EntityMapping } from './mapping/types.js';
-import type { PlannedItem } from './plan.js';
+import { PARENT_FIELD, type PlannedItem } from './plan.js';
 import type { EntitySource } from './source.js';
 import * as store from './store.js';
 
@@ -195,17 +195,24 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
     if (pairs.length) await hubspot.associate('contacts', 'companies', pairs);
   }
 
-  // Deals, invoices, tickets: associated with their customer's company when created.
+  // Deals, invoices, tickets: associated with their customer's company, kept current — a record
+  // moved to another customer in Sage leaves the old company and joins the new one.
   if (m.parentPath) {
-    const created = active.filter((i) => !failed.has(i.id) && primIdsBySage.get(i.id)?.created);
-    const parentIds = [...new Set(created.map((i) => getPath(i.rec.data, m.parentPath!)).filter((x): x is string => typeof x === 'string' || typeof x === 'number').map(String))];
+    const linked = active.filter((i) => !failed.has(i.id) && primIdsBySage.get(i.id));
+    const moved = linked.filter((i) => primIdsBySage.get(i.id)!.created || i.prevParent !== i.parent);
+    const parentIds = [...new Set(moved.flatMap((i) => [i.parent, i.prevParent]).filter((x): x is string => !!x))];
     const parents = await store.idMapRows(db, 'customer', parentIds);
-    const pairs: Array<[string, string]> = [];
-    for (const i of created) {
-      const p = parents.get(String(getPath(i.rec.data, m.parentPath!)));
-      if (p?.hubspot_id) pairs.push([primIdsBySage.get(i.id)!.id, p.hubspot_id]);
+    const add: Array<[string, string]> = [];
+    const remove: Array<[string, string]> = [];
+    for (const i of moved) {
+      const id = primIdsBySage.get(i.id)!.id;
+      const now = i.parent ? parents.get(i.parent)?.hubspot_id : undefined;
+      const before = i.prevParent ? parents.get(i.prevParent)?.hubspot_id : undefined;
+      if (now) add.push([id, now]);
+      if (before && before !== now && !primIdsBySage.get(i.id)!.created) remove.push([id, before]);
     }
-    if (pairs.length) await hubspot.associate(m.primary, 'companies', pairs);
+    if (remove.length) await hubspot.unassociate(m.primary, 'companies', remove);
+    if (add.length) await hubspot.associate(m.primary, 'companies', add);
   }
 
   // Sage: HubSpot-owned changes written back, one record at a time (Sage has no batch writes).
@@ -246,7 +253,7 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
       contactId: contactBySage.get(i.id) ?? null,
       sageHash: sideHash(m.version, sageNow),
       hubspotHash: sideHash(m.version, hubNow),
-      fields: i.plan.merged,
+      fields: m.parentPath ? { ...i.plan.merged, [PARENT_FIELD]: i.parent } : i.plan.merged,
       version: m.version,
       sageUpdatedAt: sageAfter.get(i.id)?.at ?? i.rec.updatedAt,
       hubspotUpdatedAt: hubStamp.get(i.id) ?? null,

@@ -86,6 +86,8 @@ export interface HubSpotGateway {
   /** Updates objects by HubSpot id; returns id -> HubSpot's modification stamp. */
   update(object: HubSpotObject, inputs: Array<{ id: string; properties: Record<string, string> }>): Promise<Map<string, Date | null>>;
   associate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
+  /** Removes every association between each pair (v4 batch archive). */
+  unassociate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
   archive(object: HubSpotObject, ids: string[]): Promise<void>;
   /**
    * Objects without `sage_id` whose property is one of the values (OR over the groups), plus the
@@ -248,6 +250,14 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
       for (const chunk of chunks(pairs, batchSize)) {
         await call(`associate ${from}->${to}`, () =>
           client.crm.associations.v4.batchApi.createDefault(from, to, { inputs: chunk.map(([a, b]) => ({ _from: { id: a }, to: { id: b } })) }),
+        );
+      }
+    },
+
+    async unassociate(from, to, pairs) {
+      for (const chunk of chunks(pairs, batchSize)) {
+        await call(`unassociate ${from}->${to}`, () =>
+          client.crm.associations.v4.batchApi.archive(from, to, { inputs: chunk.map(([a, b]) => ({ _from: { id: a }, to: [{ id: b }] })) }),
         );
       }
     },

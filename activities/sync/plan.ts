@@ -8,7 +8,7 @@ import { mergeRecord, type ConflictEntry, type MergePlan } from './conflicts.js'
 import { sideHash } from './hashing.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import type { MatchResult } from './match.js';
-import { fromHubSpot, fromSage, objectOf, type CanonRecord, type HubSpotView } from './mapping/project.js';
+import { fromHubSpot, fromSage, getPath, objectOf, type CanonRecord, type HubSpotView } from './mapping/project.js';
 import type { EntityMapping } from './mapping/types.js';
 import type { RuleOverrides } from './ownership.js';
 import type { SourceRecord } from './source.js';
@@ -39,7 +39,25 @@ export interface PlannedItem {
   /** For a held match: the conflict to log, with the candidates. */
   matchConflict?: ConflictEntry;
   resolvedIds: number[];
+  /** For deals, invoices, tickets: the parent customer's Sage id now, and at the last sync (undefined: not recorded). */
+  parent: string | null;
+  prevParent: string | null | undefined;
 }
+
+/** Key of the parent customer's Sage id in the id map's agreed values. */
+export const PARENT_FIELD = '__parent';
+
+/** The parent customer's Sage id a record names (`contact.id` of a quote, `customer_sage_id` of an intervention). */
+export function parentOf(m: EntityMapping, rec: SourceRecord): string | null {
+  if (!m.parentPath) return null;
+  const v = getPath(rec.data, m.parentPath);
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+}
+
+const prevParentOf = (row: SyncIdMapRow | undefined): string | null | undefined => {
+  const v = (row?.synced_fields as Record<string, unknown> | null | undefined)?.[PARENT_FIELD];
+  return v === undefined ? undefined : (v as string | null);
+};
 
 export interface OpenConflicts {
   held: ReadonlyMap<string, ReadonlySet<string>>;
@@ -71,6 +89,7 @@ export function unchangedOnSage(m: EntityMapping, recs: ReadonlyMap<string, Sour
   for (const [id, rec] of recs) {
     const row = rows.get(id);
     if (!row || row.deleted_at || !row.hubspot_id || conflicts.resolved.has(id) || row.mapping_version !== m.version) continue;
+    if (m.parentPath && prevParentOf(row) !== parentOf(m, rec)) continue; // moved to another customer
     if (row.sage_hash === sideHash(m.version, fromSage(m, rec.data))) out.add(id);
   }
   return out;
@@ -121,8 +140,11 @@ export function planBatch(input: PlanInput): PlannedItem[] {
       if (foreignContact) for (const f of m.fields) if (objectOf(m, f) === m.secondary) hub[f.field] = sage[f.field] ?? null;
     }
     const linked = action === null;
+    const parent = parentOf(m, rec);
+    const prevParent = prevParentOf(row);
     const upToDate =
-      linked && !!row && !!hub && !res && row.mapping_version === m.version && row.sage_hash === sideHash(m.version, sage) && row.hubspot_hash === sideHash(m.version, hub);
+      linked && !!row && !!hub && !res && row.mapping_version === m.version && row.sage_hash === sideHash(m.version, sage) && row.hubspot_hash === sideHash(m.version, hub) &&
+      (!m.parentPath || prevParent === parent);
     const plan = mergeRecord({
       mapping: m,
       base: linked && row && hub ? ((row.synced_fields as CanonRecord | null) ?? null) : null,
@@ -136,7 +158,7 @@ export function planBatch(input: PlanInput): PlannedItem[] {
     });
     if (foreignContact) for (const f of m.fields) if (objectOf(m, f) === m.secondary) delete plan.toHubSpot[f.field];
     action ??= upToDate ? 'skip' : 'update';
-    items.push({ id, rec, row, hubRec, contactRec, foreignContact, sharedWith, sage, hub, plan, action, matchConflict, resolvedIds: res?.ids ?? [] });
+    items.push({ id, rec, row, hubRec, contactRec, foreignContact, sharedWith, sage, hub, plan, action, matchConflict, resolvedIds: res?.ids ?? [], parent, prevParent });
   }
   return items;
 }
