@@ -3,7 +3,7 @@
  * Retry-After (not 500), and serve again once it is back. Two ways down: a port nothing listens on
  * (connection refused from the start), and a TCP relay to the real server cut mid-session
  * (connections in the pool terminated, new ones refused). Also the error classifier on real
- * PostgreSQL errors: values it refuses are the client's (422), not an outage.
+ * PostgreSQL and Temporal errors: values they refuse are the client's (422), not an outage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -115,5 +115,10 @@ describe('classifyDependencyError on real errors', () => {
     dbs.push(down);
     expect(classifyDependencyError(await error(sql`select 1`.execute(down)))).toMatchObject({ status: 503, slug: 'service-unavailable', retryAfter: RETRY_AFTER_SECONDS });
     expect(classifyDependencyError(new TypeError('x is undefined'))).toBeNull();
+  });
+
+  it('Temporal refusing an argument (a workflow id past its 1000-byte limit) is 422, not an outage', async () => {
+    const err = await error(client.workflow.start('diagnostics', { workflowId: 'x'.repeat(1500), taskQueue: 'nobody-polls', args: [{}] }));
+    expect(classifyDependencyError(err)).toMatchObject({ status: 422, slug: 'validation-error' });
   });
 });
