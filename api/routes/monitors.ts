@@ -57,7 +57,7 @@ const MonitorOut = z
     url: z.string(),
     host: z.string(),
     intervalSeconds: z.number(),
-    alertEmail: z.string(),
+    alertEmail: z.string().nullable(),
     webhookUrl: z.string().nullable(),
     language: z.enum(['fr', 'en']),
     thresholds: ThresholdsOut,
@@ -132,8 +132,8 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     .object({
       url: safeText(2048, { min: 1 }).openapi({ example: 'https://www.example.fr/' }),
       intervalSeconds: interval,
-      alertEmail: z.email().max(320).openapi({ example: 'ops@agence.example' }),
-      webhookUrl: safeText(2048, { min: 1 }).optional().openapi({ example: 'https://hooks.agence.example/monitors' }),
+      alertEmail: z.email().max(320).optional().openapi({ example: 'ops@agence.example', description: 'Alert by email; at least one of alertEmail, webhookUrl' }),
+      webhookUrl: safeText(2048, { min: 1 }).optional().openapi({ example: 'https://hooks.agence.example/monitors', description: 'Alert by signed webhook; at least one of alertEmail, webhookUrl' }),
       thresholds: ThresholdsPatch.optional(),
       language: z.enum(['fr', 'en']).default('fr').openapi({ description: 'Language of the alert emails' }),
       paused: z.boolean().default(false),
@@ -146,7 +146,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
       paused: z.boolean().optional(),
       intervalSeconds: interval.optional(),
       thresholds: ThresholdsPatch.optional(),
-      alertEmail: z.email().max(320).optional(),
+      alertEmail: z.email().max(320).nullable().optional().openapi({ description: 'null removes the email channel (a webhook must remain)' }),
       webhookUrl: safeText(2048, { min: 1 }).nullable().optional().openapi({ description: 'null removes the webhook' }),
       language: z.enum(['fr', 'en']).optional(),
     })
@@ -259,6 +259,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     .openapi(create, async (c) => {
       const body = c.req.valid('json');
       const { url } = await target('url', body.url);
+      if (!body.alertEmail && !body.webhookUrl) throw invalid('alertEmail', 'a monitor needs at least one alert channel: alertEmail, webhookUrl or both');
       if (body.webhookUrl) await target('webhookUrl', body.webhookUrl);
       const id = monitorIdFor(url);
       const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -267,7 +268,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
         url: normalizeMonitorUrl(url),
         host,
         interval_seconds: body.intervalSeconds,
-        alert_email: body.alertEmail,
+        alert_email: body.alertEmail ?? null,
         webhook_url: body.webhookUrl ?? null,
         language: body.language,
         thresholds: JSON.stringify(thresholds),
@@ -376,7 +377,10 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     .openapi(patch, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await activeRow(id);
+      const current = await activeRow(id);
+      const email = body.alertEmail !== undefined ? body.alertEmail : current.alert_email;
+      const webhook = body.webhookUrl !== undefined ? body.webhookUrl : current.webhook_url;
+      if (!email && !webhook) throw invalid(body.alertEmail === null ? 'alertEmail' : 'webhookUrl', 'a monitor needs at least one alert channel: alertEmail, webhookUrl or both');
       if (body.webhookUrl) await target('webhookUrl', body.webhookUrl);
       const wfPatch: MonitorConfigPatch = {};
       if (body.paused !== undefined) wfPatch.paused = body.paused;

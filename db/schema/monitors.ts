@@ -10,7 +10,8 @@ export interface MonitorsTable {
   url: string;
   host: string;
   interval_seconds: number;
-  alert_email: string;
+  /** null: webhook only (the row's check constraint keeps at least one channel). */
+  alert_email: string | null;
   webhook_url: string | null;
   language: Language;
   thresholds: ColumnType<Thresholds, string, string>;

@@ -338,6 +338,25 @@ describe('site monitors', () => {
     expect(await t.db.selectFrom('monitors').select('id').where('id', '=', `monitor-127.0.0.1-${s.port}`).execute()).toEqual([]);
   });
 
+  it('alerts through one channel or both: webhook-only and email-only monitors, never none', async () => {
+    const s = await site();
+    const none = await call('/v1/monitors', { method: 'POST', ...json({ url: s.url, intervalSeconds: 60 }) });
+    expect(none.status).toBe(422);
+    expect(((await none.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(/at least one alert channel/);
+    const res = await call('/v1/monitors', { method: 'POST', ...json({ url: s.url, intervalSeconds: 60, webhookUrl: `http://127.0.0.1:${s.port}/hook` }) });
+    expect(res.status).toBe(201);
+    const m = (await res.json()) as { id: string; alertEmail: string | null; webhookUrl: string };
+    expect(m).toMatchObject({ alertEmail: null, webhookUrl: `http://127.0.0.1:${s.port}/hook` });
+    // email-only after the change; removing the last channel is refused
+    const toEmail = await call(`/v1/monitors/${m.id}`, { method: 'PATCH', ...json({ alertEmail: 'ops@agence.test', webhookUrl: null }) });
+    expect(toEmail.status).toBe(200);
+    expect(await toEmail.json()).toMatchObject({ alertEmail: 'ops@agence.test', webhookUrl: null });
+    const empty = await call(`/v1/monitors/${m.id}`, { method: 'PATCH', ...json({ alertEmail: null }) });
+    expect(empty.status).toBe(422);
+    expect(((await empty.json()) as { errors: Array<{ path: string }> }).errors[0]!.path).toBe('alertEmail');
+    expect((await call(`/v1/monitors/${m.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
   it('replays its recorded histories deterministically (a continued-as-new run and the running one)', async () => {
     const { id, runId } = firstMonitor!;
     const bundle = await workflowBundle();

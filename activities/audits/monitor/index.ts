@@ -68,14 +68,16 @@ export function createMonitorActivities({ config, db, logger, lookup }: MonitorD
       if (monitor.deleted_at) {
         throw ApplicationFailure.nonRetryable(`monitor ${alert.monitorId} was deleted; alert not sent`, 'monitor-deleted');
       }
-      const email = renderAlertEmail(alert, monitor.language);
-      const notes: Notification[] = [
-        {
+      // each channel the monitor has: email, webhook or both
+      const notes: Notification[] = [];
+      if (monitor.alert_email) {
+        const email = renderAlertEmail(alert, monitor.language);
+        notes.push({
           key: alertKey(alert.monitorId, alert.transition, alert.seq, 'email'),
           channel: 'email',
           payload: { to: monitor.alert_email, subject: email.subject, text: email.text, html: email.html },
-        },
-      ];
+        });
+      }
       if (monitor.webhook_url) {
         notes.push({
           key: alertKey(alert.monitorId, alert.transition, alert.seq, 'webhook'),
