@@ -1,37 +1,25 @@
 /**
- * The concierge's local peers for `npm run demo:concierge` and `npm run bench:concierge`: a
- * throwaway PostgreSQL + Temporal, stripe-mock, Pebble + challtestsrv + the Cloudflare fake, the
- * Namecheap / whois / RDAP fakes, the loopback HTTPS server, the SMTP catcher; the real worker and
- * the real API served over HTTP on loopback.
+ * `npm run bench:concierge`'s world: a throwaway PostgreSQL + Temporal, the concierge sandbox
+ * (sandbox/concierge: stripe-mock, Pebble + challtestsrv + the Cloudflare fake, the Namecheap /
+ * whois / RDAP fakes, the loopback HTTPS server), the SMTP catcher; the real worker and the real
+ * API served over HTTP on loopback.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { pino } from 'pino';
-import Stripe from 'stripe';
 import { createApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../core/config.js';
 import { connectTemporal } from '../../core/temporal-connection.js';
 import { taskQueueFor } from '../../core/temporal.js';
 import { createDb, type Db } from '../../db/client.js';
 import { createMailer } from '../../activities/shared/mail.js';
-import { startWebrootServer } from '../../activities/concierge/adapters/webroot-server.js';
 import { loadWorkflowBundle } from '../../workers/bundle.js';
 import { startWorkers } from '../../workers/run.js';
-import { provision } from '../provision.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { startThrowawayEnv } from './throwaway-env.js';
-import { startStripeMock } from '../../test/support/peers/stripe-mock.js';
-import { startChallTestSrv } from '../../test/support/peers/challtestsrv.js';
-import { startPebble } from '../../test/support/peers/pebble.js';
-import { startCloudflareFake } from '../../test/support/peers/cloudflare-fake.js';
-import { startNamecheapFake, type NamecheapFake } from '../../test/support/peers/namecheap-fake.js';
-import { startWhoisFixture } from '../../test/support/peers/whois-fixture.js';
-import { startRdapFake } from '../../test/support/peers/rdap-fake.js';
+import { signedCheckoutEvent, startConciergePeers, type NamecheapFake } from '../../sandbox/concierge/index.js';
 
 const KEY = 'concierge-demo-key-0123456789';
-const WEBHOOK_SECRET = 'whsec_concierge_demo';
 
 export interface ConciergeStack {
   config: Config;
@@ -59,27 +47,9 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
   try {
     const env = await startThrowawayEnv(log);
     stops.push(env.stop);
-    const tools = provision(process.env, () => undefined);
-    if (!tools.stripeMock || !tools.pebble || !tools.challtestsrv) throw new Error('stripe-mock, pebble and pebble-challtestsrv are needed: npm run provision');
-    const dir = mkdtempSync(join(tmpdir(), 'atelier-concierge-demo-'));
-    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const challtestsrv = await startChallTestSrv(tools.challtestsrv);
-    stops.push(challtestsrv.stop);
-    const [stripeMock, pebble, cloudflare, namecheap, whois, rdap, mail] = await Promise.all([
-      startStripeMock(tools.stripeMock),
-      startPebble({ dnsServer: challtestsrv.dnsServer, binary: tools.pebble }),
-      startCloudflareFake({ challtestsrvUrl: challtestsrv.managementUrl }),
-      startNamecheapFake({ taken: opts.taken ?? [] }),
-      startWhoisFixture({ registered: opts.taken ?? [] }),
-      startRdapFake({ registered: opts.taken ?? [] }),
-      startMailCatcher(),
-    ]);
-    stops.push(stripeMock.stop, pebble.stop, cloudflare.close, namecheap.close, whois.close, rdap.close, mail.close);
-    const sites = { SITES_ROOT: join(dir, 'sites'), SITES_TLS_DIR: join(dir, 'tls'), NGINX_SITES_DIR: join(dir, 'nginx') };
-    const web = await startWebrootServer({ sitesRoot: resolve(sites.SITES_ROOT), tlsDir: resolve(sites.SITES_TLS_DIR), nginxSitesDir: resolve(sites.NGINX_SITES_DIR) });
-    stops.push(web.close);
-    const trust = join(dir, 'pebble-chain.pem');
-    writeFileSync(trust, `${await pebble.rootCertPem()}\n${await pebble.management('/intermediates/0')}`);
+    const [peers, mail] = await Promise.all([startConciergePeers({ taken: opts.taken ?? [] }), startMailCatcher()]);
+    stops.push(peers.stop, mail.close);
+    const namecheap = peers.namecheap;
 
     const config = loadConfig({
       NODE_ENV: 'development',
@@ -93,29 +63,8 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
       OUTBOUND_ALLOWLIST: '127.0.0.0/8',
       SMTP_URL: mail.url,
       OPERATOR_EMAIL: 'ops@atelier.localhost',
-      ...sites,
-      ACME_DIRECTORY_URL: pebble.directoryUrl,
-      ACME_CA_CERT_PATH: pebble.caCertPath,
-      ACME_DNS_RESOLVERS: challtestsrv.dnsServer,
-      CLOUDFLARE_BASE_URL: cloudflare.baseURL,
-      CLOUDFLARE_API_TOKEN: cloudflare.token,
-      CLOUDFLARE_ACCOUNT_ID: cloudflare.accountId,
-      STRIPE_SECRET_KEY: 'sk_test_conciergedemo',
-      STRIPE_API_HOST: stripeMock.host,
-      STRIPE_API_PORT: String(stripeMock.port),
-      STRIPE_API_PROTOCOL: 'http',
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      WHOIS_HOST: whois.host,
-      RDAP_BASE_URL: rdap.url,
-      NAMECHEAP_API_URL: namecheap.url,
-      NAMECHEAP_API_USER: namecheap.apiUser,
-      NAMECHEAP_API_KEY: namecheap.apiKey,
-      NAMECHEAP_CLIENT_IP: namecheap.clientIp,
-      SITE_HOST_IPV4: '127.0.0.1',
-      CONCIERGE_DATA_DIR: join(dir, 'data'),
-      CONCIERGE_LIVE_CHECK_RESOLVE: 'MAP * 127.0.0.1',
-      CONCIERGE_LIVE_CHECK_PORT: String(web.port),
-      CONCIERGE_LIVE_CHECK_CA_PATH: trust,
+      ...peers.env,
+      CONCIERGE_DATA_DIR: join(peers.dir, 'data'),
       CONCIERGE_START_MONITOR: 'false',
     });
     const db = createDb(config);
@@ -136,7 +85,6 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
 
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
-    const stripe = new Stripe('sk_test_conciergedemo');
 
     const waitPhase = async (orderId: string, phases: string[], timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -160,14 +108,7 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
         if (o?.phase !== 'awaiting-payment' || Date.now() > deadline) throw new Error(`order ${orderId} has no Checkout Session (phase ${o?.phase})`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const payload = JSON.stringify({
-        id: `evt_${orderId}`,
-        object: 'event',
-        type: 'checkout.session.completed',
-        created: Math.floor(Date.now() / 1000),
-        data: { object: { id: session, object: 'checkout.session', payment_status: 'paid', payment_intent: `pi_${orderId}`, amount_total: 59_900, currency: 'eur', client_reference_id: orderId, metadata: { orderId } } },
-      });
-      const header = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+      const { payload, header } = signedCheckoutEvent({ orderId, sessionId: session, eventId: `evt_${orderId}` });
       const res = await fetch(`${base}/v1/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
       if (res.status !== 200) throw new Error(`webhook refused: ${res.status} ${await res.text()}`);
     };

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from '../support/db.js';
-import type { PeerProcess } from '../support/peers/process.js';
+import type { PeerProcess } from '../../sandbox/concierge/process.js';
 import { testEnv } from '../support/platform.js';
 import { killHard, startWorkerProcess as spawnWorker, writeWorkflowBundle } from '../support/worker-process.js';
 import { ORDER, pay, placeOrder, startConciergeWorld, type ConciergeWorld } from '../support/concierge.js';

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { taskQueueFor } from '../../core/temporal.js';
 import { freePort } from '../../scripts/lib/run.js';
 import { freshDb, type TestDb } from '../support/db.js';
-import { spawnPeer, type PeerProcess } from '../support/peers/process.js';
+import { spawnPeer, type PeerProcess } from '../../sandbox/concierge/process.js';
 import { testClient, testConfig, testEnv, workflowBundle } from '../support/platform.js';
 
 let t: TestDb;

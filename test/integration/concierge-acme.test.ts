@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as acme from 'acme-client';
 import { freshDb, type TestDb } from '../support/db.js';
 import { ApplicationFailure } from '@temporalio/common';
-import { startAcmeStack, type AcmeStack } from '../support/peers/index.js';
+import { startAcmeStack, type AcmeStack } from '../../sandbox/concierge/index.js';
 import { createCloudflareDns } from '../../activities/concierge/adapters/cloudflare-dns.js';
 import { acmeOptions, createAcmeAuthority, leafNotAfter, type AcmeOptions } from '../../activities/concierge/adapters/acme.js';
 import { loadConfig } from '../../core/config.js';

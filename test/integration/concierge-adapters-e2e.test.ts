@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startConciergePeers, type ConciergePeers } from '../support/peers/index.js';
+import { startConciergePeers, type ConciergePeers } from '../../sandbox/concierge/index.js';
 import { conciergePortsFromConfig } from '../../activities/concierge/providers.js';
 import { combineAvailability } from '../../activities/concierge/adapters/availability.js';
 import { loadConfig } from '../../core/config.js';

@@ -3,7 +3,7 @@
  * opinions, the registrar's check (Namecheap fake) has the final word.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNamecheapFake, startRdapFake, startWhoisFixture, type NamecheapFake, type RdapFake, type WhoisFixture } from '../support/peers/index.js';
+import { startNamecheapFake, startRdapFake, startWhoisFixture, type NamecheapFake, type RdapFake, type WhoisFixture } from '../../sandbox/concierge/index.js';
 import { availabilityEndpoints, combineAvailability, createAvailabilityLookup } from '../../activities/concierge/adapters/availability.js';
 import { loadConfig } from '../../core/config.js';
 import { createNamecheapRegistrar } from '../../activities/concierge/adapters/namecheap.js';

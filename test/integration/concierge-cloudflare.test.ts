@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Cloudflare, { APIError } from 'cloudflare';
 import { ApplicationFailure } from '@temporalio/common';
-import { startChallTestSrv, startCloudflareFake, type ChallTestSrv, type CloudflareFake } from '../support/peers/index.js';
+import { startChallTestSrv, startCloudflareFake, type ChallTestSrv, type CloudflareFake } from '../../sandbox/concierge/index.js';
 import { createCloudflareClient, createCloudflareDns } from '../../activities/concierge/adapters/cloudflare-dns.js';
 import type { DnsProvider } from '../../activities/concierge/ports.js';
 import { loadConfig, type Config } from '../../core/config.js';

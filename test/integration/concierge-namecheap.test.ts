@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { startNamecheapFake, type NamecheapFake } from '../support/peers/index.js';
+import { startNamecheapFake, type NamecheapFake } from '../../sandbox/concierge/index.js';
 import { createNamecheapRegistrar } from '../../activities/concierge/adapters/namecheap.js';
 import type { Contact, Registrar } from '../../activities/concierge/ports.js';
 

@@ -12,7 +12,7 @@ import { createDb } from '../../db/client.js';
 import Stripe from 'stripe';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { XMLParser } from 'fast-xml-parser';
-import { startChallTestSrv, startCloudflareFake, startNamecheapFake, startPebble, startRdapFake, startStripeMock } from '../support/peers/index.js';
+import { startChallTestSrv, startCloudflareFake, startNamecheapFake, startPebble, startRdapFake, startStripeMock } from '../../sandbox/concierge/index.js';
 
 const stops: Array<() => Promise<void>> = [];
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { createWebrootHost, webrootHostOptions, type WebrootHostOptions } from '../../activities/concierge/adapters/webroot-host.js';
 import { startWebrootServer } from '../../activities/concierge/adapters/webroot-server.js';
-import { createTestCa } from '../support/peers/index.js';
+import { createTestCa } from '../../sandbox/concierge/index.js';
 
 let tmp: string;
 let opts: WebrootHostOptions;

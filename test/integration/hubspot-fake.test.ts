@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@hubspot/api-client';
 import { verifyHubSpotV3 } from '../../activities/sync/hubspot-signature.js';
-import { startHubSpotFake, type HubSpotFake, type HubSpotWebhookEvent } from '../support/fakes/hubspot/index.js';
+import { startHubSpotFake, type HubSpotFake, type HubSpotWebhookEvent } from '../../sandbox/hubspot/index.js';
 
 const SECRET = 'hubspot-app-secret-for-tests';
 let fake: HubSpotFake;

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../core/config.js';
 import { createSageBusinessCloud } from '../../activities/sync/sage/business-cloud.js';
 import { storeSageRefreshToken } from '../../activities/sync/sage/token-store.js';
-import { startSageFake, type SageFake } from '../support/fakes/sage/index.js';
+import { startSageFake, type SageFake } from '../../sandbox/sage/index.js';
 import { freshDb, type TestDb } from '../support/db.js';
 
 let t: TestDb;

@@ -4,7 +4,7 @@
  * The tests run in order on one pair of fakes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WireObject } from '../support/fakes/hubspot/index.js';
+import type { WireObject } from '../../sandbox/hubspot/index.js';
 import { customerBody, startSyncHarness, type SyncHarness } from '../support/sync/harness.js';
 
 let h: SyncHarness;

@@ -4,21 +4,19 @@
  * server standing in for nginx, the SMTP catcher; a Config pointing every adapter at them, the real
  * worker and the real API. Helpers sign Stripe webhooks with the SDK's test-header helper.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Stripe from 'stripe';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../core/config.js';
 import type { Db } from '../../db/client.js';
 import type { Family } from '../../core/temporal.js';
-import { startWebrootServer, type WebrootServer } from '../../activities/concierge/adapters/webroot-server.js';
+import type { WebrootServer } from '../../activities/concierge/adapters/webroot-server.js';
 import type { RunningWorkers } from '../../workers/run.js';
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
-import { startAcmeStack, startNamecheapFake, startRdapFake, startStripeMock, startWhoisFixture, type AcmeStack, type NamecheapFake, type RdapFake, type StripeMock, type WhoisFixture } from './peers/index.js';
+import { SANDBOX_STRIPE_WEBHOOK_SECRET, signedCheckoutEvent, startConciergePeers, type AcmeStack, type NamecheapFake, type RdapFake, type StripeMock, type WhoisFixture } from '../../sandbox/concierge/index.js';
 import { startTestWorkers, testApp, testClient, testConfig } from './platform.js';
 
-export const WEBHOOK_SECRET = 'whsec_concierge_test_secret';
+export const WEBHOOK_SECRET = SANDBOX_STRIPE_WEBHOOK_SECRET;
+export { signedCheckoutEvent, stripe } from '../../sandbox/concierge/index.js';
 
 export interface ConciergeWorld {
   config: Config;
@@ -47,49 +45,23 @@ export interface WorldOptions {
   families?: Family[];
 }
 
+/** The concierge sandbox (sandbox/concierge) + the SMTP catcher, a config, the real worker and API. */
 export async function startConciergeWorld(db: Db, dbUrl: string, opts: WorldOptions = {}): Promise<ConciergeWorld> {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-concierge-'));
-  const stops: Array<() => Promise<void>> = [async () => rmSync(dir, { recursive: true, force: true })];
+  const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const [stripeMock, whois, rdap, namecheap, acme, mail] = await Promise.all([
-      startStripeMock(),
-      startWhoisFixture({ registered: opts.registered ?? opts.taken ?? [] }),
-      startRdapFake({ registered: opts.registered ?? opts.taken ?? [] }),
-      startNamecheapFake({ taken: opts.taken ?? [] }),
-      startAcmeStack(),
+    const [peers, mail] = await Promise.all([
+      startConciergePeers({ taken: opts.taken ?? [], registered: opts.registered ?? opts.taken ?? [] }),
       startMailCatcher(),
     ]);
-    stops.push(stripeMock.stop, whois.close, rdap.close, namecheap.close, acme.stop, mail.close);
-    const sites = { SITES_ROOT: join(dir, 'sites'), SITES_TLS_DIR: join(dir, 'tls'), NGINX_SITES_DIR: join(dir, 'nginx') };
-    const web = await startWebrootServer({ sitesRoot: resolve(sites.SITES_ROOT), tlsDir: resolve(sites.SITES_TLS_DIR), nginxSitesDir: resolve(sites.NGINX_SITES_DIR) });
-    stops.push(web.close);
-    // the live check trusts Pebble's root and intermediate (its chain is only known at run time)
-    const trust = join(dir, 'pebble-chain.pem');
-    writeFileSync(trust, `${await acme.pebble.rootCertPem()}\n${await acme.pebble.management('/intermediates/0')}`);
+    stops.push(peers.stop, mail.close);
     const env: Record<string, string> = {
-      ...acme.env,
-      ...sites,
-      STRIPE_SECRET_KEY: 'sk_test_concierge',
-      STRIPE_API_HOST: stripeMock.host,
-      STRIPE_API_PORT: String(stripeMock.port),
-      STRIPE_API_PROTOCOL: 'http',
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      WHOIS_HOST: whois.host,
-      RDAP_BASE_URL: rdap.url,
-      NAMECHEAP_API_URL: namecheap.url,
-      NAMECHEAP_API_USER: namecheap.apiUser,
-      NAMECHEAP_API_KEY: namecheap.apiKey,
-      NAMECHEAP_CLIENT_IP: namecheap.clientIp,
-      SITE_HOST_IPV4: '127.0.0.1',
+      ...peers.env,
       SMTP_URL: mail.url,
       OPERATOR_EMAIL: 'ops@atelier.test',
-      CONCIERGE_DATA_DIR: join(dir, 'data'),
-      CONCIERGE_LIVE_CHECK_RESOLVE: 'MAP * 127.0.0.1',
-      CONCIERGE_LIVE_CHECK_PORT: String(web.port),
-      CONCIERGE_LIVE_CHECK_CA_PATH: trust,
+      CONCIERGE_DATA_DIR: join(peers.dir, 'data'),
       CONCIERGE_START_MONITOR: 'false',
       CONCIERGE_STEP_RETRY_SECONDS: '2',
       ...opts.env,
@@ -102,55 +74,27 @@ export async function startConciergeWorld(db: Db, dbUrl: string, opts: WorldOpti
     const workers = families.length ? await startTestWorkers(config, db, families) : null;
     if (workers) stops.push(() => workers.shutdown());
     const { call } = testApp(config, db, client);
-    return { config, env: { ...env, TASK_QUEUE_PREFIX: config.TASK_QUEUE_PREFIX }, client, workers, call, mail, stripeMock, whois, rdap, namecheap, acme, web, dir, configWith, stop: stopAll };
+    return {
+      config,
+      env: { ...env, TASK_QUEUE_PREFIX: config.TASK_QUEUE_PREFIX },
+      client,
+      workers,
+      call,
+      mail,
+      stripeMock: peers.stripe!,
+      whois: peers.whois,
+      rdap: peers.rdap,
+      namecheap: peers.namecheap,
+      acme: peers.acme,
+      web: peers.sites,
+      dir: peers.dir,
+      configWith,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
   }
-}
-
-export const stripe = new Stripe('sk_test_concierge');
-
-/** A Checkout Session event as Stripe sends it, signed with the SDK's test-header helper. */
-export function signedCheckoutEvent(opts: {
-  orderId: string;
-  sessionId: string;
-  eventId?: string;
-  paymentIntent?: string;
-  amount?: number;
-  secret?: string;
-  type?: string;
-  /** The signed `t=` (seconds; default now). */
-  timestamp?: number;
-  /** Without the order id in the metadata and as the client reference. */
-  anonymous?: boolean;
-}) {
-  const payload = JSON.stringify({
-    id: opts.eventId ?? `evt_${Math.random().toString(36).slice(2, 14)}`,
-    object: 'event',
-    api_version: '2025-01-27.acacia',
-    created: Math.floor(Date.now() / 1000),
-    type: opts.type ?? 'checkout.session.completed',
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    data: {
-      object: {
-        id: opts.sessionId,
-        object: 'checkout.session',
-        mode: 'payment',
-        status: 'complete',
-        payment_status: 'paid',
-        payment_intent: opts.paymentIntent ?? `pi_${opts.orderId.slice(4)}`,
-        amount_total: opts.amount ?? 59_900,
-        currency: 'eur',
-        client_reference_id: opts.anonymous ? null : opts.orderId,
-        metadata: opts.anonymous ? {} : { orderId: opts.orderId, step: 'checkout-1' },
-      },
-    },
-  });
-  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? WEBHOOK_SECRET, ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}) });
-  return { payload, header };
 }
 
 export const ORDER = {

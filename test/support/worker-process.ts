@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Family } from '../../core/temporal.js';
-import { spawnPeer, type PeerProcess } from './peers/process.js';
+import { spawnPeer, type PeerProcess } from '../../sandbox/concierge/process.js';
 import { workflowBundle } from './platform.js';
 
 /** Writes the workflow bundle into `dir` once, for WORKFLOW_BUNDLE_PATH. */

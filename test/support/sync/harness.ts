@@ -11,8 +11,8 @@ import { taskQueueFor } from '../../../core/temporal.js';
 import type { RunningWorkers } from '../../../workers/run.js';
 import { hubspotEventsWorkflowId, type CrmSyncInput, type CrmSyncStatus } from '../../../workflows/sync.js';
 import { freshDb, type TestDb } from '../db.js';
-import { startHubSpotFake, type HubSpotFake, type HubSpotFakeOptions } from '../fakes/hubspot/index.js';
-import { startSageFake, type SageFake, type SageFakeOptions } from '../fakes/sage/index.js';
+import { startHubSpotFake, type HubSpotFake, type HubSpotFakeOptions } from '../../../sandbox/hubspot/index.js';
+import { startSageFake, type SageFake, type SageFakeOptions } from '../../../sandbox/sage/index.js';
 import { startTestWorkers, testApp, testClient, testConfig } from '../platform.js';
 
 export const HUBSPOT_SECRET = 'hubspot-app-client-secret-test';

@@ -1,14 +1,14 @@
 /**
- * Every peer a concierge order meets, started together: stripe-mock, the whois fixture, the RDAP
- * fake, the Namecheap fake, the ACME stack (challtestsrv + Pebble + Cloudflare fake), temp folders
- * for the web roots / certificates / ACME state, and the loopback HTTPS server for the sites.
- * `env` holds every config variable that points the real adapters (and the live check) at them:
- * `testConfig(dbUrl, { ...peers.env })`.
+ * The concierge sandbox: every peer a concierge order meets, started together: stripe-mock, the
+ * whois fixture, the RDAP fake, the Namecheap fake, the ACME stack (challtestsrv + Pebble +
+ * Cloudflare fake), folders for the web roots / certificates, and the loopback HTTPS server for the
+ * sites. `env` holds every config variable that points the real adapters (and the live check) at
+ * them: the tests (`testConfig(dbUrl, { ...peers.env })`), the demo, the benches and `npm start`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWebrootServer, type WebrootServer } from '../../../activities/concierge/adapters/webroot-server.js';
+import { startWebrootServer, type WebrootServer } from '../../activities/concierge/adapters/webroot-server.js';
 import { startAcmeStack, type AcmeStack } from './acme-stack.js';
 import { startNamecheapFake, type NamecheapFake, type NamecheapFakeOptions } from './namecheap-fake.js';
 import { startRdapFake, type RdapFake } from './rdap-fake.js';
@@ -29,9 +29,17 @@ export interface ConciergePeers {
   stop(): Promise<void>;
 }
 
+/** The Stripe secrets the sandbox's orders are paid with (stripe-mock accepts any `sk_test_` key). */
+export const SANDBOX_STRIPE_SECRET_KEY = 'sk_test_AtelierSandbox'; // stripe-mock wants sk_test_ + letters and digits
+export const SANDBOX_STRIPE_WEBHOOK_SECRET = 'whsec_atelier_sandbox';
+
 export interface ConciergePeersOptions {
   /** Names registered by others: whois, RDAP and the registrar all say so. */
   taken?: string[];
+  /** Names whois and RDAP say are registered (default: `taken`); the registrar goes by `taken`. */
+  registered?: string[];
+  /** Where sites/, tls/, nginx/ live (kept); default a temp folder removed on stop. */
+  dir?: string;
   premium?: NamecheapFakeOptions['premium'];
   /** Without stripe-mock (tests that never pay). */
   stripe?: boolean;
@@ -43,14 +51,16 @@ export async function startConciergePeers(opts: ConciergePeersOptions = {}): Pro
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'atelier-concierge-peers-'));
-    stops.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'atelier-concierge-peers-'));
+    mkdirSync(dir, { recursive: true });
+    if (!opts.dir) stops.push(() => rmSync(dir, { recursive: true, force: true }));
     const taken = opts.taken ?? [];
+    const registered = opts.registered ?? taken;
     const stripe = opts.stripe === false ? null : await startStripeMock();
     if (stripe) stops.push(stripe.stop);
-    const whois = await startWhoisFixture({ registered: taken });
+    const whois = await startWhoisFixture({ registered });
     stops.push(whois.close);
-    const rdap = await startRdapFake({ registered: taken });
+    const rdap = await startRdapFake({ registered });
     stops.push(rdap.close);
     const namecheap = await startNamecheapFake({ taken, ...(opts.premium ? { premium: opts.premium } : {}) });
     stops.push(namecheap.close);
@@ -63,7 +73,7 @@ export async function startConciergePeers(opts: ConciergePeersOptions = {}): Pro
     const trustPath = join(dir, 'pebble-chain.pem');
     writeFileSync(trustPath, `${await acme.pebble.rootCertPem()}\n${await acme.pebble.management('/intermediates/0')}`);
     const env: Record<string, string> = {
-      ...(stripe ? stripe.env : {}),
+      ...(stripe ? { ...stripe.env, STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: SANDBOX_STRIPE_WEBHOOK_SECRET } : {}),
       ...whois.env,
       ...rdap.env,
       ...namecheap.env,

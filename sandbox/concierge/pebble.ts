@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../scripts/lib/run.js';
+import { freePort } from '../../scripts/lib/run.js';
 import { peerBinary, requireBinary, spawnPeer } from './process.js';
 import { createTestCa } from './tls.js';
 

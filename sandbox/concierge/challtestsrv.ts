@@ -4,7 +4,7 @@
  * management API are enabled; both listen on loopback with ports chosen here.
  */
 import { promises as dns } from 'node:dns';
-import { freePort } from '../../../scripts/lib/run.js';
+import { freePort } from '../../scripts/lib/run.js';
 import { peerBinary, requireBinary, spawnPeer } from './process.js';
 
 export interface ChallTestSrv {

@@ -3,8 +3,7 @@
  * its output for error messages, and stops it by its own pid (SIGTERM, then SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { inject } from 'vitest';
-import { findGoPeers } from '../../../scripts/lib/go-peers.js';
+import { findGoPeers } from '../../scripts/lib/go-peers.js';
 
 export interface PeerProcess {
   readonly child: ChildProcess;
@@ -73,16 +72,12 @@ export async function spawnPeer(opts: SpawnPeerOptions): Promise<{ peer: PeerPro
 export type PeerBinary = 'stripeMock' | 'pebble' | 'challtestsrv';
 
 /**
- * Where a Go-built peer is: given explicitly, else from the test run's provisioning
- * (`inject(name)`), else (scripts outside vitest: demo, bench) what is installed in .tools/bin.
+ * Where a Go-built peer is: given explicitly, else what provisioning installed (STRIPE_MOCK_PATH /
+ * PEBBLE_PATH / CHALLTESTSRV_PATH, else .tools/bin): the same for tests, demo, benches and `npm start`.
  */
 export function peerBinary(name: PeerBinary, explicit?: string | null): string | null {
   if (explicit !== undefined) return explicit;
-  try {
-    return inject(name);
-  } catch {
-    return findGoPeers(process.env)[name] ?? null;
-  }
+  return findGoPeers(process.env)[name] ?? null;
 }
 
 /** The binary a test needs, or a clear error saying provisioning did not produce it. */

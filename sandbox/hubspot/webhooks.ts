@@ -2,7 +2,7 @@
  * Webhooks as HubSpot sends them: batches of up to 100 events POSTed as a JSON array, signed with
  * v3 (`X-HubSpot-Signature-v3`, `X-HubSpot-Request-Timestamp`), retried on failure.
  */
-import { signHubSpotV3 } from '../../../../activities/sync/hubspot-signature.js';
+import { signHubSpotV3 } from '../../activities/sync/hubspot-signature.js';
 import { OBJECT_TYPE_IDS, SINGULAR } from './schema.js';
 import type { ChangeSource, HsChange } from './store.js';
 
