@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../core/config.js';
 import type { RunningWorkers } from '../../workers/run.js';
 import type { genericWatchSweep, GenericSweepStatus } from '../../workflows/generic-sweep.js';
+import { pushBack } from '../../activities/watches/fetch/politeness.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/monitor-sites.js';
 import { startTestWorkers, testApp, testClient, testConfig } from '../support/platform.js';
@@ -148,5 +149,25 @@ describe('generic watches in batches', () => {
     site.slow = { pattern: null, ms: 0 };
     expect(results[0]!.checked + results[1]!.checked).toBe(60);
     for (let i = 0; i < 60; i++) expect(fetches(`bulk-${i}`) - before[i]!).toBe(1);
+  });
+
+  it('lets checks on one host overlap when the delay is 0, and still honours a Retry-After push-back', async () => {
+    await insertWatches('par', 8, ['par']);
+    site.slow = { pattern: /^\/p\/par-/, ms: 300 };
+    const startsOf = (from: number) => site.requests.slice(from).filter((r) => r.path.startsWith('/p/par-')).map((r) => r.at).sort((a, b) => a - b);
+    const from = site.requests.length;
+    await result((await send('/v1/watches/check', 'POST', { tag: 'par' })).body.workflowId);
+    const starts = startsOf(from);
+    expect(starts).toHaveLength(8);
+    // 4 at a time on the one host (WATCH_GENERIC_HOST_CONCURRENCY): 8 pages of 300 ms in about 2 rounds, not 8
+    expect(starts[3]! - starts[0]!).toBeLessThan(250);
+    expect(starts[7]! - starts[0]!).toBeLessThan(1500);
+
+    await pushBack(t.db, site.host, 1000); // as a 429 with Retry-After: 1 would
+    const from2 = site.requests.length;
+    const t0 = Date.now();
+    await result((await send('/v1/watches/check', 'POST', { tag: 'par' })).body.workflowId);
+    site.slow = { pattern: null, ms: 0 };
+    expect(startsOf(from2)[0]! - t0).toBeGreaterThanOrEqual(900);
   });
 });

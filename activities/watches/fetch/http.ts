@@ -12,7 +12,7 @@ import type { Config } from '../../../core/config.js';
 import type { Db } from '../../../db/client.js';
 import { guardedDispatcher, outboundGuard, outboundRefusalOf } from '../../shared/guarded-connect.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup, type OutboundGuard } from '../../shared/net-guard.js';
-import { parseRetryAfter, pollAfter, pushBack, releaseTurn, sleep, tryTurn, withTurn } from './politeness.js';
+import { parseRetryAfter, pollAfter, pushBack, releaseTurn, sleep, tryTurn, waitLeft, withTurn } from './politeness.js';
 import { RobotsCache, type RobotsRules } from './robots.js';
 import { Semaphore } from './semaphore.js';
 
@@ -104,7 +104,8 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
       release = await semaphore.acquire();
       let wait: number;
       try {
-        wait = await tryTurn(db, url.host, delayMs, holdWhole ? config.WATCH_FETCH_TIMEOUT_MS + 1000 : delayMs);
+        // with no delay and no turn to hold there is nothing to take: only a push-back to honour
+        wait = !holdWhole && delayMs === 0 ? await waitLeft(db, url.host) : await tryTurn(db, url.host, delayMs, holdWhole ? config.WATCH_FETCH_TIMEOUT_MS + 1000 : delayMs);
       } catch (err) {
         release();
         throw err;

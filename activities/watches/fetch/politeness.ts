@@ -46,6 +46,18 @@ export function pollAfter(waitMs: number, delayMs: number): number {
   return (waitMs > delayMs ? Math.min(waitMs, 100) : waitMs) + Math.floor(Math.random() * 5);
 }
 
+/**
+ * How long until `host` may be sent a request (0: now), without taking a turn: for requests with no
+ * politeness delay, which still honour a Retry-After push-back. Read-only (no write per request).
+ */
+export async function waitLeft(db: DbOrTx, host: string): Promise<number> {
+  const { rows } = await sql<{ wait_ms: number }>`
+    select greatest(0, ceil(extract(epoch from (next_at - clock_timestamp())) * 1000))::float8 as wait_ms
+    from watch_politeness where host = ${host}
+  `.execute(db);
+  return Number(rows[0]?.wait_ms ?? 0);
+}
+
 /** Gives the turn back once the response is in: the next request may start `delayMs` from now. */
 export async function releaseTurn(db: DbOrTx, host: string, delayMs: number): Promise<void> {
   await sql`update watch_politeness set next_at = clock_timestamp() + ${interval(delayMs)} where host = ${host}`.execute(db);
