@@ -3,9 +3,9 @@
  * with hostile values in them, signed with the secrets of the test configuration, so requests get
  * past the signature check and reach the handlers' parsing, storage and signalling.
  */
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { HUBSPOT_SIGNATURE_V3_HEADER, HUBSPOT_TIMESTAMP_HEADER, signHubSpotV3 } from '../../activities/sync/hubspot-signature.js';
+import { stripe } from '../../sandbox/concierge/stripe-events.js';
 import { nastyString, nastyNumber, wrongType, type FuzzRequest } from './openapi-fuzz.js';
 
 // mostly well-formed, so that deliveries get past parsing, with one hostile value here and there
@@ -51,9 +51,8 @@ export function signedWebhooks(secrets: { hubspot: string; stripe: string; baseU
     }),
     '/v1/webhooks/stripe': stripeEvent.map((event) => (req: FuzzRequest): FuzzRequest => {
       const body = JSON.stringify(event);
-      const ts = Math.floor(Date.now() / 1000);
-      const v1 = createHmac('sha256', secrets.stripe).update(`${ts}.${body}`, 'utf8').digest('hex');
-      return { ...req, method: 'POST', path: '/v1/webhooks/stripe', body, headers: { 'content-type': 'application/json', 'stripe-signature': `t=${ts},v1=${v1}` }, kind: 'signed' };
+      const signature = stripe.webhooks.generateTestHeaderString({ payload: body, secret: secrets.stripe });
+      return { ...req, method: 'POST', path: '/v1/webhooks/stripe', body, headers: { 'content-type': 'application/json', 'stripe-signature': signature }, kind: 'signed' };
     }),
   } as Record<string, fc.Arbitrary<(req: FuzzRequest) => FuzzRequest>>;
 }
