@@ -3,7 +3,7 @@
  * rather than a Playwright download. The flags keep it quiet on a closed network: no background
  * networking, component updates, sync or first-run calls home.
  */
-import { chromium, type Browser, type LaunchOptions } from 'playwright';
+import type { Browser, LaunchOptions } from 'playwright';
 
 export const CLOSED_NETWORK_FLAGS = [
   '--headless=new',
@@ -41,5 +41,7 @@ export function launchOptions(opts: BrowserOptions): LaunchOptions {
 }
 
 export async function launchBrowser(opts: BrowserOptions): Promise<Browser> {
+  // Playwright is loaded with the first browser, not with every worker that could start one.
+  const { chromium } = await import('playwright');
   return chromium.launch(launchOptions(opts));
 }
