@@ -44,6 +44,9 @@ export interface FuzzOperation {
 const URL_FIELD = /url|website|target|webhook/i;
 const HOSTS = ['127.0.0.1', '[::1]', '127.0.0.1:1', '10.1.2.3', '192.168.0.1', '192.0.2.10', '198.51.100.7:8080', '0x7f000001', '[::ffff:127.0.0.1]', '169.254.169.254'];
 const I32 = 2 ** 31;
+/** JSON nested 100 000 deep (a recursive walker of the parsed body would overflow its stack). */
+const DEEP_ARRAY = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+const DEEP_OBJECT = `${'{"name":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
 
 /** Strings that break things: NUL, lone surrogates, controls, RTL and emoji, SQL-ish, very long. */
 export const nastyString = fc.oneof(
@@ -235,7 +238,7 @@ export class OpenApiFuzzer {
       { weight: 2, arbitrary: (media ? this.valid(media.schema) : fc.constant({})).map((v) => ({ body: serialize(v, type), type, kind: 'valid' })) },
       { weight: 5, arbitrary: (media ? this.poisoned(media.schema) : this.hostile({ type: 'object', properties: {} })).map((v) => ({ body: serialize(v, type), type, kind: 'poisoned' })) },
       { weight: 1, arbitrary: (media ? this.mixed(media.schema) : this.hostile({ type: 'object', properties: {} })).map((v) => ({ body: serialize(v, type), type, kind: 'mixed' })) },
-      { weight: 1, arbitrary: fc.constantFrom('', '{', '[1,', 'null', '"\\u0000"', '{"a":"\\ud800"}', '\u0000', 'a,b\nc\u0000,d').map((b) => ({ body: b, type: 'application/json', kind: 'malformed' })) },
+      { weight: 1, arbitrary: fc.constantFrom('', '{', '[1,', 'null', '"\\u0000"', '{"a":"\\ud800"}', '\u0000', 'a,b\nc\u0000,d', DEEP_ARRAY, DEEP_OBJECT).map((b) => ({ body: b, type: 'application/json', kind: 'malformed' })) },
       { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/xml', 'application/zip', 'text/csv', 'multipart/form-data').map((t) => ({ body: 'name,website\nx,http://127.0.0.1/', type: t, kind: 'content-type' })) },
       { weight: 1, arbitrary: fc.constant({ kind: 'no-body' }) },
     );
