@@ -2,7 +2,7 @@ import type { DiagnosticsRunsTable } from './schema/diagnostics.js';
 import type { OutboxTable } from './schema/outbox.js';
 import type { WebhookEventsTable } from './schema/webhook-events.js';
 import type * as W from './schema/watches.js';
-import type { MonitorChecksTable, MonitorsTable } from './schema/monitors.js';
+import type { MonitorChecksTable, MonitorIncidentsTable, MonitorsTable } from './schema/monitors.js';
 import type { AuditReportsTable, AuditScreenshotsTable } from './schema/audit-reports.js';
 import type * as C from './schema/concierge.js';
 import type * as S from './schema/sync.js';
@@ -18,6 +18,7 @@ export interface Database {
   audit_screenshots: AuditScreenshotsTable;
   monitors: MonitorsTable;
   monitor_checks: MonitorChecksTable;
+  monitor_incidents: MonitorIncidentsTable;
   concierge_orders: C.ConciergeOrdersTable;
   concierge_events: C.ConciergeEventsTable;
   concierge_payments: C.ConciergePaymentsTable;

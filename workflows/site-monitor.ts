@@ -18,6 +18,7 @@ import {
   defineUpdate,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -27,6 +28,7 @@ import type { MonitorActivities } from '../activities/audits/monitor/index.js';
 import type { NotifyActivities } from '../activities/shared/notify.js';
 import { emptyStats, recordStats, windows, type RollingStats, type WindowStats } from '../activities/audits/monitor/stats.js';
 import { applyCheck, initialMachine, type MachineState } from '../activities/audits/monitor/transitions.js';
+import { incidentChange } from '../activities/audits/monitor/incident-change.js';
 import { validatePatch, type MonitorConfigPatch } from '../activities/audits/monitor/config-patch.js';
 import {
   ALERTING,
@@ -102,7 +104,7 @@ export const monitorConfigureUpdate = defineUpdate<SiteMonitorStatus, [MonitorCo
 const MAX_RECENT_ALERTS = 20;
 
 // A PostgreSQL outage pauses the checks (they resume where they stopped), it never ends the monitor.
-const { recordCheck, enqueueMonitorAlert, nextCheckSequence } = proxyActivities<MonitorActivities>(OUTAGE_PROOF);
+const { recordCheck, enqueueMonitorAlert, nextCheckSequence, recordMonitorIncident } = proxyActivities<MonitorActivities>(OUTAGE_PROOF);
 // Delivery runs beside the checks and never blocks them; a receiver (or SMTP) down for longer than
 // the outage window gives up (the outbox row stays pending with its error).
 const { deliverNotification } = proxyActivities<NotifyActivities>({
@@ -221,13 +223,17 @@ export async function siteMonitor(input: SiteMonitorInput): Promise<SiteMonitorS
     const now = Date.now();
     nextDueAt = (nextDueAt ?? now) + intervalSeconds * 1000;
     if (nextDueAt <= now) nextDueAt = now + intervalSeconds * 1000;
-    const { checkSite } = proxyActivities<MonitorActivities>({
+    const { checkSite, checkAndRecord } = proxyActivities<MonitorActivities>({
       startToCloseTimeout: thresholds.timeoutMs + 15_000,
       retry: { maximumAttempts: 3, initialInterval: '1 second' },
     });
+    // One activity that checks and records (one round-trip in history per check instead of two).
+    const combined = patched('monitor-check-and-record');
     let check: CheckResult;
     try {
-      check = await checkSite({ monitorId: input.monitorId, url: input.url, timeoutMs: thresholds.timeoutMs });
+      check = combined
+        ? await checkAndRecord({ monitorId: input.monitorId, url: input.url, timeoutMs: thresholds.timeoutMs, seq: nextSeq })
+        : await checkSite({ monitorId: input.monitorId, url: input.url, timeoutMs: thresholds.timeoutMs });
     } catch (err) {
       if (isCancellation(err)) throw err;
       // The checker itself failed (not the site): skip this round rather than count it against the site.
@@ -236,7 +242,7 @@ export async function siteMonitor(input: SiteMonitorInput): Promise<SiteMonitorS
     }
     const seq = nextSeq++;
     checksThisRun += 1;
-    await survive('recording the check', () => recordCheck({ monitorId: input.monitorId, seq, check }));
+    if (!combined) await survive('recording the check', () => recordCheck({ monitorId: input.monitorId, seq, check }));
     const before = machine;
     const step = applyCheck(machine, check, seq, thresholds);
     machine = step.state;
@@ -244,11 +250,20 @@ export async function siteMonitor(input: SiteMonitorInput): Promise<SiteMonitorS
     lastCheck = { ...check, seq };
     showState();
     for (const t of step.transitions) {
-      if (!ALERTING.has(t)) continue;
+      // the incident this transition opens (now open) or closes (open before), for the incidents history
+      const kind = incidentChange(t).kind;
+      const incident = (incidentChange(t).action === 'open' ? machine : before).openIncidents.find((i) => i.kind === kind) ?? null;
+      if (!ALERTING.has(t)) {
+        // silent closes (latency back to normal, certificate renewed) are recorded too
+        if (patched('monitor-incident-closes')) {
+          await survive('recording the incident', () => recordMonitorIncident({ monitorId: input.monitorId, transition: t, seq, check, thresholds, incident }));
+        }
+        continue;
+      }
       const transition = t as AlertTransition;
       const since = transition === 'recovered' ? (before.openIncidents.find((i) => i.kind === 'down')?.since ?? null) : null;
       const keys = await survive('enqueueing the alert', () =>
-        enqueueMonitorAlert({ monitorId: input.monitorId, url: input.url, transition, seq, check, thresholds, since }),
+        enqueueMonitorAlert({ monitorId: input.monitorId, url: input.url, transition, seq, check, thresholds, since, incident }),
       );
       recentAlerts = [...recentAlerts, { transition, seq, at: check.checkedAt }].slice(-MAX_RECENT_ALERTS);
       keys?.forEach(deliver);

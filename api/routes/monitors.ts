@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { validatePatch, type MonitorConfigPatch } from '../../activities/audits/monitor/config-patch.js';
 import { monitorIdFor, normalizeMonitorUrl } from '../../activities/audits/monitor/site-id.js';
 import { recentChecks } from '../../activities/audits/monitor/store.js';
+import { listIncidents, type IncidentCursor } from '../../activities/audits/monitor/incidents.js';
 import { DEFAULT_THRESHOLDS, THRESHOLD_BOUNDS, type Thresholds } from '../../activities/audits/monitor/types.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup } from '../../activities/shared/net-guard.js';
 import { SA, taskQueueFor } from '../../core/temporal.js';
@@ -20,6 +21,7 @@ import type { SiteMonitorInput, SiteMonitorStatus, siteMonitor } from '../../wor
 import { ProblemError, problemResponses } from '../problem.js';
 import { intParam, safeText } from '../schemas/common.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { decodeCursor, encodeCursor } from './watch-common.js';
 
 const thresholdField = (k: keyof Thresholds, description: string) =>
   z.number().int().min(THRESHOLD_BOUNDS[k][0]).max(THRESHOLD_BOUNDS[k][1]).optional().openapi({ description, example: DEFAULT_THRESHOLDS[k] });
@@ -81,6 +83,22 @@ const IdParam = z.object({
     .max(300)
     .openapi({ param: { name: 'id', in: 'path' }, example: 'monitor-www.example.fr' }),
 });
+
+const IncidentOut = z
+  .object({
+    kind: z.enum(['down', 'slow', 'certificate']),
+    startedAt: z.string().openapi({ description: 'The first failed (or slow, or expiring) check' }),
+    endedAt: z.string().nullable().openapi({ description: 'The check that closed it; null while open' }),
+    durationSeconds: z.number().int().nullable(),
+    cause: z.string().nullable(),
+    checksFailed: z.number().int().openapi({ description: 'Failed checks in a down incident (0 for slow / certificate)' }),
+    firstCheck: z.number().int(),
+    lastCheck: z.number().int().nullable(),
+  })
+  .openapi('MonitorIncident');
+const IncidentPage = z
+  .object({ incidents: z.array(IncidentOut), total: z.number().int(), nextCursor: z.string().nullable() })
+  .openapi('MonitorIncidentPage');
 
 type CheckRow = { seq: number; checked_at: Date; ok: boolean; status_code: number | null; latency_ms: number | null; cert_days_left: number | null; error: string | null };
 const checkOut = (r: CheckRow) => ({
@@ -204,6 +222,18 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     request: { params: IdParam, query: z.object({ limit: intParam(1, 1000).default(100) }) },
     responses: {
       200: { description: 'Checks', content: { 'application/json': { schema: z.object({ checks: z.array(CheckOut) }) } } },
+      ...problemResponses(401, 404, 422),
+    },
+  });
+  const incidents = createRoute({
+    method: 'get',
+    path: '/{id}/incidents',
+    tags: ['audits'],
+    summary: 'The incidents of a monitor (down, slow, certificate), newest first, cursor-paginated',
+    security: SECURITY,
+    request: { params: IdParam, query: z.object({ limit: intParam(1, 200).default(50), cursor: safeText(200).optional() }) },
+    responses: {
+      200: { description: 'A page of incidents and the total', content: { 'application/json': { schema: IncidentPage } } },
       ...problemResponses(401, 404, 422),
     },
   });
@@ -373,6 +403,13 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
       const { limit } = c.req.valid('query');
       await activeRow(id);
       return c.json({ checks: (await recentChecks(db, id, limit)).map(checkOut) }, 200);
+    })
+    .openapi(incidents, async (c) => {
+      const { id } = c.req.valid('param');
+      const { limit, cursor } = c.req.valid('query');
+      await activeRow(id);
+      const page = await listIncidents(db, id, limit, decodeCursor(cursor, 3) as IncidentCursor | null);
+      return c.json({ incidents: page.items, total: page.total, nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
     })
     .openapi(patch, async (c) => {
       const { id } = c.req.valid('param');

@@ -13,6 +13,7 @@ import * as conciergeAcme from './2026-11-22T0920_concierge_acme.js';
 import * as syncApplyJournal from './2026-11-22T1100_sync_apply_journal.js';
 import * as genericWatchSweeps from './2026-11-22T1110_generic_watch_sweeps.js';
 import * as monitorChannels from './2026-11-22T1200_monitor_channels.js';
+import * as monitorIncidents from './2026-11-22T1300_monitor_incidents.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1100_sync_apply_journal': syncApplyJournal,
   '2026-11-22T1110_generic_watch_sweeps': genericWatchSweeps,
   '2026-11-22T1200_monitor_channels': monitorChannels,
+  '2026-11-22T1300_monitor_incidents': monitorIncidents,
 };

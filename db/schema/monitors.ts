@@ -34,6 +34,18 @@ export interface MonitorChecksTable {
   error: string | null;
 }
 
+/** One incident of a monitor, keyed by the check that started it; end columns null while it is open. */
+export interface MonitorIncidentsTable {
+  monitor_id: string;
+  kind: 'down' | 'slow' | 'certificate';
+  start_seq: ColumnType<number, number, number>;
+  started_at: ColumnType<Date, string, string>;
+  end_seq: number | null;
+  ended_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  cause: string | null;
+  checks_failed: ColumnType<number, number | undefined, number>;
+}
+
 export type Monitor = Selectable<MonitorsTable>;
 export type NewMonitor = Insertable<MonitorsTable>;
 export type MonitorCheckRow = Selectable<MonitorChecksTable>;

@@ -119,7 +119,8 @@ describe('site monitors', () => {
     // stays down for more checks than one run holds: no second alert, the incident stays open
     const stillDown = await waitState(m.id, (st) => (st.lastCheck?.seq ?? 0) >= downBody.sequence + CHECKS_PER_RUN + 1);
     expect(stillDown.state).toBe('down');
-    expect(stillDown.openIncidents).toEqual([expect.objectContaining({ kind: 'down', sinceSeq: downBody.sequence })]);
+    // the incident starts at the first of the failuresBeforeDown (2) failed checks
+    expect(stillDown.openIncidents).toEqual([expect.objectContaining({ kind: 'down', sinceSeq: downBody.sequence - 1 })]);
 
     s.set({ kind: 'up' });
     const upSubject = `[Rétabli] ${hostOf(s)} répond de nouveau`;

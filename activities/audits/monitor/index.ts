@@ -13,9 +13,10 @@ import { activitySignal } from '../../shared/activity-signal.js';
 import { parseAllowlist, type Lookup } from '../../shared/net-guard.js';
 import { enqueue, type Notification } from '../../shared/outbox.js';
 import { checkSite } from './check-site.js';
-import { insertCheck, monitorRow, nextSeq } from './store.js';
+import { writeIncident, type IncidentWrite } from './incidents.js';
+import { checkAt, insertCheck, monitorRow, nextSeq } from './store.js';
 import { alertKey, alertWebhookBody, renderAlertEmail, type AlertContext } from './templates.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult, Incident } from './types.js';
 
 export interface MonitorDeps {
   config: Config;
@@ -37,6 +38,10 @@ export interface RecordCheckInput {
   check: CheckResult;
 }
 
+export interface CheckAndRecordInput extends CheckSiteInput {
+  seq: number;
+}
+
 export function createMonitorActivities({ config, db, logger, lookup }: MonitorDeps) {
   const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
   const extraCa = config.MONITOR_EXTRA_CA_PATH ? readFileSync(config.MONITOR_EXTRA_CA_PATH, 'utf8') : undefined;
@@ -45,6 +50,24 @@ export function createMonitorActivities({ config, db, logger, lookup }: MonitorD
     async checkSite(input: CheckSiteInput): Promise<CheckResult> {
       // short (bounded by timeoutMs) and not heartbeating: the signal fires on worker shutdown
       return checkSite(input.url, { allow, timeoutMs: input.timeoutMs, extraCa, lookup, signal: activitySignal() });
+    },
+
+    /**
+     * One check, recorded: the site's GET and its `monitor_checks` row in one activity (one history
+     * round-trip per check instead of two). A retry of a recorded sequence number returns the
+     * recorded result, so the row and what the workflow sees never differ.
+     */
+    async checkAndRecord(input: CheckAndRecordInput): Promise<CheckResult> {
+      const known = await checkAt(db, input.monitorId, input.seq);
+      if (known) return known;
+      const check = await checkSite(input.url, { allow, timeoutMs: input.timeoutMs, extraCa, lookup, signal: activitySignal() });
+      if (await insertCheck(db, input.monitorId, input.seq, check)) return check;
+      return (await checkAt(db, input.monitorId, input.seq)) ?? check;
+    },
+
+    /** Records an incident closed by a silent transition (latency back to normal, certificate renewed). */
+    async recordMonitorIncident(input: IncidentWrite): Promise<void> {
+      await writeIncident(db, input);
     },
 
     /** The first sequence number of a new monitor: after the site's earlier checks, if any. */
@@ -61,7 +84,9 @@ export function createMonitorActivities({ config, db, logger, lookup }: MonitorD
      * Records the alert of one transition in the outbox (one email, plus one webhook when the monitor
      * has a webhook URL) and returns every key, new or already known, for the workflow to deliver.
      */
-    async enqueueMonitorAlert(alert: AlertContext): Promise<string[]> {
+    async enqueueMonitorAlert(alert: AlertContext & { incident?: Incident | null }): Promise<string[]> {
+      // the incidents history: this transition opens or closes one (idempotent, kept for a deleted monitor too)
+      await writeIncident(db, alert);
       const monitor = await monitorRow(db, alert.monitorId);
       // The API writes the row around the workflow's start: a missing row is retried, a deleted one is final.
       if (!monitor) throw new Error(`monitor ${alert.monitorId} has no row yet`);

@@ -32,6 +32,21 @@ export async function nextSeq(db: DbOrTx, monitorId: string): Promise<number> {
   return Number(row?.max ?? 0) + 1;
 }
 
+/** The check recorded under a sequence number, as the checker returned it; undefined if none. */
+export async function checkAt(db: DbOrTx, monitorId: string, seq: number): Promise<CheckResult | undefined> {
+  const r = await db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', monitorId).where('seq', '=', seq).executeTakeFirst();
+  if (!r) return undefined;
+  return {
+    ok: r.ok,
+    statusCode: r.status_code,
+    latencyMs: r.latency_ms,
+    certDaysLeft: r.cert_days_left,
+    certValidTo: null,
+    error: r.error,
+    checkedAt: r.checked_at.toISOString(),
+  };
+}
+
 export async function recentChecks(db: DbOrTx, monitorId: string, limit: number) {
   return db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', monitorId).orderBy('seq', 'desc').limit(limit).execute();
 }
