@@ -48,6 +48,10 @@ export function createApp(deps: ApiDeps) {
       onError: (c) => problem(c, 413, 'payload-too-large', `The body exceeds ${config.API_BODY_LIMIT_BYTES} bytes.`),
     }),
   );
+  // While Temporal is unreachable a request answers 503 (Retry-After) once this deadline passes,
+  // not after the SDK's ~20 s of retries; a workflow waited for longer answers 503 the same way.
+  const temporalDeadlineMs = deps.temporalDeadlineMs ?? 10_000;
+  app.use('/v1/*', (c, next) => deps.temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, next));
   const auth = bearerAuth(config.API_KEYS);
   app.use('/v1/*', async (c, next) => {
     if (UNAUTHENTICATED_V1.some((p) => c.req.path.startsWith(p))) return next();

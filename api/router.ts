@@ -17,6 +17,8 @@ export interface ApiDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
+  /** How long a request's Temporal calls may take in all (default 10 s): past it, 503 with Retry-After. */
+  temporalDeadlineMs?: number;
 }
 
 /**

@@ -7,12 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app.js';
 import { freePort } from '../../scripts/lib/run.js';
 import { createDb, type Db } from '../../db/client.js';
 import { classifyDependencyError, RETRY_AFTER_SECONDS } from '../../api/dependency-errors.js';
 import { freshDb, type TestDb } from '../support/db.js';
-import { testApp, testClient, testConfig } from '../support/platform.js';
+import { silentLogger, TEST_API_KEY, testApp, testClient, testConfig } from '../support/platform.js';
 import { Relay } from '../support/tcp-relay.js';
 
 let t: TestDb;
@@ -89,6 +90,25 @@ describe('API while PostgreSQL is down', () => {
     await relay.open(relay.port);
     await expectAll(call, 200);
     await relay.cut();
+  });
+});
+
+describe('API while Temporal is down', () => {
+  it('answers 503 with Retry-After once the request deadline passes, while PostgreSQL routes keep serving', async () => {
+    const dead = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
+    const config = testConfig(t.url);
+    const app = createApp({ config, db: t.db, temporal: dead, logger: silentLogger, temporalDeadlineMs: 1000 });
+    const call = (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' } });
+    const started = performance.now();
+    for (const [path, init] of [['/v1/diagnostics', { method: 'POST', body: '{}' }], ['/v1/runs/diagnostics-1', {}], ['/v1/sync/runs', { method: 'POST', body: '{}' }]] as const) {
+      const res = await call(path, init);
+      expect(res.status, path).toBe(503);
+      expect(res.headers.get('retry-after'), path).toBe(String(RETRY_AFTER_SECONDS));
+      expect(await res.json(), path).toMatchObject({ type: '/problems/service-unavailable', detail: expect.stringMatching(/Temporal/) });
+    }
+    expect(performance.now() - started).toBeLessThan(3 * 1000 + 3000);
+    expect((await call('/v1/sources')).status).toBe(200);
+    await dead.connection.close().catch(() => undefined);
   });
 });
 
