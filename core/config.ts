@@ -158,6 +158,10 @@ export const ConfigSchema = z.object({
   SYNC_WEBHOOK_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(2500),
   SYNC_CONFLICT_RULES: csv, // entity.field=owner|newest|hold overrides, e.g. customer.phone=hold
   SYNC_DELETION_RULES: csv, // entity=archive|ignore|hold, e.g. customer=hold (default: archive)
+  // When a HubSpot company becomes a Sage customer: `property=value` (lifecyclestage=customer also
+  // takes the later stage evangelist), e.g. sync_to_sage=true; `off` creates nothing.
+  SYNC_SAGE_CREATE_RULE: z.string().regex(/^(off|[a-z][a-z0-9_]*=[^,\s]+)$/, 'off or property=value').default('lifecyclestage=customer'),
+  SYNC_SAGE_CREATE_REQUIRED: csv, // canonical customer fields Sage must get on creation (name always), e.g. postcode,country
 
   /** Sage Business Cloud Accounting adapter (activities/sync/sage): see docs/sync-sage.md. */
   SAGE_API_URL: z.string().url().default('https://api.accounting.sage.com/v3.1'),

@@ -15,6 +15,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  patched,
   defineSignal,
   isCancellation,
   proxyActivities,
@@ -120,6 +121,11 @@ export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {
       for (const entity of SYNC_ENTITIES) {
         state.current = entity;
         await paged.syncSageDeletions({ runId, entity, dryRun });
+      }
+      // HubSpot companies that became customers (the agency's rule) and have no Sage customer yet.
+      if (patched('sync-hubspot-creations')) {
+        state.current = 'companies';
+        await paged.syncHubSpotCreations({ runId, dryRun });
       }
       phase('hubspot');
       for (const object of PULLED) {

@@ -49,7 +49,7 @@ const dateOf = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v)
 const later = (a: Date | null | undefined, b: Date | null | undefined) => (a && (!b || a > b) ? a : (b ?? null));
 
 /** Why a Sage write failed, for the report. */
-function sageCause(err: unknown): string {
+export function sageCause(err: unknown): string {
   const e = err as { status?: unknown; code?: unknown; type?: unknown; name?: unknown };
   if (typeof e.status === 'number') return `sage:${e.status}`;
   if (typeof e.type === 'string') return `sage:${e.type}`;

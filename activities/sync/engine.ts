@@ -178,6 +178,20 @@ async function matchNew(
     const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
     return { sageId: id, vatNumber: str(s.vatNumber), domain: str(getPath(rec.data, 'website')), name: str(s.name), postcode: str(s.postcode) };
   });
+  // A customer we created from a HubSpot company (reference HS-<id>) whose company did not get its
+  // sage_id yet (the creation was cut short): that very company, never a new one.
+  const out = new Map<string, MatchResult>();
+  const byRef = new Map<string, string>();
+  for (const id of open) {
+    const ref = /^HS-(\d+)$/.exec(String(getPath(recs.get(id)!.data, 'reference') ?? ''))?.[1];
+    if (ref) byRef.set(ref, id);
+  }
+  if (byRef.size) {
+    for (const [cid, o] of await deps.hubspot.read(m.primary, [...byRef.keys()], props)) {
+      prim.set(cid, o);
+      if (!o.properties.sage_id) out.set(byRef.get(cid)!, { kind: 'unique', id: cid, rule: 'reference' });
+    }
+  }
   const k = searchKeys(keys);
   const found = await deps.hubspot.searchUnlinked(
     m.primary,
@@ -189,12 +203,12 @@ async function matchNew(
     open,
     props,
   );
-  const out = new Map<string, MatchResult>();
   const candidates = [];
   for (const o of found) {
     prim.set(o.id, o);
     const own = o.properties.sage_id;
     if (own && open.includes(own)) out.set(own, { kind: 'unique', id: o.id, rule: 'sage_id' });
+    else if (!own && [...out.values()].some((r) => r.kind === 'unique' && r.id === o.id)) continue;
     else if (!own) candidates.push(o);
   }
   for (const [id, r] of matchCompanies(keys.filter((x) => !out.has(x.sageId)), candidates)) out.set(id, r);

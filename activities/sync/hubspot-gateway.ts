@@ -89,6 +89,8 @@ export interface HubSpotGateway {
   /** Removes every association between each pair (v4 batch archive). */
   unassociate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
   archive(object: HubSpotObject, ids: string[]): Promise<void>;
+  /** Each object's associated objects of another type, with their association type ids (v4 batch read). */
+  associationsOf(from: HubSpotObject, to: HubSpotObject, ids: string[]): Promise<Map<string, Array<{ id: string; typeIds: number[] }>>>;
   /**
    * Objects without `sage_id` whose property is one of the values (OR over the groups), plus the
    * objects whose `sage_id` is one of `sageIds`: one search per 100 values of each group.
@@ -266,6 +268,19 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
       for (const chunk of chunks(ids, batchSize)) {
         await call(`archive ${object}`, () => client.crm.objects.batchApi.archive(object, { inputs: chunk.map((id) => ({ id })) }));
       }
+    },
+
+    async associationsOf(from, to, ids) {
+      const out = new Map<string, Array<{ id: string; typeIds: number[] }>>();
+      for (const chunk of chunks([...new Set(ids)], batchSize)) {
+        const res = await call(`read ${from}->${to} associations`, () =>
+          client.crm.associations.v4.batchApi.getPage(from, to, { inputs: chunk.map((id) => ({ id })) } as never),
+        );
+        for (const r of res.results) {
+          out.set(String(r._from.id), r.to.map((t) => ({ id: String(t.toObjectId), typeIds: t.associationTypes.map((a) => a.typeId) })));
+        }
+      }
+      return out;
     },
 
     async searchUnlinked(object, groups, sageIds, properties) {

@@ -18,6 +18,9 @@ import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from './mapping/ty
 import { parseRuleOverrides } from './ownership.js';
 import { DailyBudgetExhausted, pgRateLimiter } from './rate-limit.js';
 import { createSageBusinessCloud } from './sage/business-cloud.js';
+import type { SageSource } from './sage/port.js';
+import { createFromHubSpot, type CreateDeps } from './sage-create.js';
+import { parseCreateRule } from './sage-create-plan.js';
 import type { EntitySource } from './source.js';
 import * as store from './store.js';
 
@@ -60,6 +63,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const log = logger.child({ family: 'sync' });
   const overrides = parseRuleOverrides(config.SYNC_CONFLICT_RULES);
   const deletionRules = parseDeletionRules(config.SYNC_DELETION_RULES);
+  const createRule = parseCreateRule(config.SYNC_SAGE_CREATE_RULE);
   // A wait for the rate limit heartbeats, and ends as soon as the activity is cancelled (or its
   // worker shuts down) instead of sleeping out its turn.
   const beatWhileWaiting = (ms: number) => {
@@ -71,6 +75,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const sageLimiter = pgRateLimiter(db, { name: 'sage', limit: config.SYNC_SAGE_RATE_PER_MINUTE, windowMs: 60_000, dailyBudget: config.SYNC_SAGE_DAILY_BUDGET }, beatWhileWaiting);
   let hubspot: HubSpotGateway | undefined;
   let sources: Record<SyncEntity, EntitySource> | undefined;
+  let sageAdapter: SageSource | undefined;
   /** The properties exist once this process has checked (they are never deleted by us). */
   let setupDone = false;
 
@@ -83,7 +88,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       onThrottle: (ms) => log.warn({ ms }, 'HubSpot answered 429; every worker slows down'),
     });
     if (!sources) {
-      const sage = createSageBusinessCloud({ db, config, limiter: sageLimiter });
+      const sage = (sageAdapter = createSageBusinessCloud({ db, config, limiter: sageLimiter }));
       sources = { customer: sage.customers, quote: sage.quotes, invoice: sage.invoices, intervention: interventionsSource(db) };
     }
     return {
@@ -94,6 +99,12 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       deletionRules,
       heartbeat: (d) => inActivity()?.heartbeat(d),
     };
+  };
+
+  /** The engine plus what HubSpot -> Sage creation needs (the rule, Sage's customer upsert). */
+  const creator = (): CreateDeps => {
+    const deps = engine();
+    return { ...deps, rule: createRule, required: config.SYNC_SAGE_CREATE_REQUIRED, upsertCustomer: (ref, fields) => sageAdapter!.upsertCustomer(ref, fields) };
   };
 
   /**
@@ -152,6 +163,8 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const wanted = [
           ...(['companies', 'contacts', 'deals', 'invoices', 'tickets'] as const).map((object) => ({ object, name: 'sage_id', type: 'string' as const })),
           ...customProperties(),
+          // The agency's own flag (e.g. sync_to_sage), when the creation rule names one HubSpot lacks.
+          ...(createRule && createRule.property !== 'lifecyclestage' ? [{ object: 'companies' as const, name: createRule.property, type: 'string' as const }] : []),
         ];
         const created = await engine().hubspot.ensureProperties(wanted);
         if (created.length) log.info({ created }, 'HubSpot properties created');
@@ -236,6 +249,16 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       });
     },
 
+    /** Every HubSpot company meeting the creation rule with no Sage customer yet, created in Sage. */
+    async syncHubSpotCreations(input: { runId: string; dryRun: boolean }): Promise<{ created: number; held: number }> {
+      return guarded('companies', async () => {
+        const pageKey = 'hubspot:create';
+        const report = await createFromHubSpot(creator(), null, { runId: input.runId, pageKey, dryRun: input.dryRun });
+        await store.savePage(db, input.runId, pageKey, 'customer', report);
+        return { created: report.to_sage.created, held: report.to_sage.conflicts };
+      });
+    },
+
     /** Syncs named records now: HubSpot objects from webhooks, or Sage ids (a resolved conflict). */
     async syncRecords(input: { runId: string; pageKey: string; refs: RecordRef[]; dryRun?: boolean }): Promise<{ records: number }> {
       return guarded('records', async () => {
@@ -253,6 +276,15 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         }
         for (const [object, ids] of byObject) for (const r of await store.sageIdsForHubSpot(db, object, ids)) add(r.entity, r.sageId);
         let records = 0;
+        // Companies with no Sage customer yet: created in Sage if the agency's rule says so.
+        const companies = byObject.get('companies') ?? [];
+        const unlinked = companies.length ? await store.unlinkedHubSpotIds(db, 'customer', companies) : [];
+        if (unlinked.length) {
+          const pageKey = `${input.pageKey}:create`;
+          const report = await createFromHubSpot(creator(), unlinked, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
+          await store.savePage(db, input.runId, pageKey, 'customer', report);
+          records += unlinked.length;
+        }
         for (const entity of SYNC_ENTITIES) {
           const ids = [...(byEntity.get(entity) ?? [])];
           if (!ids.length) continue;

@@ -22,7 +22,7 @@ export interface CandidateCompany {
 }
 
 /** `sage_id`: the object already carries this record's id (written by a run that stopped before its id map). */
-export type MatchRule = 'sage_id' | 'vat' | 'domain' | 'name+postcode';
+export type MatchRule = 'sage_id' | 'vat' | 'domain' | 'name+postcode' | 'reference';
 export type MatchResult = { kind: 'unique'; id: string; rule: MatchRule } | { kind: 'ambiguous'; ids: string[]; rule: MatchRule };
 
 export const normalizeVat = (v: string | null | undefined): string | null => v?.toUpperCase().replace(/[^A-Z0-9]/g, '') || null;

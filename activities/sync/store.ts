@@ -35,6 +35,13 @@ export async function sageIdsForHubSpot(
     .map((r) => ({ entity, sageId: r.sage_id }));
 }
 
+/** The HubSpot ids among these that no record of the entity is linked to. */
+export async function unlinkedHubSpotIds(db: DbOrTx, entity: SyncEntity, hubspotIds: string[]): Promise<string[]> {
+  const rows = await db.selectFrom('sync_id_map').select('hubspot_id').where('entity', '=', entity).where('hubspot_id', 'in', hubspotIds).execute();
+  const linked = new Set(rows.map((r) => r.hubspot_id));
+  return [...new Set(hubspotIds)].filter((id) => !linked.has(id));
+}
+
 export interface IdMapWrite {
   entity: SyncEntity;
   sageId: string;
