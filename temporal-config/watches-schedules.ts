@@ -86,11 +86,24 @@ export async function upsertSchedule(client: Client, opts: ScheduleOptions): Pro
 export async function ensureWatchSchedules(client: Client, cfg: WatchScheduleConfig): Promise<Array<{ id: string; outcome: 'created' | 'updated' }>> {
   const out: Array<{ id: string; outcome: 'created' | 'updated' }> = [];
   for (const s of watchSchedules(cfg)) out.push({ id: s.scheduleId, outcome: await upsertSchedule(client, s) });
+  await removeLegacyGenericSchedules(client, cfg.taskQueuePrefix);
   return out;
 }
 
 /** The per-watch schedule of earlier versions (deleted with its watch), and the prefix of a watch's workflow ids. */
 export const genericScheduleId = (prefix: string, watchId: number) => `${prefix}-watch-generic-${watchId}`;
+
+/** Deletes the per-watch schedules of earlier versions (the sweep checks every watch now); answers how many. */
+export async function removeLegacyGenericSchedules(client: Client, prefix: string): Promise<number> {
+  const legacy = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-watch-generic-\\d+$`);
+  let n = 0;
+  for await (const s of client.schedule.list()) {
+    if (!legacy.test(s.scheduleId)) continue;
+    await deleteSchedule(client, s.scheduleId);
+    n++;
+  }
+  return n;
+}
 
 export async function deleteSchedule(client: Client, scheduleId: string): Promise<void> {
   try {

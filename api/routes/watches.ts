@@ -178,7 +178,7 @@ export function genericWatchRoutes(deps: ApiDeps) {
       const q = c.req.valid('query');
       const after = decodeCursor(q.cursor, 1);
       let base = db.selectFrom('watch_generic');
-      if (q.tag) base = base.where(sql<boolean>`${q.tag} = any(tags)`);
+      if (q.tag) base = base.where(sql<boolean>`tags @> array[${q.tag}]::text[]`);
       if (q.paused) base = base.where('paused', '=', q.paused === 'true');
       const [rows, count] = await Promise.all([
         (after ? base.where('id', '>', Number(after[0])) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),

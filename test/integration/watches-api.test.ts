@@ -165,7 +165,19 @@ describe('watches API', () => {
 
   it('creates the fixed schedules idempotently (Europe/Paris, overlap skip, catch-up window)', async () => {
     const cfg = { taskQueuePrefix: config.TASK_QUEUE_PREFIX, fleetBatchSize: 10 };
+    // a per-watch schedule of an earlier version is removed: the sweep checks every watch now
+    const legacy = genericScheduleId(config.TASK_QUEUE_PREFIX, 999);
+    await client.schedule.create({
+      scheduleId: legacy, spec: { intervals: [{ every: '60 minutes' }] },
+      action: { type: 'startWorkflow', workflowType: 'genericWatch', taskQueue: taskQueueFor('watches', config.TASK_QUEUE_PREFIX), args: [{ watchId: 999 }] },
+    });
+    const listed = async () => {
+      for await (const x of client.schedule.list()) if (x.scheduleId === legacy) return true;
+      return false;
+    };
+    for (let i = 0; i < 50 && !(await listed()); i++) await new Promise((r) => setTimeout(r, 100)); // visibility lags a little
     const first = await ensureWatchSchedules(client, cfg);
+    await expect(client.schedule.getHandle(legacy).describe()).rejects.toThrow();
     expect(first.map((s) => s.outcome)).toEqual(['created', 'created', 'created', 'created', 'created', 'created']);
     const second = await ensureWatchSchedules(client, cfg);
     expect(second.map((s) => s.outcome)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated', 'updated']);

@@ -23,7 +23,7 @@ export interface ClaimFilter {
 const secs = (ms: number) => sql`make_interval(secs => ${ms}::float8 / 1000)`;
 const filterSql = (f: ClaimFilter) => sql`
   ${f.ids ? sql`and id = any(${f.ids}::bigint[])` : sql``}
-  ${f.tag ? sql`and ${f.tag} = any(tags)` : sql``}`;
+  ${f.tag ? sql`and tags @> array[${f.tag}]::text[]` : sql``}`;
 
 /**
  * Takes up to `limit` due watches (or those still leased to `owner`: a retried attempt finds what
