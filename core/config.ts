@@ -198,3 +198,34 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   return Object.freeze(parsed.data);
 }
+
+/**
+ * Provider credentials per family. All absent: the family runs against its sandbox (sandbox/),
+ * which `npm start` starts itself; all set: the real providers; some set: refused at start.
+ */
+export const PROVIDER_CREDENTIALS = {
+  concierge: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'NAMECHEAP_API_USER', 'NAMECHEAP_API_KEY', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID'],
+  sync: ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_CLIENT_SECRET', 'SAGE_CLIENT_ID', 'SAGE_CLIENT_SECRET', 'SAGE_BUSINESS_ID', 'SAGE_REFRESH_TOKEN'],
+} as const;
+export type ProviderFamily = keyof typeof PROVIDER_CREDENTIALS;
+export type ProviderModes = Record<ProviderFamily, 'sandbox' | 'real'>;
+
+const ProviderModesSchema = z.record(z.string(), z.string().optional()).transform((env, ctx) => {
+  const modes = {} as ProviderModes;
+  for (const [family, names] of Object.entries(PROVIDER_CREDENTIALS) as Array<[ProviderFamily, readonly string[]]>) {
+    const missing = names.filter((n) => !env[n]?.trim());
+    if (missing.length === names.length) modes[family] = 'sandbox';
+    else if (missing.length === 0) modes[family] = 'real';
+    else
+      for (const n of missing)
+        ctx.addIssue({ code: 'custom', path: [n], message: `${family} is configured half-way: set ${n} too (or unset ${names.filter((x) => !missing.includes(x)).join(', ')} to use the ${family} sandbox)` });
+  }
+  return modes;
+});
+
+/** Which families run against their sandbox. Throws a ConfigError naming every missing variable of a half-configured family. */
+export function providerModes(env: Record<string, string | undefined>): ProviderModes {
+  const parsed = ProviderModesSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}

@@ -21,6 +21,7 @@ import { loadWorkflowBundle } from '../workers/bundle.js';
 import { startWorkers } from '../workers/run.js';
 import { startHubSpotFake } from '../sandbox/hubspot/index.js';
 import { startSageFake } from '../sandbox/sage/index.js';
+import { syncSandboxEnv } from '../sandbox/sync.js';
 import type { CrmSyncStatus } from '../workflows/sync.js';
 import { startThrowawayEnv } from './lib/throwaway-env.js';
 import { summarize } from './lib/stats.js';
@@ -75,16 +76,8 @@ const config = loadConfig({
   API_KEYS: KEY,
   LOG_LEVEL: 'silent',
   TASK_QUEUE_PREFIX: `benchsync${randomUUID().slice(0, 6)}`,
-  HUBSPOT_BASE_URL: hubspot.url,
-  HUBSPOT_ACCESS_TOKEN: TOKEN,
-  HUBSPOT_CLIENT_SECRET: SECRET,
+  ...syncSandboxEnv(hubspot, sage, { token: TOKEN, secret: SECRET }),
   HUBSPOT_RATE_PER_10S: String(RATE),
-  SAGE_API_URL: sage.apiUrl,
-  SAGE_OAUTH_URL: sage.tokenUrl,
-  SAGE_CLIENT_ID: sage.clientId,
-  SAGE_CLIENT_SECRET: sage.clientSecret,
-  SAGE_BUSINESS_ID: sage.businessId,
-  SAGE_REFRESH_TOKEN: sage.currentRefreshToken(),
   SYNC_SAGE_RATE_PER_MINUTE: '100000',
   SYNC_SAGE_DAILY_BUDGET: '10000000',
 });

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureWatchSchedules } from '../temporal-config/watches-schedules.js';
 import { ensureSyncSchedules } from '../temporal-config/sync-schedules.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig, providerModes } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { installProcessGuard } from '../core/process-guard.js';
 import { createDb } from '../db/client.js';
@@ -30,6 +30,7 @@ import { DATA_DIR, ROOT } from './lib/paths.js';
 import { spawnGroup, supervise, watchPid, type Supervisor } from './lib/supervisor.js';
 import { startTemporalDevServer } from './lib/temporal-dev.js';
 import { provision } from './provision.js';
+import { forgetPreviousSandbox, startCheckoutFor, startSandboxes, type Sandboxes } from '../sandbox/launch.js';
 
 const log = (m: string) => console.log(`[atelier] ${m}`);
 // the in-process mail catcher must not take the launcher (and so everything) down either
@@ -77,6 +78,8 @@ function superviseChild(name: string, start: Parameters<typeof supervise>[0]['st
 }
 
 try {
+  // a family configured half-way is refused before anything starts, every missing variable named
+  const modes = providerModes(env);
   mkdirSync(DATA_DIR, { recursive: true });
   // the worker's own files follow the data folder
   env.ACME_STATE_DIR ??= join(DATA_DIR, 'acme');
@@ -134,8 +137,20 @@ try {
 
   const db = createDb({ DATABASE_URL: env.DATABASE_URL, DATABASE_POOL_MAX: 2 });
   const { applied } = await migrateToLatest(db);
-  await db.destroy();
   log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema up to date');
+
+  // Families without provider credentials run against the sandboxes started here (sandbox/).
+  const sandboxes: Sandboxes = await startSandboxes({ modes, dataDir: DATA_DIR, apiUrl: `http://127.0.0.1:${apiPort}`, env, log });
+  cleanups.push(() => sandboxes.stop());
+  for (const [k, v] of Object.entries(sandboxes.env)) if (k === 'OUTBOUND_ALLOWLIST' || !process.env[k]) env[k] = v;
+  await forgetPreviousSandbox(db, sandboxes);
+  await db.destroy();
+  const checkoutDb = createDb({ DATABASE_URL: env.DATABASE_URL, DATABASE_POOL_MAX: 2 });
+  const checkout = await startCheckoutFor(sandboxes, { db: checkoutDb, apiUrl: `http://127.0.0.1:${apiPort}`, dataDir: DATA_DIR });
+  cleanups.push(async () => {
+    await checkout?.stop();
+    await checkoutDb.destroy();
+  });
 
   const conn = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const added = await registerSearchAttributes(conn, env.TEMPORAL_NAMESPACE ?? 'default');
@@ -214,6 +229,8 @@ try {
     Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}
     Mail             ${mailNote}
     API key          ${env.API_KEYS?.split(',')[0]}${process.env.API_KEYS ? '' : `   (dev key, in ${dataNote}/dev-api-key)`}
+
+  ${sandboxes.banner.join('\n  ')}
 
   Try: curl -s -X POST ${apiUrl}/v1/diagnostics -H "authorization: Bearer $(cat ${dataNote}/dev-api-key)" -H 'content-type: application/json' -d '{}'
   Ctrl-C stops everything; a worker, API, PostgreSQL or Temporal that dies is restarted.

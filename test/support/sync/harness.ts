@@ -13,6 +13,7 @@ import { hubspotEventsWorkflowId, type CrmSyncInput, type CrmSyncStatus } from '
 import { freshDb, type TestDb } from '../db.js';
 import { startHubSpotFake, type HubSpotFake, type HubSpotFakeOptions } from '../../../sandbox/hubspot/index.js';
 import { startSageFake, type SageFake, type SageFakeOptions } from '../../../sandbox/sage/index.js';
+import { syncSandboxEnv } from '../../../sandbox/sync.js';
 import { startTestWorkers, testApp, testClient, testConfig } from '../platform.js';
 
 export const HUBSPOT_SECRET = 'hubspot-app-client-secret-test';
@@ -35,16 +36,8 @@ export interface SyncHarness {
 /** The settings that point the HubSpot SDK and the Sage adapter at the fakes. */
 export function syncEnv(hubspot: HubSpotFake, sage: SageFake): Record<string, string> {
   return {
-    HUBSPOT_BASE_URL: hubspot.url,
-    HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN,
-    HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
+    ...syncSandboxEnv(hubspot, sage, { token: HUBSPOT_TOKEN, secret: HUBSPOT_SECRET }),
     HUBSPOT_RATE_PER_10S: '190',
-    SAGE_API_URL: sage.apiUrl,
-    SAGE_OAUTH_URL: sage.tokenUrl,
-    SAGE_CLIENT_ID: sage.clientId,
-    SAGE_CLIENT_SECRET: sage.clientSecret,
-    SAGE_BUSINESS_ID: sage.businessId,
-    SAGE_REFRESH_TOKEN: sage.currentRefreshToken(),
     SYNC_SAGE_RATE_PER_MINUTE: '6000',
   };
 }
