@@ -161,6 +161,7 @@ export const ConfigSchema = z.object({
   // When a HubSpot company becomes a Sage customer: `property=value` (lifecyclestage=customer also
   // takes the later stage evangelist), e.g. sync_to_sage=true; `off` creates nothing.
   SYNC_SAGE_CREATE_RULE: z.string().regex(/^(off|[a-z][a-z0-9_]*=[^,\s]+)$/, 'off or property=value').default('lifecyclestage=customer'),
+  SYNC_HUBSPOT_DELETION_RULES: csv, // entity=hold|mirror|recreate for objects deleted in HubSpot (default hold; mirror: quote, intervention)
   SYNC_SAGE_CREATE_REQUIRED: csv, // canonical customer fields Sage must get on creation (name always), e.g. postcode,country
 
   /** Sage Business Cloud Accounting adapter (activities/sync/sage): see docs/sync-sage.md. */

@@ -128,7 +128,9 @@ export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {
         await paged.syncHubSpotCreations({ runId, dryRun });
       }
       phase('hubspot');
-      for (const object of PULLED) {
+      // Tickets too: their stage and owner are HubSpot's once they exist.
+      const pulled: HubSpotObject[] = patched('sync-pull-tickets') ? [...PULLED, 'tickets'] : PULLED;
+      for (const object of pulled) {
         state.current = object;
         for (;;) {
           const r = await paged.syncHubSpotPage({ runId, object, dryRun });

@@ -10,6 +10,7 @@ import type { SyncIdMapRow } from '../../db/schema/sync.js';
 import { applyPlan, eachLimit } from './apply.js';
 import { findDuplicates, sharedContacts } from './duplicates.js';
 import type { HubSpotGateway, HubSpotRecord } from './hubspot-gateway.js';
+import { applyGone, decideGone, type HubSpotDeletionRule } from './hubspot-deletions.js';
 import { openJournal } from './journal.js';
 import { MAPPINGS } from './mapping/entities.js';
 import { fromSage, getPath, hubspotProperties } from './mapping/project.js';
@@ -28,6 +29,8 @@ export interface EngineDeps {
   sources: Record<SyncEntity, EntitySource>;
   overrides?: RuleOverrides;
   deletionRules?: Partial<Record<SyncEntity, DeletionRule>>;
+  /** What to do when a linked HubSpot object was deleted in HubSpot (default hold). */
+  hubspotDeletionRules?: Partial<Record<SyncEntity, HubSpotDeletionRule>>;
   heartbeat?: (detail?: unknown) => void;
 }
 
@@ -107,6 +110,14 @@ export async function syncBatch(
   const prim = primIds.length ? await hubspot.read(m.primary, primIds, props) : new Map<string, HubSpotRecord>();
   const contactIds = m.secondary ? ids.map((id) => rows.get(id)?.hubspot_contact_id).filter((x): x is string => !!x) : [];
   const contacts = contactIds.length ? await hubspot.read(m.secondary!, contactIds, hubspotProperties(m, m.secondary!)) : new Map<string, HubSpotRecord>();
+
+  // Linked objects deleted in HubSpot: held, mirrored or re-created by rule, never silently re-created.
+  const gone = decideGone(entity, ids, rows, prim, conflicts, deps.hubspotDeletionRules ?? {});
+  if (gone.size) {
+    const out = await applyGone(deps, entity, gone, conflicts, ctx, report);
+    ids = ids.filter((id) => !out.has(id));
+    if (!ids.length) return report;
+  }
 
   // Records with no HubSpot object yet: matched against what HubSpot already has, never duplicated.
   const matches = entity === 'customer' ? await matchNew(deps, m, ids, recs, rows, prim, conflicts) : new Map<string, MatchResult>();

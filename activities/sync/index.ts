@@ -21,6 +21,7 @@ import { createSageBusinessCloud } from './sage/business-cloud.js';
 import type { SageSource } from './sage/port.js';
 import { createFromHubSpot, type CreateDeps } from './sage-create.js';
 import { parseCreateRule } from './sage-create-plan.js';
+import { parseHubSpotDeletionRules } from './hubspot-deletions.js';
 import type { EntitySource } from './source.js';
 import * as store from './store.js';
 
@@ -64,6 +65,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const overrides = parseRuleOverrides(config.SYNC_CONFLICT_RULES);
   const deletionRules = parseDeletionRules(config.SYNC_DELETION_RULES);
   const createRule = parseCreateRule(config.SYNC_SAGE_CREATE_RULE);
+  const hubspotDeletionRules = parseHubSpotDeletionRules(config.SYNC_HUBSPOT_DELETION_RULES);
   // A wait for the rate limit heartbeats, and ends as soon as the activity is cancelled (or its
   // worker shuts down) instead of sleeping out its turn.
   const beatWhileWaiting = (ms: number) => {
@@ -97,6 +99,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       sources,
       overrides,
       deletionRules,
+      hubspotDeletionRules,
       heartbeat: (d) => inActivity()?.heartbeat(d),
     };
   };
@@ -234,7 +237,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           return { done: true, processed: 0 };
         }
         const deps = engine();
-        const entity: SyncEntity = input.object === 'deals' ? 'quote' : 'customer';
+        const entity: SyncEntity = input.object === 'deals' ? 'quote' : input.object === 'tickets' ? 'intervention' : 'customer';
         const m = MAPPINGS[entity];
         const page = await deps.hubspot.modifiedSince(input.object, Date.parse(since), cp.next, hubspotProperties(m, input.object));
         const refs = await store.sageIdsForHubSpot(db, input.object, page.results.map((r) => r.id), new Map(page.results.map((r) => [r.id, r.updatedAt])));

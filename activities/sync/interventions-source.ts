@@ -36,11 +36,22 @@ export function interventionsSource(db: Db): EntitySource {
       const row = await db.selectFrom('interventions').selectAll().where('id', '=', n).executeTakeFirst();
       return row ? toRecord(row) : null;
     },
-    async update(id) {
-      // Every intervention field is ours (direction to_hubspot): nothing flows back.
+    async update(id, patch) {
+      // HubSpot owns the ticket's stage and owner once it exists: they come back to our row.
+      const n = Number(id.replace(/^INT-/, ''));
+      const set: { status?: string; hubspot_owner_id?: string | null; updated_at?: Date } = {};
+      const status = patch.status !== null && typeof patch.status === 'object' ? (patch.status as { id?: unknown }).id : patch.status;
+      if (typeof status === 'string') set.status = status;
+      if ('hubspot_owner_id' in patch) set.hubspot_owner_id = typeof patch.hubspot_owner_id === 'string' ? patch.hubspot_owner_id : null;
+      if (Number.isInteger(n) && Object.keys(set).length) await db.updateTable('interventions').set({ ...set, updated_at: new Date() }).where('id', '=', n).execute();
       const rec = await this.get(id);
       if (!rec) throw new Error(`intervention ${id} not found`);
       return rec;
+    },
+    async remove(id) {
+      // A ticket deleted in HubSpot, mirrored: the intervention is cancelled, not erased (it is ours).
+      const n = Number(id.replace(/^INT-/, ''));
+      if (Number.isInteger(n)) await db.updateTable('interventions').set({ status: 'CANCELLED', updated_at: new Date() }).where('id', '=', n).execute();
     },
   };
 }

@@ -26,4 +26,6 @@ export interface EntitySource {
   get(id: string): Promise<SourceRecord | null>;
   /** Writes a (nested) patch of the fields HubSpot may change; returns the record as stored. */
   update(id: string, patch: Record<string, unknown>): Promise<SourceRecord>;
+  /** Deletes (or, for our own records, cancels) a record whose HubSpot object was deleted, when the rule mirrors it. */
+  remove?(id: string): Promise<void>;
 }

@@ -19,7 +19,7 @@ export interface SyncIdMapTable {
   sage_updated_at: NullableTs;
   hubspot_updated_at: NullableTs;
   deleted_at: NullableTs;
-  deletion: 'archived' | 'ignored' | 'held' | null;
+  deletion: 'archived' | 'ignored' | 'held' | 'mirrored' | null;
   created_at: ColumnType<Date, never, never>;
   synced_at: Ts;
 }
@@ -132,6 +132,8 @@ export interface InterventionsTable {
   status: ColumnType<string, string | undefined, string>;
   priority: ColumnType<string, string | undefined, string>;
   scheduled_at: NullableTs;
+  /** The HubSpot ticket's owner (HubSpot owns it once the ticket exists). */
+  hubspot_owner_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Ts;
 }

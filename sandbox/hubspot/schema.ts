@@ -78,7 +78,7 @@ export const BUILTIN_PROPERTIES: Record<HsObjectType, Array<Omit<PropertyDef, 'c
   tickets: [
     ...common,
     p('subject'), p('content'), p('hs_pipeline', 'enumeration'), p('hs_pipeline_stage', 'enumeration'),
-    p('hs_ticket_priority', 'enumeration'), p('hs_ticket_category', 'enumeration'),
+    p('hs_ticket_priority', 'enumeration'), p('hs_ticket_category', 'enumeration'), p('hubspot_owner_id', 'enumeration'),
   ],
   invoices: [
     ...common,

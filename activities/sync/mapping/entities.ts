@@ -59,13 +59,15 @@ export const INVOICE: EntityMapping = {
 
 export const INTERVENTION: EntityMapping = {
   entity: 'intervention',
-  version: 1,
+  // 2: the ticket's stage and owner are HubSpot's once the ticket exists (a closed ticket stays closed).
+  version: 2,
   primary: 'tickets',
   parentPath: 'customer_sage_id',
   fields: [
     { field: 'subject', sage: 'subject', hubspot: 'subject', transform: 'text', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
     { field: 'description', sage: 'description', hubspot: 'content', transform: 'text', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
-    { field: 'status', sage: 'status', hubspot: 'hs_pipeline_stage', transform: 'ticketStage', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
+    { field: 'status', sage: 'status', hubspot: 'hs_pipeline_stage', transform: 'ticketStage', owner: 'hubspot', direction: 'both', conflict: 'owner' },
+    { field: 'owner', sage: 'hubspot_owner_id', hubspot: 'hubspot_owner_id', transform: 'text', owner: 'hubspot', direction: 'to_sage', conflict: 'owner' },
     { field: 'priority', sage: 'priority', hubspot: 'hs_ticket_priority', transform: 'ticketPriority', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
     { field: 'scheduledAt', sage: 'scheduled_at', hubspot: 'sage_scheduled_date', transform: 'date', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
   ],

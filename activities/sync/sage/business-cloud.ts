@@ -138,6 +138,13 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
       const r = await http.request('PUT', `/${RESOURCE[entity]}/${encodeURIComponent(id)}`, toWriteBody(entity, patch));
       return toSourceRecord(r.body as Record<string, unknown>);
     },
+    async remove(id) {
+      try {
+        await http.request('DELETE', `/${RESOURCE[entity]}/${encodeURIComponent(id)}`);
+      } catch (err) {
+        if (!isType(err, 'SageNotFound')) throw err; // already gone: done
+      }
+    },
   });
 
   const customers = entitySource('customers');
