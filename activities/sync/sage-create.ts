@@ -95,6 +95,7 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
       made.set(c.id, done.sageId);
       return;
     }
+    deps.heartbeat?.({ entity: 'customer', page: ctx.pageKey, phase: 'create-in-sage', done: made.size });
     try {
       const r = await deps.upsertCustomer(sageReference(c.id), fields);
       made.set(c.id, r.record.id);
