@@ -47,17 +47,16 @@ export function hubspotWebhookRoutes({ config, db, temporal }: ApiDeps) {
     const raw = await c.req.text();
     const url = new URL(c.req.url);
     const uri = config.PUBLIC_BASE_URL ? `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${url.pathname}${url.search}` : c.req.url;
-    const verdict = config.HUBSPOT_CLIENT_SECRET
-      ? verifyHubSpotV3({
-          secret: config.HUBSPOT_CLIENT_SECRET,
-          method: c.req.method,
-          uri,
-          rawBody: raw,
-          signature: c.req.header(HUBSPOT_SIGNATURE_V3_HEADER),
-          timestamp: c.req.header(HUBSPOT_TIMESTAMP_HEADER),
-          nowMs: Date.now(),
-        })
-      : ({ ok: false, reason: 'mismatch' } as const);
+    if (!config.HUBSPOT_CLIENT_SECRET) throw new ProblemError(503, 'not-configured', 'The HubSpot webhook is not configured: set HUBSPOT_CLIENT_SECRET (the app’s client secret, which signs HubSpot’s deliveries).');
+    const verdict = verifyHubSpotV3({
+      secret: config.HUBSPOT_CLIENT_SECRET,
+      method: c.req.method,
+      uri,
+      rawBody: raw,
+      signature: c.req.header(HUBSPOT_SIGNATURE_V3_HEADER),
+      timestamp: c.req.header(HUBSPOT_TIMESTAMP_HEADER),
+      nowMs: Date.now(),
+    });
     if (!verdict.ok) throw new ProblemError(401, 'unauthorized', `HubSpot signature refused (${verdict.reason}).`);
 
     let events: z.infer<typeof Events>;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { taskQueueFor } from '../../core/temporal.js';
-import { runFailures, runReport } from '../../activities/sync/store.js';
+import { idMapRows, runFailures, runReport } from '../../activities/sync/store.js';
 import { interventionSageId } from '../../activities/sync/interventions-source.js';
 import type { Intervention } from '../../db/schema/sync.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
@@ -245,6 +245,11 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
     })
     .openapi(createIntervention, async (c) => {
       const b = c.req.valid('json');
+      const known = (await idMapRows(db, 'customer', [b.customerSageId])).get(b.customerSageId);
+      if (!known || known.deleted_at) {
+        const message = 'no customer with this Sage id is known to the sync (a sync run brings Sage customers in)';
+        throw new ProblemError(422, 'validation-error', `unknown customer ${b.customerSageId}: ${message}`, { errors: [{ path: 'customerSageId', message }] });
+      }
       const row = await db
         .insertInto('interventions')
         .values({ customer_sage_id: b.customerSageId, subject: b.subject, description: b.description ?? null, status: b.status, priority: b.priority, scheduled_at: b.scheduledAt ?? null })

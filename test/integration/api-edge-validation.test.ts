@@ -20,6 +20,8 @@ let http: Awaited<ReturnType<typeof serveOnLoopback>>;
 beforeAll(async () => {
   t = await freshDb();
   config = testConfig(t.url);
+  // the intervention routes need a customer the sync knows
+  await t.db.insertInto('sync_id_map').values({ entity: 'customer', sage_id: 'C-1', mapping_version: 1 }).execute();
   client = await testClient(config);
   http = await serveOnLoopback(testApp(config, t.db, client).app);
 });

@@ -39,6 +39,8 @@ beforeAll(async () => {
   const seed = async (path: string, body: unknown) => expect((await call(path, { method: 'POST', body: JSON.stringify(body) })).status).toBeLessThan(300);
   await seed('/v1/sources', { name: 'Agence fuzz', website: 'http://127.0.0.1:1/' });
   await seed('/v1/alerts', { ownerEmail: 'fuzz@example.fr', criteria: { postalCodes: ['75015'] } });
+  // the intervention routes need a customer the sync knows
+  await t.db.insertInto('sync_id_map').values({ entity: 'customer', sage_id: 'C-1', mapping_version: 1 }).execute();
   await seed('/v1/interventions', { customerSageId: 'C-1', subject: 'Visite' });
 });
 afterAll(async () => {
