@@ -10,6 +10,7 @@ import { requestId } from 'hono/request-id';
 import { bearerAuth } from './middleware/auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { problem, ProblemError } from './problem.js';
+import { withRequestExamples } from './openapi-examples.js';
 import { allowedMethodsFrom } from './allowed-methods.js';
 import { classifyDependencyError } from './dependency-errors.js';
 import type { ApiDeps } from './router.js';
@@ -81,15 +82,22 @@ export function createApp(deps: ApiDeps) {
     scheme: 'bearer',
     description: 'An API key from API_KEYS, sent as `Authorization: Bearer <key>`.',
   });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Atelier API',
-      version: '1',
-      description: 'Starts, signals and queries the agency’s durable workflows. Errors are RFC 9457 problem details.',
-    },
-    servers: config.PUBLIC_BASE_URL ? [{ url: config.PUBLIC_BASE_URL }] : [],
-  });
+  let openapi: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) =>
+    c.json(
+      (openapi ??= withRequestExamples(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: 'Atelier API',
+            version: '1',
+            description: 'Starts, signals and queries the agency’s durable workflows. Errors are RFC 9457 problem details.',
+          },
+          servers: config.PUBLIC_BASE_URL ? [{ url: config.PUBLIC_BASE_URL }] : [],
+        }),
+      )),
+    ),
+  );
 
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {

@@ -9,11 +9,11 @@
  *   reset, class 08, 57P01-57P03, class 53, pool timeouts, "Connection terminated") is 503 with
  *   Retry-After: the request can be retried as it is.
  * - Temporal: INVALID_ARGUMENT is 422, NOT_FOUND 404, ALREADY_EXISTS 409, anything else (UNAVAILABLE,
- *   DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED...) 503 with Retry-After.
+ *   DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED...) 503 with Retry-After; so is an update no worker answered.
  *
  * Pure: no I/O, so the mapping is unit-tested on its own.
  */
-import { ServiceError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import pg from 'pg';
 import type { ProblemSlug } from './problem.js';
 
@@ -84,6 +84,10 @@ export function classifyDependencyError(err: unknown): Classified | null {
   if (!(err instanceof Error)) return null;
   if (err instanceof pg.DatabaseError) return classifyPostgres(err);
   if (err instanceof ServiceError) return classifyTemporal(err);
+  // an update nobody answered in time: the run exists, but no worker has taken its task (yet)
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return { status: 503, slug: 'service-unavailable', detail: 'The workflow did not answer in time: no worker has picked up its task (is the worker running?); retry later.', retryAfter: RETRY_AFTER_SECONDS, log: 'dependency-down' };
+  }
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && NET_CODES.has(code)) return down('A dependency (PostgreSQL or Temporal)', code);
   if (PG_DOWN_MESSAGES.some((re) => re.test(err.message))) return down('PostgreSQL', err.message);

@@ -226,7 +226,9 @@ export function conciergeRoutes(deps: ApiDeps) {
     .openapi(choose, async (c) => {
       const { id } = c.req.valid('param');
       const { domain } = c.req.valid('json');
-      await mustOrder(id);
+      const order = await mustOrder(id);
+      // past the choice for good: answered from the order's row, without asking the workflow
+      if (!['received', 'checking-domain', 'awaiting-domain-choice'].includes(order.phase)) throw new ProblemError(409, 'conflict', `Order ${id} is ${order.phase}: a domain is chosen only while it awaits the choice (its desired domain was taken).`);
       try {
         const res = await temporal.workflow.getHandle(id).executeUpdate<{ domain: string }, [{ domain: string }]>('chooseDomain', { args: [{ domain }] });
         return c.json({ orderId: id, domain: res.domain }, 200);
