@@ -226,7 +226,7 @@ try {
   Atelier is running.
     API              ${apiUrl}
     API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
-    Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}
+    Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}${uiUrl ? `\n                     business status: the AtelierStatus column, e.g. ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows?query=${encodeURIComponent("AtelierFamily = 'concierge' AND AtelierStatus IN ('refunded', 'cancelled', 'expired')")}` : ''}
     Mail             ${mailNote}
     API key          ${env.API_KEYS?.split(',')[0]}${process.env.API_KEYS ? '' : `   (dev key, in ${dataNote}/dev-api-key)`}
 

@@ -108,6 +108,9 @@ describe('npm start without credentials: every family on its sandbox', () => {
     expect(tour.order.emails.length).toBeGreaterThanOrEqual(5);
     expect(tour.order.emails[0]).toMatch(/^Commande reçue/);
     expect(tour.order.screenshot && existsSync(tour.order.screenshot)).toBe(true);
+    // its business status is a search attribute the Web UI lists and filters by
+    const run = (await (await fetch(`${api}/v1/runs/${tour.order.id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { searchAttributes: Record<string, unknown> };
+    expect(run.searchAttributes).toMatchObject({ AtelierFamily: 'concierge', AtelierStatus: 'live' });
 
     // sync: a dry run, then the real run creates the 30 demo customers and 15 invoices in HubSpot
     expect(tour.sync.dryRun.status).toBe('completed');
