@@ -30,6 +30,7 @@ import { conciergeRoutes } from './routes/concierge.js';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.js';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhook.js';
 import { syncRoutes } from './routes/sync.js';
+import { syncMappingRoutes } from './routes/sync-mappings.js';
 
 export type { ApiDeps };
 
@@ -76,6 +77,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/v1/webhooks/stripe', stripeWebhookRoutes(deps));
   app.route('/v1/webhooks/hubspot', hubspotWebhookRoutes(deps));
   app.route('/v1', syncRoutes(deps));
+  app.route('/v1', syncMappingRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

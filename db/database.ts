@@ -45,6 +45,7 @@ export interface Database {
   sync_cursors: S.SyncCursorsTable;
   sync_rate_buckets: S.SyncRateBucketsTable;
   sync_record_writes: S.SyncRecordWritesTable;
+  sync_mappings: S.SyncMappingsTable;
   sync_failures: S.SyncFailuresTable;
   sync_sage_credentials: SyncSageCredentialsTable;
   interventions: S.InterventionsTable;

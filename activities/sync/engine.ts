@@ -29,6 +29,8 @@ export interface EngineDeps {
   sources: Record<SyncEntity, EntitySource>;
   overrides?: RuleOverrides;
   deletionRules?: Partial<Record<SyncEntity, DeletionRule>>;
+  /** The field mappings in force (default: the built-in ones). */
+  mappings?: Record<SyncEntity, EntityMapping>;
   /** What to do when a linked HubSpot object was deleted in HubSpot (default hold). */
   hubspotDeletionRules?: Partial<Record<SyncEntity, HubSpotDeletionRule>>;
   heartbeat?: (detail?: unknown) => void;
@@ -72,7 +74,7 @@ export async function syncBatch(
   ctx: BatchContext,
 ): Promise<store.PageReport> {
   const { db, hubspot } = deps;
-  const m = MAPPINGS[entity];
+  const m = (deps.mappings ?? MAPPINGS)[entity];
   const src = deps.sources[entity];
   const report = store.emptyReport();
   const beat = (phase: string) => deps.heartbeat?.({ entity, page: ctx.pageKey, phase });
@@ -229,7 +231,7 @@ async function matchNew(
 /** Records deleted in Sage: archived in HubSpot, ignored, or held for a person, by rule. */
 export async function applyDeletions(deps: EngineDeps, entity: SyncEntity, sageIds: string[], ctx: BatchContext): Promise<store.PageReport> {
   const { db } = deps;
-  const m = MAPPINGS[entity];
+  const m = (deps.mappings ?? MAPPINGS)[entity];
   const report = store.emptyReport();
   const rows = [...(await store.idMapRows(db, entity, sageIds)).values()];
   const { resolved } = await store.openConflicts(db, entity, sageIds);

@@ -89,6 +89,8 @@ export interface HubSpotGateway {
   /** Removes every association between each pair (v4 batch archive). */
   unassociate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
   archive(object: HubSpotObject, ids: string[]): Promise<void>;
+  /** An object's property definitions (`/crm/v3/properties/{objectType}`): name, type, and whether HubSpot computes the value. */
+  propertyDefs(object: HubSpotObject): Promise<Array<{ name: string; type: string; readOnly: boolean }>>;
   /** Each object's associated objects of another type, with their association type ids (v4 batch read). */
   associationsOf(from: HubSpotObject, to: HubSpotObject, ids: string[]): Promise<Map<string, Array<{ id: string; typeIds: number[] }>>>;
   /**
@@ -268,6 +270,11 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
       for (const chunk of chunks(ids, batchSize)) {
         await call(`archive ${object}`, () => client.crm.objects.batchApi.archive(object, { inputs: chunk.map((id) => ({ id })) }));
       }
+    },
+
+    async propertyDefs(object) {
+      const res = await call(`list ${object} properties`, () => client.crm.properties.coreApi.getAll(object));
+      return res.results.map((p) => ({ name: p.name, type: p.type, readOnly: Boolean(p.modificationMetadata?.readOnlyValue) }));
     },
 
     async associationsOf(from, to, ids) {

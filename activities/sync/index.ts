@@ -12,7 +12,8 @@ import { applyDeletions, parseDeletionRules, syncBatch, type EngineDeps } from '
 import { createHubSpotGateway, HubSpotError, type HubSpotGateway } from './hubspot-gateway.js';
 import { interventionsSource } from './interventions-source.js';
 import { clearJournal } from './journal.js';
-import { customProperties, MAPPINGS } from './mapping/entities.js';
+import { customProperties } from './mapping/entities.js';
+import { currentMappings } from './mapping/store.js';
 import { hubspotProperties } from './mapping/project.js';
 import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from './mapping/types.js';
 import { parseRuleOverrides } from './ownership.js';
@@ -79,7 +80,8 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   let sources: Record<SyncEntity, EntitySource> | undefined;
   let sageAdapter: SageSource | undefined;
   /** The properties exist once this process has checked (they are never deleted by us). */
-  let setupDone = false;
+  /** The mapping versions whose properties this process made sure of (they are never deleted by us). */
+  let setupDone = '';
 
   const engine = (): EngineDeps => {
     hubspot ??= createHubSpotGateway({
@@ -104,9 +106,12 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     };
   };
 
+  /** The engine with the field mappings in force now (a version set through the API applies from the next activity). */
+  const engineNow = async (): Promise<EngineDeps> => ({ ...engine(), mappings: await currentMappings(db) });
+
   /** The engine plus what HubSpot -> Sage creation needs (the rule, Sage's customer upsert). */
-  const creator = (): CreateDeps => {
-    const deps = engine();
+  const creator = async (): Promise<CreateDeps> => {
+    const deps = await engineNow();
     return { ...deps, rule: createRule, required: config.SYNC_SAGE_CREATE_REQUIRED, upsertCustomer: (ref, fields) => sageAdapter!.upsertCustomer(ref, fields) };
   };
 
@@ -161,17 +166,19 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   return {
     /** Creates the unique `sage_id` property (and the mappings' custom properties) where missing. */
     async syncSetup(): Promise<{ created: string[] }> {
-      if (setupDone) return { created: [] };
+      const mappings = await currentMappings(db);
+      const key = Object.values(mappings).map((m) => `${m.entity}:${m.version}`).join(',');
+      if (setupDone === key) return { created: [] };
       return guarded('setup', async () => {
         const wanted = [
           ...(['companies', 'contacts', 'deals', 'invoices', 'tickets'] as const).map((object) => ({ object, name: 'sage_id', type: 'string' as const })),
-          ...customProperties(),
+          ...customProperties(mappings),
           // The agency's own flag (e.g. sync_to_sage), when the creation rule names one HubSpot lacks.
           ...(createRule && createRule.property !== 'lifecyclestage' ? [{ object: 'companies' as const, name: createRule.property, type: 'string' as const }] : []),
         ];
         const created = await engine().hubspot.ensureProperties(wanted);
         if (created.length) log.info({ created }, 'HubSpot properties created');
-        setupDone = true;
+        setupDone = key;
         return { created };
       });
     },
@@ -191,7 +198,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const key = `sage:${input.entity}`;
         const cp = await readCheckpoint(input.runId, key);
         if (cp.done) return { done: true, processed: cp.processed };
-        const deps = engine();
+        const deps = await engineNow();
         const since = input.mode === 'full' ? null : await store.getCursor(db, `cursor:sage:${input.entity}`);
         const startedAt = new Date();
         const page = await deps.sources[input.entity].listChanged(since ? new Date(since) : null, cp.next, config.SYNC_PAGE_SIZE);
@@ -213,7 +220,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       return guarded(input.entity, async () => {
         const since = await store.getCursor(db, `cursor:sage:${input.entity}`);
         if (!since) return 0; // first load: nothing was synced before, nothing to delete
-        const deps = engine();
+        const deps = await engineNow();
         const ids = await deps.sources[input.entity].listDeleted(new Date(since));
         if (!ids.length) return 0;
         const report = await applyDeletions(deps, input.entity, ids, { runId: input.runId, pageKey: `deleted:${input.entity}`, dryRun: input.dryRun });
@@ -236,9 +243,9 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           await writeCheckpoint(input.runId, key, { next: null, processed: 0, done: true, cursor });
           return { done: true, processed: 0 };
         }
-        const deps = engine();
+        const deps = await engineNow();
         const entity: SyncEntity = input.object === 'deals' ? 'quote' : input.object === 'tickets' ? 'intervention' : 'customer';
-        const m = MAPPINGS[entity];
+        const m = deps.mappings![entity];
         const page = await deps.hubspot.modifiedSince(input.object, Date.parse(since), cp.next, hubspotProperties(m, input.object));
         const refs = await store.sageIdsForHubSpot(db, input.object, page.results.map((r) => r.id), new Map(page.results.map((r) => [r.id, r.updatedAt])));
         const pageKey = `${key}:${cp.processed}`;
@@ -256,7 +263,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     async syncHubSpotCreations(input: { runId: string; dryRun: boolean }): Promise<{ created: number; held: number }> {
       return guarded('companies', async () => {
         const pageKey = 'hubspot:create';
-        const report = await createFromHubSpot(creator(), null, { runId: input.runId, pageKey, dryRun: input.dryRun });
+        const report = await createFromHubSpot(await creator(), null, { runId: input.runId, pageKey, dryRun: input.dryRun });
         await store.savePage(db, input.runId, pageKey, 'customer', report);
         return { created: report.to_sage.created, held: report.to_sage.conflicts };
       });
@@ -265,7 +272,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     /** Syncs named records now: HubSpot objects from webhooks, or Sage ids (a resolved conflict). */
     async syncRecords(input: { runId: string; pageKey: string; refs: RecordRef[]; dryRun?: boolean }): Promise<{ records: number }> {
       return guarded('records', async () => {
-        const deps = engine();
+        const deps = await engineNow();
         const byEntity = new Map<SyncEntity, Set<string>>();
         const add = (e: SyncEntity, id: string) => {
           let s = byEntity.get(e);
@@ -284,7 +291,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const unlinked = companies.length ? await store.unlinkedHubSpotIds(db, 'customer', companies) : [];
         if (unlinked.length) {
           const pageKey = `${input.pageKey}:create`;
-          const report = await createFromHubSpot(creator(), unlinked, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
+          const report = await createFromHubSpot(await creator(), unlinked, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
           await store.savePage(db, input.runId, pageKey, 'customer', report);
           records += unlinked.length;
         }

@@ -32,7 +32,7 @@ const MAX_SAMPLES = 20;
  */
 export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] | null, ctx: BatchContext): Promise<store.PageReport> {
   const { db, hubspot, rule } = deps;
-  const m = MAPPINGS.customer;
+  const m = (deps.mappings ?? MAPPINGS).customer;
   const report = store.emptyReport();
   if (!rule || (companyIds && !companyIds.length)) return report;
   const props = [...new Set([...hubspotProperties(m, 'companies'), rule.property])];

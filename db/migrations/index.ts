@@ -15,6 +15,7 @@ import * as genericWatchSweeps from './2026-11-22T1110_generic_watch_sweeps.js';
 import * as monitorChannels from './2026-11-22T1200_monitor_channels.js';
 import * as monitorIncidents from './2026-11-22T1300_monitor_incidents.js';
 import * as syncHubSpotOwnership from './2026-12-05T1200_sync_hubspot_ownership.js';
+import * as syncMappings from './2026-12-05T1300_sync_mappings.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_monitor_channels': monitorChannels,
   '2026-11-22T1300_monitor_incidents': monitorIncidents,
   '2026-12-05T1200_sync_hubspot_ownership': syncHubSpotOwnership,
+  '2026-12-05T1300_sync_mappings': syncMappings,
 };

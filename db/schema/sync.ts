@@ -107,6 +107,15 @@ export interface SyncFailuresTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+/** A version of one entity's field mappings, set through the API; the newest is in force. */
+export interface SyncMappingsTable {
+  entity: string;
+  version: number;
+  fields: Json<unknown[]>;
+  created_by: string | null;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface SyncCursorsTable {
   name: string;
   value: string;

@@ -94,7 +94,7 @@ describe('HubSpot -> Sage creation', () => {
     const made = await until(() => sageByRef(`HS-${company.id}`), (r) => r.length > 0, 20_000);
     expect(made).toHaveLength(1);
     expect(made[0]!.name).toBe('Menuiserie Ouest');
-    expect((await heldCreations())[0]!.status).toBe('applied');
+    expect((await until(heldCreations, (r) => r[0]!.status === 'applied', 10_000))[0]!.status).toBe('applied');
   }, 60_000);
 
   it('a company that is not a customer is never created; a dry run reports a creation and writes nothing', async () => {

@@ -13,6 +13,7 @@ let customer: string;
 beforeAll(async () => {
   h = await startSyncHarness();
   customer = String(h.sage.direct.create('contacts', customerBody(1)).id);
+  await h.run({ mode: 'full', trigger: 'test' }); // the customer is known: interventions may name it
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -24,7 +25,7 @@ const heldDeletion = () => h.t.db.selectFrom('sync_conflicts').selectAll().where
 describe('ticket stage and owner are HubSpot\'s once the ticket exists', () => {
   it('a ticket closed and assigned in HubSpot stays so; the intervention follows; our own edits still reach the ticket', async () => {
     const res = await h.call('/v1/interventions', { method: 'POST', body: JSON.stringify({ customerSageId: customer, subject: 'Tableau électrique', priority: 'HIGH', status: 'SCHEDULED', scheduledAt: '2026-12-10T09:00:00+01:00' }) });
-    expect(res.status).toBe(201);
+    expect(res.status, await res.clone().text()).toBe(201);
     const { id } = (await res.json()) as { id: number };
     await h.run({ mode: 'full', trigger: 'test' });
     const ticket = h.hubspot.findBy('tickets', 'sage_id', `INT-${id}`)[0]!;

@@ -80,12 +80,15 @@ export const MAPPINGS: Record<SyncEntity, EntityMapping> = {
   intervention: INTERVENTION,
 };
 
+/** A custom HubSpot property the setup step creates when a mapping names it (`sage_…`, `vat_number`). */
+export const createdBySetup = (name: string) => /^sage_[a-z0-9_]+$/.test(name) || name === 'vat_number';
+
 /** Custom HubSpot properties the mappings write (created by the setup step when missing), besides `sage_id`. */
-export function customProperties(): Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }> {
+export function customProperties(mappings: Record<SyncEntity, EntityMapping> = MAPPINGS): Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }> {
   const out: Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }> = [];
-  for (const m of Object.values(MAPPINGS)) {
+  for (const m of Object.values(mappings)) {
     for (const f of m.fields) {
-      if (!f.hubspot.startsWith('sage_') && f.hubspot !== 'vat_number') continue;
+      if (!createdBySetup(f.hubspot)) continue;
       out.push({ object: f.object ?? m.primary, name: f.hubspot, type: f.transform === 'amount' ? 'number' : f.transform === 'date' ? 'date' : 'string' });
     }
   }
