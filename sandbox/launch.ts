@@ -63,7 +63,13 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
         banner.push(`concierge: sandbox UNAVAILABLE — ${missing.join(', ')} not installed (npm run provision builds them with Go); orders will not get past the availability check`);
       } else {
         const dir = join(opts.dataDir, 'sandbox', 'concierge');
-        concierge = await startConciergePeers({ dir });
+        concierge = await startConciergePeers({ dir }).catch((err: unknown) => {
+          // e.g. the whois stand-in needs port 43 (root or CAP_NET_BIND_SERVICE): the rest still starts
+          banner.push(`concierge: sandbox UNAVAILABLE — ${(err as Error).message.split('\n')[0]}`);
+          return null;
+        });
+      }
+      if (concierge) {
         stops.push(concierge.stop);
         Object.assign(env, concierge.env, {
           // a sandbox domain is not on the internet: nothing to monitor once live
