@@ -72,6 +72,10 @@ export const ConfigSchema = z.object({
   MONITOR_MAX_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(86_400),
   /** A siteMonitor run continues as new after this many checks (or sooner when Temporal suggests it). */
   MONITOR_CHECKS_PER_RUN: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Monitor sweeps (one long-running workflow per shard), checks in flight per sweep, and how long one sweep activity runs. */
+  MONITOR_SWEEP_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  MONITOR_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
+  MONITOR_SWEEP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   /** PEM file of extra CAs the monitor's checks trust, besides the system roots (tests, an intranet CA). */
   MONITOR_EXTRA_CA_PATH: z.string().min(1).optional(),
 

@@ -5,5 +5,6 @@ export * from './certificate-renewal.js';
 export * from './watches.js';
 export * from './generic-sweep.js';
 export * from './site-monitor.js';
+export * from './monitor-sweep.js';
 export * from './hosting-audit.js';
 export * from './sync.js';

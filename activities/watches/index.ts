@@ -2,12 +2,12 @@
  * The watches family's activities, bound to the worker's dependencies: one fetcher (robots cache,
  * global concurrency bound, proxies) and the shared Chromium pool per process.
  */
-import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/client.js';
 import type { CrawlStatus, SourceSelectors } from '../../db/schema/watches.js';
+import { activityHeartbeat as heartbeat, activityOwner } from '../shared/activity-owner.js';
 import { activitySignal } from '../shared/activity-signal.js';
 import { enqueue } from '../shared/outbox.js';
 import type { BrowserPool } from '../shared/browser-pool.js';
@@ -52,14 +52,6 @@ export interface CrawledPage {
   problem: string | null;
 }
 
-function heartbeat(details?: unknown) {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // outside an activity (benchmarks): nothing to report to
-  }
-}
-
 /** Runs `fn`, heartbeating every 5 s meanwhile (waits for a host's turn can be long). */
 async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
   const tick = setInterval(() => heartbeat(), 5000);
@@ -72,16 +64,6 @@ async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
 
 /** A generic watch stays leased to its sweep for longer than the sweep activity may run (10 min). */
 export const GENERIC_LEASE_MS = 11 * 60_000;
-
-/** Who holds a lease: the activity, the same across its retries (a retry takes over what it left). */
-function activityOwner(): string {
-  try {
-    const { workflowExecution, activityId } = Context.current().info;
-    return `${workflowExecution?.workflowId ?? 'standalone'}/${workflowExecution?.runId ?? ''}/${activityId}`;
-  } catch {
-    return `local/${process.pid}/${Date.now()}`;
-  }
-}
 
 export function publicBaseUrl(config: Config): string {
   return config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;

@@ -15,6 +15,7 @@ import * as genericWatchSweeps from './2026-11-22T1110_generic_watch_sweeps.js';
 import * as monitorChannels from './2026-11-22T1200_monitor_channels.js';
 import * as monitorIncidents from './2026-11-22T1300_monitor_incidents.js';
 import * as syncHubSpotOwnership from './2026-12-05T1200_sync_hubspot_ownership.js';
+import * as monitorSweeps from './2026-12-05T1400_monitor_sweeps.js';
 import * as syncMappings from './2026-12-05T1300_sync_mappings.js';
 
 /**
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_monitor_channels': monitorChannels,
   '2026-11-22T1300_monitor_incidents': monitorIncidents,
   '2026-12-05T1200_sync_hubspot_ownership': syncHubSpotOwnership,
+  '2026-12-05T1400_monitor_sweeps': monitorSweeps,
   '2026-12-05T1300_sync_mappings': syncMappings,
 };

@@ -1,5 +1,6 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
-import type { Language, Thresholds } from '../../activities/audits/monitor/types.js';
+import type { MachineState } from '../../activities/audits/monitor/transitions.js';
+import type { AlertTransition, Language, Thresholds } from '../../activities/audits/monitor/types.js';
 
 /**
  * One row per monitored site (id = the siteMonitor workflow id). The API keeps it in step with the
@@ -20,6 +21,21 @@ export interface MonitorsTable {
   updated_at: ColumnType<Date, string | undefined, string>;
   /** Set when the monitor is deleted (its checks are kept). */
   deleted_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  /** Sequence number of the last recorded check (a re-created monitor continues after it). */
+  last_seq: ColumnType<number, number | undefined, number>;
+  /** The state machine (transitions.ts) after the last check; null before the first. */
+  machine: ColumnType<MachineState | null, string | null | undefined, string | null>;
+  recent_alerts: ColumnType<AlertRecord[], string | undefined, string>;
+  next_check_at: ColumnType<Date, string | undefined, string>;
+  /** The sweep checking the monitor now, until when (a killed sweep's lease expires). */
+  lease_owner: string | null;
+  lease_until: ColumnType<Date | null, string | null | undefined, string | null>;
+}
+
+export interface AlertRecord {
+  transition: AlertTransition;
+  seq: number;
+  at: string;
 }
 
 /** Every check of every monitor, keyed by (monitor, sequence number) so a retried insert is a no-op. */

@@ -9,12 +9,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../../core/config.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Db } from '../../../db/client.js';
+import { activityHeartbeat as heartbeat, activityOwner } from '../../shared/activity-owner.js';
 import { activitySignal } from '../../shared/activity-signal.js';
 import { parseAllowlist, type Lookup } from '../../shared/net-guard.js';
+import type { Mailer } from '../../shared/mail.js';
+import { notificationSenders } from '../../shared/notify.js';
 import { enqueue, type Notification } from '../../shared/outbox.js';
 import { checkSite } from './check-site.js';
 import { writeIncident, type IncidentWrite } from './incidents.js';
 import { checkAt, insertCheck, monitorRow, nextSeq } from './store.js';
+import { runMonitorSweep, type MonitorSweepResult } from './sweep.js';
 import { alertKey, alertWebhookBody, renderAlertEmail, type AlertContext } from './templates.js';
 import type { CheckResult, Incident } from './types.js';
 
@@ -24,6 +28,15 @@ export interface MonitorDeps {
   logger: Logger;
   /** DNS resolver for the checks (tests); the system's by default. */
   lookup?: Lookup;
+  /** Sends the sweep's alerts as soon as they are recorded (without it they wait in the outbox). */
+  mailer?: Mailer;
+}
+
+export interface SweepMonitorsInput {
+  shard: number;
+  shards: number;
+  windowSeconds: number;
+  concurrency: number;
 }
 
 export interface CheckSiteInput {
@@ -42,10 +55,27 @@ export interface CheckAndRecordInput extends CheckSiteInput {
   seq: number;
 }
 
-export function createMonitorActivities({ config, db, logger, lookup }: MonitorDeps) {
+export function createMonitorActivities({ config, db, logger, lookup, mailer }: MonitorDeps) {
   const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
   const extraCa = config.MONITOR_EXTRA_CA_PATH ? readFileSync(config.MONITOR_EXTRA_CA_PATH, 'utf8') : undefined;
+  const senders = mailer ? notificationSenders(config, mailer) : undefined;
   return {
+    /**
+     * One window of the monitor sweep (sweep.ts): every due monitor of the shard checked, recorded
+     * with its transitions and alerted once, for `windowSeconds`; heartbeats its progress.
+     */
+    async sweepMonitors(input: SweepMonitorsInput): Promise<MonitorSweepResult> {
+      const signal = activitySignal();
+      return runMonitorSweep(
+        {
+          db, senders, concurrency: input.concurrency, heartbeat, signal,
+          check: (url, timeoutMs) => checkSite(url, { allow, timeoutMs, extraCa, lookup, signal }),
+        },
+        activityOwner(),
+        { shard: { index: input.shard, count: input.shards }, windowMs: input.windowSeconds * 1000 },
+      );
+    },
+
     /** GETs the site once; the site's failures are part of the result, never thrown. */
     async checkSite(input: CheckSiteInput): Promise<CheckResult> {
       // short (bounded by timeoutMs) and not heartbeating: the signal fires on worker shutdown

@@ -1,0 +1,138 @@
+/**
+ * One window of a monitor sweep: for up to `windowMs`, claims the shard's due monitors under a
+ * lease, checks them with bounded concurrency (`checkSite`), records each check with its
+ * transitions, incidents and alert outbox rows (sweep-store.ts), and delivers the alerts; between
+ * due times it sleeps until the next one (polling at most `pollMs` apart, so a new or resumed
+ * monitor is picked up quickly). Progress is heartbeated. A retried attempt (same owner) first
+ * sends what a killed predecessor recorded but did not send, then takes over what it left leased.
+ */
+import type { Db } from '../../../db/client.js';
+import { deliver, type Senders } from '../../shared/outbox.js';
+import { nextDueAt } from './due.js';
+import { claimDue, msUntilNextDue, pendingAlertKeys, recordSweepCheck, releaseLeases, type ClaimedMonitor, type Shard } from './sweep-store.js';
+import type { CheckResult } from './types.js';
+
+export interface MonitorSweepDeps {
+  db: Db;
+  check: (url: string, timeoutMs: number) => Promise<CheckResult>;
+  /** Without senders, alerts stay in the outbox (pending) for the next sweep. */
+  senders?: Senders;
+  concurrency: number;
+  heartbeat?: (details: unknown) => void;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export interface MonitorSweepWindow {
+  shard: Shard;
+  windowMs: number;
+  /** Longest sleep between looks at the due times. */
+  pollMs?: number;
+}
+
+export interface MonitorSweepResult {
+  checked: number;
+  failed: number;
+  transitions: number;
+  alerts: number;
+  delivered: number;
+  undelivered: number;
+  /** Checks whose lease another sweep took over (or whose monitor was deleted) before they were recorded. */
+  lost: number;
+  /** Checks the checker itself could not run (not the site's fault): skipped to the next slot. */
+  skipped: number;
+  /** Largest delay between a monitor's due time and its check's start (ms). */
+  maxLatenessMs: number;
+}
+
+export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: MonitorSweepWindow): Promise<MonitorSweepResult> {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const end = now() + w.windowMs;
+  const pollMs = w.pollMs ?? 500;
+  const out: MonitorSweepResult = { checked: 0, failed: 0, transitions: 0, alerts: 0, delivered: 0, undelivered: 0, lost: 0, skipped: 0, maxLatenessMs: 0 };
+  const stopped = () => deps.signal?.aborted === true;
+
+  const send = async (key: string) => {
+    if (!deps.senders) return void out.undelivered++;
+    try {
+      await deliver(db, key, deps.senders);
+      out.delivered++;
+    } catch {
+      out.undelivered++;
+    }
+  };
+  // what a killed predecessor (or an earlier window whose receiver failed) recorded and did not send
+  for (const key of await pendingAlertKeys(db)) await send(key);
+
+  const checkOne = async (m: ClaimedMonitor) => {
+    const due = m.next_check_at.getTime();
+    out.maxLatenessMs = Math.max(out.maxLatenessMs, now() - due);
+    let check: CheckResult;
+    try {
+      check = await deps.check(m.url, m.thresholds.timeoutMs);
+    } catch (err) {
+      if (stopped()) return void (await releaseLeases(db, owner, [m.id]));
+      // the checker could not run (not the site): this slot is skipped rather than counted against the site
+      out.skipped++;
+      await recordSkip(db, owner, m, new Date(nextDueAt(m.id, m.interval_seconds, due, now())));
+      return void err;
+    }
+    const rec = await recordSweepCheck(db, owner, m, check, new Date(nextDueAt(m.id, m.interval_seconds, due, now())));
+    out.checked++;
+    if (!check.ok) out.failed++;
+    if (!rec) return void out.lost++;
+    out.transitions += rec.transitions.length;
+    out.alerts += rec.keys.length;
+    await Promise.all(rec.keys.map(send));
+  };
+
+  const inflight = new Set<Promise<void>>();
+  const launch = (m: ClaimedMonitor) => {
+    const p = checkOne(m).finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+  let resume = true;
+  let beat = 0;
+  while (now() < end && !stopped()) {
+    if (now() - beat > 2000) {
+      beat = now();
+      deps.heartbeat?.({ checked: out.checked, inflight: inflight.size });
+    }
+    const free = deps.concurrency - inflight.size;
+    if (free <= 0) {
+      await Promise.race(inflight);
+      continue;
+    }
+    const claimed = await claimDue(db, owner, free, w.shard, resume);
+    resume = false;
+    claimed.forEach(launch);
+    if (claimed.length === free) continue;
+    const wait = (await msUntilNextDue(db, w.shard)) ?? pollMs;
+    await sleep(Math.max(10, Math.min(wait, pollMs, end - now())), deps.signal);
+  }
+  await Promise.allSettled([...inflight]);
+  deps.heartbeat?.({ checked: out.checked, inflight: 0 });
+  return out;
+}
+
+async function recordSkip(db: Db, owner: string, m: ClaimedMonitor, next: Date): Promise<void> {
+  await db
+    .updateTable('monitors')
+    .set({ next_check_at: next.toISOString(), lease_owner: null, lease_until: null })
+    .where('id', '=', m.id)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
