@@ -183,15 +183,18 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
       const ownerRows = await store.idMapRows(db, m.entity, owners);
       for (const [k, r] of ownerRows) if (r.hubspot_contact_id) contactBySage.set(k, r.hubspot_contact_id);
     }
+    // A customer's own contact has its company as primary company; a contact shared with other customers is plainly associated to theirs.
     const pairs: Array<[string, string]> = [];
+    const primary: Array<[string, string]> = [];
     for (const i of active) {
       if (failed.has(i.id)) continue;
       const company = primIdsBySage.get(i.id);
       const contact = i.sharedWith ? contactBySage.get(i.sharedWith) : contactBySage.get(i.id);
       if (!company || !contact) continue;
       if (i.sharedWith) contactBySage.set(i.id, contact);
-      if (company.created || newContacts.has(i.id) || (i.sharedWith && i.row?.hubspot_contact_id !== contact)) pairs.push([contact, company.id]);
+      if (company.created || newContacts.has(i.id) || (i.sharedWith && i.row?.hubspot_contact_id !== contact)) (i.sharedWith ? pairs : primary).push([contact, company.id]);
     }
+    if (primary.length) await hubspot.associatePrimary(primary);
     if (pairs.length) await hubspot.associate('contacts', 'companies', pairs);
   }
 

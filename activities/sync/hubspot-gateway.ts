@@ -86,6 +86,11 @@ export interface HubSpotGateway {
   /** Updates objects by HubSpot id; returns id -> HubSpot's modification stamp. */
   update(object: HubSpotObject, inputs: Array<{ id: string; properties: Record<string, string> }>): Promise<Map<string, Date | null>>;
   associate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
+  /**
+   * Associates each contact with its primary company (v4 batch create with the HubSpot-defined
+   * primary label, type 1, beside the unlabelled 279): a contact has one primary company.
+   */
+  associatePrimary(pairs: Array<[contactId: string, companyId: string]>): Promise<void>;
   /** Removes every association between each pair (v4 batch archive). */
   unassociate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
   archive(object: HubSpotObject, ids: string[]): Promise<void>;
@@ -102,6 +107,10 @@ export interface HubSpotGateway {
   /** Requests sent by this gateway (for reports and the benchmark). */
   readonly requests: number;
 }
+
+/** HubSpot-defined contact -> company association types: the primary company, and the unlabelled one. */
+export const PRIMARY_CONTACT_TO_COMPANY = 1;
+export const UNLABELLED_CONTACT_TO_COMPANY = 279;
 
 interface SdkError {
   code?: number;
@@ -254,6 +263,15 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
       for (const chunk of chunks(pairs, batchSize)) {
         await call(`associate ${from}->${to}`, () =>
           client.crm.associations.v4.batchApi.createDefault(from, to, { inputs: chunk.map(([a, b]) => ({ _from: { id: a }, to: { id: b } })) }),
+        );
+      }
+    },
+
+    async associatePrimary(pairs) {
+      const types = [PRIMARY_CONTACT_TO_COMPANY, UNLABELLED_CONTACT_TO_COMPANY].map((associationTypeId) => ({ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }));
+      for (const chunk of chunks(pairs, batchSize)) {
+        await call('associate contacts->companies (primary)', () =>
+          client.crm.associations.v4.batchApi.create('contacts', 'companies', { inputs: chunk.map(([a, b]) => ({ _from: { id: a }, to: { id: b }, types })) } as never),
         );
       }
     },

@@ -96,6 +96,18 @@ export const DEFAULT_RETURNED: Record<HsObjectType, string[]> = {
   invoices: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
+/** HubSpot-defined labelled association types, from -> to, with their reverse: the primary company of a contact (1 / 2). */
+const LABELLED: Array<[HsObjectType, HsObjectType, number, number]> = [['contacts', 'companies', 1, 2]];
+
+/** The type id HubSpot records on the reverse side of an association of this type (the default one for unlabelled types). */
+export function reverseAssociationTypeId(from: HsObjectType, to: HsObjectType, typeId: number): number | undefined {
+  for (const [a, b, ab, ba] of LABELLED) {
+    if (a === from && b === to && ab === typeId) return ba;
+    if (a === to && b === from && ba === typeId) return ab;
+  }
+  return defaultAssociationTypeId(to, from);
+}
+
 /** HubSpot-defined default association type ids, from -> to. */
 const ASSOC: Array<[HsObjectType, HsObjectType, number, number]> = [
   // from, to, typeId(from->to), typeId(to->from)

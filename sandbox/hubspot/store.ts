@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  BUILTIN_PROPERTIES, SINGULAR, defaultAssociationTypeId,
+  BUILTIN_PROPERTIES, SINGULAR, defaultAssociationTypeId, reverseAssociationTypeId,
   type HsObjectType, type PropertyDef, type PropertyType,
 } from './schema.js';
 
@@ -317,9 +317,10 @@ export class HubSpotStore {
 
   associate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string, typeIds?: number[]): void {
     const ids = typeIds && typeIds.length > 0 ? typeIds : [defaultAssociationTypeId(fromType, toType) ?? 1];
-    const back = defaultAssociationTypeId(toType, fromType) ?? ids[0]!;
+    // Each type recorded with its reverse: a primary company (1) is the company's primary contact (2).
+    const back = [...new Set(ids.map((t) => reverseAssociationTypeId(fromType, toType, t) ?? ids[0]!))];
     this.link(fromType, fromId, toType, toId, ids);
-    this.link(toType, toId, fromType, fromId, [back]);
+    this.link(toType, toId, fromType, fromId, back);
   }
 
   private link(a: HsObjectType, aId: string, b: HsObjectType, bId: string, ids: number[]) {
