@@ -86,7 +86,8 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
       stops.push(sync.stop);
       Object.assign(env, sync.env);
       const s = sync.seeded;
-      banner.push(`sync: sandbox HubSpot + Sage, seeded with demo data (${s.customers} customers, ${s.quotes} quotes, ${s.invoices} invoices in Sage; HubSpot ${sync.hubspot.url})`);
+      banner.push(`sync: sandbox HubSpot + Sage, seeded with demo data (${s.customers} customers, ${s.quotes} quotes, ${s.invoices} invoices in Sage; edit as a person in HubSpot: PATCH ${sync.ui.url}/companies/<id>)`);
+      writeFileSync(join(opts.dataDir, 'sandbox', 'hubspot-ui.json'), `${JSON.stringify({ url: sync.ui.url })}\n`);
     } else {
       banner.push('sync: real HubSpot + Sage');
     }

@@ -7,12 +7,15 @@
 import { startHubSpotFake, type HubSpotFake } from './hubspot/index.js';
 import { startSageFake, type SageFake } from './sage/index.js';
 import { demoCustomers, demoDocuments } from './demo-data.js';
+import { startHubSpotUi, type HubSpotUi } from './hubspot-ui.js';
 
 export const SANDBOX_HUBSPOT_TOKEN = 'pat-sandbox-atelier';
 export const SANDBOX_HUBSPOT_SECRET = 'hubspot-sandbox-app-secret';
 
 export interface SyncSandbox {
   hubspot: HubSpotFake;
+  /** Edits as a person in HubSpot (sandbox/hubspot-ui.ts). */
+  ui: HubSpotUi;
   sage: SageFake;
   env: Record<string, string>;
   seeded: { customers: number; quotes: number; invoices: number };
@@ -64,13 +67,15 @@ export async function startSyncSandbox(opts: { webhookUrl?: string } = {}): Prom
     throw err;
   });
   const seeded = seedSage(sage);
+  const ui = await startHubSpotUi(hubspot);
   return {
     hubspot,
+    ui,
     sage,
     seeded,
     env: syncSandboxEnv(hubspot, sage, { token: SANDBOX_HUBSPOT_TOKEN, secret: SANDBOX_HUBSPOT_SECRET }),
     async stop() {
-      await Promise.all([hubspot.close(), sage.close()]);
+      await Promise.all([ui.stop(), hubspot.close(), sage.close()]);
     },
   };
 }

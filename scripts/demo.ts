@@ -29,6 +29,7 @@ ${r.order.timeline.map((e) => `             ${at(e.at).padStart(9)}  ${e.phase}$
            live-check screenshot: ${r.order.screenshot ?? '(none)'}
 Sync       dry run ${r.sync.dryRun.id}: ${r.sync.dryRun.status}; run ${r.sync.run.id}: ${r.sync.run.status}
            ${apiUrl}/v1/sync/runs/${r.sync.run.id}
+           HubSpot edit of ${r.sync.editedCompany} -> signed webhook -> run ${r.sync.webhookRun.id}: ${r.sync.webhookRun.status}
 Audit      ${r.audit.id}: verdict ${JSON.stringify(r.audit.verdict)}   report ${r.audit.reportPath}
            ${apiUrl}/v1/audits/${r.audit.id}/report
 Monitor    ${r.monitor.status === 201 ? 'created' : 'already there'}: ${apiUrl}/v1/monitors

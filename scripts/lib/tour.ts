@@ -23,7 +23,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 export interface TourResult {
   order: { id: string; phase: string; liveUrl: string | null; timeline: Json[]; emails: string[]; screenshot: string | null };
-  sync: { dryRun: Json; run: Json };
+  sync: { dryRun: Json; run: Json; webhookRun: Json; editedCompany: string };
   audit: { id: string; verdict: unknown; reportPath: string };
   monitor: { id: string; status: number };
   watch: { sourceId: number; run: Json; listings: number };
@@ -113,6 +113,21 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   };
   const dry = await syncRun(true);
   const real = await syncRun(false);
+  // an edit "in HubSpot" (the sandbox's UI) reaches Sage through HubSpot's signed webhook
+  const hubspotUi = (JSON.parse(readFileSync(join(o.dataDir, 'sandbox', 'hubspot-ui.json'), 'utf8')) as { url: string }).url;
+  const companies = (await (await fetch(`${hubspotUi}/companies`)).json()) as { results: Json[] };
+  const company = companies.results.find((c) => c.properties?.sage_id) ?? companies.results[0];
+  if (!company) throw new Error('tour: the sandbox HubSpot has no company after the sync run');
+  const editedAt = Date.now();
+  const note = `Préfère être appelé le matin (${stamp})`;
+  const edit = await fetch(`${hubspotUi}/companies/${company.id}`, { method: 'PATCH', body: JSON.stringify({ description: note }), headers: { 'content-type': 'application/json' } });
+  if (!edit.ok) throw new Error(`tour: the HubSpot edit was refused: ${edit.status} ${await edit.text()}`);
+  const webhookRun = await until('the HubSpot edit reaching Sage', async () => {
+    const runs = ((await api('/v1/sync/runs')).json.runs ?? []) as Json[];
+    const run = runs.find((r) => r.trigger === 'hubspot-webhook' && Date.parse(r.startedAt) >= editedAt - 1000 && r.status !== 'running');
+    return run ? (await api(`/v1/sync/runs/${run.id}`)).json : undefined;
+  });
+  writeFileSync(join(demoDir, `sync-webhook-run-${webhookRun.id}.json`), `${JSON.stringify(webhookRun, null, 2)}\n`);
 
   // 3. audits: a hosting audit and a monitor of a demo site on loopback
   const sites = JSON.parse(readFileSync(join(o.dataDir, 'sandbox', 'sites.json'), 'utf8')) as Array<{ name: string; url: string }>;
@@ -149,7 +164,7 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
 
   return {
     order: { id: orderId, phase: order.phase, liveUrl: order.liveUrl, timeline: order.timeline, emails, screenshot },
-    sync: { dryRun: dry, run: real },
+    sync: { dryRun: dry, run: real, webhookRun, editedCompany: String(company.properties?.name ?? company.id) },
     audit: { id: String(audit.json.id), verdict: auditDone.report?.verdict ?? auditDone.verdict ?? null, reportPath },
     monitor: { id: String(monitor.json.id ?? ''), status: monitor.status },
     watch: { sourceId, run: crawl, listings: ((listings.json.items as Json[] | undefined) ?? []).length },

@@ -124,6 +124,10 @@ describe('npm start without credentials: every family on its sandbox', () => {
     expect(inHubSpot('customer')).toBe(30);
     expect(inHubSpot('invoice')).toBe(15);
     expect(tour.sync.run.failures).toEqual([]);
+    // an edit in the sandbox HubSpot reached Sage through a signed webhook
+    expect(tour.sync.webhookRun.status).toBe('completed');
+    const toSage = (tour.sync.webhookRun.report as Array<Record<string, number | string>>).find((x) => x.entity === 'customer' && x.direction === 'to_sage');
+    expect(Number(toSage?.updated)).toBeGreaterThanOrEqual(1);
 
     // audits: a verdict and its HTML report; the monitor accepted
     expect(['incompatible', 'minimum', 'recommended', 'enterprise']).toContain(tour.audit.verdict);
