@@ -18,6 +18,7 @@ import { OpenApiFuzzer, type FuzzRequest } from '../support/openapi-fuzz.js';
 import { testApp, testClient, testConfig } from '../support/platform.js';
 import { serveOnLoopback } from '../support/raw-http.js';
 import { signedWebhooks } from '../support/webhook-fuzz.js';
+import { startHubSpotFake, type HubSpotFake } from '../../sandbox/hubspot/index.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -27,10 +28,19 @@ let config: Config;
 let client: Client;
 let call: ReturnType<typeof testApp>['call'];
 let http: Awaited<ReturnType<typeof serveOnLoopback>>;
+let hubspot: HubSpotFake;
 
 beforeAll(async () => {
   t = await freshDb();
-  config = testConfig(t.url, { HUBSPOT_CLIENT_SECRET: 'fuzz-hubspot-secret', PUBLIC_BASE_URL: 'http://127.0.0.1:3000' });
+  // HubSpot configured (the sandbox stand-in on loopback), as on `npm start`: routes that validate
+  // against HubSpot (sync mappings) answer from it rather than "not configured"
+  hubspot = await startHubSpotFake({ accessToken: 'pat-fuzz-token' });
+  config = testConfig(t.url, {
+    HUBSPOT_CLIENT_SECRET: 'fuzz-hubspot-secret',
+    HUBSPOT_ACCESS_TOKEN: 'pat-fuzz-token',
+    HUBSPOT_BASE_URL: hubspot.url,
+    PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+  });
   client = await testClient(config);
   const built = testApp(config, t.db, client);
   call = built.call;
@@ -45,6 +55,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await http.close();
+  await hubspot.close();
   // generic watches created by the fuzz have Temporal Schedules: remove them
   for await (const s of client.schedule.list()) if (s.scheduleId.startsWith(config.TASK_QUEUE_PREFIX)) await client.schedule.getHandle(s.scheduleId).delete().catch(() => undefined);
   await client.connection.close();
