@@ -1,9 +1,13 @@
 /**
  * `npm run demo:concierge`: one real order end to end against the local peers (stripe-mock,
  * Namecheap / Cloudflare fakes, Pebble, the loopback HTTPS server, Chromium), then its timeline,
- * the emails it sent and where its screenshot is.
+ * the emails it sent and its screenshot, kept under .data/demo/concierge/<orderId>/. (`npm run demo`
+ * tours every family against the platform `npm start` runs.)
  */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEMO_ORDER, startConciergeStack } from './lib/concierge-stack.js';
+import { DATA_DIR } from './lib/paths.js';
 
 const log = (m: string) => console.log(`[demo] ${m}`);
 const stack = await startConciergeStack({ log });
@@ -22,10 +26,20 @@ try {
   for (const e of order.timeline) console.log(`  +${String(((Date.parse(e.at) - t0) / 1000).toFixed(2)).padStart(7)} s  ${e.phase}${e.detail ? `  (${e.detail})` : ''}`);
   // the delivery email follows the `live` phase
   await stack.mail.waitFor(5, undefined, 15_000).catch(() => undefined);
+  // kept after the throwaway stack is gone: the emails (.eml and .html) and the live check's screenshot
+  const out = join(DATA_DIR, 'demo', 'concierge', placed.orderId);
+  mkdirSync(out, { recursive: true });
   console.log('\nEmails:');
-  for (const m of stack.mail.messages) console.log(`  to ${m.to.join(', ')}: ${m.subject}`);
+  stack.mail.messages.forEach((m, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    writeFileSync(join(out, `${n}.eml`), m.raw);
+    writeFileSync(join(out, `${n}.html`), m.html ?? `<pre>${m.text}</pre>`);
+    console.log(`  to ${m.to.join(', ')}: ${m.subject}`);
+  });
+  writeFileSync(join(out, 'order.json'), `${JSON.stringify(order, null, 2)}\n`);
   const row = await stack.db.selectFrom('concierge_orders').select(['screenshot_path', 'cert_not_after']).where('id', '=', placed.orderId).executeTakeFirstOrThrow();
-  console.log(`\nCertificate valid until ${row.cert_not_after?.toISOString()}; screenshot ${row.screenshot_path} (removed when the demo exits)`);
+  if (row.screenshot_path) copyFileSync(row.screenshot_path, join(out, 'live-check.png'));
+  console.log(`\nCertificate valid until ${row.cert_not_after?.toISOString()}; emails, timeline and screenshot kept in ${out}/`);
 } finally {
   await stack.stop();
 }
