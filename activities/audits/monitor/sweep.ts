@@ -6,6 +6,7 @@
  * monitor is picked up quickly). Progress is heartbeated. A retried attempt (same owner) first
  * sends what a killed predecessor recorded but did not send, then takes over what it left leased.
  */
+import { setMaxListeners } from 'node:events';
 import type { Db } from '../../../db/client.js';
 import { deliver, type Senders } from '../../shared/outbox.js';
 import { nextDueAt } from './due.js';
@@ -52,6 +53,8 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
   const pollMs = w.pollMs ?? 500;
   const out: MonitorSweepResult = { checked: 0, failed: 0, transitions: 0, alerts: 0, delivered: 0, undelivered: 0, lost: 0, skipped: 0, maxLatenessMs: 0 };
   const stopped = () => deps.signal?.aborted === true;
+  // every check in flight listens to the activity's cancellation
+  if (deps.signal) setMaxListeners(deps.concurrency + 10, deps.signal);
 
   const send = async (key: string) => {
     if (!deps.senders) return void out.undelivered++;
