@@ -5,6 +5,8 @@
  * one and expects it accepted (test/integration/openapi-examples.test.ts); an operation without an
  * example fails that test.
  */
+import { INTERVENTION } from '../activities/sync/mapping/entities.js';
+
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST /v1/diagnostics': { holdSeconds: 5, requestedBy: 'docs' },
   'POST /v1/sources': { name: 'Agence du Parc', website: 'http://127.0.80.2:8080/', postalCodes: ['69006'], priority: 1 },
@@ -26,6 +28,8 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST /v1/concierge/orders/{id}/domain': { domain: 'boulangerie-martin.com' },
   'POST /v1/sync/runs': { mode: 'full', dryRun: true },
   'POST /v1/sync/conflicts/{id}/resolve': { choice: 'hubspot' },
+  // a new version of the interventions' mapping: the built-in one (version 2), the priority no longer synced
+  'PUT /v1/sync/mappings': { entity: 'intervention', expectedVersion: INTERVENTION.version, fields: INTERVENTION.fields.filter((f) => f.field !== 'priority') },
   'POST /v1/interventions': { customerSageId: 'CLI0001', subject: 'Remplacement du routeur', priority: 'HIGH', status: 'SCHEDULED', scheduledAt: '2026-12-10T09:00:00+01:00' },
 };
 

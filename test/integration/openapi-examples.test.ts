@@ -12,18 +12,22 @@ import { freshDb, type TestDb } from '../support/db.js';
 import { startTestWorkers, testApp, testClient, testConfig } from '../support/platform.js';
 import type { RunningWorkers } from '../../workers/run.js';
 
+import { startHubSpotFake, type HubSpotFake } from '../../sandbox/hubspot/index.js';
 let t: TestDb;
 let config: Config;
 let client: Client;
 let call: ReturnType<typeof testApp>['call'];
 let workers: RunningWorkers;
+let hubspot: HubSpotFake;
 
 type Op = { requestBody?: { content?: Record<string, { example?: unknown }> } };
 
 beforeAll(async () => {
   t = await freshDb();
   // what `npm start` sets for its sandbox: the demo sites' loopback range is reachable
-  config = testConfig(t.url, { OUTBOUND_ALLOWLIST: '127.0.80.0/24' });
+  // and HubSpot is the sandbox stand-in (the mappings example is validated against its properties)
+  hubspot = await startHubSpotFake({ accessToken: 'pat-examples-token' });
+  config = testConfig(t.url, { OUTBOUND_ALLOWLIST: '127.0.80.0/24', HUBSPOT_ACCESS_TOKEN: 'pat-examples-token', HUBSPOT_BASE_URL: hubspot.url });
   client = await testClient(config);
   call = testApp(config, t.db, client).call;
   // the monitor's PATCH is an update its workflow answers (its checks meet a closed loopback port)
@@ -34,6 +38,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await workers.shutdown();
+  await hubspot.close();
   await client.connection.close();
   await t.drop();
 });
@@ -47,8 +52,7 @@ describe('OpenAPI request examples', () => {
         .map(([method, op]) => ({ method: method.toUpperCase(), path, example: op.requestBody!.content!['application/json']!.example })),
     );
     expect(ops.length).toBeGreaterThanOrEqual(17);
-    // PUT /v1/sync/mappings is new (issue 14, in progress): its example is owed in api/openapi-examples.ts
-    expect(ops.filter((o) => o.example === undefined).map((o) => `${o.method} ${o.path}`).filter((o) => o !== 'PUT /v1/sync/mappings')).toEqual([]);
+    expect(ops.filter((o) => o.example === undefined).map((o) => `${o.method} ${o.path}`)).toEqual([]);
 
     // creates first, so that the paths with an {id} have one
     const ids: Record<string, string> = {};
