@@ -7,9 +7,12 @@
  * companies / contacts / deals per Sage id, the audit report, the monitor's down and recovery
  * alerts (mail and webhook).
  *
+ * The monitor is read through the API (GET /v1/monitors/{id}), whichever workflow checks it (the
+ * monitor sweep, or before it the monitor's own workflow).
+ *
  * The wait after the kill is Temporal's: an activity lost with its worker is retried when its
- * heartbeat timeout (watches crawl: 1 min, sync pages: 30 s) or start-to-close timeout (audit
- * probes: 60 s, monitor check: its timeout + 15 s) expires.
+ * heartbeat timeout (watches crawl: 1 min, sync pages: 30 s, monitor sweep: 10 s) or
+ * start-to-close timeout (audit probes: 60 s) expires; the watches crawl's minute sets the pace.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +23,7 @@ import { loadConfig, type Config } from '../../core/config.js';
 import { taskQueueFor } from '../../core/temporal.js';
 import type { watchSource, WatchSourceStatus } from '../../workflows/watches.js';
 import type { crmSync, CrmSyncStatus } from '../../workflows/sync.js';
-import type { SiteMonitorStatus } from '../../workflows/site-monitor.js';
+import { monitorSweepId } from '../../workflows/monitor-sweep.js';
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { startHubSpotFake, type HubSpotFake } from '../../sandbox/hubspot/index.js';
@@ -94,6 +97,7 @@ beforeAll(async () => {
     WATCH_USER_AGENT: 'AtelierWatchBot/1.0 (+https://atelier.test/bot)',
     AUDIT_TIMEOUT_MS: String(HOLD_MS + 10_000),
     MONITOR_MIN_INTERVAL_SECONDS: '1',
+    MONITOR_SWEEP_WINDOW_SECONDS: '2',
     ...syncEnv(hubspot, sage),
     SYNC_PAGE_SIZE: '40',
   });
@@ -105,7 +109,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (monitorId) await client?.workflow.getHandle(monitorId).terminate('test over').catch(() => undefined);
+  // the monitor's checks run in the sweep (or, before it, in the monitor's own workflow)
+  for (const id of [monitorSweepId(config?.TASK_QUEUE_PREFIX ?? '', 0), monitorId]) if (id) await client?.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   for (const w of workers) await w.stop();
   await client?.connection.close();
   await Promise.all([smtp?.close(), monitorHooks?.close(), agency?.close(), auditSite?.close(), monitorSite?.close(), hubspot?.close(), sage?.close()]);
@@ -119,7 +124,12 @@ async function post(path: string, body: unknown): Promise<Record<string, unknown
   return (await res.json()) as Record<string, unknown>;
 }
 
-const monitorState = () => client.workflow.getHandle(monitorId).query<SiteMonitorStatus>('status');
+/** The monitor's state as the API shows it. */
+type MonitorState = { state: string; pendingDeliveries: number; recentAlerts: Array<{ transition: string }> };
+const monitorState = async (): Promise<MonitorState | null> => {
+  const res = await call(`/v1/monitors/${monitorId}`);
+  return res.status === 200 ? (((await res.json()) as { state: MonitorState | null }).state ?? null) : null;
+};
 const downSubject = () => `[Alerte] 127.0.0.1:${monitorSite.port} est hors ligne`;
 const upSubject = () => `[Rétabli] 127.0.0.1:${monitorSite.port} répond de nouveau`;
 
@@ -131,7 +141,7 @@ describe('worker process killed with SIGKILL mid-activity (watches, sync, audits
     await post('/v1/alerts', { ownerEmail: ALERT_EMAIL, name: '75015 < 500k', criteria: { postalCodes: ['75015'], priceMax: 500_000 } });
     const monitor = await post('/v1/monitors', { url: monitorSite.url, intervalSeconds: 1, alertEmail: 'ops@agence.test', webhookUrl: monitorHooks.url, thresholds: { failuresBeforeDown: 1, timeoutMs: 1000 } });
     monitorId = monitor.id as string;
-    await until(() => monitorState().catch(() => null), (s) => s?.state === 'up', 30_000, 100);
+    expect((await until(monitorState, (s) => s?.state === 'up', 30_000, 100))?.state).toBe('up');
 
     // hold what each family is about to ask for
     agency.slow = { pattern: /^\/annonce\//, ms: HOLD_MS };
@@ -237,7 +247,7 @@ describe('worker process killed with SIGKILL mid-activity (watches, sync, audits
     await smtp.waitFor(1, (m) => m.subject === downSubject(), 60_000);
     monitorSite.set({ kind: 'up' });
     await smtp.waitFor(1, (m) => m.subject === upSubject(), 30_000);
-    const after = await until(monitorState, (s) => s.state === 'up' && s.pendingDeliveries === 0, 30_000, 200);
+    const after = (await until(monitorState, (s) => s?.state === 'up' && s.pendingDeliveries === 0, 30_000, 200))!;
     await monitorHooks.waitFor(2, (r) => r.body.includes(`"monitorId":"${monitorId}"`), 30_000);
     await new Promise((r) => setTimeout(r, 1500)); // a duplicate would have arrived by now
     expect(smtp.messages.filter((m) => m.subject === downSubject())).toHaveLength(1);
