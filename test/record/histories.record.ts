@@ -17,7 +17,8 @@ import { recordHistory } from '../../scripts/lib/histories.js';
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
 import * as workflows from '../../workflows/index.js';
 import type { CertificateRenewalStatus } from '../../workflows/certificate-renewal.js';
-import type { SiteMonitorStatus } from '../../workflows/site-monitor.js';
+import type { SiteMonitorInput, SiteMonitorStatus } from '../../workflows/site-monitor.js';
+import { DEFAULT_THRESHOLDS } from '../../activities/audits/monitor/types.js';
 import { hubspotEventsWorkflowId, type HubSpotEventsStatus } from '../../workflows/sync.js';
 import { startAuditFixtures } from '../support/audits/fixtures.js';
 import { freshDb, type TestDb } from '../support/db.js';
@@ -165,8 +166,18 @@ if (want('hostingAudit', 'siteMonitor', 'monitorSweep')) {
         expect(await w.client.workflow.getHandle(audit.id as string).result()).toMatchObject({ verdict: 'enterprise' });
         await w.record(audit.id as string, 'completed-with-browser');
 
-        const m = await w.post('/v1/monitors', { url: site.url, intervalSeconds: 1, alertEmail: 'ops@agence.test', webhookUrl: hooks.url, thresholds: { failuresBeforeDown: 1 } });
+        // the row through the API (paused, so a monitor sweep leaves it alone), the monitor's own
+        // workflow started as the API did before the sweeps (or resumed, where the API still starts it)
+        const m = await w.post('/v1/monitors', { url: site.url, intervalSeconds: 1, alertEmail: 'ops@agence.test', webhookUrl: hooks.url, thresholds: { failuresBeforeDown: 1 }, paused: true });
         const handle = w.client.workflow.getHandle(m.id as string);
+        if (await handle.describe().then(() => true, () => false)) await handle.signal('resume');
+        else {
+          const input: SiteMonitorInput = {
+            monitorId: m.id as string, url: site.url, host: '127.0.0.1', intervalSeconds: 1, thresholds: { ...DEFAULT_THRESHOLDS, failuresBeforeDown: 1 },
+            checksPerRun: w.config.MONITOR_CHECKS_PER_RUN, intervalBounds: [1, w.config.MONITOR_MAX_INTERVAL_SECONDS],
+          };
+          await w.client.workflow.start('siteMonitor', { workflowId: m.id as string, taskQueue: w.queue('audits'), args: [input] });
+        }
         const firstRunId = (await handle.describe()).runId;
         const state = () => handle.query<SiteMonitorStatus>('status');
         await until(state, (s) => s.state === 'up', 20_000, 100);
@@ -181,7 +192,8 @@ if (want('hostingAudit', 'siteMonitor', 'monitorSweep')) {
 
         if (types.has('monitorSweep')) {
           // the batched sweep over the monitors' rows: two windows, then continueAsNew
-          const sweepId = `${w.config.TASK_QUEUE_PREFIX}-monitor-sweep-0`;
+          // (its own id: the API may have started the shard's sweep already, on its default windows)
+          const sweepId = `history-monitor-sweep-${Date.now()}`;
           const sweep = await w.client.workflow.start('monitorSweep', { workflowId: sweepId, taskQueue: w.queue('audits'), args: [{ shard: 0, shards: 1, windowSeconds: 1, concurrency: 2, windowsPerRun: 2 }] });
           await until(() => sweep.describe(), (d) => d.runId !== sweep.firstExecutionRunId, 30_000, 200);
           await w.record(sweepId, 'two-windows-continued', sweep.firstExecutionRunId);
