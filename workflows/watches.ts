@@ -27,9 +27,12 @@ const crawler = proxyActivities<WatchesActivities>({
   heartbeatTimeout: '1 minute',
   retry: UNTIL_RECOVERED_POLITE,
 });
+// Long set-based steps: they heartbeat while they run, so a worker killed mid-step is replaced
+// after a minute rather than at the 30-minute start-to-close timeout.
 const heavy = proxyActivities<WatchesActivities>({
   startToCloseTimeout: '30 minutes',
   scheduleToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
   retry: { ...UNTIL_RECOVERED_POLITE, initialInterval: '5 seconds' },
 });
 const notify = proxyActivities<NotifyActivities>({ startToCloseTimeout: '1 minute', scheduleToCloseTimeout: OUTAGE_WINDOW, retry: UNTIL_RECOVERED_POLITE });

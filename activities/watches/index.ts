@@ -52,7 +52,10 @@ export interface CrawledPage {
   problem: string | null;
 }
 
-/** Runs `fn`, heartbeating every 5 s meanwhile (waits for a host's turn can be long). */
+/**
+ * Runs `fn`, heartbeating every 5 s meanwhile (waits for a host's turn can be long; the set-based
+ * steps run long statements), so a worker that dies mid-step is noticed at the heartbeat timeout.
+ */
 async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
   const tick = setInterval(() => heartbeat(), 5000);
   try {
@@ -145,17 +148,17 @@ export function createWatchesActivities(deps: WatchesDeps) {
 
     /** The set-based diff of the run's snapshot against the source's listings. */
     async applyRunSnapshot(input: { runId: number; countMisses: boolean }): Promise<DiffCounts> {
-      return applySnapshot(db, input.runId, { removalMisses: config.WATCH_REMOVAL_MISSES, countMisses: input.countMisses });
+      return keepAlive(() => applySnapshot(db, input.runId, { removalMisses: config.WATCH_REMOVAL_MISSES, countMisses: input.countMisses }));
     },
 
     /** Links the run's new and changed listings to their cross-agency originals. */
     async linkRunDuplicates(input: { runId: number }): Promise<number> {
-      return linkDuplicates(db, await runListingIds(db, input.runId));
+      return keepAlive(async () => linkDuplicates(db, await runListingIds(db, input.runId)));
     },
 
     /** Outbox rows for alerts matching the run's new listings and price drops; answers pending keys. */
     async queueRunNotifications(input: { runId: number }): Promise<string[]> {
-      return queueRunNotifications(db, input.runId, publicBaseUrl(config));
+      return keepAlive(() => queueRunNotifications(db, input.runId, publicBaseUrl(config)));
     },
 
     /** Closes the run; when the source just crossed the failure threshold, queues the operator alert. */
@@ -191,12 +194,12 @@ export function createWatchesActivities(deps: WatchesDeps) {
     },
 
     async computeMarketStats(): Promise<number> {
-      return computeMarketStats(db);
+      return keepAlive(() => computeMarketStats(db));
     },
 
     /** Re-links duplicates across all active listings, and drops staging rows of abandoned runs. */
     async cleanupDuplicates(): Promise<{ unlinked: number; linked: number; purgedStaging: number }> {
-      const r = await cleanupDuplicates(db);
+      const r = await keepAlive(() => cleanupDuplicates(db));
       const purged = await sql`
         delete from watch_snapshot_items s using watch_crawl_runs r
         where s.run_id = r.id and (r.applied_at is not null or r.started_at < now() - interval '2 days')
@@ -205,7 +208,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
     },
 
     async queueDailyDigests(input: { day: string }): Promise<string[]> {
-      return queueDailyDigests(db, publicBaseUrl(config), input.day);
+      return keepAlive(() => queueDailyDigests(db, publicBaseUrl(config), input.day));
     },
 
     /**
