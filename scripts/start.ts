@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureWatchSchedules } from '../temporal-config/watches-schedules.js';
 import { ensureSyncSchedules } from '../temporal-config/sync-schedules.js';
+import { ensureMonitorSweeps } from '../temporal-config/monitor-sweeps.js';
 import { loadConfig, providerModes } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { installProcessGuard } from '../core/process-guard.js';
@@ -219,6 +220,11 @@ try {
       nextNote = Date.now() + 30_000;
     }
     await new Promise((r) => setTimeout(r, 300));
+  }
+  if (!stopping) {
+    // the monitor sweeps (idempotent): monitors the API, the concierge or a restored database wrote are checked
+    const sweeps = await ensureMonitorSweeps(new Client({ connection: probe, namespace: config.TEMPORAL_NAMESPACE }), config);
+    log(`monitor sweeps: ${sweeps.join(', ')}`);
   }
   await probe.close();
   if (stopping) await new Promise(() => undefined); // shutdown() exits the process

@@ -15,6 +15,7 @@ import {
   defineSignal,
   defineUpdate,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -384,20 +385,23 @@ async function startFollowUps(input: ConciergeOrderInput, state: ConciergeStatus
   if (input.startMonitor) {
     const monitor = await db.prepareSiteMonitor(input.orderId);
     state.monitorId = monitor.monitorId;
-    starts.push(
-      startChild<typeof siteMonitor>('siteMonitor', {
-        workflowId: monitor.monitorId,
-        taskQueue: input.queues.audits,
-        args: [monitor],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        typedSearchAttributes: [
-          { key: SA.family, value: 'audits' },
-          { key: SA.domain, value: domain },
-          { key: SA.status, value: 'unknown' },
-        ],
-      }),
-    );
+    // the monitor sweeps check the row prepareSiteMonitor wrote; orders recorded before still start a siteMonitor
+    if (!patched('monitor-sweep-handoff')) {
+      starts.push(
+        startChild<typeof siteMonitor>('siteMonitor', {
+          workflowId: monitor.monitorId,
+          taskQueue: input.queues.audits,
+          args: [monitor],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          typedSearchAttributes: [
+            { key: SA.family, value: 'audits' },
+            { key: SA.domain, value: domain },
+            { key: SA.status, value: 'unknown' },
+          ],
+        }),
+      );
+    }
   }
   for (const s of starts) {
     try {

@@ -1,23 +1,24 @@
 /**
- * Site monitors: one `siteMonitor` workflow per site (id `monitor-<host>[-port]`), its row in
- * `monitors` (recipients, config, for listing) and its raw checks in `monitor_checks`.
+ * Site monitors: one row per site in `monitors` (id `monitor-<host>[-port]`: recipients, config,
+ * state machine, next due time), its raw checks in `monitor_checks`; the `monitorSweep` workflows
+ * check every due monitor in batches (workflows/monitor-sweep.ts). The API writes the row and makes
+ * sure the sweeps run; the status comes from the row and SQL over the checks, not from a workflow.
  *
  * A second POST for a site already monitored answers 409 (problem+json, with the existing id):
- * changes to a running monitor go through PATCH, so a POST never silently rewrites one.
+ * changes to a monitor go through PATCH, so a POST never silently rewrites one.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { sql } from 'kysely';
 import { validatePatch, type MonitorConfigPatch } from '../../activities/audits/monitor/config-patch.js';
+import { gridAfter } from '../../activities/audits/monitor/due.js';
+import { rowStatus } from '../../activities/audits/monitor/row-status.js';
 import { monitorIdFor, normalizeMonitorUrl } from '../../activities/audits/monitor/site-id.js';
-import { recentChecks } from '../../activities/audits/monitor/store.js';
+import { checkAt, recentChecks } from '../../activities/audits/monitor/store.js';
+import { checkStats, createMonitorRow, deleteMonitorRow, pendingAlertCount, updateMonitorRow } from '../../activities/audits/monitor/sweep-store.js';
 import { listIncidents, type IncidentCursor } from '../../activities/audits/monitor/incidents.js';
 import { DEFAULT_THRESHOLDS, THRESHOLD_BOUNDS, type Thresholds } from '../../activities/audits/monitor/types.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup } from '../../activities/shared/net-guard.js';
-import { SA, taskQueueFor } from '../../core/temporal.js';
 import type { Monitor } from '../../db/schema/monitors.js';
-import type { SiteMonitorInput, SiteMonitorStatus, siteMonitor } from '../../workflows/site-monitor.js';
+import { ensureMonitorSweeps } from '../../temporal-config/monitor-sweeps.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { intParam, safeText } from '../schemas/common.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
@@ -71,9 +72,9 @@ const MonitorOut = z
   .openapi('Monitor');
 
 const MonitorDetail = MonitorOut.extend({
-  workflow: z.object({ runId: z.string(), status: z.string(), historyLength: z.number() }).nullable(),
-  state: z.unknown().nullable().openapi({ description: "The workflow's `status` query: state, open incidents, uptime and p95 over 24 h / 30 d" }),
-  stateError: z.string().optional(),
+  state: z.unknown().openapi({
+    description: 'State (unknown, up, down, paused), open incidents, consecutive failures, recent alerts, next check, uptime and p95 latency over 24 h / 30 d',
+  }),
 }).openapi('MonitorDetail');
 
 const IdParam = z.object({
@@ -130,7 +131,7 @@ function monitorOut(m: Monitor, last: CheckRow | null) {
 
 const invalid = (path: string, message: string) => new ProblemError(422, 'validation-error', `1 invalid field(s): ${path}`, { errors: [{ path, message }] });
 
-export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeoutMs?: number } = {}) {
+export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
   const { config, db, temporal } = deps;
   const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
   const bounds: [number, number] = [config.MONITOR_MIN_INTERVAL_SECONDS, config.MONITOR_MAX_INTERVAL_SECONDS];
@@ -205,12 +206,12 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     method: 'get',
     path: '/{id}',
     tags: ['audits'],
-    summary: "A monitor with its workflow's live state (incidents, uptime and p95 over 24 h and 30 d)",
+    summary: 'A monitor with its state (incidents, uptime and p95 over 24 h and 30 d)',
     security: SECURITY,
     request: { params: IdParam },
     responses: {
       200: { description: 'The monitor', content: { 'application/json': { schema: MonitorDetail } } },
-      ...problemResponses(401, 404, 422, 503),
+      ...problemResponses(401, 404, 422),
     },
   });
   const checks = createRoute({
@@ -241,19 +242,19 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     method: 'patch',
     path: '/{id}',
     tags: ['audits'],
-    summary: 'Pause, resume or reconfigure a monitor (the workflow validates the change before accepting it)',
+    summary: 'Pause, resume or reconfigure a monitor (its next check moves onto the new interval)',
     security: SECURITY,
     request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: PatchMonitor } } } },
     responses: {
       200: { description: 'The monitor after the change', content: { 'application/json': { schema: MonitorOut } } },
-      ...problemResponses(400, 401, 404, 409, 422, 503),
+      ...problemResponses(400, 401, 404, 422, 503),
     },
   });
   const remove = createRoute({
     method: 'delete',
     path: '/{id}',
     tags: ['audits'],
-    summary: 'Stop monitoring a site (the workflow is cancelled; its checks are kept)',
+    summary: 'Stop monitoring a site (its checks and incidents are kept)',
     security: SECURITY,
     request: { params: IdParam },
     responses: { 204: { description: 'Stopped' }, ...problemResponses(401, 404, 422, 503) },
@@ -266,23 +267,6 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     const row = await db.selectFrom('monitors').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw new ProblemError(404, 'not-found', `No monitor ${id}.`);
     return row;
-  }
-
-  async function queryStatus(id: string, runId: string) {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const state = await Promise.race([
-        temporal.workflow.getHandle(id, runId).query<SiteMonitorStatus>('status'),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('the monitor did not answer its status query in time')), opts.queryTimeoutMs ?? 3000);
-        }),
-      ]);
-      return { state };
-    } catch (err) {
-      return { state: null, stateError: (err as Error).message };
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   return newRouter()
@@ -304,60 +288,15 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
         thresholds: JSON.stringify(thresholds),
         paused: body.paused,
       };
-      // A new or previously deleted site gets its row before the workflow starts (its alerts read it);
-      // an active row is only rewritten once the start below has proven no monitor runs for the site.
-      const claimed = await db
-        .insertInto('monitors')
-        .values({ id, ...values })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({ ...values, created_at: sql`now()`, updated_at: sql`now()`, deleted_at: null })
-            .where('monitors.deleted_at', 'is not', null),
-        )
-        .returning('id')
-        .execute();
-      const input: SiteMonitorInput = {
-        monitorId: id,
-        url: values.url,
-        host,
-        intervalSeconds: body.intervalSeconds,
-        thresholds,
-        paused: body.paused,
-        checksPerRun: config.MONITOR_CHECKS_PER_RUN,
-        intervalBounds: bounds,
-      };
-      try {
-        await temporal.workflow.start<typeof siteMonitor>('siteMonitor', {
-          workflowId: id,
-          taskQueue: taskQueueFor('audits', config.TASK_QUEUE_PREFIX),
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          typedSearchAttributes: [
-            { key: SA.family, value: 'audits' },
-            { key: SA.domain, value: host },
-            { key: SA.status, value: body.paused ? 'paused' : 'unknown' },
-          ],
+      // the sweeps first (idempotent): a Temporal that cannot start them leaves no row behind
+      await ensureMonitorSweeps(temporal, config);
+      // a new or previously deleted site: its row, due at once; an active one answers 409
+      const row = await createMonitorRow(db, id, values);
+      if (!row) {
+        throw new ProblemError(409, 'conflict', `The site ${host} is already monitored by ${id}; change it with PATCH /v1/monitors/${id}.`, {
+          instance: `/v1/monitors/${id}`,
         });
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          throw new ProblemError(409, 'conflict', `The site ${host} is already monitored by ${id}; change it with PATCH /v1/monitors/${id}.`, {
-            instance: `/v1/monitors/${id}`,
-          });
-        }
-        // Temporal refused or is unreachable: a row written for this attempt must not list a monitor that never ran.
-        if (claimed.length > 0) {
-          await db.updateTable('monitors').set({ deleted_at: sql`now()` }).where('id', '=', id).execute();
-        }
-        throw err;
       }
-      const row = await db
-        .updateTable('monitors')
-        .set({ ...values, updated_at: sql`now()`, deleted_at: null })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
       c.header('Location', `/v1/monitors/${id}`);
       return c.json(monitorOut(row, null), 201);
     })
@@ -386,17 +325,10 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
     .openapi(get, async (c) => {
       const { id } = c.req.valid('param');
       const row = await activeRow(id);
-      const last = await lastCheckOf(id);
-      let workflow: { runId: string; status: string; historyLength: number } | null = null;
-      let live: { state: SiteMonitorStatus | null; stateError?: string } = { state: null, stateError: 'no workflow for this monitor' };
-      try {
-        const desc = await temporal.workflow.getHandle(id).describe();
-        workflow = { runId: desc.runId, status: desc.status.name, historyLength: desc.historyLength };
-        live = desc.status.name === 'RUNNING' ? await queryStatus(id, desc.runId) : { state: null, stateError: `the workflow is ${desc.status.name}` };
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
-      return c.json({ ...monitorOut(row, last ?? null), workflow, ...live }, 200);
+      const last = row.last_seq > 0 ? await checkAt(db, id, row.last_seq) : undefined;
+      const [stats, pending, lastRow] = await Promise.all([checkStats(db, id, row.last_seq), pendingAlertCount(db, id), lastCheckOf(id)]);
+      const state = rowStatus(row, last ? { ...last, seq: row.last_seq } : null, stats, pending, new Date());
+      return c.json({ ...monitorOut(row, lastRow ?? null), state }, 200);
     })
     .openapi(checks, async (c) => {
       const { id } = c.req.valid('param');
@@ -419,57 +351,37 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup; queryTimeo
       const webhook = body.webhookUrl !== undefined ? body.webhookUrl : current.webhook_url;
       if (!email && !webhook) throw invalid(body.alertEmail === null ? 'alertEmail' : 'webhookUrl', 'a monitor needs at least one alert channel: alertEmail, webhookUrl or both');
       if (body.webhookUrl) await target('webhookUrl', body.webhookUrl);
-      const wfPatch: MonitorConfigPatch = {};
-      if (body.paused !== undefined) wfPatch.paused = body.paused;
-      if (body.intervalSeconds !== undefined) wfPatch.intervalSeconds = body.intervalSeconds;
-      if (body.thresholds) wfPatch.thresholds = body.thresholds;
-      let thresholds: Thresholds | undefined;
-      if (Object.keys(wfPatch).length > 0) {
-        try {
-          validatePatch(wfPatch, bounds);
-        } catch (err) {
-          throw invalid('(body)', (err as Error).message);
-        }
-        try {
-          const after = await temporal.workflow.getHandle(id).executeUpdate<SiteMonitorStatus, [MonitorConfigPatch]>('configure', { args: [wfPatch] });
-          thresholds = after.thresholds;
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw new ProblemError(409, 'conflict', `The workflow of ${id} is not running; delete and recreate the monitor.`);
-          if (err instanceof WorkflowUpdateFailedError) throw invalid('(body)', err.cause?.message ?? err.message);
-          throw err;
-        }
+      const change: MonitorConfigPatch = {};
+      if (body.paused !== undefined) change.paused = body.paused;
+      if (body.intervalSeconds !== undefined) change.intervalSeconds = body.intervalSeconds;
+      if (body.thresholds) change.thresholds = body.thresholds;
+      try {
+        validatePatch(change, bounds);
+      } catch (err) {
+        throw invalid('(body)', (err as Error).message);
       }
-      const row = await db
-        .updateTable('monitors')
-        .set({
-          updated_at: sql`now()`,
+      const intervalSeconds = body.intervalSeconds ?? current.interval_seconds;
+      // a new interval, or a resume: the next check moves onto the monitor's grid from now
+      const reschedule = body.intervalSeconds !== undefined || (body.paused === false && current.paused);
+      const row = await updateMonitorRow(
+        db,
+        id,
+        {
           ...(body.paused !== undefined ? { paused: body.paused } : {}),
           ...(body.intervalSeconds !== undefined ? { interval_seconds: body.intervalSeconds } : {}),
-          ...(thresholds ? { thresholds: JSON.stringify(thresholds) } : {}),
+          ...(body.thresholds ? { thresholds: JSON.stringify({ ...current.thresholds, ...body.thresholds }) } : {}),
           ...(body.alertEmail !== undefined ? { alert_email: body.alertEmail } : {}),
           ...(body.webhookUrl !== undefined ? { webhook_url: body.webhookUrl } : {}),
           ...(body.language !== undefined ? { language: body.language } : {}),
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+        },
+        reschedule ? new Date(gridAfter(id, intervalSeconds, Date.now())) : undefined,
+      );
+      if (!row) throw new ProblemError(404, 'not-found', `No monitor ${id}.`);
       return c.json(monitorOut(row, (await lastCheckOf(id)) ?? null), 200);
     })
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      await activeRow(id);
-      const handle = temporal.workflow.getHandle(id);
-      try {
-        const desc = await handle.describe();
-        if (desc.status.name === 'RUNNING') {
-          await handle.cancel();
-          // Wait (briefly) for the run to close, so a POST right after can start the site again.
-          await Promise.race([handle.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
-        }
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
-      await db.updateTable('monitors').set({ deleted_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', id).execute();
+      if (!(await deleteMonitorRow(db, id))) throw new ProblemError(404, 'not-found', `No monitor ${id}.`);
       return c.body(null, 204);
     });
 }

@@ -245,14 +245,12 @@ describe('conciergeOrder end to end', () => {
     expect(refunds).toEqual([]);
     await w.client.workflow.getHandle(`cert-renewal-${domain}`).terminate('test over');
 
-    // the site monitor (audits family) was started for the live site and outlives the order
+    // the live site is handed to the monitor sweeps: an active, due monitors row, no siteMonitor workflow of its own
     expect(result.monitorId).toBe(`monitor-${domain}`);
-    const monitor = await w.client.workflow.getHandle(result.monitorId!).describe();
-    expect(monitor).toMatchObject({ type: 'siteMonitor', taskQueue: w.config.TASK_QUEUE_PREFIX + '-audits-v1' });
-    expect(monitor.status.name).toBe('RUNNING');
     const row = await t.db.selectFrom('monitors').selectAll().where('id', '=', result.monitorId!).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ url: `https://${domain}/`, alert_email: 'leo@client.test', language: 'fr' });
-    await w.client.workflow.getHandle(result.monitorId!).terminate('test over');
+    expect(row).toMatchObject({ url: `https://${domain}/`, alert_email: 'leo@client.test', language: 'fr', deleted_at: null, paused: false, lease_owner: null });
+    expect(row.next_check_at.getTime()).toBeLessThanOrEqual(Date.now());
+    await expect(w.client.workflow.getHandle(result.monitorId!).describe()).rejects.toThrow(/not found/i);
   });
 
   it('a provider refusing before the payment cancels the order (nothing charged) and alerts the operator', async () => {

@@ -1,16 +1,17 @@
 /**
- * A monitor's incidents history and its history growth per check, through the real API and worker
+ * A monitor's incidents history and the sweep's history growth, through the real API and worker
  * (Temporal dev server, PostgreSQL) watching a loopback site: each outage becomes one incident that
  * starts at the first failed check and ends at the recovering one, listed newest first with a cursor
- * and a total; and a check costs one activity round-trip in the workflow's history.
+ * and a total; and the monitor sweep's history grows per window, not per check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../core/config.js';
-import type { SiteMonitorStatus } from '../../workflows/site-monitor.js';
+import type { MonitorRowStatus } from '../../activities/audits/monitor/row-status.js';
 import type { RunningWorkers } from '../../workers/run.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { startTestSite, startWebhookReceiver, type TestSite, type WebhookReceiver } from '../support/monitor-sites.js';
+import { startMonitorSweeps } from '../support/monitor-sweeps.js';
 import { startTestWorkers, testApp, testClient, testConfig } from '../support/platform.js';
 
 type Json = Record<string, any>;
@@ -22,14 +23,16 @@ let hook: WebhookReceiver;
 let s: TestSite;
 let call: ReturnType<typeof testApp>['call'];
 let id: string;
+let sweeps: Awaited<ReturnType<typeof startMonitorSweeps>>;
 
 beforeAll(async () => {
   t = await freshDb();
   hook = await startWebhookReceiver();
   s = await startTestSite();
-  config = testConfig(t.url, { MONITOR_MIN_INTERVAL_SECONDS: '1', MONITOR_CHECKS_PER_RUN: '500' });
+  config = testConfig(t.url, { MONITOR_MIN_INTERVAL_SECONDS: '1', MONITOR_SWEEP_WINDOW_SECONDS: '5' });
   client = await testClient(config);
   workers = await startTestWorkers(config, t.db, ['audits']);
+  sweeps = await startMonitorSweeps(client, config);
   call = testApp(config, t.db, client).call;
   // webhook only: no SMTP needed
   const res = await call('/v1/monitors', { method: 'POST', body: JSON.stringify({ url: s.url, intervalSeconds: 1, webhookUrl: hook.url, thresholds: { failuresBeforeDown: 2 } }) });
@@ -37,7 +40,7 @@ beforeAll(async () => {
   id = ((await res.json()) as Json).id;
 });
 afterAll(async () => {
-  await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  await sweeps.stop();
   await workers.shutdown();
   await client.connection.close();
   await s.close();
@@ -45,10 +48,11 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function waitState(until: (st: SiteMonitorStatus) => boolean, timeoutMs = 40_000): Promise<SiteMonitorStatus> {
+async function waitState(until: (st: MonitorRowStatus) => boolean, timeoutMs = 40_000): Promise<MonitorRowStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const st = await client.workflow.getHandle(id).query<SiteMonitorStatus>('status').catch(() => null);
+    const res = await call(`/v1/monitors/${id}`);
+    const st = res.status === 200 ? ((await res.json()) as { state: MonitorRowStatus }).state : null;
     if (st && until(st)) return st;
     if (Date.now() > deadline) throw new Error(`monitor never reached the expected state; last: ${JSON.stringify(st)}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -107,23 +111,20 @@ describe('monitor incidents', () => {
     expect((await call('/v1/monitors/monitor-nothing.example/incidents')).status).toBe(404);
   });
 
-  it('costs one activity round-trip per check in the workflow history (events per check measured)', async () => {
-    await waitState((st) => st.run.checks >= 12);
-    const history = await client.workflow.getHandle(id).fetchHistory();
+  it('costs one activity round-trip per sweep window in the workflow history, not one per check (events per check measured)', async () => {
+    await waitState((st) => (st.lastCheck?.seq ?? 0) >= 12);
+    const history = await client.workflow.getHandle(sweeps.ids[0]!).fetchHistory();
     const events = history.events ?? [];
-    const scheduled = (name: string) =>
-      events.flatMap((e, i) => (e.activityTaskScheduledEventAttributes?.activityType?.name === name ? [i] : []));
-    const checksAt = scheduled('checkAndRecord');
-    expect(scheduled('checkSite')).toEqual([]);
-    expect(scheduled('recordCheck')).toEqual([]);
-    expect(checksAt.length).toBeGreaterThanOrEqual(12);
-    // steady state: between the first and the last check (two outages, their alerts and deliveries included)
-    const perCheck = (checksAt[checksAt.length - 1]! - checksAt[0]!) / (checksAt.length - 1);
-    // quiet checks only: the last 5, after the outages
-    const quiet = checksAt.slice(-5);
-    const perQuietCheck = (quiet[4]! - quiet[0]!) / 4;
-    console.log(`siteMonitor history: ${perCheck.toFixed(1)} events per check overall (${checksAt.length} checks, 2 outages), ${perQuietCheck.toFixed(1)} per quiet check`);
-    expect(perQuietCheck).toBeLessThanOrEqual(12);
-    expect(perCheck).toBeLessThan(16);
+    const scheduled = (name: string) => events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name).length;
+    expect(scheduled('checkAndRecord')).toBe(0);
+    expect(scheduled('checkSite')).toBe(0);
+    const windows = scheduled('sweepMonitors');
+    const checks = await t.db.selectFrom('monitor_checks').select((eb) => eb.fn.countAll<string>().as('n')).where('monitor_id', '=', id).executeTakeFirstOrThrow();
+    const perCheck = events.length / Number(checks.n);
+    console.log(`monitorSweep history: ${events.length} events for ${checks.n} checks (${windows} windows, 2 outages): ${perCheck.toFixed(2)} events per check`);
+    expect(windows).toBeGreaterThanOrEqual(1);
+    // 1 s checks in 5 s windows: each window's activity holds about 5 checks, outages and alerts included
+    expect(Number(checks.n)).toBeGreaterThan(windows * 2);
+    expect(events.length).toBeLessThanOrEqual(6 * windows + 12);
   });
 });

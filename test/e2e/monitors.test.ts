@@ -1,7 +1,8 @@
 /**
  * Site monitors end to end: the real API and worker, the Temporal dev server, PostgreSQL, the SMTP
  * catcher and a webhook receiver on loopback, watching loopback sites that go down, recover, slow
- * down and carry a certificate about to expire.
+ * down and carry a certificate about to expire. The monitor sweep (workflows/monitor-sweep.ts)
+ * checks them; their state is read from the API (the row and SQL over the checks).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,13 @@ import type { Client } from '@temporalio/client';
 import { verify } from '../../activities/shared/webhook-signing.js';
 import type { Config } from '../../core/config.js';
 import { SA } from '../../core/temporal.js';
-import type { SiteMonitorStatus } from '../../workflows/site-monitor.js';
+import type { MonitorRowStatus } from '../../activities/audits/monitor/row-status.js';
+import { latenessMs } from '../../activities/audits/monitor/due.js';
 import type { RunningWorkers } from '../../workers/run.js';
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { createTestCa, startTestSite, startWebhookReceiver, type TestCa, type TestSite, type WebhookReceiver } from '../support/monitor-sites.js';
+import { startMonitorSweeps } from '../support/monitor-sweeps.js';
 import { startTestWorkers, testApp, testClient, testConfig, workflowBundle } from '../support/platform.js';
 import { Worker } from '@temporalio/worker';
 
@@ -28,8 +31,7 @@ let hook: WebhookReceiver;
 let ca: TestCa;
 let call: ReturnType<typeof testApp>['call'];
 const sites: TestSite[] = [];
-let firstMonitor: { id: string; runId: string } | undefined;
-const CHECKS_PER_RUN = 4;
+let sweeps: Awaited<ReturnType<typeof startMonitorSweeps>>;
 
 beforeAll(async () => {
   t = await freshDb();
@@ -41,16 +43,17 @@ beforeAll(async () => {
   config = testConfig(t.url, {
     SMTP_URL: smtp.url,
     MONITOR_MIN_INTERVAL_SECONDS: '1',
-    MONITOR_CHECKS_PER_RUN: String(CHECKS_PER_RUN),
+    // short windows: the down/recovered test spans several of them
+    MONITOR_SWEEP_WINDOW_SECONDS: '2',
     MONITOR_EXTRA_CA_PATH: join(dir, 'ca.pem'),
   });
   client = await testClient(config);
   workers = await startTestWorkers(config, t.db, ['audits']);
+  sweeps = await startMonitorSweeps(client, config);
   call = testApp(config, t.db, client).call;
 });
 afterAll(async () => {
-  const rows = await t.db.selectFrom('monitors').select('id').where('deleted_at', 'is', null).execute();
-  await Promise.all(rows.map((r) => client.workflow.getHandle(r.id).terminate('test over').catch(() => undefined)));
+  await sweeps.stop();
   await workers.shutdown();
   await client.connection.close();
   await Promise.all(sites.map((s) => s.close()));
@@ -73,14 +76,14 @@ async function create(body: Record<string, unknown>) {
   return (await res.json()) as { id: string; url: string };
 }
 
-type Detail = { state: SiteMonitorStatus | null; workflow: { runId: string; status: string } | null; paused: boolean; thresholds: Record<string, number> };
+type Detail = { state: MonitorRowStatus; paused: boolean; thresholds: Record<string, number> };
 async function detail(id: string): Promise<Detail> {
   const res = await call(`/v1/monitors/${id}`);
   expect(res.status).toBe(200);
   return (await res.json()) as Detail;
 }
 
-async function waitState(id: string, until: (s: SiteMonitorStatus) => boolean, timeoutMs = 30_000): Promise<SiteMonitorStatus> {
+async function waitState(id: string, until: (s: MonitorRowStatus) => boolean, timeoutMs = 30_000): Promise<MonitorRowStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const d = await detail(id);
@@ -94,12 +97,10 @@ const hostOf = (s: TestSite) => `127.0.0.1:${s.port}`;
 const hooksOf = (id: string) => hook.received.filter((r) => (JSON.parse(r.body) as { monitorId: string }).monitorId === id);
 
 describe('site monitors', () => {
-  it('alerts once when the site goes down and once when it recovers, by email and signed webhook, across continueAsNew', async () => {
+  it('alerts once when the site goes down and once when it recovers, by email and signed webhook, across sweep windows', async () => {
     const s = await site();
     const m = await create({ url: s.url, webhookUrl: hook.url, thresholds: { failuresBeforeDown: 2 } });
     expect(m.id).toBe(`monitor-127.0.0.1-${s.port}`);
-    const firstRun = (await detail(m.id)).workflow!.runId;
-    firstMonitor = { id: m.id, runId: firstRun };
     await waitState(m.id, (st) => st.state === 'up');
 
     s.set({ kind: 'down' });
@@ -116,8 +117,10 @@ describe('site monitors', () => {
     expect(downBody.check.statusCode).toBe(503);
     expect(downHook!.delivery).toBe(`monitor:${m.id}:down:${downBody.sequence}:webhook`);
 
-    // stays down for more checks than one run holds: no second alert, the incident stays open
-    const stillDown = await waitState(m.id, (st) => (st.lastCheck?.seq ?? 0) >= downBody.sequence + CHECKS_PER_RUN + 1);
+    // stays down for more checks than one sweep window (2 s) holds: no second alert, the incident stays open
+    const windowsAtDown = (await sweeps.status()).windows;
+    const stillDown = await waitState(m.id, (st) => (st.lastCheck?.seq ?? 0) >= downBody.sequence + 5);
+    expect((await sweeps.status()).windows).toBeGreaterThan(windowsAtDown);
     expect(stillDown.state).toBe('down');
     // the incident starts at the first of the failuresBeforeDown (2) failed checks
     expect(stillDown.openIncidents).toEqual([expect.objectContaining({ kind: 'down', sinceSeq: downBody.sequence - 1 })]);
@@ -136,23 +139,22 @@ describe('site monitors', () => {
     expect(smtp.messages.filter((x) => x.subject === upSubject)).toHaveLength(1);
     expect(hooksOf(m.id).map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(['monitor.down', 'monitor.recovered']);
 
-    // state carried through continueAsNew: run number, alerts, aggregates matching the raw checks
+    // state kept in the row across windows: alerts, aggregates matching the raw checks
     expect(after.state).toBe('up');
     expect(after.openIncidents).toEqual([]);
-    expect(after.run.number).toBeGreaterThan(1);
     expect(after.recentAlerts.map((a) => [a.transition, a.seq])).toEqual([
       ['down', downBody.sequence],
       ['recovered', upBody.sequence],
     ]);
-    const d = await detail(m.id);
-    expect(d.workflow!.runId).not.toBe(firstRun);
     const rows = await t.db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', m.id).where('seq', '<=', after.lastCheck!.seq).orderBy('seq').execute();
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
     expect(after.stats.last24h.checks).toBe(rows.length);
     const upCount = rows.filter((r) => r.ok).length;
     expect(after.stats.last24h.uptimePercent).toBe(Math.round((upCount / rows.length) * 10_000) / 100);
     expect(after.stats.last30d.checks).toBe(rows.length);
-    expect(after.stats.last24h.p95LatencyMs).toBeGreaterThanOrEqual(0);
+    const okLatencies = rows.filter((r) => r.ok).map((r) => r.latency_ms!).sort((a, b) => a - b);
+    expect(after.stats.last24h.p95LatencyMs).toBe(okLatencies[Math.ceil(0.95 * okLatencies.length) - 1]);
+    expect(after.pendingDeliveries).toBe(0);
     const outbox = await t.db.selectFrom('outbox').selectAll().where('dedupe_key', 'like', `monitor:${m.id}:%`).execute();
     expect(outbox.map((o) => o.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
 
@@ -162,10 +164,13 @@ describe('site monitors', () => {
     expect(seqs).toHaveLength(3);
     expect(seqs[0]).toBeGreaterThanOrEqual(after.lastCheck!.seq);
     expect(seqs).toEqual([seqs[0], seqs[0]! - 1, seqs[0]! - 2]);
-    const desc = await client.workflow.getHandle(m.id).describe();
+    // the sweep run carries the Web UI search attributes; no workflow of the monitor's own
+    const desc = await client.workflow.getHandle(sweeps.ids[0]!).describe();
+    expect(desc.type).toBe('monitorSweep');
     expect(desc.typedSearchAttributes.get(SA.family)).toBe('audits');
-    expect(desc.typedSearchAttributes.get(SA.domain)).toBe('127.0.0.1');
-    expect(desc.typedSearchAttributes.get(SA.status)).toBe('up');
+    expect(desc.typedSearchAttributes.get(SA.source)).toBe('monitors:shard-0-of-1');
+    expect(desc.typedSearchAttributes.get(SA.status)).toBe('sweeping');
+    await expect(client.workflow.getHandle(m.id).describe()).rejects.toThrow(/not found/i);
   });
 
   it('alerts once when the latency stays over 2 s for 3 checks in a row', async () => {
@@ -216,14 +221,15 @@ describe('site monitors', () => {
     expect(s.hits - hitsAtPause).toBeLessThanOrEqual(1);
     expect((await detail(m.id)).state!.lastCheck!.seq).toBeLessThanOrEqual(atPause.lastCheck!.seq + 1);
     const hits = s.hits;
-    const desc = await client.workflow.getHandle(m.id).describe();
-    expect(desc.typedSearchAttributes.get(SA.status)).toBe('paused');
+    expect((await detail(m.id)).state.nextCheckAt).toBeNull();
 
     const resumed = await call(`/v1/monitors/${m.id}`, { method: 'PATCH', ...json({ paused: false, intervalSeconds: 2, thresholds: { latencyMs: 500 } }) });
     expect(resumed.status).toBe(200);
     expect(await resumed.json()).toMatchObject({ paused: false, intervalSeconds: 2, thresholds: { latencyMs: 500, failuresBeforeDown: 3 } });
     const st = await waitState(m.id, (x) => x.state === 'up');
     expect(st).toMatchObject({ intervalSeconds: 2, thresholds: { latencyMs: 500, certificateDays: 14 } });
+    // the next check sits on the monitor's 2 s grid
+    expect(latenessMs(m.id, 2, Date.parse(st.nextCheckAt!))).toBe(0);
     const deadline = Date.now() + 10_000;
     while (s.hits === hits && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(s.hits).toBeGreaterThan(hits);
@@ -235,18 +241,8 @@ describe('site monitors', () => {
     }
     const missing = await call('/v1/monitors/monitor-nowhere.example', { method: 'PATCH', ...json({ paused: true }) });
     expect(missing.status).toBe(404);
-
-    // the workflow's own validator refuses what bypasses the API, and the run keeps its config
-    const handle = client.workflow.getHandle(m.id);
-    await expect(handle.executeUpdate('configure', { args: [{ intervalSeconds: 0 }] })).rejects.toThrow();
-    await expect(handle.executeUpdate('configure', { args: [{ thresholds: { latencyMs: 'fast' } }] })).rejects.toThrow();
-    expect((await detail(m.id)).state).toMatchObject({ intervalSeconds: 2, thresholds: { latencyMs: 500 } });
-
-    // operators can also pause and resume with the signals (Web UI, CLI)
-    await handle.signal('pause');
-    await waitState(m.id, (x) => x.state === 'paused');
-    await handle.signal('resume');
-    await waitState(m.id, (x) => x.state === 'up' && !x.paused);
+    // the refused changes left the monitor as it was
+    expect((await detail(m.id)).state).toMatchObject({ intervalSeconds: 2, paused: false, thresholds: { latencyMs: 500 } });
   });
 
   it('refuses a second monitor for the same site with 409, lists monitors, and stops one with DELETE', async () => {
@@ -269,13 +265,14 @@ describe('site monitors', () => {
     const before = await waitState(m.id, (st) => (st.lastCheck?.seq ?? 0) >= 1);
     const del = await call(`/v1/monitors/${m.id}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
-    const desc = await client.workflow.getHandle(m.id).describe();
-    expect(desc.status.name).toBe('CANCELLED');
-    expect(desc.typedSearchAttributes.get(SA.status)).toBe('stopped');
+    const hitsAtDelete = s.hits;
     expect((await call(`/v1/monitors/${m.id}`)).status).toBe(404);
     expect((await call(`/v1/monitors/${m.id}`, { method: 'DELETE' })).status).toBe(404);
     const listed = (await (await call('/v1/monitors')).json()) as { monitors: Array<{ id: string }> };
     expect(listed.monitors.map((x) => x.id)).not.toContain(m.id);
+    // no more checks: at most the one in flight at the DELETE (1 s apart there would be 2)
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(s.hits - hitsAtDelete).toBeLessThanOrEqual(1);
 
     // the site can be monitored again; its check numbers continue after the old ones
     const hadChecks = await t.db.selectFrom('monitor_checks').select((eb) => eb.fn.max<number>('seq').as('max')).where('monitor_id', '=', m.id).executeTakeFirstOrThrow();
@@ -284,12 +281,9 @@ describe('site monitors', () => {
     const st = await waitState(m.id, (x) => x.lastCheck !== null);
     expect(st.lastCheck!.seq).toBe(Number(hadChecks.max) + 1);
 
-    // a workflow ended behind the API's back: PATCH says so, GET shows it, POST starts it again
-    await client.workflow.getHandle(m.id).terminate('operator');
-    const patched = await call(`/v1/monitors/${m.id}`, { method: 'PATCH', ...json({ paused: true }) });
-    expect(patched.status).toBe(409);
-    expect(await patched.json()).toMatchObject({ type: '/problems/conflict' });
-    expect(await detail(m.id)).toMatchObject({ workflow: { status: 'TERMINATED' }, state: null });
+    // the revived monitor is active again: a POST conflicts; deleted once more, a POST revives it with the new settings
+    expect((await call('/v1/monitors', { method: 'POST', ...json({ url: s.url, intervalSeconds: 1, alertEmail: 'x@agence.test' }) })).status).toBe(409);
+    expect((await call(`/v1/monitors/${m.id}`, { method: 'DELETE' })).status).toBe(204);
     await create({ url: s.url, alertEmail: 'new@agence.test' });
     expect((await t.db.selectFrom('monitors').select('alert_email').where('id', '=', m.id).executeTakeFirstOrThrow()).alert_email).toBe('new@agence.test');
     await waitState(m.id, (x) => x.state === 'up');
@@ -358,13 +352,15 @@ describe('site monitors', () => {
     expect((await call(`/v1/monitors/${m.id}`, { method: 'DELETE' })).status).toBe(204);
   });
 
-  it('replays its recorded histories deterministically (a continued-as-new run and the running one)', async () => {
-    const { id, runId } = firstMonitor!;
+  it('replays the sweep run deterministically, a few history events for all the checks above', async () => {
     const bundle = await workflowBundle();
-    const closed = await client.workflow.getHandle(id, runId).fetchHistory();
-    expect(closed.events!.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
-    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'monitor-closed' }, closed);
-    const current = await client.workflow.getHandle(id).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'monitor-current' }, current);
+    const history = await client.workflow.getHandle(sweeps.ids[0]!).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'monitor-sweep' }, history);
+    const checks = await t.db.selectFrom('monitor_checks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const { windows } = await sweeps.status();
+    // the history grows by one activity per window (6 events), whatever the number of checks in it
+    console.log(`monitorSweep history: ${history.events!.length} events for ${checks.n} checks in ${windows} windows`);
+    expect(Number(checks.n)).toBeGreaterThan(windows);
+    expect(history.events!.length).toBeLessThanOrEqual(6 * (windows + 1) + 12);
   });
 });

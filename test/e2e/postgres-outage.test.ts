@@ -16,6 +16,7 @@ import { ensureDatabase, startPostgres, throwawayPgDir, type EmbeddedPostgres } 
 import { freePort, waitFor } from '../../scripts/lib/run.js';
 import { isAlive } from '../../scripts/lib/supervisor.js';
 import type { RunningWorkers } from '../../workers/run.js';
+import { monitorSweepId } from '../../workflows/monitor-sweep.js';
 import { startTestSite, type TestSite } from '../support/monitor-sites.js';
 import { startTestWorkers, testApp, testClient, testConfig } from '../support/platform.js';
 
@@ -126,9 +127,10 @@ describe('PostgreSQL stopped for 60 s under load', () => {
       const fresh = await apiDb.selectFrom('monitor_checks').select('seq').where('monitor_id', '=', monitorId).where('checked_at', '>', new Date(back)).execute();
       return fresh.length >= 2;
     }, 20_000, 500);
-    expect((await client.workflow.getHandle(monitorId).describe()).status.name).toBe('RUNNING');
+    expect((await call(`/v1/monitors/${monitorId}`)).status).toBe(200);
     expect((await call('/v1/audits?limit=1')).status).toBe(200);
-    await client.workflow.getHandle(monitorId).terminate('test over');
+    // the monitor sweep that checks it (started by the POST)
+    await client.workflow.getHandle(monitorSweepId(config.TASK_QUEUE_PREFIX, 0)).terminate('test over');
 
     console.log(
       `[outage] PostgreSQL down ${(outageMs / 1000).toFixed(1)} s; runs accepted before ${acceptedBefore}, during ${acceptedDuring}; ` +

@@ -142,3 +142,103 @@ export async function pendingAlertKeys(db: Db, limit = 200, maxAttempts = 8): Pr
     .execute();
   return rows.map((r) => r.dedupe_key);
 }
+
+/** What the API writes for a monitor (POST), besides its id. */
+export interface MonitorValues {
+  url: string;
+  host: string;
+  interval_seconds: number;
+  alert_email: string | null;
+  webhook_url: string | null;
+  language: Monitor['language'];
+  thresholds: string;
+  paused: boolean;
+}
+
+/**
+ * Creates the monitor's row, or revives a deleted one (fresh state machine and alerts; its check
+ * numbers continue after the old ones), due at once so the first check is taken now. Null when an
+ * active monitor already holds the id (the API answers 409).
+ */
+export async function createMonitorRow(db: Db, id: string, values: MonitorValues): Promise<Monitor | null> {
+  const fresh = { machine: null, recent_alerts: '[]', next_check_at: sql<string>`now()`, lease_owner: null, lease_until: null } as const;
+  const row = await db
+    .insertInto('monitors')
+    .values({ id, ...values, ...fresh })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({ ...values, ...fresh, created_at: sql`now()`, updated_at: sql`now()`, deleted_at: null })
+        .where('monitors.deleted_at', 'is not', null),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Stops a monitor: the row is marked deleted (its checks and incidents are kept); a sweep's lease on it no longer records. */
+export async function deleteMonitorRow(db: Db, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable('monitors')
+    .set({ deleted_at: sql`now()`, updated_at: sql`now()`, lease_owner: null, lease_until: null })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export interface WindowStatsRow {
+  checks: number;
+  up: number;
+  p95LatencyMs: number | null;
+}
+
+/**
+ * Uptime counts and p95 latency (of successful checks) over the last 24 hours and 30 days, from
+ * the raw checks up to sequence `upToSeq` (so they match the state read with them).
+ */
+export async function checkStats(db: Db, id: string, upToSeq: number): Promise<{ last24h: WindowStatsRow; last30d: WindowStatsRow }> {
+  const { rows } = await sql<{ c24: string; u24: string; p24: number | null; c30: string; u30: string; p30: number | null }>`
+    select
+      count(*) filter (where checked_at > now() - interval '24 hours') as c24,
+      count(*) filter (where ok and checked_at > now() - interval '24 hours') as u24,
+      percentile_disc(0.95) within group (order by latency_ms) filter (where ok and latency_ms is not null and checked_at > now() - interval '24 hours') as p24,
+      count(*) as c30,
+      count(*) filter (where ok) as u30,
+      percentile_disc(0.95) within group (order by latency_ms) filter (where ok and latency_ms is not null) as p30
+    from monitor_checks
+    where monitor_id = ${id} and seq <= ${upToSeq} and checked_at > now() - interval '30 days'
+  `.execute(db);
+  const r = rows[0]!;
+  return {
+    last24h: { checks: Number(r.c24), up: Number(r.u24), p95LatencyMs: r.p24 === null ? null : Number(r.p24) },
+    last30d: { checks: Number(r.c30), up: Number(r.u30), p95LatencyMs: r.p30 === null ? null : Number(r.p30) },
+  };
+}
+
+/** Alerts of the monitor recorded in the outbox and not sent yet. */
+export async function pendingAlertCount(db: Db, id: string): Promise<number> {
+  const r = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'pending')
+    .where('dedupe_key', 'like', `monitor:${id}:%`)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Applies an API change to an active monitor's row; with `rescheduleAt`, its next check moves there. Undefined when none is active. */
+export async function updateMonitorRow(
+  db: Db,
+  id: string,
+  set: Partial<Omit<MonitorValues, 'url' | 'host'>>,
+  rescheduleAt?: Date,
+): Promise<Monitor | undefined> {
+  return db
+    .updateTable('monitors')
+    .set({ ...set, updated_at: sql`now()`, ...(rescheduleAt ? { next_check_at: rescheduleAt.toISOString() } : {}) })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
