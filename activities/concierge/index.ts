@@ -6,7 +6,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { ApplicationFailure } from '@temporalio/common';
 import { heartbeat } from '@temporalio/activity';
 import type { Config } from '../../core/config.js';
@@ -16,6 +15,7 @@ import type { Mailer } from '../shared/mail.js';
 import { deliver, enqueue } from '../shared/outbox.js';
 import { DEFAULT_THRESHOLDS } from '../audits/monitor/types.js';
 import { monitorIdFor, normalizeMonitorUrl } from '../audits/monitor/site-id.js';
+import { createMonitorRow } from '../audits/monitor/sweep-store.js';
 import type { SiteMonitorInput } from '../../workflows/site-monitor.js';
 import { suggestAlternatives } from './domain-alternatives.js';
 import { displayDomain, normalizeDomain } from './domain-name.js';
@@ -378,19 +378,10 @@ export function createConciergeActivities({ config, db, logger, mailer, ports }:
         thresholds: JSON.stringify(DEFAULT_THRESHOLDS),
         paused: false,
       };
-      // A monitor the customer or an operator already runs for this site is kept as it is
-      // (its recipients and settings win; starting the workflow then finds it running); only a
-      // deleted one is revived with the order's settings.
-      await db
-        .insertInto('monitors')
-        .values({ id, ...values })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({ ...values, updated_at: sql`now()`, deleted_at: null })
-            .where('monitors.deleted_at', 'is not', null),
-        )
-        .execute();
+      // A monitor the customer or an operator already runs for this site is kept as it is (its
+      // recipients and settings win); only a deleted one is revived with the order's settings and a
+      // fresh state, due at once for the monitor sweep.
+      await createMonitorRow(db, id, values);
       return {
         monitorId: id,
         url: values.url,

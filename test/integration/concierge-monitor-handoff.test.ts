@@ -75,9 +75,14 @@ describe('prepareSiteMonitor', () => {
   it('revives a deleted monitor with the order settings', async () => {
     const id = await order('ord_handoff_deleted', 'boulangerie-relancee.fr');
     await monitorRow(id, 'old@agency.test', true);
+    // the old life's state: down, leased by a sweep, next check far away
+    await sql`update monitors set machine = '{"availability":"down"}', lease_owner = 'old-sweep', next_check_at = now() + interval '1 day' where id = ${id}`.execute(t.db);
     await activities.prepareSiteMonitor('ord_handoff_deleted');
     const row = await t.db.selectFrom('monitors').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.deleted_at).toBeNull();
+    // a fresh state, due at once for the monitor sweep
+    expect(row).toMatchObject({ machine: null, lease_owner: null, recent_alerts: [] });
+    expect(row.next_check_at.getTime()).toBeLessThanOrEqual(Date.now());
     expect(row.alert_email).toBe('claire@boulangerie-martin.test');
     expect(row.webhook_url).toBeNull();
   });
