@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureWatchSchedules } from '../temporal-config/watches-schedules.js';
 import { ensureSyncSchedules } from '../temporal-config/sync-schedules.js';
-import { ensureMonitorSweeps } from '../temporal-config/monitor-sweeps.js';
+import { ensureMonitorSweeps, retirePerSiteMonitors } from '../temporal-config/monitor-sweeps.js';
 import { loadConfig, providerModes } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { installProcessGuard } from '../core/process-guard.js';
@@ -223,8 +223,10 @@ try {
   }
   if (!stopping) {
     // the monitor sweeps (idempotent): monitors the API, the concierge or a restored database wrote are checked
-    const sweeps = await ensureMonitorSweeps(new Client({ connection: probe, namespace: config.TEMPORAL_NAMESPACE }), config);
-    log(`monitor sweeps: ${sweeps.join(', ')}`);
+    const sweepClient = new Client({ connection: probe, namespace: config.TEMPORAL_NAMESPACE });
+    const sweeps = await ensureMonitorSweeps(sweepClient, config);
+    const retired = await retirePerSiteMonitors(sweepClient, config.TASK_QUEUE_PREFIX);
+    log(`monitor sweeps: ${sweeps.join(', ')}${retired ? ` (${retired} per-site siteMonitor run(s) of an earlier version retired)` : ''}`);
   }
   await probe.close();
   if (stopping) await new Promise(() => undefined); // shutdown() exits the process

@@ -37,3 +37,21 @@ export async function ensureMonitorSweeps(client: Client, cfg: MonitorSweepConfi
   }
   return ids;
 }
+
+/**
+ * Monitors used to be one long-running `siteMonitor` workflow each. Their rows are now checked by the
+ * sweeps, so a per-site run still going would check and alert a second time: `npm start` retires
+ * them (terminated with a reason an operator can read in the Web UI). Answers how many it retired.
+ */
+export async function retirePerSiteMonitors(client: Client, taskQueuePrefix: string): Promise<number> {
+  const queue = taskQueueFor('audits', taskQueuePrefix);
+  let retired = 0;
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'siteMonitor' AND ExecutionStatus = 'Running' AND TaskQueue = '${queue}'` })) {
+    await client.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .terminate('monitoring moved to the monitorSweep workflows: this monitor is checked from its row')
+      .then(() => retired++)
+      .catch(() => undefined); // ended meanwhile
+  }
+  return retired;
+}
