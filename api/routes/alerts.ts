@@ -12,7 +12,8 @@ import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches
 import type { WatchAlert } from '../../db/schema/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
-import { intParam, safeText } from '../schemas/common.js';
+import { safeText } from '../schemas/common.js';
+import { countOf, idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
 import { assertPublicUrl, IdParam, Json } from './watch-common.js';
 
 const AlertInput = z
@@ -85,9 +86,9 @@ const create = createRoute({
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: AlertOut } } }, ...problemResponses(400, 401, 422) },
 });
 const list = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'List alerts, optionally of one owner',
-  request: { query: z.object({ email: z.string().email().max(320).optional(), limit: intParam(1, 500).default(100) }) },
-  responses: { 200: { description: 'Alerts', content: { 'application/json': { schema: z.object({ items: z.array(AlertOut) }) } } }, ...problemResponses(401, 422) },
+  method: 'get', path: '/', tags, security: SECURITY, summary: 'List alerts, optionally of one owner (keyset pagination by id, with the total)',
+  request: { query: z.object({ email: z.string().email().max(320).optional(), ...pageQuery(500, 100) }) },
+  responses: { 200: { description: 'A page of alerts and the total', content: { 'application/json': { schema: z.object({ items: z.array(AlertOut), ...pageFields }) } } }, ...problemResponses(401, 422) },
 });
 const getOne = createRoute({
   method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One alert',
@@ -132,9 +133,15 @@ export function alertRoutes(deps: ApiDeps) {
     })
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
-      let query = db.selectFrom('watch_alerts').selectAll().orderBy('id').limit(q.limit);
-      if (q.email) query = query.where('owner_email', '=', q.email.toLowerCase());
-      return c.json({ items: (await query.execute()).map(alertJson) }, 200);
+      const after = idCursor(q.cursor);
+      let base = db.selectFrom('watch_alerts');
+      if (q.email) base = base.where('owner_email', '=', q.email.toLowerCase());
+      const [rows, total] = await Promise.all([
+        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const page = pageOf(rows, q.limit, (r) => [r.id]);
+      return c.json({ items: page.rows.map(alertJson), total, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');

@@ -18,8 +18,9 @@ import { taskQueueFor } from '../../core/temporal.js';
 import type { AuditReportRow } from '../../db/schema/audit-reports.js';
 import type { hostingAudit, HostingAuditStatus } from '../../workflows/hosting-audit.js';
 import { ProblemError, problemResponses } from '../problem.js';
-import { intParam, safeText } from '../schemas/common.js';
+import { safeText } from '../schemas/common.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { beforeTimeId, countOf, micros, pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
 
 const StartAudit = z
   .object({
@@ -114,15 +115,15 @@ const list = createRoute({
   method: 'get',
   path: '/',
   tags: ['audits'],
-  summary: 'Audits, newest first, optionally of one domain',
+  summary: 'Audits, newest first, optionally of one domain (keyset pagination, with the total)',
   security: SECURITY,
   request: {
     query: z.object({
       domain: safeText(253, { min: 1 }).toLowerCase().optional().openapi({ example: 'www.example.fr' }),
-      limit: intParam(1, 200).default(50),
+      ...pageQuery(200, 50),
     }),
   },
-  responses: { 200: { description: 'Audits', content: { 'application/json': { schema: z.object({ audits: z.array(AuditSummary) }) } } }, ...problemResponses(401, 422) },
+  responses: { 200: { description: 'A page of audits and the total', content: { 'application/json': { schema: z.object({ audits: z.array(AuditSummary), ...pageFields }) } } }, ...problemResponses(401, 422) },
 });
 
 const summary = (r: AuditReportRow) => ({
@@ -213,10 +214,20 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
       return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="audit-${r.domain.replace(/[^a-z0-9.-]/gi, '_')}-${lang}.pdf"` });
     })
     .openapi(list, async (c) => {
-      const { domain, limit } = c.req.valid('query');
-      let q = db.selectFrom('audit_reports').select(['id', 'url', 'domain', 'status', 'verdict', 'score', 'created_at', 'completed_at']).orderBy('created_at', 'desc').limit(limit);
-      if (domain) q = q.where('domain', '=', domain);
-      const rows = await q.execute();
-      return c.json({ audits: rows.map((r) => summary({ ...r, report: null } as AuditReportRow)) }, 200);
+      const { domain, limit, cursor } = c.req.valid('query');
+      const after = timeIdCursor(cursor);
+      let base = db.selectFrom('audit_reports');
+      if (domain) base = base.where('domain', '=', domain);
+      const [rows, total] = await Promise.all([
+        (after ? base.where(beforeTimeId('created_at', 'id', after)) : base)
+          .select(['id', 'url', 'domain', 'status', 'verdict', 'score', 'created_at', 'completed_at', micros('created_at').as('us')])
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit + 1)
+          .execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const page = pageOf(rows, limit, (r) => [r.us, r.id]);
+      return c.json({ audits: page.rows.map(({ us: _us, ...r }) => summary({ ...r, report: null } as AuditReportRow)), total, nextCursor: page.nextCursor }, 200);
     });
 }

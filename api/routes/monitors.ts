@@ -22,6 +22,7 @@ import { ensureMonitorSweeps } from '../../temporal-config/monitor-sweeps.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { intParam, safeText } from '../schemas/common.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
+import { countOf, pageFields, pageOf, pageQuery, textIdCursor } from './keyset.js';
 import { decodeCursor, encodeCursor } from './watch-common.js';
 
 const thresholdField = (k: keyof Thresholds, description: string) =>
@@ -189,16 +190,16 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
     method: 'get',
     path: '/',
     tags: ['audits'],
-    summary: 'Every active monitor with its last check',
+    summary: 'Every active monitor with its last check (keyset pagination by id, with the total)',
     security: SECURITY,
     request: {
       query: z.object({
         domain: safeText(253, { min: 1 }).optional().openapi({ description: 'Only monitors of this host' }),
-        limit: intParam(1, 500).default(100),
+        ...pageQuery(500, 100),
       }),
     },
     responses: {
-      200: { description: 'Monitors', content: { 'application/json': { schema: z.object({ monitors: z.array(MonitorOut) }) } } },
+      200: { description: 'A page of monitors and the total', content: { 'application/json': { schema: z.object({ monitors: z.array(MonitorOut), ...pageFields }) } } },
       ...problemResponses(401, 422),
     },
   });
@@ -301,10 +302,15 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
       return c.json(monitorOut(row, null), 201);
     })
     .openapi(list, async (c) => {
-      const { domain, limit } = c.req.valid('query');
-      let q = db.selectFrom('monitors').selectAll().where('deleted_at', 'is', null);
-      if (domain) q = q.where('host', '=', domain.toLowerCase());
-      const rows = await q.orderBy('id').limit(limit).execute();
+      const { domain, limit, cursor } = c.req.valid('query');
+      const after = textIdCursor(cursor);
+      let base = db.selectFrom('monitors').where('deleted_at', 'is', null);
+      if (domain) base = base.where('host', '=', domain.toLowerCase());
+      const [all, total] = await Promise.all([
+        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(limit + 1).execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const { rows, nextCursor } = pageOf(all, limit, (r) => [r.id]);
       const lasts = rows.length
         ? await db
             .selectFrom('monitor_checks')
@@ -320,7 +326,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
             .execute()
         : [];
       const byId = new Map(lasts.map((l) => [l.monitor_id, l]));
-      return c.json({ monitors: rows.map((r) => monitorOut(r, byId.get(r.id) ?? null)) }, 200);
+      return c.json({ monitors: rows.map((r) => monitorOut(r, byId.get(r.id) ?? null)), total, nextCursor }, 200);
     })
     .openapi(get, async (c) => {
       const { id } = c.req.valid('param');

@@ -13,7 +13,8 @@ import type { watchSource } from '../../workflows/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { cssSelector, intParam, isStorableText, safeText, UNSTORABLE_TEXT } from '../schemas/common.js';
-import { assertPublicUrl, decodeCursor, encodeCursor, IdParam, Json } from './watch-common.js';
+import { countOf, idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
+import { assertPublicUrl, IdParam, Json } from './watch-common.js';
 
 const Selectors = z
   .object({
@@ -122,16 +123,15 @@ const create = createRoute({
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: SourceOut } } }, ...problemResponses(400, 401, 409, 422) },
 });
 const list = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'List sources (keyset pagination by id)',
+  method: 'get', path: '/', tags, security: SECURITY, summary: 'List sources (keyset pagination by id, with the total)',
   request: {
     query: z.object({
       flagged: z.enum(['true', 'false']).optional(),
       q: safeText(200).optional(),
-      limit: intParam(1, 200).default(50),
-      cursor: safeText(200).optional(),
+      ...pageQuery(200, 50),
     }),
   },
-  responses: { 200: { description: 'Sources', content: { 'application/json': { schema: z.object({ items: z.array(SourceOut), nextCursor: z.string().nullable() }) } } }, ...problemResponses(401, 422) },
+  responses: { 200: { description: 'A page of sources and the total', content: { 'application/json': { schema: z.object({ items: z.array(SourceOut), ...pageFields }) } } }, ...problemResponses(401, 422) },
 });
 const getOne = createRoute({
   method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One source',
@@ -150,8 +150,8 @@ const remove = createRoute({
 });
 const runs = createRoute({
   method: 'get', path: '/{id}/runs', tags, security: SECURITY, summary: "The source's crawl runs (found / new / updated / removed / errors / duration)",
-  request: { params: IdParam, query: z.object({ limit: intParam(1, 200).default(20) }) },
-  responses: { 200: { description: 'Runs, newest first', content: { 'application/json': { schema: z.object({ items: z.array(Json) }) } } }, ...problemResponses(401, 404, 422) },
+  request: { params: IdParam, query: z.object(pageQuery(200, 20)) },
+  responses: { 200: { description: 'A page of runs, newest first (keyset pagination by id), and the total', content: { 'application/json': { schema: z.object({ items: z.array(Json), ...pageFields }) } } }, ...problemResponses(401, 404, 422) },
 });
 const runNow = createRoute({
   method: 'post', path: '/{id}/run', tags, security: SECURITY, summary: 'Start a run of this source now',
@@ -194,15 +194,17 @@ export function sourceRoutes(deps: ApiDeps) {
     })
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const after = decodeCursor(q.cursor, 1);
-      let query = db.selectFrom('watch_sources').selectAll().orderBy('id').limit(q.limit + 1);
-      if (after) query = query.where('id', '>', Number(after[0]));
-      if (q.flagged === 'true') query = query.where('flagged_at', 'is not', null);
-      if (q.flagged === 'false') query = query.where('flagged_at', 'is', null);
-      if (q.q) query = query.where((eb) => eb.or([eb('name', 'ilike', `%${q.q}%`), eb('website', 'ilike', `%${q.q}%`)]));
-      const rows = await query.execute();
-      const items = rows.slice(0, q.limit).map(sourceJson);
-      return c.json({ items, nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.id]) : null }, 200);
+      const after = idCursor(q.cursor);
+      let base = db.selectFrom('watch_sources');
+      if (q.flagged === 'true') base = base.where('flagged_at', 'is not', null);
+      if (q.flagged === 'false') base = base.where('flagged_at', 'is', null);
+      if (q.q) base = base.where((eb) => eb.or([eb('name', 'ilike', `%${q.q}%`), eb('website', 'ilike', `%${q.q}%`)]));
+      const [all, total] = await Promise.all([
+        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
+      return c.json({ items: rows.map(sourceJson), total, nextCursor }, 200);
     })
     .openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');
@@ -249,16 +251,22 @@ export function sourceRoutes(deps: ApiDeps) {
     })
     .openapi(runs, async (c) => {
       const { id } = c.req.valid('param');
-      const { limit } = c.req.valid('query');
+      const { limit, cursor } = c.req.valid('query');
+      const after = idCursor(cursor);
       const src = await db.selectFrom('watch_sources').select('id').where('id', '=', id).executeTakeFirst();
       if (!src) throw notFound(id);
-      const rows = await db.selectFrom('watch_crawl_runs').selectAll().where('source_id', '=', id).orderBy('id', 'desc').limit(limit).execute();
+      const base = db.selectFrom('watch_crawl_runs').where('source_id', '=', id);
+      const [all, total] = await Promise.all([
+        (after ? base.where('id', '<', after) : base).selectAll().orderBy('id', 'desc').limit(limit + 1).execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const { rows, nextCursor } = pageOf(all, limit, (r) => [r.id]);
       const items = rows.map((r) => ({
         id: r.id, workflowId: r.workflow_id, status: r.status, pages: r.pages, found: r.found, new: r.new, updated: r.updated,
         removed: r.removed, reactivated: r.reactivated, errors: r.errors, errorMessage: r.error_message,
         startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null, durationMs: r.duration_ms,
       }));
-      return c.json({ items }, 200);
+      return c.json({ items, total, nextCursor }, 200);
     })
     .openapi(runNow, async (c) => {
       const { id } = c.req.valid('param');

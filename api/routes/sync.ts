@@ -12,6 +12,7 @@ import type { Intervention } from '../../db/schema/sync.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { dateTime, IdParam, intParam, safeText } from '../schemas/common.js';
+import { beforeTimeId, countOf, idCursor, micros, pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
 import type { crmSync, CrmSyncInput } from '../../workflows/sync.js';
 
 const ReportRow = z.object({
@@ -114,12 +115,12 @@ const Resolve = z
   .openapi('ResolveConflict');
 
 const RunIdParam = z.object({ id: safeText(255, { min: 1, trim: false }).openapi({ param: { name: 'id', in: 'path' } }) });
-const Limit = intParam(1, 500).default(50);
+const Page = pageQuery(500, 50);
 
 const listRuns = createRoute({
-  method: 'get', path: '/sync/runs', tags: ['sync'], summary: 'Recent sync runs, newest first', security: SECURITY,
-  request: { query: z.object({ limit: Limit, status: z.enum(['running', 'completed', 'failed', 'cancelled']).optional() }) },
-  responses: { 200: { description: 'Runs', content: { 'application/json': { schema: z.object({ runs: z.array(SyncRun) }) } } }, ...problemResponses(401, 422) },
+  method: 'get', path: '/sync/runs', tags: ['sync'], summary: 'Recent sync runs, newest first (keyset pagination, with the total)', security: SECURITY,
+  request: { query: z.object({ ...Page, status: z.enum(['running', 'completed', 'failed', 'cancelled']).optional() }) },
+  responses: { 200: { description: 'A page of runs and the total', content: { 'application/json': { schema: z.object({ runs: z.array(SyncRun), ...pageFields }) } } }, ...problemResponses(401, 422) },
 });
 const getRun = createRoute({
   method: 'get', path: '/sync/runs/{id}', tags: ['sync'], summary: 'A sync run and its report per entity and direction', security: SECURITY,
@@ -132,9 +133,9 @@ const startRun = createRoute({
   responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started } } }, ...problemResponses(400, 401, 422, 503) },
 });
 const listConflicts = createRoute({
-  method: 'get', path: '/sync/conflicts', tags: ['sync'], summary: 'Conflicts (both sides changed a field), newest first', security: SECURITY,
-  request: { query: z.object({ limit: Limit, status: z.enum(['auto', 'held', 'resolved', 'applied']).optional(), entity: z.enum(['customer', 'quote', 'invoice', 'intervention']).optional() }) },
-  responses: { 200: { description: 'Conflicts', content: { 'application/json': { schema: z.object({ conflicts: z.array(Conflict) }) } } }, ...problemResponses(401, 422) },
+  method: 'get', path: '/sync/conflicts', tags: ['sync'], summary: 'Conflicts (both sides changed a field), newest first (keyset pagination by id, with the total)', security: SECURITY,
+  request: { query: z.object({ ...Page, status: z.enum(['auto', 'held', 'resolved', 'applied']).optional(), entity: z.enum(['customer', 'quote', 'invoice', 'intervention']).optional() }) },
+  responses: { 200: { description: 'A page of conflicts and the total', content: { 'application/json': { schema: z.object({ conflicts: z.array(Conflict), ...pageFields }) } } }, ...problemResponses(401, 422) },
 });
 const resolveConflict = createRoute({
   method: 'post', path: '/sync/conflicts/{id}/resolve', tags: ['sync'], summary: 'Resolve a held conflict: keep Sage’s value, HubSpot’s, or a value; both sides get it', security: SECURITY,
@@ -147,9 +148,9 @@ const createIntervention = createRoute({
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: InterventionSchema } } }, ...problemResponses(400, 401, 422) },
 });
 const listInterventions = createRoute({
-  method: 'get', path: '/interventions', tags: ['sync'], summary: 'Interventions, newest first', security: SECURITY,
-  request: { query: z.object({ limit: Limit, customerSageId: safeText(100, { min: 1 }).optional() }) },
-  responses: { 200: { description: 'Interventions', content: { 'application/json': { schema: z.object({ interventions: z.array(InterventionSchema) }) } } }, ...problemResponses(401, 422) },
+  method: 'get', path: '/interventions', tags: ['sync'], summary: 'Interventions, newest first (keyset pagination by id, with the total)', security: SECURITY,
+  request: { query: z.object({ ...Page, customerSageId: safeText(100, { min: 1 }).optional() }) },
+  responses: { 200: { description: 'A page of interventions and the total', content: { 'application/json': { schema: z.object({ interventions: z.array(InterventionSchema), ...pageFields }) } } }, ...problemResponses(401, 422) },
 });
 const getIntervention = createRoute({
   method: 'get', path: '/interventions/{id}', tags: ['sync'], summary: 'One intervention', security: SECURITY,
@@ -182,9 +183,21 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
   return newRouter()
     .openapi(listRuns, async (c) => {
       const q = c.req.valid('query');
-      let sel = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').limit(q.limit);
-      if (q.status) sel = sel.where('status', '=', q.status);
-      return c.json({ runs: (await sel.execute()).map(runOut) }, 200);
+      const after = timeIdCursor(q.cursor);
+      let base = db.selectFrom('sync_runs');
+      if (q.status) base = base.where('status', '=', q.status);
+      const [all, total] = await Promise.all([
+        (after ? base.where(beforeTimeId('started_at', 'id', after)) : base)
+          .selectAll()
+          .select(micros('started_at').as('us'))
+          .orderBy('started_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(q.limit + 1)
+          .execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.us, r.id]);
+      return c.json({ runs: rows.map(runOut), total, nextCursor }, 200);
     })
     .openapi(getRun, async (c) => {
       const { id } = c.req.valid('param');
@@ -202,10 +215,16 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
     })
     .openapi(listConflicts, async (c) => {
       const q = c.req.valid('query');
-      let sel = db.selectFrom('sync_conflicts').selectAll().orderBy('id', 'desc').limit(q.limit);
-      if (q.status) sel = sel.where('status', '=', q.status);
-      if (q.entity) sel = sel.where('entity', '=', q.entity);
-      return c.json({ conflicts: (await sel.execute()).map(conflictOut) }, 200);
+      const after = idCursor(q.cursor);
+      let base = db.selectFrom('sync_conflicts');
+      if (q.status) base = base.where('status', '=', q.status);
+      if (q.entity) base = base.where('entity', '=', q.entity);
+      const [all, total] = await Promise.all([
+        (after ? base.where('id', '<', after) : base).selectAll().orderBy('id', 'desc').limit(q.limit + 1).execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
+      return c.json({ conflicts: rows.map(conflictOut), total, nextCursor }, 200);
     })
     .openapi(resolveConflict, async (c) => {
       const { id } = c.req.valid('param');
@@ -259,9 +278,15 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
     })
     .openapi(listInterventions, async (c) => {
       const q = c.req.valid('query');
-      let sel = db.selectFrom('interventions').selectAll().orderBy('id', 'desc').limit(q.limit);
-      if (q.customerSageId) sel = sel.where('customer_sage_id', '=', q.customerSageId);
-      return c.json({ interventions: (await sel.execute()).map(interventionOut) }, 200);
+      const after = idCursor(q.cursor);
+      let base = db.selectFrom('interventions');
+      if (q.customerSageId) base = base.where('customer_sage_id', '=', q.customerSageId);
+      const [all, total] = await Promise.all([
+        (after ? base.where('id', '<', after) : base).selectAll().orderBy('id', 'desc').limit(q.limit + 1).execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
+      const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
+      return c.json({ interventions: rows.map(interventionOut), total, nextCursor }, 200);
     })
     .openapi(getIntervention, async (c) => {
       const { id } = c.req.valid('param');
