@@ -9,7 +9,8 @@ import { listingJson } from '../../activities/watches/store/listing-rows.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ID_MAX, INT4_MAX, intParam, numberParam, safeText } from '../schemas/common.js';
-import { csvParam, decodeCursor, encodeCursor, IdParam, Json } from './watch-common.js';
+import { countOf, pageFields } from './keyset.js';
+import { csvParam, decodeCursor, encodeCursor, IdParam, isCursorValue, Json } from './watch-common.js';
 
 const SORTS = {
   newest: { col: 'id', dir: 'desc' },
@@ -45,9 +46,9 @@ const Query = z.object({
 
 const tags = ['watches'];
 const search = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'Search listings (filters, sorting, keyset pagination)',
+  method: 'get', path: '/', tags, security: SECURITY, summary: 'Search listings (filters, sorting, keyset pagination, with the total)',
   request: { query: Query },
-  responses: { 200: { description: 'A page of listings', content: { 'application/json': { schema: z.object({ items: z.array(Json), nextCursor: z.string().nullable() }) } } }, ...problemResponses(401, 422) },
+  responses: { 200: { description: 'A page of listings', content: { 'application/json': { schema: z.object({ items: z.array(Json), ...pageFields }) } } }, ...problemResponses(401, 422) },
 });
 const getOne = createRoute({
   method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One listing with its history and duplicates',
@@ -60,10 +61,10 @@ export function listingRoutes({ db }: ApiDeps) {
     .openapi(search, async (c) => {
       const q = c.req.valid('query');
       const sort = SORTS[q.sort];
-      const cursor = decodeCursor(q.cursor, 2);
-      const rows = await db
+      // [sort value, id]: the id a positive integer, so that a tampered cursor is a 422, not a PostgreSQL error
+      const cursor = decodeCursor(q.cursor, 2, (x, i) => isCursorValue(x) && (i === 0 || (typeof x === 'number' && x > 0)));
+      const base = db
         .selectFrom('watch_listings as l')
-        .selectAll()
         .where((eb) => {
           const and: Expression<SqlBool>[] = [];
           if (q.status !== 'all') and.push(eb('l.status', '=', q.status));
@@ -85,22 +86,27 @@ export function listingRoutes({ db }: ApiDeps) {
           }
           // sorting by a nullable column lists only rows that have it (keyset needs a total order)
           if (sort.col !== 'id') and.push(eb(`l.${sort.col}`, 'is not', null));
-          if (cursor) {
-            const [v, id] = cursor as [string | number, number];
-            const op = sql.raw(sort.dir === 'asc' ? '>' : '<');
-            if (sort.col === 'id') and.push(sql<SqlBool>`l.id ${op} ${Number(id)}`);
-            else and.push(sql<SqlBool>`(l.${sql.raw(sort.col)}, l.id) ${op} (${String(v)}::numeric, ${Number(id)})`);
-          }
           return eb.and(and);
-        })
-        .orderBy(`l.${sort.col}`, sort.dir)
-        .$if(sort.col !== 'id', (qb) => qb.orderBy('l.id', sort.dir))
-        .limit(q.limit + 1)
-        .execute();
+        });
+      const op = sql.raw(sort.dir === 'asc' ? '>' : '<');
+      const after = !cursor
+        ? base
+        : sort.col === 'id'
+          ? base.where(sql<SqlBool>`l.id ${op} ${Number(cursor[1])}`)
+          : base.where(sql<SqlBool>`(l.${sql.raw(sort.col)}, l.id) ${op} (${String(cursor[0])}::numeric, ${Number(cursor[1])})`);
+      const [rows, total] = await Promise.all([
+        after
+          .selectAll()
+          .orderBy(`l.${sort.col}`, sort.dir)
+          .$if(sort.col !== 'id', (qb) => qb.orderBy('l.id', sort.dir))
+          .limit(q.limit + 1)
+          .execute(),
+        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
+      ]);
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
       const nextCursor = rows.length > q.limit && last ? encodeCursor([sort.col === 'id' ? last.id : String(last[sort.col]), last.id]) : null;
-      return c.json({ items: page.map(listingJson), nextCursor }, 200);
+      return c.json({ items: page.map(listingJson), total, nextCursor }, 200);
     })
     .openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');

@@ -26,7 +26,7 @@ export function encodeCursor(values: unknown[]): string {
 }
 
 /** A cursor holds ids and sort values only: safe integers, or decimals as strings ("75.50"). */
-const isCursorValue = (x: unknown) => (typeof x === 'number' && Number.isSafeInteger(x)) || (typeof x === 'string' && /^-?\d{1,20}(\.\d{1,10})?$/.test(x));
+export const isCursorValue = (x: unknown) => (typeof x === 'number' && Number.isSafeInteger(x)) || (typeof x === 'string' && /^-?\d{1,20}(\.\d{1,10})?$/.test(x));
 
 /** The values of a cursor this API gave out (`accepts` checks each one), or 422. */
 export function decodeCursor(cursor: string | undefined, arity: number, accepts: (x: unknown, i: number) => boolean = isCursorValue): unknown[] | null {

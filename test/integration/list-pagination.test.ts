@@ -46,6 +46,10 @@ beforeAll(async () => {
   await sql`insert into sync_runs (id, mode, dry_run, trigger, status) values ('sync-full-late', 'full', false, 'schedule', 'completed')`.execute(db);
   await sql`insert into sync_conflicts (entity, sage_id, field, rule, status)
     select 'customer', 'C-' || g, 'email', 'newest', case when g % 3 = 0 then 'resolved' else 'held' end from generate_series(1, 24) g`.execute(db);
+  // prices in steps of 1000 with 3 listings per price, some without a price
+  await sql`insert into watch_listings (source_id, source_url, title, price, surface, content_hash)
+    select ${sourceId}::bigint, 'https://s1.example.fr/a/' || g, 'Appartement ' || g, case when g % 7 = 0 then null else 200000 + (g / 3) * 1000 end, 40 + (g % 4) * 0.25, 'h' || g
+    from generate_series(1, 30) g`.execute(db);
   await sql`insert into interventions (customer_sage_id, subject)
     select case when g % 5 = 0 then 'C-2' else 'C-1' end, 'Visite ' || g from generate_series(1, 28) g`.execute(db);
 });
@@ -89,6 +93,9 @@ const cases = () => [
   { path: '/v1/sources', field: 'items', limit: 6, order: `select id from watch_sources order by id` },
   { path: '/v1/sync/runs?status=completed', field: 'runs', limit: 5, order: `select id from sync_runs where status = 'completed' order by started_at desc, id desc` },
   { path: '/v1/sync/conflicts?status=held', field: 'conflicts', limit: 4, order: `select id from sync_conflicts where status = 'held' order by id desc` },
+  { path: '/v1/listings', field: 'items', limit: 7, order: `select id from watch_listings order by id desc` },
+  { path: '/v1/listings?sort=price_asc', field: 'items', limit: 4, order: `select id from watch_listings where price is not null order by price, id` },
+  { path: '/v1/listings?sort=surface_desc&q=appartement', field: 'items', limit: 5, order: `select id from watch_listings order by surface desc, id desc` },
   { path: '/v1/interventions?customerSageId=C-1', field: 'interventions', limit: 6, order: `select id from interventions where customer_sage_id = 'C-1' order by id desc` },
 ];
 
@@ -119,7 +126,7 @@ describe('cursor pagination with the total', () => {
       Buffer.from(JSON.stringify(["x' or 1=1 --", 1])).toString('base64url'),
     ].concat(
       // values of the right shape for another route, or beyond what the columns hold
-      [[1.5], ['1.5'], ['1e3'], [0], ['99999999999999999999', 'audit-1'], ['1.5', 1], ['1764583200000001', 'a b'], ['1764583200000001', 2 ** 60]].map((v) =>
+      [[1.5], ['1.5'], ['1e3'], [0], ['99999999999999999999', 'audit-1'], ['1.5', -1], ['100', '1.5'], ['1764583200000001', 'a b'], ['1764583200000001', 2 ** 60]].map((v) =>
         Buffer.from(JSON.stringify(v)).toString('base64url'),
       ),
     );
