@@ -16,7 +16,8 @@ import type { genericWatchSweep, GenericSweepInput } from '../../workflows/gener
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { cssSelector, intParam, safeText } from '../schemas/common.js';
-import { assertPublicUrl, decodeCursor, encodeCursor, IdParam, Json } from './watch-common.js';
+import { idCursor } from './keyset.js';
+import { assertPublicUrl, encodeCursor, IdParam, Json } from './watch-common.js';
 
 const Tag = safeText(50, { min: 1 }).regex(/^[\p{L}\p{N}._:-]+$/u, 'letters, digits, . _ : -');
 const Fields = {
@@ -176,12 +177,12 @@ export function genericWatchRoutes(deps: ApiDeps) {
     })
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const after = decodeCursor(q.cursor, 1);
+      const after = idCursor(q.cursor);
       let base = db.selectFrom('watch_generic');
       if (q.tag) base = base.where(sql<boolean>`tags @> array[${q.tag}]::text[]`);
       if (q.paused) base = base.where('paused', '=', q.paused === 'true');
       const [rows, count] = await Promise.all([
-        (after ? base.where('id', '>', Number(after[0])) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
+        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
         base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ]);
       const items = rows.slice(0, q.limit).map(json);
@@ -195,9 +196,9 @@ export function genericWatchRoutes(deps: ApiDeps) {
     .openapi(changes, async (c) => {
       const w = await find(c.req.valid('param').id);
       const q = c.req.valid('query');
-      const after = decodeCursor(q.cursor, 1);
+      const after = idCursor(q.cursor);
       let rowsQ = db.selectFrom('watch_generic_changes').selectAll().where('watch_id', '=', w.id);
-      if (after) rowsQ = rowsQ.where('seq', '<', Number(after[0]));
+      if (after) rowsQ = rowsQ.where('seq', '<', after);
       const [rows, count] = await Promise.all([
         rowsQ.orderBy('seq', 'desc').limit(q.limit + 1).execute(),
         db.selectFrom('watch_generic_changes').select((eb) => eb.fn.countAll<string>().as('n')).where('watch_id', '=', w.id).executeTakeFirstOrThrow(),
