@@ -37,7 +37,9 @@ let site: TestSite;
 beforeAll(async () => {
   const tools = provision({ ...process.env, DATABASE_URL: undefined }, () => undefined);
   tmp = throwawayPgDir('atelier-outage-pg-');
-  pgOpts = { binDir: tools.pgBinDir!, dataDir: join(tmp, 'data'), port: await freePort(), ephemeral: true };
+  // durable settings (not the suite's fsync = off cluster): this cluster is SIGKILLed, and with
+  // synchronous_commit / fsync off a crash may lose commits it had acknowledged (a monitor row was)
+  pgOpts = { binDir: tools.pgBinDir!, dataDir: join(tmp, 'data'), port: await freePort() };
   pg = await startPostgres(pgOpts);
   const url = await ensureDatabase(pg.adminUrl, 'atelier');
   config = testConfig(url, { MONITOR_MIN_INTERVAL_SECONDS: '1' });

@@ -53,7 +53,8 @@ const retire = (ids: string[]) => t.db.updateTable('monitors').set({ deleted_at:
 describe('monitor sweep', () => {
   it('checks many due monitors in one window and puts each on its own slot of its interval', async () => {
     const ids = await insertMonitors('many', 300);
-    const r = await runMonitorSweep(deps(), 'sweep-many', { shard, windowMs: 1500, pollMs: 100 });
+    // the window is what bounds the test: long enough for 300 checks on a loaded 2-core machine
+    const r = await runMonitorSweep(deps(), 'sweep-many', { shard, windowMs: 5000, pollMs: 100 });
     expect(r).toMatchObject({ checked: 300, failed: 0, lost: 0, skipped: 0 });
     const rows = await checksOf(ids);
     expect(rows).toHaveLength(300);
@@ -75,8 +76,8 @@ describe('monitor sweep', () => {
     const ids = await insertMonitors('lease', 200);
     site.set({ kind: 'slow', delayMs: 100 }); // checks long enough for both sweeps to be at work
     const [a, b] = await Promise.all([
-      runMonitorSweep(deps({ concurrency: 20 }), 'sweep-a', { shard, windowMs: 1500, pollMs: 50 }),
-      runMonitorSweep(deps({ concurrency: 20 }), 'sweep-b', { shard, windowMs: 1500, pollMs: 50 }),
+      runMonitorSweep(deps({ concurrency: 20 }), 'sweep-a', { shard, windowMs: 5000, pollMs: 50 }),
+      runMonitorSweep(deps({ concurrency: 20 }), 'sweep-b', { shard, windowMs: 5000, pollMs: 50 }),
     ]);
     site.set({ kind: 'up' });
     expect(a.checked + b.checked).toBe(200);

@@ -65,8 +65,24 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
       out.undelivered++;
     }
   };
+  // PostgreSQL failing mid-window (an outage, a restart) is ridden out inside the window: the loop
+  // keeps heartbeating and tries again every second, so checks resume within a second of its return
+  // instead of after the activity's retry backoff. Still failing at the window's end: thrown.
+  let dbError: unknown = null;
+  const unrecorded = new Set<string>();
+  const dbStep = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const r = await fn();
+      dbError = null;
+      return r;
+    } catch (err) {
+      dbError = err;
+      return undefined;
+    }
+  };
+
   // what a killed predecessor (or an earlier window whose receiver failed) recorded and did not send
-  for (const key of await pendingAlertKeys(db)) await send(key);
+  for (const key of (await dbStep(() => pendingAlertKeys(db))) ?? []) await send(key);
 
   const checkOne = async (m: ClaimedMonitor) => {
     const due = m.next_check_at.getTime();
@@ -78,10 +94,16 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
       if (stopped()) return void (await releaseLeases(db, owner, [m.id]));
       // the checker could not run (not the site): this slot is skipped rather than counted against the site
       out.skipped++;
-      await recordSkip(db, owner, m, new Date(nextDueAt(m.id, m.interval_seconds, due, now())));
+      await dbStep(() => recordSkip(db, owner, m, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))));
       return void err;
     }
-    const rec = await recordSweepCheck(db, owner, m, check, new Date(nextDueAt(m.id, m.interval_seconds, due, now())));
+    const recorded = await dbStep(async () => ({ rec: await recordSweepCheck(db, owner, m, check, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))) }));
+    // not recorded (PostgreSQL down): the monitor stays leased to this owner and is checked again
+    if (!recorded) {
+      unrecorded.add(m.id); // its lease is released as soon as PostgreSQL answers again
+      return void out.skipped++;
+    }
+    const { rec } = recorded;
     out.checked++;
     if (!check.ok) out.failed++;
     if (!rec) return void out.lost++;
@@ -107,15 +129,24 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
       await Promise.race(inflight);
       continue;
     }
-    const claimed = await claimDue(db, owner, free, w.shard, resume);
+    if (unrecorded.size) {
+      const ids = [...unrecorded];
+      if (await dbStep(async () => (await releaseLeases(db, owner, ids), true))) ids.forEach((id) => unrecorded.delete(id));
+    }
+    const claimed = await dbStep(() => claimDue(db, owner, free, w.shard, resume));
+    if (!claimed) {
+      await sleep(Math.max(10, Math.min(1000, end - now())), deps.signal);
+      continue;
+    }
     resume = false;
     claimed.forEach(launch);
     if (claimed.length === free) continue;
-    const wait = (await msUntilNextDue(db, w.shard)) ?? pollMs;
-    await sleep(Math.max(10, Math.min(wait, pollMs, end - now())), deps.signal);
+    const wait = (await dbStep(() => msUntilNextDue(db, w.shard))) ?? pollMs;
+    await sleep(Math.max(10, Math.min(wait ?? pollMs, pollMs, end - now())), deps.signal);
   }
   await Promise.allSettled([...inflight]);
   deps.heartbeat?.({ checked: out.checked, inflight: 0 });
+  if (dbError) throw dbError;
   return out;
 }
 
