@@ -167,17 +167,24 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
         domain = new URL(url).hostname.toLowerCase();
       }
       const id = `audit-${randomUUID()}`;
-      await temporal.workflow.start<typeof hostingAudit>('hostingAudit', {
-        workflowId: id,
-        taskQueue: taskQueueFor('audits', config.TASK_QUEUE_PREFIX),
-        args: [{ url: new URL(url).toString(), options }],
-      });
-      // after the start: a fast audit may already have stored its report, which this must not overwrite
+      // the row first: with PostgreSQL down this answers 503 and nothing starts; the workflow's own
+      // writes upsert, so a fast audit's report is never overwritten by this `running` row
       await db
         .insertInto('audit_reports')
         .values({ id, url: new URL(url).toString(), domain, status: 'running' })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
+      try {
+        await temporal.workflow.start<typeof hostingAudit>('hostingAudit', {
+          workflowId: id,
+          taskQueue: taskQueueFor('audits', config.TASK_QUEUE_PREFIX),
+          args: [{ url: new URL(url).toString(), options }],
+        });
+      } catch (err) {
+        // not started (Temporal unreachable): no `running` row is left behind for an audit that never runs
+        await db.deleteFrom('audit_reports').where('id', '=', id).where('status', '=', 'running').execute().catch(() => undefined);
+        throw err;
+      }
       const statusUrl = `/v1/audits/${id}`;
       c.header('Location', statusUrl);
       return c.json({ id, status: 'running' as const, statusUrl, reportUrl: `${statusUrl}/report` }, 202);

@@ -79,6 +79,22 @@ describe('API while PostgreSQL is down', () => {
     await expectAll(appOn(url.toString()), 503);
   });
 
+  it('starts no audit it could not record: POST /v1/audits writes its row before starting the workflow', async () => {
+    const url = new URL(t.url);
+    url.port = String(await freePort());
+    const config = testConfig(url.toString());
+    const db = createDb({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: 2 });
+    dbs.push(db);
+    const { call } = testApp(config, db, client);
+    const res = await call('/v1/audits', { method: 'POST', body: JSON.stringify({ url: 'http://127.0.0.1:9/', options: { browser: false, samples: 1 } }) });
+    expect(res.status).toBe(503);
+    // visibility is eventually consistent: give a wrongly started run time to show
+    await new Promise((r) => setTimeout(r, 2000));
+    let started = 0;
+    for await (const _ of client.workflow.list({ query: `WorkflowType = 'hostingAudit' AND TaskQueue = '${config.TASK_QUEUE_PREFIX}-audits-v1'` })) started++;
+    expect(started).toBe(0);
+  });
+
   it('answers 503 once the connection is cut mid-session, and serves again when PostgreSQL is back', async () => {
     const url = new URL(t.url);
     const relay = new Relay({ host: url.hostname, port: Number(url.port) });
