@@ -5,6 +5,8 @@
  * lateness never accumulates. Pure.
  */
 
+import { phaseOf, slotAfter } from '../../shared/due-grid.js';
+
 /** FNV-1a over the id's UTF-16 code units, then a splitmix-style finaliser: 32 well-mixed bits. */
 export function idHash(id: string): number {
   let h = 0x811c9dc5;
@@ -16,14 +18,12 @@ export function idHash(id: string): number {
 
 /** The monitor's offset within its interval, in ms: [0, intervalMs). */
 export function phaseMs(monitorId: string, intervalMs: number): number {
-  return Math.floor((idHash(monitorId) / 0x1_0000_0000) * intervalMs);
+  return phaseOf(idHash(monitorId), intervalMs);
 }
 
 /** The first instant of the monitor's grid (phase + k × interval) strictly after `t` (epoch ms). */
 export function gridAfter(monitorId: string, intervalSeconds: number, t: number): number {
-  const interval = intervalSeconds * 1000;
-  const phase = phaseMs(monitorId, interval);
-  return phase + (Math.floor((t - phase) / interval) + 1) * interval;
+  return slotAfter(idHash(monitorId), intervalSeconds * 1000, t);
 }
 
 /**

@@ -4,6 +4,8 @@
  * firing at the same instant, and a watch keeps its phase from one check to the next. Pure.
  */
 
+import { phaseOf, slotAfter } from '../../shared/due-grid.js';
+
 /** A well-mixed 32-bit hash of an id (splitmix-style finaliser). */
 function mix(id: number): number {
   let h = (Math.imul(id ^ (id >>> 16), 0x7feb352d) >>> 0) ^ Math.floor(id / 0x1_0000_0000);
@@ -13,7 +15,7 @@ function mix(id: number): number {
 
 /** The watch's offset within its interval, in ms: [0, intervalMs). */
 export function phaseMs(watchId: number, intervalMs: number): number {
-  return Math.floor((mix(watchId) / 0x1_0000_0000) * intervalMs);
+  return phaseOf(mix(watchId), intervalMs);
 }
 
 /**
@@ -23,9 +25,8 @@ export function phaseMs(watchId: number, intervalMs: number): number {
  */
 export function nextDueAt(watchId: number, intervalMinutes: number, now: Date): Date {
   const interval = intervalMinutes * 60_000;
-  const phase = phaseMs(watchId, interval);
   const t = now.getTime();
-  let next = phase + (Math.floor((t - phase) / interval) + 1) * interval;
+  let next = slotAfter(mix(watchId), interval, t);
   if (next - t < interval / 2) next += interval;
   return new Date(next);
 }
