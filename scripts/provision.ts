@@ -1,32 +1,29 @@
 /**
  * `npm run provision`: finds or installs everything the platform and its tests run beside Node
- * (Temporal CLI and test server, PostgreSQL server binaries, Chromium). Idempotent; prints what it
+ * (Temporal CLI, PostgreSQL server binaries, Chromium). Idempotent; prints what it
  * uses. The start and test commands run it first.
  */
-import { ensureChromium, ensurePostgresBinaries, ensureTemporalCli, ensureTemporalTestServer } from './lib/tools.js';
+import { ensureChromium, ensurePostgresBinaries, ensureTemporalCli } from './lib/tools.js';
 import { ensureGoPeers, type GoPeers } from './lib/go-peers.js';
 
 export interface Provisioned extends GoPeers {
   temporalCli: string;
-  temporalTestServer?: string;
   pgBinDir?: string;
   chromium?: string;
 }
 
 export function provision(env: NodeJS.ProcessEnv, log: (m: string) => void = (m) => console.log(`[provision] ${m}`)): Provisioned {
   const temporalCli = ensureTemporalCli(env, log);
-  const temporalTestServer = ensureTemporalTestServer(env, log);
   const pgBinDir = env.DATABASE_URL ? undefined : ensurePostgresBinaries(env, log);
   const chromium = ensureChromium(env, log);
   const goPeers = ensureGoPeers(env, log); // stripe-mock, Pebble, challtestsrv (concierge peers)
-  return { temporalCli, temporalTestServer, pgBinDir, chromium, ...goPeers };
+  return { temporalCli, pgBinDir, chromium, ...goPeers };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   const p = provision(process.env);
   console.log(`[provision] temporal CLI        ${p.temporalCli}`);
-  console.log(`[provision] temporal test server ${p.temporalTestServer ?? '(not available)'}`);
   console.log(`[provision] PostgreSQL binaries ${p.pgBinDir ?? '(DATABASE_URL is set)'}`);
   console.log(`[provision] Chromium            ${p.chromium ?? '(not found: browser probes will be unavailable)'}`);
   console.log(`[provision] stripe-mock / Pebble ${p.stripeMock ?? '(none)'} / ${p.pebble ?? '(none)'}`);

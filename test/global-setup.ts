@@ -21,7 +21,6 @@ declare module 'vitest' {
     temporalAddress: string;
     pgAdminUrl: string;
     chromiumPath: string | null;
-    temporalTestServer: string | null;
     /** Go-built concierge peers (scripts/lib/go-peers.ts); null when they could not be built. */
     stripeMock: string | null;
     pebble: string | null;
@@ -70,7 +69,6 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporalAddress!);
   project.provide('pgAdminUrl', pgAdminUrl!);
   project.provide('chromiumPath', tools.chromium ?? null);
-  project.provide('temporalTestServer', tools.temporalTestServer ?? null);
   project.provide('stripeMock', tools.stripeMock ?? null);
   project.provide('pebble', tools.pebble ?? null);
   project.provide('challtestsrv', tools.challtestsrv ?? null);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { connect, rootCertificates } from 'node:tls';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser } from '../shared/browser.js';
 
 export interface LiveCheckOptions {

@@ -7,7 +7,7 @@
  * (`guarded-proxy.ts`, started on first render), which connects only to an address that passed the
  * net guard at connect time: a rendered page cannot reach what a plain fetch may not.
  */
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { guardedProxies, proxySetting } from './guarded-proxy.js';
 import type { OutboundGuard } from './net-guard.js';

@@ -3,7 +3,7 @@
  * rather than a Playwright download. The flags keep it quiet on a closed network: no background
  * networking, component updates, sync or first-run calls home.
  */
-import type { Browser, LaunchOptions } from 'playwright';
+import type { Browser, LaunchOptions } from 'playwright-core';
 
 export const CLOSED_NETWORK_FLAGS = [
   '--headless=new',
@@ -42,6 +42,6 @@ export function launchOptions(opts: BrowserOptions): LaunchOptions {
 
 export async function launchBrowser(opts: BrowserOptions): Promise<Browser> {
   // Playwright is loaded with the first browser, not with every worker that could start one.
-  const { chromium } = await import('playwright');
+  const { chromium } = await import('playwright-core');
   return chromium.launch(launchOptions(opts));
 }

