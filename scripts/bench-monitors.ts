@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { latenessMs } from '../activities/audits/monitor/due.js';
-import { DEFAULT_THRESHOLDS } from '../activities/audits/monitor/types.js';
+import { DEFAULT_THRESHOLDS } from '../core/contracts/monitors.js';
 import { createMailer } from '../activities/shared/mail.js';
 import { loadConfig } from '../core/config.js';
 import { connectTemporal } from '../core/temporal-connection.js';

@@ -26,32 +26,12 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ConciergeActivities, PaymentReceived } from '../activities/concierge/index.js';
 import { FAILURE } from '../activities/concierge/failures.js';
-import { appendTimeline, estimateEta, isTerminal, slaWindow, type OrderPhase, type SlaPolicy, type SlaWindow, type TimelineEntry } from '../activities/concierge/timeline.js';
+import { appendTimeline, estimateEta, isTerminal, slaWindow, type OrderPhase, type SlaWindow, type TimelineEntry } from '../activities/concierge/timeline.js';
+import type { ConciergeOrderInput } from '../core/contracts/concierge.js';
 import { SA } from '../core/temporal.js';
 import { OUTAGE_PROOF, OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 import type { siteMonitor } from './site-monitor.js';
 import type { certificateRenewal } from './certificate-renewal.js';
-
-export interface ConciergeOrderInput {
-  orderId: string;
-  windows: {
-    /** How long the Checkout link stays payable (default 24 h). */
-    paymentMs: number;
-    /** How long the customer has to choose an alternative domain. */
-    choiceMs: number;
-    /** How long an `archive` order waits for its upload. */
-    siteMs: number;
-    /** Pause between rounds of a failing step after the point of no return. */
-    stepRetryMs: number;
-    /** How long a provider call before the payment keeps retrying through an outage (default 30 min). */
-    providerOutageMs?: number;
-  };
-  sla: SlaPolicy;
-  renewBeforeDays: number;
-  /** Task queues of the children: the audits queue (site monitor) and ours (renewal). */
-  queues: { audits: string; concierge: string };
-  startMonitor: boolean;
-}
 
 export interface ConciergeStatus {
   orderId: string;

@@ -26,56 +26,25 @@ import {
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/audits/monitor/index.js';
 import type { NotifyActivities } from '../activities/shared/notify.js';
-import { emptyStats, recordStats, windows, type RollingStats, type WindowStats } from '../activities/audits/monitor/stats.js';
-import { applyCheck, initialMachine, type MachineState } from '../activities/audits/monitor/transitions.js';
+import { emptyStats, recordStats, windows, type WindowStats } from '../activities/audits/monitor/stats.js';
+import { applyCheck, initialMachine } from '../activities/audits/monitor/transitions.js';
 import { incidentChange } from '../activities/audits/monitor/incident-change.js';
 import { validatePatch, type MonitorConfigPatch } from '../activities/audits/monitor/config-patch.js';
 import {
   ALERTING,
+  type AlertRecord,
   type AlertTransition,
   type CheckResult,
   type Incident,
+  type SiteMonitorInput,
   type Thresholds,
-} from '../activities/audits/monitor/types.js';
+} from '../core/contracts/monitors.js';
 import { SA } from '../core/temporal.js';
 import { OUTAGE_PROOF, OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 
 export type { MonitorConfigPatch };
 
 export type MonitorState = 'unknown' | 'up' | 'down' | 'paused' | 'stopped';
-
-/** What one run hands the next through continueAsNew. */
-export interface CarriedState {
-  nextSeq: number;
-  machine: MachineState;
-  stats: RollingStats;
-  lastCheck: (CheckResult & { seq: number }) | null;
-  /** When the next check is due (workflow clock, epoch ms); null: now. */
-  nextDueAt: number | null;
-  pendingDeliveries: string[];
-  recentAlerts: AlertRecord[];
-  runNumber: number;
-}
-
-export interface SiteMonitorInput {
-  monitorId: string;
-  url: string;
-  host: string;
-  intervalSeconds: number;
-  thresholds: Thresholds;
-  paused?: boolean;
-  /** Continue as new after this many checks in one run. */
-  checksPerRun: number;
-  /** [min, max] interval the `configure` update accepts. */
-  intervalBounds: [number, number];
-  carried?: CarriedState;
-}
-
-export interface AlertRecord {
-  transition: AlertTransition;
-  seq: number;
-  at: string;
-}
 
 export interface SiteMonitorStatus {
   monitorId: string;

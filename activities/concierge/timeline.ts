@@ -4,6 +4,8 @@
  * workflow has closed.
  */
 
+import type { SlaPolicy } from '../../core/contracts/concierge.js';
+
 /** The phases an order goes through, in order, then the terminal ones. */
 export const FLOW_PHASES = [
   'received',
@@ -68,14 +70,6 @@ export function estimateEta(phase: OrderPhase, enteredAt: Date, estimates: Recor
   return new Date(currentEnds + after);
 }
 
-export interface SlaPolicy {
-  /** Hours from payment to live for a normal order (the brief: 2–4 h, so 4 h is the promise). */
-  normalHours: number;
-  /** Hours for an urgent order (the brief: "Paiement urgent -> délai 24h au lieu de 2-4h"). */
-  urgentHours: number;
-  /** Alert the operator when this fraction of the SLA has elapsed and the order is not live. */
-  alertRatio: number;
-}
 
 export const DEFAULT_SLA: SlaPolicy = { normalHours: 4, urgentHours: 24, alertRatio: 0.75 };
 

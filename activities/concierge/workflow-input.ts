@@ -1,7 +1,7 @@
 /** The `conciergeOrder` workflow's input, built from configuration (durations, SLA, queues). */
 import type { Config } from '../../core/config.js';
 import { taskQueueFor } from '../../core/temporal.js';
-import type { ConciergeOrderInput } from '../../workflows/concierge.js';
+import type { ConciergeOrderInput } from '../../core/contracts/concierge.js';
 
 export function conciergeWorkflowInput(config: Config, orderId: string): ConciergeOrderInput {
   return {

@@ -15,7 +15,7 @@ import { monitorIdFor, normalizeMonitorUrl } from '../../activities/audits/monit
 import { checkAt, recentChecks } from '../../activities/audits/monitor/store.js';
 import { checkStats, createMonitorRow, deleteMonitorRow, pendingAlertCount, updateMonitorRow } from '../../activities/audits/monitor/sweep-store.js';
 import { listIncidents, type IncidentCursor } from '../../activities/audits/monitor/incidents.js';
-import { DEFAULT_THRESHOLDS, THRESHOLD_BOUNDS, type Thresholds } from '../../activities/audits/monitor/types.js';
+import { DEFAULT_THRESHOLDS, THRESHOLD_BOUNDS, type Thresholds } from '../../core/contracts/monitors.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup } from '../../activities/shared/net-guard.js';
 import type { Monitor } from '../../db/schema/monitors.js';
 import { ensureMonitorSweeps } from '../../temporal-config/monitor-sweeps.js';

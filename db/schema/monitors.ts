@@ -1,6 +1,5 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
-import type { MachineState } from '../../activities/audits/monitor/transitions.js';
-import type { AlertTransition, Language, Thresholds } from '../../activities/audits/monitor/types.js';
+import type { AlertRecord, Language, MachineState, Thresholds } from '../../core/contracts/monitors.js';
 
 /**
  * One row per monitored site (id = the siteMonitor workflow id). The API keeps it in step with the
@@ -30,12 +29,6 @@ export interface MonitorsTable {
   /** The sweep checking the monitor now, until when (a killed sweep's lease expires). */
   lease_owner: string | null;
   lease_until: ColumnType<Date | null, string | null | undefined, string | null>;
-}
-
-export interface AlertRecord {
-  transition: AlertTransition;
-  seq: number;
-  at: string;
 }
 
 /** Every check of every monitor, keyed by (monitor, sequence number) so a retried insert is a no-op. */

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
-import { DEFAULT_THRESHOLDS } from '../../activities/audits/monitor/types.js';
+import { DEFAULT_THRESHOLDS } from '../../core/contracts/monitors.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { testApp, testClient, testConfig } from '../support/platform.js';
 

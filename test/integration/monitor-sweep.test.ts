@@ -10,7 +10,7 @@ import { checkSite } from '../../activities/audits/monitor/check-site.js';
 import { latenessMs } from '../../activities/audits/monitor/due.js';
 import { claimDue, recordSweepCheck } from '../../activities/audits/monitor/sweep-store.js';
 import { runMonitorSweep, type MonitorSweepDeps } from '../../activities/audits/monitor/sweep.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../activities/audits/monitor/types.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/contracts/monitors.js';
 import { parseAllowlist } from '../../activities/shared/net-guard.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { startTestSite, type TestSite } from '../support/monitor-sites.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validatePatch } from '../../activities/audits/monitor/config-patch.js';
 import { monitorIdFor, normalizeMonitorUrl } from '../../activities/audits/monitor/site-id.js';
 import { alertKey, alertWebhookBody, renderAlertEmail, type AlertContext } from '../../activities/audits/monitor/templates.js';
-import { DEFAULT_THRESHOLDS } from '../../activities/audits/monitor/types.js';
+import { DEFAULT_THRESHOLDS } from '../../core/contracts/monitors.js';
 
 const base: AlertContext = {
   monitorId: 'monitor-www.exemple.fr',

@@ -1,7 +1,7 @@
 /** The API's monitor status built from the row and the SQL aggregates (row-status.ts, pure). */
 import { describe, expect, it } from 'vitest';
 import { rowStatus } from '../../activities/audits/monitor/row-status.js';
-import { DEFAULT_THRESHOLDS } from '../../activities/audits/monitor/types.js';
+import { DEFAULT_THRESHOLDS } from '../../core/contracts/monitors.js';
 import type { Monitor } from '../../db/schema/monitors.js';
 
 const at = new Date('2026-12-05T12:00:00Z');

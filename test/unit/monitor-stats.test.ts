@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binOf, binValue, emptyStats, recordStats, windows, type RollingStats } from '../../activities/audits/monitor/stats.js';
+import { binOf, binValue, emptyStats, recordStats, windows } from '../../activities/audits/monitor/stats.js';
+import type { RollingStats } from '../../core/contracts/monitors.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

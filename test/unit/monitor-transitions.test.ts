@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyCheck, initialMachine, type MachineState } from '../../activities/audits/monitor/transitions.js';
-import { DEFAULT_THRESHOLDS, type CheckResult, type Thresholds, type Transition } from '../../activities/audits/monitor/types.js';
+import { applyCheck, initialMachine } from '../../activities/audits/monitor/transitions.js';
+import { DEFAULT_THRESHOLDS, type CheckResult, type MachineState, type Thresholds, type Transition } from '../../core/contracts/monitors.js';
 
 const at = (i: number) => new Date(Date.UTC(2026, 10, 21, 8, 0, i)).toISOString();
 const up = (latencyMs = 100, certDaysLeft: number | null = null): Omit<CheckResult, 'checkedAt'> => ({

@@ -10,7 +10,7 @@ import https from 'node:https';
 import { rootCertificates, type TLSSocket } from 'node:tls';
 import { guardedLookup, outboundRefusalOf } from '../../shared/guarded-connect.js';
 import { OutboundRefused, resolvePublicTarget, systemLookup, type Allowlist, type Lookup } from '../../shared/net-guard.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../../../core/contracts/monitors.js';
 
 export interface CheckSiteOptions {
   allow: Allowlist;

@@ -1,5 +1,5 @@
 /** Changes to a running monitor's configuration, and their validation (the workflow's update validator). Pure. */
-import { THRESHOLD_BOUNDS, type Thresholds } from './types.js';
+import { THRESHOLD_BOUNDS, type Thresholds } from '../../../core/contracts/monitors.js';
 
 export interface MonitorConfigPatch {
   intervalSeconds?: number;

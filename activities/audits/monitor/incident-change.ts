@@ -1,5 +1,5 @@
 /** Which incident a monitor transition opens or closes, and why. Pure: the workflow imports it. */
-import type { CheckResult, IncidentKind, Thresholds, Transition } from './types.js';
+import type { CheckResult, IncidentKind, Thresholds, Transition } from '../../../core/contracts/monitors.js';
 
 export interface IncidentChange {
   kind: IncidentKind;

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../../db/client.js';
 import { incidentCause, incidentChange } from './incident-change.js';
-import type { CheckResult, Incident, IncidentKind, Thresholds, Transition } from './types.js';
+import type { CheckResult, Incident, IncidentKind, Thresholds, Transition } from '../../../core/contracts/monitors.js';
 
 export interface IncidentWrite {
   monitorId: string;

@@ -20,7 +20,7 @@ import { writeIncident, type IncidentWrite } from './incidents.js';
 import { checkAt, insertCheck, monitorRow, nextSeq } from './store.js';
 import { runMonitorSweep, type MonitorSweepResult } from './sweep.js';
 import { alertKey, alertWebhookBody, renderAlertEmail, type AlertContext } from './templates.js';
-import type { CheckResult, Incident } from './types.js';
+import type { CheckResult, Incident } from '../../../core/contracts/monitors.js';
 
 export interface MonitorDeps {
   config: Config;

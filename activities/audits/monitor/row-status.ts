@@ -7,7 +7,7 @@ import type { SiteMonitorStatus } from '../../../workflows/site-monitor.js';
 import type { WindowStats } from './stats.js';
 import type { WindowStatsRow } from './sweep-store.js';
 import { initialMachine } from './transitions.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../../../core/contracts/monitors.js';
 
 /** The old per-site workflow's `status` query shape (kept for API clients), without its run counters. */
 export type MonitorRowStatus = Omit<SiteMonitorStatus, 'run'> & {

@@ -4,26 +4,13 @@
  * with a sparse log-scale latency histogram (bins 5 % wide), so p95 needs neither the raw checks
  * nor any I/O. Pure and deterministic.
  */
+import type { Bucket, RollingStats } from '../../../core/contracts/monitors.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Bin i holds latencies in [GAMMA^i, GAMMA^(i+1)) ms: any percentile is within 5 % of the truth. */
 const GAMMA = 1.05;
 const LOG_GAMMA = Math.log(GAMMA);
-
-export interface Bucket {
-  /** Start of the hour / day, epoch ms (UTC). */
-  start: number;
-  checks: number;
-  up: number;
-  /** Sparse histogram of successful checks' latencies: bin index -> count. */
-  hist: Record<string, number>;
-}
-
-export interface RollingStats {
-  hours: Bucket[];
-  days: Bucket[];
-}
 
 export interface WindowStats {
   checks: number;

@@ -1,6 +1,6 @@
 /** PostgreSQL access for monitors: the raw checks and the monitor rows (plain functions over Kysely). */
 import type { DbOrTx } from '../../../db/client.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../../../core/contracts/monitors.js';
 
 /** Records one check; a retry of the same (monitor, sequence) changes nothing. Returns whether it was new. */
 export async function insertCheck(db: DbOrTx, monitorId: string, seq: number, c: CheckResult): Promise<boolean> {

@@ -7,14 +7,14 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../../db/client.js';
-import type { AlertRecord, Monitor } from '../../../db/schema/monitors.js';
+import type { Monitor } from '../../../db/schema/monitors.js';
 import { enqueue, type Notification } from '../../shared/outbox.js';
 import { writeIncident } from './incidents.js';
 import { incidentChange } from './incident-change.js';
 import { insertCheck } from './store.js';
 import { alertKey, alertWebhookBody, renderAlertEmail } from './templates.js';
-import { applyCheck, initialMachine, type MachineState } from './transitions.js';
-import { ALERTING, type AlertTransition, type CheckResult } from './types.js';
+import { applyCheck, initialMachine } from './transitions.js';
+import { ALERTING, type AlertRecord, type AlertTransition, type CheckResult, type MachineState } from '../../../core/contracts/monitors.js';
 
 export type ClaimedMonitor = Pick<Monitor, 'id' | 'url' | 'interval_seconds' | 'thresholds' | 'last_seq' | 'machine' | 'recent_alerts' | 'next_check_at'>;
 

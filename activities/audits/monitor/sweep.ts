@@ -11,7 +11,7 @@ import type { Db } from '../../../db/client.js';
 import { deliver, type Senders } from '../../shared/outbox.js';
 import { nextDueAt } from './due.js';
 import { claimDue, msUntilNextDue, pendingAlertKeys, recordSweepCheck, releaseLeases, type ClaimedMonitor, type Shard } from './sweep-store.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../../../core/contracts/monitors.js';
 
 export interface MonitorSweepDeps {
   db: Db;

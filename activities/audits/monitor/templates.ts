@@ -2,7 +2,7 @@
  * Alert messages: the email (subject, plain text, HTML; French by default, English on request) and
  * the webhook's JSON body. Pure functions of the alert.
  */
-import type { AlertTransition, CheckResult, Language, Thresholds } from './types.js';
+import type { AlertTransition, CheckResult, Language, Thresholds } from '../../../core/contracts/monitors.js';
 
 export interface AlertContext {
   monitorId: string;

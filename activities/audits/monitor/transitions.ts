@@ -11,18 +11,7 @@
  *  - `certificate-expiring`: the certificate has fewer than `certificateDays` days left;
  *    `certificate-renewed` (silent) closes it when a check sees a later expiry.
  */
-import type { Availability, CheckResult, Incident, IncidentKind, Thresholds, Transition } from './types.js';
-
-export interface MachineState {
-  availability: Availability;
-  consecutiveFailures: number;
-  consecutiveSlow: number;
-  slow: boolean;
-  certificateExpiring: boolean;
-  openIncidents: Incident[];
-  /** The first failed check of the current streak (absent in state carried by older runs). */
-  firstFailure?: { seq: number; at: string } | null;
-}
+import type { CheckResult, IncidentKind, MachineState, Thresholds, Transition } from '../../../core/contracts/monitors.js';
 
 export function initialMachine(): MachineState {
   return { availability: 'unknown', consecutiveFailures: 0, consecutiveSlow: 0, slow: false, certificateExpiring: false, openIncidents: [] };

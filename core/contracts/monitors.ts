@@ -1,8 +1,9 @@
 /**
- * Shapes shared by the siteMonitor workflow, its activities and the API. Pure: safe to import from
- * workflow code.
+ * The monitor contract: shapes shared by the monitor sweep and siteMonitor workflows, their
+ * activities, the API and the `monitors` table (thresholds, check results, the state machine's
+ * state, the workflow input). Pure: safe to import from workflow code, and from db/ (no import runs
+ * back up a floor).
  */
-
 /** Alert thresholds, per monitor. Defaults follow the brief (seeds/001: "Temps de réponse > 2s"). */
 export interface Thresholds {
   /** Consecutive failed checks before the site is declared down. */
@@ -69,3 +70,65 @@ export interface Incident {
 }
 
 export type Language = 'fr' | 'en';
+
+/** The state machine (activities/audits/monitor/transitions.ts) after a check. */
+export interface MachineState {
+  availability: Availability;
+  consecutiveFailures: number;
+  consecutiveSlow: number;
+  slow: boolean;
+  certificateExpiring: boolean;
+  openIncidents: Incident[];
+  /** The first failed check of the current streak (absent in state carried by older runs). */
+  firstFailure?: { seq: number; at: string } | null;
+}
+
+/** An alert a monitor sent, kept in its recent history. */
+export interface AlertRecord {
+  transition: AlertTransition;
+  seq: number;
+  at: string;
+}
+
+/** One hour or day of rolling aggregates (activities/audits/monitor/stats.ts). */
+export interface Bucket {
+  /** Start of the hour / day, epoch ms (UTC). */
+  start: number;
+  checks: number;
+  up: number;
+  /** Sparse histogram of successful checks' latencies: bin index -> count. */
+  hist: Record<string, number>;
+}
+
+export interface RollingStats {
+  hours: Bucket[];
+  days: Bucket[];
+}
+
+/** What one siteMonitor run hands the next through continueAsNew. */
+export interface CarriedState {
+  nextSeq: number;
+  machine: MachineState;
+  stats: RollingStats;
+  lastCheck: (CheckResult & { seq: number }) | null;
+  /** When the next check is due (workflow clock, epoch ms); null: now. */
+  nextDueAt: number | null;
+  pendingDeliveries: string[];
+  recentAlerts: AlertRecord[];
+  runNumber: number;
+}
+
+/** The `siteMonitor` workflow's input (workflows/site-monitor.ts). */
+export interface SiteMonitorInput {
+  monitorId: string;
+  url: string;
+  host: string;
+  intervalSeconds: number;
+  thresholds: Thresholds;
+  paused?: boolean;
+  /** Continue as new after this many checks in one run. */
+  checksPerRun: number;
+  /** [min, max] interval the `configure` update accepts. */
+  intervalBounds: [number, number];
+  carried?: CarriedState;
+}
