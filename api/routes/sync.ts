@@ -8,7 +8,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { taskQueueFor } from '../../core/temporal.js';
 import { idMapRows, runFailures, runReport } from '../../activities/sync/store.js';
 import { interventionSageId } from '../../activities/sync/interventions-source.js';
+import { TICKET_STAGES } from '../../activities/sync/mapping/transforms.js';
 import type { Intervention } from '../../db/schema/sync.js';
+import { interventionById, listInterventions as queryInterventions, type InterventionWithTicket } from '../../db/queries/sync.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { dateTime, IdParam, intParam, safeText } from '../schemas/common.js';
@@ -82,6 +84,12 @@ const InterventionSchema = z
     status: z.string(),
     priority: z.string(),
     scheduledAt: z.string().nullable(),
+    /** The HubSpot ticket's owner (HubSpot owns it once the ticket exists). */
+    hubspotOwnerId: z.string().nullable(),
+    /** The HubSpot ticket this intervention became (null until a sync made it). */
+    hubspotTicketId: z.string().nullable(),
+    /** The ticket's pipeline stage as HubSpot had it at the last sync (`1` new … `4` closed; null without a ticket). */
+    hubspotStage: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -170,9 +178,11 @@ const conflictOut = (r: ConflictRow) => ({
   rule: r.rule, winner: r.winner, status: r.status, resolution: r.resolution_value, resolvedBy: r.resolved_by,
   createdAt: r.created_at.toISOString(), resolvedAt: iso(r.resolved_at),
 });
-const interventionOut = (r: Intervention) => ({
+const interventionOut = (r: Intervention & Partial<Pick<InterventionWithTicket, 'ticket'>>) => ({
   id: r.id, sageId: interventionSageId(r.id), customerSageId: r.customer_sage_id, subject: r.subject, description: r.description, status: r.status,
-  priority: r.priority, scheduledAt: iso(r.scheduled_at), createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  priority: r.priority, scheduledAt: iso(r.scheduled_at), hubspotOwnerId: r.hubspot_owner_id, hubspotTicketId: r.ticket?.id ?? null,
+  hubspotStage: r.ticket?.status ? (TICKET_STAGES[r.ticket.status] ?? null) : null,
+  createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
 export function syncRoutes({ config, db, temporal }: ApiDeps) {
@@ -278,19 +288,13 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
     })
     .openapi(listInterventions, async (c) => {
       const q = c.req.valid('query');
-      const after = idCursor(q.cursor);
-      let base = db.selectFrom('interventions');
-      if (q.customerSageId) base = base.where('customer_sage_id', '=', q.customerSageId);
-      const [all, total] = await Promise.all([
-        (after ? base.where('id', '<', after) : base).selectAll().orderBy('id', 'desc').limit(q.limit + 1).execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
+      const { rows: all, total } = await queryInterventions(db, { ...(q.customerSageId ? { customerSageId: q.customerSageId } : {}), before: idCursor(q.cursor), limit: q.limit });
       const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
       return c.json({ interventions: rows.map(interventionOut), total, nextCursor }, 200);
     })
     .openapi(getIntervention, async (c) => {
       const { id } = c.req.valid('param');
-      const row = await db.selectFrom('interventions').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await interventionById(db, id);
       if (!row) throw new ProblemError(404, 'not-found', `No intervention ${id}.`);
       return c.json(interventionOut(row), 200);
     });

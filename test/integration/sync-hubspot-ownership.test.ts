@@ -30,10 +30,18 @@ describe('ticket stage and owner are HubSpot\'s once the ticket exists', () => {
     await h.run({ mode: 'full', trigger: 'test' });
     const ticket = h.hubspot.findBy('tickets', 'sage_id', `INT-${id}`)[0]!;
     expect(ticket.properties.hs_pipeline_stage).toBe('2');
+    const read = async () => (await (await h.call(`/v1/interventions/${id}`)).json()) as Record<string, unknown>;
+    expect(await read()).toMatchObject({ hubspotTicketId: ticket.id, hubspotStage: '2', hubspotOwnerId: null, status: 'SCHEDULED' });
 
     h.hubspot.ui.update('tickets', ticket.id, { hs_pipeline_stage: '4', hubspot_owner_id: '7701' });
     const row = await until(() => intervention(id), (r) => r.status === 'DONE' && r.hubspot_owner_id === '7701', 20_000);
     expect(row).toMatchObject({ status: 'DONE', hubspot_owner_id: '7701' });
+    // The API gives the ticket as HubSpot has it: closed (stage 4), assigned.
+    const one = await until(read, (r) => r.hubspotStage === '4', 20_000);
+    expect(one).toMatchObject({ hubspotTicketId: ticket.id, hubspotStage: '4', hubspotOwnerId: '7701', status: 'DONE' });
+    const list = (await (await h.call(`/v1/interventions?customerSageId=${customer}`)).json()) as { interventions: Array<Record<string, unknown>>; total: number };
+    expect(list.total).toBe(1);
+    expect(list.interventions[0]).toMatchObject({ id, hubspotTicketId: ticket.id, hubspotStage: '4', hubspotOwnerId: '7701' });
 
     await h.run({ mode: 'full', trigger: 'test' });
     await h.t.db.updateTable('interventions').set({ subject: 'Tableau électrique (2e visite)', updated_at: new Date() }).where('id', '=', id).execute();
