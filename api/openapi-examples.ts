@@ -30,6 +30,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST /v1/sync/conflicts/{id}/resolve': { choice: 'hubspot' },
   // a new version of the interventions' mapping: the built-in one (version 2), the priority no longer synced
   'PUT /v1/sync/mappings': { entity: 'intervention', expectedVersion: INTERVENTION.version, fields: INTERVENTION.fields.filter((f) => f.field !== 'priority') },
+  'POST /v1/admin/keys': { name: 'ci', scopes: ['read', 'operate'], rate: '600/min' },
   'POST /v1/interventions': { customerSageId: 'CLI0001', subject: 'Remplacement du routeur', priority: 'HIGH', status: 'SCHEDULED', scheduledAt: '2026-12-10T09:00:00+01:00' },
 };
 

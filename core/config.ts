@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
   API_KEYS: csv.refine((keys) => keys.every((k) => k.length >= 16), {
     message: 'every API key must be at least 16 characters',
   }),
+  /** Seconds a stored API key's lookup is cached per API process: a revoked key stops working within this time. */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   PUBLIC_BASE_URL: z.string().url().optional(),
 

@@ -7,6 +7,7 @@ import type { AuditReportsTable, AuditScreenshotsTable } from './schema/audit-re
 import type * as C from './schema/concierge.js';
 import type * as S from './schema/sync.js';
 import type { SyncSageCredentialsTable } from './schema/sync-sage.js';
+import type { ApiAuditLogTable, ApiKeysTable, ApiRateCountersTable } from './schema/api-keys.js';
 import type { ConciergeAcmeAccountsTable, ConciergeAcmeOrdersTable } from './schema/concierge-acme.js';
 
 /** The whole database, assembled from one file per table group under schema/. */
@@ -49,4 +50,7 @@ export interface Database {
   sync_failures: S.SyncFailuresTable;
   sync_sage_credentials: SyncSageCredentialsTable;
   interventions: S.InterventionsTable;
+  api_keys: ApiKeysTable;
+  api_rate_counters: ApiRateCountersTable;
+  api_audit_log: ApiAuditLogTable;
 }

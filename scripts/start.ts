@@ -12,7 +12,7 @@
  * draining its tasks, Temporal, PostgreSQL); a second start reuses the data (ATELIER_DATA_DIR, default .data/).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureWatchSchedules } from '../temporal-config/watches-schedules.js';
@@ -22,6 +22,7 @@ import { loadConfig, providerModes } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { installProcessGuard } from '../core/process-guard.js';
 import { createDb } from '../db/client.js';
+import { keyFingerprint } from '../api/access/secrets.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { registerSearchAttributes } from '../temporal-config/search-attributes.js';
 import { taskQueueFor } from '../core/temporal.js';
@@ -191,6 +192,7 @@ try {
   if (!env.API_KEYS) {
     const keyFile = join(DATA_DIR, 'dev-api-key');
     if (!existsSync(keyFile)) writeFileSync(keyFile, `atl_dev_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    chmodSync(keyFile, 0o600); // the dev key is a bootstrap key (every scope): owner-only, even if its mode was changed
     env.API_KEYS = readFileSync(keyFile, 'utf8').trim();
   }
   env.API_PORT = String(apiPort);
@@ -236,7 +238,7 @@ try {
     API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
     Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}${uiUrl ? `\n                     business status: the AtelierStatus column, e.g. ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows?query=${encodeURIComponent("AtelierFamily = 'concierge' AND AtelierStatus IN ('refunded', 'cancelled', 'expired')")}` : ''}
     Mail             ${mailNote}
-    API key          ${env.API_KEYS?.split(',')[0]}${process.env.API_KEYS ? '' : `   (dev key, in ${dataNote}/dev-api-key)`}
+    API key          ${process.env.API_KEYS ? `API_KEYS: bootstrap key(s) ${env.API_KEYS.split(',').map((k) => keyFingerprint(k.trim())).join(', ')} (fingerprints)` : `dev key ${keyFingerprint(env.API_KEYS ?? '')} (fingerprint) in ${dataNote}/dev-api-key (mode 0600, every scope); scoped keys: npm run keys`}
 
   ${sandboxes.banner.join('\n  ')}
 

@@ -17,6 +17,7 @@ import * as monitorIncidents from './2026-11-22T1300_monitor_incidents.js';
 import * as syncHubSpotOwnership from './2026-12-05T1200_sync_hubspot_ownership.js';
 import * as monitorSweeps from './2026-12-05T1400_monitor_sweeps.js';
 import * as syncMappings from './2026-12-05T1300_sync_mappings.js';
+import * as apiKeys from './2026-12-05T1540_api_keys.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T1200_sync_hubspot_ownership': syncHubSpotOwnership,
   '2026-12-05T1400_monitor_sweeps': monitorSweeps,
   '2026-12-05T1300_sync_mappings': syncMappings,
+  '2026-12-05T1540_api_keys': apiKeys,
 };
