@@ -6,6 +6,8 @@ import { installProcessGuard } from '../core/process-guard.js';
 import { connectTemporal } from '../core/temporal-connection.js';
 import { createDb } from '../db/client.js';
 import { createApp } from './app.js';
+import { businessMetrics } from './metrics/business.js';
+import { apiRegistry, serveMetrics } from './metrics/server.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config, 'api');
@@ -14,7 +16,18 @@ installProcessGuard(logger);
 if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: every /v1 route will answer 401');
 const db = createDb(config);
 const temporal = await connectTemporal(config);
-const app = createApp({ config, db, temporal, logger });
+// /metrics on its own port (API_METRICS_PORT, 0 = off), bound to METRICS_HOST: docs/metrics.md
+const metrics = config.API_METRICS_PORT.from ? apiRegistry() : undefined;
+const app = createApp({ config, db, temporal, logger, ...(metrics ? { metrics } : {}) });
+const metricsServer = metrics
+  ? await serveMetrics({
+      registry: metrics,
+      host: config.METRICS_HOST,
+      ports: config.API_METRICS_PORT,
+      logger,
+      beforeScrape: businessMetrics(metrics, db, { cacheMs: config.METRICS_CACHE_MS, timeoutMs: config.METRICS_DB_TIMEOUT_MS }).refresh,
+    })
+  : undefined;
 
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
   logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening');
@@ -25,11 +38,19 @@ const close = (signal: string) => {
   if (closing) return;
   closing = true;
   logger.info({ signal }, 'api closing');
+  // Drain: no new connections, idle keep-alive ones closed, requests in flight answered (up to
+  // API_SHUTDOWN_GRACE_SECONDS, below the container's stop timeout), then the pools close.
+  metricsServer?.server.close();
   server.close(async () => {
     await Promise.allSettled([db.destroy(), temporal.connection.close()]);
+    logger.info('api stopped');
     process.exit(0);
   });
-  setTimeout(() => process.exit(0), 10_000).unref();
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+  setTimeout(() => {
+    logger.warn('api: requests still running at the end of the grace period; exiting');
+    process.exit(0);
+  }, config.API_SHUTDOWN_GRACE_SECONDS * 1000).unref();
 };
 process.on('SIGINT', () => close('SIGINT'));
 process.on('SIGTERM', () => close('SIGTERM'));

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import type { Registry } from 'prom-client';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/client.js';
@@ -19,6 +20,8 @@ export interface ApiDeps {
   logger: Logger;
   /** How long a request's Temporal calls may take in all (default 10 s): past it, 503 with Retry-After. */
   temporalDeadlineMs?: number;
+  /** Where the HTTP metrics go (api/metrics/server.ts serves it); none: not measured. */
+  metrics?: Registry;
 }
 
 /**

@@ -16,6 +16,17 @@ const csv = z
   );
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A port or an inclusive range `from-to`; 0 = off. */
+const portRange = z
+  .string()
+  .regex(/^\d{1,5}(-\d{1,5})?$/, 'a port or a range like 9470-9479')
+  .default('0')
+  .transform((s) => {
+    const [from, to = from] = s.split('-').map(Number) as [number, number?];
+    return { from, to };
+  })
+  .refine((r) => r.from <= r.to && r.to <= 65535, 'a range from a lower to a higher port, at most 65535');
+
 
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -37,8 +48,8 @@ export const ConfigSchema = z.object({
   API_KEYS: csv.refine((keys) => keys.every((k) => k.length >= 16), {
     message: 'every API key must be at least 16 characters',
   }),
-  /** Seconds a stored API key's lookup is cached per API process: a revoked key stops working within this time. */
-  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** Seconds a stopping API keeps answering the requests in flight (below the container's stop timeout). */
+  API_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   PUBLIC_BASE_URL: z.string().url().optional(),
 
@@ -48,6 +59,23 @@ export const ConfigSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
   CHROMIUM_PATH: z.string().optional(),
+  /** Seconds a stopping worker lets running activities finish before cancelling them (below the container's stop timeout). */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+
+  /**
+   * Prometheus /metrics endpoints (docs/metrics.md). They carry no authentication: they bind
+   * METRICS_HOST, loopback unless set otherwise on purpose (compose: 0.0.0.0 on its private network).
+   * API_METRICS_PORT: the API's HTTP + business metrics; WORKER_METRICS_PORT: the Temporal SDK's
+   * metrics of a worker process. Each a port or a range `9470-9479`: a process takes the first free
+   * port of it, so several processes on one host share one setting; 0 = off.
+   */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  API_METRICS_PORT: portRange,
+  WORKER_METRICS_PORT: portRange,
+  /** Business metrics are read from PostgreSQL at scrape time, cached this long, given up on after the timeout. */
+  METRICS_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
+  METRICS_DB_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+
 
   /** Outgoing mail: smtp://user:pass@host:port (smtps:// for implicit TLS). */
   SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),

@@ -13,6 +13,8 @@ import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadWorkflowBundle } from './bundle.js';
 import { startWorkers } from './run.js';
 import { BROWSER_FAMILIES } from './activities.js';
+import { metricsTelemetry } from './metrics.js';
+import { firstFreePort } from '../core/free-port.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config, 'worker');
@@ -20,16 +22,21 @@ const logger = createLogger(config, 'worker');
 // SDK's own fatal error (workers.done rejecting, below) exits, for the supervisor to restart us.
 installProcessGuard(logger);
 // The SDK's own logs (worker state, workflow and activity logs) go through pino as well.
+const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];
+// The SDK's Prometheus metrics on the first free port of WORKER_METRICS_PORT (docs/metrics.md).
+const metricsPort = await firstFreePort(config.METRICS_HOST, config.WORKER_METRICS_PORT);
+if (config.WORKER_METRICS_PORT.from && !metricsPort) logger.error({ range: config.WORKER_METRICS_PORT }, 'no free metrics port in WORKER_METRICS_PORT: serving without /metrics');
 const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
 Runtime.install({
   logger: new DefaultLogger(config.LOG_LEVEL === 'info' ? 'WARN' : sdkLevel[config.LOG_LEVEL], (entry) => {
     const level = entry.level === 'TRACE' ? 'trace' : entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
     logger[level]({ sdk: true, ...entry.meta }, entry.message);
   }),
+  ...(metricsPort ? { telemetryOptions: metricsTelemetry(config.METRICS_HOST, metricsPort, families) } : {}),
 });
+if (metricsPort) logger.info({ url: `http://${config.METRICS_HOST}:${metricsPort}/metrics` }, 'metrics listening');
 const db = createDb(config);
 const mailer = createMailer(config);
-const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];
 // The browser pool (Playwright) is loaded only by a process serving a family that renders pages.
 const browserPool = families.some((f) => BROWSER_FAMILIES.includes(f))
   ? (await import('../activities/shared/browser-pool.js')).createBrowserPool({ executablePath: config.CHROMIUM_PATH, size: config.WATCH_BROWSER_POOL_SIZE })

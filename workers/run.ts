@@ -34,7 +34,8 @@ export async function startWorkers(
         taskQueue: q.taskQueue,
         workflowBundle,
         activities: q.activities ?? (await activitiesFor(q.family, deps)),
-        shutdownGraceTime: '10 seconds',
+        // below the container's stop timeout (compose stop_grace_period), so a drain is never cut short by SIGKILL
+        shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
         // An error left uncaught inside an activity (a socket with no 'error' listener) fails that
         // activity, not the process (core/process-guard.ts).
         interceptors: {

@@ -1,0 +1,17 @@
+/** The first free TCP port of a configured range (the metrics listeners of several processes on one host). */
+import { createServer } from 'node:net';
+
+export function isPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The first free port of the range, or undefined (range off, or every port taken). */
+export async function firstFreePort(host: string, range: { from: number; to: number }): Promise<number | undefined> {
+  if (range.from === 0) return undefined;
+  for (let port = range.from; port <= range.to; port++) if (await isPortFree(host, port)) return port;
+  return undefined;
+}
