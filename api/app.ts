@@ -7,7 +7,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { bearerAuth } from './middleware/auth.js';
+import { access } from './middleware/access.js';
+import { keyResolver } from './access/principals.js';
+import { withScopes } from './access/scopes.js';
+import { adminRoutes } from './routes/admin.js';
 import { requestLog } from './middleware/request-log.js';
 import { httpMetrics } from './metrics/http.js';
 import { problem, ProblemError } from './problem.js';
@@ -57,7 +60,9 @@ export function createApp(deps: ApiDeps) {
   // not after the SDK's ~20 s of retries; a workflow waited for longer answers 503 the same way.
   const temporalDeadlineMs = deps.temporalDeadlineMs ?? 10_000;
   app.use('/v1/*', (c, next) => deps.temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, next));
-  const auth = bearerAuth(config.API_KEYS);
+  // keys (API_KEYS bootstrap keys + stored scoped keys), rate limits, scopes, audit log: api/access/
+  const resolver = keyResolver({ db: deps.db, bootstrapKeys: config.API_KEYS, cacheSeconds: config.API_KEY_CACHE_SECONDS, logger });
+  const auth = access({ db: deps.db, logger, resolver });
   app.use('/v1/*', async (c, next) => {
     if (UNAUTHENTICATED_V1.some((p) => c.req.path.startsWith(p))) return next();
     return auth(c, next);
@@ -81,16 +86,17 @@ export function createApp(deps: ApiDeps) {
   app.route('/v1/webhooks/hubspot', hubspotWebhookRoutes(deps));
   app.route('/v1', syncRoutes(deps));
   app.route('/v1', syncMappingRoutes(deps));
+  app.route('/v1/admin', adminRoutes(deps, resolver));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key from API_KEYS, sent as `Authorization: Bearer <key>`.',
+    description: 'An API key, sent as `Authorization: Bearer <key>`: a stored key (`npm run keys`, /v1/admin/keys) holding the scopes each operation lists (read, operate, admin), or a bootstrap key from API_KEYS (every scope).',
   });
   let openapi: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get('/openapi.json', (c) =>
     c.json(
-      (openapi ??= withRequestExamples(
+      (openapi ??= withScopes(withRequestExamples(
         app.getOpenAPI31Document({
           openapi: '3.1.0',
           info: {
@@ -100,7 +106,7 @@ export function createApp(deps: ApiDeps) {
           },
           servers: config.PUBLIC_BASE_URL ? [{ url: config.PUBLIC_BASE_URL }] : [],
         }),
-      )),
+      ))),
     ),
   );
 

@@ -27,7 +27,6 @@ const portRange = z
   })
   .refine((r) => r.from <= r.to && r.to <= 65535, 'a range from a lower to a higher port, at most 65535');
 
-
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,6 +49,8 @@ export const ConfigSchema = z.object({
   }),
   /** Seconds a stopping API keeps answering the requests in flight (below the container's stop timeout). */
   API_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  /** Seconds a stored API key's lookup is cached per API process: a revoked key stops working within this time. */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   PUBLIC_BASE_URL: z.string().url().optional(),
 
@@ -75,7 +76,6 @@ export const ConfigSchema = z.object({
   /** Business metrics are read from PostgreSQL at scrape time, cached this long, given up on after the timeout. */
   METRICS_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
   METRICS_DB_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
-
 
   /** Outgoing mail: smtp://user:pass@host:port (smtps:// for implicit TLS). */
   SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
