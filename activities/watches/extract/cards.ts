@@ -5,12 +5,15 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import {
-  detectFeatures, isPriceOnRequest, normalizeSpaces, parseArrondissement, parseBathrooms, parseBedrooms, parsePostalCity, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
+  detectFeatures, isPriceOnRequest, normalizeSpaces, parseArrondissement, parseBathrooms, parseBedrooms, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
 } from './french.js';
 import { CARD, CARD_ADDRESS, CARD_PRICE, CARD_TITLE, FIELD } from './themes.js';
 import { absoluteUrl, blockText, sameHost } from './text.js';
 import { descendants, findIn, inChrome, matchSet } from './chrome.js';
 import { readLabels } from './labels.js';
+import { alternateLinks, isFilterLink } from './links.js';
+import { siteCountry } from './hosts.js';
+import { parsePlace } from './places.js';
 import { statusIn } from './status.js';
 import { previousPriceIn } from './struck.js';
 import type { ExtractSelectors, ListingDraft } from './types.js';
@@ -45,9 +48,11 @@ const isLink = (n: AnyNode): boolean => n.type === 'tag' && (n as Element).name 
 const PAGINATION_HREF = /([?&](page|paged|p|pg|start)=\d+|\/page\/\d+\/?$)/i;
 
 function linkOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string, selector?: string): string | undefined {
+  const alternates = alternateLinks($, base);
   const usable = (href: string | undefined): string | undefined => {
     const abs = absoluteUrl(href, base);
-    return abs && sameHost(abs, base) && abs !== base && !PAGINATION_HREF.test(abs) && !/\.(jpe?g|png|webp|gif|pdf)$/i.test(abs) ? abs : undefined;
+    return abs && sameHost(abs, base) && abs !== base && !PAGINATION_HREF.test(abs) && !/\.(jpe?g|png|webp|gif|pdf)$/i.test(abs)
+      && !alternates.has(abs) && !isFilterLink(abs) ? abs : undefined;
   };
   if (root[0] && isLink(root[0])) { const own = usable(root.attr('href')); if (own) return own; }
   // In priority order: the source's selector, the title link, a link wrapping the photo, the most repeated link.
@@ -100,9 +105,10 @@ export function readCard($: CheerioAPI, el: AnyNode, pageUrl: string, sel: Extra
   const surfaceText = safeFirst($, card, sel.surface) ?? labels.surface ?? firstText($, card, FIELD.surface);
   const roomsText = safeFirst($, card, sel.rooms) ?? labels.rooms ?? firstText($, card, FIELD.rooms);
   const addressText = firstText($, card, CARD_ADDRESS);
-  const labelPlace = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' ')].map((t) => (t ? parsePostalCity(t) : {})).find((p) => p.postalCode);
-  const place = labelPlace ?? parsePostalCity(addressText);
-  const textPlace = place.postalCode ? place : parsePostalCity(title).postalCode ? parsePostalCity(title) : parsePostalCity(text);
+  const country = siteCountry($, pageUrl);
+  const labelPlace = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' ')].map((t) => (t ? parsePlace(t, country) : {})).find((p) => p.postalCode);
+  const place = labelPlace ?? parsePlace(addressText, country);
+  const textPlace = place.postalCode ? place : parsePlace(title, country).postalCode ? parsePlace(title, country) : parsePlace(text, country);
   const typeText = firstText($, card, FIELD.type);
   const photo = imageOf($, card, pageUrl);
   const draft: CardDraft = {

@@ -5,12 +5,14 @@
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import {
-  detectFeatures, featureKey, isPriceOnRequest, normalizeSpaces, parseBathrooms, parseBedrooms, parsePostalCity, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
+  detectFeatures, featureKey, isPriceOnRequest, normalizeSpaces, parseBathrooms, parseBedrooms, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
 } from './french.js';
 import { CHROME, DETAIL_ADDRESS, DETAIL_DESCRIPTION, DETAIL_FEATURES, DETAIL_GALLERY, DETAIL_PRICE, DETAIL_ROOT, DETAIL_TITLE, FIELD } from './themes.js';
 import { absoluteUrl, blockText } from './text.js';
 import { inChrome, matchSet, within } from './chrome.js';
 import { readLabels } from './labels.js';
+import { siteCountry } from './hosts.js';
+import { parsePlace, type FourDigitCountry } from './places.js';
 import { statusIn } from './status.js';
 import { previousPriceIn } from './struck.js';
 import type { ExtractSelectors, ListingDraft } from './types.js';
@@ -131,14 +133,14 @@ function firstPriceLine(text: string): string | undefined {
 const AGENCY_LINE = /(\b\d{1,4}\s*(?:bis|ter)?\s*,?\s*(?:rue|avenue|av\.|bd|boulevard|place|quai|cours|all[ée]e|chemin|impasse|route|square|faubourg)\b|\bt[ée]l\b|\btel\.|t[ée]l[ée]phone|\bphone\b|siret|rcs|carte (?:t|pro)|©|capital|\+33|\b0\d(?:[ .]?\d\d){4}\b)/i;
 
 /** Places in the listing text, the agency's own address lines (and their neighbours) left to the end. */
-function placeFromText(text: string): { postalCode?: string; city?: string } | undefined {
+function placeFromText(text: string, country?: FourDigitCountry): { postalCode?: string; city?: string } | undefined {
   const lines = text.split('\n');
   const near = (i: number): boolean => [i - 1, i + 1].some((j) => j >= 0 && j < lines.length && AGENCY_LINE.test(lines[j]!));
   // An address block: the street or phone line itself, or a bare "21200 BEAUNE" line next to one.
   const agency = (i: number): boolean => AGENCY_LINE.test(lines[i]!) || (lines[i]!.length <= 40 && /^\d{5}\s/.test(lines[i]!) && near(i));
   let fallback: { postalCode?: string; city?: string } | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const p = parsePostalCity(lines[i]);
+    const p = parsePlace(lines[i], country);
     if (!p.postalCode) continue;
     if (!agency(i)) return p;
     fallback ??= p;
@@ -183,7 +185,7 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
     const was = previousPriceIn($, root, priceInfo.price);
     if (was !== undefined) d.previousPrice = was;
   } else if (onRequest) d.priceQualifier = 'on_request';
-  const status = statusIn($, root, text);
+  const status = statusIn($, root, text, (el) => inChrome($, el));
   if (status) d.status = status;
 
   const count = (v: string | undefined): number | undefined => (v && /^\d{1,2}$/.test(v.trim()) ? Number(v.trim()) : undefined);
@@ -203,12 +205,16 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
   const type = parsePropertyType(labels.type) ?? parsePropertyType(title) ?? parsePropertyType(pick(FIELD.type)) ?? parsePropertyType(description);
   if (type) d.propertyType = type;
 
+  const country = siteCountry($, pageUrl);
   const address = pick(DETAIL_ADDRESS);
   if (address) d.address = address.slice(0, 300);
   // The listing's own place first (its labels, title, address), the agency's address lines last.
-  const fromLabels = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' '), labels.city && labels.postalCode ? `${labels.postalCode} ${labels.city}` : undefined]
-    .map((t) => parsePostalCity(t)).find((p) => p.postalCode);
-  const place = fromLabels ?? [title, address].map((t) => parsePostalCity(t)).find((p) => p.postalCode) ?? placeFromText(text);
+  const labelled = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' '), labels.city && labels.postalCode ? `${labels.postalCode} ${labels.city}` : undefined]
+    .map((t) => parsePlace(t, country));
+  const fromLabels = labelled.find((p) => p.postalCode && p.city) ?? labelled.find((p) => p.postalCode);
+  // French forms over the whole text before a four-digit country's forms.
+  const place = fromLabels ?? [title, address].map((t) => parsePlace(t, country)).find((p) => p.postalCode) ?? placeFromText(text)
+    ?? (country ? placeFromText(text, country) : undefined);
   if (place?.postalCode) d.postalCode = place.postalCode;
   if (place?.city) d.city = place.city;
   if (!d.city) {

@@ -182,11 +182,11 @@ export function parseBathrooms(text: string | undefined | null): number | undefi
 const POSTAL = String.raw`(?:0[1-9]|[1-8]\d|9[0-8])\d{3}`;
 const CITY_WORD = String.raw`[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’]*`;
 const CITY_LINK = String.raw`(?:sur|sous|les|lès|lez|le|la|de|du|des|en|aux|au|et|d'|l')`;
-const CITY = String.raw`${CITY_WORD}(?:(?:[-\s]|(?<=[dl]['’]))(?:${CITY_LINK}[-\s]?)*${CITY_WORD})*`;
+export const CITY = String.raw`${CITY_WORD}(?:(?:[-\s]|(?<=[dl]['’]))(?:${CITY_LINK}[-\s]?)*${CITY_WORD})*`;
 const CODE_CITY = new RegExp(String.raw`(?<![\d€])(${POSTAL})(?![\d])(?:\s*[,·•|]\s*|\s+-\s+|\s*)(${CITY})`, 'u');
 const CITY_PAREN_CODE = new RegExp(String.raw`(${CITY})\s*\((${POSTAL})\)`, 'u');
 const PAREN_CODE = new RegExp(String.raw`\((${POSTAL})\)`);
-const CITY_CODE = new RegExp(String.raw`(?:^|[\s,:–—-])(${CITY})\s+(${POSTAL})(?!\d)`, 'u');
+const CITY_CODE = new RegExp(String.raw`(?:^|[\s,:–—-])(${CITY}),?\s+(${POSTAL})(?!\d)`, 'u');
 /** "Paris 15e", "LYON 3EME (69003)", "Marseille 6ème arrondissement", "Paris 1er". */
 const ARRONDISSEMENT = /\b(paris|lyon|marseille)\s*(\d{1,2})\s*(?:e|er|eme|ème|è|ieme|ième)(?![a-z])(?:\s*arr(?:ondissement|\.)?)?(?:\s*\((\d{5})\))?/i;
 const ARR_BASE: Record<string, [string, number]> = { paris: ['75', 20], lyon: ['69', 9], marseille: ['13', 16] };
@@ -202,7 +202,7 @@ export function parseArrondissement(text: string): PostalCity | undefined {
   return { postalCode: m[3] ?? `${dep}0${String(n).padStart(2, '0')}`, city };
 }
 
-function tidyCity(city: string): string {
+export function tidyCity(city: string): string {
   let c = city.trim().replace(/[\s-]+$/, '');
   // "NANTES Honoraires": an upper-case city name ends where the case changes.
   const caps = /^[A-ZÀ-ÖØ-Þ'’-]{2,}(?:[\s-][A-ZÀ-ÖØ-Þ'’-]{2,})*(?=\s[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])/u.exec(c);
@@ -253,7 +253,7 @@ function parseLine(line: string): PostalCity {
   const d = CITY_CODE.exec(t);
   if (d) {
     const city = tidyCity(d[1]!);
-    const notCity = /^(Code|Postal|CP|Tel|Tél|Fax|Réf|Ref|Prix|Surface|Adresse|Situation)$/i.test(city.split(/\s/).pop() ?? '') || parsePropertyType(city) !== undefined;
+    const notCity = /^(Code|Postal|CP|Tel|Tél|Fax|Réf|Ref|Prix|Surface|Adresse|Situation|France)$/i.test(city.split(/\s/).pop() ?? '') || parsePropertyType(city) !== undefined;
     if (!notCity) return { postalCode: d[2]!, city };
   }
   const c = PAREN_CODE.exec(t);
@@ -280,7 +280,7 @@ const TYPE_WORDS: Array<[RegExp, PropertyType]> = [
   [/\b(appartements?|apparts?|studios?|studette|lofts?|duplex|triplex|penthouse|rez[- ]de[- ]jardin|chambre de service|flat|apartments?|condo)\b/g, 'apartment'],
   [/(?:^|[^a-z0-9])[tf]\s?[1-9](?:\s?bis)?(?![a-z0-9])/g, 'apartment'],
   [/\b(maisons?|villas?|pavillons?|proprietes?|mas|longeres?|chalets?|demeures?|chateaux?|chateau|bastides?|bastidons?|farmhouses?|manor|mansion|fermettes?|corps de ferme|ferme|manoir|maison de ville|echoppe|houses?|cottage|bungalow)\b/g, 'house'],
-  [/\b(terrains?|parcelles?|terrain a batir|lots? a batir|land|plot)\b/g, 'land'],
+  [/\b(terrains?|parcelles?|terrain a batir|lots? a batir|land|building plots?|plots?)\b/g, 'land'],
   [/\b(locaux commerciaux|local commercial|locaux|local professionnel|commerces?|fonds de commerce|boutiques?|bureaux?|entrepots?|murs commerciaux|cellule commerciale|shop|office|retail|warehouse)\b/g, 'commercial'],
   [/\b(parkings?|garages?|box|stationnement|place de parking|emplacement de parking|parking space)\b/g, 'parking'],
   [/\b(immeubles?|peniche|viager|batiment|building)\b/g, 'other'],

@@ -7,13 +7,14 @@ import type { CheerioAPI } from 'cheerio';
 import { loadHtml } from './chrome.js';
 import { findCards, selectorError, type CardDraft } from './cards.js';
 import { readDetail, type DetailDraft } from './detail.js';
-import { detectTransaction, isStudio, normalizeSpaces, parsePostalCity, parsePriceInfo, parsePropertyType, parseRooms, parseSurface } from './french.js';
+import { detectTransaction, isStudio, normalizeSpaces, parsePriceInfo, parsePropertyType, parseRooms, parseSurface } from './french.js';
 import { detectFormat, looksJsRendered } from './format.js';
 import { findListingLinks, findPagination } from './links.js';
 import { qualityScore } from './quality.js';
 import { flattenStructured, nodeToDraft, parseJsonLd, readMicrodata, typesOf } from './structured.js';
 import { detectTheme } from './themes.js';
-import { rebaseUrl, siteHosts } from './hosts.js';
+import { rebaseLinks, rebaseUrl, siteCountry, siteHosts } from './hosts.js';
+import { parsePlace, placeFromSlug, type FourDigitCountry } from './places.js';
 import { markStruckPrices } from './struck.js';
 import { blockText, sameHost } from './text.js';
 import type { ExtractOptions, ExtractResult, ListingDraft } from './types.js';
@@ -57,7 +58,7 @@ function fallbackTitle(d: Partial_): string {
 }
 
 /** Complete a draft from its own text (type from title, place from address, transaction from price) and score it. */
-function finish(d: Partial_, pageUrl: string): ListingDraft | undefined {
+function finish(d: Partial_, pageUrl: string, country?: FourDigitCountry): ListingDraft | undefined {
   const sourceUrl = d.sourceUrl ?? pageUrl;
   const title = normalizeSpaces(d.title ?? '') || fallbackTitle(d);
   const out: Omit<ListingDraft, 'quality'> = { ...d, sourceUrl, title, photos: d.photos.slice(0, 50), features: d.features.slice(0, 60) };
@@ -65,9 +66,17 @@ function finish(d: Partial_, pageUrl: string): ListingDraft | undefined {
   if (out.rooms === undefined) { const r = parseRooms(title); if (r !== undefined) out.rooms = r; }
   if (out.surface === undefined) { const s = parseSurface(title); if (s !== undefined) out.surface = s; }
   if (!out.postalCode || !out.city) {
-    const place = [out.address, title, out.description].map((t) => parsePostalCity(t)).find((p) => p.postalCode);
+    const place = [out.address, title, out.description].map((t) => parsePlace(t, country)).find((p) => p.postalCode);
     if (place?.postalCode && !out.postalCode) out.postalCode = place.postalCode;
     if (place?.city && !out.city) out.city = place.city;
+  }
+  if (!out.postalCode && !country) {
+    // The code only in the URL slug ("…-boulogne-billancourt-92100-8812401"); the town before it when the page names none.
+    const slug = placeFromSlug(sourceUrl, [title, out.address, out.description].filter(Boolean).join('\n'));
+    if (slug.postalCode && (!out.city || !slug.city || slug.city.toLowerCase() === out.city.toLowerCase())) {
+      out.postalCode = slug.postalCode;
+      if (slug.city && !out.city) out.city = slug.city;
+    }
   }
   if (out.price !== undefined && out.transaction === undefined) {
     let t = detectTransaction(`${title} ${out.description?.slice(0, 500) ?? ''}`, out.price);
@@ -118,6 +127,7 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
   const $ = loadHtml(html);
   markStruckPrices($);
   const hosts = siteHosts($, pageUrl);
+  rebaseLinks($, pageUrl, hosts);
   const format = detectFormat(html, pageUrl);
   const theme = format === 'wordpress' || format === 'generic' ? detectTheme(html) : undefined;
   const sel = opts.selectors ?? {};
@@ -170,7 +180,8 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
       drafts = [detail];
     }
   }
-  const listings = drafts.map((d) => finish(d, pageUrl)).filter((l): l is ListingDraft => !!l);
+  const country = siteCountry($, pageUrl);
+  const listings = drafts.map((d) => finish(d, pageUrl, country)).filter((l): l is ListingDraft => !!l);
 
   // 4. Links: pagination first, so a "page 2" link is never taken for a listing.
   const nextPages = findPagination($, pageUrl, sel.nextPage);

@@ -65,6 +65,15 @@ export function readLabels($: CheerioAPI, root: AnyNode, skip: (el: AnyNode) => 
       if (whole.startsWith(own) && whole.length > own.length && whole.length <= own.length + 120) put(own, whole.slice(own.length));
     }
   }
+  // A bare text label followed by its value element: `<li>Ville<strong>Avrillé</strong></li>`.
+  for (const el of $root.find('li, p, div, dd, td').toArray() as Element[]) {
+    const first = el.children.find((c) => c.type !== 'text' || normalizeSpaces((c as unknown as { data: string }).data) !== '');
+    if (!first || first.type !== 'text' || skip(el)) continue;
+    const own = normalizeSpaces((first as unknown as { data: string }).data);
+    if (!labelKey(own)) continue;
+    const whole = text($, el);
+    if (whole.startsWith(own) && whole.length > own.length && whole.length <= own.length + 120) put(own, whole.slice(own.length));
+  }
   // "Label : value" lines, and "Code postal 75015".
   for (const line of (lines ?? '').split('\n')) {
     const m = /^([^:]{2,32}?)\s*:\s*(.+)$/.exec(line);

@@ -13,8 +13,12 @@ const STRUCK = [
   'del', 's', 'strike', '[style*="line-through"]',
   '[class*="old-price"]', '[class*="price-old"]', '[class*="oldprice"]', '[class*="prix-barre"]', '[class*="prix_barre"]', '[class*="barre"]',
   '[class*="was-price"]', '[class*="price-was"]', '[class*="price--was"]', '[class*="ancien-prix"]', '[class*="prix-ancien"]', '[class*="former-price"]',
-  '[class*="compare-at"]',
+  '[class*="compare-at"]', '.was', '.prix-avant', '.price-before',
 ].join(', ');
+
+/** A former price said in words rather than struck: "Was €329,000", "Ancien prix : 250 000 €", "au lieu de 250 000 €". */
+const WAS_WORDS = /^(?:was|previously|before|avant|ancien prix|prix initial|au lieu de)\s*:?\s*(?=\S)/i;
+const WORDED = 'span, small, em, strong, b, i, p, li, div, td, dd';
 
 export const WAS_PRICE_ATTR = 'data-was-price';
 
@@ -30,6 +34,13 @@ export function markStruckPrices($: CheerioAPI): void {
     const info = parsePriceInfo(text, { allowBare: true });
     if (!info) continue;
     $el.replaceWith(`<span ${WAS_PRICE_ATTR}="${info.price}"></span>`);
+  }
+  for (const el of $(WORDED).toArray()) {
+    if (!el.parent) continue;
+    const text = normalizeSpaces($(el).text());
+    if (!text || text.length > 40 || !WAS_WORDS.test(text)) continue;
+    const info = parsePriceInfo(text.replace(WAS_WORDS, ''), { allowBare: true });
+    if (info) $(el).replaceWith(`<span ${WAS_PRICE_ATTR}="${info.price}"></span>`);
   }
 }
 

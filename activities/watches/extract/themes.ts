@@ -80,7 +80,7 @@ export const DETAIL_GALLERY = [
 ].join(', ');
 
 /** Regions that belong to the site chrome rather than the listing. */
-export const CHROME = 'header, footer, nav, aside, .related, .similar, .similar-properties, #property-similar-listings, .widget, .sidebar, .cookie, #cookie-notice, .menu';
+export const CHROME = 'header, footer, nav, aside, .related, .similar, .similar-properties, #property-similar-listings, [class*="similar-propert"], [class*="related-propert"], [class*="related-listing"], .widget, .sidebar, .cookie, #cookie-notice, .menu';
 
 export const PAGINATION = [
   'link[rel="next"]', 'a[rel="next"]', '.pagination a', '.page-numbers', '.nav-links a', '.wp-pagenavi a', '.pager a', '.paging a', '.es-pagination a',
