@@ -31,6 +31,8 @@ export interface SourcePlan {
   website: string;
   selectors: SourceSelectors;
   useBrowser: boolean;
+  /** The source's own listing pages (its configured seeds): a 404 there fails the page. */
+  listingUrls?: string[];
 }
 
 export interface PageOutcome {
@@ -102,6 +104,10 @@ export async function crawlPage(ctx: CrawlContext, plan: SourcePlan, runId: numb
     }
 
     let page = plan.useBrowser ? await render(ctx, url) : await ctx.fetcher.fetchPage(url, { signal: ctx.signal });
+    if (page.status === 404 || page.status === 410) {
+      const gone = await gonePage(ctx, plan, url, page.status);
+      if (gone) return { ...out, ok: true, problem: gone };
+    }
     if (page.status >= 400) return { ...out, problem: { url, kind: `http-${page.status}`, message: `answered ${page.status}` } };
     if (page.contentType && !/html|xml|text\/plain/i.test(page.contentType)) {
       return { ...out, ok: true, problem: { url, kind: 'no-listings', message: `not a page (${page.contentType})` } };
@@ -135,6 +141,23 @@ export async function crawlPage(ctx: CrawlContext, plan: SourcePlan, runId: numb
     if (problem.kind !== 'robots') ctx.logger.warn({ url, sourceId: plan.sourceId, kind: problem.kind, err: problem.message }, 'page failed');
     return { ...out, ok: problem.kind === 'robots', problem };
   }
+}
+
+/**
+ * A page that answered 404 / 410 and is neither the source's home page nor one of its listing pages:
+ * a navigation or contact link, a stale sitemap entry, a listing taken down. It is logged (kind
+ * `gone`, or `listing-gone` for a listing the source holds, which then counts a miss toward its
+ * removal because the run did not see it) and does not fail the page, so the run is not partial.
+ * Undefined for the source's own pages: their 404 fails the page.
+ */
+async function gonePage(ctx: CrawlContext, plan: SourcePlan, url: string, status: number): Promise<PageProblem | undefined> {
+  const own = [plan.website, ...(plan.listingUrls ?? [])].map(normalizeUrl);
+  if (own.includes(normalizeUrl(url))) return undefined;
+  const known = await ctx.db.selectFrom('watch_listings').select('id').where('source_id', '=', plan.sourceId).where('source_url', '=', normalizeUrl(url)).executeTakeFirst();
+  ctx.logger.info({ url, sourceId: plan.sourceId, status, listing: known?.id ?? null }, 'page gone');
+  return known
+    ? { url, kind: 'listing-gone', status, message: `answered ${status}: listing ${known.id} is gone (counts as a miss toward its removal)` }
+    : { url, kind: 'gone', status, message: `answered ${status}: not a page of the source's listings (the run is not partial)` };
 }
 
 /** The seeds of a run: the source's listing pages when given, else home page + sitemap listing URLs. */
