@@ -8,6 +8,8 @@
 import type { Db } from '../../db/client.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
 import { applyPlan, eachLimit } from './apply.js';
+import { syncContactPersons } from './contact-persons.js';
+import { PERSON_ENTITY } from './contact-persons-plan.js';
 import { findDuplicates, sharedContacts } from './duplicates.js';
 import type { HubSpotGateway, HubSpotRecord } from './hubspot-gateway.js';
 import { applyGone, decideGone, type HubSpotDeletionRule } from './hubspot-deletions.js';
@@ -22,13 +24,17 @@ import type { EntitySource, SourceRecord } from './source.js';
 import * as store from './store.js';
 
 export type DeletionRule = 'archive' | 'ignore' | 'hold';
+/** Per entity; contact persons (HubSpot contacts besides the customer's own) take archive or ignore. */
+export type DeletionRules = Partial<Record<SyncEntity, DeletionRule>> & { contact_person?: 'archive' | 'ignore' };
 
 export interface EngineDeps {
   db: Db;
   hubspot: HubSpotGateway;
   sources: Record<SyncEntity, EntitySource>;
   overrides?: RuleOverrides;
-  deletionRules?: Partial<Record<SyncEntity, DeletionRule>>;
+  deletionRules?: DeletionRules;
+  /** Whether Sage still has this contact person (a person gone from its customer: moved, or deleted). */
+  contactPersonExists?: (id: string) => Promise<boolean>;
   /** The field mappings in force (default: the built-in ones). */
   mappings?: Record<SyncEntity, EntityMapping>;
   /** What to do when a linked HubSpot object was deleted in HubSpot (default hold). */
@@ -46,12 +52,17 @@ const MAX_SAMPLES = 20;
 /** Sage reads by id: a few in flight at once (the limiter paces them). */
 const SAGE_CONCURRENCY = 4;
 
-/** Parses `customer=archive,invoice=hold`. */
-export function parseDeletionRules(items: readonly string[]): Partial<Record<SyncEntity, DeletionRule>> {
-  const out: Partial<Record<SyncEntity, DeletionRule>> = {};
+/** Parses `customer=archive,invoice=hold,contact_person=ignore`. */
+export function parseDeletionRules(items: readonly string[]): DeletionRules {
+  const out: DeletionRules = {};
   for (const item of items) {
+    const person = /^contact_person=(archive|ignore)$/.exec(item.trim());
+    if (person) {
+      out.contact_person = person[1] as 'archive' | 'ignore';
+      continue;
+    }
     const m = /^(customer|quote|invoice|intervention)=(archive|ignore|hold)$/.exec(item.trim());
-    if (!m) throw new Error(`bad deletion rule "${item}": expected entity=archive|ignore|hold`);
+    if (!m) throw new Error(`bad deletion rule "${item}": expected entity=archive|ignore|hold (contact_person=archive|ignore)`);
     out[m[1] as SyncEntity] = m[2] as DeletionRule;
   }
   return out;
@@ -73,11 +84,10 @@ export async function syncBatch(
   },
   ctx: BatchContext,
 ): Promise<store.PageReport> {
-  const { db, hubspot } = deps;
+  const { db } = deps;
   const m = (deps.mappings ?? MAPPINGS)[entity];
   const src = deps.sources[entity];
   const report = store.emptyReport();
-  const beat = (phase: string) => deps.heartbeat?.({ entity, page: ctx.pageKey, phase });
 
   const recs = new Map<string, SourceRecord>();
   for (const r of input.records ?? []) recs.set(r.id, r);
@@ -92,17 +102,33 @@ export async function syncBatch(
     const del = await applyDeletions(deps, entity, missing, ctx);
     report.to_hubspot.deleted += del.to_hubspot.deleted;
   }
+  await syncRecordsOf(deps, m, recs, input.skipUnchangedSage ?? false, ctx, report);
+  // A customer's other contact persons, once its company exists (their own hashes skip the unchanged).
+  if (entity === 'customer' && !ctx.dryRun && recs.size) {
+    const persons = await syncContactPersons(deps, [...recs.values()], ctx);
+    const c = persons.to_hubspot;
+    if (c.created + c.updated + c.deleted + c.errors > 0) await store.savePage(db, ctx.runId, `${ctx.pageKey}:persons`, PERSON_ENTITY, persons);
+  }
+  return report;
+}
+
+/** Plans and applies these records of one entity (the page's report is filled in). */
+async function syncRecordsOf(deps: EngineDeps, m: EntityMapping, recs: Map<string, SourceRecord>, skipUnchangedSage: boolean, ctx: BatchContext, report: store.PageReport): Promise<void> {
+  const { db, hubspot } = deps;
+  const entity = m.entity;
+  const src = deps.sources[entity];
+  const beat = (phase: string) => deps.heartbeat?.({ entity, page: ctx.pageKey, phase });
   let ids = [...recs.keys()];
-  if (!ids.length) return report;
+  if (!ids.length) return;
 
   const rows = await store.idMapRows(db, entity, ids);
   const conflicts = await store.openConflicts(db, entity, ids);
-  if (input.skipUnchangedSage) {
+  if (skipUnchangedSage) {
     const unchanged = unchangedOnSage(m, recs, rows, conflicts);
     ids = ids.filter((id) => !unchanged.has(id));
     report.to_hubspot.skipped += unchanged.size;
     report.to_sage.skipped += unchanged.size;
-    if (!ids.length) return report;
+    if (!ids.length) return;
   }
 
   // What HubSpot holds now, for records already linked.
@@ -118,7 +144,7 @@ export async function syncBatch(
   if (gone.size) {
     const out = await applyGone(deps, entity, gone, conflicts, ctx, report);
     ids = ids.filter((id) => !out.has(id));
-    if (!ids.length) return report;
+    if (!ids.length) return;
   }
 
   // Records with no HubSpot object yet: matched against what HubSpot already has, never duplicated.
@@ -157,11 +183,11 @@ export async function syncBatch(
     planned.to_hubspot.skipped += report.to_hubspot.skipped;
     planned.to_sage.skipped += report.to_sage.skipped;
     planned.to_hubspot.deleted += report.to_hubspot.deleted;
-    return planned;
+    Object.assign(report, planned);
+    return;
   }
   const journal = await openJournal(db, ctx.runId, ctx.pageKey, entity);
   await applyPlan({ db, hubspot, source: src, journal, runId: ctx.runId, beat }, m, items, report);
-  return report;
 }
 
 /**

@@ -102,6 +102,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       overrides,
       deletionRules,
       hubspotDeletionRules,
+      ...(sageAdapter?.contactPersonExists ? { contactPersonExists: (id: string) => sageAdapter!.contactPersonExists!(id) } : {}),
       heartbeat: (d) => inActivity()?.heartbeat(d),
     };
   };

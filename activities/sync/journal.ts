@@ -8,7 +8,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { SyncEntity } from './mapping/types.js';
 import { json } from './store.js';
 
-export type Step = 'hubspot' | 'contact' | 'sage' | 'sage-create';
+export type Step = 'hubspot' | 'contact' | 'sage' | 'sage-create' | 'person' | 'quote-create';
 
 export interface Journal {
   get<T = Record<string, unknown>>(step: Step, sageId: string): T | undefined;

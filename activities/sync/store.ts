@@ -194,7 +194,7 @@ export interface PageReport {
 }
 export const emptyReport = (): PageReport => ({ to_hubspot: emptyCounts(), to_sage: emptyCounts(), samples: [], failures: [] });
 
-export async function savePage(db: DbOrTx, runId: string, pageKey: string, entity: SyncEntity, report: PageReport): Promise<void> {
+export async function savePage(db: DbOrTx, runId: string, pageKey: string, entity: SyncEntity | 'contact_person', report: PageReport): Promise<void> {
   await saveFailures(db, runId, pageKey, entity, report.failures);
   for (const direction of ['to_hubspot', 'to_sage'] as const) {
     const c = report[direction];
@@ -207,7 +207,7 @@ export async function savePage(db: DbOrTx, runId: string, pageKey: string, entit
   }
 }
 
-export async function saveFailures(db: DbOrTx, runId: string, pageKey: string, entity: SyncEntity, failures: RecordFailure[]): Promise<void> {
+export async function saveFailures(db: DbOrTx, runId: string, pageKey: string, entity: SyncEntity | 'contact_person', failures: RecordFailure[]): Promise<void> {
   // A page played again (a retry) answers for its records afresh.
   await db.deleteFrom('sync_failures').where('run_id', '=', runId).where('page_key', '=', pageKey).where('entity', '=', entity).execute();
   if (!failures.length) return;

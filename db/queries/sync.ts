@@ -45,3 +45,72 @@ export async function listInterventions(db: Queryable, q: { customerSageId?: str
   ]);
   return { rows: await withTickets(db, rows), total: Number(count.n) };
 }
+
+// ---- contact persons (id map entity `contact_person`: HubSpot contact, customer, hash) ------------
+
+export interface PersonMapRow {
+  sageId: string;
+  hubspotId: string | null;
+  customer: string | null;
+  hash: string | null;
+}
+
+/** Live id map rows of these persons, and of every person synced under these customers. */
+export async function personRows(db: Queryable, personIds: string[], customerIds: string[]): Promise<Map<string, PersonMapRow>> {
+  if (!personIds.length && !customerIds.length) return new Map();
+  const rows = await db
+    .selectFrom('sync_id_map')
+    .select(['sage_id', 'hubspot_id', 'sage_hash', 'synced_fields'])
+    .where('entity', '=', 'contact_person')
+    .where('deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        ...(personIds.length ? [eb('sage_id', 'in', personIds)] : []),
+        ...(customerIds.length ? [eb(eb.ref('synced_fields', '->>').key('customer' as never), 'in', customerIds)] : []),
+      ]),
+    )
+    .execute();
+  return new Map(rows.map((r) => {
+    const customer = r.synced_fields?.customer;
+    return [r.sage_id, { sageId: r.sage_id, hubspotId: r.hubspot_id, customer: typeof customer === 'string' ? customer : null, hash: r.sage_hash }];
+  }));
+}
+
+/** Records what HubSpot holds for these persons (insert or update by Sage id). */
+export async function savePersonRows(db: Queryable, rows: PersonMapRow[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map((r) => ({
+    entity: 'contact_person',
+    sage_id: r.sageId,
+    hubspot_id: r.hubspotId,
+    hubspot_contact_id: null,
+    sage_hash: r.hash,
+    hubspot_hash: r.hash,
+    synced_fields: JSON.stringify({ customer: r.customer }),
+    mapping_version: 1,
+    synced_at: new Date(),
+    deleted_at: null,
+    deletion: null,
+  }));
+  await db
+    .insertInto('sync_id_map')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['entity', 'sage_id']).doUpdateSet((eb) => ({
+        hubspot_id: eb.ref('excluded.hubspot_id'),
+        sage_hash: eb.ref('excluded.sage_hash'),
+        hubspot_hash: eb.ref('excluded.hubspot_hash'),
+        synced_fields: eb.ref('excluded.synced_fields'),
+        synced_at: eb.ref('excluded.synced_at'),
+        deleted_at: null,
+        deletion: null,
+      })),
+    )
+    .execute();
+}
+
+/** Persons deleted in Sage: their HubSpot contact archived or left alone, by rule. */
+export async function markPersonsDeleted(db: Queryable, sageIds: string[], deletion: 'archived' | 'ignored'): Promise<void> {
+  if (!sageIds.length) return;
+  await db.updateTable('sync_id_map').set({ deleted_at: new Date(), deletion }).where('entity', '=', 'contact_person').where('sage_id', 'in', sageIds).execute();
+}

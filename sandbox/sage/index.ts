@@ -12,6 +12,7 @@ import {
   BODY_KEY, SAGE_RESOURCES, SageError, applyArtefact, applyContact, artefactWire, contactWire, newSageId,
   type Lookup, type SageRecord, type SageResource,
 } from './resources.js';
+import { applyContactPerson, contactPersonWire, mainPersonWire, withSubIds } from './contact-persons.js';
 
 export type { SageResource } from './resources.js';
 export { SageError } from './resources.js';
@@ -127,20 +128,54 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
     },
   };
 
-  const wire = (r: SageRecord): Json =>
-    r.resource === 'contacts' ? contactWire(r) : artefactWire(r, records.get('contacts')!.get(r.data.contact_id as string));
+  /** Contact persons by contact, and contacts by their main address / main person id. */
+  const personsOf = new Map<string, Set<string>>();
+  const addressOwner = new Map<string, string>();
+  const mainPersonOwner = new Map<string, string>();
+  const liveContact = (id: string | undefined) => {
+    const c = id ? records.get('contacts')!.get(id) : undefined;
+    return c && c.deletedAt === undefined ? c : undefined;
+  };
+  const indexPerson = (r: SageRecord, on: boolean) => {
+    const owner = String(r.data.contact_id);
+    if (!personsOf.has(owner)) personsOf.set(owner, new Set());
+    personsOf.get(owner)![on ? 'add' : 'delete'](r.id);
+  };
+  /** A change to a person is a change to its contact (an incremental read of contacts sees it). */
+  const touch = (contactId: unknown) => {
+    const c = liveContact(String(contactId));
+    if (c) c.updatedAt = now();
+  };
+
+  const wire = (r: SageRecord): Json => {
+    if (r.resource === 'contact_persons') return contactPersonWire(r);
+    if (r.resource !== 'contacts') return artefactWire(r, records.get('contacts')!.get(r.data.contact_id as string));
+    const others = [...(personsOf.get(r.id) ?? [])].map((id) => records.get('contact_persons')!.get(id)!).sort((a, b) => a.seq - b.seq);
+    return { ...contactWire(r), contact_persons: [mainPersonWire(r), ...others.map(contactPersonWire)] };
+  };
 
   const apply = (resource: SageResource, input: Json, existing?: SageRecord): Json =>
     resource === 'contacts'
       ? applyContact(input, existing?.data, existing?.id, lookup)
-      : applyArtefact(resource, input, existing?.data, lookup);
+      : resource === 'contact_persons'
+        ? applyContactPerson(input, existing?.data, (addressId) => liveContact(addressOwner.get(addressId)))
+        : applyArtefact(resource, input, existing?.data, lookup);
 
   const create = (resource: SageResource, input: Json): SageRecord => {
-    const data = apply(resource, input);
+    let data = apply(resource, input);
+    if (resource === 'contacts') data = withSubIds(data);
     const t = now();
     const r: SageRecord = { id: newSageId(), seq: ++seq, resource, createdAt: t, updatedAt: t, data };
     records.get(resource)!.set(r.id, r);
     indexReference(r, true);
+    if (resource === 'contacts') {
+      addressOwner.set(String((data.main_address as Json).id), r.id);
+      mainPersonOwner.set(String((data.main_contact_person as Json).id), r.id);
+    }
+    if (resource === 'contact_persons') {
+      indexPerson(r, true);
+      touch(data.contact_id);
+    }
     return r;
   };
   const live = (resource: SageResource, id: string): SageRecord => {
@@ -152,9 +187,16 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
     const r = live(resource, id);
     const data = apply(resource, input, r);
     indexReference(r, false);
+    if (resource === 'contact_persons') indexPerson(r, false);
+    const before = r.data.contact_id;
     r.data = data;
     indexReference(r, true);
     r.updatedAt = now();
+    if (resource === 'contact_persons') {
+      indexPerson(r, true);
+      touch(before);
+      touch(data.contact_id);
+    }
     return r;
   };
   const remove = (resource: SageResource, id: string): void => {
@@ -167,6 +209,15 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
     r.deletedAt = now();
     r.updatedAt = r.deletedAt;
     indexReference(r, false);
+    if (resource === 'contact_persons') {
+      indexPerson(r, false);
+      touch(r.data.contact_id);
+    }
+    if (resource === 'contacts') {
+      // The contact's persons go with it.
+      for (const pid of personsOf.get(id) ?? []) records.get('contact_persons')!.get(pid)!.deletedAt = r.deletedAt;
+      personsOf.delete(id);
+    }
   };
 
   const unwrap = (resource: SageResource, body: unknown): Json => {
@@ -345,6 +396,9 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
       if (parts.length === 1 && method === 'GET') return answer(200, listing(resource, url));
       if (parts.length === 1 && method === 'POST') return answer(201, wire(create(resource, unwrap(resource, body))));
       const id = parts[1]!;
+      if (method === 'GET' && resource === 'contact_persons' && liveContact(mainPersonOwner.get(id))) {
+        return answer(200, mainPersonWire(liveContact(mainPersonOwner.get(id))!));
+      }
       if (method === 'GET') {
         const r = records.get(resource)!.get(id);
         if (!r || r.deletedAt !== undefined) throw SageError.one(404, 'RecordNotFound', 'Resource not found');

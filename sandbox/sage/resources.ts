@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export type SageResource = 'contacts' | 'sales_quotes' | 'sales_invoices';
-export const SAGE_RESOURCES: readonly SageResource[] = ['contacts', 'sales_quotes', 'sales_invoices'];
+export type SageResource = 'contacts' | 'sales_quotes' | 'sales_invoices' | 'contact_persons';
+export const SAGE_RESOURCES: readonly SageResource[] = ['contacts', 'sales_quotes', 'sales_invoices', 'contact_persons'];
 /** The key a write body wraps its fields in: `{"contact": {...}}`. */
-export const BODY_KEY: Record<SageResource, string> = { contacts: 'contact', sales_quotes: 'sales_quote', sales_invoices: 'sales_invoice' };
+export const BODY_KEY: Record<SageResource, string> = { contacts: 'contact', sales_quotes: 'sales_quote', sales_invoices: 'sales_invoice', contact_persons: 'contact_person' };
 
 export interface SageErrorItem { $severity: 'error'; $dataCode: string; $message: string; $source: string }
 
@@ -157,6 +157,7 @@ export function contactWire(r: SageRecord): Record<string, unknown> {
     credit_limit: d.credit_limit === undefined || d.credit_limit === null ? null : money(d.credit_limit),
     credit_days: d.credit_days ?? null,
     main_address: {
+      ...(d.main_address?.id ? { id: d.main_address.id, $path: `/addresses/${d.main_address.id}` } : {}),
       address_line_1: d.main_address?.address_line_1 ?? null,
       address_line_2: d.main_address?.address_line_2 ?? null,
       city: d.main_address?.city ?? null,
@@ -165,6 +166,7 @@ export function contactWire(r: SageRecord): Record<string, unknown> {
       country: country ? link(country, country, `/countries/${country}`) : null,
     },
     main_contact_person: {
+      ...(d.main_contact_person?.id ? { id: d.main_contact_person.id } : {}),
       name: d.main_contact_person?.name ?? null,
       email: d.main_contact_person?.email ?? null,
       telephone: d.main_contact_person?.telephone ?? null,

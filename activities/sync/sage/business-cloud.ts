@@ -163,6 +163,15 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
     invoices: entitySource('invoices'),
     http,
     tokens,
+    async contactPersonExists(id) {
+      try {
+        await http.request('GET', `/contact_persons/${encodeURIComponent(id)}`);
+        return true;
+      } catch (err) {
+        if (isType(err, 'SageNotFound')) return false;
+        throw err;
+      }
+    },
     async upsertCustomer(reference, fields) {
       const existing = await findByReference(reference);
       if (existing) {

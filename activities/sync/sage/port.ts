@@ -38,4 +38,6 @@ export interface SageSource {
    * speak the read shape (`main_address.country: {id}` etc.), like `update` patches.
    */
   upsertCustomer(reference: string, fields: Record<string, unknown>): Promise<UpsertResult>;
+  /** Whether Sage still has this contact person (`GET /contact_persons/{id}`): one that left its customer was moved, or deleted. */
+  contactPersonExists?(id: string): Promise<boolean>;
 }
