@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health.js';
 import { runRoutes } from './routes/runs.js';
 import { sourceRoutes } from './routes/sources.js';
 import { listingRoutes } from './routes/listings.js';
+import { eventRoutes } from './routes/events.js';
 import { alertRoutes, publicAlertRoutes } from './routes/alerts.js';
 import { statsRoutes } from './routes/stats.js';
 import { genericWatchRoutes } from './routes/watches.js';
@@ -74,6 +75,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/v1/diagnostics', diagnosticsRoutes(deps));
   app.route('/v1/sources', sourceRoutes(deps));
   app.route('/v1/listings', listingRoutes(deps));
+  app.route('/v1/events', eventRoutes(deps));
   app.route('/v1/alerts', alertRoutes(deps));
   app.route('/v1/stats', statsRoutes(deps));
   app.route('/v1/watches', genericWatchRoutes(deps));

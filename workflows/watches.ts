@@ -74,7 +74,7 @@ export interface WatchSourceStatus {
   pagesFailed: number;
   staged: number;
   queued: number;
-  counts: { found: number; new: number; updated: number; removed: number; reactivated: number } | null;
+  counts: { found: number; new: number; updated: number; priceChanges: number; sold: number; removed: number; reactivated: number } | null;
   notifications: { sent: number; failed: number };
   status: 'ok' | 'partial' | 'failed' | 'cancelled' | null;
   error: string | null;
@@ -137,7 +137,10 @@ export async function watchSource(input: WatchSourceInput): Promise<WatchSourceS
     } else {
       phase('diffing');
       const counts = await heavy.applyRunSnapshot({ runId: plan.runId, countMisses: state.status === 'ok' });
-      state.counts = { found: counts.found, new: counts.new, updated: counts.updated, removed: counts.removed, reactivated: counts.reactivated };
+      state.counts = {
+        found: counts.found, new: counts.new, updated: counts.updated, priceChanges: counts.priceChanges ?? 0, sold: counts.sold ?? 0,
+        removed: counts.removed, reactivated: counts.reactivated,
+      };
       await heavy.linkRunDuplicates({ runId: plan.runId });
       phase('notifying');
       const keys = await heavy.queueRunNotifications({ runId: plan.runId });

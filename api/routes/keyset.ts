@@ -5,7 +5,6 @@
  * cursor as integer microseconds since the epoch, exactly what a timestamptz holds.
  */
 import { z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import { intParam, safeText } from '../schemas/common.js';
 import { decodeCursor, encodeCursor } from './watch-common.js';
 
@@ -27,18 +26,10 @@ export const pageQuery = (max: number, dflt: number) => ({ limit: intParam(1, ma
 /** The response fields next to a page's items. */
 export const pageFields = { total: z.number().int(), nextCursor: z.string().nullable() };
 
-/** A timestamptz column as integer microseconds since the epoch, as text (for a cursor). */
-export const micros = (col: string) => sql<string>`(extract(epoch from ${sql.ref(col)}) * 1000000)::bigint::text`;
-
-/** `(col, id) < cursor` for a list ordered by (col, id) desc; the cursor is [micros, id]. */
-export const beforeTimeId = (col: string, idCol: string, [us, id]: unknown[]) =>
-  sql<boolean>`(${sql.ref(col)}, ${sql.ref(idCol)}) < (timestamptz 'epoch' + ${String(us)}::bigint * interval '1 microsecond', ${id})`;
+export { beforeTimeId, countOf, micros } from '../../db/queries/keyset.js';
 
 /** The first `limit` of `rows` (fetched with limit + 1) and the cursor after the last of them. */
 export function pageOf<R>(rows: R[], limit: number, cursorOf: (last: R) => unknown[]): { rows: R[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(cursorOf(page[page.length - 1]!)) : null };
 }
-
-/** `count(*)` of a query as a number. */
-export const countOf = async (q: { executeTakeFirstOrThrow(): Promise<{ n: string | number | bigint }> }) => Number((await q.executeTakeFirstOrThrow()).n);

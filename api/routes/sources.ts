@@ -13,7 +13,10 @@ import type { watchSource } from '../../workflows/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { cssSelector, intParam, isStorableText, safeText, UNSTORABLE_TEXT } from '../schemas/common.js';
+import { listSourceRuns, sourceExists } from '../../db/queries/watches.js';
+import { RunOut, runJson } from '../schemas/watches.js';
 import { countOf, idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
+import { sourceRunRoutes } from './source-runs.js';
 import { assertPublicUrl, IdParam, Json } from './watch-common.js';
 
 const Selectors = z
@@ -149,9 +152,9 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404, 422) },
 });
 const runs = createRoute({
-  method: 'get', path: '/{id}/runs', tags, security: SECURITY, summary: "The source's crawl runs (found / new / updated / removed / errors / duration)",
+  method: 'get', path: '/{id}/runs', tags, security: SECURITY, summary: "The source's crawl runs (found / new / updated / price changes / sold / removed / errors / duration)",
   request: { params: IdParam, query: z.object(pageQuery(200, 20)) },
-  responses: { 200: { description: 'A page of runs, newest first (keyset pagination by id), and the total', content: { 'application/json': { schema: z.object({ items: z.array(Json), ...pageFields }) } } }, ...problemResponses(401, 404, 422) },
+  responses: { 200: { description: 'A page of runs, newest first (keyset pagination by id), and the total', content: { 'application/json': { schema: z.object({ items: z.array(RunOut), ...pageFields }) } } }, ...problemResponses(401, 404, 422) },
 });
 const runNow = createRoute({
   method: 'post', path: '/{id}/run', tags, security: SECURITY, summary: 'Start a run of this source now',
@@ -252,21 +255,11 @@ export function sourceRoutes(deps: ApiDeps) {
     .openapi(runs, async (c) => {
       const { id } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
-      const after = idCursor(cursor);
-      const src = await db.selectFrom('watch_sources').select('id').where('id', '=', id).executeTakeFirst();
-      if (!src) throw notFound(id);
-      const base = db.selectFrom('watch_crawl_runs').where('source_id', '=', id);
-      const [all, total] = await Promise.all([
-        (after ? base.where('id', '<', after) : base).selectAll().orderBy('id', 'desc').limit(limit + 1).execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
+      const before = idCursor(cursor);
+      if (!(await sourceExists(db, id))) throw notFound(id);
+      const { rows: all, total } = await listSourceRuns(db, id, before, limit);
       const { rows, nextCursor } = pageOf(all, limit, (r) => [r.id]);
-      const items = rows.map((r) => ({
-        id: r.id, workflowId: r.workflow_id, status: r.status, pages: r.pages, found: r.found, new: r.new, updated: r.updated,
-        removed: r.removed, reactivated: r.reactivated, errors: r.errors, errorMessage: r.error_message,
-        startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null, durationMs: r.duration_ms,
-      }));
-      return c.json({ items, total, nextCursor }, 200);
+      return c.json({ items: rows.map(runJson), total, nextCursor }, 200);
     })
     .openapi(runNow, async (c) => {
       const { id } = c.req.valid('param');
@@ -317,5 +310,6 @@ export function sourceRoutes(deps: ApiDeps) {
       }
       errors.sort((a, b) => a.line - b.line);
       return c.json({ created, updated, errors }, 200);
-    });
+    })
+    .route('/', sourceRunRoutes(deps));
 }

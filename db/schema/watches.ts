@@ -7,6 +7,9 @@ type Numeric = ColumnType<string | null, number | string | null | undefined, num
 
 export type PropertyType = 'apartment' | 'house' | 'land' | 'commercial' | 'parking' | 'other';
 export type Transaction = 'sale' | 'rent';
+/** Where a listing stands: on the agency's site (active / under offer / sold) or gone from it for K runs. */
+export type ListingStatus = 'active' | 'under_offer' | 'sold' | 'removed';
+export type PriceQualifier = 'from' | 'on_request';
 
 export interface SourceSelectors {
   item?: string;
@@ -65,7 +68,12 @@ export interface WatchListingsTable {
   content_hash: string;
   duplicate_of: number | null;
   duplicate_evidence: ColumnType<unknown, string | null, string | null>;
-  status: ColumnType<'active' | 'inactive', 'active' | 'inactive' | undefined, 'active' | 'inactive'>;
+  status: ColumnType<ListingStatus, ListingStatus | undefined, ListingStatus>;
+  price_qualifier: PriceQualifier | null;
+  /** The price before the last price change (or the struck-through one the page showed). */
+  previous_price: number | null;
+  /** A finer type than property_type ('studio'), as extraction gives it. */
+  property_subtype: string | null;
   missed_runs: ColumnType<number, number | undefined, number>;
   first_seen_at: ColumnType<Date, never, never>;
   last_seen_at: Timestamp;
@@ -73,7 +81,13 @@ export interface WatchListingsTable {
   removed_at: ColumnType<Date | null, never, Date | string | null>;
 }
 
-export type ListingEvent = 'new' | 'updated' | 'removed' | 'reactivated';
+/**
+ * new; price_change (the price moved, whatever else did); updated (other fields, including
+ * active <-> under_offer); sold; removed (gone K runs); reactivated (back after removed, or sold
+ * and offered again).
+ */
+export type ListingEvent = 'new' | 'price_change' | 'updated' | 'sold' | 'removed' | 'reactivated';
+export const LISTING_EVENTS = ['new', 'price_change', 'updated', 'sold', 'removed', 'reactivated'] as const satisfies readonly ListingEvent[];
 
 export interface WatchListingHistoryTable {
   id: Generated<number>;
@@ -101,6 +115,8 @@ export interface WatchCrawlRunsTable {
   updated: ColumnType<number, number | undefined, number>;
   removed: ColumnType<number, number | undefined, number>;
   reactivated: ColumnType<number, number | undefined, number>;
+  price_changes: ColumnType<number, number | undefined, number>;
+  sold: ColumnType<number, number | undefined, number>;
   errors: ColumnType<number, number | undefined, number>;
   error_message: string | null;
   applied_at: ColumnType<Date | null, never, Date | string | null>;
@@ -131,6 +147,10 @@ export interface WatchSnapshotItemsTable {
   quality: number;
   fingerprint: string | null;
   content_hash: string;
+  status: ColumnType<string, string | undefined, string>;
+  price_qualifier: string | null;
+  previous_price: number | null;
+  property_subtype: string | null;
 }
 
 /** Crawl errors per run (one row per failing page), for the run log. */
@@ -140,6 +160,8 @@ export interface WatchCrawlErrorsTable {
   url: string;
   kind: string;
   message: string;
+  /** The HTTP status the page answered, for `http-NNN` kinds. */
+  http_status: number | null;
   at: ColumnType<Date, never, never>;
 }
 

@@ -184,7 +184,7 @@ describe('watches end to end', () => {
     wp.delete('a3');
 
     const first = await runSource(ids.wp!);
-    expect(first.counts).toEqual({ found: 5, new: 1, updated: 1, removed: 0, reactivated: 0 });
+    expect(first.counts).toEqual({ found: 5, new: 1, updated: 0, priceChanges: 1, sold: 0, removed: 0, reactivated: 0 });
     const a3Url = `${sites.wp!.url}annonce/a3-appartement-2-pieces/`;
     expect(await listingByUrl(a3Url)).toMatchObject({ status: 'active', missed_runs: 1 });
     const mails = await smtp.waitFor(2, (m) => m.to.includes('marie@example.fr'));
@@ -193,7 +193,7 @@ describe('watches end to end', () => {
 
     const second = await runSource(ids.wp!);
     expect(second.counts).toMatchObject({ found: 5, new: 0, updated: 0, removed: 1 });
-    expect(await listingByUrl(a3Url)).toMatchObject({ status: 'inactive', missed_runs: 2 });
+    expect(await listingByUrl(a3Url)).toMatchObject({ status: 'removed', missed_runs: 2 });
 
     wp.set('a3', a3);
     const third = await runSource(ids.wp!);
@@ -205,14 +205,14 @@ describe('watches end to end', () => {
     expect(detail.history.map((h) => h.event)).toEqual(['new', 'removed', 'reactivated']);
     const a2 = await listingByUrl(`${sites.wp!.url}annonce/a2-appartement-3-pieces/`);
     const a2Detail = await get<{ history: Array<{ event: string; changes: Record<string, unknown>; priceOld: number; priceNew: number }> }>(`/v1/listings/${a2.id}`);
-    expect(a2Detail.history[1]).toMatchObject({ event: 'updated', priceOld: 480_000, priceNew: 455_000, changes: { price: { old: 480_000, new: 455_000 } } });
+    expect(a2Detail.history[1]).toMatchObject({ event: 'price_change', priceOld: 480_000, priceNew: 455_000, changes: { price: { old: 480_000, new: 455_000 } } });
 
     // no more mail: the reappearance is not news, and nothing was sent twice
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages.filter((m) => m.to.includes('marie@example.fr'))).toHaveLength(2);
 
     const runs = await get<{ items: Array<Record<string, unknown>> }>(`/v1/sources/${ids.wp}/runs`);
-    expect(runs.items.slice(0, 4).map((r) => [r.new, r.updated, r.removed, r.reactivated])).toEqual([[0, 0, 0, 1], [0, 0, 1, 0], [1, 1, 0, 0], [5, 0, 0, 0]]);
+    expect(runs.items.slice(0, 4).map((r) => [r.new, r.updated, r.priceChanges, r.removed, r.reactivated])).toEqual([[0, 0, 0, 0, 1], [0, 0, 0, 1, 0], [1, 0, 1, 0, 0], [5, 0, 0, 0, 0]]);
     expect(runs.items[0]!.durationMs).toBeGreaterThan(0);
   });
 

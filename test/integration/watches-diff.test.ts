@@ -65,7 +65,7 @@ describe('snapshot diff', () => {
     dailyId = daily.id;
 
     const { runId, counts } = await run(sourceA, [A1, A2, A3]);
-    expect(counts).toEqual({ found: 3, new: 3, updated: 0, removed: 0, reactivated: 0, alreadyApplied: false });
+    expect(counts).toEqual({ found: 3, new: 3, updated: 0, priceChanges: 0, sold: 0, removed: 0, reactivated: 0, alreadyApplied: false });
     expect((await history(A1.sourceUrl)).map((h) => h.event)).toEqual(['new']);
     const log = await t.db.selectFrom('watch_crawl_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
     expect(log).toMatchObject({ found: 3, new: 3, updated: 0, removed: 0 });
@@ -88,9 +88,9 @@ describe('snapshot diff', () => {
 
   it('records which fields changed, price old -> new, and counts a single miss without removing', async () => {
     const { runId, counts } = await run(sourceA, [{ ...A1, price: 430_000 }, A2, A4]);
-    expect(counts).toMatchObject({ found: 3, new: 1, updated: 1, removed: 0, reactivated: 0 });
+    expect(counts).toMatchObject({ found: 3, new: 1, updated: 0, priceChanges: 1, removed: 0, reactivated: 0 });
     const h = await history(A1.sourceUrl);
-    expect(h.map((x) => x.event)).toEqual(['new', 'updated']);
+    expect(h.map((x) => x.event)).toEqual(['new', 'price_change']);
     expect(h[1]!.changes).toEqual({ price: { old: 450_000, new: 430_000 } });
     expect(h[1]).toMatchObject({ price_old: 450_000, price_new: 430_000 });
     const missed = await listing(A3.sourceUrl);
@@ -126,7 +126,7 @@ describe('snapshot diff', () => {
     const { counts } = await run(sourceA, [{ ...A1, price: 430_000 }, A2, A4]);
     expect(counts).toMatchObject({ removed: 1 });
     const gone = await listing(A3.sourceUrl);
-    expect(gone).toMatchObject({ status: 'inactive', missed_runs: 3 });
+    expect(gone).toMatchObject({ status: 'removed', missed_runs: 3 });
     expect(gone.removed_at).not.toBeNull();
     expect((await history(A3.sourceUrl)).map((h) => h.event)).toEqual(['new', 'removed']);
 

@@ -1,7 +1,7 @@
 /** Saved-search criteria and their validation (what `/v1/alerts` accepts). */
 import { z } from 'zod';
 import { isPostalCode } from '../extract/french.js';
-import type { ListingDraft, PropertyType, TransactionType } from '../extract/types.js';
+import type { ListingDraft, ListingStatus, PropertyType, TransactionType } from '../extract/types.js';
 
 export const PROPERTY_TYPES = ['apartment', 'house', 'land', 'commercial', 'parking', 'other'] as const satisfies readonly PropertyType[];
 export const TRANSACTIONS = ['sale', 'rent'] as const satisfies readonly TransactionType[];
@@ -22,9 +22,13 @@ export interface AlertCriteria {
   transaction?: TransactionType;
 }
 
-/** The listing fields matching and comparison look at; a ListingDraft or a stored row mapped back. */
+/**
+ * The listing fields matching and comparison look at; a ListingDraft or a stored row mapped back.
+ * A status other than `active` (under offer, sold, removed) matches no alert.
+ */
 export type ListingLike = Partial<Pick<ListingDraft,
-  'sourceUrl' | 'title' | 'price' | 'transaction' | 'surface' | 'rooms' | 'bedrooms' | 'bathrooms' | 'propertyType' | 'address' | 'postalCode' | 'city' | 'description' | 'features'>>;
+  'sourceUrl' | 'title' | 'price' | 'transaction' | 'surface' | 'rooms' | 'bedrooms' | 'bathrooms' | 'propertyType' | 'address' | 'postalCode' | 'city' | 'description' | 'features'>>
+  & { status?: ListingStatus | 'removed' };
 
 const DEPARTEMENT = /^(0[1-9]|[1-8]\d|9[0-8])$/;
 const amount = z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER);

@@ -106,10 +106,14 @@ function check(c: Compiled, ctx: ListingContext): boolean {
  * together mean "any of these places".
  */
 export function matches(criteria: AlertCriteria, listing: ListingLike): boolean {
+  if (!offered(listing)) return false;
   return check(compile(criteria), new ListingContext(listing));
 }
 
 type Id = string | number;
+
+/** Still on offer (no status counts as offered): under offer, sold or removed listings match no alert. */
+const offered = (l: ListingLike): boolean => l.status === undefined || l.status === 'active';
 
 /** Price bands of the index: an alert with a bounded price range is filed under each band it covers. */
 const BAND = 25_000;
@@ -184,6 +188,7 @@ export function buildMatcher(alerts: Array<{ id: Id; criteria: AlertCriteria }>)
   let stamp = 0;
   const stats = { listings: 0, checked: 0 };
   const match = (listing: ListingLike): Id[] => {
+    if (!offered(listing)) return [];
     const ctx = new ListingContext(listing);
     stats.listings++;
     stamp = stamp === 0xffffffff ? 1 : stamp + 1;

@@ -16,7 +16,7 @@ import { listingWebhookBody, renderDigestMail, renderListingMail, type AlertEven
 export const unsubscribeUrl = (baseUrl: string, token: string) => `${baseUrl.replace(/\/$/, '')}/public/alerts/unsubscribe?token=${encodeURIComponent(token)}`;
 
 interface EventRow extends ListingRowLike {
-  event: 'new' | 'updated' | 'reactivated';
+  event: 'new' | 'price_change' | 'reactivated';
   price_old: number | null;
   price_new: number | null;
 }
@@ -55,14 +55,17 @@ function notificationFor(a: AlertRow, l: ListingRowLike, e: AlertEvent, baseUrl:
   return { key, channel: 'email', payload: { to: a.target, ...mail } };
 }
 
-/** Matches run `runId`'s new listings and price drops against active alerts; returns pending outbox keys. */
+/**
+ * Matches run `runId`'s new listings and price drops against active alerts; returns pending outbox
+ * keys. Only listings still offered count: one under offer or sold matches no alert.
+ */
 export async function queueRunNotifications(db: Db, runId: number, baseUrl: string): Promise<string[]> {
   const { rows: events } = await sql<EventRow>`
     select l.*, h.event, h.price_old, h.price_new
     from watch_listing_history h join watch_listings l on l.id = h.listing_id
     where h.run_id = ${runId} and l.status = 'active'
       and ((h.event = 'new' and l.duplicate_of is null)
-        or (h.event in ('updated', 'reactivated') and h.price_new < h.price_old))
+        or (h.event in ('price_change', 'reactivated') and h.price_new < h.price_old))
   `.execute(db);
   if (events.length === 0) return [];
   const alerts = (await db

@@ -1,6 +1,8 @@
 /**
  * Market statistics per postal code, in one aggregate query (the brief's JSON). Duplicates are
  * counted once (rows with `duplicate_of` are left out); price figures are over sale listings.
+ * Only listings on offer (`active`) count in the figures: one under offer or sold is counted apart
+ * (`under_offer_listings`, `sold_listings`) and in `total_listings`, never in prices or type counts.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../../db/client.js';
@@ -10,6 +12,8 @@ export interface MarketStats {
   city: string | null;
   total_listings: number;
   active_listings: number;
+  under_offer_listings: number;
+  sold_listings: number;
   average_price: number | null;
   average_price_per_sqm: number | null;
   median_price: number | null;
@@ -42,9 +46,11 @@ export async function computeMarketStats(db: Db): Promise<number> {
           mode() within group (order by b.city) as city,
           count(*)::int as total_listings,
           count(*) filter (where status = 'active')::int as active_listings,
+          count(*) filter (where status = 'under_offer')::int as under_offer_listings,
+          count(*) filter (where status = 'sold')::int as sold_listings,
           count(*) filter (where status = 'active' and property_type = 'apartment')::int as apartments_count,
           count(*) filter (where status = 'active' and property_type = 'house')::int as houses_count,
-          count(*) filter (where status = 'active' and property_type = 'apartment' and rooms = 1)::int as studios_count,
+          count(*) filter (where status = 'active' and (property_subtype = 'studio' or (property_type = 'apartment' and rooms = 1)))::int as studios_count,
           round(avg(price) filter (where status = 'active' and transaction = 'rent'))::bigint as average_rent,
           count(*) filter (where first_seen_at >= date_trunc('day', now()))::int as listings_added_today,
           count(*) filter (where first_seen_at >= now() - interval '7 days')::int as listings_added_week,
@@ -61,6 +67,7 @@ export async function computeMarketStats(db: Db): Promise<number> {
         insert into watch_market_stats (postal_code, stats, computed_at)
         select a.postal_code, jsonb_build_object(
           'postal_code', a.postal_code, 'city', a.city, 'total_listings', a.total_listings, 'active_listings', a.active_listings,
+          'under_offer_listings', a.under_offer_listings, 'sold_listings', a.sold_listings,
           'average_price', p.average_price, 'average_price_per_sqm', p.average_price_per_sqm, 'median_price', p.median_price,
           'price_min', p.price_min, 'price_max', p.price_max, 'apartments_count', a.apartments_count,
           'houses_count', a.houses_count, 'studios_count', a.studios_count, 'by_type', coalesce(t.by_type, '{}'::jsonb),

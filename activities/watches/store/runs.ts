@@ -18,6 +18,15 @@ export interface PageProblem {
   url: string;
   kind: string;
   message: string;
+  /** The HTTP status the page answered; read from an `http-NNN` kind when not given. */
+  status?: number;
+}
+
+/** The HTTP status of a problem: its own, or the one its `http-NNN` kind names. */
+export function problemStatus(p: PageProblem): number | null {
+  if (p.status !== undefined && Number.isInteger(p.status) && p.status >= 100 && p.status <= 599) return p.status;
+  const m = /^http-(\d{3})$/.exec(p.kind);
+  return m ? Number(m[1]) : null;
 }
 
 /** Records a run's page problems once each (retries write nothing new). */
@@ -25,7 +34,7 @@ export async function recordProblems(db: DbOrTx, runId: number, problems: PagePr
   if (problems.length === 0) return;
   await db
     .insertInto('watch_crawl_errors')
-    .values(problems.map((p) => ({ run_id: runId, url: p.url.slice(0, 2000), kind: p.kind, message: p.message.slice(0, 2000) })))
+    .values(problems.map((p) => ({ run_id: runId, url: p.url.slice(0, 2000), kind: p.kind, message: p.message.slice(0, 2000), http_status: problemStatus(p) })))
     .onConflict((oc) => oc.columns(['run_id', 'url', 'kind']).doNothing())
     .execute();
 }

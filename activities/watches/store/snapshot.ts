@@ -12,10 +12,14 @@ import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import type { ListingDraft } from '../extract/types.js';
 
-/** The fields whose change makes a listing "updated" (and lands in its history). */
+/**
+ * The fields whose change lands in a listing's history (and makes it changed). `previous_price` is
+ * not one: a struck-through price appearing or going is not news, the price itself is.
+ */
 export const TRACKED_FIELDS = [
   'title', 'price', 'transaction', 'surface', 'rooms', 'bedrooms', 'bathrooms', 'property_type',
   'address', 'postal_code', 'city', 'description', 'photos', 'features', 'external_id',
+  'status', 'price_qualifier', 'property_subtype',
 ] as const;
 
 export interface StagedRow {
@@ -37,6 +41,11 @@ export interface StagedRow {
   features: string[];
   quality: number;
   fingerprint: string | null;
+  /** As the page shows it: active, under_offer or sold. */
+  status: 'active' | 'under_offer' | 'sold';
+  price_qualifier: 'from' | 'on_request' | null;
+  previous_price: number | null;
+  property_subtype: string | null;
   content_hash: string;
 }
 
@@ -64,6 +73,10 @@ export function toStagedRow(d: ListingDraft, fingerprint: string | null): Staged
     features: (d.features ?? []).slice(0, 100),
     quality: Number.isFinite(d.quality) ? d.quality : 0,
     fingerprint,
+    status: d.status ?? 'active',
+    price_qualifier: d.priceQualifier ?? null,
+    previous_price: int(d.previousPrice),
+    property_subtype: str(d.propertySubtype, 40),
   };
   return { ...row, content_hash: contentHash(row) };
 }
@@ -92,19 +105,23 @@ export async function stageRows(db: DbOrTx, runId: number, rows: StagedRow[], ch
       const part = parts[next++]!;
       const res = await sql`
         insert into watch_snapshot_items as s (run_id, source_url, external_id, title, price, transaction, surface, rooms,
-          bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash)
+          bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash,
+          status, price_qualifier, previous_price, property_subtype)
         select ${runId}, r.source_url, r.external_id, r.title, r.price, r.transaction, r.surface, r.rooms, r.bedrooms, r.bathrooms,
           r.property_type, r.address, r.postal_code, r.city, r.description, coalesce(r.photos, '[]'), coalesce(r.features, '[]'),
-          r.quality, r.fingerprint, r.content_hash
+          r.quality, r.fingerprint, r.content_hash, coalesce(r.status, 'active'), r.price_qualifier, r.previous_price, r.property_subtype
         from json_to_recordset(${JSON.stringify(part)}::json) as r(source_url text, external_id text, title text, price bigint,
           transaction text, surface numeric, rooms int, bedrooms int, bathrooms int, property_type text, address text,
-          postal_code text, city text, description text, photos jsonb, features jsonb, quality real, fingerprint text, content_hash text)
+          postal_code text, city text, description text, photos jsonb, features jsonb, quality real, fingerprint text, content_hash text,
+          status text, price_qualifier text, previous_price bigint, property_subtype text)
         on conflict (run_id, source_url) do update set
           external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
           surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
           property_type = excluded.property_type, address = excluded.address, postal_code = excluded.postal_code,
           city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
-          quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash
+          quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash,
+          status = excluded.status, price_qualifier = excluded.price_qualifier, previous_price = excluded.previous_price,
+          property_subtype = excluded.property_subtype
         where excluded.quality >= s.quality
       `.execute(db);
       staged += Number(res.numAffectedRows ?? 0);
@@ -123,10 +140,13 @@ function dedupeByUrl(rows: StagedRow[]): StagedRow[] {
   return [...best.values()];
 }
 
+/** A run's counts, one per event type (`updated` excludes price changes and sales). */
 export interface DiffCounts {
   found: number;
   new: number;
   updated: number;
+  priceChanges: number;
+  sold: number;
   removed: number;
   reactivated: number;
   alreadyApplied: boolean;
@@ -146,8 +166,9 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
       update watch_crawl_runs set applied_at = now() where id = ${runId} and applied_at is null returning source_id
     `.execute(tx);
     if (claimed.rows.length === 0) {
-      const r = await tx.selectFrom('watch_crawl_runs').select(['found', 'new', 'updated', 'removed', 'reactivated']).where('id', '=', runId).executeTakeFirstOrThrow();
-      return { ...r, alreadyApplied: true };
+      const r = await tx.selectFrom('watch_crawl_runs').select(['found', 'new', 'updated', 'price_changes', 'sold', 'removed', 'reactivated']).where('id', '=', runId).executeTakeFirstOrThrow();
+      const { price_changes: priceChanges, ...rest } = r;
+      return { ...rest, priceChanges, alreadyApplied: true };
     }
     const sourceId = claimed.rows[0]!.source_id;
     // one diff per source at a time
@@ -161,22 +182,31 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
     const fieldPairs = sql.raw(
       TRACKED_FIELDS.map((f) => `('${f}', to_jsonb(l.${f}), to_jsonb(s.${f}))`).join(', '),
     );
+    // the event of a changed listing, first rule that applies: sold (it was not); reactivated (it was
+    // removed, or sold and is offered again); price_change (the price moved); updated (anything else,
+    // active <-> under_offer included)
     const changed = await sql<{ event: string; n: number }>`
       with changed as (
-        select l.id, l.status, l.price as old_price, s.price as new_price, c.changes
+        select l.id, l.status as old_status, s.status as new_status, l.price as old_price, s.price as new_price, c.changes
         from watch_snapshot_items s
         join watch_listings l on l.source_id = ${sourceId} and l.source_url = s.source_url
         cross join lateral (
           select coalesce(jsonb_object_agg(f.k, jsonb_build_object('old', f.o, 'new', f.n)) filter (where f.o is distinct from f.n), '{}'::jsonb) as changes
           from (values ${fieldPairs}) as f(k, o, n)
         ) c
-        where s.run_id = ${runId} and (l.status = 'inactive' or l.content_hash <> s.content_hash)
+        where s.run_id = ${runId} and (l.status = 'removed' or l.content_hash <> s.content_hash)
       ), ins as (
         insert into watch_listing_history (listing_id, run_id, event, changes, price_old, price_new)
-        select id, ${runId}, case when status = 'inactive' then 'reactivated' else 'updated' end, changes,
+        select id, ${runId},
+          case
+            when new_status = 'sold' and old_status <> 'sold' then 'sold'
+            when old_status = 'removed' or (old_status = 'sold' and new_status <> 'sold') then 'reactivated'
+            when changes ? 'price' then 'price_change'
+            else 'updated'
+          end, changes,
           case when changes ? 'price' then old_price end, case when changes ? 'price' then new_price end
         from changed
-        where status = 'inactive' or changes <> '{}'::jsonb
+        where old_status = 'removed' or changes <> '{}'::jsonb
         returning event
       )
       select event, count(*)::int as n from ins group by event
@@ -186,10 +216,11 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
     const upserted = await sql<{ new: number }>`
       with up as (
         insert into watch_listings as l (source_id, source_url, external_id, title, price, transaction, surface, rooms, bedrooms,
-          bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash)
+          bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash,
+          status, price_qualifier, previous_price, property_subtype)
         select ${sourceId}, s.source_url, s.external_id, s.title, s.price, s.transaction, s.surface, s.rooms, s.bedrooms,
           s.bathrooms, s.property_type, s.address, s.postal_code, s.city, s.description, s.photos, s.features, s.quality,
-          s.fingerprint, s.content_hash
+          s.fingerprint, s.content_hash, s.status, s.price_qualifier, s.previous_price, s.property_subtype
         from watch_snapshot_items s
         where s.run_id = ${runId}
           -- only new, changed or returning listings reach the upsert: an unchanged row is left
@@ -197,7 +228,7 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
           and not exists (
             select 1 from watch_listings u
             where u.source_id = ${sourceId} and u.source_url = s.source_url and u.content_hash = s.content_hash
-              and u.status = 'active' and u.missed_runs = 0
+              and u.status <> 'removed' and u.missed_runs = 0
           )
         on conflict (source_id, source_url) do update set
           external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
@@ -205,9 +236,13 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
           property_type = excluded.property_type, address = excluded.address, postal_code = excluded.postal_code,
           city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
           quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash,
-          updated_at = now(), status = 'active', missed_runs = 0, removed_at = null, last_seen_at = now()
+          status = excluded.status, price_qualifier = excluded.price_qualifier, property_subtype = excluded.property_subtype,
+          -- the price before this change; else what the page strikes through; else what we had
+          previous_price = case when l.price is distinct from excluded.price and l.price is not null then l.price
+            else coalesce(excluded.previous_price, l.previous_price) end,
+          updated_at = now(), missed_runs = 0, removed_at = null, last_seen_at = now()
         -- unchanged rows are not rewritten here (no index maintenance); only their last_seen_at moves, below
-        where l.content_hash is distinct from excluded.content_hash or l.status <> 'active' or l.missed_runs <> 0
+        where l.content_hash is distinct from excluded.content_hash or l.status = 'removed' or l.missed_runs <> 0
         returning l.id, l.price, (xmax = 0) as inserted
       ), hist as (
         insert into watch_listing_history (listing_id, run_id, event, changes, price_new)
@@ -229,18 +264,19 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
 
     let removed = 0;
     if (opts.countMisses) {
+      // a sold listing leaving the site stays sold (its removed_at set, no event): that it sold is the news
       const res = await sql<{ n: number }>`
         with missed as (
           update watch_listings l set
             missed_runs = l.missed_runs + 1,
-            status = case when l.missed_runs + 1 >= ${opts.removalMisses} then 'inactive' else 'active' end,
+            status = case when l.missed_runs + 1 >= ${opts.removalMisses} and l.status <> 'sold' then 'removed' else l.status end,
             removed_at = case when l.missed_runs + 1 >= ${opts.removalMisses} then now() end
-          where l.source_id = ${sourceId} and l.status = 'active'
+          where l.source_id = ${sourceId} and (l.status in ('active', 'under_offer') or (l.status = 'sold' and l.removed_at is null))
             and not exists (select 1 from watch_snapshot_items s where s.run_id = ${runId} and s.source_url = l.source_url)
           returning l.id, l.status, l.price
         ), hist as (
           insert into watch_listing_history (listing_id, run_id, event, changes, price_old)
-          select id, ${runId}, 'removed', '{}'::jsonb, price from missed where status = 'inactive'
+          select id, ${runId}, 'removed', '{}'::jsonb, price from missed where status = 'removed'
           returning 1
         )
         select count(*)::int as n from hist
@@ -248,8 +284,12 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
       removed = res.rows[0]?.n ?? 0;
     }
 
-    const counts = { found, new: created, updated: byEvent.updated ?? 0, removed, reactivated: byEvent.reactivated ?? 0 };
-    await tx.updateTable('watch_crawl_runs').set(counts).where('id', '=', runId).execute();
+    const counts = {
+      found, new: created, updated: byEvent.updated ?? 0, priceChanges: byEvent.price_change ?? 0, sold: byEvent.sold ?? 0,
+      removed, reactivated: byEvent.reactivated ?? 0,
+    };
+    const { priceChanges, ...cols } = counts;
+    await tx.updateTable('watch_crawl_runs').set({ ...cols, price_changes: priceChanges }).where('id', '=', runId).execute();
     // the applied run's staged rows are purged by the daily clean-up (a bulk delete off the crawl's path)
     return { ...counts, alreadyApplied: false };
   });
