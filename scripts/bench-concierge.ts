@@ -6,7 +6,8 @@
  *   npm run bench:concierge -- [--n 20]
  */
 import { parseArgs } from 'node:util';
-import { phaseDurations, type OrderPhase } from '../activities/concierge/timeline.js';
+import { phaseDurations } from '../activities/concierge/timeline.js';
+import type { OrderPhase } from '../core/contracts/concierge.js';
 import { percentile } from './lib/stats.js';
 import { DEMO_ORDER, startConciergeStack } from './lib/concierge-stack.js';
 

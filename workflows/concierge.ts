@@ -24,10 +24,10 @@ import {
   ActivityFailure,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ConciergeActivities, PaymentReceived } from '../activities/concierge/index.js';
+import type { ConciergeActivities } from '../activities/concierge/index.js';
 import { FAILURE } from '../activities/concierge/failures.js';
-import { appendTimeline, estimateEta, isTerminal, slaWindow, type OrderPhase, type SlaWindow, type TimelineEntry } from '../activities/concierge/timeline.js';
-import type { ConciergeOrderInput } from '../core/contracts/concierge.js';
+import { appendTimeline, estimateEta, isTerminal, slaWindow, type SlaWindow } from '../activities/concierge/timeline.js';
+import type { ConciergeOrderInput, OrderPhase, PaymentReceived, TimelineEntry } from '../core/contracts/concierge.js';
 import { SA } from '../core/temporal.js';
 import { OUTAGE_PROOF, OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 import type { siteMonitor } from './site-monitor.js';

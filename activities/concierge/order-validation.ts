@@ -5,6 +5,7 @@
  * urgent.
  */
 import { z } from '@hono/zod-openapi';
+import type { ConciergeOrder } from '../../db/schema/concierge.js';
 import { normalizeDomain } from './domain-name.js';
 
 export const PLANS = {
@@ -85,3 +86,7 @@ export const DomainChoiceSchema = z.object({ domain: DomainSchema }).strict().op
 export function priceFor(plan: Plan, premiumPrice?: number): number {
   return PLANS[plan].priceCents + (premiumPrice ? Math.round(premiumPrice * 100) : 0);
 }
+
+/** The site and registrant an order was validated with (stored as JSON on its row). */
+export const siteOf = (o: Pick<ConciergeOrder, 'site'>) => o.site as SiteSpec;
+export const registrantOf = (o: Pick<ConciergeOrder, 'registrant'>) => o.registrant as Registrant;

@@ -4,25 +4,9 @@
  * row's idempotency key, and `api_calls` counts the calls actually sent. stripe-mock keeps no
  * state, so the ledger is also what tests read to assert "exactly one charge / one refund".
  */
-import { sql } from 'kysely';
 import type { Db } from '../../db/client.js';
+import { checkoutsIn, claimPayment as claim, countPaymentCall as countCall, markCheckoutPaid, updatePayment } from '../../db/queries/concierge-payments.js';
 import type { CheckoutInput, CheckoutSession, Payments, RefundResult } from './payments.js';
-
-type Kind = 'checkout' | 'refund' | 'expire';
-
-async function claim(db: Db, orderId: string, kind: Kind, step: string) {
-  const idempotency_key = `concierge:${orderId}:${kind}:${step}`;
-  await db
-    .insertInto('concierge_payments')
-    .values({ order_id: orderId, kind, step, idempotency_key })
-    .onConflict((oc) => oc.columns(['order_id', 'kind', 'step']).doNothing())
-    .execute();
-  return db.selectFrom('concierge_payments').selectAll().where('idempotency_key', '=', idempotency_key).executeTakeFirstOrThrow();
-}
-
-async function countCall(db: Db, id: number) {
-  await db.updateTable('concierge_payments').set({ api_calls: sql<number>`api_calls + 1`, updated_at: sql<string>`now()` }).where('id', '=', id).execute();
-}
 
 export async function openCheckout(db: Db, payments: Payments, input: CheckoutInput): Promise<CheckoutSession & { amountCents: number; currency: string }> {
   const row = await claim(db, input.orderId, 'checkout', input.step);
@@ -31,23 +15,13 @@ export async function openCheckout(db: Db, payments: Payments, input: CheckoutIn
   }
   await countCall(db, row.id);
   const session = await payments.createCheckout(input, row.idempotency_key);
-  await db
-    .updateTable('concierge_payments')
-    .set({ provider_id: session.sessionId, url: session.url, amount_cents: input.amountCents, currency: input.currency, status: 'open', updated_at: sql<string>`now()` })
-    .where('id', '=', row.id)
-    .execute();
+  await updatePayment(db, row.id, { provider_id: session.sessionId, url: session.url, amount_cents: input.amountCents, currency: input.currency, status: 'open' });
   return { ...session, amountCents: input.amountCents, currency: input.currency };
 }
 
 /** Records the payment the webhook reported against the order's checkout row. */
 export async function markPaid(db: Db, orderId: string, sessionId: string, paymentIntent: string | null, amountCents: number | null): Promise<void> {
-  await db
-    .updateTable('concierge_payments')
-    .set({ status: 'paid', payment_intent: paymentIntent, ...(amountCents !== null ? { amount_cents: amountCents } : {}), updated_at: sql<string>`now()` })
-    .where('order_id', '=', orderId)
-    .where('kind', '=', 'checkout')
-    .where('provider_id', '=', sessionId)
-    .execute();
+  await markCheckoutPaid(db, orderId, sessionId, paymentIntent, amountCents);
 }
 
 /**
@@ -55,7 +29,7 @@ export async function markPaid(db: Db, orderId: string, sessionId: string, payme
  * out to be already completed (paid while we expired them: their webhook is on its way).
  */
 export async function expireOpenCheckouts(db: Db, payments: Payments, orderId: string): Promise<{ expired: number; completed: number }> {
-  const open = await db.selectFrom('concierge_payments').selectAll().where('order_id', '=', orderId).where('kind', '=', 'checkout').where('status', '=', 'open').execute();
+  const open = await checkoutsIn(db, orderId, ['open']);
   let completed = 0;
   for (const c of open) {
     const row = await claim(db, orderId, 'expire', c.step);
@@ -63,11 +37,11 @@ export async function expireOpenCheckouts(db: Db, payments: Payments, orderId: s
     if (row.status === 'pending') {
       await countCall(db, row.id);
       status = (await payments.expireCheckout(c.provider_id!, row.idempotency_key)).status;
-      await db.updateTable('concierge_payments').set({ status: status === 'expired' ? 'done' : status, provider_id: c.provider_id, updated_at: sql<string>`now()` }).where('id', '=', row.id).execute();
+      await updatePayment(db, row.id, { status: status === 'expired' ? 'done' : status, provider_id: c.provider_id });
     } else if (row.status !== 'done') {
       status = row.status;
     }
-    if (status === 'expired') await db.updateTable('concierge_payments').set({ status: 'expired', updated_at: sql<string>`now()` }).where('id', '=', c.id).execute();
+    if (status === 'expired') await updatePayment(db, c.id, { status: 'expired' });
     else completed++;
   }
   return { expired: open.length - completed, completed };
@@ -77,7 +51,7 @@ export class NothingToRefund extends Error {}
 
 /** Refunds the order's paid checkout once: ledger first, then Stripe's own record, then a create with the idempotency key. */
 export async function refundOrder(db: Db, payments: Payments, orderId: string): Promise<RefundResult> {
-  const paid = await db.selectFrom('concierge_payments').selectAll().where('order_id', '=', orderId).where('kind', '=', 'checkout').where('status', 'in', ['paid', 'refunded']).executeTakeFirst();
+  const [paid] = await checkoutsIn(db, orderId, ['paid', 'refunded']);
   if (!paid?.payment_intent) throw new NothingToRefund(`order ${orderId} has no recorded payment to refund`);
   const row = await claim(db, orderId, 'refund', paid.step);
   if (row.provider_id) return { refundId: row.provider_id, status: row.status, amountCents: row.amount_cents ?? 0 };
@@ -87,11 +61,7 @@ export async function refundOrder(db: Db, payments: Payments, orderId: string): 
     await countCall(db, row.id);
     refund = await payments.refund({ orderId, paymentIntentId: paid.payment_intent, amountCents: paid.amount_cents ?? undefined }, row.idempotency_key);
   }
-  await db
-    .updateTable('concierge_payments')
-    .set({ provider_id: refund.refundId, status: refund.status, amount_cents: paid.amount_cents ?? refund.amountCents, currency: paid.currency, updated_at: sql<string>`now()` })
-    .where('id', '=', row.id)
-    .execute();
-  await db.updateTable('concierge_payments').set({ status: 'refunded', updated_at: sql<string>`now()` }).where('id', '=', paid.id).execute();
+  await updatePayment(db, row.id, { provider_id: refund.refundId, status: refund.status, amount_cents: paid.amount_cents ?? refund.amountCents, currency: paid.currency });
+  await updatePayment(db, paid.id, { status: 'refunded' });
   return { ...refund, amountCents: paid.amount_cents ?? refund.amountCents };
 }

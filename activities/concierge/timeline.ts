@@ -4,25 +4,7 @@
  * workflow has closed.
  */
 
-import type { SlaPolicy } from '../../core/contracts/concierge.js';
-
-/** The phases an order goes through, in order, then the terminal ones. */
-export const FLOW_PHASES = [
-  'received',
-  'checking-domain',
-  'awaiting-domain-choice',
-  'awaiting-site',
-  'awaiting-payment',
-  'registering',
-  'configuring-dns',
-  'publishing',
-  'issuing-certificate',
-  'verifying',
-  'live',
-] as const;
-export const TERMINAL_PHASES = ['live', 'cancelled', 'expired', 'refunded'] as const;
-export type FlowPhase = (typeof FLOW_PHASES)[number];
-export type OrderPhase = FlowPhase | 'cancelled' | 'expired' | 'refunded';
+import { FLOW_PHASES, TERMINAL_PHASES, type FlowPhase, type OrderPhase, type SlaPolicy, type TimelineEntry } from '../../core/contracts/concierge.js';
 
 export function isTerminal(phase: OrderPhase): boolean {
   return (TERMINAL_PHASES as readonly string[]).includes(phase);
@@ -45,12 +27,6 @@ export const PHASE_ESTIMATE_MS: Record<FlowPhase, number> = {
   verifying: 10 * 60_000,
   live: 0,
 };
-
-export interface TimelineEntry {
-  phase: OrderPhase;
-  at: string; // ISO
-  detail?: string;
-}
 
 /** Appends `phase` unless it is already the last entry (a replayed or repeated step). */
 export function appendTimeline(timeline: TimelineEntry[], phase: OrderPhase, at: Date, detail?: string): TimelineEntry[] {

@@ -8,9 +8,9 @@
  * before the commit; the retry then sends again with the same Message-ID / delivery id, so the
  * receiver can recognise the duplicate.
  */
-import { sql } from 'kysely';
-import type { DbOrTx, Db } from '../../db/client.js';
-import type { OutboxChannel } from '../../db/schema/outbox.js';
+import type { Db } from '../../db/client.js';
+import { insertOutbox, lockOutboxRow, markOutboxSent, recordOutboxFailure } from '../../db/queries/outbox.js';
+import type { Queryable } from '../../db/queries/types.js';
 import type { MailMessage, Mailer } from './mail.js';
 import type { WebhookDelivery } from './webhook-sender.js';
 
@@ -30,15 +30,8 @@ export interface Senders {
 }
 
 /** Records notifications; returns the keys that were new (already-known keys are left as they are). */
-export async function enqueue(db: DbOrTx, notes: Notification[]): Promise<string[]> {
-  if (notes.length === 0) return [];
-  const rows = await db
-    .insertInto('outbox')
-    .values(notes.map((n) => ({ dedupe_key: n.key, channel: n.channel as OutboxChannel, payload: JSON.stringify(n.payload) })))
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('dedupe_key')
-    .execute();
-  return rows.map((r) => r.dedupe_key);
+export async function enqueue(db: Queryable, notes: Notification[]): Promise<string[]> {
+  return insertOutbox(db, notes);
 }
 
 export function messageIdFor(key: string, domain = 'atelier.localhost'): string {
@@ -51,7 +44,7 @@ export type DeliverOutcome = 'sent' | 'already-sent' | 'unknown-key';
 export async function deliver(db: Db, key: string, senders: Senders): Promise<DeliverOutcome> {
   try {
     return await db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('outbox').selectAll().where('dedupe_key', '=', key).forUpdate().executeTakeFirst();
+      const row = await lockOutboxRow(tx, key);
       if (!row) return 'unknown-key';
       if (row.status === 'sent') return 'already-sent';
       if (row.channel === 'email') {
@@ -61,21 +54,11 @@ export async function deliver(db: Db, key: string, senders: Senders): Promise<De
         const p = row.payload as WebhookPayload;
         await senders.webhook({ url: p.url, body: p.body, deliveryId: key });
       }
-      await tx
-        .updateTable('outbox')
-        .set({ status: 'sent', sent_at: sql<Date>`now()`, attempts: row.attempts + 1, last_error: null })
-        .where('id', '=', row.id)
-        .execute();
+      await markOutboxSent(tx, row);
       return 'sent';
     });
   } catch (err) {
-    await db
-      .updateTable('outbox')
-      .set({ attempts: sql<number>`attempts + 1`, last_error: (err as Error).message.slice(0, 1000) })
-      .where('dedupe_key', '=', key)
-      .where('status', '=', 'pending')
-      .execute()
-      .catch(() => undefined);
+    await recordOutboxFailure(db, key, (err as Error).message).catch(() => undefined);
     throw err;
   }
 }

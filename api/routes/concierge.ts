@@ -12,8 +12,9 @@ import { SA, taskQueueFor } from '../../core/temporal.js';
 import { ArchiveError, extractSiteArchive } from '../../activities/concierge/archive.js';
 import { siteDirs } from '../../activities/concierge/site-dirs.js';
 import { DomainChoiceSchema, OrderInputSchema, type SiteSpec } from '../../activities/concierge/order-validation.js';
-import { getOrder, insertOrder, timelineOf, updateOrder } from '../../activities/concierge/orders-repo.js';
-import { estimateEta, FLOW_PHASES, isTerminal, type OrderPhase } from '../../activities/concierge/timeline.js';
+import { estimateEta, isTerminal } from '../../activities/concierge/timeline.js';
+import { FLOW_PHASES, type OrderPhase } from '../../core/contracts/concierge.js';
+import { deleteOrder, getOrder, insertOrder, timelineOf, updateOrder } from '../../db/queries/concierge-orders.js';
 import { conciergeWorkflowInput } from '../../activities/concierge/workflow-input.js';
 import type { ConciergeStatus, conciergeOrder } from '../../workflows/concierge.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
@@ -150,7 +151,7 @@ export function conciergeRoutes(deps: ApiDeps) {
           ],
         });
       } catch (err) {
-        await db.deleteFrom('concierge_orders').where('id', '=', orderId).execute();
+        await deleteOrder(db, orderId);
         throw err;
       }
       const statusUrl = `/v1/concierge/orders/${orderId}`;

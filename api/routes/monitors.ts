@@ -8,127 +8,23 @@
  * changes to a monitor go through PATCH, so a POST never silently rewrites one.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { claimMonitor } from '../../activities/audits/monitor/claim.js';
 import { validatePatch, type MonitorConfigPatch } from '../../activities/audits/monitor/config-patch.js';
 import { gridAfter } from '../../activities/audits/monitor/due.js';
 import { rowStatus } from '../../activities/audits/monitor/row-status.js';
-import { monitorIdFor, normalizeMonitorUrl } from '../../activities/audits/monitor/site-id.js';
-import { checkAt, recentChecks } from '../../activities/audits/monitor/store.js';
-import { checkStats, createMonitorRow, deleteMonitorRow, pendingAlertCount, updateMonitorRow } from '../../activities/audits/monitor/sweep-store.js';
-import { listIncidents, type IncidentCursor } from '../../activities/audits/monitor/incidents.js';
-import { DEFAULT_THRESHOLDS, THRESHOLD_BOUNDS, type Thresholds } from '../../core/contracts/monitors.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup } from '../../activities/shared/net-guard.js';
+import { DEFAULT_THRESHOLDS } from '../../core/contracts/monitors.js';
+import { checkAt, checkStats, lastCheck, lastChecksOf, recentChecks } from '../../db/queries/monitor-checks.js';
+import { listIncidents, type IncidentCursor } from '../../db/queries/monitor-incidents.js';
+import { deleteMonitorRow, getActiveMonitor, listMonitors, pendingAlertCount, updateMonitorRow } from '../../db/queries/monitors.js';
 import type { Monitor } from '../../db/schema/monitors.js';
 import { ensureMonitorSweeps } from '../../temporal-config/monitor-sweeps.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { intParam, safeText } from '../schemas/common.js';
+import { CheckOut, checkOut, IdParam, IncidentPage, monitorBodies, MonitorDetail, MonitorOut, monitorOut } from '../schemas/monitors.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
-import { countOf, pageFields, pageOf, pageQuery, textIdCursor } from './keyset.js';
+import { pageFields, pageOf, pageQuery, textIdCursor } from './keyset.js';
 import { decodeCursor, encodeCursor } from './watch-common.js';
-
-const thresholdField = (k: keyof Thresholds, description: string) =>
-  z.number().int().min(THRESHOLD_BOUNDS[k][0]).max(THRESHOLD_BOUNDS[k][1]).optional().openapi({ description, example: DEFAULT_THRESHOLDS[k] });
-
-const ThresholdsPatch = z
-  .object({
-    failuresBeforeDown: thresholdField('failuresBeforeDown', 'Consecutive failed checks before the site is declared down'),
-    latencyMs: thresholdField('latencyMs', 'A check slower than this (ms) counts as slow'),
-    slowChecksBeforeAlert: thresholdField('slowChecksBeforeAlert', 'Consecutive slow checks before the latency alert'),
-    certificateDays: thresholdField('certificateDays', 'Alert when the certificate has fewer days left than this'),
-    timeoutMs: thresholdField('timeoutMs', 'A check taking longer than this (ms) fails'),
-  })
-  .strict()
-  .openapi('MonitorThresholdsPatch');
-
-const ThresholdsOut = z
-  .object({ failuresBeforeDown: z.number(), latencyMs: z.number(), slowChecksBeforeAlert: z.number(), certificateDays: z.number(), timeoutMs: z.number() })
-  .openapi('MonitorThresholds');
-
-const CheckOut = z
-  .object({
-    seq: z.number(),
-    checkedAt: z.string(),
-    ok: z.boolean(),
-    statusCode: z.number().nullable(),
-    latencyMs: z.number().nullable(),
-    certDaysLeft: z.number().nullable(),
-    error: z.string().nullable(),
-  })
-  .openapi('MonitorCheck');
-
-const MonitorOut = z
-  .object({
-    id: z.string().openapi({ example: 'monitor-www.example.fr' }),
-    url: z.string(),
-    host: z.string(),
-    intervalSeconds: z.number(),
-    alertEmail: z.string().nullable(),
-    webhookUrl: z.string().nullable(),
-    language: z.enum(['fr', 'en']),
-    thresholds: ThresholdsOut,
-    paused: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    lastCheck: CheckOut.nullable(),
-  })
-  .openapi('Monitor');
-
-const MonitorDetail = MonitorOut.extend({
-  state: z.unknown().openapi({
-    description: 'State (unknown, up, down, paused), open incidents, consecutive failures, recent alerts, next check, uptime and p95 latency over 24 h / 30 d',
-  }),
-}).openapi('MonitorDetail');
-
-const IdParam = z.object({
-  id: z
-    .string()
-    .regex(/^monitor-[a-z0-9._-]+$/)
-    .max(300)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'monitor-www.example.fr' }),
-});
-
-const IncidentOut = z
-  .object({
-    kind: z.enum(['down', 'slow', 'certificate']),
-    startedAt: z.string().openapi({ description: 'The first failed (or slow, or expiring) check' }),
-    endedAt: z.string().nullable().openapi({ description: 'The check that closed it; null while open' }),
-    durationSeconds: z.number().int().nullable(),
-    cause: z.string().nullable(),
-    checksFailed: z.number().int().openapi({ description: 'Failed checks in a down incident (0 for slow / certificate)' }),
-    firstCheck: z.number().int(),
-    lastCheck: z.number().int().nullable(),
-  })
-  .openapi('MonitorIncident');
-const IncidentPage = z
-  .object({ incidents: z.array(IncidentOut), total: z.number().int(), nextCursor: z.string().nullable() })
-  .openapi('MonitorIncidentPage');
-
-type CheckRow = { seq: number; checked_at: Date; ok: boolean; status_code: number | null; latency_ms: number | null; cert_days_left: number | null; error: string | null };
-const checkOut = (r: CheckRow) => ({
-  seq: Number(r.seq),
-  checkedAt: r.checked_at.toISOString(),
-  ok: r.ok,
-  statusCode: r.status_code,
-  latencyMs: r.latency_ms,
-  certDaysLeft: r.cert_days_left,
-  error: r.error,
-});
-
-function monitorOut(m: Monitor, last: CheckRow | null) {
-  return {
-    id: m.id,
-    url: m.url,
-    host: m.host,
-    intervalSeconds: m.interval_seconds,
-    alertEmail: m.alert_email,
-    webhookUrl: m.webhook_url,
-    language: m.language,
-    thresholds: m.thresholds,
-    paused: m.paused,
-    createdAt: m.created_at.toISOString(),
-    updatedAt: m.updated_at.toISOString(),
-    lastCheck: last ? checkOut(last) : null,
-  };
-}
 
 const invalid = (path: string, message: string) => new ProblemError(422, 'validation-error', `1 invalid field(s): ${path}`, { errors: [{ path, message }] });
 
@@ -136,7 +32,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
   const { config, db, temporal } = deps;
   const allow = parseAllowlist(config.OUTBOUND_ALLOWLIST);
   const bounds: [number, number] = [config.MONITOR_MIN_INTERVAL_SECONDS, config.MONITOR_MAX_INTERVAL_SECONDS];
-  const interval = z.number().int().min(bounds[0]).max(bounds[1]).openapi({ description: `Seconds between checks (${bounds[0]}..${bounds[1]})`, example: 60 });
+  const { CreateMonitor, PatchMonitor } = monitorBodies(bounds);
 
   /** Validates an outbound URL (shape, scheme, resolvable, public or allow-listed) as field `path`. */
   async function target(path: string, raw: string) {
@@ -147,32 +43,6 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
       throw err;
     }
   }
-
-  const CreateMonitor = z
-    .object({
-      url: safeText(2048, { min: 1 }).openapi({ example: 'https://www.example.fr/' }),
-      intervalSeconds: interval,
-      alertEmail: z.email().max(320).optional().openapi({ example: 'ops@agence.example', description: 'Alert by email; at least one of alertEmail, webhookUrl' }),
-      webhookUrl: safeText(2048, { min: 1 }).optional().openapi({ example: 'https://hooks.agence.example/monitors', description: 'Alert by signed webhook; at least one of alertEmail, webhookUrl' }),
-      thresholds: ThresholdsPatch.optional(),
-      language: z.enum(['fr', 'en']).default('fr').openapi({ description: 'Language of the alert emails' }),
-      paused: z.boolean().default(false),
-    })
-    .strict()
-    .openapi('CreateMonitor');
-
-  const PatchMonitor = z
-    .object({
-      paused: z.boolean().optional(),
-      intervalSeconds: interval.optional(),
-      thresholds: ThresholdsPatch.optional(),
-      alertEmail: z.email().max(320).nullable().optional().openapi({ description: 'null removes the email channel (a webhook must remain)' }),
-      webhookUrl: safeText(2048, { min: 1 }).nullable().optional().openapi({ description: 'null removes the webhook' }),
-      language: z.enum(['fr', 'en']).optional(),
-    })
-    .strict()
-    .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' })
-    .openapi('PatchMonitor');
 
   const create = createRoute({
     method: 'post',
@@ -261,11 +131,8 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
     responses: { 204: { description: 'Stopped' }, ...problemResponses(401, 404, 422, 503) },
   });
 
-  const lastCheckOf = (id: string) =>
-    db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-
   async function activeRow(id: string): Promise<Monitor> {
-    const row = await db.selectFrom('monitors').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    const row = await getActiveMonitor(db, id);
     if (!row) throw new ProblemError(404, 'not-found', `No monitor ${id}.`);
     return row;
   }
@@ -276,23 +143,17 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
       const { url } = await target('url', body.url);
       if (!body.alertEmail && !body.webhookUrl) throw invalid('alertEmail', 'a monitor needs at least one alert channel: alertEmail, webhookUrl or both');
       if (body.webhookUrl) await target('webhookUrl', body.webhookUrl);
-      const id = monitorIdFor(url);
-      const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-      const thresholds: Thresholds = { ...DEFAULT_THRESHOLDS, ...body.thresholds };
-      const values = {
-        url: normalizeMonitorUrl(url),
-        host,
-        interval_seconds: body.intervalSeconds,
-        alert_email: body.alertEmail ?? null,
-        webhook_url: body.webhookUrl ?? null,
-        language: body.language,
-        thresholds: JSON.stringify(thresholds),
-        paused: body.paused,
-      };
       // the sweeps first (idempotent): a Temporal that cannot start them leaves no row behind
       await ensureMonitorSweeps(temporal, config);
       // a new or previously deleted site: its row, due at once; an active one answers 409
-      const row = await createMonitorRow(db, id, values);
+      const { id, host, row } = await claimMonitor(db, url, {
+        intervalSeconds: body.intervalSeconds,
+        alertEmail: body.alertEmail ?? null,
+        webhookUrl: body.webhookUrl ?? null,
+        language: body.language,
+        thresholds: { ...DEFAULT_THRESHOLDS, ...body.thresholds },
+        paused: body.paused,
+      });
       if (!row) {
         throw new ProblemError(409, 'conflict', `The site ${host} is already monitored by ${id}; change it with PATCH /v1/monitors/${id}.`, {
           instance: `/v1/monitors/${id}`,
@@ -303,28 +164,10 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
     })
     .openapi(list, async (c) => {
       const { domain, limit, cursor } = c.req.valid('query');
-      const after = textIdCursor(cursor);
-      let base = db.selectFrom('monitors').where('deleted_at', 'is', null);
-      if (domain) base = base.where('host', '=', domain.toLowerCase());
-      const [all, total] = await Promise.all([
-        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(limit + 1).execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
-      const { rows, nextCursor } = pageOf(all, limit, (r) => [r.id]);
-      const lasts = rows.length
-        ? await db
-            .selectFrom('monitor_checks')
-            .selectAll()
-            .distinctOn('monitor_id')
-            .where(
-              'monitor_id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .orderBy('monitor_id')
-            .orderBy('seq', 'desc')
-            .execute()
-        : [];
+      const page = await listMonitors(db, { ...(domain ? { host: domain.toLowerCase() } : {}), after: textIdCursor(cursor), limit });
+      const { rows, nextCursor } = pageOf(page.rows, limit, (r) => [r.id]);
+      const total = page.total;
+      const lasts = await lastChecksOf(db, rows.map((r) => r.id));
       const byId = new Map(lasts.map((l) => [l.monitor_id, l]));
       return c.json({ monitors: rows.map((r) => monitorOut(r, byId.get(r.id) ?? null)), total, nextCursor }, 200);
     })
@@ -332,7 +175,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
       const { id } = c.req.valid('param');
       const row = await activeRow(id);
       const last = row.last_seq > 0 ? await checkAt(db, id, row.last_seq) : undefined;
-      const [stats, pending, lastRow] = await Promise.all([checkStats(db, id, row.last_seq), pendingAlertCount(db, id), lastCheckOf(id)]);
+      const [stats, pending, lastRow] = await Promise.all([checkStats(db, id, row.last_seq), pendingAlertCount(db, id), lastCheck(db, id)]);
       const state = rowStatus(row, last ? { ...last, seq: row.last_seq } : null, stats, pending, new Date());
       return c.json({ ...monitorOut(row, lastRow ?? null), state }, 200);
     })
@@ -383,7 +226,7 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
         reschedule ? new Date(gridAfter(id, intervalSeconds, Date.now())) : undefined,
       );
       if (!row) throw new ProblemError(404, 'not-found', `No monitor ${id}.`);
-      return c.json(monitorOut(row, (await lastCheckOf(id)) ?? null), 200);
+      return c.json(monitorOut(row, (await lastCheck(db, id)) ?? null), 200);
     })
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');

@@ -1,7 +1,8 @@
 /**
  * The concierge contract: the `conciergeOrder` workflow's input, built by the API and the
- * activities from configuration (activities/concierge/workflow-input.ts). Pure: safe to import from
- * workflow code.
+ * activities from configuration (activities/concierge/workflow-input.ts), and the order's phases and
+ * timeline, shared by the workflow, the API and the `concierge_events` table. Pure: safe to import
+ * from workflow code.
  */
 
 /** The order's service-level promise (activities/concierge/timeline.ts computes its window). */
@@ -33,4 +34,37 @@ export interface ConciergeOrderInput {
   /** Task queues of the children: the audits queue (site monitor) and ours (renewal). */
   queues: { audits: string; concierge: string };
   startMonitor: boolean;
+}
+
+/** The phases an order goes through, in order, then the terminal ones. */
+export const FLOW_PHASES = [
+  'received',
+  'checking-domain',
+  'awaiting-domain-choice',
+  'awaiting-site',
+  'awaiting-payment',
+  'registering',
+  'configuring-dns',
+  'publishing',
+  'issuing-certificate',
+  'verifying',
+  'live',
+] as const;
+export const TERMINAL_PHASES = ['live', 'cancelled', 'expired', 'refunded'] as const;
+export type FlowPhase = (typeof FLOW_PHASES)[number];
+export type OrderPhase = FlowPhase | 'cancelled' | 'expired' | 'refunded';
+
+export interface TimelineEntry {
+  phase: OrderPhase;
+  at: string; // ISO
+  detail?: string;
+}
+
+/** The `paymentReceived` signal's payload (the Stripe webhook sends it to the order's workflow). */
+export interface PaymentReceived {
+  eventId: string;
+  sessionId: string;
+  paymentIntentId: string | null;
+  amountTotal: number | null;
+  currency: string | null;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createConciergeActivities } from '../../activities/concierge/index.js';
 import { OrderInputSchema } from '../../activities/concierge/order-validation.js';
-import { insertOrder } from '../../activities/concierge/orders-repo.js';
+import { insertOrder } from '../../db/queries/concierge-orders.js';
 import { conciergePortsFromConfig } from '../../activities/concierge/providers.js';
 import { monitorIdFor } from '../../activities/audits/monitor/site-id.js';
 import { createMailer } from '../../activities/shared/mail.js';

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitorActivities } from '../../activities/audits/monitor/index.js';
-import { listIncidents, writeIncident } from '../../activities/audits/monitor/incidents.js';
-import { insertCheck } from '../../activities/audits/monitor/store.js';
+import { writeIncident } from '../../activities/audits/monitor/incidents.js';
+import { insertCheck } from '../../db/queries/monitor-checks.js';
+import { listIncidents } from '../../db/queries/monitor-incidents.js';
 import { DEFAULT_THRESHOLDS, type CheckResult } from '../../core/contracts/monitors.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { silentLogger, testConfig } from '../support/platform.js';

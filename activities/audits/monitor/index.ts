@@ -17,7 +17,8 @@ import { notificationSenders } from '../../shared/notify.js';
 import { enqueue, type Notification } from '../../shared/outbox.js';
 import { checkSite } from './check-site.js';
 import { writeIncident, type IncidentWrite } from './incidents.js';
-import { checkAt, insertCheck, monitorRow, nextSeq } from './store.js';
+import { checkAt, insertCheck, nextSeq } from '../../../db/queries/monitor-checks.js';
+import { getMonitor } from '../../../db/queries/monitors.js';
 import { runMonitorSweep, type MonitorSweepResult } from './sweep.js';
 import { alertKey, alertWebhookBody, renderAlertEmail, type AlertContext } from './templates.js';
 import type { CheckResult, Incident } from '../../../core/contracts/monitors.js';
@@ -117,7 +118,7 @@ export function createMonitorActivities({ config, db, logger, lookup, mailer }: 
     async enqueueMonitorAlert(alert: AlertContext & { incident?: Incident | null }): Promise<string[]> {
       // the incidents history: this transition opens or closes one (idempotent, kept for a deleted monitor too)
       await writeIncident(db, alert);
-      const monitor = await monitorRow(db, alert.monitorId);
+      const monitor = await getMonitor(db, alert.monitorId);
       // The API writes the row around the workflow's start: a missing row is retried, a deleted one is final.
       if (!monitor) throw new Error(`monitor ${alert.monitorId} has no row yet`);
       if (monitor.deleted_at) {

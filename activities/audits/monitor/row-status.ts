@@ -5,7 +5,7 @@
 import type { Monitor } from '../../../db/schema/monitors.js';
 import type { SiteMonitorStatus } from '../../../workflows/site-monitor.js';
 import type { WindowStats } from './stats.js';
-import type { WindowStatsRow } from './sweep-store.js';
+import type { WindowStatsRow } from '../../../db/queries/monitor-checks.js';
 import { initialMachine } from './transitions.js';
 import type { CheckResult } from '../../../core/contracts/monitors.js';
 

@@ -1,7 +1,7 @@
 /**
  * One window of a monitor sweep: for up to `windowMs`, claims the shard's due monitors under a
  * lease, checks them with bounded concurrency (`checkSite`), records each check with its
- * transitions, incidents and alert outbox rows (sweep-store.ts), and delivers the alerts; between
+ * transitions, incidents and alert outbox rows (record-check.ts), and delivers the alerts; between
  * due times it sleeps until the next one (polling at most `pollMs` apart, so a new or resumed
  * monitor is picked up quickly). Progress is heartbeated. A retried attempt (same owner) first
  * sends what a killed predecessor recorded but did not send, then takes over what it left leased.
@@ -10,7 +10,8 @@ import { setMaxListeners } from 'node:events';
 import type { Db } from '../../../db/client.js';
 import { deliver, type Senders } from '../../shared/outbox.js';
 import { nextDueAt } from './due.js';
-import { claimDue, msUntilNextDue, pendingAlertKeys, recordSweepCheck, releaseLeases, type ClaimedMonitor, type Shard } from './sweep-store.js';
+import { claimDue, msUntilNextDue, pendingAlertKeys, releaseLeases, rescheduleLeased, type ClaimedMonitor, type Shard } from '../../../db/queries/monitors.js';
+import { recordSweepCheck } from './record-check.js';
 import type { CheckResult } from '../../../core/contracts/monitors.js';
 
 export interface MonitorSweepDeps {
@@ -94,7 +95,7 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
       if (stopped()) return void (await releaseLeases(db, owner, [m.id]));
       // the checker could not run (not the site): this slot is skipped rather than counted against the site
       out.skipped++;
-      await dbStep(() => recordSkip(db, owner, m, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))));
+      await dbStep(() => rescheduleLeased(db, owner, m.id, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))));
       return void err;
     }
     const recorded = await dbStep(async () => ({ rec: await recordSweepCheck(db, owner, m, check, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))) }));
@@ -148,15 +149,6 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
   deps.heartbeat?.({ checked: out.checked, inflight: 0 });
   if (dbError) throw dbError;
   return out;
-}
-
-async function recordSkip(db: Db, owner: string, m: ClaimedMonitor, next: Date): Promise<void> {
-  await db
-    .updateTable('monitors')
-    .set({ next_check_at: next.toISOString(), lease_owner: null, lease_until: null })
-    .where('id', '=', m.id)
-    .where('lease_owner', '=', owner)
-    .execute();
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -3,7 +3,7 @@
  * DNS-01 answered with TXT records created through the DnsProvider (removed afterwards, whatever
  * happens), an ECDSA P-256 key and CSR, the certificate downloaded with its chain.
  *
- * - State lives in PostgreSQL (acme-state.ts), not on a worker's disk: the account key per
+ * - State lives in PostgreSQL (db/queries/concierge-acme.ts), not on a worker's disk: the account key per
  *   directory URL, and each order's URL and certificate key as soon as the CA answers, so a retry
  *   on any worker host resumes the same order (pending: the challenges again; ready: finalize;
  *   processing or valid: download) instead of ordering a second certificate. The issued chain is
@@ -25,7 +25,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../../core/config.js';
 import type { DbOrTx } from '../../../db/client.js';
 import type { CertificateAuthority, IssuedCertificate } from '../ports.js';
-import { createAcmeState, type AcmeOrderRow } from './acme-state.js';
+import { createAcmeState, type AcmeOrderRow } from '../../../db/queries/concierge-acme.js';
 
 export const ACME_REFUSED = 'acme-refused';
 export const ACME_FAILED = 'acme-failed';

@@ -4,10 +4,10 @@
  * each certificate order for a set of names: its URL at the CA and the certificate key (so a retry
  * resumes the same order rather than ordering again), then the issued chain. PostgreSQL is the
  * secret store for these private keys, as it is for the Sage OAuth tokens; they never go to
- * workflow history or a log line.
+ * workflow history or a log line. The ACME adapter (activities/concierge/adapters/acme.ts) holds one.
  */
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../../db/client.js';
+import type { Queryable } from './types.js';
 
 export interface StoredCertificate {
   certPem: string;
@@ -26,7 +26,7 @@ export interface AcmeOrderRow {
 /** The names of an order as one key: lower-case, deduplicated, sorted. */
 export const namesKey = (domains: string[]) => [...new Set(domains.map((d) => d.toLowerCase()))].sort().join(',');
 
-export function createAcmeState(db: DbOrTx) {
+export function createAcmeState(db: Queryable) {
   return {
     /** The account key for this directory, created once (the first writer wins). */
     async accountKey(directoryUrl: string, create: () => Promise<string>): Promise<string> {
