@@ -6,6 +6,7 @@
  * refuse are reported with their cause and retried by the next run; the others go on.
  */
 import type { Db } from '../../db/client.js';
+import { eachLimit } from '../../core/semaphore.js';
 import { afterWrite } from './conflicts.js';
 import { sideHash } from './hashing.js';
 import { HubSpotError, type HubSpotGateway, type UpsertError } from './hubspot-gateway.js';
@@ -29,14 +30,8 @@ export interface ApplyDeps {
 const SAGE_CONCURRENCY = 4;
 const MAX_SAMPLES = 20;
 
-export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
+/** engine.ts still imports it from here; move that import to core/semaphore.js, then drop this line. */
+export { eachLimit };
 
 function nonEmpty(props: Record<string, string | null> | undefined, creating: boolean): Record<string, string> {
   const out: Record<string, string> = {};

@@ -6,7 +6,8 @@
  */
 import { Client } from '@hubspot/api-client';
 import type { HubSpotObject } from './mapping/types.js';
-import { retryAfterMs, type RateLimiter } from './rate-limit.js';
+import { retryAfterMs } from '../../core/retry-after.js';
+import type { RateLimiter } from './rate-limit.js';
 
 export class HubSpotError extends Error {
   constructor(readonly status: number, message: string, readonly body?: unknown) {
@@ -145,7 +146,7 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
         const err = e as SdkError;
         const status = typeof err.code === 'number' ? err.code : 0;
         if (status === 429 && attempt <= 100) {
-          const ms = retryAfterMs(err.headers?.['retry-after'], 1000);
+          const ms = retryAfterMs(err.headers?.['retry-after']) ?? 1000;
           opts.onThrottle?.(ms);
           await opts.limiter.throttled(ms);
           continue;

@@ -86,12 +86,3 @@ export function pgRateLimiter(db: DbOrTx, spec: BucketSpec, onWait?: (ms: number
     },
   };
 }
-
-/** Retry-After (seconds or an HTTP date) -> milliseconds; a default when absent or unreadable. */
-export function retryAfterMs(header: string | null | undefined, fallbackMs = 1000, now = Date.now()): number {
-  if (!header) return fallbackMs;
-  const s = Number(header);
-  if (Number.isFinite(s)) return Math.max(0, s * 1000);
-  const d = Date.parse(header);
-  return Number.isNaN(d) ? fallbackMs : Math.max(0, d - now);
-}

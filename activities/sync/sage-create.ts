@@ -7,7 +7,8 @@
  * (a run cut short) is linked, never created again. Missing required data holds the creation for a
  * person (a `__create__` conflict naming the fields); once fixed in HubSpot, it proceeds.
  */
-import { eachLimit, sageCause } from './apply.js';
+import { eachLimit } from '../../core/semaphore.js';
+import { sageCause } from './apply.js';
 import { syncBatch, type BatchContext, type EngineDeps } from './engine.js';
 import { HubSpotError, type HubSpotRecord } from './hubspot-gateway.js';
 import { openJournal } from './journal.js';

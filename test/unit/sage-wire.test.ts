@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cursorFrom, decodePageToken, describeSageError, encodePageToken, retryAfterMs, sageSince, serverTime, toSourceRecord, toWriteBody,
+  cursorFrom, decodePageToken, describeSageError, encodePageToken, sageSince, serverTime, toSourceRecord, toWriteBody,
 } from '../../activities/sync/sage/wire.js';
 
 describe('Sage wire helpers', () => {
@@ -34,13 +34,6 @@ describe('Sage wire helpers', () => {
     expect(serverTime(null, 42)).toBe(42);
     expect(serverTime('garbage', 42)).toBe(42);
     expect(sageSince(new Date('2026-11-21T08:00:08.999Z'))).toBe('2026-11-21T08:00:08Z');
-  });
-
-  it('reads Retry-After as seconds or a date, 1 s when absent', () => {
-    expect(retryAfterMs('2')).toBe(2_000);
-    expect(retryAfterMs(null)).toBe(1_000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 5_000)).toBe(5_000);
-    expect(retryAfterMs('soon')).toBe(1_000);
   });
 
   it('describes Sage error arrays and OAuth errors', () => {

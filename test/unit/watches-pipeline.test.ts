@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, readSourcesCsv } from '../../activities/watches/sources-csv.js';
 import { internalListingLinks, parseSitemap } from '../../activities/watches/fetch/discover.js';
-import { parseRetryAfter, pollAfter } from '../../activities/watches/fetch/politeness.js';
+import { pollAfter } from '../../activities/watches/fetch/politeness.js';
 import { parseRobots } from '../../activities/watches/fetch/robots.js';
 import { backoff } from '../../activities/watches/fetch/http.js';
 import { renderDigestMail, renderListingMail } from '../../activities/watches/notify/render.js';
@@ -37,12 +37,6 @@ describe('discovery', () => {
 });
 
 describe('politeness helpers', () => {
-  it('parses Retry-After as seconds or an HTTP date', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
-    expect(parseRetryAfter('soon')).toBeNull();
-    expect(parseRetryAfter(undefined)).toBeNull();
-  });
   it('polls briefly while a turn is held and waits exactly otherwise', () => {
     expect(pollAfter(30_000, 2000)).toBeLessThan(105);
     const w = pollAfter(1500, 2000);

@@ -6,7 +6,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { SageTokenStore } from './token-store.js';
-import { describeSageError, retryAfterMs } from './wire.js';
+import { retryAfterMs } from '../../../core/retry-after.js';
+import { describeSageError } from './wire.js';
 
 /** Structurally the engine's shared limiter (activities/sync/rate-limit.ts). */
 export interface SageLimiter {
@@ -80,7 +81,7 @@ export class SageHttp {
       }
       if (res.status === 429) {
         this.throttled++;
-        const wait = retryAfterMs(res.headers.get('retry-after'));
+        const wait = retryAfterMs(res.headers.get('retry-after')) ?? 1_000;
         if (waits < (this.cfg.max429Retries ?? 5)) {
           waits++;
           if (this.cfg.limiter) await this.cfg.limiter.throttled(wait);

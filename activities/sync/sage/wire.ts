@@ -87,14 +87,6 @@ export function sageSince(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** `Retry-After` in seconds or as an HTTP date; 1 s when absent. */
-export function retryAfterMs(header: string | null, now = Date.now()): number {
-  if (!header) return 1_000;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.max(0, Math.ceil(Number(header) * 1000));
-  const t = Date.parse(header);
-  return Number.isNaN(t) ? 1_000 : Math.max(0, t - now);
-}
-
 /** Sage answers errors as `[{$severity, $dataCode, $message, $source}]`; OAuth as `{error, error_description}`. */
 export function describeSageError(body: unknown): { code: string; message: string } {
   if (Array.isArray(body) && body.length > 0) {

@@ -12,9 +12,10 @@ import type { Config } from '../../../core/config.js';
 import type { Db } from '../../../db/client.js';
 import { guardedDispatcher, outboundGuard, outboundRefusalOf } from '../../shared/guarded-connect.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget, type Lookup, type OutboundGuard } from '../../shared/net-guard.js';
-import { parseRetryAfter, pollAfter, pushBack, releaseTurn, sleep, tryTurn, waitLeft, withTurn } from './politeness.js';
+import { pollAfter, pushBack, releaseTurn, sleep, tryTurn, waitLeft, withTurn } from './politeness.js';
 import { RobotsCache, type RobotsRules } from './robots.js';
-import { Semaphore } from './semaphore.js';
+import { retryAfterMs } from '../../../core/retry-after.js';
+import { Semaphore } from '../../../core/semaphore.js';
 
 export type FetchRefusal = 'robots' | 'robots-unavailable' | 'private-address' | 'invalid-url' | 'unsupported-scheme' | 'unresolvable' | 'too-many-redirects' | 'retry-after-too-long';
 
@@ -159,7 +160,7 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
           continue;
         }
         if (res.status === 429 || res.status === 503) {
-          const wait = parseRetryAfter(res.headers['retry-after']) ?? backoff(attempt);
+          const wait = retryAfterMs(res.headers['retry-after']) ?? backoff(attempt);
           if (wait > config.WATCH_MAX_RETRY_AFTER_MS) {
             await pushBack(db, url.host, wait);
             throw new FetchRefused('retry-after-too-long', `${url.host} asks to wait ${wait} ms (Retry-After)`, wait);

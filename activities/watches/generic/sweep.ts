@@ -8,7 +8,7 @@
 import type { Db } from '../../../db/client.js';
 import { deliver, type Senders } from '../../shared/outbox.js';
 import type { Fetcher } from '../fetch/http.js';
-import { Semaphore } from '../fetch/semaphore.js';
+import { Semaphore } from '../../../core/semaphore.js';
 import { changeNotification, judge, readRegion } from '../generic.js';
 import { nextDueAt } from './due.js';
 import { changeKey, claimDue, pendingChangeKeys, recordChange, recordQuiet, type ClaimFilter, type ClaimedWatch, type QuietOutcome } from './store.js';
