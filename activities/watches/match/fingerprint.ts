@@ -64,13 +64,16 @@ const pctDiff = (a: number | undefined, b: number | undefined): number | null =>
   a === undefined || b === undefined || a <= 0 || b <= 0 ? null : Math.round((Math.abs(a - b) / Math.max(a, b)) * 10_000) / 100;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** Are these two listings the same property? Score 0..1 with the evidence behind it. */
-export function compareListings(a: ListingLike, b: ListingLike): DuplicateVerdict {
+/**
+ * Are these two listings the same property? Score 0..1 with the evidence behind it. `sameLocality`,
+ * when given, is the caller's verdict on the place (see same-place.ts) instead of postal code / town equality.
+ */
+export function compareListings(a: ListingLike, b: ListingLike, opts: { sameLocality?: boolean } = {}): DuplicateVerdict {
   const surfaceDiffPct = pctDiff(a.surface, b.surface);
   const priceDiffPct = pctDiff(a.price, b.price);
   const roomless = (t: ListingLike['propertyType']): boolean => t === 'land' || t === 'parking' || t === 'commercial';
   const sameRooms = a.rooms !== undefined && b.rooms !== undefined ? a.rooms === b.rooms : a.rooms === undefined && b.rooms === undefined && roomless(a.propertyType ?? b.propertyType);
-  const sameLocality = a.postalCode && b.postalCode ? a.postalCode === b.postalCode : foldCity(a.city) !== '' && foldCity(a.city) === foldCity(b.city);
+  const sameLocality = opts.sameLocality ?? (a.postalCode && b.postalCode ? a.postalCode === b.postalCode : foldCity(a.city) !== '' && foldCity(a.city) === foldCity(b.city));
   const sameType = !a.propertyType || !b.propertyType || a.propertyType === b.propertyType;
   const sameTransaction = !a.transaction || !b.transaction || a.transaction === b.transaction;
   const titleSimilarity = r2(trigramSimilarity(a.title ?? '', b.title ?? ''));
