@@ -36,6 +36,8 @@ export async function startWorkers(
         activities: q.activities ?? (await activitiesFor(q.family, deps)),
         // below the container's stop timeout (compose stop_grace_period), so a drain is never cut short by SIGKILL
         shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+        // activities that ignore their cancellation do not hold the process past grace + 10 s
+        shutdownForceTime: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 10) * 1000,
         // An error left uncaught inside an activity (a socket with no 'error' listener) fails that
         // activity, not the process (core/process-guard.ts).
         interceptors: {
