@@ -8,7 +8,7 @@ import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/client.js';
 import { hitRateCounter } from '../../db/queries/api-keys.js';
-import { insertAuditEntry } from '../../db/queries/audit-log.js';
+import { auditWriter } from '../access/audit-writer.js';
 import type { KeyResolver, Principal } from '../access/principals.js';
 import { rateLimitHeaders } from '../access/rate-limit.js';
 import { openApiTemplate, requiredScope, targetOf } from '../access/scopes.js';
@@ -20,7 +20,7 @@ declare module 'hono' {
   }
 }
 
-/** How long a request waits for its audit row; past it the write finishes (or fails, logged) on its own. */
+/** How long a request waits for its audit row (group commit: api/access/audit-writer.ts); past it the write finishes (or fails, logged) on its own. */
 const AUDIT_WAIT_MS = 250;
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -31,10 +31,11 @@ function matchedRoute(c: Context): { method: string; template: string } | null {
 }
 
 export function access(deps: { db: Db; logger: Logger; resolver: KeyResolver }): MiddlewareHandler {
-  const { db, logger, resolver } = deps;
+  const { db, resolver } = deps;
+  const writeAudit = auditWriter(db, deps.logger);
 
   const audit = async (c: Context, p: Principal, route: { method: string; template: string }, status: number) => {
-    const write = insertAuditEntry(db, {
+    const write = writeAudit({
       key_id: p.keyId,
       key_name: p.name,
       key_prefix: p.prefix,
@@ -43,7 +44,7 @@ export function access(deps: { db: Db; logger: Logger; resolver: KeyResolver }):
       target: targetOf(route.template, c.req.path) ?? locationTarget(c.res.headers.get('location')),
       status,
       request_id: (c.get('requestId') as string | undefined) ?? null,
-    }).catch((err: Error) => logger.error({ err: err.message, reqId: c.get('requestId'), route: route.template }, 'audit log write failed'));
+    });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([write, new Promise((r) => (timer = setTimeout(r, AUDIT_WAIT_MS)))]);
     clearTimeout(timer);

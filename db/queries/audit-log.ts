@@ -4,8 +4,9 @@ import type { ApiAuditEntry } from '../schema/api-keys.js';
 
 export type NewAuditEntry = Omit<ApiAuditEntry, 'id' | 'at'>;
 
-export async function insertAuditEntry(db: DbOrTx, e: NewAuditEntry): Promise<void> {
-  await db.insertInto('api_audit_log').values(e).execute();
+/** One insert for any number of entries (the audit writer groups the calls that end together). */
+export async function insertAuditEntries(db: DbOrTx, entries: readonly NewAuditEntry[]): Promise<void> {
+  if (entries.length) await db.insertInto('api_audit_log').values([...entries]).execute();
 }
 
 /** Entries newest first (by id), before `beforeId`, optionally for one key name; with the total. */
