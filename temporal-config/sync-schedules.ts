@@ -4,7 +4,8 @@
  * cluster. Sage has no webhooks, so it is polled every few minutes; a full reconciliation runs
  * nightly at 02:00 Europe/Paris.
  */
-import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Client, ScheduleOptions } from '@temporalio/client';
+import { upsertSchedule } from '../core/schedules.js';
 import type { SearchAttributePair } from '@temporalio/common';
 import { SA, taskQueueFor } from '../core/temporal.js';
 
@@ -37,14 +38,7 @@ export function syncSchedules(cfg: SyncScheduleConfig): ScheduleOptions[] {
 export async function ensureSyncSchedules(client: Client, cfg: SyncScheduleConfig): Promise<Array<{ id: string; outcome: 'created' | 'updated' }>> {
   const out: Array<{ id: string; outcome: 'created' | 'updated' }> = [];
   for (const opts of syncSchedules(cfg)) {
-    try {
-      await client.schedule.create(opts);
-      out.push({ id: opts.scheduleId, outcome: 'created' });
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(opts.scheduleId).update((prev) => ({ ...prev, spec: opts.spec, action: opts.action, policies: { ...prev.policies, ...opts.policies } }) as never);
-      out.push({ id: opts.scheduleId, outcome: 'updated' });
-    }
+    out.push({ id: opts.scheduleId, outcome: await upsertSchedule(client, opts) });
   }
   return out;
 }

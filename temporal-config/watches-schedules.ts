@@ -5,8 +5,9 @@
  * by one sweep every minute (`watches-generic-sweep`); earlier versions gave each watch its own
  * schedule (`watch-generic-<id>`), which the API still deletes with its watch.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
+import { upsertSchedule } from '../core/schedules.js';
 import { SA, taskQueueFor } from '../core/temporal.js';
 
 export const WATCH_TIMEZONE = 'Europe/Paris';
@@ -64,23 +65,6 @@ export function watchSchedules(cfg: WatchScheduleConfig): ScheduleOptions[] {
       policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
     },
   ];
-}
-
-/** Creates a schedule, or updates it to `opts` when it already exists. Answers 'created' | 'updated'. */
-export async function upsertSchedule(client: Client, opts: ScheduleOptions): Promise<'created' | 'updated'> {
-  try {
-    await client.schedule.create(opts);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(opts.scheduleId).update((prev) => ({
-      ...prev,
-      spec: opts.spec,
-      action: opts.action,
-      policies: { ...prev.policies, ...opts.policies },
-    }) as never);
-    return 'updated';
-  }
 }
 
 export async function ensureWatchSchedules(client: Client, cfg: WatchScheduleConfig): Promise<Array<{ id: string; outcome: 'created' | 'updated' }>> {

@@ -4,6 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { queryWithin } from '../../core/temporal-query.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { safeText } from '../schemas/common.js';
@@ -64,21 +65,8 @@ function searchAttributesOf(desc: WorkflowExecutionDescription): Record<string, 
 }
 
 async function queryState(deps: ApiDeps, workflowId: string, runId: string, timeoutMs: number) {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const handle = deps.temporal.workflow.getHandle(workflowId, runId);
-    const state = await Promise.race([
-      handle.query<unknown>('status'),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the workflow did not answer its status query within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return { state: state ?? null };
-  } catch (err) {
-    return { state: null, stateError: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
-  }
+  const q = await queryWithin<unknown>(deps.temporal, workflowId, runId, 'status', timeoutMs);
+  return q.ok ? { state: q.value ?? null } : { state: null, stateError: q.error };
 }
 
 export function runRoutes(deps: ApiDeps, queryTimeoutMs = 3000) {
