@@ -75,8 +75,8 @@ export function samePlace(a: PlaceLike, b: PlaceLike, known: PostalTowns = new M
   const ta = foldCity(a.city);
   const tb = foldCity(b.city);
   if (ta && tb) (ta === tb ? signals : conflicts).push('city');
-  // One side's postal code against the other side's town, when that side does not say both.
-  if ((pa && !pb && tb && postalFitsTown(pa, tb, known)) || (pb && !pa && ta && postalFitsTown(pb, ta, known))) signals.push('postal_city');
+  // A postal code without a town against a town without a postal code (a side that names both is compared town to town).
+  if ((pa && !ta && !pb && tb && postalFitsTown(pa, tb, known)) || (pb && !tb && !pa && ta && postalFitsTown(pb, ta, known))) signals.push('postal_city');
   out.verdict = conflicts.length > 0 ? 'different' : signals.length > 0 ? 'same' : 'unknown';
   return out;
 }

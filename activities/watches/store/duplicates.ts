@@ -68,9 +68,9 @@ async function postalTowns(db: Db, codes: string[]): Promise<PostalTowns> {
   return out;
 }
 
-/** Postal codes of pairs where only one side has one: the codes whose towns the decision needs. */
+/** Postal codes without a town facing a town without a postal code: the codes whose towns the decision needs. */
 const lopsidedCodes = (pairs: Array<{ a: Row; b: Row }>): string[] =>
-  pairs.flatMap(({ a, b }) => (a.postal_code && !b.postal_code ? [a.postal_code] : b.postal_code && !a.postal_code ? [b.postal_code] : []));
+  pairs.flatMap(({ a, b }) => (a.postal_code && !a.city && !b.postal_code ? [a.postal_code] : b.postal_code && !b.city && !a.postal_code ? [b.postal_code] : []));
 
 /**
  * Links the duplicates among listings `ids` (each against older active listings of other sources).
