@@ -116,6 +116,21 @@ describe('listing status through the diff', () => {
     expect(back.keys.sort()).toEqual([`watch:alert:${alertId}:listing:${l3.id}:price_drop:240000`, `watch:alert:${alertId}:listing:${l7.id}:price_drop:295000`].sort());
   });
 
+  it('a poorer view of a listing (its card, when its page failed) reports no change in what it lacks', async () => {
+    const full = at(20, { description: 'Traversant, parquet, cave.', address: '3 rue Garibaldi', features: ['cellar'], quality: 0.9 });
+    await run([full]);
+    const card = at(20, { description: undefined, address: undefined, features: [], quality: 0.6 });
+    const poorer = await run([card]);
+    expect(poorer.counts).toMatchObject({ updated: 0, priceChanges: 0 });
+    const cheaper = await run([{ ...card, price: 310_000 }]);
+    expect(cheaper.counts).toMatchObject({ updated: 0, priceChanges: 1 });
+    expect((await events(U(20))).at(-1)!.changes).toEqual({ price: { old: 320_000, new: 310_000 } });
+    expect(await row(U(20))).toMatchObject({ description: 'Traversant, parquet, cave.', address: '3 rue Garibaldi', features: ['cellar'], price: 310_000 });
+    const again = await run([{ ...full, price: 310_000 }]);
+    expect(again.counts).toMatchObject({ updated: 0, priceChanges: 0, new: 0 });
+    expect((await events(U(20))).map((e) => e.event)).toEqual(['new', 'price_change']);
+  });
+
   it('a sold or under-offer listing matches no alert, whatever its fields', () => {
     const criteria = { postalCodes: ['69003'] };
     expect(matches(criteria, at(1))).toBe(true);

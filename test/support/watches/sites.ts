@@ -60,10 +60,13 @@ export interface Property {
   city: string;
   street: string;
   description: string;
+  /** A status badge the agency shows on the card and the page ("Vendu", "Sous compromis"). */
+  badge?: string;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const euros = (n: number) => `${n.toLocaleString('fr-FR').replace(/\u202f|\u00a0/g, ' ')} €`;
+const badgeOf = (p: Property) => (p.badge ? `<span class="badge">${esc(p.badge)}</span>` : '');
 export const slug = (p: Property) => `/annonce/${p.id}-${p.type === 'house' ? 'maison' : 'appartement'}-${p.rooms}-pieces/`;
 
 export function jsonLd(p: Property, base: string) {
@@ -86,14 +89,14 @@ export function jsonLd(p: Property, base: string) {
 function detailPage(p: Property, base: string, generator: string) {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8">${generator}<title>${esc(p.title)}</title>
 <script type="application/ld+json">${JSON.stringify(jsonLd(p, base))}</script></head>
-<body><article class="property"><h1>${esc(p.title)}</h1><p class="price">${euros(p.price)}</p>
+<body><article class="property"><h1>${esc(p.title)}</h1>${badgeOf(p)}<p class="price">${euros(p.price)}</p>
 <ul><li>${p.surface} m²</li><li>${p.rooms} pièces</li><li>${esc(p.street)}, ${p.postalCode} ${esc(p.city)}</li></ul>
 <div class="description">${esc(p.description)}</div></article></body></html>`;
 }
 
 function listPage(items: Property[], base: string, generator: string, next: string | null, extraLinks = '') {
   const cards = items
-    .map((p) => `<article class="property-card"><a href="${slug(p)}"><h2>${esc(p.title)}</h2></a><span class="price">${euros(p.price)}</span><span>${p.surface} m² · ${p.rooms} pièces · ${p.postalCode} ${esc(p.city)}</span></article>`)
+    .map((p) => `<article class="property-card">${badgeOf(p)}<a href="${slug(p)}"><h2>${esc(p.title)}</h2></a><span class="price">${euros(p.price)}</span><span>${p.surface} m² · ${p.rooms} pièces · ${p.postalCode} ${esc(p.city)}</span></article>`)
     .join('\n');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8">${generator}<title>Nos biens</title></head>
 <body><nav><a href="/">Accueil</a> <a href="/biens/">Nos biens</a> ${extraLinks}</nav><main>${cards}</main>
