@@ -4,6 +4,7 @@
  * a count, ready to become a Prometheus gauge.
  */
 import { sql } from 'kysely';
+import type { Database } from '../database.js';
 import type { Queryable } from './types.js';
 
 export interface Counted<L extends string> {
@@ -14,23 +15,20 @@ export interface Counted<L extends string> {
 const rows = <L extends string>(list: Array<Record<L, string | null> & { n: number | string }>, keys: readonly L[]): Array<Counted<L>> =>
   list.map((r) => ({ labels: Object.fromEntries(keys.map((k) => [k, r[k] ?? 'none'])) as Record<L, string>, n: Number(r.n) }));
 
-/** Concierge orders by the saga's current phase. */
-export async function ordersByPhase(db: Queryable) {
-  const r = await db.selectFrom('concierge_orders').select(['phase', sql<number>`count(*)`.as('n')]).groupBy('phase').execute();
-  return rows(r, ['phase'] as const);
+/** Rows of `table` grouped by one of its columns, the column's value under the label `label`. */
+async function countBy<T extends keyof Database & string, L extends string>(db: Queryable, table: T, column: keyof Database[T] & string, label: L) {
+  const { rows: r } = await sql<Record<L, string | null> & { n: number }>`select ${sql.ref(column)} as ${sql.id(label)}, count(*) as n from ${sql.table(table)} group by 1`.execute(db);
+  return rows(r, [label] as const);
 }
+
+/** Concierge orders by the saga's current phase. */
+export const ordersByPhase = (db: Queryable) => countBy(db, 'concierge_orders', 'phase', 'phase');
 
 /** Listings the watches have seen, by status (active / inactive). */
-export async function listingsByStatus(db: Queryable) {
-  const r = await db.selectFrom('watch_listings').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
-  return rows(r, ['status'] as const);
-}
+export const listingsByStatus = (db: Queryable) => countBy(db, 'watch_listings', 'status', 'status');
 
 /** Listing history events (new, updated, removed, reactivated) recorded so far. */
-export async function listingEventsByType(db: Queryable) {
-  const r = await db.selectFrom('watch_listing_history').select(['event', sql<number>`count(*)`.as('n')]).groupBy('event').execute();
-  return rows(r, ['event'] as const);
-}
+export const listingEventsByType = (db: Queryable) => countBy(db, 'watch_listing_history', 'event', 'event');
 
 /**
  * Outbox notifications (alerts, mails, webhooks) by what they are about (the dedupe key's first
@@ -47,16 +45,10 @@ export async function notificationsByStatus(db: Queryable) {
 }
 
 /** Records the sync wrote to HubSpot or Sage, by entity. */
-export async function syncRecordWritesByEntity(db: Queryable) {
-  const r = await db.selectFrom('sync_record_writes').select(['entity', sql<number>`count(*)`.as('n')]).groupBy('entity').execute();
-  return rows(r, ['entity'] as const);
-}
+export const syncRecordWritesByEntity = (db: Queryable) => countBy(db, 'sync_record_writes', 'entity', 'entity');
 
 /** Sync conflicts by status (auto, held, resolved, applied). */
-export async function syncConflictsByStatus(db: Queryable) {
-  const r = await db.selectFrom('sync_conflicts').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
-  return rows(r, ['status'] as const);
-}
+export const syncConflictsByStatus = (db: Queryable) => countBy(db, 'sync_conflicts', 'status', 'status');
 
 /** Hosting audits by status and, once completed, verdict. */
 export async function auditsByVerdict(db: Queryable) {
