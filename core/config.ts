@@ -197,6 +197,8 @@ export const ConfigSchema = z.object({
   SYNC_SAGE_CREATE_RULE: z.string().regex(/^(off|[a-z][a-z0-9_]*=[^,\s]+)$/, 'off or property=value').default('lifecyclestage=customer'),
   SYNC_HUBSPOT_DELETION_RULES: csv, // entity=hold|mirror|recreate for objects deleted in HubSpot (default hold; mirror: quote, intervention)
   SYNC_SAGE_CREATE_REQUIRED: csv, // canonical customer fields Sage must get on creation (name always), e.g. postcode,country
+  SYNC_SAGE_QUOTE_RULE: z.string().regex(/^(off|[a-z][a-z0-9_]*=[^,\s]+)$/, 'off or property=value').default('dealstage=contractsent'), // when a deal made in HubSpot becomes a Sage quote (contractsent also takes closedwon)
+  SYNC_SAGE_QUOTE_TAX_RATE: z.string().regex(/^[A-Z0-9_]+:\d+(\.\d+)?$/, 'Sage tax rate id:percent, e.g. FR_STANDARD:20').default('FR_STANDARD:20'), // the line of a quote made from a deal (its amount is the total incl. tax)
 
   /** Sage Business Cloud Accounting adapter (activities/sync/sage): see docs/sync-sage.md. */
   SAGE_API_URL: z.string().url().default('https://api.accounting.sage.com/v3.1'),

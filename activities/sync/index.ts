@@ -21,6 +21,8 @@ import { DailyBudgetExhausted, pgRateLimiter } from './rate-limit.js';
 import { createSageBusinessCloud } from './sage/business-cloud.js';
 import type { SageSource } from './sage/port.js';
 import { createFromHubSpot, type CreateDeps } from './sage-create.js';
+import { createQuotesFromHubSpot, type QuoteCreateDeps } from './quote-create.js';
+import { parseQuoteRule } from './quote-create-plan.js';
 import { parseCreateRule } from './sage-create-plan.js';
 import { parseHubSpotDeletionRules } from './hubspot-deletions.js';
 import type { EntitySource } from './source.js';
@@ -66,6 +68,8 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const overrides = parseRuleOverrides(config.SYNC_CONFLICT_RULES);
   const deletionRules = parseDeletionRules(config.SYNC_DELETION_RULES);
   const createRule = parseCreateRule(config.SYNC_SAGE_CREATE_RULE);
+  const quoteRule = parseQuoteRule(config.SYNC_SAGE_QUOTE_RULE);
+  const [taxId, taxRate] = config.SYNC_SAGE_QUOTE_TAX_RATE.split(':') as [string, string];
   const hubspotDeletionRules = parseHubSpotDeletionRules(config.SYNC_HUBSPOT_DELETION_RULES);
   // A wait for the rate limit heartbeats, and ends as soon as the activity is cancelled (or its
   // worker shuts down) instead of sleeping out its turn.
@@ -114,6 +118,13 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const creator = async (): Promise<CreateDeps> => {
     const deps = await engineNow();
     return { ...deps, rule: createRule, required: config.SYNC_SAGE_CREATE_REQUIRED, upsertCustomer: (ref, fields) => sageAdapter!.upsertCustomer(ref, fields) };
+  };
+
+  /** The engine plus what HubSpot -> Sage quotes need (the rule, the tax rate, Sage's quote upsert). */
+  const quoteCreator = async (): Promise<QuoteCreateDeps> => {
+    const deps = await engineNow();
+    const upsert = sageAdapter?.upsertQuote;
+    return { ...deps, quoteRule, taxRate: { id: taxId, rate: Number(taxRate) }, ...(upsert ? { upsertQuote: (ref: string, fields: Record<string, unknown>) => upsert(ref, fields) } : {}) };
   };
 
   /**
@@ -176,6 +187,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           ...customProperties(mappings),
           // The agency's own flag (e.g. sync_to_sage), when the creation rule names one HubSpot lacks.
           ...(createRule && createRule.property !== 'lifecyclestage' ? [{ object: 'companies' as const, name: createRule.property, type: 'string' as const }] : []),
+          ...(quoteRule && quoteRule.property !== 'dealstage' ? [{ object: 'deals' as const, name: quoteRule.property, type: 'string' as const }] : []),
         ];
         const created = await engine().hubspot.ensureProperties(wanted);
         if (created.length) log.info({ created }, 'HubSpot properties created');
@@ -266,7 +278,10 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const pageKey = 'hubspot:create';
         const report = await createFromHubSpot(await creator(), null, { runId: input.runId, pageKey, dryRun: input.dryRun });
         await store.savePage(db, input.runId, pageKey, 'customer', report);
-        return { created: report.to_sage.created, held: report.to_sage.conflicts };
+        // Deals made in HubSpot that the rule sends to Sage as quotes.
+        const quotes = await createQuotesFromHubSpot(await quoteCreator(), null, { runId: input.runId, pageKey: 'hubspot:create-quotes', dryRun: input.dryRun });
+        if (quotes.to_sage.created + quotes.to_sage.conflicts + quotes.to_sage.errors + quotes.to_hubspot.errors > 0) await store.savePage(db, input.runId, 'hubspot:create-quotes', 'quote', quotes);
+        return { created: report.to_sage.created + quotes.to_sage.created, held: report.to_sage.conflicts + quotes.to_sage.conflicts };
       });
     },
 
@@ -295,6 +310,14 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           const report = await createFromHubSpot(await creator(), unlinked, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
           await store.savePage(db, input.runId, pageKey, 'customer', report);
           records += unlinked.length;
+        }
+        const deals = byObject.get('deals') ?? [];
+        const newDeals = deals.length ? await store.unlinkedHubSpotIds(db, 'quote', deals) : [];
+        if (newDeals.length) {
+          const pageKey = `${input.pageKey}:create-quotes`;
+          const report = await createQuotesFromHubSpot(await quoteCreator(), newDeals, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
+          await store.savePage(db, input.runId, pageKey, 'quote', report);
+          records += newDeals.length;
         }
         for (const entity of SYNC_ENTITIES) {
           const ids = [...(byEntity.get(entity) ?? [])];

@@ -37,7 +37,7 @@ export const TAX_RATES: Record<string, { rate: number; name: string }> = {
   FR_REDUCED: { rate: 5.5, name: 'Réduit 5,50%' },
   FR_ZERO: { rate: 0, name: 'Exonéré 0,00%' },
 };
-export const QUOTE_STATUSES = ['DRAFT', 'PENDING', 'ACCEPTED', 'DECLINED', 'INVOICED'] as const;
+export const QUOTE_STATUSES = ['DRAFT', 'PENDING', 'SENT', 'ACCEPTED', 'DECLINED', 'INVOICED'] as const;
 export const INVOICE_STATUSES = ['DRAFT', 'UNPAID', 'PART_PAID', 'PAID', 'VOID'] as const;
 
 export const sageTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -267,7 +267,7 @@ export function artefactWire(r: SageRecord, contact: SageRecord | undefined): Re
   const number = `${quote ? 'SQ' : 'SI'}-${d.number}`;
   const t = totals(d.lines);
   const statuses: Record<string, string> = {
-    DRAFT: 'Draft', PENDING: 'Pending', ACCEPTED: 'Accepted', DECLINED: 'Declined', INVOICED: 'Invoiced',
+    DRAFT: 'Draft', PENDING: 'Pending', SENT: 'Sent', ACCEPTED: 'Accepted', DECLINED: 'Declined', INVOICED: 'Invoiced',
     UNPAID: 'Unpaid', PART_PAID: 'Part Paid', PAID: 'Paid', VOID: 'Void',
   };
   const c = contact?.data as Record<string, any> | undefined;

@@ -163,6 +163,14 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
     invoices: entitySource('invoices'),
     http,
     tokens,
+    async upsertQuote(reference, fields) {
+      const q = new URLSearchParams({ search: reference, attributes: 'all', items_per_page: '200' });
+      const found = async () => (await list(`/sales_quotes?${q.toString()}`)).list.$items.find((i) => String(i.reference ?? '') === reference);
+      const existing = await found();
+      if (existing) return { record: toSourceRecord(existing), created: false };
+      const r = await http.request('POST', '/sales_quotes', { sales_quote: { ...fields, reference } });
+      return { record: toSourceRecord(r.body as Record<string, unknown>), created: true };
+    },
     async contactPersonExists(id) {
       try {
         await http.request('GET', `/contact_persons/${encodeURIComponent(id)}`);

@@ -40,4 +40,6 @@ export interface SageSource {
   upsertCustomer(reference: string, fields: Record<string, unknown>): Promise<UpsertResult>;
   /** Whether Sage still has this contact person (`GET /contact_persons/{id}`): one that left its customer was moved, or deleted. */
   contactPersonExists?(id: string): Promise<boolean>;
+  /** Creates the quote whose `reference` is given, or returns the one already holding it (a retry never makes a second). `fields` speak the write shape. */
+  upsertQuote?(reference: string, fields: Record<string, unknown>): Promise<UpsertResult>;
 }
