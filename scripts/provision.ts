@@ -5,6 +5,7 @@
  */
 import { ensureChromium, ensurePostgresBinaries, ensureTemporalCli } from './lib/tools.js';
 import { ensureGoPeers, type GoPeers } from './lib/go-peers.js';
+import { ensureTemporalServer } from './lib/temporal-server.js';
 
 export interface Provisioned extends GoPeers {
   temporalCli: string;
@@ -27,5 +28,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`[provision] PostgreSQL binaries ${p.pgBinDir ?? '(DATABASE_URL is set)'}`);
   console.log(`[provision] Chromium            ${p.chromium ?? '(not found: browser probes will be unavailable)'}`);
   console.log(`[provision] stripe-mock / Pebble ${p.stripeMock ?? '(none)'} / ${p.pebble ?? '(none)'}`);
+  // the pinned server of `npm run start:cluster` (the test suite builds it in the background instead)
+  const server = ensureTemporalServer(process.env, (m) => console.log(`[provision] ${m}`));
+  console.log(`[provision] Temporal server     ${server?.server ?? '(not built: no Go toolchain)'}`);
   console.log(`[provision] done in ${Date.now() - started} ms`);
 }

@@ -10,6 +10,10 @@
  * dies is restarted with backoff while the rest keeps serving. The banner is printed once the API is
  * healthy and the worker polls. Ctrl-C, SIGTERM and SIGHUP stop everything in order (API, worker
  * draining its tasks, Temporal, PostgreSQL); a second start reuses the data (ATELIER_DATA_DIR, default .data/).
+ *
+ * `npm run start:cluster` (ATELIER_TOPOLOGY=cluster) is the production topology on one machine: the
+ * pinned Temporal server on PostgreSQL instead of the dev server (scripts/lib/temporal-cluster.ts),
+ * one worker process per family group and two API processes (scripts/lib/cluster-topology.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,9 @@ import { startMailCatcher } from './lib/mail-catcher.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { spawnGroup, supervise, watchPid, type Supervisor } from './lib/supervisor.js';
 import { startTemporalDevServer } from './lib/temporal-dev.js';
+import { apiPorts, topologyOf, workerGroups } from './lib/cluster-topology.js';
+import { startClusterServer, validateDynamicConfig } from './lib/temporal-cluster.js';
+import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './lib/temporal-server.js';
 import { provision } from './provision.js';
 import { forgetPreviousSandbox, startCheckoutFor, startSandboxes, type Sandboxes } from '../sandbox/launch.js';
 
@@ -82,6 +89,9 @@ function superviseChild(name: string, start: Parameters<typeof supervise>[0]['st
 try {
   // a family configured half-way is refused before anything starts, every missing variable named
   const modes = providerModes(env);
+  const topology = topologyOf(env);
+  const groups = topology === 'cluster' ? workerGroups(env) : [[]];
+  const ports = topology === 'cluster' ? apiPorts(env, apiPort) : [apiPort];
   mkdirSync(DATA_DIR, { recursive: true });
   // the worker's own files follow the data folder
   env.ACME_STATE_DIR ??= join(DATA_DIR, 'acme');
@@ -92,6 +102,7 @@ try {
   const tools = provision(env, (m) => log(m));
   if (tools.chromium && !env.CHROMIUM_PATH) env.CHROMIUM_PATH = tools.chromium;
 
+  let pgAdminUrl = env.TEMPORAL_DB_URL ?? env.DATABASE_URL;
   if (!env.DATABASE_URL) {
     // pg_ctl daemonises the postmaster: it is watched by its pid (postmaster.pid) and restarted.
     let adminUrl = '';
@@ -105,6 +116,7 @@ try {
       return { pid, exited: watchPid(pid), stop: () => server.stop() };
     });
     await pg.firstUp;
+    pgAdminUrl = adminUrl;
     env.DATABASE_URL = await ensureDatabase(adminUrl, 'atelier');
     log(`PostgreSQL ready on 127.0.0.1:${pgPort} (data in ${dataNote}/postgres)`);
   } else {
@@ -112,7 +124,21 @@ try {
   }
 
   let uiUrl = env.TEMPORAL_UI_URL;
-  if (!env.TEMPORAL_ADDRESS) {
+  if (!env.TEMPORAL_ADDRESS && topology === 'cluster') {
+    const server = ensureTemporalServer(env, log);
+    if (!server) throw new Error(`start:cluster needs Temporal server ${TEMPORAL_SERVER_VERSION}: install Go (it is built with go install into .tools/bin)`);
+    for (const complaint of validateDynamicConfig(server)) log(`dynamic config: ${complaint}`);
+    let starts = 0;
+    const temporal = superviseChild('Temporal', async () => {
+      const s = await startClusterServer({ tools: server, pgUrl: pgAdminUrl!, port: temporalPort, stdio: 'inherit' });
+      if (starts++) log(`Temporal back on ${s.address}`);
+      const exited = s.exited.then(() => `${s.process.signalCode ? `signal ${s.process.signalCode}` : `code ${s.process.exitCode}`}`);
+      return { pid: s.process.pid, exited, stop: () => s.stop() };
+    });
+    await temporal.firstUp;
+    env.TEMPORAL_ADDRESS = `127.0.0.1:${temporalPort}`;
+    log(`Temporal server ${TEMPORAL_SERVER_VERSION} ready on ${env.TEMPORAL_ADDRESS} (history and visibility in PostgreSQL: temporal, temporal_visibility)`);
+  } else if (!env.TEMPORAL_ADDRESS) {
     let address = '';
     let temporalStarts = 0;
     const temporal = superviseChild('Temporal', async () => {
@@ -197,25 +223,40 @@ try {
   }
   env.API_PORT = String(apiPort);
 
+  // cluster: the workflow code bundled once here, every worker process loads it
+  if (topology === 'cluster' && !env.WORKFLOW_BUNDLE_PATH) {
+    const { bundleWorkflowCode } = await import('@temporalio/worker');
+    const { WORKFLOWS_PATH } = await import('../workers/bundle.js');
+    const quiet = () => undefined;
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error, log: quiet } });
+    env.WORKFLOW_BUNDLE_PATH = join(DATA_DIR, 'workflow-bundle.js');
+    writeFileSync(env.WORKFLOW_BUNDLE_PATH, code);
+  }
   // One node process each (no tsx wrapper in between): a signal or a crash hits the service itself.
   const spawnedAt = Date.now();
-  for (const [name, entry] of [['worker', 'workers/main.ts'], ['API', 'api/main.ts']] as const) {
-    superviseChild(name, async () => spawnGroup(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env, cwd: ROOT }));
+  const services: Array<[string, string, NodeJS.ProcessEnv]> = [
+    ...groups.map((g, i): [string, string, NodeJS.ProcessEnv] => [g.length ? `worker ${i + 1}[${g.join(',')}]` : 'worker', 'workers/main.ts', g.length ? { ...env, WORKER_QUEUES: g.join(',') } : env]),
+    ...ports.map((p, i): [string, string, NodeJS.ProcessEnv] => [ports.length > 1 ? `API ${i + 1}` : 'API', 'api/main.ts', { ...env, API_PORT: String(p) }]),
+  ];
+  for (const [name, entry, childEnv] of services) {
+    superviseChild(name, async () => spawnGroup(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: childEnv, cwd: ROOT }));
   }
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   log('waiting for the API and the worker (it bundles the workflow code first)…');
   const probe = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const platformQueue = taskQueueFor('platform', env.TASK_QUEUE_PREFIX || 'atelier');
+  const probeQueues = (groups[0]!.length ? groups.map((g) => g[0]!) : (['platform'] as const)).map((f) => taskQueueFor(f, env.TASK_QUEUE_PREFIX || 'atelier'));
   // The banner waits for both, however long the first bundling takes; a note every 30 s meanwhile.
   let apiUp = false;
   let workerUp = false;
   let nextNote = Date.now() + 30_000;
   while (!stopping && !(apiUp && workerUp)) {
-    apiUp ||= await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false);
-    workerUp ||= await probe.workflowService
-      .describeTaskQueue({ namespace: env.TEMPORAL_NAMESPACE ?? 'default', taskQueue: { name: platformQueue }, taskQueueType: 1 })
-      .then((r) => (r.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= spawnedAt - 1000), () => false);
+    apiUp ||= (await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/healthz`).then((r) => r.ok, () => false)))).every(Boolean);
+    const polled = async (name: string) =>
+      probe.workflowService
+        .describeTaskQueue({ namespace: env.TEMPORAL_NAMESPACE ?? 'default', taskQueue: { name }, taskQueueType: 1 })
+        .then((r) => (r.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= spawnedAt - 1000), () => false);
+    workerUp ||= (await Promise.all(probeQueues.map(polled))).every(Boolean);
     if (apiUp && workerUp) break;
     if (Date.now() > nextNote) {
       log(`still waiting for ${apiUp ? '' : 'the API '}${workerUp ? '' : 'the worker'}; see the logs above`);
@@ -234,7 +275,9 @@ try {
   if (stopping) await new Promise(() => undefined); // shutdown() exits the process
   console.log(`
   Atelier is running.
-    API              ${apiUrl}
+    API              ${ports.map((p) => `http://127.0.0.1:${p}`).join('  ')}${topology === 'cluster' ? `
+    Temporal server  ${env.TEMPORAL_ADDRESS} (${process.env.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : `${TEMPORAL_SERVER_VERSION} on PostgreSQL`})
+    Workers          ${groups.map((g) => g.join(',')).join('  |  ')}   (one process each)` : ''}
     API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
     Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}${uiUrl ? `\n                     business status: the AtelierStatus column, e.g. ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows?query=${encodeURIComponent("AtelierFamily = 'concierge' AND AtelierStatus IN ('refunded', 'cancelled', 'expired')")}` : ''}
     Mail             ${mailNote}

@@ -14,6 +14,7 @@ import { provision } from '../scripts/provision.js';
 import { ensureDatabase, startPostgres } from '../scripts/lib/postgres.js';
 import { freePort } from '../scripts/lib/run.js';
 import { startTemporalDevServer } from '../scripts/lib/temporal-dev.js';
+import { buildTemporalServerInBackground } from '../scripts/lib/temporal-server.js';
 import { TEMPLATE_DB } from './support/names.js';
 
 declare module 'vitest' {
@@ -32,6 +33,10 @@ export default async function setup(project: TestProject) {
   const log = (m: string) => console.log(`[test-setup] ${m}`);
   const tools = provision({ ...process.env, DATABASE_URL: process.env.TEST_PG_ADMIN_URL }, log);
   const stops: Array<() => Promise<void>> = [];
+  // The pinned Temporal server of the cluster tests (test/e2e/cluster.test.ts waits for it): on a
+  // fresh machine it is built beside the other tests, one compile at a time.
+  const serverBuild = buildTemporalServerInBackground({ TEMPORAL_SERVER_BUILD_JOBS: '1', ...process.env }, log);
+  stops.push(async () => serverBuild.cancel());
 
   let pgAdminUrl = process.env.TEST_PG_ADMIN_URL;
   let tmp: string | undefined;

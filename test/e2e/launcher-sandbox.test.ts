@@ -11,20 +11,12 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_CREDENTIALS } from '../../core/config.js';
 import { postmasterPid } from '../../scripts/lib/postgres.js';
 import { freePort, waitFor } from '../../scripts/lib/run.js';
 import { isAlive } from '../../scripts/lib/supervisor.js';
 import { runTour, type TourResult } from '../../scripts/lib/tour.js';
+import { bareEnv } from '../support/launcher-env.js';
 
-const CREDENTIALS = Object.values(PROVIDER_CREDENTIALS).flat();
-
-/** The environment of an operator who set nothing: no servers, no keys, no provider credentials. */
-function bareEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'API_KEYS', 'OUTBOUND_ALLOWLIST', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', ...CREDENTIALS]) delete env[k];
-  return { ...env, ATELIER_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...extra };
-}
 
 describe('a half-configured family', () => {
   it('is refused at start with every missing variable named', async () => {
