@@ -9,6 +9,7 @@ import type { Db } from '../../db/client.js';
 import type { CrawlStatus, SourceSelectors } from '../../db/schema/watches.js';
 import { activityHeartbeat as heartbeat, activityOwner } from '../shared/activity-owner.js';
 import { activitySignal } from '../shared/activity-signal.js';
+import { withHeartbeat } from '../shared/heartbeat.js';
 import { enqueue } from '../shared/outbox.js';
 import type { BrowserPool } from '../shared/browser-pool.js';
 import { crawlPage, discoverSeeds, type CrawlContext, type SourcePlan } from './crawl.js';
@@ -52,19 +53,6 @@ export interface CrawledPage {
   problem: string | null;
 }
 
-/**
- * Runs `fn`, heartbeating every 5 s meanwhile (waits for a host's turn can be long; the set-based
- * steps run long statements), so a worker that dies mid-step is noticed at the heartbeat timeout.
- */
-async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
-  const tick = setInterval(() => heartbeat(), 5000);
-  try {
-    return await fn();
-  } finally {
-    clearInterval(tick);
-  }
-}
-
 /** A generic watch stays leased to its sweep for longer than the sweep activity may run (10 min). */
 export const GENERIC_LEASE_MS = 11 * 60_000;
 
@@ -106,7 +94,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
     /** The run's first pages: the source's listing pages, or the home page plus sitemap listing URLs. */
     async discoverListingPages(input: { runId: number; sourceId: number }): Promise<string[]> {
       const plan = await planOf(input.sourceId);
-      return keepAlive(() => discoverSeeds(ctx(), plan, plan.listingUrls, config.WATCH_MAX_PAGES_PER_SOURCE));
+      return withHeartbeat(() => discoverSeeds(ctx(), plan, plan.listingUrls, config.WATCH_MAX_PAGES_PER_SOURCE));
     },
 
     /** Fetches, extracts and stages a few pages; answers each page's links and problem. */
@@ -118,23 +106,23 @@ export function createWatchesActivities(deps: WatchesDeps) {
       let format: string | null = null;
       let current = { page: 0, url: input.pages[0]?.url ?? '' };
       // waits for a host's turn (politeness, Retry-After) can be long: keep the activity alive meanwhile
-      const tick = setInterval(() => heartbeat(current), 5000);
-      try {
-        for (const [i, p] of input.pages.entries()) {
-          current = { page: i, url: p.url };
-          heartbeat(current);
-          const r = await crawlPage(ctx(), plan, input.runId, p.url, p.seed);
-          if (r.problem) problems.push(r.problem);
-          if (r.learnedNeedsBrowser) {
-            learned = true;
-            plan.useBrowser = true;
+      await withHeartbeat(
+        async () => {
+          for (const [i, p] of input.pages.entries()) {
+            current = { page: i, url: p.url };
+            heartbeat(current);
+            const r = await crawlPage(ctx(), plan, input.runId, p.url, p.seed);
+            if (r.problem) problems.push(r.problem);
+            if (r.learnedNeedsBrowser) {
+              learned = true;
+              plan.useBrowser = true;
+            }
+            format ??= r.format;
+            out.push({ url: r.url, ok: r.ok, staged: r.staged, links: r.links, problem: r.problem?.kind ?? null });
           }
-          format ??= r.format;
-          out.push({ url: r.url, ok: r.ok, staged: r.staged, links: r.links, problem: r.problem?.kind ?? null });
-        }
-      } finally {
-        clearInterval(tick);
-      }
+        },
+        { details: () => current },
+      );
       await recordProblems(db, input.runId, problems);
       if (learned || format) {
         await db
@@ -148,17 +136,17 @@ export function createWatchesActivities(deps: WatchesDeps) {
 
     /** The set-based diff of the run's snapshot against the source's listings. */
     async applyRunSnapshot(input: { runId: number; countMisses: boolean }): Promise<DiffCounts> {
-      return keepAlive(() => applySnapshot(db, input.runId, { removalMisses: config.WATCH_REMOVAL_MISSES, countMisses: input.countMisses }));
+      return withHeartbeat(() => applySnapshot(db, input.runId, { removalMisses: config.WATCH_REMOVAL_MISSES, countMisses: input.countMisses }));
     },
 
     /** Links the run's new and changed listings to their cross-agency originals. */
     async linkRunDuplicates(input: { runId: number }): Promise<number> {
-      return keepAlive(async () => linkDuplicates(db, await runListingIds(db, input.runId)));
+      return withHeartbeat(async () => linkDuplicates(db, await runListingIds(db, input.runId)));
     },
 
     /** Outbox rows for alerts matching the run's new listings and price drops; answers pending keys. */
     async queueRunNotifications(input: { runId: number }): Promise<string[]> {
-      return keepAlive(() => queueRunNotifications(db, input.runId, publicBaseUrl(config)));
+      return withHeartbeat(() => queueRunNotifications(db, input.runId, publicBaseUrl(config)));
     },
 
     /** Closes the run; when the source just crossed the failure threshold, queues the operator alert. */
@@ -194,12 +182,12 @@ export function createWatchesActivities(deps: WatchesDeps) {
     },
 
     async computeMarketStats(): Promise<number> {
-      return keepAlive(() => computeMarketStats(db));
+      return withHeartbeat(() => computeMarketStats(db));
     },
 
     /** Re-links duplicates across all active listings, and drops staging rows of abandoned runs. */
     async cleanupDuplicates(): Promise<{ unlinked: number; linked: number; purgedStaging: number }> {
-      const r = await keepAlive(() => cleanupDuplicates(db));
+      const r = await withHeartbeat(() => cleanupDuplicates(db));
       const purged = await sql`
         delete from watch_snapshot_items s using watch_crawl_runs r
         where s.run_id = r.id and (r.applied_at is not null or r.started_at < now() - interval '2 days')
@@ -208,7 +196,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
     },
 
     async queueDailyDigests(input: { day: string }): Promise<string[]> {
-      return keepAlive(() => queueDailyDigests(db, publicBaseUrl(config), input.day));
+      return withHeartbeat(() => queueDailyDigests(db, publicBaseUrl(config), input.day));
     },
 
     /**
@@ -216,14 +204,14 @@ export function createWatchesActivities(deps: WatchesDeps) {
      * ids, or one tag), checked and recorded, their changes notified. Heartbeats its progress.
      */
     async checkGenericBatch(input: { ids?: number[]; tag?: string; limit?: number }): Promise<SweepBatchResult> {
-      return keepAlive(() => sweepBatch(sweepDeps(), activityOwner(), input.limit ?? config.WATCH_GENERIC_BATCH_SIZE, { ids: input.ids, tag: input.tag }));
+      return withHeartbeat(() => sweepBatch(sweepDeps(), activityOwner(), input.limit ?? config.WATCH_GENERIC_BATCH_SIZE, { ids: input.ids, tag: input.tag }));
     },
 
     /** One watch checked now (the `genericWatch` workflow of earlier versions; kept for its running histories). */
     async checkGenericWatch(input: { watchId: number }): Promise<GenericCheck> {
       const owner = activityOwner();
       await markDue(db, { ids: [input.watchId] });
-      const r = await keepAlive(() => sweepBatch(sweepDeps(), owner, 1, { ids: [input.watchId] }));
+      const r = await withHeartbeat(() => sweepBatch(sweepDeps(), owner, 1, { ids: [input.watchId] }));
       if (r.claimed === 0) return { changed: false, baseline: false, summary: null, keys: [], error: 'watch not found, paused or being checked' };
       return { changed: r.changed > 0, baseline: r.baselines > 0, summary: r.changed > 0 ? r.summary : null, keys: r.undelivered, error: r.error };
     },
