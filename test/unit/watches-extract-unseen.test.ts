@@ -54,6 +54,19 @@ describe('fields on unseen sites', () => {
   });
 });
 
+describe('second unseen round', () => {
+  it('in-page listings whose only links are contact buttons, one of them showing its fees too', () => {
+    const card = (id: string, price: string, extra = ''): string => `<article class="fiche" id="${id}"><h2>Maison ${id}</h2><p class="prix">${price}</p><ul><li>5 pièces</li><li>120 m²</li></ul><p>${extra}</p><a href="/contact?bien=${id}">Visiter</a></article>`;
+    const page = wrap(`<main>${card('r1', '329 000 €', 'Honoraires inclus (313 333 € hors honoraires), charges 1 100 €/an.')}${card('r2', '585 000 €')}${card('r3', '299 000 €')}</main>`);
+    expect(extractPage(page, 'https://a.fr/nos-biens').listings.map((l) => l.sourceUrl)).toEqual(['https://a.fr/nos-biens#r1', 'https://a.fr/nos-biens#r2', 'https://a.fr/nos-biens#r3']);
+  });
+
+  it('a surface written m<sup>2</sup> after its label', () => {
+    const html = wrap('<div id="wpestate_property_page"><h1>Chalet aux Praz</h1><div class="price_area">2 480 000 €</div><div class="listing_detail"><strong>Surface habitable:</strong> 240 m<sup>2</sup></div><div class="listing_detail"><strong>Pièces:</strong> 7</div></div>');
+    expect(extractPage(html, 'https://a.fr/propriete/chalet/').listings[0]).toMatchObject({ surface: 240, rooms: 7 });
+  });
+});
+
 describe('places on unseen sites', () => {
   it('four-digit postal codes only on Belgian, Swiss or Luxembourg pages, never inside an amount', () => {
     expect(parsePlace('Avenue du Fort-Jaco, 1180 Uccle', 'BE')).toEqual({ postalCode: '1180', city: 'Uccle' });

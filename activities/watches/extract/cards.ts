@@ -45,6 +45,9 @@ function imageOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string): string | 
 
 const isLink = (n: AnyNode): boolean => n.type === 'tag' && (n as Element).name === 'a' && (n as Element).attribs['href'] !== undefined;
 
+/** A contact, visit-request or appointment page (`/contact?bien=…`): a card's button, never the listing. */
+const CONTACT_PATH = /\/(contact|contactez-nous|nous-contacter|contact-us|rendez-vous|prise-de-rendez-vous|demande-de-visite|demande-visite|visite)(?:[./_-]|$)/i;
+
 const PAGINATION_HREF = /([?&](page|paged|p|pg|start)=\d+|\/page\/\d+\/?$)/i;
 
 function linkOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string, selector?: string): string | undefined {
@@ -52,7 +55,7 @@ function linkOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string, selector?: 
   const usable = (href: string | undefined): string | undefined => {
     const abs = absoluteUrl(href, base);
     return abs && sameHost(abs, base) && abs !== base && !PAGINATION_HREF.test(abs) && !/\.(jpe?g|png|webp|gif|pdf)$/i.test(abs)
-      && !alternates.has(abs) && !isFilterLink(abs) ? abs : undefined;
+      && !alternates.has(abs) && !isFilterLink(abs) && !CONTACT_PATH.test(new URL(abs).pathname) ? abs : undefined;
   };
   if (root[0] && isLink(root[0])) { const own = usable(root.attr('href')); if (own) return own; }
   // In priority order: the source's selector, the title link, a link wrapping the photo, the most repeated link.
@@ -185,7 +188,20 @@ function cardsByShape($: CheerioAPI, root: AnyNode): Element[] {
   const groups = new Map<string, Element[]>();
   for (const c of cards) groups.set(sig(c), [...(groups.get(sig(c)) ?? []), c]);
   const best = [...groups.values()].sort((a, b) => b.length - a.length)[0] ?? [];
-  return best.length >= 2 ? best : [];
+  if (best.length < 2) return [];
+  // Their siblings of the same signature holding a price are cards too, even when they show more
+  // than one amount (a price and its fees, charges, a deposit) and the climb above stopped short.
+  const sig0 = sig(best[0]!);
+  const members = new Set(best);
+  const withPrice = new Set<AnyNode>(priceEls);
+  for (const parent of new Set(best.map((c) => c.parent))) {
+    for (const sib of (parent as Element | null)?.children ?? []) {
+      const e = sib as Element;
+      if (e.type !== 'tag' || members.has(e) || sig(e) !== sig0 || inChrome($, e)) continue;
+      if (descendants(e).some((d) => withPrice.has(d))) members.add(e);
+    }
+  }
+  return descendants(root).filter((n) => members.has(n as Element)) as Element[];
 }
 
 export interface CardsFound {

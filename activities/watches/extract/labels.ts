@@ -55,7 +55,8 @@ export function readLabels($: CheerioAPI, root: AnyNode, skip: (el: AnyNode) => 
   for (const el of $root.find('span, div, strong, b, label, p, h4, h5, h6, th, td, li, em').toArray() as Element[]) {
     const own = text($, el);
     if (!own || own.length > 32 || !labelKey(own) || skip(el)) continue;
-    const next = $(el).next();
+    // (A unit's superscript — `m<sup>2</sup>` — or an icon is part of the value, never the value.)
+    const next = $(el).next().filter((_i, n) => !['sup', 'sub', 'i', 'br', 'img', 'svg'].includes((n as Element).name));
     // A value is a leaf-ish element: one holding blocks of its own is a section, not a value.
     const nextText = next.length && next.find('li, div, p, tr, dd, ul, table').length === 0 ? text($, next[0]!) : '';
     if (nextText && nextText.length <= 120 && !labelKey(nextText)) { put(own, nextText); continue; }
