@@ -11,7 +11,7 @@ import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { dateTime, ID_MAX, intParam } from '../schemas/common.js';
 import { eventJson, ListingEventOut } from '../schemas/watches.js';
-import { pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
+import { pageFields, pageOf, pageQuery, timeNumIdCursor } from './keyset.js';
 import { csvParam } from './watch-common.js';
 
 /** `type`: a comma list of event types. */
@@ -23,7 +23,7 @@ export const EventPage = z.object({ items: z.array(ListingEventOut), ...pageFiel
 
 /** One page of events under `filter`: the items, the total and the cursor of the next page. */
 export async function eventsPage(db: Queryable, filter: EventFilter, cursor: string | undefined, limit: number) {
-  const { rows: all, total } = await listListingEvents(db, filter, timeIdCursor(cursor), limit);
+  const { rows: all, total } = await listListingEvents(db, filter, timeNumIdCursor(cursor), limit);
   const { rows, nextCursor } = pageOf(all, limit, (r) => [r.at_us, r.id]);
   return { items: rows.map(eventJson), total, nextCursor };
 }

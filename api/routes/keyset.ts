@@ -19,6 +19,8 @@ export const idCursor = (cursor: string | undefined) => (decodeCursor(cursor, 1,
 export const textIdCursor = (cursor: string | undefined) => (decodeCursor(cursor, 1, isTextId)?.[0] as string | undefined) ?? null;
 /** The cursor of a list ordered by (time, id) desc: [micros, id], the id numeric or text. */
 export const timeIdCursor = (cursor: string | undefined) => decodeCursor(cursor, 2, (x, i) => (i === 0 ? isMicros(x) : isId(x) || isTextId(x)));
+/** The cursor of a list ordered by (time, id) desc whose id is a bigint: [micros, id]. */
+export const timeNumIdCursor = (cursor: string | undefined) => decodeCursor(cursor, 2, (x, i) => (i === 0 ? isMicros(x) : isId(x)));
 
 /** `limit` (1..max, default `dflt`) and `cursor` query parameters. */
 export const pageQuery = (max: number, dflt: number) => ({ limit: intParam(1, max).default(dflt), cursor: safeText(200).optional() });

@@ -211,6 +211,7 @@ describe('listing status and events through the API', () => {
       '/v1/events?since=yesterday', '/v1/events?until=2026-13-01T00:00:00Z', '/v1/events?since=2026-12-01T00:00:00%2B15:00',
       '/v1/events?type=bogus', '/v1/events?source=0', '/v1/events?source=1e3', '/v1/events?limit=0', '/v1/events?limit=201',
       '/v1/events?cursor=not-a-cursor', `/v1/events?cursor=${Buffer.from('[1,2,3]').toString('base64url')}`,
+      `/v1/events?cursor=${Buffer.from('["1764583200000001","evt"]').toString('base64url')}`,
       '/v1/events?since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z', '/v1/events?source=%00',
       `/v1/sources/${ids.site}/runs/0`, `/v1/sources/${ids.site}/runs/x/errors`, `/v1/sources/${ids.site}/runs/${runIds[0]}/errors?cursor=zz`,
       `/v1/sources/${ids.site}/runs/${runIds[0]}/events?type=gone`, '/v1/listings?status=closed',

@@ -16,6 +16,7 @@ let t: TestDb;
 let client: Client;
 let call: ReturnType<typeof testApp>['call'];
 let sourceId: number;
+let runId: number;
 
 beforeAll(async () => {
   t = await freshDb();
@@ -52,6 +53,15 @@ beforeAll(async () => {
     from generate_series(1, 30) g`.execute(db);
   await sql`insert into interventions (customer_sage_id, subject)
     select case when g % 5 = 0 then 'C-2' else 'C-1' end, 'Visite ' || g from generate_series(1, 28) g`.execute(db);
+  // listing events: 4 per instant, instants one microsecond apart, over the first run of the source; page errors of that run
+  runId = Number((await sql<{ id: number }>`select min(id) as id from watch_crawl_runs where source_id = ${sourceId}`.execute(db)).rows[0]!.id);
+  await sql`insert into watch_listing_history (listing_id, run_id, event, at)
+    select (select min(id) from watch_listings) + g % 30, case when g % 5 = 0 then null else ${runId}::bigint end,
+      (array['new', 'price_change', 'updated', 'sold', 'removed', 'reactivated'])[1 + g % 6],
+      timestamptz '2026-12-01T10:00:00.000001Z' + (g / 4) * interval '1 microsecond'
+    from generate_series(1, 33) g`.execute(db);
+  await sql`insert into watch_crawl_errors (run_id, url, kind, message, http_status)
+    select ${runId}::bigint, 'https://s1.example.fr/a/' || g, 'http-500', 'answered 500', 500 from generate_series(1, 21) g`.execute(db);
 });
 afterAll(async () => {
   await client?.connection.close();
@@ -96,6 +106,10 @@ const cases = () => [
   { path: '/v1/listings', field: 'items', limit: 7, order: `select id from watch_listings order by id desc` },
   { path: '/v1/listings?sort=price_asc', field: 'items', limit: 4, order: `select id from watch_listings where price is not null order by price, id` },
   { path: '/v1/listings?sort=surface_desc&q=appartement', field: 'items', limit: 5, order: `select id from watch_listings order by surface desc, id desc` },
+  { path: '/v1/events', field: 'items', limit: 5, order: `select id from watch_listing_history order by at desc, id desc` },
+  { path: '/v1/events?type=new,price_change,sold', field: 'items', limit: 3, order: `select id from watch_listing_history where event in ('new', 'price_change', 'sold') order by at desc, id desc` },
+  { path: `/v1/sources/${sourceId}/runs/${runId}/events`, field: 'items', limit: 4, order: `select id from watch_listing_history where run_id = ${runId} order by at desc, id desc` },
+  { path: `/v1/sources/${sourceId}/runs/${runId}/errors`, field: 'items', limit: 6, order: `select id from watch_crawl_errors where run_id = ${runId} order by id` },
   { path: '/v1/interventions?customerSageId=C-1', field: 'interventions', limit: 6, order: `select id from interventions where customer_sage_id = 'C-1' order by id desc` },
 ];
 
