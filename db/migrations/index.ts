@@ -18,6 +18,7 @@ import * as syncHubSpotOwnership from './2026-12-05T1200_sync_hubspot_ownership.
 import * as monitorSweeps from './2026-12-05T1400_monitor_sweeps.js';
 import * as syncMappings from './2026-12-05T1300_sync_mappings.js';
 import * as apiKeys from './2026-12-05T1540_api_keys.js';
+import * as apiRateCountersUnlogged from './2026-12-05T1541_api_rate_counters_unlogged.js';
 import * as listingStatusEvents from './2026-12-05T1500_listing_status_events.js';
 
 /**
@@ -44,5 +45,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T1400_monitor_sweeps': monitorSweeps,
   '2026-12-05T1300_sync_mappings': syncMappings,
   '2026-12-05T1540_api_keys': apiKeys,
+  '2026-12-05T1541_api_rate_counters_unlogged': apiRateCountersUnlogged,
   '2026-12-05T1500_listing_status_events': listingStatusEvents,
 };
