@@ -13,7 +13,7 @@ const config = loadConfig(process.env);
 const logger = createLogger(config, 'api');
 // An error nobody listens for (a client socket, a stray rejection) is logged, the API keeps serving.
 installProcessGuard(logger);
-if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: every /v1 route will answer 401');
+if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: only stored keys (npm run keys) are accepted on /v1');
 const db = createDb(config);
 const temporal = await connectTemporal(config);
 // /metrics on its own port (API_METRICS_PORT, 0 = off), bound to METRICS_HOST: docs/metrics.md
