@@ -12,7 +12,7 @@
 import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { HostingAuditActivities } from '../activities/audits/hosting/index.js';
 import type { BrowserResult, DnsResult, HttpResult, ProbeOutcome, ProbeResults, TlsResult } from '../activities/audits/hosting/types.js';
-import type { Verdict } from '../activities/audits/hosting/rubric.js';
+import type { Verdict } from '../activities/audits/hosting/rubric-types.js';
 import { SA } from '../core/temporal.js';
 import { OUTAGE_PROOF } from '../core/retry-policies.js';
 

@@ -6,14 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import { AlertCriteriaSchema } from '../../activities/watches/match/index.js';
 import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches-schedules.js';
+import { deactivateAlertByToken, deleteAlert, eraseWatchData, getAlert, insertAlert, listAlerts, updateAlert } from '../../db/queries/watch-alerts.js';
 import type { WatchAlert } from '../../db/schema/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { safeText } from '../schemas/common.js';
-import { countOf, idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
+import { idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
 import { assertPublicUrl, IdParam, Json } from './watch-common.js';
 
 const AlertInput = z
@@ -120,87 +120,51 @@ export function alertRoutes(deps: ApiDeps) {
     .openapi(create, async (c) => {
       const b = c.req.valid('json');
       const target = await checkTarget(deps, b.channel, b.target ?? b.ownerEmail);
-      const row = await db
-        .insertInto('watch_alerts')
-        .values({
-          owner_email: b.ownerEmail.toLowerCase(), name: b.name ?? null, criteria: JSON.stringify(b.criteria), channel: b.channel, target,
-          frequency: b.frequency, unsubscribe_token: randomBytes(24).toString('base64url'),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertAlert(db, {
+        owner_email: b.ownerEmail.toLowerCase(), name: b.name ?? null, criteria: JSON.stringify(b.criteria), channel: b.channel, target,
+        frequency: b.frequency, unsubscribe_token: randomBytes(24).toString('base64url'),
+      });
       c.header('Location', `/v1/alerts/${row.id}`);
       return c.json(alertJson(row), 201);
     })
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const after = idCursor(q.cursor);
-      let base = db.selectFrom('watch_alerts');
-      if (q.email) base = base.where('owner_email', '=', q.email.toLowerCase());
-      const [rows, total] = await Promise.all([
-        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
+      const { rows, total } = await listAlerts(db, { ...(q.email ? { email: q.email.toLowerCase() } : {}), after: idCursor(q.cursor), limit: q.limit });
       const page = pageOf(rows, q.limit, (r) => [r.id]);
       return c.json({ items: page.rows.map(alertJson), total, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');
-      const row = await db.selectFrom('watch_alerts').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await getAlert(db, id);
       if (!row) throw notFound(id);
       return c.json(alertJson(row), 200);
     })
     .openapi(patch, async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      const cur = await db.selectFrom('watch_alerts').selectAll().where('id', '=', id).executeTakeFirst();
+      const cur = await getAlert(db, id);
       if (!cur) throw notFound(id);
       const channel = b.channel ?? cur.channel;
       const target = b.target !== undefined || b.channel !== undefined ? await checkTarget(deps, channel, b.target ?? (channel === 'email' ? cur.owner_email : cur.target)) : undefined;
-      const row = await db
-        .updateTable('watch_alerts')
-        .set({
-          ...(b.name !== undefined && { name: b.name }),
-          ...(b.criteria !== undefined && { criteria: JSON.stringify(b.criteria) }),
-          ...(b.channel !== undefined && { channel: b.channel }),
-          ...(target !== undefined && { target }),
-          ...(b.frequency !== undefined && { frequency: b.frequency }),
-          ...(b.active !== undefined && { active: b.active }),
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await updateAlert(db, id, {
+        ...(b.name !== undefined && { name: b.name }),
+        ...(b.criteria !== undefined && { criteria: JSON.stringify(b.criteria) }),
+        ...(b.channel !== undefined && { channel: b.channel }),
+        ...(target !== undefined && { target }),
+        ...(b.frequency !== undefined && { frequency: b.frequency }),
+        ...(b.active !== undefined && { active: b.active }),
+      });
+      if (!row) throw notFound(id);
       return c.json(alertJson(row), 200);
     })
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const res = await db.deleteFrom('watch_alerts').where('id', '=', id).executeTakeFirst();
-      if (Number(res.numDeletedRows) === 0) throw notFound(id);
+      if (!(await deleteAlert(db, id))) throw notFound(id);
       return c.body(null, 204);
     })
     .openapi(erase, async (c) => {
       const email = c.req.valid('query').email.toLowerCase();
-      const out = await db.transaction().execute(async (tx) => {
-        const alerts = await tx.deleteFrom('watch_alerts').where(sql<boolean>`lower(owner_email) = ${email}`).returning('id').execute();
-        const watches = await tx.deleteFrom('watch_generic').where(sql<boolean>`lower(owner_email) = ${email}`).returning('id').execute();
-        const patterns = [
-          ...alerts.flatMap((a) => [`watch:alert:${a.id}:%`, `watch:digest:${a.id}:%`]),
-          ...watches.map((w) => `watch:generic:${w.id}:%`),
-        ];
-        // notifications addressed to the email, whatever produced them, and those of the deleted alerts
-        const notes = await tx
-          .deleteFrom('outbox')
-          .where((eb) =>
-            eb.or([
-              eb(sql`lower(payload->>'to')`, '=', email),
-              ...(patterns.length ? [eb('dedupe_key', 'like', sql<string>`any(${patterns}::text[])`)] : []),
-            ]),
-          )
-          .where('dedupe_key', 'like', 'watch:%')
-          .returning('id')
-          .execute();
-        return { alerts: alerts.length, watches: watches.map((w) => w.id), notifications: notes.length };
-      });
+      const out = await eraseWatchData(db, email);
       for (const w of out.watches) await deleteSchedule(temporal, genericScheduleId(config.TASK_QUEUE_PREFIX, w));
       return c.json({ email, alerts: out.alerts, notifications: out.notifications, watches: out.watches.length }, 200);
     });
@@ -224,9 +188,9 @@ const unsubscribePost = createRoute({
 /** Mounted at /public/alerts, outside /v1, so it needs no API key. */
 export function publicAlertRoutes({ db }: ApiDeps) {
   const deactivate = async (token: string) => {
-    const row = await db.updateTable('watch_alerts').set({ active: false, updated_at: sql<Date>`now()` }).where('unsubscribe_token', '=', token).returning('id').executeTakeFirst();
-    if (!row) throw new ProblemError(404, 'not-found', 'unknown or expired unsubscribe link');
-    return row.id;
+    const id = await deactivateAlertByToken(db, token);
+    if (id === undefined) throw new ProblemError(404, 'not-found', 'unknown or expired unsubscribe link');
+    return id;
   };
   return newRouter()
     .openapi(unsubscribeGet, async (c) => {

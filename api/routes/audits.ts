@@ -15,12 +15,13 @@ import { renderReportHtml } from '../../activities/audits/hosting/report-html.js
 import type { AuditReport } from '../../activities/audits/hosting/report.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget } from '../../activities/shared/net-guard.js';
 import { taskQueueFor } from '../../core/temporal.js';
+import { deleteRunningAudit, getAudit, insertRunningAudit, listAudits, screenshotOf } from '../../db/queries/audits.js';
 import type { AuditReportRow } from '../../db/schema/audit-reports.js';
 import type { hostingAudit, HostingAuditStatus } from '../../workflows/hosting-audit.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { safeText } from '../schemas/common.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
-import { beforeTimeId, countOf, micros, pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
+import { pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
 
 const StartAudit = z
   .object({
@@ -142,7 +143,7 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
   const { lookup } = createAuditResolver(config.DNS_SERVERS);
 
   async function row(id: string): Promise<AuditReportRow> {
-    const r = await db.selectFrom('audit_reports').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await getAudit(db, id);
     if (!r) throw new ProblemError(404, 'not-found', `No audit ${id}.`);
     if (r.status === 'failed') throw new ProblemError(409, 'conflict', `Audit ${id} failed: ${(r.report as { error?: string } | null)?.error ?? 'unknown error'}`);
     return r;
@@ -169,11 +170,7 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
       const id = `audit-${randomUUID()}`;
       // the row first: with PostgreSQL down this answers 503 and nothing starts; the workflow's own
       // writes upsert, so a fast audit's report is never overwritten by this `running` row
-      await db
-        .insertInto('audit_reports')
-        .values({ id, url: new URL(url).toString(), domain, status: 'running' })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
+      await insertRunningAudit(db, { id, url: new URL(url).toString(), domain });
       try {
         await temporal.workflow.start<typeof hostingAudit>('hostingAudit', {
           workflowId: id,
@@ -182,7 +179,7 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
         });
       } catch (err) {
         // not started (Temporal unreachable): no `running` row is left behind for an audit that never runs
-        await db.deleteFrom('audit_reports').where('id', '=', id).where('status', '=', 'running').execute().catch(() => undefined);
+        await deleteRunningAudit(db, id).catch(() => undefined);
         throw err;
       }
       const statusUrl = `/v1/audits/${id}`;
@@ -203,18 +200,17 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
         const msg = lang === 'en' ? 'Audit in progress…' : 'Audit en cours…';
         return c.html(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>${msg}</title></head><body><p>${msg}</p></body></html>`, 202);
       }
-      const shot = await db.selectFrom('audit_screenshots').select('png').where('audit_id', '=', id).executeTakeFirst();
-      return c.html(renderReportHtml(r.report as AuditReport, lang, shot?.png ?? null), 200);
+      return c.html(renderReportHtml(r.report as AuditReport, lang, await screenshotOf(db, id)), 200);
     })
     .openapi(getPdf, async (c) => {
       const { id } = c.req.valid('param');
       const { lang } = c.req.valid('query');
       const r = await row(id);
       if (r.status === 'running') throw new ProblemError(409, 'conflict', `Audit ${id} is still running: its PDF exists once it completes.`);
-      const shot = await db.selectFrom('audit_screenshots').select('png').where('audit_id', '=', id).executeTakeFirst();
+      const shot = await screenshotOf(db, id);
       let pdf: Buffer;
       try {
-        pdf = await browserPool(config).printPdf(renderReportHtml(r.report as AuditReport, lang, shot?.png ?? null), config.AUDIT_TIMEOUT_MS * 3);
+        pdf = await browserPool(config).printPdf(renderReportHtml(r.report as AuditReport, lang, shot), config.AUDIT_TIMEOUT_MS * 3);
       } catch (err) {
         throw new ProblemError(503, 'service-unavailable', `The PDF could not be printed (Chromium: ${(err as Error).message.split('\n')[0]!.slice(0, 200)}); the HTML report is at /v1/audits/${id}/report.`);
       }
@@ -222,18 +218,7 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
     })
     .openapi(list, async (c) => {
       const { domain, limit, cursor } = c.req.valid('query');
-      const after = timeIdCursor(cursor);
-      let base = db.selectFrom('audit_reports');
-      if (domain) base = base.where('domain', '=', domain);
-      const [rows, total] = await Promise.all([
-        (after ? base.where(beforeTimeId('created_at', 'id', after)) : base)
-          .select(['id', 'url', 'domain', 'status', 'verdict', 'score', 'created_at', 'completed_at', micros('created_at').as('us')])
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(limit + 1)
-          .execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
+      const { rows, total } = await listAudits(db, { ...(domain ? { domain } : {}), before: timeIdCursor(cursor), limit });
       const page = pageOf(rows, limit, (r) => [r.us, r.id]);
       return c.json({ audits: page.rows.map(({ us: _us, ...r }) => summary({ ...r, report: null } as AuditReportRow)), total, nextCursor: page.nextCursor }, 200);
     });

@@ -7,6 +7,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { taskQueueFor } from '../../core/temporal.js';
+import { recordWebhookEvents } from '../../db/queries/webhook-events.js';
 import { HUBSPOT_SIGNATURE_V3_HEADER, HUBSPOT_TIMESTAMP_HEADER, verifyHubSpotV3 } from '../../activities/sync/hubspot-signature.js';
 import { newRouter, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
@@ -68,13 +69,10 @@ export function hubspotWebhookRoutes({ config, db, temporal }: ApiDeps) {
 
     const out = await db.transaction().execute(async (tx) => {
       if (!events.length) return { fresh: 0, signalled: 0 };
-      const fresh = await tx
-        .insertInto('webhook_events')
-        .values(events.map((e) => ({ provider: 'hubspot', event_id: String(e.eventId), event_type: e.subscriptionType })))
-        .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-        .returning('event_id')
-        .execute();
-      const freshIds = new Set(fresh.map((f) => f.event_id));
+      const freshIds = await recordWebhookEvents(
+        tx,
+        events.map((e) => ({ provider: 'hubspot', event_id: String(e.eventId), event_type: e.subscriptionType })),
+      );
       const refs = new Map<string, HubSpotEventRef>();
       for (const e of events) {
         if (!freshIds.has(String(e.eventId))) continue;

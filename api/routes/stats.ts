@@ -7,6 +7,7 @@ import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { Json } from './watch-common.js';
 import { computeMarketStats } from '../../activities/watches/store/market-stats.js';
+import { marketStatsOf } from '../../db/queries/market-stats.js';
 
 const market = createRoute({
   method: 'get', path: '/market', tags: ['watches'], security: SECURITY, summary: "A postal code's market statistics",
@@ -20,7 +21,7 @@ const refresh = createRoute({
 });
 
 export function statsRoutes({ db }: ApiDeps) {
-  const read = (postalCode: string) => db.selectFrom('watch_market_stats').selectAll().where('postal_code', '=', postalCode).executeTakeFirst();
+  const read = (postalCode: string) => marketStatsOf(db, postalCode);
   return newRouter()
     .openapi(market, async (c) => {
       const { postal_code } = c.req.valid('query');

@@ -14,6 +14,7 @@ import type Stripe from 'stripe';
 import { createStripeClient, verifyStripeWebhook } from '../../activities/concierge/adapters/stripe-payments.js';
 import type { PaymentReceived } from '../../core/contracts/concierge.js';
 import { paymentTargetOf } from '../../db/queries/concierge-orders.js';
+import { markWebhookEventIgnored, recordWebhookEvent } from '../../db/queries/webhook-events.js';
 import { ORDER_ID_PATTERN, routePayment, type PaymentRoute } from '../../activities/concierge/payment-routing.js';
 import { newRouter, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
@@ -54,12 +55,7 @@ export function stripeWebhookRoutes({ config, db, temporal, logger }: ApiDeps) {
 
     const outcome = await db.transaction().execute(async (tx) => {
       const record = (outcome: 'signalled' | 'ignored', detail: string | null) =>
-        tx
-          .insertInto('webhook_events')
-          .values({ provider: 'stripe', event_id: event.id, event_type: event.type, outcome, target: orderId, detail })
-          .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-          .returning('event_id')
-          .executeTakeFirst();
+        recordWebhookEvent(tx, { provider: 'stripe', event_id: event.id, event_type: event.type, outcome, target: orderId, detail });
       const ignore = async (reason: string) => ((await record('ignored', reason)) ? { duplicate: false, signalled: null, ignored: reason } : { duplicate: true, signalled: null });
       if (!session || !paid) return ignore(session ? 'not a paid session of an order' : `event ${event.type} not handled`);
       const sessionId = printable(session.id) ? session.id : null;
@@ -83,7 +79,7 @@ export function stripeWebhookRoutes({ config, db, temporal, logger }: ApiDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         const reason = `no running workflow for order ${orderId}`;
         logger.warn({ orderId, eventId: event.id }, 'stripe payment for an order whose workflow is not running');
-        await tx.updateTable('webhook_events').set({ outcome: 'ignored', detail: reason }).where('provider', '=', 'stripe').where('event_id', '=', event.id).execute();
+        await markWebhookEventIgnored(tx, 'stripe', event.id, reason);
         return { duplicate: false, signalled: null, ignored: reason };
       }
       return { duplicate: false, signalled: orderId };

@@ -3,12 +3,10 @@
  * (Apache's .htaccess, nginx's server block, LiteSpeed's WebAdmin / .htaccess) and the control
  * panel (cPanel, Plesk, hPanel, or none: the server's own configuration). Pure data.
  */
-import type { Text } from './rubric.js';
+import { t, type Text } from './text.js';
 import type { Panel, ServerKind, Stack } from './stack.js';
 
 export type Fix = 'https-redirect' | 'http2' | 'compression' | 'tls-protocols' | 'hsts' | 'php';
-
-const t = (fr: string, en: string): Text => ({ fr, en });
 
 type ServerAdvice = Record<Exclude<ServerKind, 'other' | 'unknown'>, Text>;
 

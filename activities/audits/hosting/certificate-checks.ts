@@ -5,7 +5,7 @@
  * not an untrusted chain; an expired certificate from a trusted CA is a date fault. Pure.
  */
 import { formatDate } from './dates.js';
-import type { Text } from './rubric.js';
+import { t, type Text } from './text.js';
 import type { TlsResult } from './types.js';
 
 export type CheckStatus = 'pass' | 'fail';
@@ -14,8 +14,6 @@ export interface CertificateCheck {
   status: CheckStatus;
   reason: Text;
 }
-
-const t = (fr: string, en: string): Text => ({ fr, en });
 
 export function certificateChecks(x: TlsResult): CertificateCheck[] {
   const days = Math.abs(x.daysToExpiry ?? 0);

@@ -5,18 +5,18 @@
  * (DNS_SERVERS) after the net guard has checked them.
  */
 import { readFileSync } from 'node:fs';
-import { sql } from 'kysely';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../../core/config.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Db } from '../../../db/client.js';
+import { completeAudit, failAudit, saveScreenshot } from '../../../db/queries/audits.js';
 import { OutboundRefused, parseAllowlist } from '../../shared/net-guard.js';
 import { BrowserPool } from './probe-browser.js';
 import { probeDns } from './probe-dns.js';
 import { probeHttp } from './probe-http.js';
 import { probeTls, trustContext } from './probe-tls.js';
 import { buildReport, type BuildReportInput } from './report.js';
-import type { Verdict } from './rubric.js';
+import type { Verdict } from './rubric-types.js';
 import { activitySignal } from '../../shared/activity-signal.js';
 import { createAuditResolver, resolveGuarded } from './resolver.js';
 import type { BrowserResult, DnsResult, HttpResult, TlsResult } from './types.js';
@@ -81,11 +81,7 @@ export function createHostingAuditActivities({ config, db, logger }: HostingAudi
       // not heartbeating (bounded by AUDIT_TIMEOUT_MS): the signal fires on worker shutdown
       const { result, screenshot } = await browserPool(config).probe(input.url, { timeoutMs, guard, signal: activitySignal() });
       if (screenshot) {
-        await db
-          .insertInto('audit_screenshots')
-          .values({ audit_id: input.auditId, png: screenshot })
-          .onConflict((oc) => oc.column('audit_id').doUpdateSet({ png: screenshot }))
-          .execute();
+        await saveScreenshot(db, input.auditId, screenshot);
       }
       return result;
     },
@@ -99,23 +95,14 @@ export function createHostingAuditActivities({ config, db, logger }: HostingAudi
       const report = buildReport(input);
       const json = JSON.stringify(report);
       const { verdict, score } = report.rubric;
-      await db
-        .insertInto('audit_reports')
-        .values({ id: report.id, url: report.url, domain: report.domain, status: 'completed', verdict, score, report: json, completed_at: report.finishedAt })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ status: 'completed', verdict, score, report: json, completed_at: report.finishedAt }))
-        .execute();
+      await completeAudit(db, { id: report.id, url: report.url, domain: report.domain, verdict, score, report: json, completedAt: report.finishedAt });
       logger.info({ auditId: report.id, domain: report.domain, verdict, score }, 'hosting audit stored');
       return { verdict, score };
     },
 
     /** Marks an audit whose workflow could not finish (the API then answers its error). */
     async markAuditFailed(input: { id: string; url: string; domain: string; error: string }): Promise<void> {
-      const report = JSON.stringify({ error: input.error });
-      await db
-        .insertInto('audit_reports')
-        .values({ id: input.id, url: input.url, domain: input.domain, status: 'failed', report, completed_at: sql<string>`now()` })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ status: 'failed', report, completed_at: sql<string>`now()` }))
-        .execute();
+      await failAudit(db, { id: input.id, url: input.url, domain: input.domain, report: JSON.stringify({ error: input.error }) });
     },
   };
 }

@@ -6,7 +6,8 @@
  */
 import type { AuditReport } from './report.js';
 import { formatDate, type Lang } from './dates.js';
-import type { CriterionStatus, Text, Tier, Verdict } from './rubric.js';
+import type { CriterionStatus, Tier, Verdict } from './rubric-types.js';
+import type { Text } from './text.js';
 
 export type { Lang };
 

@@ -1,6 +1,7 @@
 /** The stored audit report: probes, provider identification and the rubric's verdict. Pure. */
 import { identifyProvider, type ProviderIdentification } from './identify-provider.js';
-import { evaluateRubric, type RubricResult } from './rubric.js';
+import { evaluateRubric } from './rubric.js';
+import type { RubricResult } from './rubric-types.js';
 import { detectStack, type Stack } from './stack.js';
 import type { ProbeResults } from './types.js';
 

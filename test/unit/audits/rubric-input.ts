@@ -1,6 +1,7 @@
 /** Probe results for the rubric's unit tests: a healthy site by default, each part overridable. */
 import { identifyProvider, type ProviderSignals } from '../../../activities/audits/hosting/identify-provider.js';
-import { evaluateRubric, type RubricResult } from '../../../activities/audits/hosting/rubric.js';
+import { evaluateRubric } from '../../../activities/audits/hosting/rubric.js';
+import type { RubricResult } from '../../../activities/audits/hosting/rubric-types.js';
 import { parseCache, parseHsts, parsePhpVersion, parseServer, detectCdn, advertisesHttp3, parseCompression } from '../../../activities/audits/hosting/parse-http.js';
 import type { DnsResult, HttpResult, ProbeResults, TlsResult } from '../../../activities/audits/hosting/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRITERIA } from '../../../activities/audits/hosting/rubric.js';
+import { CRITERIA } from '../../../activities/audits/hosting/criteria.js';
 import { crit, dns, evaluate, failed, FAST_MODERN, http, ok, tls } from './rubric-input.js';
 
 describe('rubric', () => {
