@@ -44,11 +44,18 @@ describe('diffText', () => {
     expect(diffText('a\nb', 'b\na')).toMatchObject({ changed: true });
     expect(diffText('', 'x')).toMatchObject({ added: ['x'], removed: [] });
   });
-  it('handles big texts beyond the LCS table size', () => {
-    const before = Array.from({ length: 5_000 }, (_v, i) => `ligne ${i}`).join('\n');
-    const after = before.replace('ligne 10\n', '').replace('ligne 4000', 'ligne 4000 modifiée') + '\nfin';
+  it('handles big texts with a few edits exactly, in order', () => {
+    const before = Array.from({ length: 50_000 }, (_v, i) => `ligne ${i}`).join('\n');
+    const after = before.replace('ligne 10\n', '').replace('ligne 40000', 'ligne 40000 modifiée') + '\nfin';
     const d = diffText(before, after);
-    expect(d.removed.sort()).toEqual(['ligne 10', 'ligne 4000'].sort());
-    expect(d.added.sort()).toEqual(['fin', 'ligne 4000 modifiée'].sort());
+    expect(d.removed).toEqual(['ligne 10', 'ligne 40000']);
+    expect(d.added).toEqual(['ligne 40000 modifiée', 'fin']);
+  });
+  it('texts too far apart for the edit budget still name every line that appeared and disappeared', () => {
+    const before = Array.from({ length: 30_000 }, (_v, i) => `avant ${i}`);
+    const after = Array.from({ length: 30_000 }, (_v, i) => (i % 2 ? `avant ${i}` : `après ${i}`));
+    const d = diffText(before.join('\n'), after.join('\n'));
+    expect(d.removed).toEqual(before.filter((_l, i) => i % 2 === 0));
+    expect(d.added).toEqual(after.filter((_l, i) => i % 2 === 0));
   });
 });

@@ -2,6 +2,7 @@
  * The generic watch: any URL, one region of it (a CSS selector, or the smallest block containing a
  * given text), compared line by line with the previous run.
  */
+import { diffArrays } from 'diff';
 import type { AnyNode } from 'domhandler';
 import { normalizeSpaces } from './french.js';
 import { loadHtml } from './chrome.js';
@@ -62,8 +63,32 @@ export interface TextDiff {
   summary: string;
 }
 
-/** Longest common subsequence of two line arrays (after trimming the common head and tail). */
-function lcsDiff(a: string[], b: string[]): { added: string[]; removed: string[] } {
+/**
+ * Work the line diff may do: Myers' algorithm (jsdiff) costs about (lines) x (edits), so past
+ * EDIT_BUDGET / lines edits it gives up and the multiset difference below answers instead.
+ */
+const EDIT_BUDGET = 20_000_000;
+
+/** What appeared and disappeared, ignoring order: the answer when the texts are too far apart. */
+function multisetDiff(x: string[], y: string[]): { added: string[]; removed: string[] } {
+  const count = new Map<string, number>();
+  for (const l of x) count.set(l, (count.get(l) ?? 0) + 1);
+  const added: string[] = [];
+  for (const l of y) {
+    const n = count.get(l) ?? 0;
+    if (n > 0) count.set(l, n - 1);
+    else added.push(l);
+  }
+  const removed: string[] = [];
+  for (const [l, n] of count) for (let i = 0; i < n; i++) removed.push(l);
+  return { added, removed };
+}
+
+/**
+ * Lines added and removed between two line arrays, in order: the common head and tail trimmed,
+ * then jsdiff's `diffArrays` (Myers, O((n+m)·d), not the O(n·m) table it replaces).
+ */
+function lineDiff(a: string[], b: string[]): { added: string[]; removed: string[] } {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
@@ -72,33 +97,15 @@ function lcsDiff(a: string[], b: string[]): { added: string[]; removed: string[]
   const x = a.slice(start, endA);
   const y = b.slice(start, endB);
   if (x.length === 0 || y.length === 0) return { added: y, removed: x };
-  if (x.length * y.length > 4_000_000) {
-    // Too big for the table: a multiset difference still names what appeared and disappeared.
-    const count = new Map<string, number>();
-    for (const l of x) count.set(l, (count.get(l) ?? 0) + 1);
-    const added: string[] = [];
-    for (const l of y) { const n = count.get(l) ?? 0; if (n > 0) count.set(l, n - 1); else added.push(l); }
-    const removed: string[] = [];
-    for (const [l, n] of count) for (let i = 0; i < n; i++) removed.push(l);
-    return { added, removed };
-  }
-  const n = x.length;
-  const m = y.length;
-  const table = new Uint32Array((n + 1) * (m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[i * (m + 1) + j] = x[i] === y[j] ? table[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(table[(i + 1) * (m + 1) + j]!, table[i * (m + 1) + j + 1]!);
-    }
-  }
+  const maxEditLength = Math.max(1, Math.floor(EDIT_BUDGET / (x.length + y.length)));
+  const changes = diffArrays(x, y, { maxEditLength });
+  if (!changes) return multisetDiff(x, y);
   const added: string[] = [];
   const removed: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (x[i] === y[j]) { i++; j++; } else if (table[(i + 1) * (m + 1) + j]! >= table[i * (m + 1) + j + 1]!) removed.push(x[i++]!); else added.push(y[j++]!);
+  for (const c of changes) {
+    if (c.added) added.push(...c.value);
+    else if (c.removed) removed.push(...c.value);
   }
-  while (i < n) removed.push(x[i++]!);
-  while (j < m) added.push(y[j++]!);
   return { added, removed };
 }
 
@@ -109,7 +116,7 @@ export function diffText(before: string, after: string): TextDiff {
   const lines = (s: string): string[] => (s ?? '').split('\n').map((l) => normalizeSpaces(l)).filter(Boolean);
   const a = lines(before);
   const b = lines(after);
-  const { added, removed } = lcsDiff(a, b);
+  const { added, removed } = lineDiff(a, b);
   const changed = added.length > 0 || removed.length > 0;
   let summary = 'no change';
   if (changed) {
