@@ -5,7 +5,10 @@
  * <= 1.25x); then 100 changes made in HubSpot, each timed from the change to its arrival in Sage
  * through the signed webhook, the debounced batcher and the Sage adapter (target p95 <= 5 s).
  *
- *   npm run bench:sync -- [--scale 1] [--changes 100] [--spacing-ms 100]
+ * Each customer has `--persons` contact persons besides its main one (default 1): each becomes a
+ * HubSpot contact associated with the company (the extra contact and association calls).
+ *
+ *   npm run bench:sync -- [--scale 1] [--changes 100] [--spacing-ms 100] [--persons 1]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -31,12 +34,15 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     changes: { type: 'string', default: '100' },
     'spacing-ms': { type: 'string', default: '100' },
+    /** Extra contact persons per customer besides the main one (each a HubSpot contact + association). */
+    persons: { type: 'string', default: '1' },
   },
 });
 const SCALE = Number(values.scale);
 const CUSTOMERS = Math.round(10_000 * SCALE);
 const QUOTES = Math.round(5_000 * SCALE);
 const CHANGES = Number(values.changes);
+const PERSONS = Number(values.persons);
 const RATE = 190;
 const WINDOW_S = 10;
 const KEY = 'bench-key-0123456789abcdef';
@@ -48,7 +54,7 @@ const env = await startThrowawayEnv(log);
 const hubspot = await startHubSpotFake({ accessToken: TOKEN, rateLimit: { max: RATE, windowMs: WINDOW_S * 1000 }, webhooks: { secret: SECRET, sources: ['CRM_UI'], batchDelayMs: 20 } });
 const sage = await startSageFake();
 
-log(`seeding Sage: ${CUSTOMERS} customers, ${QUOTES} quotes`);
+log(`seeding Sage: ${CUSTOMERS} customers (each with ${PERSONS} contact person(s) besides the main one), ${QUOTES} quotes`);
 const customerIds: string[] = [];
 for (let i = 1; i <= CUSTOMERS; i++) {
   const c = sage.direct.create('contacts', {
@@ -60,6 +66,8 @@ for (let i = 1; i <= CUSTOMERS; i++) {
     currency_id: 'EUR',
   });
   customerIds.push(String(c.id));
+  const address = String((c.main_address as { id: string }).id);
+  for (let k = 1; k <= PERSONS; k++) sage.direct.create('contact_persons', { address_id: address, name: `Comptable ${i}-${k}`, email: `compta${i}-${k}@bench.example` });
 }
 for (let i = 0; i < QUOTES; i++) {
   sage.direct.create('sales_quotes', {
@@ -112,16 +120,17 @@ try {
   const floorS = accepted / (RATE / WINDOW_S);
   const companies = hubspot.objects('companies').length;
   const deals = hubspot.objects('deals').length;
-  const ideal = 2 * Math.ceil(CUSTOMERS / 100) + Math.ceil(CUSTOMERS / 100) + 2 * Math.ceil(QUOTES / 100);
+  // companies + contacts + primary associations, the other persons' contacts + associations, deals + associations
+  const ideal = 3 * Math.ceil(CUSTOMERS / 100) + (PERSONS > 0 ? 2 * Math.ceil((CUSTOMERS * PERSONS) / 100) : 0) + 2 * Math.ceil(QUOTES / 100);
   console.log(`
-initial load: ${CUSTOMERS} customers + ${QUOTES} quotes  (run ${res.phase})
+initial load: ${CUSTOMERS} customers (+ ${CUSTOMERS * PERSONS} other contact persons) + ${QUOTES} quotes  (run ${res.phase})
   HubSpot objects           ${companies} companies, ${hubspot.objects('contacts').length} contacts, ${deals} deals
   HubSpot requests          ${stats.requests} sent, ${stats.throttled} answered 429, ${accepted} accepted (batch writes alone: ${ideal})
   wall time                 ${wallS.toFixed(1)} s
   rate-limit floor          ${floorS.toFixed(1)} s  (${accepted} requests / ${RATE} per ${WINDOW_S} s)
   ratio                     ${(wallS / floorS).toFixed(2)}x  (target <= 1.25x)
   by route                  ${Object.entries(stats.byRoute).filter(([r]) => !r.includes('/properties')).map(([r, n]) => `${r.replace('/crm/', '')}: ${n}`).join('; ')}`);
-  if (companies !== CUSTOMERS || deals !== QUOTES) throw new Error('the load is incomplete');
+  if (companies !== CUSTOMERS || deals !== QUOTES || hubspot.objects('contacts').length !== CUSTOMERS * (1 + PERSONS)) throw new Error('the load is incomplete');
 
   // 2. Webhook -> Sage latency.
   log(`${CHANGES} changes in HubSpot, one every ${values['spacing-ms']} ms…`);

@@ -3,8 +3,11 @@
  *  - HubSpot -> Sage: companies becoming Sage customers while Sage answers slowly (429 +
  *    Retry-After), killed after some were created: the run completes with exactly one Sage
  *    customer per company (reference HS-<companyId>), each company and contact tagged once;
- *  - Sage -> HubSpot: a page of Sage customers being written while HubSpot throttles, killed
- *    mid-page: one company and one contact per Sage customer, and nothing duplicated back in Sage.
+ *  - Sage -> HubSpot: a page of Sage customers (each with a second contact person) being written
+ *    while HubSpot throttles, killed mid-page: one company per Sage customer, one contact per
+ *    contact person, each associated once with its company, and nothing duplicated back in Sage;
+ *  - HubSpot deals -> Sage quotes while Sage throttles, killed after some quotes were created:
+ *    exactly one quote per deal (reference HS-DEAL-<dealId>), each deal tagged and associated once.
  * Real worker process (workers/main.ts), Temporal, PostgreSQL, `@hubspot/api-client` and the Sage
  * adapter against the stand-ins.
  */
@@ -26,6 +29,7 @@ import { killHard, startWorkerProcess, writeWorkflowBundle } from '../support/wo
 
 const COMPANIES = 24;
 const CUSTOMERS = 60;
+const DEALS = 12;
 
 let t: TestDb;
 let env: Record<string, string>;
@@ -98,9 +102,16 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     expect(new Set(map.map((r) => r.hubspot_contact_id)).size).toBe(COMPANIES);
   }, 180_000);
 
-  it('Sage -> HubSpot: one company and one contact per Sage customer, nothing duplicated in Sage', async () => {
+  it('Sage -> HubSpot: one company per Sage customer, one contact per contact person, each associated once; nothing duplicated in Sage', async () => {
     const fresh: string[] = [];
-    for (let i = 1; i <= CUSTOMERS; i++) fresh.push(String(sage.direct.create('contacts', customerBody(1000 + i)).id));
+    const persons: string[] = [];
+    for (let i = 1; i <= CUSTOMERS; i++) {
+      const c = sage.direct.create('contacts', customerBody(1000 + i));
+      fresh.push(String(c.id));
+      // each customer has a second contact person besides its main one
+      const address = String((c.main_address as { id: string }).id);
+      persons.push(String(sage.direct.create('contact_persons', { address_id: address, name: `Comptable ${i}`, email: `compta${1000 + i}@example.fr` }).id));
+    }
     const before = sage.list('contacts').length;
     const run = await start('crash-to-hubspot', 'incremental');
     await until(() => run.query<CrmSyncStatus>('status'), (s) => s.phase === 'sage', 30_000, 10);
@@ -121,10 +132,49 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     expect(counts(companies.map((c) => c.properties.sage_id)).every((n) => n === 1)).toBe(true);
     for (const id of fresh) expect(hubspot.findBy('companies', 'sage_id', id)).toHaveLength(1);
     const contacts = hubspot.objects('contacts');
-    expect(contacts).toHaveLength(COMPANIES + CUSTOMERS);
+    expect(contacts).toHaveLength(COMPANIES + 2 * CUSTOMERS);
     expect(counts(contacts.map((c) => c.properties.email)).every((n) => n === 1)).toBe(true);
+    // every other contact person: one contact, associated with its own company only, once
+    for (const [i, id] of persons.entries()) {
+      const found = hubspot.findBy('contacts', 'sage_id', id);
+      expect(found).toHaveLength(1);
+      expect(hubspot.associations('contacts', found[0]!.id, 'companies')).toEqual([hubspot.findBy('companies', 'sage_id', fresh[i]!)[0]!.id]);
+    }
+    for (const id of fresh) expect(hubspot.associations('companies', hubspot.findBy('companies', 'sage_id', id)[0]!.id, 'contacts')).toHaveLength(2);
     expect(sage.list('contacts')).toHaveLength(before);
     const map = await t.db.selectFrom('sync_id_map').select('sage_id').where('entity', '=', 'customer').execute();
     expect(map).toHaveLength(COMPANIES + CUSTOMERS);
+  }, 180_000);
+
+  it('HubSpot deals -> Sage quotes: one quote per deal, never two', async () => {
+    const linked = hubspot.objects('companies').slice(0, DEALS);
+    const deals: string[] = [];
+    for (const [i, c] of linked.entries()) {
+      const d = hubspot.ui.create('deals', { dealname: `Projet ${i + 1}`, amount: String(500 + i), dealstage: 'contractsent' });
+      hubspot.ui.associate('deals', d.id, 'companies', c.id);
+      deals.push(d.id);
+    }
+    const quotes = () => sage.list('sales_quotes').filter((q) => String(q.reference).startsWith('HS-DEAL-'));
+    sage.setRateLimit({ max: 3, windowMs: 1500 });
+    const run = await start('crash-quotes', 'incremental');
+    await until(() => quotes().length, (n) => n >= 3, 90_000, 20);
+    await killHard(workers[workers.length - 1]!);
+    const atKill = quotes().length;
+    console.log(`[sync-sigkill] deals -> quotes: killed with ${atKill}/${DEALS} Sage quotes created`);
+    expect(atKill).toBeLessThan(DEALS);
+    sage.setRateLimit(undefined);
+    workers.push(await startWorkerProcess({ env, families: ['sync'], bundlePath }));
+
+    expect(((await run.result()) as CrmSyncStatus).phase).toBe('completed');
+    const made = quotes();
+    expect(made).toHaveLength(DEALS);
+    expect(new Set(made.map((q) => q.reference))).toEqual(new Set(deals.map((id) => `HS-DEAL-${id}`)));
+    for (const [i, id] of deals.entries()) {
+      const q = made.find((x) => x.reference === `HS-DEAL-${id}`)!;
+      expect(hubspot.get('deals', id)!.properties.sage_id).toBe(String(q.id));
+      expect((q.contact as { id: string }).id).toBe(linked[i]!.properties.sage_id);
+      expect(hubspot.associations('deals', id, 'companies')).toEqual([linked[i]!.id]);
+    }
+    expect(hubspot.objects('deals')).toHaveLength(DEALS);
   }, 180_000);
 });
