@@ -2,8 +2,9 @@
  * The production build (`npm run build`, scripts/build.ts): compiled into a temporary folder, then
  * the compiled worker and API run from it with plain `node` (no tsx: the folder's node_modules has
  * every package of the project's but tsx and typescript) and the prebuilt workflow bundle, in
- * production mode, on the run's PostgreSQL and Temporal. A diagnostics run goes through them, and
- * SIGTERM stops both cleanly (drained, exit code 0).
+ * production mode, on the run's PostgreSQL and Temporal. A diagnostics run goes through them; then
+ * SIGTERM arrives while an audit's HTTP probe is running: the worker lets it finish (its one
+ * attempt completes after the signal, no retry) and both processes exit 0.
  *
  * The build only transpiles here (`--no-check`: the types are `npm run typecheck`'s job), so the
  * test costs one tsc emit (about 15 CPU-seconds) and one bundling.
@@ -13,10 +14,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../../core/config.js';
 import { freePort, waitFor } from '../../scripts/lib/run.js';
 import { spawnPeer, type PeerProcess } from '../../sandbox/concierge/process.js';
 import { freshDb, type TestDb } from '../support/db.js';
-import { TEST_API_KEY, testEnv } from '../support/platform.js';
+import { TEST_API_KEY, testClient, testEnv } from '../support/platform.js';
+import { startAuditFixtures, type AuditFixtures } from '../support/audits/fixtures.js';
 
 const ROOT = process.cwd();
 let t: TestDb;
@@ -25,6 +29,9 @@ let buildLog = '';
 let worker: PeerProcess | undefined;
 let api: PeerProcess | undefined;
 let apiUrl = '';
+let fx: AuditFixtures;
+let client: Client;
+let auditId = '';
 
 function run(cmd: string, args: string[]): Promise<number | null> {
   const child: ChildProcess = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -42,6 +49,7 @@ function terminate(p: PeerProcess): Promise<number | null> {
 
 beforeAll(async () => {
   t = await freshDb();
+  fx = await startAuditFixtures();
   out = mkdtempSync(join(tmpdir(), 'atelier-build-'));
   const dist = join(out, 'dist');
   const code = await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--out', dist, '--no-check']);
@@ -54,13 +62,14 @@ beforeAll(async () => {
 
   const apiPort = await freePort();
   const env = testEnv(t.url, {
+    ...fx.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     WEBHOOK_SIGNING_SECRET: 'build-test-signing-secret-0123456789',
     WORKFLOW_BUNDLE_PATH: join(dist, 'workflow-bundle.js'),
-    WORKER_QUEUES: 'platform',
+    WORKER_QUEUES: 'platform,audits',
     API_PORT: String(apiPort),
-    WORKER_SHUTDOWN_GRACE_SECONDS: '5',
+    WORKER_SHUTDOWN_GRACE_SECONDS: '30',
     API_SHUTDOWN_GRACE_SECONDS: '5',
   });
   const clean = { ...env, NODE_OPTIONS: '--max-old-space-size=256' };
@@ -69,10 +78,15 @@ beforeAll(async () => {
     spawnPeer({ name: 'compiled api', cmd: process.execPath, args: [join(dist, 'api', 'main.js')], cwd: out, env: clean, ready: /api listening/, timeoutMs: 60_000 }),
   ]);
   apiUrl = `http://127.0.0.1:${apiPort}`;
+  client = await testClient(loadConfig(env));
 }, 300_000);
 
 afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
+  // the audit is left waiting for a worker
+  if (auditId) await client.workflow.getHandle(auditId).terminate('test over').catch(() => undefined);
+  await client?.connection.close();
+  await fx?.close();
   await t?.drop();
   if (out) rmSync(out, { recursive: true, force: true });
 });
@@ -102,9 +116,26 @@ describe('npm run build', () => {
     const row = await t.db.selectFrom('diagnostics_runs').selectAll().where('workflow_id', '=', workflowId).executeTakeFirst();
     expect(row).toBeDefined();
 
+    // an audit whose HTTP probe takes seconds (the fixture answers after 2.1 s, 3 samples)
+    const audit = await call('/v1/audits', { method: 'POST', body: JSON.stringify({ url: fx.urls.slow, options: { browser: false, samples: 3 } }) });
+    expect(audit.status).toBe(202);
+    auditId = ((await audit.json()) as { id: string }).id;
+    const handle = client.workflow.getHandle(auditId);
+    const httpProbeRunning = async () => (await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'probeAuditHttp' && Number(a.state) === 2) ?? false;
+    await waitFor('the HTTP probe running', httpProbeRunning, 30_000, 50);
+
+    const sigtermAt = Date.now();
     const [workerCode, apiCode] = await Promise.all([terminate(worker!), terminate(api!)]);
     expect([workerCode, apiCode]).toEqual([0, 0]);
     expect(worker!.output()).toMatch(/worker stopped/);
     expect(api!.output()).toMatch(/api stopped/);
+    // the probe finished on the draining worker: one attempt, completed after the signal
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'probeAuditHttp')!;
+    const started = events.filter((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled.eventId));
+    const completed = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(scheduled.eventId));
+    expect(started.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([1]);
+    expect(completed).toBeDefined();
+    expect(Number(completed!.eventTime!.seconds) * 1000 + Math.floor((completed!.eventTime!.nanos ?? 0) / 1e6)).toBeGreaterThan(sigtermAt);
   });
 });
