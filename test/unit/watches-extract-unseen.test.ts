@@ -8,6 +8,7 @@ import { extractPage } from '../../activities/watches/extract/index.js';
 import { statusInText } from '../../activities/watches/extract/status.js';
 import { parsePlace, placeFromSlug } from '../../activities/watches/extract/places.js';
 import { parsePropertyType } from '../../activities/watches/extract/french.js';
+import { internalListingLinks } from '../../activities/watches/fetch/discover.js';
 
 const wrap = (body: string, head = '', lang = 'fr'): string => `<!doctype html><html lang="${lang}"><head><title>t</title>${head}</head><body>${body}</body></html>`;
 
@@ -16,6 +17,11 @@ describe('links on unseen sites', () => {
     const card = (slug: string, price: string): string => `<div class="item-listing-wrap"><h2 class="item-title"><a href="https://agence.fr/propriete/${slug}/">Maison ${slug}</a></h2><ul><li class="item-price">${price}</li></ul><p>5 pièces · 120 m²</p></div>`;
     const r = extractPage(wrap(card('a', '300 000€') + card('b', '410 000€'), '<link rel="canonical" href="https://www.agence.fr/biens/">'), 'http://127.0.0.1:9/biens/');
     expect(r.listings.map((l) => l.sourceUrl)).toEqual(['http://127.0.0.1:9/propriete/a/', 'http://127.0.0.1:9/propriete/b/']);
+  });
+
+  it('a run does not follow a seed\'s language picker or list filters', () => {
+    const html = wrap('<nav><a href="/biens-a-vendre">Biens</a> <a href="/biens-a-vendre?category=Maisons">Maisons</a> <a href="/en/properties-for-sale" hreflang="en">EN</a> <a href="/annonces?type=vente&amp;id=12">Annonce 12</a></nav>');
+    expect(internalListingLinks(html, 'http://127.0.0.1:9/')).toEqual(['http://127.0.0.1:9/biens-a-vendre', 'http://127.0.0.1:9/annonces?type=vente&id=12']);
   });
 
   it('category filters and other-language versions are neither card links nor listing links', () => {

@@ -6,6 +6,7 @@
  */
 import { load } from 'cheerio';
 import { XMLParser } from 'fast-xml-parser';
+import { isFilterLink } from '../extract/links.js';
 
 /** Paths that usually hold listings or listing searches on French agency sites (and others). */
 export const LISTING_PATH = /(annonce|bien|biens|propriet|property|properties|listing|immobilier|vente|acheter|achat|location|louer|offre|catalog|products|appartement|maison|terrain|programme|estate|for-sale|a-vendre|a-louer)/i;
@@ -31,14 +32,18 @@ export function sameSite(url: string, origin: string): boolean {
   }
 }
 
-/** Internal links of a page whose path looks like listings (the bounded crawl's next hops). */
+/**
+ * Internal links of a page whose path looks like listings (the bounded crawl's next hops); the
+ * page's other-language versions (`hreflang`) and list filters (`?category=`, `?tag=`…) are not
+ * followed: they repeat listings already reached and spend the page budget.
+ */
 export function internalListingLinks(html: string, pageUrl: string, limit = 30): string[] {
   const $ = load(html);
   const out = new Set<string>();
   $('a[href]').each((_, el) => {
     if (out.size >= limit) return false;
     const href = $(el).attr('href');
-    if (!href || href.startsWith('#') || /^(mailto|tel|javascript):/i.test(href)) return;
+    if (!href || href.startsWith('#') || /^(mailto|tel|javascript):/i.test(href) || $(el).attr('hreflang') !== undefined) return;
     let u: URL;
     try {
       u = new URL(href, pageUrl);
@@ -48,7 +53,7 @@ export function internalListingLinks(html: string, pageUrl: string, limit = 30):
     u.hash = '';
     if (!sameSite(u.href, pageUrl) || !/^https?:$/.test(u.protocol)) return;
     if (/\.(jpe?g|png|gif|webp|svg|pdf|zip|css|js|ico|mp4)$/i.test(u.pathname)) return;
-    if (LISTING_PATH.test(u.pathname + u.search)) out.add(u.href);
+    if (LISTING_PATH.test(u.pathname + u.search) && !isFilterLink(u.href)) out.add(u.href);
     return;
   });
   return [...out];
