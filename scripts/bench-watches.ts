@@ -129,7 +129,7 @@ async function benchDiff(databaseUrl: string) {
   const apply2 = performance.now() - t;
   log(
     `diff: ${second.length.toLocaleString('en')}-listing snapshot against ${N.toLocaleString('en')} stored: stage ${(stage2 / 1000).toFixed(2)} s + diff/upsert ${(apply2 / 1000).toFixed(2)} s = ${((stage2 + apply2) / 1000).toFixed(2)} s (target <= 10 s); ` +
-      `new ${c2.new}, updated ${c2.updated}, removed ${c2.removed}`,
+      `new ${c2.new}, price changes ${c2.priceChanges}, updated ${c2.updated}, removed ${c2.removed}`,
   );
   await db.deleteFrom('watch_sources').where('id', '=', src.id).execute();
   await db.destroy();
