@@ -35,6 +35,7 @@ import { startMailCatcher } from './lib/mail-catcher.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { spawnGroup, supervise, watchPid, type Supervisor } from './lib/supervisor.js';
 import { startTemporalDevServer } from './lib/temporal-dev.js';
+import { assignMetricsPorts } from './lib/metrics-ports.js';
 import { apiPorts, topologyOf, workerGroups } from './lib/cluster-topology.js';
 import { startClusterServer, validateDynamicConfig } from './lib/temporal-cluster.js';
 import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './lib/temporal-server.js';
@@ -238,6 +239,8 @@ try {
     ...groups.map((g, i): [string, string, NodeJS.ProcessEnv] => [g.length ? `worker ${i + 1}[${g.join(',')}]` : 'worker', 'workers/main.ts', g.length ? { ...env, WORKER_QUEUES: g.join(',') } : env]),
     ...ports.map((p, i): [string, string, NodeJS.ProcessEnv] => [ports.length > 1 ? `API ${i + 1}` : 'API', 'api/main.ts', { ...env, API_PORT: String(p) }]),
   ];
+  // every process its own /metrics port (API_METRICS_PORT / WORKER_METRICS_PORT ranges, 0 = off)
+  const metricsEndpoints = await assignMetricsPorts(services, env);
   for (const [name, entry, childEnv] of services) {
     superviseChild(name, async () => spawnGroup(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: childEnv, cwd: ROOT }));
   }
@@ -281,6 +284,7 @@ try {
     API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
     Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}${uiUrl ? `\n                     business status: the AtelierStatus column, e.g. ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows?query=${encodeURIComponent("AtelierFamily = 'concierge' AND AtelierStatus IN ('refunded', 'cancelled', 'expired')")}` : ''}
     Mail             ${mailNote}
+    Metrics          ${metricsEndpoints.length ? metricsEndpoints.map((m) => `${m.name} ${m.url}`).join('\n                     ') : 'off (API_METRICS_PORT / WORKER_METRICS_PORT = 0)'}   (Prometheus text; docs/metrics.md)
     API key          ${process.env.API_KEYS ? `API_KEYS: bootstrap key(s) ${env.API_KEYS.split(',').map((k) => keyFingerprint(k.trim())).join(', ')} (fingerprints)` : `dev key ${keyFingerprint(env.API_KEYS ?? '')} (fingerprint) in ${dataNote}/dev-api-key (mode 0600, every scope); scoped keys: npm run keys`}
 
   ${sandboxes.banner.join('\n  ')}
