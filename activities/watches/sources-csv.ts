@@ -2,8 +2,9 @@
  * The CSV import of sources (pure): a header row naming the columns, then one source a line.
  * Columns: name, website (required), postal_codes, priority, force_browser, listing_urls.
  * Lists inside a cell are separated by spaces, `;` or `|`. Quoted fields ("a, b") and doubled
- * quotes are understood.
+ * quotes are understood (csv-parse).
  */
+import { parse } from 'csv-parse/sync';
 
 export interface CsvSource {
   line: number;
@@ -22,42 +23,54 @@ export interface CsvProblem {
 
 export const CSV_COLUMNS = ['name', 'website', 'postal_codes', 'priority', 'force_browser', 'listing_urls'] as const;
 
-/** Splits CSV text into rows of fields (RFC 4180 quoting; `,` or `;` delimiter sniffed from the header). */
-export function parseCsv(text: string): string[][] {
+/** A parsed row and the line it ends on (1 = the header). */
+export interface CsvRow {
+  line: number;
+  fields: string[];
+}
+
+/**
+ * Splits CSV text into rows of fields with csv-parse (RFC 4180 quoting, a BOM, CRLF, quoted line
+ * breaks; `,` or `;` delimiter sniffed from the header; blank lines skipped; ragged rows kept).
+ * Throws csv-parse's CsvError on text it cannot read (an unclosed quote...).
+ */
+export function parseCsvRows(text: string): CsvRow[] {
   const src = text.replace(/^\uFEFF/, '');
   const firstLine = src.split(/\r?\n/, 1)[0] ?? '';
-  const delim = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') (field += '"', i++);
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delim) (row.push(field), (field = ''));
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const out: CsvRow[] = [];
+  parse(src, {
+    delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_empty_values: true,
+    on_record: (fields: string[], ctx) => {
+      out.push({ line: ctx.lines, fields });
+      return fields;
+    },
+  });
+  return out;
+}
+
+/** The rows' fields only. */
+export function parseCsv(text: string): string[][] {
+  return parseCsvRows(text).map((r) => r.fields);
 }
 
 const list = (cell: string | undefined) => (cell ?? '').split(/[\s;|]+/).map((s) => s.trim()).filter(Boolean);
 
 /** Reads sources from CSV text; answers the sources and the problems, by line number (1 = header). */
 export function readSourcesCsv(text: string): { sources: CsvSource[]; problems: CsvProblem[]; headerError: string | null } {
-  const rows = parseCsv(text);
+  let rows: CsvRow[];
+  try {
+    rows = parseCsvRows(text);
+  } catch (err) {
+    return { sources: [], problems: [], headerError: `the CSV cannot be read: ${(err as Error).message}` };
+  }
   if (rows.length === 0) return { sources: [], problems: [], headerError: 'the CSV is empty' };
-  const header = rows[0]!.map((h) => h.trim().toLowerCase());
+  const header = rows[0]!.fields.map((h) => h.trim().toLowerCase());
   const missing = ['name', 'website'].filter((c) => !header.includes(c));
   if (missing.length) return { sources: [], problems: [], headerError: `missing column(s): ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})` };
   const col = (r: string[], name: string) => {
@@ -66,8 +79,7 @@ export function readSourcesCsv(text: string): { sources: CsvSource[]; problems: 
   };
   const sources: CsvSource[] = [];
   const problems: CsvProblem[] = [];
-  rows.slice(1).forEach((r, idx) => {
-    const line = idx + 2;
+  rows.slice(1).forEach(({ line, fields: r }) => {
     const name = col(r, 'name') ?? '';
     const website = col(r, 'website') ?? '';
     const priorityCell = col(r, 'priority');

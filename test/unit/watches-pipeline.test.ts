@@ -18,6 +18,12 @@ describe('sources CSV', () => {
     expect(sources).toEqual([{ line: 2, name: 'A', website: 'https://a.fr/', postalCodes: ['75015', '75016'], priority: 2, forceBrowser: true, listingUrls: [] }]);
     expect(problems.map((p) => p.line)).toEqual([3, 4, 5]);
   });
+  it('numbers rows by the line they end on, across blank lines, CRLF and quoted line breaks; unreadable CSV is a header error', () => {
+    const { sources, problems } = readSourcesCsv('name,website,priority\r\n\r\nA,https://a.fr/,1\r\n"B\nbis",https://b.fr/,x\n , \nC,https://c.fr/');
+    expect(sources.map((s) => [s.line, s.name])).toEqual([[3, 'A'], [7, 'C']]);
+    expect(problems).toEqual([{ line: 5, message: 'priority must be an integer 0..10, not "x"' }]);
+    expect(readSourcesCsv('name,website\n"A,https://a.fr/').headerError).toMatch(/cannot be read: Quote Not Closed/);
+  });
   it('names the missing columns', () => {
     expect(readSourcesCsv('nom,site\nA,b').headerError).toMatch(/missing column\(s\): name, website/);
     expect(readSourcesCsv('').headerError).toMatch(/empty/);
