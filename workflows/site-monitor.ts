@@ -26,7 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/audits/monitor/index.js';
 import type { NotifyActivities } from '../activities/shared/notify.js';
-import { emptyStats, recordStats, windows, type WindowStats } from '../activities/audits/monitor/stats.js';
+import { emptyStats, recordStats, windows } from '../activities/audits/monitor/stats.js';
 import { applyCheck, initialMachine } from '../activities/audits/monitor/transitions.js';
 import { incidentChange } from '../activities/audits/monitor/incident-change.js';
 import { validatePatch, type MonitorConfigPatch } from '../activities/audits/monitor/config-patch.js';
@@ -36,34 +36,15 @@ import {
   type AlertTransition,
   type CheckResult,
   type Incident,
+  type MonitorState,
   type SiteMonitorInput,
+  type SiteMonitorStatus,
   type Thresholds,
 } from '../core/contracts/monitors.js';
 import { SA } from '../core/temporal.js';
 import { OUTAGE_PROOF, OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 
 export type { MonitorConfigPatch };
-
-export type MonitorState = 'unknown' | 'up' | 'down' | 'paused' | 'stopped';
-
-export interface SiteMonitorStatus {
-  monitorId: string;
-  url: string;
-  state: MonitorState;
-  paused: boolean;
-  intervalSeconds: number;
-  thresholds: Thresholds;
-  lastCheck: (CheckResult & { seq: number }) | null;
-  openIncidents: Incident[];
-  consecutiveFailures: number;
-  consecutiveSlowChecks: number;
-  /** As of the workflow's clock (its last task: at most one interval old while it runs, frozen while paused). */
-  stats: { asOf: string; last24h: WindowStats; last30d: WindowStats };
-  recentAlerts: AlertRecord[];
-  pendingDeliveries: number;
-  run: { number: number; checks: number; checksPerRun: number };
-}
-
 
 export const monitorStatusQuery = defineQuery<SiteMonitorStatus>('status');
 export const monitorPauseSignal = defineSignal('pause');

@@ -132,3 +132,33 @@ export interface SiteMonitorInput {
   intervalBounds: [number, number];
   carried?: CarriedState;
 }
+
+/** Uptime and p95 over one window (activities/audits/monitor/stats.ts computes it). */
+export interface WindowStats {
+  checks: number;
+  /** Percentage of successful checks, two decimals; null with no checks. */
+  uptimePercent: number | null;
+  /** 95th percentile of successful checks' latency (ms); null with none. */
+  p95LatencyMs: number | null;
+}
+
+/** What the monitor's `status` query answers (the API's GET /v1/monitors/{id} `state` keeps the shape). */
+export type MonitorState = 'unknown' | 'up' | 'down' | 'paused' | 'stopped';
+
+export interface SiteMonitorStatus {
+  monitorId: string;
+  url: string;
+  state: MonitorState;
+  paused: boolean;
+  intervalSeconds: number;
+  thresholds: Thresholds;
+  lastCheck: (CheckResult & { seq: number }) | null;
+  openIncidents: Incident[];
+  consecutiveFailures: number;
+  consecutiveSlowChecks: number;
+  /** As of the workflow's clock (its last task: at most one interval old while it runs, frozen while paused). */
+  stats: { asOf: string; last24h: WindowStats; last30d: WindowStats };
+  recentAlerts: AlertRecord[];
+  pendingDeliveries: number;
+  run: { number: number; checks: number; checksPerRun: number };
+}

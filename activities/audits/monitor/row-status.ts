@@ -3,11 +3,9 @@
  * sweep's state machine, alerts, due time) and SQL aggregates over its checks. Pure.
  */
 import type { Monitor } from '../../../db/schema/monitors.js';
-import type { SiteMonitorStatus } from '../../../workflows/site-monitor.js';
-import type { WindowStats } from './stats.js';
 import type { WindowStatsRow } from '../../../db/queries/monitor-checks.js';
 import { initialMachine } from './transitions.js';
-import type { CheckResult } from '../../../core/contracts/monitors.js';
+import type { CheckResult, SiteMonitorStatus, WindowStats } from '../../../core/contracts/monitors.js';
 
 /** The old per-site workflow's `status` query shape (kept for API clients), without its run counters. */
 export type MonitorRowStatus = Omit<SiteMonitorStatus, 'run'> & {

@@ -4,21 +4,13 @@
  * with a sparse log-scale latency histogram (bins 5 % wide), so p95 needs neither the raw checks
  * nor any I/O. Pure and deterministic.
  */
-import type { Bucket, RollingStats } from '../../../core/contracts/monitors.js';
+import type { Bucket, RollingStats, WindowStats } from '../../../core/contracts/monitors.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Bin i holds latencies in [GAMMA^i, GAMMA^(i+1)) ms: any percentile is within 5 % of the truth. */
 const GAMMA = 1.05;
 const LOG_GAMMA = Math.log(GAMMA);
-
-export interface WindowStats {
-  checks: number;
-  /** Percentage of successful checks, two decimals; null with no checks. */
-  uptimePercent: number | null;
-  /** 95th percentile of successful checks' latency (ms); null with none. */
-  p95LatencyMs: number | null;
-}
 
 export function emptyStats(): RollingStats {
   return { hours: [], days: [] };
