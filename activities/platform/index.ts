@@ -2,8 +2,8 @@
  * Platform activities: the diagnostics a operator (or a smoke test) runs to prove the worker can
  * reach its dependencies and write to PostgreSQL.
  */
-import { sql } from 'kysely';
 import type { Db } from '../../db/client.js';
+import { recordDiagnosticsRun, serverVersion } from '../../db/queries/diagnostics.js';
 import type { DiagnosticCheck } from '../../db/schema/diagnostics.js';
 
 export interface PlatformDeps {
@@ -16,8 +16,8 @@ export function createPlatformActivities({ db }: PlatformDeps) {
     async checkDatabase(): Promise<DiagnosticCheck> {
       const started = performance.now();
       try {
-        const { rows } = await sql<{ version: string }>`select current_setting('server_version') as version`.execute(db);
-        return { name: 'postgresql', ok: true, ms: Math.round(performance.now() - started), detail: `PostgreSQL ${rows[0]?.version ?? '?'}` };
+        const version = await serverVersion(db);
+        return { name: 'postgresql', ok: true, ms: Math.round(performance.now() - started), detail: `PostgreSQL ${version ?? '?'}` };
       } catch (err) {
         return { name: 'postgresql', ok: false, ms: Math.round(performance.now() - started), detail: (err as Error).message };
       }
@@ -25,13 +25,7 @@ export function createPlatformActivities({ db }: PlatformDeps) {
 
     /** Stores the run's findings; an upsert by workflow id, so a retried activity writes once. */
     async recordDiagnostics(input: { workflowId: string; requestedBy: string | null; checks: DiagnosticCheck[] }): Promise<void> {
-      const ok = input.checks.every((c) => c.ok);
-      const checks = JSON.stringify(input.checks);
-      await db
-        .insertInto('diagnostics_runs')
-        .values({ workflow_id: input.workflowId, requested_by: input.requestedBy, checks, ok })
-        .onConflict((oc) => oc.column('workflow_id').doUpdateSet({ checks, ok, updated_at: sql<string>`now()` }))
-        .execute();
+      await recordDiagnosticsRun(db, input);
     },
   };
 }
