@@ -3,7 +3,7 @@
  * otherwise cards found by shape (repeated blocks that each hold one price and one link).
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import { isText, type AnyNode, type Element } from 'domhandler';
 import {
   detectFeatures, isPriceOnRequest, normalizeSpaces, parseArrondissement, parseBathrooms, parseBedrooms, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
 } from './french.js';
@@ -155,7 +155,7 @@ function cardsByShape($: CheerioAPI, root: AnyNode): Element[] {
   for (const el of descendants(root)) {
     const e = el as Element;
     if (['script', 'style', 'noscript', 'head', 'body', 'html'].includes(e.name)) continue;
-    const own = e.children.filter((c) => c.type === 'text').map((c) => (c as unknown as { data: string }).data).join('');
+    const own = e.children.filter(isText).map((c) => c.data).join('');
     if (own.length < 200 && PRICE_IN_TEXT.test(normalizeSpaces(own))) priceEls.push(e);
   }
   if (priceEls.length > 2000) return [];

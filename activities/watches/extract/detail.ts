@@ -3,7 +3,7 @@
  * patterns in the main text (site chrome — header, footer, navigation, related listings — left out).
  */
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+import { isDocument, isTag, isText, type AnyNode } from 'domhandler';
 import {
   detectFeatures, featureKey, isPriceOnRequest, normalizeSpaces, parseBathrooms, parseBedrooms, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
 } from './french.js';
@@ -27,7 +27,8 @@ function meta($: CheerioAPI, ...names: string[]): string | undefined {
   if (!map) {
     map = new Map();
     for (const el of matchSet($, 'meta')) {
-      const attrs = (el as unknown as { attribs: Record<string, string> }).attribs;
+      if (!isTag(el)) continue;
+      const attrs = el.attribs;
       const key = attrs['property'] ?? attrs['name'];
       const content = attrs['content'];
       if (key && content && content.trim() && !map.has(key.toLowerCase())) map.set(key.toLowerCase(), normalizeSpaces(content));
@@ -66,13 +67,13 @@ export function mainText($: CheerioAPI): string {
   const parts: string[] = [];
   const walk = (n: AnyNode): void => {
     if (skip.has(n)) return;
-    if (n.type === 'text') { parts.push((n as unknown as { data: string }).data); return; }
-    if (n.type !== 'tag' && n.type !== 'root') return;
-    const el = n as unknown as { name: string; children: AnyNode[] };
-    if (['script', 'style', 'noscript', 'template', 'svg', 'head'].includes(el.name)) return;
-    const block = !['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'sup', 'sub', 'abbr', 'label', 'font', 'u'].includes(el.name);
+    if (isText(n)) { parts.push(n.data); return; }
+    if (!isTag(n) && !isDocument(n)) return;
+    const name = isTag(n) ? n.name : '';
+    if (['script', 'style', 'noscript', 'template', 'svg', 'head'].includes(name)) return;
+    const block = !['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'sup', 'sub', 'abbr', 'label', 'font', 'u'].includes(name);
     if (block) parts.push('\n');
-    for (const c of el.children ?? []) walk(c);
+    for (const c of n.children) walk(c);
     if (block) parts.push('\n');
   };
   walk(root);

@@ -5,7 +5,7 @@
  * A label is the whole cell or line start (word-bounded), never a word found inside other text.
  */
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import { isText, type AnyNode, type Element } from 'domhandler';
 import { fold, normalizeSpaces } from './french.js';
 
 export type LabelKey = 'city' | 'postalCode' | 'place' | 'price' | 'surface' | 'rooms' | 'bedrooms' | 'type';
@@ -68,9 +68,9 @@ export function readLabels($: CheerioAPI, root: AnyNode, skip: (el: AnyNode) => 
   }
   // A bare text label followed by its value element: `<li>Ville<strong>Avrillé</strong></li>`.
   for (const el of $root.find('li, p, div, dd, td').toArray() as Element[]) {
-    const first = el.children.find((c) => c.type !== 'text' || normalizeSpaces((c as unknown as { data: string }).data) !== '');
-    if (!first || first.type !== 'text' || skip(el)) continue;
-    const own = normalizeSpaces((first as unknown as { data: string }).data);
+    const first = el.children.find((c) => !isText(c) || normalizeSpaces(c.data) !== '');
+    if (!first || !isText(first) || skip(el)) continue;
+    const own = normalizeSpaces(first.data);
     if (!labelKey(own)) continue;
     const whole = text($, el);
     if (whole.startsWith(own) && whole.length > own.length && whole.length <= own.length + 120) put(own, whole.slice(own.length));

@@ -1,6 +1,6 @@
 /** Small text and URL helpers shared by the extractors. */
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+import { isDocument, isTag, isText, type AnyNode } from 'domhandler';
 import { normalizeSpaces } from './french.js';
 import { loadHtml } from './chrome.js';
 
@@ -45,14 +45,13 @@ const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe'
 export function blockText(_$: CheerioAPI, root: AnyNode): string {
   const parts: string[] = [];
   const walk = (n: AnyNode): void => {
-    if (n.type === 'text') { parts.push((n as unknown as { data: string }).data); return; }
-    if (n.type !== 'tag' && n.type !== 'root' && n.type !== 'script' && n.type !== 'style') return;
-    const el = n as unknown as { name?: string; children?: AnyNode[] };
-    const name = el.name?.toLowerCase() ?? '';
+    if (isText(n)) { parts.push(n.data); return; }
+    if (!isTag(n) && !isDocument(n)) return; // elements (script and style included) and the root
+    const name = isTag(n) ? n.name.toLowerCase() : '';
     if (SKIP.has(name)) return;
     const block = BLOCK.has(name);
     if (block) parts.push('\n');
-    for (const c of el.children ?? []) walk(c);
+    for (const c of n.children) walk(c);
     if (block) parts.push('\n');
   };
   walk(root);
