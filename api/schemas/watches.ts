@@ -4,6 +4,7 @@
  * that maps its stored row to it.
  */
 import { z } from '@hono/zod-openapi';
+import { NOT_ERRORS } from '../../activities/watches/store/runs.js';
 import { LISTING_EVENTS, type ListingEvent } from '../../db/schema/watches.js';
 
 export const LISTING_STATUSES = ['active', 'under_offer', 'sold', 'removed'] as const;
@@ -90,13 +91,14 @@ export const CrawlErrorOut = z
     url: z.string(),
     kind: z.string().openapi({ description: 'http-<status>, fetch-error, robots-unavailable, retry-after-too-long, too-many-redirects, …' }),
     httpStatus: z.number().int().nullable(),
+    counted: z.boolean().openapi({ description: "false for what is logged but is no failure (robots.txt refusals, pages without listings): not in the run's errors count" }),
     message: z.string(),
     at: z.string(),
   })
   .openapi('CrawlError');
 
 export function crawlErrorJson(r: { id: number; url: string; kind: string; http_status: number | null; message: string; at: Date }): z.infer<typeof CrawlErrorOut> {
-  return { id: r.id, url: r.url, kind: r.kind, httpStatus: r.http_status, message: r.message, at: r.at.toISOString() };
+  return { id: r.id, url: r.url, kind: r.kind, httpStatus: r.http_status, counted: !NOT_ERRORS.includes(r.kind), message: r.message, at: r.at.toISOString() };
 }
 
 export const RunOut = z

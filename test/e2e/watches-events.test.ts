@@ -171,7 +171,7 @@ describe('listing status and events through the API', () => {
     const report = await get<{ run: Json; errors: Page<Json> }>(`/v1/sources/${ids.site}/runs/${run.runId}`);
     expect(report.run).toMatchObject({ status: 'partial', errors: 1, reactivated: 2 });
     expect(report.errors.total).toBe(1);
-    expect(report.errors.items[0]).toMatchObject({ url: urlOf('a5'), kind: 'http-500', httpStatus: 500 });
+    expect(report.errors.items[0]).toMatchObject({ url: urlOf('a5'), kind: 'http-500', httpStatus: 500, counted: true });
     expect(Date.parse(report.errors.items[0]!.at as string)).toBeGreaterThan(Date.parse(betweenRuns));
     const errors = await get<Page<Json>>(`/v1/sources/${ids.site}/runs/${run.runId}/errors?limit=1`);
     expect(errors).toMatchObject({ total: 1, nextCursor: null, items: [{ url: urlOf('a5'), kind: 'http-500', httpStatus: 500 }] });

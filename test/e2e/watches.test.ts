@@ -163,6 +163,9 @@ describe('watches end to end', () => {
     expect(garbageRuns.items[0]).toMatchObject({ status: 'ok', found: 0 });
     const logged = await t.db.selectFrom('watch_crawl_errors').selectAll().where('run_id', '=', garbageRuns.items[0]!.id).execute();
     expect(logged.map((l) => l.kind)).toEqual(['no-listings']);
+    const report = await get<{ run: { errors: number }; errors: { items: Array<Record<string, unknown>>; total: number } }>(`/v1/sources/${ids.garbage}/runs/${garbageRuns.items[0]!.id}`);
+    expect(report.run.errors).toBe(0);
+    expect(report.errors).toMatchObject({ total: 1, items: [{ kind: 'no-listings', counted: false, httpStatus: null }] });
 
     const deadRuns = await get<{ items: Array<{ status: string; errors: number }> }>(`/v1/sources/${ids.dead}/runs`);
     expect(deadRuns.items[0]).toMatchObject({ status: 'failed' });
