@@ -14,7 +14,7 @@ import { insertCertificate, latestCertificateExpiry, mustGetOrder, updateOrder }
 import { claimMonitor } from '../audits/monitor/claim.js';
 import { displayDomain } from './domain-name.js';
 import { FAILURE } from './failures.js';
-import type { ConciergeDeps } from './index.js';
+import type { ConciergeDeps } from './deps.js';
 import { checkLiveSite, sharedBrowser, type LiveCheckOptions } from './live-check.js';
 import { registrantOf, siteOf } from './order-validation.js';
 import { siteDirs } from './site-dirs.js';

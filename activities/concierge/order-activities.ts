@@ -11,7 +11,7 @@ import { suggestAlternatives } from './domain-alternatives.js';
 import { displayDomain, normalizeDomain } from './domain-name.js';
 import { renderEmail, type EmailData, type EmailKind, type Locale } from './emails/templates.js';
 import { FAILURE } from './failures.js';
-import type { ConciergeDeps } from './index.js';
+import type { ConciergeDeps } from './deps.js';
 import { priceFor, siteOf, type Plan } from './order-validation.js';
 import { expireOpenCheckouts, markPaid, NothingToRefund, openCheckout, refundOrder } from './payment-ledger.js';
 
