@@ -4,12 +4,11 @@
  * crash, continues from the last page written instead of starting over.
  */
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/client.js';
 import { applyDeletions, parseDeletionRules, syncBatch, type EngineDeps } from './engine.js';
-import { createHubSpotGateway, HubSpotError, type HubSpotGateway } from './hubspot-gateway.js';
+import { createHubSpotGateway, type HubSpotGateway } from './hubspot-gateway.js';
 import { interventionsSource } from './interventions-source.js';
 import { clearJournal } from './journal.js';
 import { customProperties } from './mapping/entities.js';
@@ -17,7 +16,7 @@ import { currentMappings } from './mapping/store.js';
 import { hubspotProperties } from './mapping/project.js';
 import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from './mapping/types.js';
 import { parseRuleOverrides } from './ownership.js';
-import { DailyBudgetExhausted, pgRateLimiter } from './rate-limit.js';
+import { pgRateLimiter } from './rate-limit.js';
 import { createSageBusinessCloud } from './sage/business-cloud.js';
 import type { SageSource } from './sage/port.js';
 import { createFromHubSpot, type CreateDeps } from './sage-create.js';
@@ -27,6 +26,8 @@ import { parseCreateRule } from './sage-create-plan.js';
 import { parseHubSpotDeletionRules } from './hubspot-deletions.js';
 import type { EntitySource } from './source.js';
 import * as store from './store.js';
+import { guardFor } from './guarded.js';
+import { syncNamedRecords, type RecordRef } from './records.js';
 
 export interface SyncDeps {
   config: Config;
@@ -35,14 +36,7 @@ export interface SyncDeps {
 }
 
 export type SyncMode = 'incremental' | 'full' | 'records';
-export interface RecordRef {
-  /** A HubSpot object (from a webhook) ... */
-  object?: string;
-  id?: string;
-  /** ... or a record by its Sage id. */
-  entity?: SyncEntity;
-  sageId?: string;
-}
+export type { RecordRef } from './records.js';
 
 interface Checkpoint {
   next: string | null;
@@ -127,38 +121,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     return { ...deps, quoteRule, taxRate: { id: taxId, rate: Number(taxRate) }, ...(upsert ? { upsertQuote: (ref: string, fields: Record<string, unknown>) => upsert(ref, fields) } : {}) };
   };
 
-  /**
-   * Errors retrying cannot fix become non-retryable failures with a type the workflow can read;
-   * every failure names its cause and the entity (or HubSpot object) being synced, for the report.
-   */
-  async function guarded<T>(entity: string | null, fn: () => Promise<T>): Promise<T> {
-    const details = (cause: string) => [{ cause, entity }];
-    try {
-      if (!config.HUBSPOT_ACCESS_TOKEN) {
-        throw ApplicationFailure.create({ type: 'HubSpotNotConfigured', message: 'HUBSPOT_ACCESS_TOKEN is not set', nonRetryable: true, details: details('HubSpotNotConfigured') });
-      }
-      return await fn();
-    } catch (err) {
-      if (err instanceof HubSpotError && (err.status === 401 || err.status === 403)) {
-        const type = 'HubSpotUnauthorized';
-        throw ApplicationFailure.create({ type, message: `${err.message}`, nonRetryable: true, details: details(type) });
-      }
-      if (err instanceof HubSpotError && (err.status === 400 || err.status === 404)) {
-        const type = 'HubSpotRejected';
-        throw ApplicationFailure.create({ type, message: `${err.message}`, nonRetryable: true, details: details(`${type}:${err.category ?? err.status}`) });
-      }
-      if (err instanceof DailyBudgetExhausted) {
-        const type = 'DailyBudgetExhausted';
-        throw ApplicationFailure.create({ type, message: `${err.message}`, nextRetryDelay: '1 hour', details: details(type) });
-      }
-      if (err instanceof ApplicationFailure) {
-        if (!err.details?.length) throw ApplicationFailure.create({ type: err.type ?? 'Error', message: `${err.message}`, nonRetryable: err.nonRetryable ?? false, details: details(err.type ?? 'Error') });
-        throw err;
-      }
-      if (err instanceof HubSpotError) throw ApplicationFailure.create({ type: 'HubSpotUnavailable', message: `${err.message}`, details: details(`HubSpotUnavailable:${err.status}`) });
-      throw err;
-    }
-  }
+  const guarded = guardFor(config);
 
   const checkpointName = (runId: string, key: string) => `run:${runId}:${key}`;
   const readCheckpoint = async (runId: string, key: string): Promise<Checkpoint> => {
@@ -288,46 +251,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     /** Syncs named records now: HubSpot objects from webhooks, or Sage ids (a resolved conflict). */
     async syncRecords(input: { runId: string; pageKey: string; refs: RecordRef[]; dryRun?: boolean }): Promise<{ records: number }> {
       return guarded('records', async () => {
-        const deps = await engineNow();
-        const byEntity = new Map<SyncEntity, Set<string>>();
-        const add = (e: SyncEntity, id: string) => {
-          let s = byEntity.get(e);
-          if (!s) byEntity.set(e, (s = new Set()));
-          s.add(id);
-        };
-        const byObject = new Map<string, string[]>();
-        for (const r of input.refs) {
-          if (r.entity && r.sageId) add(r.entity, r.sageId);
-          else if (r.object && r.id) byObject.set(r.object, [...(byObject.get(r.object) ?? []), r.id]);
-        }
-        for (const [object, ids] of byObject) for (const r of await store.sageIdsForHubSpot(db, object, ids)) add(r.entity, r.sageId);
-        let records = 0;
-        // Companies with no Sage customer yet: created in Sage if the agency's rule says so.
-        const companies = byObject.get('companies') ?? [];
-        const unlinked = companies.length ? await store.unlinkedHubSpotIds(db, 'customer', companies) : [];
-        if (unlinked.length) {
-          const pageKey = `${input.pageKey}:create`;
-          const report = await createFromHubSpot(await creator(), unlinked, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
-          await store.savePage(db, input.runId, pageKey, 'customer', report);
-          records += unlinked.length;
-        }
-        const deals = byObject.get('deals') ?? [];
-        const newDeals = deals.length ? await store.unlinkedHubSpotIds(db, 'quote', deals) : [];
-        if (newDeals.length) {
-          const pageKey = `${input.pageKey}:create-quotes`;
-          const report = await createQuotesFromHubSpot(await quoteCreator(), newDeals, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
-          await store.savePage(db, input.runId, pageKey, 'quote', report);
-          records += newDeals.length;
-        }
-        for (const entity of SYNC_ENTITIES) {
-          const ids = [...(byEntity.get(entity) ?? [])];
-          if (!ids.length) continue;
-          records += ids.length;
-          const pageKey = `${input.pageKey}:${entity}`;
-          const report = await syncBatch(deps, entity, { sageIds: ids }, { runId: input.runId, pageKey, dryRun: input.dryRun ?? false });
-          await store.savePage(db, input.runId, pageKey, entity, report);
-        }
-        return { records };
+        return syncNamedRecords({ db, engine: engineNow, creator, quoteCreator }, input);
       });
     },
 
