@@ -9,8 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
-import { registerSearchAttributes } from '../../temporal-config/search-attributes.js';
+import { ensureNamespace, registerSearchAttributes } from '../../temporal-config/search-attributes.js';
 import { ROOT } from './paths.js';
 import { freePort, run, waitFor } from './run.js';
 import type { TemporalServerTools } from './temporal-server.js';
@@ -42,6 +41,19 @@ export function serverDbEnv(pgUrl: string): Record<string, string> {
     POSTGRES_PWD: decodeURIComponent(u.password),
     DBNAME: 'temporal',
     VISIBILITY_DBNAME: 'temporal_visibility',
+  };
+}
+
+/** Everything the server process reads from its environment (atelier.yaml's variables). */
+export function serverEnv(opts: Pick<ClusterServerOptions, 'pgUrl' | 'logLevel' | 'metricsEndpoint'>, ports: Record<string, string>): Record<string, string> {
+  return {
+    ...serverDbEnv(opts.pgUrl),
+    ...ports,
+    BIND_ON_IP: '127.0.0.1',
+    TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
+    TEMPORAL_LOG_LEVEL: opts.logLevel ?? 'error',
+    DYNAMIC_CONFIG_FILE_PATH: DYNAMIC_CONFIG_FILE,
+    ...(opts.metricsEndpoint ? { PROMETHEUS_ENDPOINT: opts.metricsEndpoint } : {}),
   };
 }
 
@@ -90,16 +102,7 @@ export async function startClusterServer(opts: ClusterServerOptions): Promise<Cl
   const ports: Record<string, string> = { FRONTEND_GRPC_PORT: String(opts.port) };
   // membership ports are stored as smallint in cluster_membership: below 32768, unlike ephemeral ones
   for (const v of PORT_VARIABLES) ports[v] ??= String(v.endsWith('MEMBERSHIP_PORT') ? await freeLowPort() : await freePort());
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...serverDbEnv(opts.pgUrl),
-    ...ports,
-    BIND_ON_IP: '127.0.0.1',
-    TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
-    TEMPORAL_LOG_LEVEL: opts.logLevel ?? 'error',
-    DYNAMIC_CONFIG_FILE_PATH: DYNAMIC_CONFIG_FILE,
-    ...(opts.metricsEndpoint ? { PROMETHEUS_ENDPOINT: opts.metricsEndpoint } : {}),
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...serverEnv(opts, ports) };
   const args = ['--root', ROOT, '--config', 'temporal-config/server', '--env', SERVER_CONFIG_ENV, '--allow-no-auth', 'start'];
   // its own process group: a Ctrl-C reaches the launcher, which stops the server after the workers
   const child = spawn(opts.tools.server, args, { env, cwd: ROOT, stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'ignore'], detached: true });
@@ -161,21 +164,4 @@ async function freeLowPort(): Promise<number> {
     if (ok) return port;
   }
   throw new Error('no free port in 20000-32767');
-}
-
-/** Registers the namespace (3 days' retention) unless it exists, then waits until it lists. */
-async function ensureNamespace(conn: Connection, namespace: string): Promise<void> {
-  const exists = await conn.workflowService.describeNamespace({ namespace }).then(() => true, () => false);
-  if (!exists) {
-    await conn.workflowService
-      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') })
-      .catch((err: Error) => {
-        if (!/already exists/i.test(err.message)) throw err;
-      });
-  }
-  // the frontend's namespace registry picks a new namespace up within its refresh interval
-  await waitFor(`namespace ${namespace}`, async () => {
-    await conn.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
-    return true;
-  }, 60_000, 500);
 }
