@@ -2,7 +2,7 @@
  * The built-in one-page site, filled with the business details (every value escaped). The page's
  * <title> is the business name: the live check expects it.
  */
-import { escapeHtml } from './emails/html.js';
+import { escapeHtml } from '../../core/html.js';
 import type { SiteSpec } from './order-validation.js';
 
 export interface SiteDetails {

@@ -4,6 +4,7 @@
  * Europe/Paris time, icons as inline SVG (no emoji font needed on the server that prints it).
  * Pure: every value is escaped.
  */
+import { escapeHtml } from '../../../core/html.js';
 import type { AuditReport } from './report.js';
 import { formatDate, type Lang } from './dates.js';
 import type { CriterionStatus, Tier, Verdict } from './rubric-types.js';
@@ -11,8 +12,7 @@ import type { Text } from './text.js';
 
 export type { Lang };
 
-const esc = (s: unknown): string =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: unknown): string => escapeHtml(String(s ?? ''));
 
 const L = {
   title: { fr: 'Audit d’hébergement', en: 'Hosting audit' },

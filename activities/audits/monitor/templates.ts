@@ -2,6 +2,7 @@
  * Alert messages: the email (subject, plain text, HTML; French by default, English on request) and
  * the webhook's JSON body. Pure functions of the alert.
  */
+import { escapeHtml } from '../../../core/html.js';
 import type { AlertTransition, CheckResult, Language, Thresholds } from '../../../core/contracts/monitors.js';
 
 export interface AlertContext {
@@ -22,7 +23,6 @@ export interface RenderedEmail {
   html: string;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function hostOf(url: string): string {
   try {

@@ -1,8 +1,5 @@
-/** HTML escaping and the shared email layout. */
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+/** The shared email layout and link button. */
+import { escapeHtml } from '../../../core/html.js';
 
 /** Only http(s) links are rendered as links; anything else is shown as text. */
 export function safeHref(url: string): string | null {

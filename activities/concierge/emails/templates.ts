@@ -2,7 +2,8 @@
  * Every email of a concierge order, HTML + plain text, French by default (English available).
  * Every value from the order is escaped in the HTML part; links are rendered only if http(s).
  */
-import { button, escapeHtml, layout } from './html.js';
+import { escapeHtml } from '../../../core/html.js';
+import { button, layout } from './html.js';
 
 export type EmailKind =
   | 'received'

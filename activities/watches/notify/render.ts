@@ -1,4 +1,5 @@
 /** Notification content (pure): listing emails (HTML + text), digests, webhook bodies, generic-watch changes. */
+import { html, htmlString, joinHtml } from '../../../core/html.js';
 
 export interface ListingSummary {
   id: number;
@@ -20,7 +21,6 @@ export interface RenderedMail {
   headers: Record<string, string>;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 export const euros = (n: number | null) => (n === null ? 'prix non communiqué' : `${n.toLocaleString('fr-FR').replace(/\u202f|\u00a0/g, ' ')} €`);
 
 function facts(l: ListingSummary): string {
@@ -50,13 +50,13 @@ export function renderListingMail(alertName: string, l: ListingSummary, e: Alert
     '',
     `Se désabonner : ${unsubscribeUrl}`,
   ].join('\n');
-  const html = `<!doctype html><html><body style="font-family:sans-serif">
-<p>${escapeHtml(head)} pour votre alerte « ${escapeHtml(alertName)} »</p>
-<h2><a href="${escapeHtml(l.sourceUrl)}">${escapeHtml(l.title)}</a></h2>
-<p><strong>${escapeHtml(euros(l.price))}</strong><br>${escapeHtml(facts(l))}</p>
-<p style="font-size:small;color:#666"><a href="${escapeHtml(unsubscribeUrl)}">Se désabonner</a></p>
+  const body = html`<!doctype html><html><body style="font-family:sans-serif">
+<p>${head} pour votre alerte « ${alertName} »</p>
+<h2><a href="${l.sourceUrl}">${l.title}</a></h2>
+<p><strong>${euros(l.price)}</strong><br>${facts(l)}</p>
+<p style="font-size:small;color:#666"><a href="${unsubscribeUrl}">Se désabonner</a></p>
 </body></html>`;
-  return { subject, text, html, headers: unsubscribeHeaders(unsubscribeUrl) };
+  return { subject, text, html: htmlString(body), headers: unsubscribeHeaders(unsubscribeUrl) };
 }
 
 export function renderDigestMail(alertName: string, items: Array<{ listing: ListingSummary; event: AlertEvent }>, unsubscribeUrl: string): RenderedMail {
@@ -68,20 +68,18 @@ export function renderDigestMail(alertName: string, items: Array<{ listing: List
     '',
     `Se désabonner : ${unsubscribeUrl}`,
   ].join('\n');
-  const rows = items
-    .map(
-      ({ listing, event }) =>
-        `<li><a href="${escapeHtml(listing.sourceUrl)}">${escapeHtml(listing.title)}</a> · <strong>${escapeHtml(euros(listing.price))}</strong> · ${escapeHtml(facts(listing))}<br><small>${escapeHtml(eventLine(event))}</small></li>`,
-    )
-    .join('\n');
-  const html = `<!doctype html><html><body style="font-family:sans-serif">
-<p>Votre résumé quotidien pour l'alerte « ${escapeHtml(alertName)} » :</p>
+  const rows = items.map(
+    ({ listing, event }) =>
+      html`<li><a href="${listing.sourceUrl}">${listing.title}</a> · <strong>${euros(listing.price)}</strong> · ${facts(listing)}<br><small>${eventLine(event)}</small></li>`,
+  );
+  const body = html`<!doctype html><html><body style="font-family:sans-serif">
+<p>Votre résumé quotidien pour l'alerte « ${alertName} » :</p>
 <ul>
-${rows}
+${joinHtml(rows, '\n')}
 </ul>
-<p style="font-size:small;color:#666"><a href="${escapeHtml(unsubscribeUrl)}">Se désabonner</a></p>
+<p style="font-size:small;color:#666"><a href="${unsubscribeUrl}">Se désabonner</a></p>
 </body></html>`;
-  return { subject, text, html, headers: unsubscribeHeaders(unsubscribeUrl) };
+  return { subject, text, html: htmlString(body), headers: unsubscribeHeaders(unsubscribeUrl) };
 }
 
 export function listingWebhookBody(alertId: number, l: ListingSummary & Record<string, unknown>, e: AlertEvent) {
@@ -96,9 +94,9 @@ export function listingWebhookBody(alertId: number, l: ListingSummary & Record<s
 export function renderGenericChangeMail(name: string, url: string, diff: { summary: string; added: string[]; removed: string[] }): RenderedMail {
   const subject = `Changement détecté · ${name}`.slice(0, 200);
   const text = [`La page surveillée « ${name} » a changé : ${diff.summary}`, url, '', ...diff.added.map((a) => `+ ${a}`), ...diff.removed.map((r) => `- ${r}`)].join('\n');
-  const html = `<!doctype html><html><body style="font-family:sans-serif">
-<p>La page surveillée « <a href="${escapeHtml(url)}">${escapeHtml(name)}</a> » a changé : ${escapeHtml(diff.summary)}</p>
-<ul>${diff.added.map((a) => `<li style="color:#060">+ ${escapeHtml(a)}</li>`).join('')}${diff.removed.map((r) => `<li style="color:#a00">- ${escapeHtml(r)}</li>`).join('')}</ul>
+  const body = html`<!doctype html><html><body style="font-family:sans-serif">
+<p>La page surveillée « <a href="${url}">${name}</a> » a changé : ${diff.summary}</p>
+<ul>${diff.added.map((a) => html`<li style="color:#060">+ ${a}</li>`)}${diff.removed.map((r) => html`<li style="color:#a00">- ${r}</li>`)}</ul>
 </body></html>`;
-  return { subject, text, html, headers: {} };
+  return { subject, text, html: htmlString(body), headers: {} };
 }
