@@ -8,17 +8,12 @@
  */
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import { TRANSFORMS, QUOTE_STAGES } from './mapping/transforms.js';
-import type { CreateRule } from './sage-create-plan.js';
+import { parseRule, type CreateRule } from './sage-create-plan.js';
 
 /** Deal stages from "contract sent" on (a won deal still qualifies; a lost one does not). */
 const SENT_STAGES = ['contractsent', 'closedwon'];
 
-export function parseQuoteRule(s: string): CreateRule | null {
-  if (s === 'off') return null;
-  const [property, value] = s.split('=') as [string, string];
-  const v = value.toLowerCase();
-  return { property, values: property === 'dealstage' && v === 'contractsent' ? SENT_STAGES : [v] };
-}
+export const parseQuoteRule = (s: string): CreateRule | null => parseRule(s, { 'dealstage=contractsent': SENT_STAGES });
 
 /** The Sage reference of a quote made from a deal: a retry finds it instead of creating a second one. */
 export const quoteReference = (dealId: string) => `HS-DEAL-${dealId}`;

@@ -12,7 +12,8 @@ import { syncBatch, type BatchContext, type EngineDeps } from './engine.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import { openJournal } from './journal.js';
 import type { UpsertResult } from './sage/port.js';
-import { CREATE_FIELD, qualifies, type CreateRule } from './sage-create-plan.js';
+import { qualifies, type CreateRule } from './sage-create-plan.js';
+import { heldCreations, holdCreation } from './held-creations.js';
 import { pendingQuoteKey, sageQuoteFields, type QuoteTaxRate } from './quote-create-plan.js';
 import * as store from './store.js';
 
@@ -51,15 +52,7 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
     ? await db.selectFrom('sync_id_map').select(['sage_id', 'hubspot_id']).where('entity', '=', 'customer').where('hubspot_id', 'in', companyIds).where('deleted_at', 'is', null).execute()
     : [];
   const customerOf = new Map(linked.map((r) => [r.hubspot_id!, r.sage_id]));
-  const held = await db
-    .selectFrom('sync_conflicts')
-    .select(['id', 'sage_id'])
-    .where('entity', '=', 'quote')
-    .where('field', '=', CREATE_FIELD)
-    .where('status', '=', 'held')
-    .where('sage_id', 'in', [...todo.map((d) => pendingQuoteKey(d.id)), '-'])
-    .execute();
-  const heldIds = new Map(held.map((h) => [h.sage_id, h.id]));
+  const heldIds = await heldCreations(db, 'quote', todo.map((d) => pendingQuoteKey(d.id)));
 
   const today = new Date().toISOString().slice(0, 10);
   const ready: Array<{ d: HubSpotRecord; fields: Record<string, unknown> }> = [];
@@ -70,14 +63,7 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
       ready.push({ d, fields });
       continue;
     }
-    if (heldIds.has(pendingQuoteKey(d.id))) continue; // already waiting for a person: logged once
-    report.to_sage.conflicts++;
-    if (report.samples.length < MAX_SAMPLES) report.samples.push({ hubspotId: d.id, action: 'hold-create-quote', missing });
-    if (!ctx.dryRun) {
-      await store.logConflicts(db, ctx.runId, 'quote', pendingQuoteKey(d.id), [
-        { field: CREATE_FIELD, base: null, sage: null, hubspot: { dealId: d.id, name: d.properties.dealname ?? null, missing } as never, rule: 'hold', winner: null, value: null },
-      ]);
-    }
+    await holdCreation(db, ctx, report, heldIds, { entity: 'quote', key: pendingQuoteKey(d.id), hubspotId: d.id, action: 'hold-create-quote', value: { dealId: d.id, name: d.properties.dealname ?? null }, missing });
   }
   if (ctx.dryRun) {
     report.to_sage.created += ready.length;

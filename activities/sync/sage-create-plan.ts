@@ -16,13 +16,19 @@ export interface CreateRule {
 /** HubSpot's lifecycle stages from "customer" on (a company past it is still a customer); "other" is not. */
 const CUSTOMER_STAGES = ['customer', 'evangelist'];
 
-/** `lifecyclestage=customer` (the default), `sync_to_sage=true`, or `off` (null: nothing is created). */
-export function parseCreateRule(s: string): CreateRule | null {
+/**
+ * `property=value` or `off` (null: nothing is created); `reaching` names the values that stand for
+ * a stage and every later one (`lifecyclestage=customer` also takes `evangelist`).
+ */
+export function parseRule(s: string, reaching: Record<string, readonly string[]> = {}): CreateRule | null {
   if (s === 'off') return null;
   const [property, value] = s.split('=') as [string, string];
   const v = value.toLowerCase();
-  return { property, values: property === 'lifecyclestage' && v === 'customer' ? CUSTOMER_STAGES : [v] };
+  return { property, values: [...(reaching[`${property}=${v}`] ?? [v])] };
 }
+
+/** `lifecyclestage=customer` (the default), `sync_to_sage=true`, or `off` (null: nothing is created). */
+export const parseCreateRule = (s: string): CreateRule | null => parseRule(s, { 'lifecyclestage=customer': CUSTOMER_STAGES });
 
 export function qualifies(rule: CreateRule, props: Record<string, string | null>): boolean {
   const v = props[rule.property];

@@ -11,11 +11,12 @@ import { eachLimit } from '../../core/semaphore.js';
 import { sageCause } from './apply.js';
 import { syncBatch, type BatchContext, type EngineDeps } from './engine.js';
 import { HubSpotError, type HubSpotRecord } from './hubspot-gateway.js';
+import { heldCreations, holdCreation } from './held-creations.js';
 import { openJournal } from './journal.js';
 import { MAPPINGS } from './mapping/entities.js';
 import { hubspotProperties } from './mapping/project.js';
 import type { UpsertResult } from './sage/port.js';
-import { CREATE_FIELD, pendingKey, primaryContactId, qualifies, sageCustomerFields, sageReference, type CreateRule } from './sage-create-plan.js';
+import { pendingKey, primaryContactId, qualifies, sageCustomerFields, sageReference, type CreateRule } from './sage-create-plan.js';
 import * as store from './store.js';
 
 export interface CreateDeps extends EngineDeps {
@@ -53,15 +54,7 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
   const assoc = todo.length ? await hubspot.associationsOf('companies', 'contacts', todo.map((c) => c.id)) : new Map();
   const contactIds = todo.map((c) => primaryContactId(assoc.get(c.id))).filter((x): x is string => !!x);
   const contacts = contactIds.length ? await hubspot.read('contacts', contactIds, hubspotProperties(m, 'contacts')) : new Map<string, HubSpotRecord>();
-  const held = await db
-    .selectFrom('sync_conflicts')
-    .select(['id', 'sage_id'])
-    .where('entity', '=', 'customer')
-    .where('field', '=', CREATE_FIELD)
-    .where('status', '=', 'held')
-    .where('sage_id', 'in', [...todo.map((c) => pendingKey(c.id)), '-'])
-    .execute();
-  const heldIds = new Map(held.map((h) => [h.sage_id, h.id]));
+  const heldIds = await heldCreations(db, 'customer', todo.map((c) => pendingKey(c.id)));
 
   const ready: Array<{ c: HubSpotRecord; contact: HubSpotRecord | undefined; fields: Record<string, unknown> }> = [];
   for (const c of todo) {
@@ -72,14 +65,7 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
       ready.push({ c, contact, fields });
       continue;
     }
-    if (heldIds.has(pendingKey(c.id))) continue; // already waiting for a person: logged once
-    report.to_sage.conflicts++;
-    if (report.samples.length < MAX_SAMPLES) report.samples.push({ hubspotId: c.id, action: 'hold-create', missing });
-    if (!ctx.dryRun) {
-      await store.logConflicts(db, ctx.runId, 'customer', pendingKey(c.id), [
-        { field: CREATE_FIELD, base: null, sage: null, hubspot: { companyId: c.id, name: c.properties.name ?? null, missing } as never, rule: 'hold', winner: null, value: null },
-      ]);
-    }
+    await holdCreation(db, ctx, report, heldIds, { entity: 'customer', key: pendingKey(c.id), hubspotId: c.id, action: 'hold-create', value: { companyId: c.id, name: c.properties.name ?? null }, missing });
   }
   if (ctx.dryRun) {
     report.to_sage.created += ready.length;

@@ -1,0 +1,42 @@
+/**
+ * Creations in Sage held for a person (a HubSpot company or deal missing what Sage requires): a
+ * `__create__` conflict logged once under a pending key (the record has no Sage id yet), read
+ * back so it is not logged again and is marked applied once the creation goes through.
+ */
+import type { Db } from '../../db/client.js';
+import type { BatchContext } from './engine.js';
+import type { SyncEntity } from './mapping/types.js';
+import { CREATE_FIELD } from './sage-create-plan.js';
+import * as store from './store.js';
+
+const MAX_SAMPLES = 20;
+
+/** The held creations among these pending keys: key -> conflict id. */
+export async function heldCreations(db: Db, entity: SyncEntity, keys: string[]): Promise<Map<string, number>> {
+  const held = await db
+    .selectFrom('sync_conflicts')
+    .select(['id', 'sage_id'])
+    .where('entity', '=', entity)
+    .where('field', '=', CREATE_FIELD)
+    .where('status', '=', 'held')
+    .where('sage_id', 'in', [...keys, '-'])
+    .execute();
+  return new Map(held.map((h) => [h.sage_id, h.id]));
+}
+
+/** Holds one creation for a person (counted, sampled, logged unless a dry run); once only per key. */
+export async function holdCreation(
+  db: Db,
+  ctx: BatchContext,
+  report: store.PageReport,
+  held: ReadonlyMap<string, number>,
+  c: { entity: SyncEntity; key: string; hubspotId: string; action: string; value: Record<string, unknown>; missing: string[] },
+): Promise<void> {
+  if (held.has(c.key)) return; // already waiting for a person: logged once
+  report.to_sage.conflicts++;
+  if (report.samples.length < MAX_SAMPLES) report.samples.push({ hubspotId: c.hubspotId, action: c.action, missing: c.missing });
+  if (ctx.dryRun) return;
+  await store.logConflicts(db, ctx.runId, c.entity, c.key, [
+    { field: CREATE_FIELD, base: null, sage: null, hubspot: { ...c.value, missing: c.missing } as never, rule: 'hold', winner: null, value: null },
+  ]);
+}
