@@ -110,7 +110,11 @@ describe('metrics endpoints', () => {
     expect((await call('/v1/diagnostics', { method: 'POST', body: '{}', key: null })).status).toBe(401);
     expect((await call('/no/such/route')).status).toBe(404);
 
-    const workScrape = await scrape(workerMetrics);
+    // the audit's row is written by its last activity, the workflow completes a task later
+    await completed(`/v1/runs/${id}`, (b) => b.status === 'COMPLETED');
+    let workScrape = await scrape(workerMetrics);
+    const counted = (w: Sample[]) => sum(find(w, 'temporal_workflow_completed_total')) >= 2 && sum(find(w, 'temporal_workflow_canceled_total')) >= 1;
+    await waitFor('the worker counting the completions and the cancellation', async () => counted((workScrape = await scrape(workerMetrics)).samples), 10_000, 100);
     work = workScrape.samples;
     // the SDK's own series, tagged with the process's families
     const wfDone = find(work, 'temporal_workflow_completed_total', { atelier_families: 'audits,platform' });
