@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { AuditReportRow } from '../schema/audit-reports.js';
-import { beforeTimeId, micros } from './keyset.js';
+import { beforeTimeId, countOf, micros } from './keyset.js';
 import type { Queryable } from './types.js';
 
 /** The API's row for an audit it is about to start (nothing if the workflow has written first). */
@@ -34,9 +34,9 @@ export async function listAudits(db: Queryable, q: { domain?: string; before: un
       .orderBy('id', 'desc')
       .limit(q.limit + 1)
       .execute(),
-    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows, total };
 }
 
 export async function completeAudit(

@@ -6,6 +6,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { IncidentKind } from '../../core/contracts/monitors.js';
 import type { MonitorIncidentsTable } from '../schema/monitors.js';
+import { countOf } from './keyset.js';
 import type { Queryable } from './types.js';
 
 export type IncidentRow = Pick<Insertable<MonitorIncidentsTable>, 'monitor_id' | 'kind' | 'start_seq' | 'started_at' | 'cause' | 'checks_failed'>;
@@ -55,7 +56,7 @@ export async function listIncidents(db: Queryable, monitorId: string, limit: num
   }
   const [rows, total] = await Promise.all([
     q.orderBy('started_at', 'desc').orderBy('kind', 'desc').orderBy('start_seq', 'desc').limit(limit + 1).execute(),
-    db.selectFrom('monitor_incidents').select((eb) => eb.fn.countAll<string>().as('n')).where('monitor_id', '=', monitorId).executeTakeFirstOrThrow(),
+    countOf(db.selectFrom('monitor_incidents').select((eb) => eb.fn.countAll<string>().as('n')).where('monitor_id', '=', monitorId)),
   ]);
   const page = rows.slice(0, limit);
   const last = rows.length > limit ? page[page.length - 1]! : null;
@@ -70,5 +71,5 @@ export async function listIncidents(db: Queryable, monitorId: string, limit: num
     lastCheck: r.end_seq === null ? null : Number(r.end_seq),
   }));
   const next: IncidentCursor | null = last ? [last.started_at.getTime(), KINDS.indexOf(last.kind), Number(last.start_seq)] : null;
-  return { items, total: Number(total.n), next };
+  return { items, total, next };
 }

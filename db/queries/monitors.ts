@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { AlertRecord, MachineState } from '../../core/contracts/monitors.js';
 import type { Monitor } from '../schema/monitors.js';
+import { countOf } from './keyset.js';
 import type { Queryable } from './types.js';
 
 /** What the API (or a concierge order) writes for a monitor, besides its id. */
@@ -46,9 +47,9 @@ export async function listMonitors(db: Queryable, q: { host?: string; after: str
   if (q.host) base = base.where('host', '=', q.host);
   const [rows, total] = await Promise.all([
     (q.after ? base.where('id', '>', q.after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
-    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows, total };
 }
 
 /**
@@ -192,6 +193,5 @@ export async function pendingAlertKeys(db: Queryable, limit = 200, maxAttempts =
 
 /** Alerts of the monitor recorded in the outbox and not sent yet. */
 export async function pendingAlertCount(db: Queryable, id: string): Promise<number> {
-  const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').where('dedupe_key', 'like', `monitor:${id}:%`).executeTakeFirstOrThrow();
-  return Number(r.n);
+  return countOf(db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').where('dedupe_key', 'like', `monitor:${id}:%`));
 }

@@ -5,6 +5,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { WatchAlert, WatchAlertsTable } from '../schema/watches.js';
 import type { Db } from '../client.js';
+import { countOf } from './keyset.js';
 import type { Queryable } from './types.js';
 
 export async function insertAlert(db: Queryable, values: Insertable<WatchAlertsTable>): Promise<WatchAlert> {
@@ -17,9 +18,9 @@ export async function listAlerts(db: Queryable, q: { email?: string; after: numb
   if (q.email) base = base.where('owner_email', '=', q.email);
   const [rows, total] = await Promise.all([
     (q.after ? base.where('id', '>', q.after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
-    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows, total };
 }
 
 export async function getAlert(db: Queryable, id: number): Promise<WatchAlert | undefined> {
