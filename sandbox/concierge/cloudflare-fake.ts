@@ -6,6 +6,9 @@
  *
  * Every A / AAAA / CNAME / TXT change is mirrored to pebble-challtestsrv (when given), so names
  * resolve in its DNS and Pebble's DNS-01 validation sees `_acme-challenge` TXT records.
+ *
+ * One file (just over 300 lines) on purpose: the stores, the envelope and the routes are one
+ * peer's state, read together when the SDK's expectations change.
  */
 import { randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
