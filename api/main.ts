@@ -41,11 +41,11 @@ const close = (signal: string) => {
   // Drain: no new connections, idle keep-alive ones closed, requests in flight answered (up to
   // API_SHUTDOWN_GRACE_SECONDS, below the container's stop timeout), then the pools close.
   metricsServer?.server.close();
-  server.close(async () => {
+  server.close(() => void (async () => {
     await Promise.allSettled([db.destroy(), temporal.connection.close()]);
     logger.info('api stopped');
     process.exit(0);
-  });
+  })());
   if ('closeIdleConnections' in server) server.closeIdleConnections();
   setTimeout(() => {
     logger.warn('api: requests still running at the end of the grace period; exiting');

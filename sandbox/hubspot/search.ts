@@ -45,6 +45,7 @@ function matches(o: HsObject, f: SearchFilter, def: PropertyDef | undefined): bo
   switch (f.operator) {
     case 'HAS_PROPERTY': return raw !== undefined && raw !== '';
     case 'NOT_HAS_PROPERTY': return raw === undefined || raw === '';
+    default: break; // the value operators below
   }
   if (f.operator === 'IN' || f.operator === 'NOT_IN') {
     let set = inSets.get(f);
@@ -65,8 +66,8 @@ function matches(o: HsObject, f: SearchFilter, def: PropertyDef | undefined): bo
     case 'BETWEEN': return cmp(v, target) >= 0 && cmp(v, comparable(def, String(f.highValue))) <= 0;
     case 'CONTAINS_TOKEN': return String(raw).toLowerCase().includes(String(f.value).replace(/\*/g, '').toLowerCase());
     case 'NOT_CONTAINS_TOKEN': return !String(raw).toLowerCase().includes(String(f.value).replace(/\*/g, '').toLowerCase());
+    default: return false; // handled above (HAS_PROPERTY, IN, NEQ...)
   }
-  return false;
 }
 
 const QUERY_PROPS = ['email', 'firstname', 'lastname', 'phone', 'name', 'domain', 'dealname', 'subject', 'hs_number', 'hs_title'];

@@ -41,7 +41,7 @@ export async function startMailCatcher(opts: { port?: number; saveDir?: string }
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
+      stream.on('end', () => void (async () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         try {
           const parsed: ParsedMail = await simpleParser(raw);
@@ -61,7 +61,7 @@ export async function startMailCatcher(opts: { port?: number; saveDir?: string }
         } catch (err) {
           callback(err as Error);
         }
-      });
+      })());
     },
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -75,7 +75,7 @@ async function main() {
     req.on('end', () => r(b));
   });
   const json = (res: ServerResponse, v: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-  const control = createServer(async (req, res) => {
+  const control = createServer((req, res) => void (async () => {
     const url = req.url ?? '';
     let m: RegExpExecArray | null;
     if ((m = /^\/round\/(\w+)\/(\d+)$/.exec(url))) {
@@ -93,7 +93,7 @@ async function main() {
       return void res.writeHead(204).end();
     }
     res.writeHead(404).end();
-  });
+  })());
   const controlPort = await new Promise<number>((r) => control.listen(0, '127.0.0.1', () => r((control.address() as { port: number }).port)));
   process.stdout.write(`${JSON.stringify({ hosts, control: `http://127.0.0.1:${controlPort}` })}\n`);
 }

@@ -32,7 +32,7 @@ export async function startSite(respond: Responder): Promise<FixtureSite> {
     slow: { pattern: null, ms: 0 },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
-  server = createServer(async (req, res) => {
+  server = createServer((req, res) => void (async () => {
     const at = Date.now();
     const path = req.url ?? '/';
     const out = respond(path, req, site) ?? { status: 404, body: '<!doctype html><title>404</title><p>Page introuvable</p>' };
@@ -41,7 +41,7 @@ export async function startSite(respond: Responder): Promise<FixtureSite> {
     if (site.slow.pattern?.test(path)) await new Promise((r) => setTimeout(r, site.slow.ms));
     res.writeHead(status, { 'content-type': out.type ?? 'text/html; charset=utf-8', ...out.headers });
     res.end(out.body);
-  });
+  })());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   site.url = `http://127.0.0.1:${port}/`;
