@@ -80,35 +80,28 @@ export async function linkDuplicates(db: Db, ids: number[]): Promise<number> {
   let linked = 0;
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
+    // Index-backed branches (one OR over them scans the table for every listing); the two without a
+    // postal code use watch_listings_dup_surface (coalesced rooms and type, surface), unordered.
+    const common = sql`m.status = 'active' and m.id < a.id and m.source_id <> a.source_id and m.duplicate_of is null`;
+    const shape = sql`m.rooms is not distinct from a.rooms and m.property_type is not distinct from a.property_type`;
+    const close = sql`coalesce(m.rooms, -1) = coalesce(a.rooms, -1) and coalesce(m.property_type, '') = coalesce(a.property_type, '')
+      and m.surface between a.surface * 0.98 and a.surface * 1.02 and m.price between a.price * 0.95 and a.price * 1.05`;
     const { rows } = await sql<{ a: Row; b: Row }>`
       with scope as (select ${COLS} from watch_listings where id = any(${chunk}::bigint[]) and status = 'active')
-      select to_jsonb(a) as a, to_jsonb(b) as b
+      select distinct on (a.id, b.id) to_jsonb(a) as a, to_jsonb(b) as b
       from scope a
       join lateral (
-        select ${COLS} from watch_listings m
-        where m.status = 'active' and m.id < a.id and m.source_id <> a.source_id and m.duplicate_of is null
-          and (
-            (a.fingerprint is not null and m.fingerprint = a.fingerprint)
-            or (
-              m.rooms is not distinct from a.rooms
-              and m.property_type is not distinct from a.property_type
-              and (
-                (
-                  m.postal_code = a.postal_code
-                  and (a.surface is null or m.surface between a.surface * 0.98 and a.surface * 1.02)
-                  and (a.price is null or m.price between a.price * 0.95 and a.price * 1.05)
-                )
-                or (
-                  -- one side without a postal code: surface and price both needed, the place decided in TypeScript
-                  (a.postal_code is null or m.postal_code is null)
-                  and m.surface between a.surface * 0.98 and a.surface * 1.02
-                  and m.price between a.price * 0.95 and a.price * 1.05
-                )
-              )
-            )
-          )
-        order by m.id
-        limit 20
+        (select ${COLS} from watch_listings m where ${common} and a.fingerprint is not null and m.fingerprint = a.fingerprint order by m.id limit 20)
+        union all
+        (select ${COLS} from watch_listings m where ${common} and m.postal_code = a.postal_code and ${shape}
+          and (a.surface is null or m.surface between a.surface * 0.98 and a.surface * 1.02)
+          and (a.price is null or m.price between a.price * 0.95 and a.price * 1.05)
+          order by m.id limit 20)
+        union all
+        -- one side without a postal code: surface and price both needed, the place decided in TypeScript
+        (select ${COLS} from watch_listings m where ${common} and a.postal_code is not null and m.postal_code is null and ${close} limit 20)
+        union all
+        (select ${COLS} from watch_listings m where ${common} and a.postal_code is null and ${close} limit 20)
       ) b on true
     `.execute(db);
     const known = await postalTowns(db, lopsidedCodes(rows));
@@ -117,7 +110,7 @@ export async function linkDuplicates(db: Db, ids: number[]): Promise<number> {
       const link = duplicateLink(a, b, known);
       if (!link) continue;
       const prev = best.get(a.id);
-      if (!prev || link.score > prev.score) best.set(a.id, link);
+      if (!prev || link.score > prev.score || (link.score === prev.score && link.target < prev.target)) best.set(a.id, link);
     }
     for (const [id, link] of best) {
       const res = await db
