@@ -27,7 +27,13 @@ export interface SageFakeOptions {
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
   rateLimit?: { max: number; windowMs?: number };
+  /**
+   * Whether a contact's full representation carries its `contact_persons` (default true). Off, a
+   * client reads them from `GET /contact_persons?contact_id=` as it must where Sage does not embed them.
+   */
+  embedContactPersons?: boolean;
   /** Clock for created_at / updated_at / deleted_at and token expiry. Default Date.now. */
+
   now?: () => number;
 }
 
@@ -151,6 +157,7 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
     if (r.resource === 'contact_persons') return contactPersonWire(r);
     if (r.resource !== 'contacts') return artefactWire(r, records.get('contacts')!.get(r.data.contact_id as string));
     const others = [...(personsOf.get(r.id) ?? [])].map((id) => records.get('contact_persons')!.get(id)!).sort((a, b) => a.seq - b.seq);
+    if (options.embedContactPersons === false) return contactWire(r);
     return { ...contactWire(r), contact_persons: [mainPersonWire(r), ...others.map(contactPersonWire)] };
   };
 

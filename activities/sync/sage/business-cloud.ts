@@ -110,10 +110,24 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
     return { items: body.$items, next, cursor: cursorFrom(state.s) };
   };
 
+  /**
+   * A customer's contact persons: carried by its full representation where Sage embeds them,
+   * otherwise read from `GET /contact_persons?contact_id=` (one call per customer).
+   */
+  const withPersons = async (entity: SageEntity, items: Array<Record<string, unknown>>) => {
+    if (entity !== 'customers') return items;
+    for (const item of items) {
+      if (Array.isArray(item.contact_persons) || typeof item.id !== 'string') continue;
+      const q = new URLSearchParams({ contact_id: item.id, attributes: 'all', items_per_page: '200' });
+      item.contact_persons = (await list(`/contact_persons?${q.toString()}`)).list.$items;
+    }
+    return items;
+  };
+
   const entitySource = (entity: SageEntity): SageEntitySource => ({
     async listChanged(since, pageToken, pageSize): Promise<SageSourcePage> {
       const r = await page(entity, since, pageToken, pageSize, false);
-      return { items: r.items.map(toSourceRecord), next: r.next, cursor: r.cursor };
+      return { items: (await withPersons(entity, r.items)).map(toSourceRecord), next: r.next, cursor: r.cursor };
     },
     async listDeleted(since) {
       const ids: string[] = [];
@@ -128,7 +142,7 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
     async get(id): Promise<SourceRecord | null> {
       try {
         const r = await http.request('GET', `/${RESOURCE[entity]}/${encodeURIComponent(id)}`);
-        return toSourceRecord(r.body as Record<string, unknown>);
+        return toSourceRecord((await withPersons(entity, [r.body as Record<string, unknown>]))[0]!);
       } catch (err) {
         if (isType(err, 'SageNotFound')) return null;
         throw err;
