@@ -100,7 +100,7 @@ for (const n of values.workers.split(',').map(Number)) {
   baseRate ||= rate;
   const s = summarize(lat);
   console.log(
-    `${n} worker process${n > 1 ? 'es' : '  '}: ${rate.toFixed(1).padStart(5)} audits/s  ×${(rate / baseRate).toFixed(2)}  p50 ${(s.p50 / 1000).toFixed(2)} s  p95 ${(s.p95 / 1000).toFixed(2)} s  | CPU s: Temporal ${sc.toFixed(1)}, workers ${wc.toFixed(1)}, PostgreSQL ${pc.toFixed(1)}, API+fixtures ${oc.toFixed(1)} = ${(sc + wc + pc + oc).toFixed(1)} in ${secs.toFixed(1)} s wall (${((sc + wc + pc + oc) / secs).toFixed(2)} cores busy; load ${loadavg()[0]!.toFixed(1)})`,
+    `${n} worker process${n > 1 ? 'es' : '  '}: ${rate.toFixed(1).padStart(5)} audits/s  ×${(rate / baseRate).toFixed(2)}  p50 ${(s.p50 / 1000).toFixed(2)} s  p95 ${(s.p95 / 1000).toFixed(2)} s  max ${(s.max / 1000).toFixed(1)} s  | CPU s: Temporal ${sc.toFixed(1)}, workers ${wc.toFixed(1)}, PostgreSQL ${pc.toFixed(1)}, API+fixtures ${oc.toFixed(1)} = ${(sc + wc + pc + oc).toFixed(1)} in ${secs.toFixed(1)} s wall (${((sc + wc + pc + oc) / secs).toFixed(2)} cores busy; load ${loadavg()[0]!.toFixed(1)})`,
   );
   await stopWorkers(ws);
 }
