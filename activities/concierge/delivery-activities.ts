@@ -7,11 +7,13 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { load as loadHtml } from 'cheerio';
 import { DEFAULT_THRESHOLDS, type SiteMonitorInput } from '../../core/contracts/monitors.js';
+import { Semaphore } from '../../core/semaphore.js';
 import { insertCertificate, latestCertificateExpiry, mustGetOrder, updateOrder } from '../../db/queries/concierge-orders.js';
 import { claimMonitor } from '../audits/monitor/claim.js';
+import { withHeartbeat } from '../shared/heartbeat.js';
 import { displayDomain } from './domain-name.js';
 import { FAILURE } from './failures.js';
 import type { ConciergeDeps } from './deps.js';
@@ -25,26 +27,15 @@ function fingerprint(pem: string): string {
   return createHash('sha256').update(new X509Certificate(first).raw).digest('hex');
 }
 
-function limiter(slots: number) {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return {
-    async run<T>(fn: () => Promise<T>): Promise<T> {
-      if (active >= slots) await new Promise<void>((r) => queue.push(r));
-      active++;
-      try {
-        return await fn();
-      } finally {
-        active--;
-        queue.shift()?.();
-      }
-    },
-  };
+/** The <title> of an uploaded site's index.html (entities decoded, spaces collapsed); null without one. */
+export function archiveTitle(indexHtml: string): string | null {
+  const title = loadHtml(indexHtml)('title').first();
+  return title.length ? title.text().replace(/\s+/g, ' ').trim() : null;
 }
 
 export function deliveryActivities({ config, db, ports }: ConciergeDeps) {
   /** At most CONCIERGE_BROWSER_CONCURRENCY Chromium instances at once in this worker. */
-  const browserSlots = limiter(config.CONCIERGE_BROWSER_CONCURRENCY);
+  const browserSlots = new Semaphore(config.CONCIERGE_BROWSER_CONCURRENCY);
   const liveCheckOptions = (chromiumPath: string): LiveCheckOptions => ({
     chromiumPath,
     resolverRules: config.CONCIERGE_LIVE_CHECK_RESOLVE,
@@ -155,17 +146,18 @@ export function deliveryActivities({ config, db, ports }: ConciergeDeps) {
       const fresh = await certificateIsFresh(o.domain);
       if (fresh) return { notAfter: fresh.toISOString(), issued: false };
       if (!o.zone_id) throw ApplicationFailure.nonRetryable('no zone recorded', 'MissingZone');
-      const beat = setInterval(() => heartbeat('acme'), 5_000);
-      try {
-        const cert = await ports.ca.issue({ domains: [o.domain, `www.${o.domain}`], zoneId: o.zone_id, dns: ports.dns, accountEmail: config.OPERATOR_EMAIL });
-        await ports.host.installCertificate(o.domain, cert);
-        const notAfter = new Date(cert.notAfter).toISOString();
-        await insertCertificate(db, { orderId, domain: o.domain, notAfter, fingerprint: fingerprint(cert.certPem) });
-        await updateOrder(db, orderId, { cert_not_after: notAfter });
-        return { notAfter, issued: true };
-      } finally {
-        clearInterval(beat);
-      }
+      const zoneId = o.zone_id;
+      return withHeartbeat(
+        async () => {
+          const cert = await ports.ca.issue({ domains: [o.domain, `www.${o.domain}`], zoneId, dns: ports.dns, accountEmail: config.OPERATOR_EMAIL });
+          await ports.host.installCertificate(o.domain, cert);
+          const notAfter = new Date(cert.notAfter).toISOString();
+          await insertCertificate(db, { orderId, domain: o.domain, notAfter, fingerprint: fingerprint(cert.certPem) });
+          await updateOrder(db, orderId, { cert_not_after: notAfter });
+          return { notAfter, issued: true };
+        },
+        { details: () => 'acme' },
+      );
     },
 
     /** Chromium loads https://<domain>/: 200, the expected title, a valid certificate; keeps a screenshot. */
@@ -177,19 +169,15 @@ export function deliveryActivities({ config, db, ports }: ConciergeDeps) {
       let expected: string | null = siteTitle(o.business_name);
       if (site.kind === 'archive' && o.site_dir) {
         const index = await readFile(join(o.site_dir, 'index.html'), 'utf8').catch(() => '');
-        const m = index.match(/<title[^>]*>([\s\S]*?)<\/title>/i);
-        expected = m ? m[1]!.replace(/\s+/g, ' ').trim().replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'") : null;
+        expected = archiveTitle(index);
       }
-      const beat = setInterval(() => heartbeat('browser'), 5_000);
       try {
-        const res = await browserSlots.run(() => checkLiveSite(o.domain, expected, siteDirs(config, orderId).screenshot, liveCheckOptions(chromiumPath), browser ? () => browser.get() : undefined));
+        const res = await withHeartbeat(() => browserSlots.use(() => checkLiveSite(o.domain, expected, siteDirs(config, orderId).screenshot, liveCheckOptions(chromiumPath), browser ? () => browser.get() : undefined)), { details: () => 'browser' });
         const liveUrl = `https://${o.domain}/`;
         await updateOrder(db, orderId, { screenshot_path: res.screenshotPath, live_url: liveUrl });
         return { url: liveUrl, title: res.title, screenshotPath: res.screenshotPath };
       } catch (err) {
         throw ApplicationFailure.retryable((err as Error).message, 'LiveCheckFailed');
-      } finally {
-        clearInterval(beat);
       }
     },
 

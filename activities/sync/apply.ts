@@ -30,9 +30,6 @@ export interface ApplyDeps {
 const SAGE_CONCURRENCY = 4;
 const MAX_SAMPLES = 20;
 
-/** engine.ts still imports it from here; move that import to core/semaphore.js, then drop this line. */
-export { eachLimit };
-
 function nonEmpty(props: Record<string, string | null> | undefined, creating: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(props ?? {})) if (!creating || (v ?? '') !== '') out[k] = v ?? '';

@@ -7,7 +7,8 @@
  */
 import type { Db } from '../../db/client.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
-import { applyPlan, eachLimit } from './apply.js';
+import { eachLimit } from '../../core/semaphore.js';
+import { applyPlan } from './apply.js';
 import { syncContactPersons } from './contact-persons.js';
 import { PERSON_ENTITY } from './contact-persons-plan.js';
 import { findDuplicates, sharedContacts } from './duplicates.js';

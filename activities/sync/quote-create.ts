@@ -7,7 +7,8 @@
  * created again). Missing customer, amount or name holds the creation for a person (a
  * `__create__` conflict on entity `quote`, logged once); fixed in HubSpot, it proceeds.
  */
-import { eachLimit, sageCause } from './apply.js';
+import { eachLimit } from '../../core/semaphore.js';
+import { sageCause } from './apply.js';
 import { syncBatch, type BatchContext, type EngineDeps } from './engine.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import { openJournal } from './journal.js';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { queryWithin } from '../../core/temporal-query.js';
 import { SA, taskQueueFor } from '../../core/temporal.js';
 import { ArchiveError, extractSiteArchive } from '../../activities/concierge/archive.js';
 import { siteDirs } from '../../activities/concierge/site-dirs.js';
@@ -106,22 +107,13 @@ const choose = createRoute({
 const UPLOAD_OPEN: OrderPhase[] = ['received', 'checking-domain', 'awaiting-domain-choice', 'awaiting-site', 'awaiting-payment', 'registering', 'configuring-dns'];
 
 async function queryStatus(temporal: Client, id: string, timeoutMs = 3000): Promise<{ state: ConciergeStatus | null; workflowStatus: string | null }> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const handle = temporal.workflow.getHandle(id);
-    const desc = await handle.describe();
-    const state = await Promise.race([
-      handle.query<ConciergeStatus>('status'),
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), timeoutMs);
-      }),
-    ]).catch(() => null);
-    return { state, workflowStatus: desc.status.name };
+    const desc = await temporal.workflow.getHandle(id).describe();
+    const q = await queryWithin<ConciergeStatus>(temporal, id, desc.runId, 'status', timeoutMs);
+    return { state: q.ok ? q.value : null, workflowStatus: desc.status.name };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { state: null, workflowStatus: null };
     throw err;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
