@@ -43,7 +43,7 @@ export function problemBody(c: Context, status: number, slug: ProblemSlug, detai
     status,
     detail,
     instance: c.req.path,
-    requestId: c.get('requestId') as string | undefined,
+    requestId: c.get('requestId'),
     ...extra,
   };
 }

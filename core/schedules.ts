@@ -15,7 +15,7 @@ export async function upsertSchedule(client: Client, opts: ScheduleOptions): Pro
           spec: opts.spec,
           action: opts.action,
           policies: { ...prev.policies, ...opts.policies },
-        }) as never,
+        }),
     );
     return 'updated';
   }

@@ -65,7 +65,7 @@ const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
 });
 await new Promise<void>((resolve, reject) => {
   worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  worker.stdout!.on('data', (d: Buffer) => {
+  worker.stdout.on('data', (d: Buffer) => {
     if (/worker ready/.test(d.toString())) resolve();
   });
   log('worker starting');

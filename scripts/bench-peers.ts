@@ -54,7 +54,7 @@ process.on('unhandledRejection', (err) => {
   console.error(err);
   void cleanup().finally(() => process.exit(1));
 });
-const { hosts, control } = JSON.parse(await new Promise<string>((r) => createInterface({ input: fixture.stdout! }).once('line', r))) as { hosts: string[]; control: string };
+const { hosts, control } = JSON.parse(await new Promise<string>((r) => createInterface({ input: fixture.stdout }).once('line', r))) as { hosts: string[]; control: string };
 const urlsFor = (tool: string) => Array.from({ length: N }, (_, i) => `http://${hosts[i % H]}/${tool}/p/${i}`);
 const ctl = async (path: string) => (await (await fetch(`${control}${path}`, { method: path.startsWith('/round') ? 'POST' : 'GET' })).json()) as { fetched: number; hooks: number };
 

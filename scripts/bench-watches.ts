@@ -169,7 +169,7 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
   });
   await new Promise<void>((resolve, reject) => {
     worker.once('exit', (code) => reject(new Error(`the bench worker exited with ${code}`)));
-    worker.stdout!.on('data', (chunk: Buffer) => {
+    worker.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve();
     });
   });
@@ -177,7 +177,7 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
   const client = new Client({ connection });
   const peak = { node: 0, browsers: 0, total: 0 };
   const sample = () => {
-    const m = memoryMb(worker.pid!);
+    const m = memoryMb(worker.pid);
     peak.node = Math.max(peak.node, m.node);
     peak.browsers = Math.max(peak.browsers, m.browsers);
     peak.total = Math.max(peak.total, m.node + m.browsers);

@@ -22,7 +22,7 @@ const { values } = parseArgs({ options: { queues: { type: 'string', default: 'wa
 const env = await startThrowawayEnv((m) => console.log(`[bench] ${m}`));
 const dir = mkdtempSync(join(tmpdir(), 'atelier-rss-'));
 const bundlePath = join(dir, 'workflow-bundle.js');
-writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never })).code);
+writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } })).code);
 console.log(`bench:worker-rss  NODE_OPTIONS=${values['node-options'] || '(none)'}  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log('| WORKER_QUEUES | worker RSS at rest | + child processes |');
 console.log('|---|---|---|');

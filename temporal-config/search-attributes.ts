@@ -3,7 +3,7 @@
  * registered names are left alone. Used by `npm start` on the dev server and by
  * `npm run temporal:setup` against a production cluster.
  */
-import { Connection } from '@temporalio/client';
+import { type Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 

@@ -169,7 +169,7 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     // 1. the domain: available, or alternatives and the customer's choice
     for (let round = 1; ; round++) {
       await enter('checking-domain', state.domain ?? undefined);
-      const check = await provider.checkDomainAvailability(orderId, state.domain!);
+      const check = await provider.checkDomainAvailability(orderId, state.domain);
       if (check.available) break;
       if (round > 3) return await cancel('cancelled', 'aucun domaine disponible retenu');
       const alternatives = await provider.proposeAlternatives(orderId);
@@ -207,7 +207,7 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
       }
     }
     payment = matching()!;
-    await db.recordPayment(orderId, payment!);
+    await db.recordPayment(orderId, payment);
     compensations.push(async () => {
       await compensation.refundPayment(orderId);
     });
@@ -224,7 +224,7 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
       .catch((err) => {
         if (!isCancellation(err)) throw err;
       });
-    await db.emailCustomer(orderId, 'payment-received', { extra: { deadline: sla.deadline, amountCents: payment!.amountTotal ?? checkout.amountCents } });
+    await db.emailCustomer(orderId, 'payment-received', { extra: { deadline: sla.deadline, amountCents: payment.amountTotal ?? checkout.amountCents } });
 
     // 4. registration: the point of no return
     try {

@@ -64,13 +64,13 @@ function entryKind(entry: yauzl.Entry): 'file' | 'dir' | 'other' {
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     yauzl.open(path, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) =>
-      err ? reject(new ArchiveError('not-a-zip', `not a readable zip archive: ${err.message}`)) : resolve(zip!),
+      err ? reject(new ArchiveError('not-a-zip', `not a readable zip archive: ${err.message}`)) : resolve(zip),
     ),
   );
 }
 
 function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s!))));
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
 }
 
 /** Extracts `zipPath` into `destDir` (replaced atomically). Returns the files written. */

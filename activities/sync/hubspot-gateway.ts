@@ -155,7 +155,7 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
           await sleep(200 * 2 ** attempt);
           continue;
         }
-        const detail = typeof err.body === 'object' && err.body && 'message' in err.body ? String((err.body as { message: unknown }).message) : err.message;
+        const detail = typeof err.body === 'object' && err.body && 'message' in err.body ? String((err.body).message) : err.message;
         throw new HubSpotError(status, `HubSpot ${what} failed (${status}): ${detail}`, err.body);
       }
     }
@@ -300,7 +300,7 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
       const out = new Map<string, Array<{ id: string; typeIds: number[] }>>();
       for (const chunk of chunks([...new Set(ids)], batchSize)) {
         const res = await call(`read ${from}->${to} associations`, () =>
-          client.crm.associations.v4.batchApi.getPage(from, to, { inputs: chunk.map((id) => ({ id })) } as never),
+          client.crm.associations.v4.batchApi.getPage(from, to, { inputs: chunk.map((id) => ({ id })) }),
         );
         for (const r of res.results) {
           out.set(String(r._from.id), r.to.map((t) => ({ id: String(t.toObjectId), typeIds: t.associationTypes.map((a) => a.typeId) })));
@@ -341,7 +341,7 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
           properties,
           limit: 100,
           ...(after ? { after } : {}),
-        } as never),
+        }),
       );
       return { results: res.results.map(toRecord), after: res.paging?.next?.after ?? null };
     },

@@ -9,7 +9,7 @@ function toRecord(row: Intervention): SourceRecord {
   return {
     id: interventionSageId(row.id),
     updatedAt: row.updated_at,
-    data: { ...row, scheduled_at: row.scheduled_at?.toISOString() ?? null } as unknown as Record<string, unknown>,
+    data: { ...row, scheduled_at: row.scheduled_at?.toISOString() ?? null },
   };
 }
 

@@ -147,7 +147,7 @@ export function planBatch(input: PlanInput): PlannedItem[] {
       (!m.parentPath || prevParent === parent);
     const plan = mergeRecord({
       mapping: m,
-      base: linked && row && hub ? ((row.synced_fields as CanonRecord | null) ?? null) : null,
+      base: linked && row && hub ? ((row.synced_fields) ?? null) : null,
       sage,
       hubspot: hub,
       sageUpdatedAt: rec.updatedAt,

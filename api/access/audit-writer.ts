@@ -15,7 +15,7 @@ const MAX_QUEUED = 20_000;
 export type AuditWriter = (entry: NewAuditEntry) => Promise<void>;
 
 export function auditWriter(db: Db, logger: Logger): AuditWriter {
-  let queue: Array<{ entry: NewAuditEntry; done: () => void }> = [];
+  const queue: Array<{ entry: NewAuditEntry; done: () => void }> = [];
   let writing = false;
 
   const pump = async () => {

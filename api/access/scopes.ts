@@ -40,9 +40,9 @@ export function targetOf(template: string, path: string): string | null {
   t.forEach((seg, i) => {
     if (!seg.startsWith('{') || p[i] === undefined) return;
     try {
-      values.push(decodeURIComponent(p[i]!));
+      values.push(decodeURIComponent(p[i]));
     } catch {
-      values.push(p[i]!);
+      values.push(p[i]);
     }
   });
   return values.length ? values.join('/') : null;

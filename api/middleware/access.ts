@@ -43,7 +43,7 @@ export function access(deps: { db: Db; logger: Logger; resolver: KeyResolver }):
       route: route.template,
       target: targetOf(route.template, c.req.path) ?? locationTarget(c.res.headers.get('location')),
       status,
-      request_id: (c.get('requestId') as string | undefined) ?? null,
+      request_id: (c.get('requestId')) ?? null,
     });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([write, new Promise((r) => (timer = setTimeout(r, AUDIT_WAIT_MS)))]);

@@ -220,6 +220,6 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
       const { domain, limit, cursor } = c.req.valid('query');
       const { rows, total } = await listAudits(db, { ...(domain ? { domain } : {}), before: timeIdCursor(cursor), limit });
       const page = pageOf(rows, limit, (r) => [r.us, r.id]);
-      return c.json({ audits: page.rows.map(({ us: _us, ...r }) => summary({ ...r, report: null } as AuditReportRow)), total, nextCursor: page.nextCursor }, 200);
+      return c.json({ audits: page.rows.map(({ us: _us, ...r }) => summary({ ...r, report: null })), total, nextCursor: page.nextCursor }, 200);
     });
 }

@@ -108,7 +108,7 @@ export function listingRoutes({ db }: ApiDeps) {
           missedRuns: row.missed_runs,
           removedAt: row.removed_at?.toISOString() ?? null,
           duplicateEvidence: (row.duplicate_evidence ?? null) as Record<string, unknown> | null,
-          history: history.map((h) => ({ event: h.event, runId: h.run_id, changes: h.changes as Record<string, unknown>, priceOld: h.price_old, priceNew: h.price_new, at: h.at.toISOString() })),
+          history: history.map((h) => ({ event: h.event, runId: h.run_id, changes: h.changes, priceOld: h.price_old, priceNew: h.price_new, at: h.at.toISOString() })),
           duplicates: duplicates.map((d) => ({ id: d.id, sourceId: d.source_id, sourceUrl: d.source_url, evidence: (d.duplicate_evidence ?? null) as Record<string, unknown> | null })),
         },
         200,

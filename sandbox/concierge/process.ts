@@ -55,8 +55,8 @@ export async function spawnPeer(opts: SpawnPeerOptions): Promise<{ peer: PeerPro
         resolve(m);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('error', (err) => {
       clearTimeout(timer);
       reject(new Error(`${opts.name} could not start: ${err.message}`));

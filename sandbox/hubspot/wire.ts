@@ -22,7 +22,7 @@ export function toWire(store: HubSpotStore, o: HsObject, requested?: string[] | 
   const properties: Record<string, string | null> = {};
   if (requested === 'all') Object.assign(properties, o.properties);
   else {
-    const names = requested && requested.length > 0 ? [...requested, ...ALWAYS] : DEFAULT_RETURNED[o.type as HsObjectType];
+    const names = requested && requested.length > 0 ? [...requested, ...ALWAYS] : DEFAULT_RETURNED[o.type];
     for (const n of names) if (store.property(o.type, n)) properties[n] = o.properties[n] ?? null;
   }
   return {

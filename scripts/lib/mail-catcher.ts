@@ -52,7 +52,7 @@ export async function startMailCatcher(opts: { port?: number; saveDir?: string }
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : null,
             messageId: parsed.messageId ?? null,
-            headers: parsed.headers as Map<string, unknown>,
+            headers: parsed.headers,
             raw,
           };
           if (opts.saveDir) writeFileSync(join(opts.saveDir, `${Date.now()}-${messages.length + 1}.eml`), raw);

@@ -35,8 +35,8 @@ export function nodeScript(script: string, env: Record<string, string>, ready: R
       out = (out + c).slice(-8000);
       if (ready.test(out)) resolve(child);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${out}`)));
   });
 }
@@ -50,7 +50,7 @@ export async function startAtelier(dir: string, env: Record<string, string>, log
   await migrateToLatest(db);
   await db.destroy();
   const dev: DevServer = await startTemporalDevServer({ cli: tools.temporalCli, port: await freePort() });
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   const key = 'peers-bench-key-0123456789';

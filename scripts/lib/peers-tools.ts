@@ -73,7 +73,7 @@ export async function startChangeDetection(opts: { dir: string; port: number; ur
   if (setup.status !== 0) throw new Error(`changedetection datastore setup failed: ${setup.stderr}`);
   const child = spawn(join(venv, 'bin', 'changedetection.io'), ['-h', '127.0.0.1', '-p', String(opts.port), '-d', data], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+  child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
   const url = `http://127.0.0.1:${opts.port}`;
   await waitFor(`changedetection.io on ${url}`, async () => {
     if (child.exitCode !== null) throw new Error(`exited: ${stderr}`);

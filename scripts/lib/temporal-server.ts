@@ -123,7 +123,7 @@ export function buildTemporalServerInBackground(env: NodeJS.ProcessEnv, log: Log
   const child = spawn(b.cmd, b.args, { env: b.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let cancelled = false;
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const done = new Promise<TemporalServerTools | undefined>((resolve) => {
     child.once('error', (err) => resolve(fail(err.message)));
     child.once('exit', (code, signal) => {

@@ -247,10 +247,10 @@ describe('conciergeOrder end to end', () => {
 
     // the live site is handed to the monitor sweeps: an active, due monitors row, no siteMonitor workflow of its own
     expect(result.monitorId).toBe(`monitor-${domain}`);
-    const row = await t.db.selectFrom('monitors').selectAll().where('id', '=', result.monitorId!).executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom('monitors').selectAll().where('id', '=', result.monitorId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ url: `https://${domain}/`, alert_email: 'leo@client.test', language: 'fr', deleted_at: null, paused: false, lease_owner: null });
     expect(row.next_check_at.getTime()).toBeLessThanOrEqual(Date.now());
-    await expect(w.client.workflow.getHandle(result.monitorId!).describe()).rejects.toThrow(/not found/i);
+    await expect(w.client.workflow.getHandle(result.monitorId).describe()).rejects.toThrow(/not found/i);
   });
 
   it('a provider refusing before the payment cancels the order (nothing charged) and alerts the operator', async () => {

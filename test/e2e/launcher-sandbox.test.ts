@@ -25,8 +25,8 @@ describe('a half-configured family', () => {
       const env = bareEnv(dataDir, { STRIPE_SECRET_KEY: 'sk_live_x', NAMECHEAP_API_USER: 'agence', HUBSPOT_ACCESS_TOKEN: 'pat-eu1-x' });
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       for (const missing of ['STRIPE_WEBHOOK_SECRET', 'NAMECHEAP_API_KEY', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'HUBSPOT_CLIENT_SECRET', 'SAGE_CLIENT_ID', 'SAGE_CLIENT_SECRET', 'SAGE_BUSINESS_ID', 'SAGE_REFRESH_TOKEN']) {

@@ -84,7 +84,7 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     sage.setRateLimit(undefined);
     workers.push(await startWorkerProcess({ env, families: ['sync'], bundlePath }));
 
-    const result = (await run.result()) as CrmSyncStatus;
+    const result = (await run.result());
     expect(result.phase).toBe('completed');
     const inSage = sage.list('contacts');
     expect(inSage).toHaveLength(COMPANIES);
@@ -125,7 +125,7 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     hubspot.setRateLimit(undefined);
     workers.push(await startWorkerProcess({ env, families: ['sync'], bundlePath }));
 
-    const result = (await run.result()) as CrmSyncStatus;
+    const result = (await run.result());
     expect(result.phase).toBe('completed');
     const companies = hubspot.objects('companies');
     expect(companies).toHaveLength(COMPANIES + CUSTOMERS);
@@ -165,7 +165,7 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     sage.setRateLimit(undefined);
     workers.push(await startWorkerProcess({ env, families: ['sync'], bundlePath }));
 
-    expect(((await run.result()) as CrmSyncStatus).phase).toBe('completed');
+    expect(((await run.result())).phase).toBe('completed');
     const made = quotes();
     expect(made).toHaveLength(DEALS);
     expect(new Set(made.map((q) => q.reference))).toEqual(new Set(deals.map((id) => `HS-DEAL-${id}`)));

@@ -214,7 +214,7 @@ describe('worker process killed with SIGKILL mid-activity (watches, sync, audits
   }, 120_000);
 
   it('sync: the run completes with one company, contact and deal per Sage record', async () => {
-    const result = (await sync.result()) as CrmSyncStatus;
+    const result = (await sync.result());
     expect(result.phase).toBe('completed');
     const companies = hubspot.objects('companies');
     expect(companies).toHaveLength(CUSTOMERS);

@@ -3,7 +3,7 @@
  * records into pebble-challtestsrv's DNS: what the adapter writes is what a resolver sees.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Cloudflare, { APIError } from 'cloudflare';
+import Cloudflare, { type APIError } from 'cloudflare';
 import { ApplicationFailure } from '@temporalio/common';
 import { startChallTestSrv, startCloudflareFake, type ChallTestSrv, type CloudflareFake } from '../../sandbox/concierge/index.js';
 import { createCloudflareClient, createCloudflareDns } from '../../activities/concierge/adapters/cloudflare-dns.js';

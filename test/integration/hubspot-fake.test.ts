@@ -108,7 +108,7 @@ describe('HubSpot fake: properties and batch upsert', () => {
     const nan = await failure(hs.crm.deals.basicApi.create({ properties: { dealname: 'D', amount: 'douze' }, associations: [] }));
     expect(nan.code).toBe(400);
     expect(String(nan.body.message)).toContain('INVALID_DECIMAL');
-    const noIdProperty = await failure(hs.crm.companies.batchApi.upsert({ inputs: [{ id: 'C1', properties: { name: 'x' } } as never] }));
+    const noIdProperty = await failure(hs.crm.companies.batchApi.upsert({ inputs: [{ id: 'C1', properties: { name: 'x' } }] }));
     expect(noIdProperty.code).toBe(400);
     const notUnique = await failure(hs.crm.companies.batchApi.upsert({ inputs: [{ id: 'Lyon', idProperty: 'city', properties: {} }] }));
     expect(notUnique.code).toBe(400);

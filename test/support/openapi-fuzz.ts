@@ -102,7 +102,7 @@ export class OpenApiFuzzer {
     if ('const' in s) return fc.constant(s.const);
     const types = typesOf(s).filter((t) => t !== 'null');
     const type = types[0];
-    const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
+    const n = (k: string) => (typeof s[k] === 'number' ? (s[k]) : undefined);
     switch (type) {
       case 'integer': {
         const min = n('minimum') ?? (n('exclusiveMinimum') !== undefined ? n('exclusiveMinimum')! + 1 : -1e6);
@@ -231,7 +231,7 @@ export class OpenApiFuzzer {
       )
       .map(([vals, bad, hostile]) => {
         const chosen = vals.map((v, i) => (i === bad ? hostile[i] : v));
-        return queryParams.flatMap((p, i) => (chosen[i] === undefined ? [] : [`${p.name}=${encode(typeof chosen[i] === 'string' ? (chosen[i] as string) : JSON.stringify(chosen[i]) ?? '')}`])).join('&');
+        return queryParams.flatMap((p, i) => (chosen[i] === undefined ? [] : [`${p.name}=${encode(typeof chosen[i] === 'string' ? (chosen[i]) : JSON.stringify(chosen[i]) ?? '')}`])).join('&');
       });
     const [type, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? ['application/json', undefined];
     const bodyArb: fc.Arbitrary<{ body?: string; type?: string; kind: string }> = fc.oneof(
@@ -248,7 +248,7 @@ export class OpenApiFuzzer {
       return {
         method: m,
         path: query ? `${path}?${query}` : path,
-        headers: hasBody && body.type ? { 'content-type': body.type } : ({} as Record<string, string>),
+        headers: hasBody && body.type ? { 'content-type': body.type } : ({}),
         body: hasBody ? body.body : undefined,
         kind: m === method ? body.kind : 'other-method',
       };

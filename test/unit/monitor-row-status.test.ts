@@ -11,7 +11,7 @@ const row = (over: Partial<Monitor> = {}): Monitor => ({
   machine: { availability: 'down', consecutiveFailures: 4, consecutiveSlow: 0, slow: false, certificateExpiring: false, openIncidents: [{ kind: 'down', since: at.toISOString(), sinceSeq: 4 }] },
   recent_alerts: [{ transition: 'down', seq: 6, at: at.toISOString() }], next_check_at: new Date('2026-12-05T12:00:41Z'), lease_owner: null, lease_until: null,
   ...over,
-}) as Monitor;
+});
 const last = { ok: false, statusCode: 503, latencyMs: 12, certDaysLeft: null, certValidTo: null, error: 'HTTP 503', checkedAt: at.toISOString(), seq: 7 };
 const stats = { last24h: { checks: 3, up: 2, p95LatencyMs: 40 }, last30d: { checks: 0, up: 0, p95LatencyMs: null } };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddress, OutboundRefused, parseAllowlist, parseTargetUrl, resolvePublicTarget } from '../../activities/shared/net-guard.js';
+import { checkAddress, type OutboundRefused, parseAllowlist, parseTargetUrl, resolvePublicTarget } from '../../activities/shared/net-guard.js';
 
 const none = parseAllowlist([]);
 

@@ -19,7 +19,7 @@ let client: Client;
 beforeAll(async () => {
   bundle = await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../../workflows/certificate-renewal.ts', import.meta.url)),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
   });
   connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });

@@ -85,9 +85,9 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
     const e = err as NodeJS.ErrnoException;
     return { ...base, error: e.code ? `${e.code}: ${e.message}` : e.message };
   }
-  const cert = socket.getPeerCertificate(true) as DetailedPeerCertificate;
+  const cert = socket.getPeerCertificate(true);
   const negotiated = socket.getProtocol();
-  const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error).message ?? socket.authorizationError) : null;
+  const authorizationError = socket.authorizationError ? String((socket.authorizationError).message ?? socket.authorizationError) : null;
   // OpenSSL checks trust before dates: a date error means the chain itself was trusted
   const trusted = socket.authorized || DATE_ERRORS.has(authorizationError ?? '');
   socket.destroy();

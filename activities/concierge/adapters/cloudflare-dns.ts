@@ -97,7 +97,7 @@ export function createCloudflareDns(config: CloudflareConfig, client: Cloudflare
       ...(filter.type ? { type: filter.type } : {}),
       ...(filter.name ? { name: { exact: fqdn(filter.name) } } : {}),
     });
-    for await (const r of pages) out.push(toInput(r as RecordLike));
+    for await (const r of pages) out.push(toInput(r));
     return out;
   }
 
@@ -132,7 +132,7 @@ export function createCloudflareDns(config: CloudflareConfig, client: Cloudflare
         const [first, ...extra] = existing;
         if (!first) return { id: (await client.dns.records.create(body(zoneId, record))).id };
         if (!sameRecord(first, record)) {
-          await client.dns.records.update(first.id, body(zoneId, record) as unknown as Cloudflare.DNS.RecordUpdateParams);
+          await client.dns.records.update(first.id, body(zoneId, record));
         }
         for (const r of extra) await client.dns.records.delete(r.id, { zone_id: zoneId });
         return { id: first.id };

@@ -66,8 +66,8 @@ export class SageTokenStore {
     const { businessId } = this.cfg;
     const row = await this.db.selectFrom('sync_sage_credentials').selectAll().where('business_id', '=', businessId).executeTakeFirst();
     if (row && this.usable(row.access_token, row.access_expires_at)) {
-      this.cached = { token: row.access_token!, expiresAt: row.access_expires_at!.getTime() };
-      return row.access_token!;
+      this.cached = { token: row.access_token, expiresAt: row.access_expires_at!.getTime() };
+      return row.access_token;
     }
     if (!row) {
       if (!this.cfg.initialRefreshToken) {
@@ -88,8 +88,8 @@ export class SageTokenStore {
       const locked = await trx.selectFrom('sync_sage_credentials').selectAll().where('business_id', '=', businessId).forUpdate().executeTakeFirstOrThrow();
       // Someone refreshed while we waited for the lock: use theirs.
       if (this.usable(locked.access_token, locked.access_expires_at)) {
-        this.cached = { token: locked.access_token!, expiresAt: locked.access_expires_at!.getTime() };
-        return locked.access_token!;
+        this.cached = { token: locked.access_token, expiresAt: locked.access_expires_at!.getTime() };
+        return locked.access_token;
       }
       const grant = await this.refresh(locked.refresh_token);
       const t = this.now();

@@ -43,7 +43,7 @@ function imageOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string): string | 
   return undefined;
 }
 
-const isLink = (n: AnyNode): boolean => n.type === 'tag' && (n as Element).name === 'a' && (n as Element).attribs['href'] !== undefined;
+const isLink = (n: AnyNode): boolean => n.type === 'tag' && n.name === 'a' && n.attribs['href'] !== undefined;
 
 /** A contact, visit-request or appointment page (`/contact?bien=…`): a card's button, never the listing. */
 const CONTACT_PATH = /\/(contact|contactez-nous|nous-contacter|contact-us|rendez-vous|prise-de-rendez-vous|demande-de-visite|demande-visite|visite)(?:[./_-]|$)/i;
@@ -174,7 +174,7 @@ function cardsByShape($: CheerioAPI, root: AnyNode): Element[] {
     let cur: Element = p;
     let best: Element | undefined;
     for (let depth = 0; depth < 12 && cur.parent && cur.parent.type === 'tag'; depth++) {
-      const parent = cur.parent as Element;
+      const parent = cur.parent;
       if (distinctPrices(parent) > 1) break;
       // Two listings at the same price: stop where a new link target appears beside the one we hold.
       if (best && hrefs(parent) > hrefs(cur)) break;

@@ -56,7 +56,7 @@ export function readLabels($: CheerioAPI, root: AnyNode, skip: (el: AnyNode) => 
     const own = text($, el);
     if (!own || own.length > 32 || !labelKey(own) || skip(el)) continue;
     // (A unit's superscript — `m<sup>2</sup>` — or an icon is part of the value, never the value.)
-    const next = $(el).next().filter((_i, n) => !['sup', 'sub', 'i', 'br', 'img', 'svg'].includes((n as Element).name));
+    const next = $(el).next().filter((_i, n) => !['sup', 'sub', 'i', 'br', 'img', 'svg'].includes(n.name));
     // A value is a leaf-ish element: one holding blocks of its own is a section, not a value.
     const nextText = next.length && next.find('li, div, p, tr, dd, ul, table').length === 0 ? text($, next[0]!) : '';
     if (nextText && nextText.length <= 120 && !labelKey(nextText)) { put(own, nextText); continue; }

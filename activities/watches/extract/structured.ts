@@ -115,7 +115,7 @@ function readScope($: CheerioAPI, scope: Element): Node {
 export function readMicrodata($: CheerioAPI): Node[] {
   const out: Node[] = [];
   $('[itemscope]:not([itemprop])').each((_i, el) => {
-    out.push(readScope($, el as Element));
+    out.push(readScope($, el));
   });
   return out;
 }
