@@ -8,6 +8,7 @@
  *
  *   npm run bench:scale -- [--n 200] [--concurrency 32] [--workers 1,2,4]
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -130,4 +131,5 @@ await db.destroy();
 await fx.close();
 await temporal.stop();
 await pg.stop();
+rmSync(pgDir, { recursive: true, force: true });
 process.exit(0);
