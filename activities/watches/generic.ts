@@ -8,7 +8,7 @@ import type { Notification } from '../shared/outbox.js';
 import { diffText, extractRegion, type TextDiff } from './extract/text-diff.js';
 import type { Fetcher } from './fetch/http.js';
 import { renderGenericChangeMail } from './notify/render.js';
-import type { ClaimedWatch } from './generic/store.js';
+import type { ClaimedWatch } from '../../db/queries/watch-generic.js';
 
 export interface GenericCheck {
   changed: boolean;

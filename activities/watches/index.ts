@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/client.js';
-import type { CrawlStatus, SourceSelectors } from '../../db/schema/watches.js';
+import type { CrawlStatus } from '../../db/schema/watches.js';
 import { activityHeartbeat as heartbeat, activityOwner } from '../shared/activity-owner.js';
 import { activitySignal } from '../shared/activity-signal.js';
 import { withHeartbeat } from '../shared/heartbeat.js';
@@ -15,7 +15,7 @@ import type { BrowserPool } from '../shared/browser-pool.js';
 import { crawlPage, discoverSeeds, type CrawlContext, type SourcePlan } from './crawl.js';
 import { createFetcher, type Fetcher } from './fetch/http.js';
 import type { GenericCheck } from './generic.js';
-import { markDue } from './generic/store.js';
+import { markDue } from '../../db/queries/watch-generic.js';
 import { sweepBatch, type SweepBatchResult } from './generic/sweep.js';
 import type { Mailer } from '../shared/mail.js';
 import { notificationSenders } from '../shared/notify.js';
@@ -70,7 +70,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
     return {
       sourceId,
       website: s.website,
-      selectors: s.selectors as SourceSelectors,
+      selectors: s.selectors,
       useBrowser: (s.force_browser || s.needs_browser) && pool !== null,
       listingUrls: s.listing_urls,
     };

@@ -5,17 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import { readSourcesCsv } from '../../activities/watches/sources-csv.js';
 import { taskQueueFor } from '../../core/temporal.js';
 import type { WatchSource } from '../../db/schema/watches.js';
 import type { watchSource } from '../../workflows/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
-import { cssSelector, intParam, isStorableText, safeText, UNSTORABLE_TEXT } from '../schemas/common.js';
+import { cssSelector, isStorableText, safeText, UNSTORABLE_TEXT } from '../schemas/common.js';
 import { listSourceRuns, sourceExists } from '../../db/queries/watches.js';
+import { deleteSource, getSource, insertSource, listSources, updateSource, upsertSourceByWebsite } from '../../db/queries/watch-sources.js';
 import { RunOut, runJson } from '../schemas/watches.js';
-import { countOf, idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
+import { idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
 import { sourceRunRoutes } from './source-runs.js';
 import { assertPublicUrl, IdParam, Json } from './watch-common.js';
 
@@ -180,14 +180,10 @@ export function sourceRoutes(deps: ApiDeps) {
       const b = c.req.valid('json');
       const website = (await checkUrls(deps, b.website, b.listingUrls))!;
       try {
-        const row = await db
-          .insertInto('watch_sources')
-          .values({
-            name: b.name, website, postal_codes: b.postalCodes, priority: b.priority, force_browser: b.forceBrowser,
-            selectors: JSON.stringify(b.selectors), listing_urls: b.listingUrls, active: b.active,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const row = await insertSource(db, {
+          name: b.name, website, postal_codes: b.postalCodes, priority: b.priority, force_browser: b.forceBrowser,
+          selectors: JSON.stringify(b.selectors), listing_urls: b.listingUrls, active: b.active,
+        });
         c.header('Location', `/v1/sources/${row.id}`);
         return c.json(sourceJson(row), 201);
       } catch (err) {
@@ -198,33 +194,25 @@ export function sourceRoutes(deps: ApiDeps) {
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
       const after = idCursor(q.cursor);
-      let base = db.selectFrom('watch_sources');
-      if (q.flagged === 'true') base = base.where('flagged_at', 'is not', null);
-      if (q.flagged === 'false') base = base.where('flagged_at', 'is', null);
-      if (q.q) base = base.where((eb) => eb.or([eb('name', 'ilike', `%${q.q}%`), eb('website', 'ilike', `%${q.q}%`)]));
-      const [all, total] = await Promise.all([
-        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
+      const flagged = q.flagged === undefined ? undefined : q.flagged === 'true';
+      const { rows: all, total } = await listSources(db, { flagged, q: q.q }, after, q.limit);
       const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
       return c.json({ items: rows.map(sourceJson), total, nextCursor }, 200);
     })
     .openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');
-      const row = await db.selectFrom('watch_sources').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await getSource(db, id);
       if (!row) throw notFound(id);
       return c.json(sourceJson(row), 200);
     })
     .openapi(patch, async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      const cur = await db.selectFrom('watch_sources').selectAll().where('id', '=', id).executeTakeFirst();
+      const cur = await getSource(db, id);
       if (!cur) throw notFound(id);
       const website = await checkUrls(deps, b.website, b.listingUrls, cur.website);
       try {
-        const row = await db
-          .updateTable('watch_sources')
-          .set({
+        const row = await updateSource(db, id, {
             ...(b.name !== undefined && { name: b.name }),
             ...(website !== undefined && { website }),
             ...(b.postalCodes !== undefined && { postal_codes: b.postalCodes }),
@@ -235,11 +223,8 @@ export function sourceRoutes(deps: ApiDeps) {
             ...(b.active !== undefined && { active: b.active }),
             ...(b.needsBrowser !== undefined && { needs_browser: b.needsBrowser }),
             ...(b.flagged === false && { flagged_at: null, consecutive_failures: 0 }),
-            updated_at: sql<Date>`now()`,
-          })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        });
+        if (!row) throw notFound(id);
         return c.json(sourceJson(row), 200);
       } catch (err) {
         if (isUniqueViolation(err)) throw new ProblemError(409, 'conflict', `another source has website ${website}`);
@@ -248,8 +233,7 @@ export function sourceRoutes(deps: ApiDeps) {
     })
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const res = await db.deleteFrom('watch_sources').where('id', '=', id).executeTakeFirst();
-      if (Number(res.numDeletedRows) === 0) throw notFound(id);
+      if (!(await deleteSource(db, id))) throw notFound(id);
       return c.body(null, 204);
     })
     .openapi(runs, async (c) => {
@@ -263,8 +247,7 @@ export function sourceRoutes(deps: ApiDeps) {
     })
     .openapi(runNow, async (c) => {
       const { id } = c.req.valid('param');
-      const src = await db.selectFrom('watch_sources').select('id').where('id', '=', id).executeTakeFirst();
-      if (!src) throw notFound(id);
+      if (!(await sourceExists(db, id))) throw notFound(id);
       const workflowId = `watch-source-${id}-${randomUUID().slice(0, 8)}`;
       const handle = await temporal.workflow.start<typeof watchSource>('watchSource', {
         workflowId,
@@ -291,17 +274,10 @@ export function sourceRoutes(deps: ApiDeps) {
         }
         try {
           const website = (await checkUrls(deps, s.website, s.listingUrls))!;
-          const row = await db
-            .insertInto('watch_sources')
-            .values({ name: s.name, website, postal_codes: s.postalCodes, priority: s.priority, force_browser: s.forceBrowser, selectors: '{}', listing_urls: s.listingUrls })
-            .onConflict((oc) =>
-              oc.column('website').doUpdateSet({
-                name: s.name, postal_codes: s.postalCodes, priority: s.priority, force_browser: s.forceBrowser, listing_urls: s.listingUrls, updated_at: sql<Date>`now()`,
-              }),
-            )
-            .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
-            .executeTakeFirstOrThrow();
-          if (row.inserted) created++;
+          const inserted = await upsertSourceByWebsite(db, {
+            name: s.name, website, postal_codes: s.postalCodes, priority: s.priority, force_browser: s.forceBrowser, listing_urls: s.listingUrls,
+          });
+          if (inserted) created++;
           else updated++;
         } catch (err) {
           if (err instanceof ProblemError) errors.push({ line: s.line, message: err.message });

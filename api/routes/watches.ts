@@ -6,11 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import { SA, taskQueueFor } from '../../core/temporal.js';
 import type { WatchGeneric } from '../../db/schema/watches.js';
 import { nextDueAt } from '../../activities/watches/generic/due.js';
-import { markDue } from '../../activities/watches/generic/store.js';
+import {
+  deleteGenericWatch, getGenericWatch, insertGenericWatch, listGenericChanges, listGenericWatches, markDue, recentGenericChanges, updateGenericWatch,
+} from '../../db/queries/watch-generic.js';
 import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches-schedules.js';
 import type { genericWatchSweep, GenericSweepInput } from '../../workflows/generic-sweep.js';
 import { ProblemError, problemResponses } from '../problem.js';
@@ -124,7 +125,7 @@ export function genericWatchRoutes(deps: ApiDeps) {
     lastCheckedAt: w.last_checked_at?.toISOString() ?? null, lastChangedAt: w.last_changed_at?.toISOString() ?? null, lastError: w.last_error,
   });
   const find = async (id: number) => {
-    const w = await db.selectFrom('watch_generic').selectAll().where('id', '=', id).executeTakeFirst();
+    const w = await getGenericWatch(db, id);
     if (!w) throw new ProblemError(404, 'not-found', `no watch ${id}`);
     return w;
   };
@@ -157,19 +158,15 @@ export function genericWatchRoutes(deps: ApiDeps) {
       const b = c.req.valid('json');
       const url = (await assertPublicUrl(config, b.url, 'url')).href;
       const target = await checkTarget(b.channel, b.target);
-      const row = await db
-        .insertInto('watch_generic')
-        .values({
-          name: b.name, url, selector: b.selector ?? null, text_contains: b.textContains ?? null, interval_minutes: b.intervalMinutes,
-          channel: b.channel, target, owner_email: b.ownerEmail?.toLowerCase() ?? null, tags: [...new Set(b.tags)],
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertGenericWatch(db, {
+        name: b.name, url, selector: b.selector ?? null, text_contains: b.textContains ?? null, interval_minutes: b.intervalMinutes,
+        channel: b.channel, target, owner_email: b.ownerEmail?.toLowerCase() ?? null, tags: [...new Set(b.tags)],
+      });
       let baseline;
       try {
         baseline = await sweep(`${genericScheduleId(prefix, row.id)}-baseline`, { ids: [row.id], reason: 'baseline' });
       } catch (err) {
-        await db.deleteFrom('watch_generic').where('id', '=', row.id).execute();
+        await deleteGenericWatch(db, row.id);
         throw err;
       }
       c.header('Location', `/v1/watches/${row.id}`);
@@ -178,33 +175,22 @@ export function genericWatchRoutes(deps: ApiDeps) {
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
       const after = idCursor(q.cursor);
-      let base = db.selectFrom('watch_generic');
-      if (q.tag) base = base.where(sql<boolean>`tags @> array[${q.tag}]::text[]`);
-      if (q.paused) base = base.where('paused', '=', q.paused === 'true');
-      const [rows, count] = await Promise.all([
-        (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
-        base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listGenericWatches(db, { tag: q.tag, paused: q.paused ? q.paused === 'true' : undefined }, after, q.limit);
       const items = rows.slice(0, q.limit).map(json);
-      return c.json({ items, total: Number(count.n), nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.id]) : null }, 200);
+      return c.json({ items, total, nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.id]) : null }, 200);
     })
     .openapi(getOne, async (c) => {
       const w = await find(c.req.valid('param').id);
-      const recent = await db.selectFrom('watch_generic_changes').selectAll().where('watch_id', '=', w.id).orderBy('seq', 'desc').limit(20).execute();
+      const recent = await recentGenericChanges(db, w.id, 20);
       return c.json({ ...json(w), recentChanges: recent.map(changeJson) }, 200);
     })
     .openapi(changes, async (c) => {
       const w = await find(c.req.valid('param').id);
       const q = c.req.valid('query');
       const after = idCursor(q.cursor);
-      let rowsQ = db.selectFrom('watch_generic_changes').selectAll().where('watch_id', '=', w.id);
-      if (after) rowsQ = rowsQ.where('seq', '<', after);
-      const [rows, count] = await Promise.all([
-        rowsQ.orderBy('seq', 'desc').limit(q.limit + 1).execute(),
-        db.selectFrom('watch_generic_changes').select((eb) => eb.fn.countAll<string>().as('n')).where('watch_id', '=', w.id).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listGenericChanges(db, w.id, after, q.limit);
       const items = rows.slice(0, q.limit).map(changeJson);
-      return c.json({ items, total: Number(count.n), nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.seq]) : null }, 200);
+      return c.json({ items, total, nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.seq]) : null }, 200);
     })
     .openapi(patch, async (c) => {
       const w = await find(c.req.valid('param').id);
@@ -214,25 +200,21 @@ export function genericWatchRoutes(deps: ApiDeps) {
       const regionChanged = (b.selector !== undefined && b.selector !== w.selector) || (b.textContains !== undefined && b.textContains !== w.text_contains);
       const interval = b.intervalMinutes ?? w.interval_minutes;
       const resumed = b.paused === false && w.paused;
-      const row = await db
-        .updateTable('watch_generic')
-        .set({
-          name: b.name ?? w.name, selector: b.selector === undefined ? w.selector : b.selector,
-          text_contains: b.textContains === undefined ? w.text_contains : b.textContains, interval_minutes: interval, channel, target,
-          tags: b.tags ? [...new Set(b.tags)] : w.tags, paused: b.paused ?? w.paused,
-          // a new region starts from a new baseline (taken by the next sweep), not from a change
-          ...(regionChanged ? { last_text: null, last_hash: null, next_check_at: sql<Date>`now()` } : {}),
-          ...(!regionChanged && (resumed || b.intervalMinutes !== undefined) ? { next_check_at: nextDueAt(w.id, interval, new Date()) } : {}),
-        })
-        .where('id', '=', w.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const set = {
+        name: b.name ?? w.name, selector: b.selector === undefined ? w.selector : b.selector,
+        text_contains: b.textContains === undefined ? w.text_contains : b.textContains, interval_minutes: interval, channel, target,
+        tags: b.tags ? [...new Set(b.tags)] : w.tags, paused: b.paused ?? w.paused,
+        ...(!regionChanged && (resumed || b.intervalMinutes !== undefined) ? { next_check_at: nextDueAt(w.id, interval, new Date()) } : {}),
+      };
+      // a new region starts from a new baseline (taken by the next sweep), not from a change
+      const row = await updateGenericWatch(db, w.id, set, { newBaseline: regionChanged });
+      if (!row) throw new ProblemError(404, 'not-found', `no watch ${w.id}`);
       return c.json(json(row), 200);
     })
     .openapi(remove, async (c) => {
       const w = await find(c.req.valid('param').id);
       await deleteSchedule(temporal, genericScheduleId(prefix, w.id)); // a schedule of an earlier version, if any
-      await db.deleteFrom('watch_generic').where('id', '=', w.id).execute();
+      await deleteGenericWatch(db, w.id);
       return c.body(null, 204);
     })
     .openapi(checkNow, async (c) => {

@@ -11,7 +11,8 @@ import type { Fetcher } from '../fetch/http.js';
 import { Semaphore } from '../../../core/semaphore.js';
 import { changeNotification, judge, readRegion } from '../generic.js';
 import { nextDueAt } from './due.js';
-import { changeKey, claimDue, pendingChangeKeys, recordChange, recordQuiet, type ClaimFilter, type ClaimedWatch, type QuietOutcome } from './store.js';
+import { claimDue, pendingChangeKeys, recordQuiet, type ClaimFilter, type ClaimedWatch, type QuietOutcome } from '../../../db/queries/watch-generic.js';
+import { changeKey, recordChange } from './store.js';
 
 export interface SweepDeps {
   db: Db;
