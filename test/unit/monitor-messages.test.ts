@@ -24,6 +24,19 @@ describe('monitor alert messages', () => {
     expect(m.html).not.toContain('<Service');
   });
 
+  it('escapes hostile values in every part of the HTML (url, monitor id, error) and keeps them raw in the text', () => {
+    const hostile = { ...base, monitorId: 'm"<script>alert(1)</script>', url: 'https://x.fr/?a=1&b="<script>"', check: { ...base.check, error: `<img src=x onerror="alert('&')">` } };
+    for (const lang of ['fr', 'en'] as const) {
+      const m = renderAlertEmail(hostile, lang);
+      expect(m.html).not.toContain('<script>');
+      expect(m.html).not.toContain('<img');
+      expect(m.html).toContain('https://x.fr/?a=1&amp;b=&quot;&lt;script&gt;&quot;');
+      expect(m.html).toContain('m&quot;&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(m.html).toContain('&lt;img src=x onerror=&quot;alert(&#39;&amp;&#39;)&quot;&gt;');
+      expect(m.text).toContain('https://x.fr/?a=1&b="<script>"');
+    }
+  });
+
   it('renders English on request, and the recovery with the outage duration', () => {
     const m = renderAlertEmail(
       { ...base, transition: 'recovered', since: '2026-11-21T07:58:30.000Z', check: { ...base.check, ok: true, statusCode: 200, error: null } },

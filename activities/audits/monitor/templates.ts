@@ -2,7 +2,7 @@
  * Alert messages: the email (subject, plain text, HTML; French by default, English on request) and
  * the webhook's JSON body. Pure functions of the alert.
  */
-import { escapeHtml } from '../../../core/html.js';
+import { html, htmlString, joinHtml } from '../../../core/html.js';
 import type { AlertTransition, CheckResult, Language, Thresholds } from '../../../core/contracts/monitors.js';
 
 export interface AlertContext {
@@ -105,16 +105,15 @@ export function renderAlertEmail(a: AlertContext, lang: Language = 'fr'): Render
       ? `Surveillance ${a.monitorId}. Vous recevez ce message une seule fois par changement d’état.`
       : `Monitor ${a.monitorId}. You get this message once per change of state.`;
   const text = [headline, '', ...details.map((d) => `- ${d}`), '', footer, ''].join('\n');
-  const html = [
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
-    '<body style="font-family:system-ui,sans-serif;line-height:1.5">',
-    `<h1 style="font-size:1.2em">${escapeHtml(subject)}</h1>`,
-    `<p>${escapeHtml(headline)}</p>`,
-    `<ul>${details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`,
-    `<p style="color:#666;font-size:.9em">${escapeHtml(footer)}</p>`,
-    '</body></html>',
-  ].join('\n');
-  return { subject, text, html };
+  const items = details.map((d) => html`<li>${d}</li>`);
+  const page = html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${subject}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5">
+<h1 style="font-size:1.2em">${subject}</h1>
+<p>${headline}</p>
+<ul>${joinHtml(items, '')}</ul>
+<p style="color:#666;font-size:.9em">${footer}</p>
+</body></html>`;
+  return { subject, text, html: htmlString(page) };
 }
 
 export interface AlertWebhookBody {
