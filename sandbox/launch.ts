@@ -49,7 +49,7 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
   let sync: SyncSandbox | null = null;
   try {
     const sites = await startAgencySites();
-    stops.push(sites.stop);
+    stops.push(() => sites.stop());
     mkdirSync(join(opts.dataDir, 'sandbox'), { recursive: true });
     writeFileSync(join(opts.dataDir, 'sandbox', 'sites.json'), `${JSON.stringify(sites.sites)}\n`);
     const allow = (opts.env.OUTBOUND_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -70,7 +70,8 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
         });
       }
       if (concierge) {
-        stops.push(concierge.stop);
+        const peers = concierge;
+        stops.push(() => peers.stop());
         Object.assign(env, concierge.env, {
           // a sandbox domain is not on the internet: nothing to monitor once live
           CONCIERGE_START_MONITOR: 'false',
@@ -83,7 +84,8 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
 
     if (opts.modes.sync === 'sandbox') {
       sync = await startSyncSandbox({ webhookUrl: `${opts.apiUrl}/v1/webhooks/hubspot` });
-      stops.push(sync.stop);
+      const started = sync;
+      stops.push(() => started.stop());
       Object.assign(env, sync.env);
       const s = sync.seeded;
       banner.push(`sync: sandbox HubSpot + Sage, seeded with demo data (${s.customers} customers, ${s.quotes} quotes, ${s.invoices} invoices in Sage; edit as a person in HubSpot: PATCH ${sync.ui.url}/companies/<id>)`);

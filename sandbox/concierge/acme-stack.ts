@@ -17,13 +17,13 @@ export interface AcmeStack {
 
 export async function startAcmeStack(opts: { validitySeconds?: number } = {}): Promise<AcmeStack> {
   const challtestsrv = await startChallTestSrv();
-  const stops: Array<() => Promise<void>> = [challtestsrv.stop];
+  const stops: Array<() => Promise<void>> = [() => challtestsrv.stop()];
   try {
     const [pebble, cloudflare] = await Promise.all([
       startPebble({ dnsServer: challtestsrv.dnsServer, ...(opts.validitySeconds ? { validitySeconds: opts.validitySeconds } : {}) }),
       startCloudflareFake({ challtestsrvUrl: challtestsrv.managementUrl }),
     ]);
-    stops.push(pebble.stop, cloudflare.close);
+    stops.push(() => pebble.stop(), () => cloudflare.close());
     return {
       challtestsrv,
       pebble,

@@ -90,6 +90,6 @@ async function startChallTestSrvOnce(binary?: string | null): Promise<ChallTestS
       r.setServers([dnsServer]);
       return r;
     },
-    stop: peer.stop,
+    stop: () => peer.stop(),
   };
 }

@@ -309,6 +309,6 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
     records: (zoneId) => [...(records.get(zoneId) ?? [])],
     requests,
     failNext: (f) => failures.push({ ...f, count: f.count ?? 1 }),
-    close: server.close,
+    close: () => server.close(),
   };
 }

@@ -57,18 +57,18 @@ export async function startConciergePeers(opts: ConciergePeersOptions = {}): Pro
     const taken = opts.taken ?? [];
     const registered = opts.registered ?? taken;
     const stripe = opts.stripe === false ? null : await startStripeMock();
-    if (stripe) stops.push(stripe.stop);
+    if (stripe) stops.push(() => stripe.stop());
     const whois = await startWhoisFixture({ registered });
-    stops.push(whois.close);
+    stops.push(() => whois.close());
     const rdap = await startRdapFake({ registered });
-    stops.push(rdap.close);
+    stops.push(() => rdap.close());
     const namecheap = await startNamecheapFake({ taken, ...(opts.premium ? { premium: opts.premium } : {}) });
-    stops.push(namecheap.close);
+    stops.push(() => namecheap.close());
     const acme = await startAcmeStack();
-    stops.push(acme.stop);
+    stops.push(() => acme.stop());
     const paths = { sitesRoot: join(dir, 'sites'), tlsDir: join(dir, 'tls'), nginxSitesDir: join(dir, 'nginx') };
     const sites = await startWebrootServer(paths);
-    stops.push(sites.close);
+    stops.push(() => sites.close());
     // the live check trusts Pebble's root and intermediate (both only known at run time)
     const trustPath = join(dir, 'pebble-chain.pem');
     writeFileSync(trustPath, `${await acme.pebble.rootCertPem()}\n${await acme.pebble.management('/intermediates/0')}`);

@@ -279,6 +279,6 @@ export async function startNamecheapFake(opts: NamecheapFakeOptions = {}): Promi
     registrations: (d) => registrations.get(d.toLowerCase()) ?? 0,
     setTaken: (d) => void taken.add(d.toLowerCase()),
     failNext: (f) => failures.push({ ...f, count: f.count ?? 1 }),
-    close: server.close,
+    close: () => server.close(),
   };
 }

@@ -56,6 +56,6 @@ export async function startRdapFake(opts: { registered?: string[] } = {}): Promi
     queries,
     register: (d) => void registered.add(d.toLowerCase()),
     failWith: (d, status) => void (status === null ? failing.delete(d.toLowerCase()) : failing.set(d.toLowerCase(), status)),
-    close: server.close,
+    close: () => server.close(),
   };
 }

@@ -31,6 +31,6 @@ export async function startStripeMock(binary?: string | null): Promise<StripeMoc
     protocol: 'http',
     url: `http://127.0.0.1:${port}`,
     env: { STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: String(port), STRIPE_API_PROTOCOL: 'http' },
-    stop: peer.stop,
+    stop: () => peer.stop(),
   };
 }
