@@ -134,7 +134,7 @@ await ctl('/round/uw/0');
 await uw.run(); // baseline: every job "NEW"
 
 for (let r = 1; r <= ROUNDS; r++) {
-  results.push(await measured('atelier', r, atelier.roots, atelierRound));
+  results.push(await measured('atelier', r, () => atelier.roots(), atelierRound));
   results.push(
     await measured('cd', r, cdRoots, async () => {
       const since = Math.floor(Date.now() / 1000); // its last_checked is in whole seconds

@@ -46,9 +46,9 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stop().then(() => process.exit(130)));
   try {
     const env = await startThrowawayEnv(log);
-    stops.push(env.stop);
+    stops.push(() => env.stop());
     const [peers, mail] = await Promise.all([startConciergePeers({ taken: opts.taken ?? [] }), startMailCatcher()]);
-    stops.push(peers.stop, mail.close);
+    stops.push(() => peers.stop(), () => mail.close());
     const namecheap = peers.namecheap;
 
     const config = loadConfig({

@@ -72,7 +72,7 @@ export async function startMailCatcher(opts: { port?: number; saveDir?: string }
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    waitFor: arrivals.waitFor,
+    waitFor: (count, filter, timeoutMs) => arrivals.waitFor(count, filter, timeoutMs),
     clear: () => void messages.splice(0),
     close: () => new Promise((r) => server.close(() => r())),
   };

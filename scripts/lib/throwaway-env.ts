@@ -33,7 +33,7 @@ export async function startThrowawayEnv(log: (m: string) => void = () => undefin
       chownSync(tmp, id('-u'), id('-g'));
     }
     const pg = await startPostgres({ binDir: tools.pgBinDir!, dataDir: join(tmp, 'data'), port: await freePort(), ephemeral: true });
-    stops.push(pg.stop);
+    stops.push(() => pg.stop());
     databaseUrl = await ensureDatabase(pg.adminUrl, 'atelier');
   }
   const db = createDb({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 1 });
@@ -42,7 +42,7 @@ export async function startThrowawayEnv(log: (m: string) => void = () => undefin
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
     const dev = await startTemporalDevServer({ cli: tools.temporalCli, port: await freePort() });
-    stops.push(dev.stop);
+    stops.push(() => dev.stop());
     temporalAddress = dev.address;
   }
   let stopping: Promise<void> | undefined;
