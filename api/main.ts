@@ -19,13 +19,14 @@ const temporal = await connectTemporal(config);
 // /metrics on its own port (API_METRICS_PORT, 0 = off), bound to METRICS_HOST: docs/metrics.md
 const metrics = config.API_METRICS_PORT.from ? apiRegistry() : undefined;
 const app = createApp({ config, db, temporal, logger, ...(metrics ? { metrics } : {}) });
-const metricsServer = metrics
+const business = metrics && businessMetrics(metrics, db, { cacheMs: config.METRICS_CACHE_MS, timeoutMs: config.METRICS_DB_TIMEOUT_MS });
+const metricsServer = metrics && business
   ? await serveMetrics({
       registry: metrics,
       host: config.METRICS_HOST,
       ports: config.API_METRICS_PORT,
       logger,
-      beforeScrape: businessMetrics(metrics, db, { cacheMs: config.METRICS_CACHE_MS, timeoutMs: config.METRICS_DB_TIMEOUT_MS }).refresh,
+      beforeScrape: () => business.refresh(),
     })
   : undefined;
 

@@ -117,8 +117,8 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   /** The engine plus what HubSpot -> Sage quotes need (the rule, the tax rate, Sage's quote upsert). */
   const quoteCreator = async (): Promise<QuoteCreateDeps> => {
     const deps = await engineNow();
-    const upsert = sageAdapter?.upsertQuote;
-    return { ...deps, quoteRule, taxRate: { id: taxId, rate: Number(taxRate) }, ...(upsert ? { upsertQuote: (ref: string, fields: Record<string, unknown>) => upsert(ref, fields) } : {}) };
+    const sage = sageAdapter;
+    return { ...deps, quoteRule, taxRate: { id: taxId, rate: Number(taxRate) }, ...(sage?.upsertQuote ? { upsertQuote: (ref: string, fields: Record<string, unknown>) => sage.upsertQuote!(ref, fields) } : {}) };
   };
 
   const guarded = guardFor(config);
