@@ -1,18 +1,12 @@
-/** Crawl-run bookkeeping: open a run (idempotent by its key), record page errors, close it. */
-import { sql } from 'kysely';
+/**
+ * Crawl-run bookkeeping: open a run (idempotent by its key), record page errors, close it and
+ * update the source's failure streak (queries in db/queries/watch-runs.ts).
+ */
 import type { Db, DbOrTx } from '../../../db/client.js';
+import { closeRun, countRunErrors, insertCrawlErrors, lockRun, recordSourceOutcome, sourceFailureState } from '../../../db/queries/watch-runs.js';
 import type { CrawlStatus } from '../../../db/schema/watches.js';
 
-/** Opens the run for `runKey` (the workflow run), or finds it when the activity is retried. */
-export async function openRun(db: DbOrTx, sourceId: number, runKey: string, workflowId: string): Promise<number> {
-  const row = await db
-    .insertInto('watch_crawl_runs')
-    .values({ source_id: sourceId, run_key: runKey, workflow_id: workflowId })
-    .onConflict((oc) => oc.column('run_key').doUpdateSet({ run_key: runKey }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+export { openRun } from '../../../db/queries/watch-runs.js';
 
 export interface PageProblem {
   url: string;
@@ -31,12 +25,7 @@ export function problemStatus(p: PageProblem): number | null {
 
 /** Records a run's page problems once each (retries write nothing new). */
 export async function recordProblems(db: DbOrTx, runId: number, problems: PageProblem[]): Promise<void> {
-  if (problems.length === 0) return;
-  await db
-    .insertInto('watch_crawl_errors')
-    .values(problems.map((p) => ({ run_id: runId, url: p.url.slice(0, 2000), kind: p.kind, message: p.message.slice(0, 2000), http_status: problemStatus(p) })))
-    .onConflict((oc) => oc.columns(['run_id', 'url', 'kind']).doNothing())
-    .execute();
+  await insertCrawlErrors(db, problems.map((p) => ({ run_id: runId, url: p.url.slice(0, 2000), kind: p.kind, message: p.message.slice(0, 2000), http_status: problemStatus(p) })));
 }
 
 /** Problem kinds that are not errors: pages robots.txt forbids, pages without listings. */
@@ -61,43 +50,18 @@ export async function finishRun(
   input: { status: CrawlStatus; pages: number; errorMessage: string | null; flagAfter: number },
 ): Promise<FinishOutcome> {
   return db.transaction().execute(async (tx) => {
-    const run = await tx.selectFrom('watch_crawl_runs').selectAll().where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
+    const run = await lockRun(tx, runId);
     if (run.finished_at) {
-      const src = await tx.selectFrom('watch_sources').select(['consecutive_failures', 'flagged_at']).where('id', '=', run.source_id).executeTakeFirstOrThrow();
+      const src = await sourceFailureState(tx, run.source_id);
       return { status: run.status, consecutiveFailures: src.consecutive_failures, flaggedAt: null };
     }
-    const errors = await tx
-      .selectFrom('watch_crawl_errors')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('run_id', '=', runId)
-      .where('kind', 'not in', NOT_ERRORS)
-      .executeTakeFirstOrThrow();
-    await sql`
-      update watch_crawl_runs set status = ${input.status}, pages = ${input.pages}, errors = ${Number(errors.n)},
-        error_message = ${input.errorMessage}, finished_at = now(),
-        duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int
-      where id = ${runId}
-    `.execute(tx);
+    const errors = await countRunErrors(tx, runId, NOT_ERRORS);
+    await closeRun(tx, runId, { status: input.status, pages: input.pages, errors, errorMessage: input.errorMessage });
     if (input.status === 'cancelled') {
-      const src = await tx.selectFrom('watch_sources').select(['consecutive_failures']).where('id', '=', run.source_id).executeTakeFirstOrThrow();
+      const src = await sourceFailureState(tx, run.source_id);
       return { status: input.status, consecutiveFailures: src.consecutive_failures, flaggedAt: null };
     }
-    const failed = input.status === 'failed';
-    const src = await sql<{ consecutive_failures: number; flagged_at: Date | null; newly: boolean }>`
-      update watch_sources s set
-        consecutive_failures = case when ${failed} then s.consecutive_failures + 1 else 0 end,
-        flagged_at = case
-          when not ${failed} then null
-          when s.flagged_at is null and s.consecutive_failures + 1 >= ${input.flagAfter} then now()
-          else s.flagged_at end,
-        last_run_at = now(),
-        last_error = ${input.errorMessage},
-        updated_at = now()
-      from (select flagged_at as old_flag from watch_sources where id = ${run.source_id}) o
-      where s.id = ${run.source_id}
-      returning s.consecutive_failures, s.flagged_at, (o.old_flag is null and s.flagged_at is not null) as newly
-    `.execute(tx);
-    const s = src.rows[0]!;
+    const s = await recordSourceOutcome(tx, run.source_id, { failed: input.status === 'failed', errorMessage: input.errorMessage, flagAfter: input.flagAfter });
     return { status: input.status, consecutiveFailures: s.consecutive_failures, flaggedAt: s.newly && s.flagged_at ? new Date(s.flagged_at).toISOString() : null };
   });
 }

@@ -4,8 +4,8 @@
  * (snapshot.ts) then applies.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { DbOrTx } from '../../../db/client.js';
+import { insertSnapshotItems } from '../../../db/queries/watch-snapshot.js';
 import type { ListingDraft } from '../extract/types.js';
 
 /**
@@ -99,28 +99,8 @@ export async function stageRows(db: DbOrTx, runId: number, rows: StagedRow[], ch
   const worker = async () => {
     while (next < parts.length) {
       const part = parts[next++]!;
-      const res = await sql`
-        insert into watch_snapshot_items as s (run_id, source_url, external_id, title, price, transaction, surface, rooms,
-          bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash,
-          status, price_qualifier, previous_price, property_subtype)
-        select ${runId}, r.source_url, r.external_id, r.title, r.price, r.transaction, r.surface, r.rooms, r.bedrooms, r.bathrooms,
-          r.property_type, r.address, r.postal_code, r.city, r.description, coalesce(r.photos, '[]'), coalesce(r.features, '[]'),
-          r.quality, r.fingerprint, r.content_hash, coalesce(r.status, 'active'), r.price_qualifier, r.previous_price, r.property_subtype
-        from json_to_recordset(${JSON.stringify(part)}::json) as r(source_url text, external_id text, title text, price bigint,
-          transaction text, surface numeric, rooms int, bedrooms int, bathrooms int, property_type text, address text,
-          postal_code text, city text, description text, photos jsonb, features jsonb, quality real, fingerprint text, content_hash text,
-          status text, price_qualifier text, previous_price bigint, property_subtype text)
-        on conflict (run_id, source_url) do update set
-          external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
-          surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
-          property_type = excluded.property_type, address = excluded.address, postal_code = excluded.postal_code,
-          city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
-          quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash,
-          status = excluded.status, price_qualifier = excluded.price_qualifier, previous_price = excluded.previous_price,
-          property_subtype = excluded.property_subtype
-        where excluded.quality >= s.quality
-      `.execute(db);
-      staged += Number(res.numAffectedRows ?? 0);
+      const n = await insertSnapshotItems(db, runId, part); // read `staged` after the await: the workers share it
+      staged += n;
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, parts.length) }, worker));
