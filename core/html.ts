@@ -8,15 +8,17 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 
 export { html, raw };
 export type Html = HtmlEscapedString;
+/** What the `html` tag returns (a promise only if a promise was interpolated; htmlString refuses that). */
+export type HtmlTemplate = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /** The markup of a template built only from strings, numbers and other templates (no promise). */
-export function htmlString(t: HtmlEscapedString | Promise<HtmlEscapedString>): string {
+export function htmlString(t: HtmlTemplate): string {
   if (t instanceof Promise) throw new TypeError('an email or report template must not contain a promise');
   return t.toString();
 }
 
 /** Templates joined by a separator (itself markup), like Array.join. */
-export function joinHtml(parts: ReadonlyArray<Html | Promise<Html>>, separator: string): Html {
+export function joinHtml(parts: ReadonlyArray<HtmlTemplate>, separator: string): Html {
   return raw(parts.map(htmlString).join(separator));
 }
 

@@ -2,7 +2,7 @@
  * The built-in one-page site, filled with the business details (every value escaped). The page's
  * <title> is the business name: the live check expects it.
  */
-import { escapeHtml } from '../../core/html.js';
+import { html, htmlString, joinHtml } from '../../core/html.js';
 import type { SiteSpec } from './order-validation.js';
 
 export interface SiteDetails {
@@ -17,35 +17,33 @@ export function siteTitle(businessName: string): string {
 }
 
 export function renderTemplateSite(d: SiteDetails): Record<string, string> {
-  const e = escapeHtml;
   const accent = d.site.accentColor ?? '#2563eb';
   const contact = [
-    d.site.phone ? `<li>Téléphone : <a href="tel:${e(d.site.phone.replace(/[^+\d]/g, ''))}">${e(d.site.phone)}</a></li>` : '',
-    `<li>Email : <a href="mailto:${e(d.contactEmail)}">${e(d.contactEmail)}</a></li>`,
-    d.site.address || d.site.city ? `<li>Adresse : ${e([d.site.address, d.site.city].filter(Boolean).join(', '))}</li>` : '',
-  ].join('');
+    d.site.phone ? html`<li>Téléphone : <a href="tel:${d.site.phone.replace(/[^+\d]/g, '')}">${d.site.phone}</a></li>` : html``,
+    html`<li>Email : <a href="mailto:${d.contactEmail}">${d.contactEmail}</a></li>`,
+    d.site.address || d.site.city ? html`<li>Adresse : ${[d.site.address, d.site.city].filter(Boolean).join(', ')}</li>` : html``,
+  ];
   const paragraphs = (d.site.description ?? '')
     .split(/\n{2,}/)
     .map((p) => p.trim())
     .filter(Boolean)
-    .map((p) => `<p>${e(p)}</p>`)
-    .join('\n');
-  const html = `<!doctype html>
+    .map((p) => html`<p>${p}</p>`);
+  const page = html`<!doctype html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(siteTitle(d.businessName))}</title>
-<meta name="description" content="${e(d.site.tagline ?? d.businessName)}">
+<title>${siteTitle(d.businessName)}</title>
+<meta name="description" content="${d.site.tagline ?? d.businessName}">
 <link rel="stylesheet" href="/style.css">
 </head>
 <body>
-<header><h1>${e(d.businessName)}</h1>${d.site.tagline ? `<p class="tagline">${e(d.site.tagline)}</p>` : ''}</header>
+<header><h1>${d.businessName}</h1>${d.site.tagline ? html`<p class="tagline">${d.site.tagline}</p>` : ''}</header>
 <main>
-${paragraphs || `<p>Bienvenue chez ${e(d.businessName)}.</p>`}
-<section class="contact"><h2>Nous contacter</h2><ul>${contact}</ul></section>
+${paragraphs.length ? joinHtml(paragraphs, '\n') : html`<p>Bienvenue chez ${d.businessName}.</p>`}
+<section class="contact"><h2>Nous contacter</h2><ul>${joinHtml(contact, '')}</ul></section>
 </main>
-<footer><p>&copy; ${e(d.businessName)} — ${e(d.domain)}</p></footer>
+<footer><p>&copy; ${d.businessName} — ${d.domain}</p></footer>
 </body>
 </html>
 `;
@@ -60,5 +58,5 @@ main { max-width: 48rem; margin: 0 auto; padding: 2rem 1.5rem; }
 .contact a { color: var(--accent); }
 footer { text-align: center; padding: 2rem; color: #7b8794; font-size: .875rem; }
 `;
-  return { 'index.html': html, 'style.css': css };
+  return { 'index.html': htmlString(page), 'style.css': css };
 }

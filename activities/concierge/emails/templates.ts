@@ -2,7 +2,7 @@
  * Every email of a concierge order, HTML + plain text, French by default (English available).
  * Every value from the order is escaped in the HTML part; links are rendered only if http(s).
  */
-import { escapeHtml } from '../../../core/html.js';
+import { html, joinHtml } from '../../../core/html.js';
 import { button, layout } from './html.js';
 
 export type EmailKind =
@@ -154,8 +154,8 @@ const FOOTER: Record<Locale, string> = {
 
 export function renderEmail(kind: EmailKind, data: EmailData, locale: Locale = 'fr'): RenderedEmail {
   const parts = (locale === 'en' ? EN : FR)[kind](data);
-  const htmlParas = parts.paragraphs.map((p) => `<p style="line-height:1.5">${escapeHtml(p)}</p>`).join('\n');
-  const htmlList = parts.list?.length ? `<ul>${parts.list.map((i) => `<li><strong>${escapeHtml(i)}</strong></li>`).join('')}</ul>` : '';
+  const htmlParas = joinHtml(parts.paragraphs.map((p) => html`<p style="line-height:1.5">${p}</p>`), '\n');
+  const htmlList = parts.list?.length ? html`<ul>${joinHtml(parts.list.map((i) => html`<li><strong>${i}</strong></li>`), '')}</ul>` : '';
   const htmlAction = parts.action ? button(parts.action.href, parts.action.label) : '';
   const text = [
     parts.title,
@@ -170,6 +170,6 @@ export function renderEmail(kind: EmailKind, data: EmailData, locale: Locale = '
   return {
     subject: parts.subject,
     text,
-    html: layout({ lang: locale, title: parts.title, bodyHtml: htmlParas + htmlList + htmlAction, footer: FOOTER[locale] }),
+    html: layout({ lang: locale, title: parts.title, body: html`${htmlParas}${htmlList}${htmlAction}`, footer: FOOTER[locale] }),
   };
 }

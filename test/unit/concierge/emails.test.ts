@@ -16,6 +16,19 @@ describe('concierge emails', () => {
     expect(m.text).not.toContain('&lt;');
   });
 
+  it.each(KINDS)('%s escapes a hostile business name, reason, alternative and link (& < > " \') in both languages', (kind) => {
+    const evil = '<script>alert("x")</script> & Cie';
+    const hostile = { ...data, businessName: evil, orderId: 'ord_"1"', url: 'https://pay.example/?a=1&b="2"', alternatives: [evil], reason: evil };
+    for (const locale of ['fr', 'en'] as const) {
+      const m = renderEmail(kind, hostile, locale);
+      expect(m.html).not.toContain('<script>');
+      expect(m.html).not.toContain('"2"');
+      if (m.text.includes(evil)) expect(m.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Cie');
+      if (m.text.includes('Order ord_"1"') || m.text.includes('ord_"1"')) expect(m.html).toContain('ord_&quot;1&quot;');
+      if (m.text.includes(hostile.url)) expect(m.html).toContain('https://pay.example/?a=1&amp;b=%222%22');
+    }
+  });
+
   it('payment link carries the amount in euros and the link, in both parts', () => {
     const m = renderEmail('payment-link', { ...data, url: 'https://checkout.stripe.com/c/pay/cs_1' });
     expect(m.subject).toBe('Lien de paiement pour chez-lea.fr');
@@ -54,5 +67,22 @@ describe('template site', () => {
     expect(html).toContain('href="tel:+33612345678"');
     expect(html).toContain('Pains &amp; &quot;gâteaux&quot;');
     expect(files['style.css']).toContain('--accent: #aa3300');
+  });
+
+  it('escapes hostile values in every slot of the page: name, tagline, email, phone, address', () => {
+    const evil = `<script>alert('x')</script> & "Fils"`;
+    const page = renderTemplateSite({
+      businessName: evil,
+      domain: 'chez-lea.fr',
+      contactEmail: 'a"><script>@x.fr',
+      site: { kind: 'template', tagline: evil, phone: '+33 <1>', address: evil, city: 'Paris & <b>' },
+    })['index.html']!;
+    expect(page).not.toContain('<script>');
+    expect(page).not.toContain('mailto:a"');
+    expect(page).toContain('<title>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Fils&quot;</title>');
+    expect(page).toContain('<meta name="description" content="&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Fils&quot;">');
+    expect(page).toContain('href="mailto:a&quot;&gt;&lt;script&gt;@x.fr"');
+    expect(page).toContain('Paris &amp; &lt;b&gt;');
+    expect(page).toContain('<p>Bienvenue chez &lt;script&gt;');
   });
 });
