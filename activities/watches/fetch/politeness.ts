@@ -6,34 +6,17 @@
  * it back when its response is in (`next_at = now + delay`). So a host's next request starts at
  * least `delay` after the previous one finished, whichever process sends it and however late a
  * busy process is in sending. A process that dies holding a turn blocks the host for `hold` at most.
+ * Queries in db/queries/watch-politeness.ts.
  */
-import { sql } from 'kysely';
 import type { DbOrTx } from '../../../db/client.js';
+import { releaseTurn, takeHostTurn } from '../../../db/queries/watch-politeness.js';
 
-const interval = (ms: number) => sql`make_interval(secs => ${ms}::float8 / 1000)`;
+export { pushBack, releaseTurn, waitLeft } from '../../../db/queries/watch-politeness.js';
 
 /** Tries to take `host`'s turn now, holding it `holdMs`. Answers 0 when taken, else the ms to wait. */
 export async function tryTurn(db: DbOrTx, host: string, delayMs: number, holdMs: number = delayMs): Promise<number> {
   const hold = Math.max(holdMs, delayMs);
-  const { rows } = await sql<{ wait_ms: number | null }>`
-    with taken as (
-      insert into watch_politeness as p (host, next_at, delay_ms)
-      values (${host}, clock_timestamp() + ${interval(hold)}, ${delayMs})
-      on conflict (host) do update
-        set next_at = clock_timestamp() + ${interval(hold)}, delay_ms = excluded.delay_ms
-        where p.next_at <= clock_timestamp()
-      returning 1
-    )
-    select case when exists (select 1 from taken) then 0
-      -- The row can be invisible here: when another process inserted it concurrently, our INSERT
-      -- waited for that commit and skipped its update, but this SELECT still reads the statement's
-      -- older snapshot. That is "not taken" too: try again in a moment.
-      else coalesce(
-        (select greatest(1, ceil(extract(epoch from (next_at - clock_timestamp())) * 1000)) from watch_politeness where host = ${host}),
-        1)
-    end::float8 as wait_ms
-  `.execute(db);
-  const wait = rows[0]?.wait_ms;
+  const wait = await takeHostTurn(db, host, delayMs, hold);
   return wait === null || wait === undefined ? 1 : Number(wait);
 }
 
@@ -44,23 +27,6 @@ export async function tryTurn(db: DbOrTx, host: string, delayMs: number, holdMs:
  */
 export function pollAfter(waitMs: number, delayMs: number): number {
   return (waitMs > delayMs ? Math.min(waitMs, 100) : waitMs) + Math.floor(Math.random() * 5);
-}
-
-/**
- * How long until `host` may be sent a request (0: now), without taking a turn: for requests with no
- * politeness delay, which still honour a Retry-After push-back. Read-only (no write per request).
- */
-export async function waitLeft(db: DbOrTx, host: string): Promise<number> {
-  const { rows } = await sql<{ wait_ms: number }>`
-    select greatest(0, ceil(extract(epoch from (next_at - clock_timestamp())) * 1000))::float8 as wait_ms
-    from watch_politeness where host = ${host}
-  `.execute(db);
-  return Number(rows[0]?.wait_ms ?? 0);
-}
-
-/** Gives the turn back once the response is in: the next request may start `delayMs` from now. */
-export async function releaseTurn(db: DbOrTx, host: string, delayMs: number): Promise<void> {
-  await sql`update watch_politeness set next_at = clock_timestamp() + ${interval(delayMs)} where host = ${host}`.execute(db);
 }
 
 /** Waits until `host`'s turn is taken (see tryTurn). */
@@ -80,16 +46,6 @@ export async function withTurn<T>(db: DbOrTx, host: string, delayMs: number, hol
   } finally {
     await releaseTurn(db, host, delayMs).catch(() => undefined);
   }
-}
-
-/** Pushes the host's next slot at least `ms` into the future (429 / Retry-After, 503). */
-export async function pushBack(db: DbOrTx, host: string, ms: number): Promise<void> {
-  await sql`
-    insert into watch_politeness as p (host, next_at, delay_ms)
-    values (${host}, clock_timestamp() + make_interval(secs => ${ms}::float8 / 1000), 0)
-    on conflict (host) do update
-      set next_at = greatest(p.next_at, clock_timestamp() + make_interval(secs => ${ms}::float8 / 1000))
-  `.execute(db);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -7,16 +7,14 @@
  * compare also needs both prices within 5 %. A duplicate points at the oldest listing of its group
  * (`duplicate_of`), with the evidence kept: signals matched, place signals, score, measures.
  */
-import { sql } from 'kysely';
 import type { Db } from '../../../db/client.js';
+import {
+  activeListingIdsAfter, duplicateCandidates, linkedPairs, postalCodeCities, setDuplicateLink, unlinkDuplicates, unlinkGoneDuplicates,
+} from '../../../db/queries/watch-duplicates.js';
 import { compareListings, DUPLICATE_RULES } from '../match/fingerprint.js';
 import { foldCity } from '../match/normalize.js';
 import { samePlace, weakPlace, type PostalTowns } from '../match/same-place.js';
 import { rowToDraft, type ListingRowLike } from './listing-rows.js';
-
-const COLS = sql.raw(
-  'id, source_id, source_url, external_id, title, price, transaction, surface, rooms, bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, duplicate_of',
-);
 
 type Row = ListingRowLike & { source_id: number; fingerprint: string | null; duplicate_of: number | null };
 
@@ -57,8 +55,7 @@ export function duplicateLink(a: Row, b: Row, known: PostalTowns = new Map()): D
 async function postalTowns(db: Db, codes: string[]): Promise<PostalTowns> {
   const out = new Map<string, Set<string>>();
   if (codes.length === 0) return out;
-  const rows = await db.selectFrom('watch_listings').select(['postal_code', 'city']).distinct()
-    .where('postal_code', 'in', [...new Set(codes)]).where('city', 'is not', null).execute();
+  const rows = await postalCodeCities(db, [...new Set(codes)]);
   for (const r of rows) {
     const town = foldCity(r.city);
     if (!r.postal_code || !town) continue;
@@ -80,30 +77,7 @@ export async function linkDuplicates(db: Db, ids: number[]): Promise<number> {
   let linked = 0;
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    // Index-backed branches (one OR over them scans the table for every listing); the two without a
-    // postal code use watch_listings_dup_surface (coalesced rooms and type, surface), unordered.
-    const common = sql`m.status = 'active' and m.id < a.id and m.source_id <> a.source_id and m.duplicate_of is null`;
-    const shape = sql`m.rooms is not distinct from a.rooms and m.property_type is not distinct from a.property_type`;
-    const close = sql`coalesce(m.rooms, -1) = coalesce(a.rooms, -1) and coalesce(m.property_type, '') = coalesce(a.property_type, '')
-      and m.surface between a.surface * 0.98 and a.surface * 1.02 and m.price between a.price * 0.95 and a.price * 1.05`;
-    const { rows } = await sql<{ a: Row; b: Row }>`
-      with scope as (select ${COLS} from watch_listings where id = any(${chunk}::bigint[]) and status = 'active')
-      select distinct on (a.id, b.id) to_jsonb(a) as a, to_jsonb(b) as b
-      from scope a
-      join lateral (
-        (select ${COLS} from watch_listings m where ${common} and a.fingerprint is not null and m.fingerprint = a.fingerprint order by m.id limit 20)
-        union all
-        (select ${COLS} from watch_listings m where ${common} and m.postal_code = a.postal_code and ${shape}
-          and (a.surface is null or m.surface between a.surface * 0.98 and a.surface * 1.02)
-          and (a.price is null or m.price between a.price * 0.95 and a.price * 1.05)
-          order by m.id limit 20)
-        union all
-        -- one side without a postal code: surface and price both needed, the place decided in TypeScript
-        (select ${COLS} from watch_listings m where ${common} and a.postal_code is not null and m.postal_code is null and ${close} limit 20)
-        union all
-        (select ${COLS} from watch_listings m where ${common} and a.postal_code is null and ${close} limit 20)
-      ) b on true
-    `.execute(db);
+    const rows = await duplicateCandidates<Row>(db, chunk);
     const known = await postalTowns(db, lopsidedCodes(rows));
     const best = new Map<number, DuplicateLink>();
     for (const { a, b } of rows) {
@@ -113,55 +87,32 @@ export async function linkDuplicates(db: Db, ids: number[]): Promise<number> {
       if (!prev || link.score > prev.score || (link.score === prev.score && link.target < prev.target)) best.set(a.id, link);
     }
     for (const [id, link] of best) {
-      const res = await db
-        .updateTable('watch_listings')
-        .set({ duplicate_of: link.target, duplicate_evidence: JSON.stringify(link.evidence) })
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('duplicate_of', 'is', null), eb('duplicate_of', '<>', link.target)]))
-        .executeTakeFirst();
-      linked += Number(res.numUpdatedRows);
+      linked += await setDuplicateLink(db, id, link.target, link.evidence);
     }
   }
   return linked;
 }
 
 /** The listings a run created, changed or brought back: those whose duplicate links need a look. */
-export async function runListingIds(db: Db, runId: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom('watch_listing_history')
-    .select('listing_id')
-    .distinct()
-    .where('run_id', '=', runId)
-    .where('event', 'in', ['new', 'price_change', 'updated', 'reactivated'])
-    .execute();
-  return rows.map((r) => r.listing_id);
-}
+export { runListingIds } from '../../../db/queries/watch-duplicates.js';
 
 /**
  * The daily clean-up: unlinks duplicates whose original is gone or which no longer compare as
  * duplicates, then links every active listing again. Returns { unlinked, linked }.
  */
 export async function cleanupDuplicates(db: Db): Promise<{ unlinked: number; linked: number }> {
-  const gone = await sql<{ id: number }>`
-    update watch_listings d set duplicate_of = null, duplicate_evidence = null
-    from watch_listings o
-    where d.duplicate_of = o.id and (o.status = 'removed' or d.status = 'removed' or o.duplicate_of is not null)
-    returning d.id
-  `.execute(db);
-  let unlinked = gone.rows.length;
-  const pairs = await sql<{ a: Row; b: Row }>`
-    select to_jsonb(d) as a, to_jsonb(o) as b from watch_listings d join watch_listings o on o.id = d.duplicate_of
-  `.execute(db);
-  const known = await postalTowns(db, lopsidedCodes(pairs.rows));
-  const stale = pairs.rows.filter(({ a, b }) => !duplicateLink(a, b, known)).map(({ a }) => a.id);
+  let unlinked = await unlinkGoneDuplicates(db);
+  const pairs = await linkedPairs<Row>(db);
+  const known = await postalTowns(db, lopsidedCodes(pairs));
+  const stale = pairs.filter(({ a, b }) => !duplicateLink(a, b, known)).map(({ a }) => a.id);
   if (stale.length) {
-    await db.updateTable('watch_listings').set({ duplicate_of: null, duplicate_evidence: null }).where('id', 'in', stale).execute();
+    await unlinkDuplicates(db, stale);
     unlinked += stale.length;
   }
   let linked = 0;
   let after = 0;
   for (;;) {
-    const ids = (await db.selectFrom('watch_listings').select('id').where('status', '=', 'active').where('id', '>', after).orderBy('id').limit(2000).execute()).map((r) => r.id);
+    const ids = await activeListingIdsAfter(db, after, 2000);
     if (ids.length === 0) break;
     linked += await linkDuplicates(db, ids);
     after = ids[ids.length - 1]!;
