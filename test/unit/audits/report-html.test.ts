@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../activities/audits/hosting/report.js';
 import { renderReportHtml } from '../../../activities/audits/hosting/report-html.js';
+import type { HttpResult } from '../../../activities/audits/hosting/types.js';
+import { dns, http, ok, tls } from './rubric-input.js';
 
 const report = buildReport({
   id: 'audit-1',
@@ -55,5 +57,33 @@ describe('renderReportHtml', () => {
     expect(html).toContain('&lt;img onerror=alert(1)&gt;');
     expect(html).toContain('src="data:image/png;base64,iVBORyBmYWtl"');
     expect(renderReportHtml(report, 'en')).not.toContain('data:image/png');
+  });
+
+  it('escapes hostile values from a reachable site: url, server header, CMS, redirect chain, certificate issuer, console', () => {
+    const evil = `<script>alert('x')</script> & "q"`;
+    const escaped = '&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;';
+    const headers = { server: evil, 'x-powered-by': 'PHP/8.2.10' };
+    const hostile = buildReport({
+      id: 'audit-2',
+      url: `https://site.example/?a=1&b="<script>"`,
+      domain: 'site.example',
+      startedAt: '2026-11-21T08:00:00.000Z',
+      finishedAt: '2026-11-21T08:00:02.000Z',
+      options: { browser: true, samples: 1 },
+      probes: {
+        dns: ok(dns()),
+        http: ok(http(headers, { chain: [{ url: `https://site.example/${evil}`, status: 301, location: null }], cms: { name: evil, version: null } as HttpResult['cms'] })),
+        tls: ok(tls({ issuer: evil })),
+        browser: { ok: false, error: evil },
+      },
+    });
+    for (const lang of ['fr', 'en'] as const) {
+      const page = renderReportHtml(hostile, lang);
+      expect(page).not.toContain('<script>');
+      expect(page).toContain('href="https://site.example/?a=1&amp;b=&quot;&lt;script&gt;&quot;"');
+      expect(page).toContain(`<td>${escaped}</td>`);
+      expect(page).toContain(`301 https://site.example/${escaped}`);
+      expect(page).toContain(`TLSv1.3 · ${escaped} · EC 256`);
+    }
   });
 });
