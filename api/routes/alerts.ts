@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AlertCriteriaSchema } from '../../activities/watches/match/index.js';
+import { html, htmlString } from '../../core/html.js';
 import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches-schedules.js';
 import { deactivateAlertByToken, deleteAlert, eraseWatchData, getAlert, insertAlert, listAlerts, updateAlert } from '../../db/queries/watch-alerts.js';
 import type { WatchAlert } from '../../db/schema/watches.js';
@@ -171,8 +172,8 @@ export function alertRoutes(deps: ApiDeps) {
 }
 
 const Token = z.object({ token: safeText(200, { min: 10, trim: false }) });
-const unsubscribePage = (title: string, body: string) =>
-  `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif"><h1>${title}</h1><p>${body}</p></body></html>`;
+export const unsubscribePage = (title: string, body: string): string =>
+  htmlString(html`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif"><h1>${title}</h1><p>${body}</p></body></html>`);
 
 const unsubscribeGet = createRoute({
   method: 'get', path: '/unsubscribe', tags, summary: 'Unsubscribe link of alert emails (no API key: the token is the credential)',

@@ -14,6 +14,7 @@ import { createAuditResolver } from '../../activities/audits/hosting/resolver.js
 import { renderReportHtml } from '../../activities/audits/hosting/report-html.js';
 import type { AuditReport } from '../../activities/audits/hosting/report.js';
 import { OutboundRefused, parseAllowlist, resolvePublicTarget } from '../../activities/shared/net-guard.js';
+import { html, htmlString } from '../../core/html.js';
 import { taskQueueFor } from '../../core/temporal.js';
 import { deleteRunningAudit, getAudit, insertRunningAudit, listAudits, screenshotOf } from '../../db/queries/audits.js';
 import type { AuditReportRow } from '../../db/schema/audit-reports.js';
@@ -198,7 +199,7 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
       const r = await row(id);
       if (r.status === 'running') {
         const msg = lang === 'en' ? 'Audit in progress…' : 'Audit en cours…';
-        return c.html(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>${msg}</title></head><body><p>${msg}</p></body></html>`, 202);
+        return c.html(htmlString(html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>${msg}</title></head><body><p>${msg}</p></body></html>`), 202);
       }
       return c.html(renderReportHtml(r.report as AuditReport, lang, await screenshotOf(db, id)), 200);
     })

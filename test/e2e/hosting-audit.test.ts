@@ -259,7 +259,9 @@ describe('hostingAudit through the API', () => {
     const res = await call(`/v1/audits/${id}`);
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ id, status: 'running', report: null });
-    expect((await call(`/v1/audits/${id}/report`)).status).toBe(202);
+    const waiting = await call(`/v1/audits/${id}/report`);
+    expect(waiting.status).toBe(202);
+    expect(await waiting.text()).toContain('<meta http-equiv="refresh" content="2"><title>Audit en cours…</title></head><body><p>Audit en cours…</p>');
     expect((await waitReport(id)).verdict).toBe('minimum');
   });
 });
