@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../core/logger.js';
+import { withTimeout } from '../../core/timeout.js';
 import type { Db } from '../../db/client.js';
 import { hitRateCounter } from '../../db/queries/api-keys.js';
 import { auditWriter } from '../access/audit-writer.js';
@@ -45,9 +46,7 @@ export function access(deps: { db: Db; logger: Logger; resolver: KeyResolver }):
       status,
       request_id: (c.get('requestId')) ?? null,
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([write, new Promise((r) => (timer = setTimeout(r, AUDIT_WAIT_MS)))]);
-    clearTimeout(timer);
+    await withTimeout(write, AUDIT_WAIT_MS);
   };
 
   return async (c, next) => {

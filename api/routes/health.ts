@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { withTimeout } from '../../core/timeout.js';
 import { pingDb } from '../../db/client.js';
 import { newRouter, type ApiDeps } from '../router.js';
 
@@ -18,22 +19,15 @@ const route = createRoute({
   },
 });
 
-/** PostgreSQL's ping has no deadline of its own (a pool connect can hang): it races a timer. */
+/** PostgreSQL's ping has no deadline of its own (a pool connect can hang): it is waited for at most `timeoutMs`. */
 async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<z.infer<typeof Check>> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return { ok: true, ms: Math.round(performance.now() - started) };
+    const waited = await withTimeout(fn(), timeoutMs);
+    const ms = Math.round(performance.now() - started);
+    return waited.done ? { ok: true, ms } : { ok: false, ms, error: `no answer within ${timeoutMs} ms` };
   } catch (err) {
     return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

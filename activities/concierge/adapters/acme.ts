@@ -23,6 +23,7 @@ import { rootCertificates } from 'node:tls';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../../core/config.js';
+import { withTimeout } from '../../../core/timeout.js';
 import type { DbOrTx } from '../../../db/client.js';
 import type { CertificateAuthority, IssuedCertificate } from '../ports.js';
 import { createAcmeState, type AcmeOrderRow } from '../../../db/queries/concierge-acme.js';
@@ -186,10 +187,9 @@ async function answerChallenges(
       for (;;) {
         // one attempt may hang on unreachable authoritative servers: bound it by what time is left
         const left = Math.max(1000, deadline - Date.now());
-        const attempt = Promise.race([
-          client.verifyChallenge(p.authz, p.challenge),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('DNS check timed out')), left).unref()),
-        ]);
+        const attempt = withTimeout(client.verifyChallenge(p.authz, p.challenge), left).then((w) => {
+          if (!w.done) throw new Error('DNS check timed out');
+        });
         const ok = await attempt.then(() => true, (err: Error) => {
           if (Date.now() > deadline) throw ApplicationFailure.retryable(`TXT ${p.name} did not propagate in time: ${err.message}`, ACME_FAILED);
           return false;
