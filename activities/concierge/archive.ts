@@ -11,6 +11,7 @@ import { dirname, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import yauzl from 'yauzl';
+import { textOf } from '../../core/text-of.js';
 
 export interface ArchiveLimits {
   maxFiles: number;
@@ -85,7 +86,7 @@ export async function extractSiteArchive(zipPath: string, destDir: string, limit
       await new Promise<void>((resolve, reject) => {
         const fail = (e: unknown) => {
           zip.close();
-          reject(e);
+          reject(e instanceof Error ? e : new Error(textOf(e)));
         };
         zip.on('error', (e: Error) => {
           if (e instanceof ArchiveError) return fail(e);

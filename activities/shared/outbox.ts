@@ -14,7 +14,7 @@ import type { Queryable } from '../../db/queries/types.js';
 import type { MailMessage, Mailer } from './mail.js';
 import type { WebhookDelivery } from './webhook-sender.js';
 
-export interface EmailPayload extends Omit<MailMessage, 'messageId'> {}
+export type EmailPayload = Omit<MailMessage, 'messageId'>;
 export interface WebhookPayload {
   url: string;
   body: unknown;

@@ -23,6 +23,7 @@ import type { RuleOverrides } from './ownership.js';
 import { dryRunReport, MATCH_FIELD, planBatch, unchangedOnSage, type OpenConflicts } from './plan.js';
 import type { EntitySource, SourceRecord } from './source.js';
 import * as store from './store.js';
+import { textOf } from '../../core/text-of.js';
 
 export type DeletionRule = 'archive' | 'ignore' | 'hold';
 /** Per entity; contact persons (HubSpot contacts besides the customer's own) take archive or ignore. */
@@ -223,7 +224,7 @@ async function matchNew(
   const out = new Map<string, MatchResult>();
   const byRef = new Map<string, string>();
   for (const id of open) {
-    const ref = /^HS-(\d+)$/.exec(String(getPath(recs.get(id)!.data, 'reference') ?? ''))?.[1];
+    const ref = /^HS-(\d+)$/.exec(textOf(getPath(recs.get(id)!.data, 'reference') ?? ''))?.[1];
     if (ref) byRef.set(ref, id);
   }
   if (byRef.size) {

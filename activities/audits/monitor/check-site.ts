@@ -11,6 +11,7 @@ import { rootCertificates, type TLSSocket } from 'node:tls';
 import { guardedLookup, outboundRefusalOf } from '../../shared/guarded-connect.js';
 import { OutboundRefused, resolvePublicTarget, systemLookup, type Allowlist, type Lookup } from '../../shared/net-guard.js';
 import type { CheckResult } from '../../../core/contracts/monitors.js';
+import { textOf } from '../../../core/text-of.js';
 
 export interface CheckSiteOptions {
   allow: Allowlist;
@@ -72,7 +73,8 @@ export async function checkSite(target: string, opts: CheckSiteOptions): Promise
       settled = true;
       clearTimeout(timer);
       req.destroy();
-      reject(opts.signal!.reason);
+      const reason: unknown = opts.signal!.reason;
+      reject(reason instanceof Error ? reason : new Error(textOf(reason) || 'aborted'));
     };
     const common = {
       method: 'GET',

@@ -13,6 +13,7 @@ import { nextDueAt } from './due.js';
 import { claimDue, msUntilNextDue, pendingAlertKeys, releaseLeases, rescheduleLeased, type ClaimedMonitor, type Shard } from '../../../db/queries/monitors.js';
 import { recordSweepCheck } from './record-check.js';
 import type { CheckResult } from '../../../core/contracts/monitors.js';
+import { textOf } from '../../../core/text-of.js';
 
 export interface MonitorSweepDeps {
   db: Db;
@@ -69,7 +70,7 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
   // PostgreSQL failing mid-window (an outage, a restart) is ridden out inside the window: the loop
   // keeps heartbeating and tries again every second, so checks resume within a second of its return
   // instead of after the activity's retry backoff. Still failing at the window's end: thrown.
-  let dbError: unknown = null;
+  let dbError = null as Error | null; // set by dbStep (a closure): not narrowed to null
   const unrecorded = new Set<string>();
   const dbStep = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -77,7 +78,7 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
       dbError = null;
       return r;
     } catch (err) {
-      dbError = err;
+      dbError = err instanceof Error ? err : new Error(textOf(err));
       return undefined;
     }
   };

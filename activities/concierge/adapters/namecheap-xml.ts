@@ -3,6 +3,7 @@
  * sorted into refusals (the registrar said no: retrying cannot help) and transient failures.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { textOf } from '../../../core/text-of.js';
 
 export interface NamecheapError {
   number: number;
@@ -44,7 +45,7 @@ export function parseNamecheap(xml: string): NamecheapResponse {
   return {
     ok: api['@_Status'] === 'OK',
     errors,
-    command: String(api.RequestedCommand ?? ''),
+    command: textOf(api.RequestedCommand ?? ''),
     body: (typeof api.CommandResponse === 'object' && api.CommandResponse) ? (api.CommandResponse as Record<string, unknown>) : {},
   };
 }

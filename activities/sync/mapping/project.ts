@@ -1,6 +1,7 @@
 /** Applies an entity mapping: raw records of either side <-> canonical field values. */
 import { TRANSFORMS, type Canon } from './transforms.js';
 import type { EntityMapping, FieldMapping, HubSpotObject } from './types.js';
+import { textOf } from '../../../core/text-of.js';
 
 export type CanonRecord = Record<string, Canon>;
 /** HubSpot properties per object of one synced record (companies + contacts for a customer). */
@@ -47,7 +48,7 @@ export function toHubSpot(m: EntityMapping, values: CanonRecord): HubSpotView {
     if (!(f.field in values)) continue;
     const raw = TRANSFORMS[f.transform].out(values[f.field] ?? null, 'hubspot');
     const obj = (out[objectOf(m, f)] ??= {});
-    obj[f.hubspot] = raw === null || raw === undefined ? '' : String(raw);
+    obj[f.hubspot] = raw === null || raw === undefined ? '' : textOf(raw);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { textOf } from '../../../core/text-of.js';
 /**
  * Value transforms shared by every entity mapping. Each one turns a raw value from either side
  * into the canonical form the engine compares and hashes, and formats a canonical value for the
@@ -21,7 +22,7 @@ const str = (raw: unknown): string | null => {
     if (typeof o.id === 'string') return o.id;
     return null;
   }
-  const s = String(raw).replace(/\s+/g, ' ').trim();
+  const s = textOf(raw).replace(/\s+/g, ' ').trim();
   return s.length ? s : null;
 };
 
@@ -120,7 +121,7 @@ export const vat: Transform = {
 export const amount: Transform = {
   canon: (raw) => {
     if (raw === null || raw === undefined || raw === '') return null;
-    const n = typeof raw === 'number' ? raw : Number(String(raw).replace(/\s/g, '').replace(',', '.'));
+    const n = typeof raw === 'number' ? raw : Number(textOf(raw).replace(/\s/g, '').replace(',', '.'));
     return Number.isFinite(n) ? Math.round(n * 100) / 100 : null;
   },
   out: (v, side) => (v === null ? null : side === 'hubspot' ? (v as number).toFixed(2) : v),
@@ -139,7 +140,7 @@ export const date: Transform = {
   canon: (raw) => {
     if (raw === null || raw === undefined || raw === '') return null;
     if (typeof raw === 'number') return new Date(raw).toISOString().slice(0, 10);
-    const s = String(raw).trim();
+    const s = textOf(raw).trim();
     if (/^\d{4}-\d{2}-\d{2}/.test(s)) return s.slice(0, 10);
     if (/^\d+$/.test(s)) return new Date(Number(s)).toISOString().slice(0, 10);
     const d = new Date(s);

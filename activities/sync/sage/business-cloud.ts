@@ -15,6 +15,7 @@ import {
   RESOURCE, cursorFrom, decodePageToken, encodePageToken, sageSince, serverTime, toSourceRecord, toWriteBody,
   type PageToken,
 } from './wire.js';
+import { textOf } from '../../../core/text-of.js';
 
 export type SageConfig = Pick<
   Config,
@@ -91,7 +92,7 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
   /** One page of a listing, following `$next`; the token carries what is needed to resume. */
   const page = async (entity: SageEntity, since: Date | null, token: string | null, pageSize: number, deleted: boolean) => {
     const perPage = Math.max(1, Math.min(pageSize, c.SAGE_ITEMS_PER_PAGE));
-    const tok: (PageToken & { n?: string }) | null = token ? (decodePageToken(token) as PageToken & { n?: string }) : null;
+    const tok: (PageToken & { n?: string }) | null = token ? decodePageToken(token) : null;
     let path = tok?.n ?? firstPage(entity, since, perPage, deleted);
     let { list: body, date } = await list(path);
     let state: PageToken & { n?: string };
@@ -166,7 +167,7 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
   const findByReference = async (reference: string): Promise<SourceRecord | null> => {
     const q = new URLSearchParams({ search: reference, attributes: 'all', items_per_page: '200', contact_type_id: 'CUSTOMER' });
     const { list: body } = await list(`/contacts?${q.toString()}`);
-    const hit = body.$items.find((i) => String(i.reference ?? '').toLowerCase() === reference.toLowerCase());
+    const hit = body.$items.find((i) => textOf(i.reference ?? '').toLowerCase() === reference.toLowerCase());
     return hit ? toSourceRecord(hit) : null;
   };
 
@@ -179,7 +180,7 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
     tokens,
     async upsertQuote(reference, fields) {
       const q = new URLSearchParams({ search: reference, attributes: 'all', items_per_page: '200' });
-      const found = async () => (await list(`/sales_quotes?${q.toString()}`)).list.$items.find((i) => String(i.reference ?? '') === reference);
+      const found = async () => (await list(`/sales_quotes?${q.toString()}`)).list.$items.find((i) => textOf(i.reference ?? '') === reference);
       const existing = await found();
       if (existing) return { record: toSourceRecord(existing), created: false };
       const r = await http.request('POST', '/sales_quotes', { sales_quote: { ...fields, reference } });
