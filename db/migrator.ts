@@ -1,6 +1,7 @@
 import { Migrator, type MigrationResultSet } from 'kysely';
 import type { Db } from './client.js';
 import { migrations } from './migrations/index.js';
+import { textOf } from '../core/text-of.js';
 
 export interface MigrateOutcome {
   applied: string[];
@@ -15,7 +16,7 @@ export async function migrateToLatest(db: Db): Promise<MigrateOutcome> {
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    const err = result.error instanceof Error ? result.error : new Error(textOf(result.error));
     err.message = `migration ${failed?.migrationName ?? '(unknown)'} failed: ${err.message}`;
     throw err;
   }

@@ -13,7 +13,7 @@ import type { Intervention } from '../../db/schema/sync.js';
 import { interventionById, listInterventions as queryInterventions, type InterventionWithTicket } from '../../db/queries/sync.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
-import { dateTime, IdParam, intParam, safeText } from '../schemas/common.js';
+import { dateTime, IdParam, safeText } from '../schemas/common.js';
 import { beforeTimeId, countOf, idCursor, micros, pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
 import type { crmSync, CrmSyncInput } from '../../workflows/sync.js';
 

@@ -19,6 +19,7 @@ export const INT4_MAX = 2_147_483_647;
 /** The largest id this API accepts: bigserial columns go further, JavaScript numbers do not. */
 export const ID_MAX = Number.MAX_SAFE_INTEGER;
 
+// eslint-disable-next-line no-control-regex -- matching NUL is the point: PostgreSQL text cannot hold it
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Can PostgreSQL store this string as sent? (no NUL, no lone UTF-16 surrogate) */
 export function isStorableText(s: string): boolean {

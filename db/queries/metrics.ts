@@ -16,7 +16,7 @@ const rows = <L extends string>(list: Array<Record<L, string | null> & { n: numb
   list.map((r) => ({ labels: Object.fromEntries(keys.map((k) => [k, r[k] ?? 'none'])) as Record<L, string>, n: Number(r.n) }));
 
 /** Rows of `table` grouped by one of its columns, the column's value under the label `label`. */
-async function countBy<T extends keyof Database & string, L extends string>(db: Queryable, table: T, column: keyof Database[T] & string, label: L) {
+async function countBy<T extends keyof Database, L extends string>(db: Queryable, table: T, column: keyof Database[T] & string, label: L) {
   const { rows: r } = await sql<Record<L, string | null> & { n: number }>`select ${sql.ref(column)} as ${sql.id(label)}, count(*) as n from ${sql.table(table)} group by 1`.execute(db);
   return rows(r, [label] as const);
 }

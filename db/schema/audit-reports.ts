@@ -9,7 +9,7 @@ export interface AuditReportsTable {
   verdict: string | null;
   score: number | null;
   /** The full AuditReport (activities/audits/hosting/report.ts). */
-  report: ColumnType<unknown | null, string | null | undefined, string | null>;
+  report: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
   completed_at: ColumnType<Date | null, string | null | undefined, string | null>;
 }
