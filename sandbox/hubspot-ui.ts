@@ -4,7 +4,7 @@
  * JSON object of properties changes one the way an edit in HubSpot's UI does, so the stand-in
  * delivers a signed webhook (changeSource CRM_UI) to the platform, which syncs it to Sage.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { HubSpotFake } from './hubspot/index.js';
 import type { HsObjectType } from './hubspot/schema.js';
 import { readBody } from './concierge/http.js';
@@ -17,7 +17,7 @@ export interface HubSpotUi {
 }
 
 export async function startHubSpotUi(hubspot: HubSpotFake): Promise<HubSpotUi> {
-  const send = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+  const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };

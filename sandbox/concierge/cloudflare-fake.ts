@@ -15,6 +15,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, readBody, sendJson } from './http.js';
 import { postManagement } from './challtestsrv.js';
+import { textOf } from '../../core/text-of.js';
 
 export interface FakeZone {
   id: string;
@@ -137,12 +138,12 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
 
   /** Validates a record body into its stored fields (name made fully qualified within the zone). */
   function recordFields(zone: FakeZone, body: Record<string, unknown>, partialOf?: FakeRecord) {
-    const type = String(body.type ?? partialOf?.type ?? '').toUpperCase();
+    const type = textOf(body.type ?? partialOf?.type ?? '').toUpperCase();
     if (!RECORD_TYPES.has(type)) throw new CfError(400, 9004, 'DNS record type is invalid.');
-    let name = String(body.name ?? partialOf?.name ?? '').toLowerCase().replace(/\.$/, '');
+    let name = textOf(body.name ?? partialOf?.name ?? '').toLowerCase().replace(/\.$/, '');
     if (name === '@' || name === '') name = zone.name;
     else if (name !== zone.name && !name.endsWith(`.${zone.name}`)) name = `${name}.${zone.name}`;
-    const content = String(body.content ?? partialOf?.content ?? '');
+    const content = textOf(body.content ?? partialOf?.content ?? '');
     if (!content) throw new CfError(400, 9007, 'Content is required.');
     if (type === 'A' && !isIPv4(content)) throw new CfError(400, 9005, 'Content for A record must be a valid IPv4 address.');
     if (type === 'AAAA' && !isIPv6(content)) throw new CfError(400, 9006, 'Content for AAAA record must be a valid IPv6 address.');
@@ -207,7 +208,7 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
       return sendJson(res, 200, paginate(list, q, 20, 50));
     }
     if (path === '/zones' && method === 'POST') {
-      const name = String(body.name ?? '').toLowerCase();
+      const name = textOf(body.name ?? '').toLowerCase();
       if (!DOMAIN_RE.test(name)) throw new CfError(400, 1049, `${name || '(empty)'} is not a registered domain`);
       const acct = (body.account as { id?: string } | undefined)?.id;
       if (acct && acct !== accountId) throw new CfError(403, 1068, 'Permission denied for this account');

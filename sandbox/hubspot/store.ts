@@ -8,6 +8,7 @@ import {
   BUILTIN_PROPERTIES, SINGULAR, defaultAssociationTypeId, reverseAssociationTypeId,
   type HsObjectType, type PropertyDef, type PropertyType,
 } from './schema.js';
+import { textOf } from '../../core/text-of.js';
 
 export interface HsObject {
   id: string;
@@ -186,7 +187,7 @@ export class HubSpotStore {
         invalid.push({ name, error: 'INVALID_INPUT', message: `${JSON.stringify(raw)} is not a valid value for ${name}` });
         continue;
       }
-      let v = String(raw);
+      let v = textOf(raw);
       if (def.type === 'number' && !/^-?\d+(\.\d+)?$/.test(v)) {
         invalid.push({ name, error: 'INVALID_DECIMAL', message: `${v} was not a valid number.` });
         continue;

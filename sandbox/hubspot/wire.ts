@@ -1,5 +1,5 @@
 /** How the fake renders objects on the wire (CRM v3 `SimplePublicObject`). */
-import { DEFAULT_RETURNED, type HsObjectType } from './schema.js';
+import { DEFAULT_RETURNED } from './schema.js';
 import type { HsObject, HubSpotStore } from './store.js';
 
 export interface WireObject {

@@ -7,6 +7,7 @@
  * `updated_at` (an incremental read of contacts sees it).
  */
 import { SageError, newSageId, sageTime, type SageRecord } from './resources.js';
+import { textOf } from '../../core/text-of.js';
 
 type Json = Record<string, unknown>;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -76,7 +77,7 @@ export function contactPersonWire(r: SageRecord): Json {
 /** The contact's main contact person, as `/contact_persons` lists it. */
 export function mainPersonWire(contact: SageRecord): Json {
   const p = (contact.data.main_contact_person ?? {}) as Record<string, string | null | undefined>;
-  const addressId = String((contact.data.main_address as Json | undefined)?.id ?? '');
+  const addressId = textOf((contact.data.main_address as Json | undefined)?.id ?? '');
   return {
     id: p.id,
     displayed_as: p.name ?? null,

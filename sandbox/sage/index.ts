@@ -13,6 +13,7 @@ import {
   type Lookup, type SageRecord, type SageResource,
 } from './resources.js';
 import { applyContactPerson, contactPersonWire, mainPersonWire, withSubIds } from './contact-persons.js';
+import { textOf } from '../../core/text-of.js';
 
 export type { SageResource } from './resources.js';
 export { SageError } from './resources.js';
@@ -109,7 +110,7 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
   /** Live contacts by lower-cased reference (Sage keeps references unique). */
   const references = new Map<string, string>();
   const indexReference = (r: SageRecord, on: boolean) => {
-    const ref = r.resource === 'contacts' && r.data.reference ? String(r.data.reference).toLowerCase() : undefined;
+    const ref = r.resource === 'contacts' && r.data.reference ? textOf(r.data.reference).toLowerCase() : undefined;
     if (ref === undefined) return;
     if (on) references.set(ref, r.id);
     else if (references.get(ref) === r.id) references.delete(ref);
@@ -255,9 +256,9 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
       }
     }
     const search = q.get('search')?.toLowerCase();
-    if (search) rows = rows.filter((r) => String(r.data.name ?? '').toLowerCase().includes(search) || String(r.data.reference ?? '').toLowerCase().includes(search));
+    if (search) rows = rows.filter((r) => textOf(r.data.name ?? '').toLowerCase().includes(search) || textOf(r.data.reference ?? '').toLowerCase().includes(search));
     const email = q.get('email')?.toLowerCase();
-    if (email) rows = rows.filter((r) => String((r.data.main_contact_person as Json | undefined)?.email ?? '').toLowerCase() === email);
+    if (email) rows = rows.filter((r) => textOf((r.data.main_contact_person as Json | undefined)?.email ?? '').toLowerCase() === email);
     const type = q.get('contact_type_id');
     if (type && resource === 'contacts') rows = rows.filter((r) => (r.data.contact_type_ids as string[]).includes(type));
     const contactId = q.get('contact_id');
@@ -265,7 +266,7 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
 
     const [sortField = 'created_at', dir = 'asc'] = (q.get('sort') ?? 'created_at').split(':');
     const key = (r: SageRecord): number =>
-      sortField === 'updated_at' ? r.updatedAt : sortField === 'date' ? Date.parse(String(r.data.date ?? '')) || r.createdAt : r.createdAt;
+      sortField === 'updated_at' ? r.updatedAt : sortField === 'date' ? Date.parse(textOf(r.data.date ?? '')) || r.createdAt : r.createdAt;
     if (!['created_at', 'updated_at', 'date'].includes(sortField) || !['asc', 'desc'].includes(dir)) {
       throw SageError.one(422, 'InvalidParameter', 'sort must be created_at, updated_at or date, optionally :asc or :desc', 'sort');
     }

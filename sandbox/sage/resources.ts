@@ -4,6 +4,8 @@
  * amounts as strings, timestamps to the second, errors as `[{$severity, $dataCode, $message, $source}]`.
  */
 import { randomBytes } from 'node:crypto';
+import { textOf } from '../../core/text-of.js';
+import type { StoredArtefact, StoredContact } from './stored.js';
 
 export type SageResource = 'contacts' | 'sales_quotes' | 'sales_invoices' | 'contact_persons';
 export const SAGE_RESOURCES: readonly SageResource[] = ['contacts', 'sales_quotes', 'sales_invoices', 'contact_persons'];
@@ -135,9 +137,9 @@ export function applyContact(input: Record<string, unknown>, existing: Record<st
 }
 
 export function contactWire(r: SageRecord): Record<string, unknown> {
-  const d = r.data as Record<string, any>;
+  const d = r.data as StoredContact;
   const country = d.main_address?.country_id;
-  const types = (d.contact_type_ids as string[]).map((t) => link(t, t === 'CUSTOMER' ? 'Customer' : 'Supplier', `/contact_types/${t}`));
+  const types = d.contact_type_ids.map((t) => link(t, t === 'CUSTOMER' ? 'Customer' : 'Supplier', `/contact_types/${t}`));
   return {
     id: r.id,
     displayed_as: d.reference ? `${d.name} (${d.reference})` : d.name,
@@ -224,7 +226,7 @@ export function applyArtefact(resource: 'sales_quotes' | 'sales_invoices', input
   const linesKey = resource === 'sales_quotes' ? 'quote_lines' : 'invoice_lines';
   const dueKey = resource === 'sales_quotes' ? 'expiry_date' : 'due_date';
   if (has('contact_id') || !existing) {
-    const c = lookup.contact(String(input.contact_id ?? ''));
+    const c = lookup.contact(textOf(input.contact_id ?? ''));
     if (!c || c.deletedAt !== undefined) throw invalid('contact_id', 'is not a valid contact');
     if (!(c.data.contact_type_ids as string[]).includes('CUSTOMER')) throw invalid('contact_id', 'must be a customer');
     d.contact_id = c.id;
@@ -262,7 +264,7 @@ export function applyArtefact(resource: 'sales_quotes' | 'sales_invoices', input
 }
 
 export function artefactWire(r: SageRecord, contact: SageRecord | undefined): Record<string, unknown> {
-  const d = r.data as Record<string, any>;
+  const d = r.data as StoredArtefact;
   const quote = r.resource === 'sales_quotes';
   const number = `${quote ? 'SQ' : 'SI'}-${d.number}`;
   const t = totals(d.lines);
@@ -270,7 +272,7 @@ export function artefactWire(r: SageRecord, contact: SageRecord | undefined): Re
     DRAFT: 'Draft', PENDING: 'Pending', SENT: 'Sent', ACCEPTED: 'Accepted', DECLINED: 'Declined', INVOICED: 'Invoiced',
     UNPAID: 'Unpaid', PART_PAID: 'Part Paid', PAID: 'Paid', VOID: 'Void',
   };
-  const c = contact?.data as Record<string, any> | undefined;
+  const c = contact?.data as StoredContact | undefined;
   return {
     id: r.id,
     displayed_as: number,
