@@ -32,7 +32,7 @@ export function nodeScript(script: string, env: Record<string, string>, ready: R
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (c: Buffer) => {
-      out = (out + c).slice(-8000);
+      out = (out + c.toString()).slice(-8000);
       if (ready.test(out)) resolve(child);
     };
     child.stdout.on('data', onData);
