@@ -32,10 +32,8 @@ import { incidentChange } from '../activities/audits/monitor/incident-change.js'
 import { validatePatch, type MonitorConfigPatch } from '../activities/audits/monitor/config-patch.js';
 import {
   ALERTING,
-  type AlertRecord,
   type AlertTransition,
   type CheckResult,
-  type Incident,
   type MonitorState,
   type SiteMonitorInput,
   type SiteMonitorStatus,

@@ -56,7 +56,10 @@ async function deliverAll(keys: string[]): Promise<{ sent: number; failed: numbe
   for (let i = 0; i < keys.length; i += 10) {
     const results = await Promise.allSettled(keys.slice(i, i + 10).map((k) => notify.deliverNotification(k)));
     rethrowCancellation(results);
-    for (const r of results) r.status === 'fulfilled' ? sent++ : failed++;
+    for (const r of results) {
+      if (r.status === 'fulfilled') sent++;
+      else failed++;
+    }
   }
   return { sent, failed };
 }
@@ -106,7 +109,7 @@ export async function watchSource(input: WatchSourceInput): Promise<WatchSourceS
   }
   state.runId = plan.runId;
   upsertSearchAttributes([{ key: SA.domain, value: plan.host }]);
-  let cancellation: unknown = null;
+  let cancellation: Error | null = null;
 
   try {
     phase('discovering');
@@ -153,7 +156,7 @@ export async function watchSource(input: WatchSourceInput): Promise<WatchSourceS
     } else {
       state.status = 'cancelled';
       state.error = 'cancelled';
-      cancellation = err;
+      cancellation = err as Error; // isCancellation() holds only for Temporal's failure classes
     }
   }
 
