@@ -9,6 +9,7 @@ import type { PeerProcess } from '../../sandbox/concierge/process.js';
 import { testEnv } from '../support/platform.js';
 import { killHard, startWorkerProcess as spawnWorker, writeWorkflowBundle } from '../support/worker-process.js';
 import { ORDER, pay, placeOrder, startConciergeWorld, type ConciergeWorld } from '../support/concierge.js';
+import { textOf } from '../../core/text-of.js';
 
 let t: TestDb;
 let w: ConciergeWorld;
@@ -63,7 +64,7 @@ describe('worker killed mid-order', () => {
     expect(w.namecheap.registrations(domain)).toBe(1);
     expect(await t.db.selectFrom('concierge_certificates').selectAll().where('order_id', '=', orderId).execute()).toHaveLength(1);
 
-    const key = (m: { headers: Map<string, unknown> }) => String(m.headers.get('x-atelier-key') ?? '');
+    const key = (m: { headers: Map<string, unknown> }) => textOf(m.headers.get('x-atelier-key') ?? '');
     const mails = w.mail.messages.filter((m) => key(m).startsWith(`concierge:${orderId}:`));
     expect(mails.map(key)).toEqual(['received', 'payment-link', 'payment-received', 'in-progress', 'delivered'].map((k) => `concierge:${orderId}:${k}`));
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);

@@ -12,6 +12,7 @@ import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from '../support/db.js';
 import { ORDER, pay, placeOrder, pollOrder, signedCheckoutEvent, startConciergeWorld, type ConciergeWorld } from '../support/concierge.js';
+import { textOf } from '../../core/text-of.js';
 
 let t: TestDb;
 let w: ConciergeWorld;
@@ -25,7 +26,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const keyOf = (m: { headers: Map<string, unknown> }) => String(m.headers.get('x-atelier-key') ?? '');
+const keyOf = (m: { headers: Map<string, unknown> }) => textOf(m.headers.get('x-atelier-key') ?? '');
 
 describe('conciergeOrder end to end', () => {
   it('turns an order into a live HTTPS site: payment, registration, DNS, certificate, live check, every email', async () => {

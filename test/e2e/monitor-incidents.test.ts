@@ -14,7 +14,7 @@ import { startTestSite, startWebhookReceiver, type TestSite, type WebhookReceive
 import { startMonitorSweeps } from '../support/monitor-sweeps.js';
 import { startTestWorkers, testApp, testClient, testConfig } from '../support/platform.js';
 
-type Json = Record<string, any>;
+type IncidentPage = { total: number; incidents: Array<{ durationSeconds: number }>; nextCursor: string | null };
 let t: TestDb;
 let config: Config;
 let client: Client;
@@ -37,7 +37,7 @@ beforeAll(async () => {
   // webhook only: no SMTP needed
   const res = await call('/v1/monitors', { method: 'POST', body: JSON.stringify({ url: s.url, intervalSeconds: 1, webhookUrl: hook.url, thresholds: { failuresBeforeDown: 2 } }) });
   expect(res.status, await res.clone().text()).toBe(201);
-  id = ((await res.json()) as Json).id;
+  id = ((await res.json()) as { id: string }).id;
 });
 afterAll(async () => {
   await sweeps.stop();
@@ -83,16 +83,16 @@ describe('monitor incidents', () => {
 
     const page1 = await call(`/v1/monitors/${id}/incidents?limit=1`);
     expect(page1.status).toBe(200);
-    const p1 = (await page1.json()) as Json;
+    const p1 = (await page1.json()) as IncidentPage;
     expect(p1.total).toBe(2);
     expect(p1.incidents).toHaveLength(1);
     expect(typeof p1.nextCursor).toBe('string');
-    const p2 = (await (await call(`/v1/monitors/${id}/incidents?limit=1&cursor=${p1.nextCursor}`)).json()) as Json;
+    const p2 = (await (await call(`/v1/monitors/${id}/incidents?limit=1&cursor=${p1.nextCursor}`)).json()) as IncidentPage;
     expect(p2.incidents).toHaveLength(1);
     expect(p2.nextCursor).toBeNull();
 
     // newest first: page 1 is the second outage
-    for (const [inc, run] of [[p1.incidents[0], runs[1]!], [p2.incidents[0], runs[0]!]] as const) {
+    for (const [inc, run] of [[p1.incidents[0]!, runs[1]!], [p2.incidents[0]!, runs[0]!]] as const) {
       expect(inc).toMatchObject({
         kind: 'down',
         startedAt: run.first.checked_at.toISOString(),

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../../core/config.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateToLatest } from '../../db/migrator.js';
@@ -115,7 +115,7 @@ describe('PostgreSQL stopped for 60 s under load', () => {
     const back = Date.now();
 
     const results = await Promise.all(
-      [...diagnostics, ...audits].map((id) => (client.workflow.getHandle(id) as WorkflowHandle).result().then(() => id)),
+      [...diagnostics, ...audits].map((id) => client.workflow.getHandle(id).result().then(() => id)),
     );
     expect(results).toHaveLength(diagnostics.length + audits.length);
     const recovery = Date.now() - back;

@@ -58,7 +58,7 @@ it('a cancelled watchSource ends CANCELLED and its run is recorded cancelled; th
     args: [{ sourceId }],
   });
   await until('the crawl to reach a listing page', async () => site.requests.some((r) => r.path.startsWith('/biens/')));
-  expect(((await handle.query('status')) as WatchSourceStatus).phase).toBe('crawling');
+  expect((await handle.query<WatchSourceStatus>('status')).phase).toBe('crawling');
   const running = await t.db.selectFrom('watch_crawl_runs').selectAll().where('source_id', '=', sourceId).executeTakeFirstOrThrow();
   expect(running.status).toBe('running');
 

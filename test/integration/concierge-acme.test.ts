@@ -55,7 +55,7 @@ beforeAll(async () => {
       acmeCalls.push(call);
       return res;
     },
-    (err: { config?: { method?: string; url?: string }; response?: { status: number } }) => {
+    (err: Error & { config?: { method?: string; url?: string }; response?: { status: number } }) => {
       acmeCalls.push({ method: String(err.config?.method).toUpperCase(), url: String(err.config?.url), status: err.response?.status ?? 0 });
       throw err;
     },

@@ -129,7 +129,7 @@ describe('Namecheap registrar adapter', () => {
     const slow = createNamecheapRegistrar(config, {
       fetch: async (input, init) => {
         const res = await fetch(input, init);
-        const body = String(init?.body ?? '');
+        const body = init?.body instanceof URLSearchParams ? init.body.toString() : ''; // the adapter posts a form
         if (body.includes('namecheap.domains.create')) throw new Error('socket hang up');
         return res;
       },

@@ -13,6 +13,7 @@ import { startTestWorkers, testApp, testClient, testConfig } from '../support/pl
 import type { RunningWorkers } from '../../workers/run.js';
 
 import { startHubSpotFake, type HubSpotFake } from '../../sandbox/hubspot/index.js';
+import { textOf } from '../../core/text-of.js';
 let t: TestDb;
 let config: Config;
 let client: Client;
@@ -72,7 +73,7 @@ describe('OpenAPI request examples', () => {
       const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
       if (op.method === 'POST' && !op.path.includes('{id}')) {
         const id = body.id ?? body.orderId;
-        if (id !== undefined) ids[op.path] = String(id);
+        if (id !== undefined) ids[op.path] = textOf(id);
       }
       const ok = res.status < 300 || (res.status === 409 && op.path === '/v1/concierge/orders/{id}/domain');
       results.push(`${op.method} ${op.path} -> ${res.status}${ok ? '' : ` ${JSON.stringify(body).slice(0, 300)}`}`);

@@ -64,7 +64,7 @@ export async function startTestWorkers(config: Config, db: Db, families: readonl
 
 export function testApp(config: Config, db: Db, temporal: Client) {
   const app = createApp({ config, db, temporal, logger: silentLogger });
-  const call = (path: string, init: RequestInit & { key?: string | null } = {}) => {
+  const call = async (path: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
     const key = init.key === undefined ? TEST_API_KEY : init.key;
     if (key) headers.set('authorization', `Bearer ${key}`);

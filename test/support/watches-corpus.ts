@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { extractPage, extractShopifyProducts, type ListingDraft } from '../../activities/watches/extract/index.js';
 import { internalListingLinks } from '../../activities/watches/fetch/discover.js';
 import { fixtureFile, fixtureSites, WATCH_FIXTURES } from './watches-fixtures.js';
+import { textOf } from '../../core/text-of.js';
 
 /** A site is crawled at this origin; its markup may name its production domain (canonical, JSON-LD). */
 export const CORPUS_ORIGIN = 'http://127.0.0.1:8765';
@@ -131,7 +132,7 @@ export function fieldRight(field: ScoredField, truth: unknown, got: unknown): bo
   if (truth === null || truth === undefined) return got === undefined || got === null;
   if (got === undefined || got === null) return false;
   if (field === 'surface') return Math.abs(Number(truth) - Number(got)) <= 0.5;
-  if (field === 'city') return foldCity(String(truth)) === foldCity(String(got));
+  if (field === 'city') return foldCity(textOf(truth)) === foldCity(textOf(got));
   return truth === got;
 }
 

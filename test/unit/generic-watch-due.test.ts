@@ -7,7 +7,10 @@ describe('generic watch due times', () => {
     const interval = 60 * 60_000;
     const buckets = new Array(10).fill(0);
     for (let id = 1; id <= 1000; id++) buckets[Math.floor((phaseMs(id, interval) / interval) * 10)]++;
-    for (const n of buckets) expect(n).toBeGreaterThan(60), expect(n).toBeLessThan(140);
+    for (const n of buckets) {
+      expect(n).toBeGreaterThan(60);
+      expect(n).toBeLessThan(140);
+    }
     // consecutive ids do not sit next to each other
     expect(Math.abs(phaseMs(1, interval) - phaseMs(2, interval))).toBeGreaterThan(0);
   });

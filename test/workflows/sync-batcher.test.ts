@@ -60,7 +60,7 @@ describe('hubspotEvents batcher', () => {
       await Promise.all(Array.from({ length: 29 }, (_, k) => handle.signal('hubspotEvents', [{ object: 'contacts', id: String((k + 2) % 10) }, { object: 'companies', id: String(k + 2) }])));
       for (let i = 0; i < 100 && rec.calls.length === 0; i++) await sleep(50);
       await sleep(800);
-      const status = (await handle.query('status')) as { batches: number; records: number; pending: number };
+      const status = await handle.query<{ batches: number; records: number; pending: number }>('status');
       expect(status).toMatchObject({ batches: 1, records: 39, pending: 0 });
       await handle.terminate();
     });

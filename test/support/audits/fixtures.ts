@@ -20,7 +20,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import http2 from 'node:http2';
 import https from 'node:https';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -91,10 +91,10 @@ export async function startAuditFixtures(): Promise<AuditFixtures> {
   const expired = ca.issue(['expired.audit.test'], { notBefore: new Date(Date.now() - 100 * 86_400_000), notAfter: new Date(Date.now() - 3 * 86_400_000) });
   const self = selfSigned(['selfsigned.audit.test']);
   const servers: Server[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const port = async (s: Server) => {
     servers.push(s);
-    s.on('connection', (sock: import('node:net').Socket) => {
+    s.on('connection', (sock: Socket) => {
       sockets.add(sock);
       sock.once('close', () => sockets.delete(sock));
     });

@@ -24,7 +24,6 @@ export interface FixtureSite {
 export type Responder = (path: string, req: IncomingMessage, site: FixtureSite) => { status?: number; type?: string; headers?: Record<string, string>; body: string } | null;
 
 export async function startSite(respond: Responder): Promise<FixtureSite> {
-  let server: Server;
   const site: FixtureSite = {
     url: '',
     host: '',
@@ -32,7 +31,7 @@ export async function startSite(respond: Responder): Promise<FixtureSite> {
     slow: { pattern: null, ms: 0 },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
-  server = createServer((req, res) => void (async () => {
+  const server: Server = createServer((req, res) => void (async () => {
     const at = Date.now();
     const path = req.url ?? '/';
     const out = respond(path, req, site) ?? { status: 404, body: '<!doctype html><title>404</title><p>Page introuvable</p>' };
