@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/client.js';
+import { listingIdByUrl } from '../../db/queries/watches.js';
 import type { SourceSelectors } from '../../db/schema/watches.js';
 import type { BrowserPool } from '../shared/browser-pool.js';
 import { extractPage, extractShopifyProducts, type ListingDraft } from './extract/index.js';
@@ -153,10 +154,10 @@ export async function crawlPage(ctx: CrawlContext, plan: SourcePlan, runId: numb
 async function gonePage(ctx: CrawlContext, plan: SourcePlan, url: string, status: number): Promise<PageProblem | undefined> {
   const own = [plan.website, ...(plan.listingUrls ?? [])].map(normalizeUrl);
   if (own.includes(normalizeUrl(url))) return undefined;
-  const known = await ctx.db.selectFrom('watch_listings').select('id').where('source_id', '=', plan.sourceId).where('source_url', '=', normalizeUrl(url)).executeTakeFirst();
-  ctx.logger.info({ url, sourceId: plan.sourceId, status, listing: known?.id ?? null }, 'page gone');
-  return known
-    ? { url, kind: 'listing-gone', status, message: `answered ${status}: listing ${known.id} is gone (counts as a miss toward its removal)` }
+  const known = await listingIdByUrl(ctx.db, plan.sourceId, normalizeUrl(url));
+  ctx.logger.info({ url, sourceId: plan.sourceId, status, listing: known ?? null }, 'page gone');
+  return known !== undefined
+    ? { url, kind: 'listing-gone', status, message: `answered ${status}: listing ${known} is gone (counts as a miss toward its removal)` }
     : { url, kind: 'gone', status, message: `answered ${status}: not a page of the source's listings (the run is not partial)` };
 }
 

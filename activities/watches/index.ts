@@ -2,7 +2,6 @@
  * The watches family's activities, bound to the worker's dependencies: one fetcher (robots cache,
  * global concurrency bound, proxies) and the shared Chromium pool per process.
  */
-import { sql } from 'kysely';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/client.js';
@@ -16,6 +15,9 @@ import { crawlPage, discoverSeeds, type CrawlContext, type SourcePlan } from './
 import { createFetcher, type Fetcher } from './fetch/http.js';
 import type { GenericCheck } from './generic.js';
 import { markDue } from '../../db/queries/watch-generic.js';
+import { runSourceFlag } from '../../db/queries/watch-runs.js';
+import { purgeStagedRows } from '../../db/queries/watch-snapshot.js';
+import { activeSourceIds, getSource, recordSourceDetection } from '../../db/queries/watch-sources.js';
 import { sweepBatch, type SweepBatchResult } from './generic/sweep.js';
 import type { Mailer } from '../shared/mail.js';
 import { notificationSenders } from '../shared/notify.js';
@@ -66,7 +68,8 @@ export function createWatchesActivities(deps: WatchesDeps) {
   const pool = deps.browserPool ?? null;
 
   async function planOf(sourceId: number): Promise<SourcePlan & { listingUrls: string[] }> {
-    const s = await db.selectFrom('watch_sources').selectAll().where('id', '=', sourceId).executeTakeFirstOrThrow();
+    const s = await getSource(db, sourceId);
+    if (!s) throw new Error(`no source ${sourceId}`);
     return {
       sourceId,
       website: s.website,
@@ -85,7 +88,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
   return {
     /** Opens the crawl run of a workflow run (same run on retry); null when the source is gone or paused. */
     async startSourceRun(input: { sourceId: number; workflowId: string; runKey: string }): Promise<RunPlan | null> {
-      const s = await db.selectFrom('watch_sources').select(['id', 'name', 'website', 'active']).where('id', '=', input.sourceId).executeTakeFirst();
+      const s = await getSource(db, input.sourceId);
       if (!s || !s.active) return null;
       const runId = await openRun(db, s.id, input.runKey, input.workflowId);
       return { runId, sourceId: s.id, name: s.name, host: new URL(s.website).host, maxPages: config.WATCH_MAX_PAGES_PER_SOURCE, pagesPerActivity: 5 };
@@ -125,11 +128,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
       );
       await recordProblems(db, input.runId, problems);
       if (learned || format) {
-        await db
-          .updateTable('watch_sources')
-          .set((eb) => ({ needs_browser: learned ? true : eb.ref('needs_browser'), detected_format: format ?? eb.ref('detected_format') }))
-          .where('id', '=', input.sourceId)
-          .execute();
+        await recordSourceDetection(db, input.sourceId, { needsBrowser: learned, format });
       }
       return out;
     },
@@ -153,7 +152,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
     async finishSourceRun(input: { runId: number; status: CrawlStatus; pages: number; errorMessage: string | null }) {
       const out = await finishRun(db, input.runId, { ...input, flagAfter: config.WATCH_FLAG_AFTER_FAILURES });
       let alertKey: string | null = null;
-      const run = await db.selectFrom('watch_crawl_runs as r').innerJoin('watch_sources as s', 's.id', 'r.source_id').select(['s.id', 's.name', 's.website', 's.flagged_at', 's.last_error']).where('r.id', '=', input.runId).executeTakeFirstOrThrow();
+      const run = await runSourceFlag(db, input.runId);
       if (run.flagged_at) {
         const key = `watch:source:${run.id}:flagged:${new Date(run.flagged_at).getTime()}`;
         if (out.flaggedAt) {
@@ -176,9 +175,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
 
     /** Source ids for a fleet run, in id order after `afterId`. */
     async listFleetSources(input: { scope: 'all' | 'priority'; afterId: number; limit: number }): Promise<number[]> {
-      let q = db.selectFrom('watch_sources').select('id').where('active', '=', true).where('id', '>', input.afterId);
-      if (input.scope === 'priority') q = q.where('priority', '>=', 1);
-      return (await q.orderBy('id').limit(input.limit).execute()).map((r) => r.id);
+      return activeSourceIds(db, { priorityOnly: input.scope === 'priority', afterId: input.afterId, limit: input.limit });
     },
 
     async computeMarketStats(): Promise<number> {
@@ -188,11 +185,7 @@ export function createWatchesActivities(deps: WatchesDeps) {
     /** Re-links duplicates across all active listings, and drops staging rows of abandoned runs. */
     async cleanupDuplicates(): Promise<{ unlinked: number; linked: number; purgedStaging: number }> {
       const r = await withHeartbeat(() => cleanupDuplicates(db));
-      const purged = await sql`
-        delete from watch_snapshot_items s using watch_crawl_runs r
-        where s.run_id = r.id and (r.applied_at is not null or r.started_at < now() - interval '2 days')
-      `.execute(db);
-      return { ...r, purgedStaging: Number(purged.numAffectedRows ?? 0) };
+      return { ...r, purgedStaging: await purgeStagedRows(db) };
     },
 
     async queueDailyDigests(input: { day: string }): Promise<string[]> {

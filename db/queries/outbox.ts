@@ -36,3 +36,16 @@ export async function recordOutboxFailure(db: Queryable, key: string, error: str
     .where('status', '=', 'pending')
     .execute();
 }
+
+/** Of `keys`, those whose row is still waiting to be sent. */
+export async function pendingOutboxKeys(db: Queryable, keys: string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'in', keys).where('status', '=', 'pending').execute();
+  return rows.map((r) => r.dedupe_key);
+}
+
+/** Keys of pending rows matching the LIKE pattern `pattern`. */
+export async function pendingOutboxKeysLike(db: Queryable, pattern: string): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'like', pattern).where('status', '=', 'pending').execute();
+  return rows.map((r) => r.dedupe_key);
+}

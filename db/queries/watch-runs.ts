@@ -78,3 +78,13 @@ export async function recordSourceOutcome(db: Queryable, sourceId: number, v: { 
   `.execute(db);
   return rows[0]!;
 }
+
+/** The source of a run, with its failure flag and last error. */
+export async function runSourceFlag(db: Queryable, runId: number) {
+  return db
+    .selectFrom('watch_crawl_runs as r')
+    .innerJoin('watch_sources as s', 's.id', 'r.source_id')
+    .select(['s.id', 's.name', 's.website', 's.flagged_at', 's.last_error'])
+    .where('r.id', '=', runId)
+    .executeTakeFirstOrThrow();
+}

@@ -231,3 +231,12 @@ export async function setRunCounts(tx: Queryable, runId: number, counts: RunCoun
   const { priceChanges, ...cols } = counts;
   await tx.updateTable('watch_crawl_runs').set({ ...cols, price_changes: priceChanges }).where('id', '=', runId).execute();
 }
+
+/** Deletes staged rows of applied runs and of runs started over 2 days ago (abandoned); how many. */
+export async function purgeStagedRows(db: Queryable): Promise<number> {
+  const res = await sql`
+    delete from watch_snapshot_items s using watch_crawl_runs r
+    where s.run_id = r.id and (r.applied_at is not null or r.started_at < now() - interval '2 days')
+  `.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}

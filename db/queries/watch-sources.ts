@@ -71,3 +71,19 @@ export async function upsertSourceByWebsite(db: Queryable, s: CsvSourceFields): 
     .executeTakeFirstOrThrow();
   return row.inserted;
 }
+
+/** What a crawl learned of a source: it needs a browser (only ever set), its listing format (kept when not given). */
+export async function recordSourceDetection(db: Queryable, id: number, learned: { needsBrowser: boolean; format: string | null }): Promise<void> {
+  await db
+    .updateTable('watch_sources')
+    .set((eb) => ({ needs_browser: learned.needsBrowser ? true : eb.ref('needs_browser'), detected_format: learned.format ?? eb.ref('detected_format') }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Active sources' ids (with priority >= 1 when `priorityOnly`) after `afterId`, ascending, at most `limit`. */
+export async function activeSourceIds(db: Queryable, q: { priorityOnly: boolean; afterId: number; limit: number }): Promise<number[]> {
+  let sel = db.selectFrom('watch_sources').select('id').where('active', '=', true).where('id', '>', q.afterId);
+  if (q.priorityOnly) sel = sel.where('priority', '>=', 1);
+  return (await sel.orderBy('id').limit(q.limit).execute()).map((r) => r.id);
+}

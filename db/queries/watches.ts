@@ -171,3 +171,8 @@ export async function getListing(db: Queryable, id: number) {
   ]);
   return { row, history, duplicates };
 }
+
+/** The id of a source's listing at `sourceUrl` (normalised), if it holds one. */
+export async function listingIdByUrl(db: Queryable, sourceId: number, sourceUrl: string): Promise<number | undefined> {
+  return (await db.selectFrom('watch_listings').select('id').where('source_id', '=', sourceId).where('source_url', '=', sourceUrl).executeTakeFirst())?.id;
+}

@@ -6,8 +6,11 @@
  * Every function answers the outbox keys still pending, so a retry after a crash delivers what
  * the crashed attempt had queued, and nothing twice.
  */
-import { sql } from 'kysely';
 import type { Db } from '../../../db/client.js';
+import { pendingOutboxKeys, pendingOutboxKeysLike } from '../../../db/queries/outbox.js';
+import {
+  activeAlerts, dailyAlertsWithUndigested, insertAlertMatches, lockUndigestedMatches, markMatchesDigested, runAlertEvents, type AlertTarget,
+} from '../../../db/queries/watch-alerts.js';
 import { enqueue, type Notification } from '../../shared/outbox.js';
 import { buildMatcher, type AlertCriteria } from '../match/index.js';
 import { listingJson, rowToDraft, type ListingRowLike } from '../store/listing-rows.js';
@@ -21,15 +24,7 @@ interface EventRow extends ListingRowLike {
   price_new: number | null;
 }
 
-interface AlertRow {
-  id: number;
-  name: string | null;
-  criteria: unknown;
-  channel: 'email' | 'webhook';
-  target: string;
-  frequency: 'immediate' | 'daily';
-  unsubscribe_token: string;
-}
+type AlertRow = AlertTarget;
 
 const summary = (r: ListingRowLike): ListingSummary => ({
   id: r.id,
@@ -60,19 +55,9 @@ function notificationFor(a: AlertRow, l: ListingRowLike, e: AlertEvent, baseUrl:
  * keys. Only listings still offered count: one under offer or sold matches no alert.
  */
 export async function queueRunNotifications(db: Db, runId: number, baseUrl: string): Promise<string[]> {
-  const { rows: events } = await sql<EventRow>`
-    select l.*, h.event, h.price_old, h.price_new
-    from watch_listing_history h join watch_listings l on l.id = h.listing_id
-    where h.run_id = ${runId} and l.status = 'active'
-      and ((h.event = 'new' and l.duplicate_of is null)
-        or (h.event in ('price_change', 'reactivated') and h.price_new < h.price_old))
-  `.execute(db);
+  const events = await runAlertEvents<EventRow>(db, runId);
   if (events.length === 0) return [];
-  const alerts = (await db
-    .selectFrom('watch_alerts')
-    .select(['id', 'name', 'criteria', 'channel', 'target', 'frequency', 'unsubscribe_token'])
-    .where('active', '=', true)
-    .execute()) as AlertRow[];
+  const alerts = await activeAlerts(db);
   if (alerts.length === 0) return [];
   const byId = new Map(alerts.map((a) => [a.id, a]));
   const match = buildMatcher(alerts.map((a) => ({ id: a.id, criteria: a.criteria as AlertCriteria })));
@@ -91,9 +76,7 @@ export async function queueRunNotifications(db: Db, runId: number, baseUrl: stri
   }
   if (matches.length === 0) return [];
   await db.transaction().execute(async (tx) => {
-    for (let i = 0; i < matches.length; i += 1000) {
-      await tx.insertInto('watch_alert_matches').values(matches.slice(i, i + 1000)).onConflict((oc) => oc.columns(['alert_id', 'listing_id', 'event_key']).doNothing()).execute();
-    }
+    await insertAlertMatches(tx, matches);
     for (let i = 0; i < notes.length; i += 500) await enqueue(tx, notes.slice(i, i + 500));
   });
   return pendingKeys(db, notes.map((n) => n.key));
@@ -101,9 +84,7 @@ export async function queueRunNotifications(db: Db, runId: number, baseUrl: stri
 
 /** Of `keys`, those whose outbox row is still waiting to be sent. */
 export async function pendingKeys(db: Db, keys: string[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const rows = await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'in', keys).where('status', '=', 'pending').execute();
-  return rows.map((r) => r.dedupe_key);
+  return pendingOutboxKeys(db, keys);
 }
 
 /**
@@ -111,27 +92,13 @@ export async function pendingKeys(db: Db, keys: string[]): Promise<string[]> {
  * matches are marked in the same transaction that queues the mail. Returns pending digest keys.
  */
 export async function queueDailyDigests(db: Db, baseUrl: string, day: string): Promise<string[]> {
-  const alerts = (await db
-    .selectFrom('watch_alerts')
-    .select(['id', 'name', 'criteria', 'channel', 'target', 'frequency', 'unsubscribe_token'])
-    .where('active', '=', true)
-    .where('frequency', '=', 'daily')
-    .where((eb) => eb.exists(eb.selectFrom('watch_alert_matches as m').select('m.alert_id').whereRef('m.alert_id', '=', 'watch_alerts.id').where('m.digested_at', 'is', null).where('m.outbox_key', 'is', null)))
-    .execute()) as AlertRow[];
+  const alerts = await dailyAlertsWithUndigested(db);
   const keys: string[] = [];
   for (const a of alerts) {
     const key = `watch:digest:${a.id}:${day}`;
     keys.push(key);
     await db.transaction().execute(async (tx) => {
-      const { rows } = await sql<ListingRowLike & { m_event: 'new' | 'price_drop'; event_key: string; drop_from: number | null }>`
-        select l.*, m.event as m_event, m.event_key,
-          (select h.price_old from watch_listing_history h where h.listing_id = l.id and m.event = 'price_drop'
-             and h.price_new::text = split_part(m.event_key, ':', 2) order by h.id desc limit 1) as drop_from
-        from watch_alert_matches m join watch_listings l on l.id = m.listing_id
-        where m.alert_id = ${a.id} and m.digested_at is null and m.outbox_key is null
-        order by m.created_at limit 200
-        for update of m
-      `.execute(tx);
+      const rows = await lockUndigestedMatches<ListingRowLike & { m_event: 'new' | 'price_drop'; event_key: string; drop_from: number | null }>(tx, a.id, 200);
       if (rows.length === 0) return;
       const items = rows.map((r) => ({
         listing: summary(r),
@@ -145,14 +112,10 @@ export async function queueDailyDigests(db: Db, baseUrl: string, day: string): P
       const created = await enqueue(tx, [note]);
       // today's digest was already queued: these matches wait for tomorrow's
       if (created.length === 0) return;
-      await sql`
-        update watch_alert_matches set digested_at = now(), outbox_key = ${key}
-        where alert_id = ${a.id} and (listing_id, event_key) in (select * from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.event_key)}::text[]))
-      `.execute(tx);
-      await tx.updateTable('watch_alerts').set({ last_notified_at: sql<Date>`now()` }).where('id', '=', a.id).execute();
+      await markMatchesDigested(tx, a.id, key, { listingIds: rows.map((r) => r.id), eventKeys: rows.map((r) => r.event_key) });
     });
   }
   // digests of the day queued by an earlier (crashed or retried) call are still to be delivered
-  const earlier = await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'like', `watch:digest:%:${day}`).where('status', '=', 'pending').execute();
-  return pendingKeys(db, [...new Set([...keys, ...earlier.map((r) => r.dedupe_key)])]);
+  const earlier = await pendingOutboxKeysLike(db, `watch:digest:%:${day}`);
+  return pendingKeys(db, [...new Set([...keys, ...earlier])]);
 }
