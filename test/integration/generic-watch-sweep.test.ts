@@ -47,10 +47,12 @@ afterAll(async () => {
   await t?.drop();
 });
 
+/** The answer fields these tests read (an answer has some of them). */
+type Answer = { id: number; workflowId: string; baseline: { workflowId: string }; baselineTaken: boolean; total: number; due: number; nextCursor: string | null; nextCheckAt: string; items: Array<{ id: number; seq: number }> };
 const send = async (path: string, method = 'GET', body?: unknown) => {
   const res = await call(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as Answer };
 };
 const result = (workflowId: string) => client.workflow.getHandle<typeof genericWatchSweep>(workflowId).result();
 const pageUrl = (id: string) => `${site.url}p/${id}`;

@@ -41,10 +41,12 @@ afterAll(async () => {
   await t?.drop();
 });
 
+/** The answer fields these tests read (an answer has some of them). */
+type Answer = { id: number; active: boolean; created: number; unsubscribeToken: string; baseline: { workflowId: string }; errors: Array<{ path: string; line: number }>; items: unknown[]; recentChanges: unknown[] };
 const send = async (path: string, method: string, body?: unknown, type = 'application/json') => {
   const res = await call(path, { method, body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': type } });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : null) as Record<string, any> };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : null) as Answer };
 };
 
 describe('watches API', () => {
@@ -53,13 +55,13 @@ describe('watches API', () => {
       const res = await send('/v1/sources', 'POST', { name: 'X', website });
       expect(res.status, website).toBe(422);
       expect(res.type).toContain('application/problem+json');
-      expect(res.body.errors[0].path).toBe('website');
+      expect(res.body.errors[0]!.path).toBe('website');
     }
     const noName = await send('/v1/sources', 'POST', { website: 'http://127.0.0.1:9/' });
     expect(noName.status).toBe(422);
     const otherHost = await send('/v1/sources', 'POST', { name: 'X', website: 'http://127.0.0.1:9/', listingUrls: ['http://127.0.0.2:9/biens/'] });
     expect(otherHost.status).toBe(422);
-    expect(otherHost.body.errors[0].path).toBe('listingUrls.0');
+    expect(otherHost.body.errors[0]!.path).toBe('listingUrls.0');
   });
 
   it('creates, reads, changes, lists and deletes a source; a second one on the same site is a conflict', async () => {
