@@ -74,7 +74,7 @@ describe('generic watches in batches', () => {
     price.set('solo', 100);
     const created = await send('/v1/watches', 'POST', { name: 'Solo', url: pageUrl('solo'), selector: '#price', channel: 'webhook', target: hooks.url, tags: ['solo'] });
     expect(created.status).toBe(201);
-    const id = created.body.id as number;
+    const id = created.body.id;
     expect(await result(created.body.baseline.workflowId)).toMatchObject({ checked: 1, baselines: 1, changed: 0 });
     expect((await send(`/v1/watches/${id}`)).body).toMatchObject({ baselineTaken: true, changes: 0, lastError: null, paused: false });
 
