@@ -217,6 +217,7 @@ export async function countMisses(tx: Queryable, runId: number, sourceId: number
   return res.rows[0]?.n ?? 0;
 }
 
+/** A run's counts, one per event type (`updated` excludes price changes and sales). */
 export interface RunCounts {
   found: number;
   new: number;

@@ -10,21 +10,14 @@
 import type { Db } from '../../../db/client.js';
 import {
   analyzeSnapshotItems, appliedRunCounts, claimRunApply, countMisses, countSnapshotItems, fieldPairsSql, fillPoorerViews, insertChangeEvents,
-  lockSourceForDiff, setRunCounts, touchSeenListings, upsertSnapshotListings,
+  lockSourceForDiff, setRunCounts, touchSeenListings, upsertSnapshotListings, type RunCounts,
 } from '../../../db/queries/watch-snapshot.js';
 import { TRACKED_FIELDS } from './staging.js';
 
 export { contentHash, stageRows, toStagedRow, TRACKED_FIELDS, type StagedRow } from './staging.js';
 
 /** A run's counts, one per event type (`updated` excludes price changes and sales). */
-export interface DiffCounts {
-  found: number;
-  new: number;
-  updated: number;
-  priceChanges: number;
-  sold: number;
-  removed: number;
-  reactivated: number;
+export interface DiffCounts extends RunCounts {
   alreadyApplied: boolean;
 }
 
