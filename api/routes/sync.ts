@@ -10,11 +10,13 @@ import { idMapRows, runFailures, runReport } from '../../activities/sync/store.j
 import { interventionSageId } from '../../activities/sync/interventions-source.js';
 import { TICKET_STAGES } from '../../activities/sync/mapping/transforms.js';
 import type { Intervention } from '../../db/schema/sync.js';
-import { interventionById, listInterventions as queryInterventions, type InterventionWithTicket } from '../../db/queries/sync.js';
+import { insertIntervention, interventionById, listInterventions as queryInterventions, type InterventionWithTicket } from '../../db/queries/sync.js';
+import { listSyncRuns, runSamples, syncRunById } from '../../db/queries/sync-runs.js';
+import { listSyncConflicts, resolveHeldConflict, syncConflictById } from '../../db/queries/sync-conflicts.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { dateTime, IdParam, safeText } from '../schemas/common.js';
-import { beforeTimeId, countOf, idCursor, micros, pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
+import { idCursor, pageFields, pageOf, pageQuery, timeIdCursor } from './keyset.js';
 import type { crmSync, CrmSyncInput } from '../../workflows/sync.js';
 
 const ReportRow = z.object({
@@ -194,27 +196,16 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
     .openapi(listRuns, async (c) => {
       const q = c.req.valid('query');
       const after = timeIdCursor(q.cursor);
-      let base = db.selectFrom('sync_runs');
-      if (q.status) base = base.where('status', '=', q.status);
-      const [all, total] = await Promise.all([
-        (after ? base.where(beforeTimeId('started_at', 'id', after)) : base)
-          .selectAll()
-          .select(micros('started_at').as('us'))
-          .orderBy('started_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(q.limit + 1)
-          .execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
+      const { rows: all, total } = await listSyncRuns(db, { ...(q.status ? { status: q.status } : {}), before: after, limit: q.limit });
       const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.us, r.id]);
       return c.json({ runs: rows.map(runOut), total, nextCursor }, 200);
     })
     .openapi(getRun, async (c) => {
       const { id } = c.req.valid('param');
-      const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      const run = await syncRunById(db, id);
       if (!run) throw new ProblemError(404, 'not-found', `No sync run ${id}.`);
-      const samples = await db.selectFrom('sync_run_pages').select('samples').where('run_id', '=', id).where('direction', '=', 'to_hubspot').execute();
-      return c.json({ ...runOut(run), failure: run.failure ?? null, report: await runReport(db, id), failures: await runFailures(db, id), samples: samples.flatMap((s) => s.samples).slice(0, 100) }, 200);
+      const samples = await runSamples(db, id);
+      return c.json({ ...runOut(run), failure: run.failure ?? null, report: await runReport(db, id), failures: await runFailures(db, id), samples: samples.slice(0, 100) }, 200);
     })
     .openapi(startRun, async (c) => {
       const body = c.req.valid('json');
@@ -226,20 +217,14 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
     .openapi(listConflicts, async (c) => {
       const q = c.req.valid('query');
       const after = idCursor(q.cursor);
-      let base = db.selectFrom('sync_conflicts');
-      if (q.status) base = base.where('status', '=', q.status);
-      if (q.entity) base = base.where('entity', '=', q.entity);
-      const [all, total] = await Promise.all([
-        (after ? base.where('id', '<', after) : base).selectAll().orderBy('id', 'desc').limit(q.limit + 1).execute(),
-        countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
-      ]);
+      const { rows: all, total } = await listSyncConflicts(db, { ...(q.status ? { status: q.status } : {}), ...(q.entity ? { entity: q.entity } : {}), before: after, limit: q.limit });
       const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
       return c.json({ conflicts: rows.map(conflictOut), total, nextCursor }, 200);
     })
     .openapi(resolveConflict, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const row = await db.selectFrom('sync_conflicts').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await syncConflictById(db, id);
       if (!row) throw new ProblemError(404, 'not-found', `No conflict ${id}.`);
       if (row.status !== 'held') throw new ProblemError(409, 'conflict', `Conflict ${id} is ${row.status}, not held.`);
       let value: unknown = body.choice === 'sage' ? row.sage_value : body.choice === 'hubspot' ? row.hubspot_value : body.value;
@@ -257,13 +242,7 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
         value = body.choice === 'sage' || value === 'archive' ? 'archive' : body.choice === 'hubspot' || value === 'keep' ? 'keep' : null;
         if (value === null) throw new ProblemError(422, 'validation-error', 'A held deletion resolves to "archive" or "keep".', { errors: [{ path: 'value', message: 'archive or keep' }] });
       }
-      const updated = await db
-        .updateTable('sync_conflicts')
-        .set({ status: 'resolved', resolution_value: JSON.stringify(value ?? null), resolved_by: c.get('apiKeyId') ?? 'api', resolved_at: new Date() })
-        .where('id', '=', id)
-        .where('status', '=', 'held')
-        .returningAll()
-        .executeTakeFirst();
+      const updated = await resolveHeldConflict(db, id, { value, by: c.get('apiKeyId') ?? 'api' });
       if (!updated) throw new ProblemError(409, 'conflict', `Conflict ${id} was resolved meanwhile.`);
       const runId = await start(`sync-resolve-${id}-${randomUUID().slice(0, 8)}`, {
         mode: 'records',
@@ -279,11 +258,7 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
         const message = 'no customer with this Sage id is known to the sync (a sync run brings Sage customers in)';
         throw new ProblemError(422, 'validation-error', `unknown customer ${b.customerSageId}: ${message}`, { errors: [{ path: 'customerSageId', message }] });
       }
-      const row = await db
-        .insertInto('interventions')
-        .values({ customer_sage_id: b.customerSageId, subject: b.subject, description: b.description ?? null, status: b.status, priority: b.priority, scheduled_at: b.scheduledAt ?? null })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertIntervention(db, { customerSageId: b.customerSageId, subject: b.subject, description: b.description ?? null, status: b.status, priority: b.priority, scheduledAt: b.scheduledAt ?? null });
       return c.json(interventionOut(row), 201);
     })
     .openapi(listInterventions, async (c) => {

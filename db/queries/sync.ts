@@ -35,6 +35,18 @@ export async function interventionById(db: Queryable, id: number): Promise<Inter
   return row ? ((await withTickets(db, [row]))[0] ?? null) : null;
 }
 
+/** Records a new intervention (its ticket comes with the next sync run). */
+export async function insertIntervention(
+  db: Queryable,
+  v: { customerSageId: string; subject: string; description: string | null; status: string; priority: string; scheduledAt: string | null },
+): Promise<Intervention> {
+  return db
+    .insertInto('interventions')
+    .values({ customer_sage_id: v.customerSageId, subject: v.subject, description: v.description, status: v.status, priority: v.priority, scheduled_at: v.scheduledAt })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** A page of interventions, newest first (ids below `before`), `limit + 1` rows, and the total under the filter. */
 export async function listInterventions(db: Queryable, q: { customerSageId?: string; before: number | null; limit: number }): Promise<{ rows: InterventionWithTicket[]; total: number }> {
   let base = db.selectFrom('interventions');
