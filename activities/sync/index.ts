@@ -10,7 +10,7 @@ import type { Db } from '../../db/client.js';
 import { applyDeletions, parseDeletionRules, syncBatch, type EngineDeps } from './engine.js';
 import { createHubSpotGateway, type HubSpotGateway } from './hubspot-gateway.js';
 import { interventionsSource } from './interventions-source.js';
-import { clearJournal } from './journal.js';
+import { clearJournal } from '../../db/queries/sync-journal.js';
 import { customProperties } from './mapping/entities.js';
 import { currentMappings } from './mapping/store.js';
 import { hubspotProperties } from './mapping/project.js';

@@ -5,8 +5,8 @@
  * server's Retry-After, so every process slows down, not just the one that was told. The bucket
  * also counts the day's requests against a daily budget.
  */
-import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/client.js';
+import { bucketUsage, chargeThrottle, takeTokens } from '../../db/queries/sync-rate-limit.js';
 
 export interface BucketSpec {
   name: string;
@@ -46,18 +46,7 @@ export function pgRateLimiter(db: DbOrTx, spec: BucketSpec, onWait?: (ms: number
   const { capacity, refillPerSec } = bucketShape(spec);
   return {
     async take(n = 1) {
-      const { rows } = await sql<{ tokens: number; day_used: number }>`
-        insert into sync_rate_buckets as b (name, capacity, refill_per_sec, tokens, updated_at, day, day_used)
-        values (${spec.name}, ${capacity}, ${refillPerSec}, ${capacity - n}, clock_timestamp(), current_date, ${n})
-        on conflict (name) do update set
-          capacity = excluded.capacity,
-          refill_per_sec = excluded.refill_per_sec,
-          tokens = least(excluded.capacity, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * excluded.refill_per_sec) - ${n},
-          updated_at = clock_timestamp(),
-          day = current_date,
-          day_used = case when b.day = current_date then b.day_used + ${n} else ${n} end
-        returning tokens, day_used`.execute(db);
-      const row = rows[0]!;
+      const row = await takeTokens(db, { name: spec.name, capacity, refillPerSec, n });
       if (row.day_used > spec.dailyBudget) throw new DailyBudgetExhausted(spec.name, row.day_used, spec.dailyBudget);
       if (row.tokens < 0) {
         // Sleep in slices so a long wait keeps the caller's activity heartbeating (`onWait` may
@@ -73,15 +62,10 @@ export function pgRateLimiter(db: DbOrTx, spec: BucketSpec, onWait?: (ms: number
     },
     async throttled(retryAfterMs) {
       const debt = (Math.max(0, retryAfterMs) / 1000) * refillPerSec;
-      await sql`
-        update sync_rate_buckets set
-          tokens = least(0, least(capacity, tokens + extract(epoch from clock_timestamp() - updated_at) * refill_per_sec)) - ${debt},
-          updated_at = clock_timestamp(),
-          throttled = throttled + 1
-        where name = ${spec.name}`.execute(db);
+      await chargeThrottle(db, spec.name, debt);
     },
     async usage() {
-      const row = await db.selectFrom('sync_rate_buckets').select(['day_used', 'throttled']).where('name', '=', spec.name).executeTakeFirst();
+      const row = await bucketUsage(db, spec.name);
       return { dayUsed: row?.day_used ?? 0, throttled: row?.throttled ?? 0, dailyBudget: spec.dailyBudget };
     },
   };
