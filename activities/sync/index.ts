@@ -11,6 +11,7 @@ import { applyDeletions, parseDeletionRules, syncBatch, type EngineDeps } from '
 import { createHubSpotGateway, type HubSpotGateway } from './hubspot-gateway.js';
 import { interventionsSource } from './interventions-source.js';
 import { clearJournal } from '../../db/queries/sync-journal.js';
+import { closeSyncRun, deleteRunCheckpoints, insertSyncRun, runCheckpoints, setRunProgress, syncRunOrThrow, syncRunStartedAt } from '../../db/queries/sync-runs.js';
 import { customProperties } from './mapping/entities.js';
 import { currentMappings } from './mapping/store.js';
 import { hubspotProperties } from './mapping/project.js';
@@ -131,11 +132,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const writeCheckpoint = (runId: string, key: string, c: Checkpoint) => store.setCursor(db, checkpointName(runId, key), JSON.stringify(c));
 
   async function progress(runId: string, key: string, processed: number) {
-    await db
-      .updateTable('sync_runs')
-      .set((eb) => ({ progress: eb.fn('jsonb_set', [eb.ref('progress'), eb.val(`{${key}}`), eb.val(JSON.stringify(processed))]) as never }))
-      .where('id', '=', runId)
-      .execute();
+    await setRunProgress(db, runId, key, processed);
   }
 
   return {
@@ -161,11 +158,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
 
     /** Records the run (idempotent by id). */
     async beginSyncRun(input: { runId: string; mode: SyncMode; dryRun: boolean; trigger: string }): Promise<void> {
-      await db
-        .insertInto('sync_runs')
-        .values({ id: input.runId, mode: input.mode, dry_run: input.dryRun, trigger: input.trigger })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
+      await insertSyncRun(db, { id: input.runId, mode: input.mode, dryRun: input.dryRun, trigger: input.trigger });
     },
 
     /** One page of Sage changes (all records in full mode) of one entity, synced and checkpointed. */
@@ -211,9 +204,9 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const key = `hubspot:${input.object}`;
         const cp = await readCheckpoint(input.runId, key);
         if (cp.done) return { done: true, processed: cp.processed };
-        const run = await db.selectFrom('sync_runs').select('started_at').where('id', '=', input.runId).executeTakeFirstOrThrow();
+        const startedAt = await syncRunStartedAt(db, input.runId);
         const since = await store.getCursor(db, `cursor:${key}`);
-        const cursor = new Date(run.started_at.getTime() - 5000).toISOString();
+        const cursor = new Date(startedAt.getTime() - 5000).toISOString();
         if (!since) {
           // Nothing to look back at before the first run: start watching from now.
           await writeCheckpoint(input.runId, key, { next: null, processed: 0, done: true, cursor });
@@ -267,27 +260,22 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       /** Why the run failed: the failure's type, the entity it was syncing, its message. */
       failure?: { cause: string; entity: string | null; message: string };
     }): Promise<Awaited<ReturnType<typeof store.runReport>>> {
-      const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', input.runId).executeTakeFirstOrThrow();
+      const run = await syncRunOrThrow(db, input.runId);
       await db.transaction().execute(async (tx) => {
         if (input.ok && !run.dry_run) {
-          const cps = await tx.selectFrom('sync_cursors').selectAll().where('name', 'like', `run:${input.runId}:%`).execute();
+          const cps = await runCheckpoints(tx, input.runId);
           for (const c of cps) {
             const cp = JSON.parse(c.value) as Checkpoint;
             if (cp.done && cp.cursor) await store.setCursor(tx, `cursor:${c.name.slice(`run:${input.runId}:`.length)}`, cp.cursor);
           }
         }
-        await tx.deleteFrom('sync_cursors').where('name', 'like', `run:${input.runId}:%`).execute();
+        await deleteRunCheckpoints(tx, input.runId);
         await clearJournal(tx, input.runId);
-        await tx
-          .updateTable('sync_runs')
-          .set({
-            status: input.ok ? 'completed' : input.cancelled ? 'cancelled' : 'failed',
-            error: input.error ?? null,
-            failure: input.failure ? JSON.stringify(input.failure) : null,
-            finished_at: new Date(),
-          })
-          .where('id', '=', input.runId)
-          .execute();
+        await closeSyncRun(tx, input.runId, {
+          status: input.ok ? 'completed' : input.cancelled ? 'cancelled' : 'failed',
+          error: input.error ?? null,
+          failure: input.failure ? JSON.stringify(input.failure) : null,
+        });
       });
       return store.runReport(db, input.runId);
     },
