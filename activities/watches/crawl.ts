@@ -176,7 +176,10 @@ export async function discoverSeeds(ctx: CrawlContext, plan: SourcePlan, listing
       const res = await ctx.fetcher.fetchPage(sm, { accept: 'application/xml,text/xml', signal: ctx.signal }).catch(() => null);
       if (!res || res.status >= 400) continue;
       const { pages, sitemaps: nested } = parseSitemap(res.body);
-      for (const n of nested) if (sameSite(n, origin) && !sitemaps.has(n)) (sitemaps.add(n), queue.push(n));
+      for (const n of nested) if (sameSite(n, origin) && !sitemaps.has(n)) {
+        sitemaps.add(n);
+        queue.push(n);
+      }
       for (const p of pages) {
         if (seeds.size >= maxPages) break;
         if (sameSite(p, origin) && LISTING_PATH.test(new URL(p).pathname)) seeds.add(normalizeUrl(p));

@@ -8,7 +8,7 @@ import {
   detectFeatures, isPriceOnRequest, normalizeSpaces, parseArrondissement, parseBathrooms, parseBedrooms, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
 } from './french.js';
 import { CARD, CARD_ADDRESS, CARD_PRICE, CARD_TITLE, FIELD } from './themes.js';
-import { absoluteUrl, blockText, sameHost } from './text.js';
+import { absoluteUrl, blockText, isPlainTag, sameHost } from './text.js';
 import { descendants, findIn, inChrome, matchSet } from './chrome.js';
 import { readLabels } from './labels.js';
 import { alternateLinks, isFilterLink } from './links.js';
@@ -43,7 +43,7 @@ function imageOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string): string | 
   return undefined;
 }
 
-const isLink = (n: AnyNode): boolean => n.type === 'tag' && n.name === 'a' && n.attribs['href'] !== undefined;
+const isLink = (n: AnyNode): boolean => isPlainTag(n) && n.name === 'a' && n.attribs['href'] !== undefined;
 
 /** A contact, visit-request or appointment page (`/contact?bien=…`): a card's button, never the listing. */
 const CONTACT_PATH = /\/(contact|contactez-nous|nous-contacter|contact-us|rendez-vous|prise-de-rendez-vous|demande-de-visite|demande-visite|visite)(?:[./_-]|$)/i;
@@ -173,7 +173,7 @@ function cardsByShape($: CheerioAPI, root: AnyNode): Element[] {
   for (const p of priceEls) {
     let cur: Element = p;
     let best: Element | undefined;
-    for (let depth = 0; depth < 12 && cur.parent && cur.parent.type === 'tag'; depth++) {
+    for (let depth = 0; depth < 12 && cur.parent && isPlainTag(cur.parent); depth++) {
       const parent = cur.parent;
       if (distinctPrices(parent) > 1) break;
       // Two listings at the same price: stop where a new link target appears beside the one we hold.
@@ -197,7 +197,7 @@ function cardsByShape($: CheerioAPI, root: AnyNode): Element[] {
   for (const parent of new Set(best.map((c) => c.parent))) {
     for (const sib of (parent as Element | null)?.children ?? []) {
       const e = sib as Element;
-      if (e.type !== 'tag' || members.has(e) || sig(e) !== sig0 || inChrome($, e)) continue;
+      if (!isPlainTag(e) || members.has(e) || sig(e) !== sig0 || inChrome($, e)) continue;
       if (descendants(e).some((d) => withPrice.has(d))) members.add(e);
     }
   }

@@ -4,7 +4,7 @@
  * element with thousands of children is quadratic in css-select, a document-level query is not.
  */
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+import { isTag, type AnyNode } from 'domhandler';
 import { CHROME } from './themes.js';
 
 import { load } from 'cheerio';
@@ -70,7 +70,7 @@ export function descendants(root: AnyNode): AnyNode[] {
   const stack: AnyNode[] = [...((root as { children?: AnyNode[] }).children ?? [])].reverse();
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'tag' || n.type === 'script' || n.type === 'style') {
+    if (isTag(n)) {
       out.push(n);
       const kids = (n as { children?: AnyNode[] }).children ?? [];
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);

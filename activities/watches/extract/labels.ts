@@ -5,7 +5,7 @@
  * A label is the whole cell or line start (word-bounded), never a word found inside other text.
  */
 import type { CheerioAPI } from 'cheerio';
-import { isText, type AnyNode, type Element } from 'domhandler';
+import { isTag, isText, type AnyNode, type Element } from 'domhandler';
 import { fold, normalizeSpaces } from './french.js';
 
 export type LabelKey = 'city' | 'postalCode' | 'place' | 'price' | 'surface' | 'rooms' | 'bedrooms' | 'type';
@@ -52,7 +52,7 @@ export function readLabels($: CheerioAPI, root: AnyNode, skip: (el: AnyNode) => 
     if (dd.length) put(text($, dt), text($, dd[0]!));
   }
   // A label element: its next element sibling is the value, or the rest of its parent's text is.
-  for (const el of $root.find('span, div, strong, b, label, p, h4, h5, h6, th, td, li, em').toArray() as Element[]) {
+  for (const el of $root.find('span, div, strong, b, label, p, h4, h5, h6, th, td, li, em').toArray()) {
     const own = text($, el);
     if (!own || own.length > 32 || !labelKey(own) || skip(el)) continue;
     // (A unit's superscript — `m<sup>2</sup>` — or an icon is part of the value, never the value.)
@@ -61,13 +61,13 @@ export function readLabels($: CheerioAPI, root: AnyNode, skip: (el: AnyNode) => 
     const nextText = next.length && next.find('li, div, p, tr, dd, ul, table').length === 0 ? text($, next[0]!) : '';
     if (nextText && nextText.length <= 120 && !labelKey(nextText)) { put(own, nextText); continue; }
     const parent = el.parent as Element | null;
-    if (parent && parent.type === 'tag') {
+    if (parent && isTag(parent)) {
       const whole = text($, parent);
       if (whole.startsWith(own) && whole.length > own.length && whole.length <= own.length + 120) put(own, whole.slice(own.length));
     }
   }
   // A bare text label followed by its value element: `<li>Ville<strong>Avrillé</strong></li>`.
-  for (const el of $root.find('li, p, div, dd, td').toArray() as Element[]) {
+  for (const el of $root.find('li, p, div, dd, td').toArray()) {
     const first = el.children.find((c) => !isText(c) || normalizeSpaces(c.data) !== '');
     if (!first || !isText(first) || skip(el)) continue;
     const own = normalizeSpaces(first.data);

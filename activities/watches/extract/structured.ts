@@ -2,6 +2,7 @@
  * Structured data: JSON-LD blocks (tolerating the malformed JSON agency sites ship) and microdata,
  * read into plain schema.org-shaped objects, then mapped to listing drafts.
  */
+import { textOf } from '../../../core/text-of.js';
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { detectTransaction, featureKey, mapTypeName, normalizeSpaces, parseAmount, parsePostalCity, parsePrice, parseRooms, parseSurface } from './french.js';
@@ -220,7 +221,7 @@ function floorSize(v: unknown): number | undefined {
   const n = num(v);
   if (n === undefined || n <= 0) return undefined;
   if (isNode(v)) {
-    const unit = String(v['unitCode'] ?? v['unitText'] ?? '').toLowerCase();
+    const unit = textOf(v['unitCode'] ?? v['unitText']).toLowerCase();
     if (unit === 'ftk' || unit.includes('ft') || unit.includes('sq f')) return Math.round(n * 0.092903 * 10) / 10;
     if (unit === 'har' || unit === 'hectare') return n * 10_000;
   }
@@ -251,8 +252,8 @@ function offerInfo(v: unknown): OfferInfo {
     if (price === undefined) continue;
     const currency = str(o['priceCurrency'] ?? spec?.['priceCurrency']);
     if (currency && currency.toUpperCase() !== 'EUR') continue;
-    const fn = String(o['businessFunction'] ?? '').toLowerCase();
-    const unit = String(spec?.['unitText'] ?? spec?.['unitCode'] ?? '').toLowerCase();
+    const fn = textOf(o['businessFunction']).toLowerCase();
+    const unit = textOf(spec?.['unitText'] ?? spec?.['unitCode']).toLowerCase();
     let transaction: TransactionType | undefined;
     if (fn.includes('leaseout') || /mon|month|mois/.test(unit)) transaction = 'rent';
     else if (fn.includes('sell')) transaction = 'sale';
@@ -283,7 +284,7 @@ function pick<T>(...vals: Array<T | undefined>): T | undefined {
 function additionalProperty(nodes: Node[], names: RegExp): unknown {
   for (const n of nodes) {
     for (const p of arr(n['additionalProperty'])) {
-      if (isNode(p) && names.test(String(p['name'] ?? p['propertyID'] ?? ''))) return p['value'];
+      if (isNode(p) && names.test(textOf(p['name'] ?? p['propertyID']))) return p['value'];
     }
   }
   return undefined;
@@ -320,7 +321,7 @@ export function nodeToDraft(node: Node, pageUrl: string): Partial<ListingDraft> 
   for (const f of arr(get('amenityFeature'))) {
     if (isNode(f)) {
       if (f['value'] === false || f['value'] === 'false') continue;
-      const k = featureKey(String(f['name'] ?? ''));
+      const k = featureKey(textOf(f['name']));
       if (k) features.push(k);
     } else if (typeof f === 'string') {
       const k = featureKey(f);

@@ -1,10 +1,13 @@
 /** Small text and URL helpers shared by the extractors. */
 import type { CheerioAPI } from 'cheerio';
-import { isDocument, isTag, isText, type AnyNode } from 'domhandler';
+import { isDocument, isTag, isText, type AnyNode, type Element } from 'domhandler';
 import { normalizeSpaces } from './french.js';
 import { loadHtml } from './chrome.js';
 
 /** Resolve `href` against `base`; undefined for non-http(s), javascript:, mailto:, tel:, data: and fragments-only. */
+/** An element that is not a script or style (domhandler's isTag counts those too): `type === 'tag'`. */
+export const isPlainTag = (n: AnyNode): n is Element => isTag(n) && n.name !== 'script' && n.name !== 'style';
+
 export function absoluteUrl(href: string | undefined, base: string): string | undefined {
   if (!href) return undefined;
   const h = href.trim();

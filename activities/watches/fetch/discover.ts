@@ -4,6 +4,7 @@
  * search pages, plus the home page, whose internal listing-looking links the crawl then follows
  * (bounded by the page budget).
  */
+import { textOf } from '../../../core/text-of.js';
 import { load } from 'cheerio';
 import { XMLParser } from 'fast-xml-parser';
 import { isFilterLink } from '../extract/links.js';
@@ -17,7 +18,7 @@ const xml = new XMLParser({ ignoreAttributes: true, isArray: (name) => name === 
 export function parseSitemap(body: string): { pages: string[]; sitemaps: string[] } {
   try {
     const doc = xml.parse(body) as { urlset?: { url?: Array<{ loc?: unknown }> }; sitemapindex?: { sitemap?: Array<{ loc?: unknown }> } };
-    const locs = (items: Array<{ loc?: unknown }> | undefined) => (items ?? []).map((i) => String(i.loc ?? '').trim()).filter((s) => /^https?:\/\//.test(s));
+    const locs = (items: Array<{ loc?: unknown }> | undefined) => (items ?? []).map((i) => textOf(i.loc).trim()).filter((s) => /^https?:\/\//.test(s));
     return { pages: locs(doc.urlset?.url), sitemaps: locs(doc.sitemapindex?.sitemap) };
   } catch {
     return { pages: [], sitemaps: [] };

@@ -8,6 +8,7 @@
  * busy process is in sending. A process that dies holding a turn blocks the host for `hold` at most.
  * Queries in db/queries/watch-politeness.ts.
  */
+import { textOf } from '../../../core/text-of.js';
 import type { DbOrTx } from '../../../db/client.js';
 import { releaseTurn, takeHostTurn } from '../../../db/queries/watch-politeness.js';
 
@@ -48,16 +49,19 @@ export async function withTurn<T>(db: DbOrTx, host: string, delayMs: number, hol
   }
 }
 
+/** The abort's reason as an Error (AbortSignal.reason is `any`: a DOMException unless the caller gave one). */
+const abortReason = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : new Error(textOf(signal.reason) || 'aborted'));
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(abortReason(signal));
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(signal!.reason);
+      reject(abortReason(signal!));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -100,10 +100,10 @@ export async function queueDailyDigests(db: Db, baseUrl: string, day: string): P
     await db.transaction().execute(async (tx) => {
       const rows = await lockUndigestedMatches<ListingRowLike & { m_event: 'new' | 'price_drop'; event_key: string; drop_from: number | null }>(tx, a.id, 200);
       if (rows.length === 0) return;
-      const items = rows.map((r) => ({
-        listing: summary(r),
-        event: (r.m_event === 'new' ? { kind: 'new' } : { kind: 'price_drop', oldPrice: Number(r.drop_from), newPrice: Number(r.event_key.split(':')[1]) }) as AlertEvent,
-      }));
+      const items = rows.map((r) => {
+        const event: AlertEvent = r.m_event === 'new' ? { kind: 'new' } : { kind: 'price_drop', oldPrice: Number(r.drop_from), newPrice: Number(r.event_key.split(':')[1]) };
+        return { listing: summary(r), event };
+      });
       const unsub = unsubscribeUrl(baseUrl, a.unsubscribe_token);
       const note: Notification =
         a.channel === 'webhook'
