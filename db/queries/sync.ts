@@ -126,3 +126,27 @@ export async function markPersonsDeleted(db: Queryable, sageIds: string[], delet
   if (!sageIds.length) return;
   await db.updateTable('sync_id_map').set({ deleted_at: new Date(), deletion }).where('entity', '=', 'contact_person').where('sage_id', 'in', sageIds).execute();
 }
+
+// ---- interventions read and written as a sync source (activities/sync/interventions-source.ts) ---
+
+/** Interventions changed since `since`, ordered by (updated_at, id), after the keyset `after`; `limit` rows. */
+export async function interventionsChanged(db: Queryable, q: { since: Date | null; after: { at: Date; id: number } | null; limit: number }): Promise<Intervention[]> {
+  let sel = db.selectFrom('interventions').selectAll().orderBy('updated_at').orderBy('id').limit(q.limit);
+  if (q.since) sel = sel.where('updated_at', '>=', q.since);
+  const after = q.after;
+  if (after) sel = sel.where((eb) => eb.or([eb('updated_at', '>', after.at), eb.and([eb('updated_at', '=', after.at), eb('id', '>', after.id)])]));
+  return sel.execute();
+}
+
+export async function interventionRow(db: Queryable, id: number): Promise<Intervention | undefined> {
+  return db.selectFrom('interventions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** What HubSpot owns of an intervention (its stage, its owner) written back; `updated_at` moves. */
+export async function updateInterventionFromHubSpot(db: Queryable, id: number, set: { status?: string; hubspot_owner_id?: string | null }): Promise<void> {
+  await db.updateTable('interventions').set({ ...set, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function cancelIntervention(db: Queryable, id: number): Promise<void> {
+  await db.updateTable('interventions').set({ status: 'CANCELLED', updated_at: new Date() }).where('id', '=', id).execute();
+}

@@ -1,18 +1,13 @@
 /** The mappings in force (the newest version set through the API, else the built-in one), and saving a new version. */
 import type { Db, DbOrTx } from '../../../db/client.js';
+import { insertMappingVersion, latestMappings, lockMapping } from '../../../db/queries/sync-mappings.js';
 import { MAPPINGS } from './entities.js';
 import { SYNC_ENTITIES, type EntityMapping, type FieldMapping, type SyncEntity } from './types.js';
 
 export type MappingSet = Record<SyncEntity, EntityMapping & { source: 'built-in' | 'api' }>;
 
 export async function currentMappings(db: DbOrTx): Promise<MappingSet> {
-  const rows = await db
-    .selectFrom('sync_mappings')
-    .select(['entity', 'version', 'fields'])
-    .distinctOn('entity')
-    .orderBy('entity')
-    .orderBy('version', 'desc')
-    .execute();
+  const rows = await latestMappings(db);
   const out = {} as MappingSet;
   for (const e of SYNC_ENTITIES) {
     const r = rows.find((x) => x.entity === e);
@@ -27,10 +22,10 @@ export async function currentMappings(db: DbOrTx): Promise<MappingSet> {
  */
 export async function saveMapping(db: Db, entity: SyncEntity, fields: FieldMapping[], expected: number, by: string | null): Promise<number | null> {
   return db.transaction().execute(async (tx) => {
-    await tx.selectNoFrom((eb) => eb.fn('pg_advisory_xact_lock', [eb.fn('hashtext', [eb.val(`sync_mappings:${entity}`)])]).as('l')).execute();
+    await lockMapping(tx, entity);
     const now = (await currentMappings(tx))[entity].version;
     if (now !== expected) return null;
-    await tx.insertInto('sync_mappings').values({ entity, version: now + 1, fields: JSON.stringify(fields), created_by: by }).execute();
+    await insertMappingVersion(tx, { entity, version: now + 1, fields: JSON.stringify(fields), by });
     return now + 1;
   });
 }
