@@ -86,7 +86,9 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   const order = await until('the order going live', async () => {
     const r = await api(`/v1/concierge/orders/${orderId}`);
     if (['cancelled', 'refunded', 'expired'].includes(r.json.phase)) throw new Error(`tour: order ${orderId} ended ${r.json.phase}: ${r.json.failure ?? ''}`);
-    return r.json.phase === 'live' && r.json.liveUrl ? r.json : undefined;
+    // the timeline's `live` entry is recorded a moment after the phase turns live: wait for both
+    const timelineLive = Array.isArray(r.json.timeline) && r.json.timeline.some((e: { phase?: unknown }) => e.phase === 'live');
+    return r.json.phase === 'live' && r.json.liveUrl && timelineLive ? r.json : undefined;
   });
   writeFileSync(join(demoDir, `order-${orderId}.json`), `${JSON.stringify(order, null, 2)}\n`);
   const shot = join(o.dataDir, 'concierge', 'screenshots', `${orderId}.png`);
