@@ -8,6 +8,15 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../../db/client.js';
+import {
+  expireSageAccessToken,
+  lockSageCredentials,
+  replaceSageRefreshToken,
+  sageCredentials,
+  sageCredentialsGeneration,
+  saveSageRefresh,
+  seedSageRefreshToken,
+} from '../../../db/queries/sync-sage-credentials.js';
 import { describeSageError } from './wire.js';
 
 export interface SageOAuthConfig {
@@ -44,18 +53,12 @@ export class SageTokenStore {
   /** Sage refused this access token (401): forget it so the next call refreshes. */
   async invalidate(token: string): Promise<void> {
     if (this.cached?.token === token) this.cached = undefined;
-    await this.db
-      .updateTable('sync_sage_credentials')
-      .set({ access_expires_at: new Date(0), updated_at: new Date() })
-      .where('business_id', '=', this.cfg.businessId)
-      .where('access_token', '=', token)
-      .execute();
+    await expireSageAccessToken(this.db, this.cfg.businessId, token);
   }
 
   /** The refresh token generation stored (how many rotations so far); for tests and diagnostics. */
   async generation(): Promise<number | undefined> {
-    const row = await this.db.selectFrom('sync_sage_credentials').select('generation').where('business_id', '=', this.cfg.businessId).executeTakeFirst();
-    return row?.generation;
+    return sageCredentialsGeneration(this.db, this.cfg.businessId);
   }
 
   private usable(token: string | null, expires: Date | null): token is string {
@@ -64,7 +67,7 @@ export class SageTokenStore {
 
   private async obtain(): Promise<string> {
     const { businessId } = this.cfg;
-    const row = await this.db.selectFrom('sync_sage_credentials').selectAll().where('business_id', '=', businessId).executeTakeFirst();
+    const row = await sageCredentials(this.db, businessId);
     if (row && this.usable(row.access_token, row.access_expires_at)) {
       this.cached = { token: row.access_token, expiresAt: row.access_expires_at!.getTime() };
       return row.access_token;
@@ -77,15 +80,11 @@ export class SageTokenStore {
           nonRetryable: true,
         });
       }
-      await this.db
-        .insertInto('sync_sage_credentials')
-        .values({ business_id: businessId, refresh_token: this.cfg.initialRefreshToken })
-        .onConflict((oc) => oc.column('business_id').doNothing())
-        .execute();
+      await seedSageRefreshToken(this.db, businessId, this.cfg.initialRefreshToken);
     }
 
     return this.db.transaction().execute(async (trx) => {
-      const locked = await trx.selectFrom('sync_sage_credentials').selectAll().where('business_id', '=', businessId).forUpdate().executeTakeFirstOrThrow();
+      const locked = await lockSageCredentials(trx, businessId);
       // Someone refreshed while we waited for the lock: use theirs.
       if (this.usable(locked.access_token, locked.access_expires_at)) {
         this.cached = { token: locked.access_token, expiresAt: locked.access_expires_at!.getTime() };
@@ -94,19 +93,14 @@ export class SageTokenStore {
       const grant = await this.refresh(locked.refresh_token);
       const t = this.now();
       const accessExpires = new Date(t + grant.expires_in * 1000);
-      await trx
-        .updateTable('sync_sage_credentials')
-        .set({
-          refresh_token: grant.refresh_token,
-          refresh_expires_at: grant.refresh_token_expires_in ? new Date(t + grant.refresh_token_expires_in * 1000) : null,
-          access_token: grant.access_token,
-          access_expires_at: accessExpires,
-          generation: locked.generation + 1,
-          refreshed_at: new Date(t),
-          updated_at: new Date(t),
-        })
-        .where('business_id', '=', businessId)
-        .execute();
+      await saveSageRefresh(trx, businessId, {
+        refreshToken: grant.refresh_token,
+        refreshExpiresAt: grant.refresh_token_expires_in ? new Date(t + grant.refresh_token_expires_in * 1000) : null,
+        accessToken: grant.access_token,
+        accessExpiresAt: accessExpires,
+        generation: locked.generation + 1,
+        at: new Date(t),
+      });
       this.cached = { token: grant.access_token, expiresAt: accessExpires.getTime() };
       return grant.access_token;
     });
@@ -157,9 +151,5 @@ export class SageTokenStore {
 
 /** Replaces the stored refresh token (after a new authorization by a person). */
 export async function storeSageRefreshToken(db: Db, businessId: string, refreshToken: string): Promise<void> {
-  await db
-    .insertInto('sync_sage_credentials')
-    .values({ business_id: businessId, refresh_token: refreshToken })
-    .onConflict((oc) => oc.column('business_id').doUpdateSet({ refresh_token: refreshToken, access_token: null, access_expires_at: null, updated_at: new Date() }))
-    .execute();
+  await replaceSageRefreshToken(db, businessId, refreshToken);
 }
