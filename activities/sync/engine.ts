@@ -7,6 +7,7 @@
  */
 import type { Db } from '../../db/client.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
+import { customersByContactEmail, markIdMapRowsDeleted } from '../../db/queries/sync-idmap.js';
 import { eachLimit } from '../../core/semaphore.js';
 import { applyPlan } from './apply.js';
 import { syncContactPersons } from './contact-persons.js';
@@ -162,13 +163,7 @@ async function syncRecordsOf(deps: EngineDeps, m: EntityMapping, recs: Map<strin
     const emails = [...new Set(keys.map((k) => k.email).filter((e): e is string => !!e))];
     const owners = new Map<string, string>();
     if (emails.length) {
-      const known = await db
-        .selectFrom('sync_id_map')
-        .select(['sage_id', 'synced_fields'])
-        .where('entity', '=', 'customer')
-        .where('hubspot_contact_id', 'is not', null)
-        .where((eb) => eb(eb.ref('synced_fields', '->>').key('email' as never), 'in', emails))
-        .execute();
+      const known = await customersByContactEmail(db, emails);
       for (const k of known) {
         const e = (k.synced_fields as Record<string, unknown> | null)?.email;
         if (typeof e === 'string' && !owners.has(e)) owners.set(e, k.sage_id);
@@ -285,7 +280,7 @@ export async function applyDeletions(deps: EngineDeps, entity: SyncEntity, sageI
   if (archiveIds.length) await deps.hubspot.archive(m.primary, archiveIds);
   await db.transaction().execute(async (tx) => {
     const mark = async (list: SyncIdMapRow[], deletion: 'archived' | 'ignored' | 'held') => {
-      if (list.length) await tx.updateTable('sync_id_map').set({ deleted_at: new Date(), deletion }).where('id', 'in', list.map((r) => r.id)).execute();
+      if (list.length) await markIdMapRowsDeleted(tx, list.map((r) => r.id), deletion);
     };
     await mark(byRule.archive, 'archived');
     await mark(byRule.ignore, 'ignored');

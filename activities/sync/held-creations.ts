@@ -4,6 +4,7 @@
  * back so it is not logged again and is marked applied once the creation goes through.
  */
 import type { Db } from '../../db/client.js';
+import { heldConflictsOf } from '../../db/queries/sync-conflicts.js';
 import type { BatchContext } from './engine.js';
 import type { SyncEntity } from './mapping/types.js';
 import { CREATE_FIELD } from './sage-create-plan.js';
@@ -13,14 +14,7 @@ const MAX_SAMPLES = 20;
 
 /** The held creations among these pending keys: key -> conflict id. */
 export async function heldCreations(db: Db, entity: SyncEntity, keys: string[]): Promise<Map<string, number>> {
-  const held = await db
-    .selectFrom('sync_conflicts')
-    .select(['id', 'sage_id'])
-    .where('entity', '=', entity)
-    .where('field', '=', CREATE_FIELD)
-    .where('status', '=', 'held')
-    .where('sage_id', 'in', [...keys, '-'])
-    .execute();
+  const held = await heldConflictsOf(db, entity, CREATE_FIELD, keys);
   return new Map(held.map((h) => [h.sage_id, h.id]));
 }
 

@@ -6,6 +6,7 @@
  * `mirrored` and the record stays out of HubSpot), or re-created. Never re-created silently.
  */
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
+import { markMirroredDeletion } from '../../db/queries/sync-idmap.js';
 import type { BatchContext, EngineDeps } from './engine.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import type { SyncEntity } from './mapping/types.js';
@@ -81,7 +82,7 @@ export async function applyGone(deps: EngineDeps, entity: SyncEntity, decisions:
     if (ctx.dryRun) continue;
     await deps.sources[entity].remove?.(id);
     await deps.db.transaction().execute(async (tx) => {
-      await tx.updateTable('sync_id_map').set({ deleted_at: new Date(), deletion: 'mirrored' }).where('entity', '=', entity).where('sage_id', '=', id).execute();
+      await markMirroredDeletion(tx, entity, id);
       await store.markApplied(tx, conflicts.resolved.get(id)?.ids ?? []);
     });
   }

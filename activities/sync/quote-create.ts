@@ -17,6 +17,7 @@ import { qualifies, type CreateRule } from './sage-create-plan.js';
 import { heldCreations, holdCreation } from './held-creations.js';
 import { pendingQuoteKey, sageQuoteFields, type QuoteTaxRate } from './quote-create-plan.js';
 import * as store from './store.js';
+import { liveCustomersOfCompanies } from '../../db/queries/sync-idmap.js';
 
 export interface QuoteCreateDeps extends EngineDeps {
   quoteRule: CreateRule | null;
@@ -50,7 +51,7 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
   const assoc = todo.length ? await hubspot.associationsOf('deals', 'companies', todo.map((d) => d.id)) : new Map<string, Array<{ id: string }>>();
   const companyIds = [...new Set([...assoc.values()].flat().map((a) => a.id))];
   const linked = companyIds.length
-    ? await db.selectFrom('sync_id_map').select(['sage_id', 'hubspot_id']).where('entity', '=', 'customer').where('hubspot_id', 'in', companyIds).where('deleted_at', 'is', null).execute()
+    ? await liveCustomersOfCompanies(db, companyIds)
     : [];
   const customerOf = new Map(linked.map((r) => [r.hubspot_id!, r.sage_id]));
   const heldIds = await heldCreations(db, 'quote', todo.map((d) => pendingQuoteKey(d.id)));

@@ -32,3 +32,15 @@ export async function resolveHeldConflict(db: Queryable, id: number, r: { value:
     .returningAll()
     .executeTakeFirst();
 }
+
+/** The held conflicts of `field` (a creation) among these keys (sage_id column). */
+export async function heldConflictsOf(db: Queryable, entity: string, field: string, keys: string[]) {
+  return db
+    .selectFrom('sync_conflicts')
+    .select(['id', 'sage_id'])
+    .where('entity', '=', entity)
+    .where('field', '=', field)
+    .where('status', '=', 'held')
+    .where('sage_id', 'in', [...keys, '-'])
+    .execute();
+}
