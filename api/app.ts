@@ -93,22 +93,25 @@ export function createApp(deps: ApiDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key, sent as `Authorization: Bearer <key>`: a stored key (`npm run keys`, /v1/admin/keys) holding the scopes each operation lists (read, operate, admin), or a bootstrap key from API_KEYS (every scope).',
+    description:
+      'An API key, sent as `Authorization: Bearer <key>`: a stored key (`npm run keys`, /v1/admin/keys) holding the scopes each operation lists (read, operate, admin), or a bootstrap key from API_KEYS (every scope).',
   });
   let openapi: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get('/openapi.json', (c) =>
     c.json(
-      (openapi ??= withScopes(withRequestExamples(
-        app.getOpenAPI31Document({
-          openapi: '3.1.0',
-          info: {
-            title: 'Atelier API',
-            version: '1',
-            description: 'Starts, signals and queries the agency’s durable workflows. Errors are RFC 9457 problem details.',
-          },
-          servers: config.PUBLIC_BASE_URL ? [{ url: config.PUBLIC_BASE_URL }] : [],
-        }),
-      ))),
+      (openapi ??= withScopes(
+        withRequestExamples(
+          app.getOpenAPI31Document({
+            openapi: '3.1.0',
+            info: {
+              title: 'Atelier API',
+              version: '1',
+              description: 'Starts, signals and queries the agency’s durable workflows. Errors are RFC 9457 problem details.',
+            },
+            servers: config.PUBLIC_BASE_URL ? [{ url: config.PUBLIC_BASE_URL }] : [],
+          }),
+        ),
+      )),
     ),
   );
 

@@ -86,7 +86,13 @@ export function classifyDependencyError(err: unknown): Classified | null {
   if (err instanceof ServiceError) return classifyTemporal(err);
   // an update nobody answered in time: the run exists, but no worker has taken its task (yet)
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return { status: 503, slug: 'service-unavailable', detail: 'The workflow did not answer in time: no worker has picked up its task (is the worker running?); retry later.', retryAfter: RETRY_AFTER_SECONDS, log: 'dependency-down' };
+    return {
+      status: 503,
+      slug: 'service-unavailable',
+      detail: 'The workflow did not answer in time: no worker has picked up its task (is the worker running?); retry later.',
+      retryAfter: RETRY_AFTER_SECONDS,
+      log: 'dependency-down',
+    };
   }
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && NET_CODES.has(code)) return down('A dependency (PostgreSQL or Temporal)', code);

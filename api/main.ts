@@ -20,15 +20,16 @@ const temporal = await connectTemporal(config);
 const metrics = config.API_METRICS_PORT.from ? apiRegistry() : undefined;
 const app = createApp({ config, db, temporal, logger, ...(metrics ? { metrics } : {}) });
 const business = metrics && businessMetrics(metrics, db, { cacheMs: config.METRICS_CACHE_MS, timeoutMs: config.METRICS_DB_TIMEOUT_MS });
-const metricsServer = metrics && business
-  ? await serveMetrics({
-      registry: metrics,
-      host: config.METRICS_HOST,
-      ports: config.API_METRICS_PORT,
-      logger,
-      beforeScrape: () => business.refresh(),
-    })
-  : undefined;
+const metricsServer =
+  metrics && business
+    ? await serveMetrics({
+        registry: metrics,
+        host: config.METRICS_HOST,
+        ports: config.API_METRICS_PORT,
+        logger,
+        beforeScrape: () => business.refresh(),
+      })
+    : undefined;
 
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
   logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening');
@@ -42,11 +43,14 @@ const close = (signal: string) => {
   // Drain: no new connections, idle keep-alive ones closed, requests in flight answered (up to
   // API_SHUTDOWN_GRACE_SECONDS, below the container's stop timeout), then the pools close.
   metricsServer?.server.close();
-  server.close(() => void (async () => {
-    await Promise.allSettled([db.destroy(), temporal.connection.close()]);
-    logger.info('api stopped');
-    process.exit(0);
-  })());
+  server.close(
+    () =>
+      void (async () => {
+        await Promise.allSettled([db.destroy(), temporal.connection.close()]);
+        logger.info('api stopped');
+        process.exit(0);
+      })(),
+  );
   if ('closeIdleConnections' in server) server.closeIdleConnections();
   setTimeout(() => {
     logger.warn('api: requests still running at the end of the grace period; exiting');

@@ -11,7 +11,12 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST /v1/diagnostics': { holdSeconds: 5, requestedBy: 'docs' },
   'POST /v1/sources': { name: 'Agence du Parc', website: 'http://127.0.80.2:8080/', postalCodes: ['69006'], priority: 1 },
   'PATCH /v1/sources/{id}': { priority: 2, postalCodes: ['69006', '69003'] },
-  'POST /v1/alerts': { ownerEmail: 'marie@exemple.fr', name: 'T3 Lyon 6e', criteria: { postalCodes: ['69006'], priceMax: 500000, roomsMin: 3 }, frequency: 'immediate' },
+  'POST /v1/alerts': {
+    ownerEmail: 'marie@exemple.fr',
+    name: 'T3 Lyon 6e',
+    criteria: { postalCodes: ['69006'], priceMax: 500000, roomsMin: 3 },
+    frequency: 'immediate',
+  },
   'PATCH /v1/alerts/{id}': { criteria: { postalCodes: ['69006'], priceMax: 550000, roomsMin: 3 } },
   'POST /v1/watches/check': {},
   'POST /v1/watches': { name: 'Biens à vendre', url: 'http://127.0.80.1:8080/nos-biens/', selector: 'main', intervalMinutes: 60, target: 'ops@exemple.fr' },
@@ -21,9 +26,21 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST /v1/audits': { url: 'http://127.0.80.1:8080/', options: { browser: false, samples: 1 } },
   'POST /v1/sizing': { members: 10000, agents: 100 },
   'POST /v1/concierge/orders': {
-    businessName: 'Boulangerie Martin', contactEmail: 'claire@boulangerie-martin.fr', desiredDomain: 'boulangerie-martin.fr', plan: 'business', urgent: false,
+    businessName: 'Boulangerie Martin',
+    contactEmail: 'claire@boulangerie-martin.fr',
+    desiredDomain: 'boulangerie-martin.fr',
+    plan: 'business',
+    urgent: false,
     site: { kind: 'template', tagline: 'Pains au levain depuis 1952', city: 'Lyon' },
-    registrant: { firstName: 'Claire', lastName: 'Martin', phone: '+33.472000000', address1: '3 rue des Fours', city: 'Lyon', postalCode: '69001', country: 'FR' },
+    registrant: {
+      firstName: 'Claire',
+      lastName: 'Martin',
+      phone: '+33.472000000',
+      address1: '3 rue des Fours',
+      city: 'Lyon',
+      postalCode: '69001',
+      country: 'FR',
+    },
   },
   'POST /v1/concierge/orders/{id}/domain': { domain: 'boulangerie-martin.com' },
   'POST /v1/sync/runs': { mode: 'full', dryRun: true },
@@ -31,7 +48,13 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   // a new version of the interventions' mapping: the built-in one (version 2), the priority no longer synced
   'PUT /v1/sync/mappings': { entity: 'intervention', expectedVersion: INTERVENTION.version, fields: INTERVENTION.fields.filter((f) => f.field !== 'priority') },
   'POST /v1/admin/keys': { name: 'ci', scopes: ['read', 'operate'], rate: '600/min' },
-  'POST /v1/interventions': { customerSageId: 'CLI0001', subject: 'Remplacement du routeur', priority: 'HIGH', status: 'SCHEDULED', scheduledAt: '2026-12-10T09:00:00+01:00' },
+  'POST /v1/interventions': {
+    customerSageId: 'CLI0001',
+    subject: 'Remplacement du routeur',
+    priority: 'HIGH',
+    status: 'SCHEDULED',
+    scheduledAt: '2026-12-10T09:00:00+01:00',
+  },
 };
 
 type Operation = { requestBody?: { content?: Record<string, { example?: unknown }> } };

@@ -16,9 +16,15 @@ export const PROBLEM_TYPES = {
   conflict: { title: 'Conflict', detail: 'The resource is not in a state that allows this request.' },
   'payload-too-large': { title: 'Payload too large', detail: 'The request body exceeds the size limit.' },
   'method-not-allowed': { title: 'Method not allowed', detail: 'This address does not accept that method.' },
-  'too-many-requests': { title: 'Too many requests', detail: 'The API key used up its rate limit for the current window; see the RateLimit and Retry-After headers.' },
+  'too-many-requests': {
+    title: 'Too many requests',
+    detail: 'The API key used up its rate limit for the current window; see the RateLimit and Retry-After headers.',
+  },
   'service-unavailable': { title: 'Service unavailable', detail: 'A dependency (Temporal, PostgreSQL) is not reachable; retry later.' },
-  'not-configured': { title: 'Not configured', detail: 'This integration has no credentials on this platform: an operator must set them (see the detail) before it can answer.' },
+  'not-configured': {
+    title: 'Not configured',
+    detail: 'This integration has no credentials on this platform: an operator must set them (see the detail) before it can answer.',
+  },
   'internal-error': { title: 'Internal error', detail: 'Something failed on our side; the request id identifies it in our logs.' },
 } as const;
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;

@@ -63,7 +63,10 @@ export function installProcessGuard(logger: Logger, opts: GuardOptions = {}): Pr
     count++;
     const task = scope.getStore();
     task?.fail(err);
-    logger.error({ err, kind, task: task?.label ?? null }, task ? `${kind} failed task ${task.label}; process keeps serving` : `${kind} contained; process keeps serving`);
+    logger.error(
+      { err, kind, task: task?.label ?? null },
+      task ? `${kind} failed task ${task.label}; process keeps serving` : `${kind} contained; process keeps serving`,
+    );
     const now = Date.now();
     recent.push(now);
     while (recent.length && recent[0]! < now - windowMs) recent.shift();

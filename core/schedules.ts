@@ -8,15 +8,12 @@ export async function upsertSchedule(client: Client, opts: ScheduleOptions): Pro
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(opts.scheduleId).update(
-      (prev) =>
-        ({
-          ...prev,
-          spec: opts.spec,
-          action: opts.action,
-          policies: { ...prev.policies, ...opts.policies },
-        }),
-    );
+    await client.schedule.getHandle(opts.scheduleId).update((prev) => ({
+      ...prev,
+      spec: opts.spec,
+      action: opts.action,
+      policies: { ...prev.policies, ...opts.policies },
+    }));
     return 'updated';
   }
 }

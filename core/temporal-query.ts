@@ -7,7 +7,13 @@ import { Connection, type Client } from '@temporalio/client';
 
 export type QueryOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export async function queryWithin<T>(client: Client, workflowId: string, runId: string | undefined, query: string, timeoutMs: number): Promise<QueryOutcome<T>> {
+export async function queryWithin<T>(
+  client: Client,
+  workflowId: string,
+  runId: string | undefined,
+  query: string,
+  timeoutMs: number,
+): Promise<QueryOutcome<T>> {
   const conn = client.connection;
   const outer = conn instanceof Connection ? conn.callContextStorage.getStore()?.deadline : undefined;
   const mine = Date.now() + timeoutMs;

@@ -24,6 +24,4 @@ export const SA = {
 } as const;
 
 /** name -> Temporal CLI / operator-service type, for registration. */
-export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' }> = Object.values(
-  SA,
-).map((k) => ({ name: k.name, type: 'Keyword' as const }));
+export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' }> = Object.values(SA).map((k) => ({ name: k.name, type: 'Keyword' as const }));

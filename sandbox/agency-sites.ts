@@ -15,7 +15,13 @@ export const AGENCY_SITES = ['immo-lumiere', 'agence-du-parc'] as const;
 /** The loopback range the demo sites listen on. */
 export const AGENCY_SITES_CIDR = '127.0.80.0/24';
 
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', txt: 'text/plain; charset=utf-8', xml: 'application/xml', json: 'application/json', css: 'text/css' };
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  xml: 'application/xml',
+  json: 'application/json',
+  css: 'text/css',
+};
 
 /** The file serving `urlPath` of `site`, or undefined (404). Pure apart from the stat. */
 export function siteFile(site: string, urlPath: string): string | undefined {
@@ -42,7 +48,11 @@ export async function startAgencySites(opts: { port?: number } = {}): Promise<Ag
   const servers: Server[] = [];
   const sites: AgencySites['sites'] = [];
   const stop = async () => {
-    for (const s of servers) await new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
+    for (const s of servers)
+      await new Promise<void>((r) => {
+        s.closeAllConnections();
+        s.close(() => r());
+      });
   };
   try {
     for (const [i, name] of AGENCY_SITES.entries()) {

@@ -46,9 +46,18 @@ const SERVICES: Array<[string, number]> = [
   ['Intervention sur site (heure)', 65],
 ];
 
-export interface DemoCustomer { reference: string; body: Record<string, unknown> }
+export interface DemoCustomer {
+  reference: string;
+  body: Record<string, unknown>;
+}
 
-const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** The customers, as Sage contact bodies (contact_type CUSTOMER). */
 export function demoCustomers(): DemoCustomer[] {

@@ -23,30 +23,38 @@ export async function startHubSpotUi(hubspot: HubSpotFake): Promise<HubSpotUi> {
   };
   const server: Server = createServer((req, res) => {
     const [type, id, ...rest] = (req.url ?? '/').split('?')[0]!.split('/').filter(Boolean);
-    if (!type || !TYPES.has(type) || rest.length) return send(res, 404, { error: 'GET /{type} or PATCH /{type}/{id}; type: companies, contacts, deals, invoices, tickets' });
+    if (!type || !TYPES.has(type) || rest.length)
+      return send(res, 404, { error: 'GET /{type} or PATCH /{type}/{id}; type: companies, contacts, deals, invoices, tickets' });
     const t = type as HsObjectType;
     if (req.method === 'GET' && !id) return send(res, 200, { results: hubspot.objects(t) });
     if (req.method === 'GET' && id) return hubspot.get(t, id) ? send(res, 200, hubspot.get(t, id)) : send(res, 404, { error: `no ${type} ${id}` });
     if (req.method !== 'PATCH' || !id) return send(res, 405, { error: 'GET or PATCH' });
-    readBody(req).then((raw) => {
-      let props: unknown;
-      try {
-        props = JSON.parse(raw);
-      } catch {
-        return send(res, 400, { error: 'a JSON object of properties' });
-      }
-      if (!props || typeof props !== 'object' || Array.isArray(props)) return send(res, 400, { error: 'a JSON object of properties' });
-      if (!hubspot.get(t, id)) return send(res, 404, { error: `no ${type} ${id}` });
-      try {
-        return send(res, 200, hubspot.ui.update(t, id, props as Record<string, unknown>));
-      } catch (err) {
-        return send(res, 422, { error: (err as Error).message });
-      }
-    }, () => send(res, 400, { error: 'unreadable body' }));
+    readBody(req).then(
+      (raw) => {
+        let props: unknown;
+        try {
+          props = JSON.parse(raw);
+        } catch {
+          return send(res, 400, { error: 'a JSON object of properties' });
+        }
+        if (!props || typeof props !== 'object' || Array.isArray(props)) return send(res, 400, { error: 'a JSON object of properties' });
+        if (!hubspot.get(t, id)) return send(res, 404, { error: `no ${type} ${id}` });
+        try {
+          return send(res, 200, hubspot.ui.update(t, id, props as Record<string, unknown>));
+        } catch (err) {
+          return send(res, 422, { error: (err as Error).message });
+        }
+      },
+      () => send(res, 400, { error: 'unreadable body' }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -52,7 +52,10 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
     stops.push(() => sites.stop());
     mkdirSync(join(opts.dataDir, 'sandbox'), { recursive: true });
     writeFileSync(join(opts.dataDir, 'sandbox', 'sites.json'), `${JSON.stringify(sites.sites)}\n`);
-    const allow = (opts.env.OUTBOUND_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const allow = (opts.env.OUTBOUND_ALLOWLIST ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     env.OUTBOUND_ALLOWLIST = [...allow, AGENCY_SITES_CIDR].join(',');
     banner.push(`watches: demo agency sites ${sites.sites.map((s) => s.url).join(' and ')} (reachable: OUTBOUND_ALLOWLIST += ${AGENCY_SITES_CIDR})`);
 
@@ -60,7 +63,9 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
       const tools = findGoPeers(opts.env);
       const missing = (['stripeMock', 'pebble', 'challtestsrv'] as const).filter((k) => !tools[k]);
       if (missing.length) {
-        banner.push(`concierge: sandbox UNAVAILABLE — ${missing.join(', ')} not installed (npm run provision builds them with Go); orders will not get past the availability check`);
+        banner.push(
+          `concierge: sandbox UNAVAILABLE — ${missing.join(', ')} not installed (npm run provision builds them with Go); orders will not get past the availability check`,
+        );
       } else {
         const dir = join(opts.dataDir, 'sandbox', 'concierge');
         concierge = await startConciergePeers({ dir }).catch((err: unknown) => {
@@ -76,7 +81,9 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
           // a sandbox domain is not on the internet: nothing to monitor once live
           CONCIERGE_START_MONITOR: 'false',
         });
-        banner.push(`concierge: sandbox — no real domain is bought, no card is charged (sites on https://127.0.0.1:${concierge.sites.port}, CA ${concierge.env.CONCIERGE_LIVE_CHECK_CA_PATH}; pay an order with npm run sandbox:pay -- <orderId>)`);
+        banner.push(
+          `concierge: sandbox — no real domain is bought, no card is charged (sites on https://127.0.0.1:${concierge.sites.port}, CA ${concierge.env.CONCIERGE_LIVE_CHECK_CA_PATH}; pay an order with npm run sandbox:pay -- <orderId>)`,
+        );
       }
     } else {
       banner.push('concierge: real providers (Stripe, Namecheap, Cloudflare, Let’s Encrypt)');
@@ -88,7 +95,9 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
       stops.push(() => started.stop());
       Object.assign(env, sync.env);
       const s = sync.seeded;
-      banner.push(`sync: sandbox HubSpot + Sage, seeded with demo data (${s.customers} customers, ${s.quotes} quotes, ${s.invoices} invoices in Sage; edit as a person in HubSpot: PATCH ${sync.ui.url}/companies/<id>)`);
+      banner.push(
+        `sync: sandbox HubSpot + Sage, seeded with demo data (${s.customers} customers, ${s.quotes} quotes, ${s.invoices} invoices in Sage; edit as a person in HubSpot: PATCH ${sync.ui.url}/companies/<id>)`,
+      );
       writeFileSync(join(opts.dataDir, 'sandbox', 'hubspot-ui.json'), `${JSON.stringify({ url: sync.ui.url })}\n`);
     } else {
       banner.push('sync: real HubSpot + Sage');

@@ -30,8 +30,17 @@ export async function startSandboxCheckout(opts: { db: Db; apiUrl: string; webho
       .orderBy('id', 'desc')
       .executeTakeFirst();
     if (!row?.provider_id) return { status: 409, body: `order ${orderId} has no open Checkout Session (not awaiting payment yet, or paid already)` };
-    const { payload, header } = signedCheckoutEvent({ orderId, sessionId: row.provider_id, secret: opts.webhookSecret, eventId: `evt_sandbox_${row.provider_id}_${orderId}` });
-    const res = await fetch(`${opts.apiUrl}/v1/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+    const { payload, header } = signedCheckoutEvent({
+      orderId,
+      sessionId: row.provider_id,
+      secret: opts.webhookSecret,
+      eventId: `evt_sandbox_${row.provider_id}_${orderId}`,
+    });
+    const res = await fetch(`${opts.apiUrl}/v1/webhooks/stripe`, {
+      method: 'POST',
+      body: payload,
+      headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+    });
     return { status: res.status === 200 ? 200 : 502, body: `Stripe webhook answered ${res.status}: ${await res.text()}` };
   };
   const server: Server = createServer((req, res) => {
@@ -42,7 +51,9 @@ export async function startSandboxCheckout(opts: { db: Db; apiUrl: string; webho
     }
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><meta charset="utf-8"><title>Paiement (sandbox)</title><h1>Commande ${orderId}</h1><p>Sandbox : aucune carte n’est débitée.</p><form method="post"><button>Payer</button></form>`);
+      res.end(
+        `<!doctype html><meta charset="utf-8"><title>Paiement (sandbox)</title><h1>Commande ${orderId}</h1><p>Sandbox : aucune carte n’est débitée.</p><form method="post"><button>Payer</button></form>`,
+      );
       return;
     }
     if (req.method !== 'POST') {
@@ -58,7 +69,11 @@ export async function startSandboxCheckout(opts: { db: Db; apiUrl: string; webho
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
     url,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

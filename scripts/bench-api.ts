@@ -21,14 +21,22 @@ import { newSecret } from '../api/access/secrets.js';
 import { startThrowawayEnv } from './lib/throwaway-env.js';
 import { runPool, summarize } from './lib/stats.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '32' }, rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '32' }, rounds: { type: 'string', default: '5' } },
+});
 const N = Number(values.n);
 const C = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 const KEY = 'bench-key-0123456789abcdef';
 
 const env = await startThrowawayEnv((m) => console.log(`[bench] ${m}`));
-const config = loadConfig({ DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, API_KEYS: KEY, LOG_LEVEL: 'silent', TASK_QUEUE_PREFIX: 'bench' });
+const config = loadConfig({
+  DATABASE_URL: env.databaseUrl,
+  TEMPORAL_ADDRESS: env.temporalAddress,
+  API_KEYS: KEY,
+  LOG_LEVEL: 'silent',
+  TASK_QUEUE_PREFIX: 'bench',
+});
 const db = createDb(config);
 const temporal = await connectTemporal(config);
 const app = createApp({ config, db, temporal, logger: pino({ level: 'silent' }) });
@@ -59,7 +67,9 @@ async function measure(name: string, fn: () => Promise<void>, n: number) {
   const lat = await runPool(n, C, fn);
   const secs = (performance.now() - t0) / 1000;
   const s = summarize(lat);
-  console.log(`${name.padEnd(16)} ${String(n).padStart(6)} starts in ${secs.toFixed(2)} s = ${(n / secs).toFixed(0).padStart(5)} starts/s   p50 ${s.p50.toFixed(1)} ms   p99 ${s.p99.toFixed(1)} ms`);
+  console.log(
+    `${name.padEnd(16)} ${String(n).padStart(6)} starts in ${secs.toFixed(2)} s = ${(n / secs).toFixed(0).padStart(5)} starts/s   p50 ${s.p50.toFixed(1)} ms   p99 ${s.p99.toFixed(1)} ms`,
+  );
   return n / secs;
 }
 

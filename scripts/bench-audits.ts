@@ -55,7 +55,10 @@ const config = loadConfig({ ...sharedEnv, API_KEYS: KEY, LOG_LEVEL: 'silent' });
 const bundleDir = mkdtempSync(join(tmpdir(), 'atelier-bench-bundle-'));
 const bundlePath = join(bundleDir, 'workflow-bundle.js');
 log('bundling the workflows');
-writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } })).code);
+writeFileSync(
+  bundlePath,
+  (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } })).code,
+);
 
 // the worker in its own process, so its memory is its own
 const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
@@ -81,7 +84,9 @@ log(`worker ${worker.pid} ready (RSS ${baselineRssMb.toFixed(0)} MB)`);
 /** CPU seconds a process has used so far (utime + stime). */
 function cpuSeconds(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
@@ -89,13 +94,14 @@ function cpuSeconds(pid: number): number {
 }
 const workerCpuSeconds = () => cpuSeconds(worker.pid!);
 /** The Temporal dev server this bench started (a child of this process), when it did. */
-const temporalPids = () => descendants(process.pid).filter((p) => {
-  try {
-    return /temporal.*start-dev/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' '));
-  } catch {
-    return false;
-  }
-});
+const temporalPids = () =>
+  descendants(process.pid).filter((p) => {
+    try {
+      return /temporal.*start-dev/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' '));
+    } catch {
+      return false;
+    }
+  });
 const temporalCpuSeconds = () => temporalPids().reduce((s, p) => s + cpuSeconds(p), 0);
 
 const kb = (pid: number, field: string): number => {
@@ -136,11 +142,24 @@ const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 
 // the quick fixtures (the 2.1 s one would only measure its own sleep)
-const targets = [fx.urls.litespeed, fx.urls.hostgator, fx.urls.cloudflare, fx.urls.tls10, fx.urls.expired, fx.urls.selfsigned, fx.urls.error500, fx.urls.unreachable];
+const targets = [
+  fx.urls.litespeed,
+  fx.urls.hostgator,
+  fx.urls.cloudflare,
+  fx.urls.tls10,
+  fx.urls.expired,
+  fx.urls.selfsigned,
+  fx.urls.error500,
+  fx.urls.unreachable,
+];
 const verdicts = new Map<string, number>();
 
 async function audit(i: number, browser: boolean) {
-  const res = await fetch(`${base}/v1/audits`, { method: 'POST', headers, body: JSON.stringify({ url: targets[i % targets.length], options: { browser, samples: Number(values.samples) } }) });
+  const res = await fetch(`${base}/v1/audits`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ url: targets[i % targets.length], options: { browser, samples: Number(values.samples) } }),
+  });
   if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   // completion by Temporal's long poll (polling GET /v1/audits/:id would add a status query per poll)
@@ -180,8 +199,12 @@ const off = await round(false, Number(values.concurrency));
 const on = await round(true, Number(values['browser-concurrency']));
 clearInterval(sampler);
 const workerPeakMb = kb(worker.pid!, 'VmHWM') / 1024;
-console.log(`\nworker peak RSS ${workerPeakMb.toFixed(0)} MB (VmHWM; ${baselineRssMb.toFixed(0)} MB when ready; child processes (Chromium, tsx's esbuild) peak ${(chromiumPeakKb / 1024).toFixed(0)} MB on top, shared pages counted per process)`);
-console.log(`targets: >= 10 audits/s without browser: ${off.rate >= 10 ? 'met' : 'MISSED'} (${off.rate.toFixed(1)});  p95 <= 3 s with browser: ${on.p95 <= 3000 ? 'met' : 'MISSED'} (${(on.p95 / 1000).toFixed(2)} s);  peak RSS <= 600 MB: ${workerPeakMb <= 600 ? 'met' : 'MISSED'}`);
+console.log(
+  `\nworker peak RSS ${workerPeakMb.toFixed(0)} MB (VmHWM; ${baselineRssMb.toFixed(0)} MB when ready; child processes (Chromium, tsx's esbuild) peak ${(chromiumPeakKb / 1024).toFixed(0)} MB on top, shared pages counted per process)`,
+);
+console.log(
+  `targets: >= 10 audits/s without browser: ${off.rate >= 10 ? 'met' : 'MISSED'} (${off.rate.toFixed(1)});  p95 <= 3 s with browser: ${on.p95 <= 3000 ? 'met' : 'MISSED'} (${(on.p95 / 1000).toFixed(2)} s);  peak RSS <= 600 MB: ${workerPeakMb <= 600 ? 'met' : 'MISSED'}`,
+);
 
 worker.kill('SIGTERM');
 await new Promise((r) => worker.once('exit', r));

@@ -39,7 +39,10 @@ try {
   const totals = live.map((r) => r.total).sort((a, b) => a - b);
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`\n${live.length}/${N} live in ${s(wall)} wall time`);
-  if (totals.length) console.log(`order-to-live  p50 ${s(percentile(totals, 50))}  p95 ${s(percentile(totals, 95))}  max ${s(totals[totals.length - 1]!)}  (target p95 <= 60 s)`);
+  if (totals.length)
+    console.log(
+      `order-to-live  p50 ${s(percentile(totals, 50))}  p95 ${s(percentile(totals, 95))}  max ${s(totals[totals.length - 1]!)}  (target p95 <= 60 s)`,
+    );
   console.log('\nper phase (time spent in it)        p50        p95');
   const names = [...new Set(live.flatMap((r) => Object.keys(r.phases)))] as OrderPhase[];
   for (const p of names) {

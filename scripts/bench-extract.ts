@@ -12,13 +12,17 @@ import { corpusSites, scoreCorpus, SCORED_FIELDS, summarize, type CorpusScore } 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
 function printTotals(label: string, s: CorpusScore): void {
-  console.log(`${label}: ${s.sites.length} sites, ${s.expected} listings expected, ${s.extracted} extracted, ${s.matched} matched; ` +
-    `precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}`);
+  console.log(
+    `${label}: ${s.sites.length} sites, ${s.expected} listings expected, ${s.extracted} extracted, ${s.matched} matched; ` +
+      `precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}`,
+  );
   const fields = SCORED_FIELDS.filter((f) => s.fields[f]).map((f) => `${f} ${pct(s.fields[f]!.accuracy)} (${s.fields[f]!.right}/${s.fields[f]!.total})`);
   console.log(`  fields: ${fields.join(', ')}`);
 }
 
-const { values } = parseArgs({ options: { corpus: { type: 'string', default: 'all' }, verbose: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { corpus: { type: 'string', default: 'all' }, verbose: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+});
 const which = values.corpus as 'all' | 'original' | 'agencies';
 const all = await scoreCorpus(corpusSites(which));
 if (values.json) {
@@ -28,8 +32,15 @@ if (values.json) {
   for (const s of all.sites) {
     const right = Object.values(s.fields).reduce((a, f) => a + f.right, 0);
     const total = Object.values(s.fields).reduce((a, f) => a + f.total, 0);
-    console.log(s.name.padEnd(28), s.corpus.padEnd(9), String(s.expected).padStart(4), String(s.extracted).padStart(4),
-      s.precision.toFixed(2).padStart(6), s.recall.toFixed(2).padStart(7), ` ${total ? pct(right / total) : '-'}`);
+    console.log(
+      s.name.padEnd(28),
+      s.corpus.padEnd(9),
+      String(s.expected).padStart(4),
+      String(s.extracted).padStart(4),
+      s.precision.toFixed(2).padStart(6),
+      s.recall.toFixed(2).padStart(7),
+      ` ${total ? pct(right / total) : '-'}`,
+    );
     if (values.verbose) for (const m of s.misses) console.log(`    ${m}`);
   }
   console.log('');

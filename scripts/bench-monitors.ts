@@ -60,23 +60,38 @@ const rssAtRest = process.memoryUsage().rss;
 const workers = await startWorkers({ config, db, logger, mailer }, [{ family: 'audits', taskQueue: taskQueueFor('audits', config.TASK_QUEUE_PREFIX) }], bundle);
 
 const servers: Server[] = await Promise.all(
-  Array.from({ length: SITES }, () => new Promise<Server>((resolve) => {
-    const s = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })),
+  Array.from(
+    { length: SITES },
+    () =>
+      new Promise<Server>((resolve) => {
+        const s = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+        s.listen(0, '127.0.0.1', () => resolve(s));
+      }),
+  ),
 );
 const ids = Array.from({ length: N }, (_, i) => `monitor-bench-${i}`);
 for (let i = 0; i < N; i += 500) {
   await db
     .insertInto('monitors')
-    .values(ids.slice(i, i + 500).map((id, j) => ({
-      id, url: `http://127.0.0.1:${(servers[(i + j) % SITES]!.address() as { port: number }).port}/`, host: '127.0.0.1', interval_seconds: INTERVAL,
-      alert_email: 'bench@atelier.localhost', webhook_url: null, language: 'fr' as const, thresholds: JSON.stringify(DEFAULT_THRESHOLDS), paused: false,
-    })))
+    .values(
+      ids.slice(i, i + 500).map((id, j) => ({
+        id,
+        url: `http://127.0.0.1:${(servers[(i + j) % SITES]!.address() as { port: number }).port}/`,
+        host: '127.0.0.1',
+        interval_seconds: INTERVAL,
+        alert_email: 'bench@atelier.localhost',
+        webhook_url: null,
+        language: 'fr' as const,
+        thresholds: JSON.stringify(DEFAULT_THRESHOLDS),
+        paused: false,
+      })),
+    )
     .execute();
 }
 const [sweepId] = await ensureMonitorSweeps(temporal, config);
-console.log(`\nbench:monitors  N=${N} interval=${INTERVAL}s duration=${DURATION}s sites=${SITES}  sweep ${sweepId} (concurrency ${config.MONITOR_SWEEP_CONCURRENCY}, window ${config.MONITOR_SWEEP_WINDOW_SECONDS}s)`);
+console.log(
+  `\nbench:monitors  N=${N} interval=${INTERVAL}s duration=${DURATION}s sites=${SITES}  sweep ${sweepId} (concurrency ${config.MONITOR_SWEEP_CONCURRENCY}, window ${config.MONITOR_SWEEP_WINDOW_SECONDS}s)`,
+);
 
 const startedAt = new Date();
 const cpu0 = process.cpuUsage();
@@ -95,15 +110,26 @@ const firstRound = rows.filter((r) => Number(r.seq) === 1).map((r) => r.checked_
 const desc = await temporal.workflow.getHandle(sweepId!).describe();
 const failures = rows.filter((r) => !r.ok).length;
 const steady = rows.filter((r) => Number(r.seq) > 1).length;
-console.log(`checks/s        ${(rows.length / DURATION).toFixed(1)} achieved over the run, ${(N / INTERVAL).toFixed(1)} scheduled (${rows.length} checks, ${failures} failed; ${steady} on their slot after the first round)`);
-console.log(`lateness        p50 ${late.p50.toFixed(0)} ms   p95 ${late.p95.toFixed(0)} ms   max ${late.max.toFixed(0)} ms  against each monitor's slot (checks after the first)`);
+console.log(
+  `checks/s        ${(rows.length / DURATION).toFixed(1)} achieved over the run, ${(N / INTERVAL).toFixed(1)} scheduled (${rows.length} checks, ${failures} failed; ${steady} on their slot after the first round)`,
+);
+console.log(
+  `lateness        p50 ${late.p50.toFixed(0)} ms   p95 ${late.p95.toFixed(0)} ms   max ${late.max.toFixed(0)} ms  against each monitor's slot (checks after the first)`,
+);
 console.log(`first round     ${N} monitors due at once checked within ${(Math.max(...firstRound) / 1000).toFixed(1)} s`);
 console.log(`history         ${desc.historyLength} events in the sweep's run so far (${(desc.historyLength / Math.max(1, rows.length)).toFixed(3)} per check)`);
-console.log(`CPU             ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in this process (worker; the Temporal server and PostgreSQL are separate) = ${(((cpu.user + cpu.system) / 1e6 / Math.max(1, rows.length)) * 100).toFixed(2)} s per 100 checks`);
-console.log(`peak RSS        ${(peakRss / 1024 / 1024).toFixed(0)} MB (worker process, bundle loaded; ${(rssAtRest / 1024 / 1024).toFixed(0)} MB before the worker started)`);
+console.log(
+  `CPU             ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in this process (worker; the Temporal server and PostgreSQL are separate) = ${(((cpu.user + cpu.system) / 1e6 / Math.max(1, rows.length)) * 100).toFixed(2)} s per 100 checks`,
+);
+console.log(
+  `peak RSS        ${(peakRss / 1024 / 1024).toFixed(0)} MB (worker process, bundle loaded; ${(rssAtRest / 1024 / 1024).toFixed(0)} MB before the worker started)`,
+);
 
 clearInterval(sampler);
-await temporal.workflow.getHandle(sweepId!).terminate('bench over').catch(() => undefined);
+await temporal.workflow
+  .getHandle(sweepId!)
+  .terminate('bench over')
+  .catch(() => undefined);
 await workers.shutdown();
 for (const s of servers) s.close();
 mailer.close();

@@ -39,7 +39,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'atelier-peers-'));
 
 // the fixture in its own process (charged to no tool)
-const fixture = spawn(process.execPath, ['--import', 'tsx', 'scripts/lib/peers-fixture.ts', '--pages', String(N), '--hosts', String(H), '--k', String(K)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const fixture = spawn(process.execPath, ['--import', 'tsx', 'scripts/lib/peers-fixture.ts', '--pages', String(N), '--hosts', String(H), '--k', String(K)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const cleanups: Array<() => Promise<unknown>> = [async () => fixture.kill()];
 const cleanup = async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -54,9 +56,13 @@ process.on('unhandledRejection', (err) => {
   console.error(err);
   void cleanup().finally(() => process.exit(1));
 });
-const { hosts, control } = JSON.parse(await new Promise<string>((r) => createInterface({ input: fixture.stdout }).once('line', r))) as { hosts: string[]; control: string };
+const { hosts, control } = JSON.parse(await new Promise<string>((r) => createInterface({ input: fixture.stdout }).once('line', r))) as {
+  hosts: string[];
+  control: string;
+};
 const urlsFor = (tool: string) => Array.from({ length: N }, (_, i) => `http://${hosts[i % H]}/${tool}/p/${i}`);
-const ctl = async (path: string) => (await (await fetch(`${control}${path}`, { method: path.startsWith('/round') ? 'POST' : 'GET' })).json()) as { fetched: number; hooks: number };
+const ctl = async (path: string) =>
+  (await (await fetch(`${control}${path}`, { method: path.startsWith('/round') ? 'POST' : 'GET' })).json()) as { fetched: number; hooks: number };
 
 interface Round {
   tool: string;
@@ -94,7 +100,11 @@ async function measured(tool: string, round: number, roots: () => number[], run:
   return { tool, round, kind: roundKind(round), wall, cpu, peakMb, notified };
 }
 
-log(`fixture: ${N} pages on ${H} hosts, K=${K}, ${ROUNDS} measured rounds per tool; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+log(
+  `fixture: ${N} pages on ${H} hosts, K=${K}, ${ROUNDS} measured rounds per tool; load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 
 // --- Atelier
 const atelier = await startAtelier(mkdtempSync(join(dir, 'atelier-')), { WATCH_POLITENESS_MS: '0' }, log);
@@ -102,7 +112,10 @@ cleanups.push(() => atelier.stop());
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${atelier.api}${path}`, { ...init, headers: { authorization: `Bearer ${atelier.key}`, 'content-type': 'application/json', ...init.headers } });
 for (const url of urlsFor('atelier')) {
-  const res = await api('/v1/watches', { method: 'POST', body: JSON.stringify({ name: url, url, selector: '#price', intervalMinutes: 10_080, channel: 'webhook', target: `${control}/hook/atelier` }) });
+  const res = await api('/v1/watches', {
+    method: 'POST',
+    body: JSON.stringify({ name: url, url, selector: '#price', intervalMinutes: 10_080, channel: 'webhook', target: `${control}/hook/atelier` }),
+  });
   if (res.status !== 201) throw new Error(`create watch: ${res.status} ${await res.text()}`);
 }
 for (;;) {
@@ -122,7 +135,14 @@ const atelierRound = async () => {
 const cdPort = await freePort();
 const cdStart = Math.floor(Date.now() / 1000);
 await ctl('/round/cd/0');
-const cd = await startChangeDetection({ dir: mkdtempSync(join(dir, 'cd-')), port: cdPort, urls: urlsFor('cd'), hook: `json://${control.slice('http://'.length)}/hook/cd`, workers: Number(values['cd-workers']), log });
+const cd = await startChangeDetection({
+  dir: mkdtempSync(join(dir, 'cd-')),
+  port: cdPort,
+  urls: urlsFor('cd'),
+  hook: `json://${control.slice('http://'.length)}/hook/cd`,
+  workers: Number(values['cd-workers']),
+  log,
+});
 cleanups.push(() => cd.stop());
 await cd.waitChecked(cdStart, N); // a new watch is checked at once: the baseline
 await sleep(2000);
@@ -146,10 +166,13 @@ for (let r = 1; r <= ROUNDS; r++) {
   const u = await uw.run();
   results.push({ tool: 'uw', round: r, kind: roundKind(r), wall: u.wall, cpu: u.cpu, peakMb: u.peakRssMb, notified: u.changed });
   const last = results.slice(-3);
-  log(`round ${r} (${roundKind(r)}): ${last.map((x) => `${x.tool} ${x.wall.toFixed(2)} s, ${((x.cpu / N) * 100).toFixed(2)} CPU s/100, ${x.notified} notified`).join(' | ')}`);
+  log(
+    `round ${r} (${roundKind(r)}): ${last.map((x) => `${x.tool} ${x.wall.toFixed(2)} s, ${((x.cpu / N) * 100).toFixed(2)} CPU s/100, ${x.notified} notified`).join(' | ')}`,
+  );
 }
 
-const workerRss = Number(/VmRSS:\s+(\d+)/.exec(await import('node:fs').then((fs) => fs.readFileSync(`/proc/${atelier.workerPid()}/status`, 'utf8')))?.[1] ?? 0) / 1024;
+const workerRss =
+  Number(/VmRSS:\s+(\d+)/.exec(await import('node:fs').then((fs) => fs.readFileSync(`/proc/${atelier.workerPid()}/status`, 'utf8')))?.[1] ?? 0) / 1024;
 await cleanup();
 
 // --- report
@@ -160,20 +183,38 @@ const stats = (tool: string) => {
   const walls = rs.map((x) => x.wall).sort((a, b) => a - b);
   const cpu100 = (rs.reduce((s, x) => s + x.cpu, 0) / (rs.length * N)) * 100;
   return {
-    tool, rs, cpu100, wallMedian: walls[Math.floor(walls.length / 2)]!, wallMin: walls[0]!, wallMax: walls[walls.length - 1]!,
-    peak: Math.max(...rs.map((x) => x.peakMb)), notifyOk: rs.every((x) => x.notified === expected(x.kind)),
+    tool,
+    rs,
+    cpu100,
+    wallMedian: walls[Math.floor(walls.length / 2)]!,
+    wallMin: walls[0]!,
+    wallMax: walls[walls.length - 1]!,
+    peak: Math.max(...rs.map((x) => x.peakMb)),
+    notifyOk: rs.every((x) => x.notified === expected(x.kind)),
   };
 };
 const all = ['atelier', 'cd', 'uw'].map(stats);
-console.log(`\nbench:peers  ${N} pages, ${H} hosts, K=${K}, ${ROUNDS} rounds per tool interleaved; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log('| tool | wall per round (median, min-max) | CPU s per 100 checks (whole stack) | peak RSS | notifications per round (changed / unchanged / revert; expected K / 0 / K) |');
+console.log(
+  `\nbench:peers  ${N} pages, ${H} hosts, K=${K}, ${ROUNDS} rounds per tool interleaved; load average at the end ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  '| tool | wall per round (median, min-max) | CPU s per 100 checks (whole stack) | peak RSS | notifications per round (changed / unchanged / revert; expected K / 0 / K) |',
+);
 console.log('|---|---|---|---|---|');
 for (const s of all) {
   const per = s.rs.map((x) => `${x.notified}`).join(' ');
-  console.log(`| ${names[s.tool]} | ${s.wallMedian.toFixed(2)} s (${s.wallMin.toFixed(2)}-${s.wallMax.toFixed(2)}) | ${s.cpu100.toFixed(2)} | ${s.peak.toFixed(0)} MB | ${per} ${s.notifyOk ? '(all as expected)' : '(NOT as expected)'} |`);
+  console.log(
+    `| ${names[s.tool]} | ${s.wallMedian.toFixed(2)} s (${s.wallMin.toFixed(2)}-${s.wallMax.toFixed(2)}) | ${s.cpu100.toFixed(2)} | ${s.peak.toFixed(0)} MB | ${per} ${s.notifyOk ? '(all as expected)' : '(NOT as expected)'} |`,
+  );
 }
 const [a, c, u] = all as [ReturnType<typeof stats>, ReturnType<typeof stats>, ReturnType<typeof stats>];
 console.log(`\nAtelier worker RSS after the rounds: ${workerRss.toFixed(0)} MB`);
-console.log(`CPU per check: Atelier / changedetection.io = ${(a.cpu100 / c.cpu100).toFixed(2)} (target <= 0.5); Atelier / urlwatch = ${(a.cpu100 / u.cpu100).toFixed(2)} (target <= 1.5)`);
-console.log(`wall per round: Atelier / changedetection.io = ${(a.wallMedian / c.wallMedian).toFixed(2)} (target <= 1); Atelier / urlwatch = ${(a.wallMedian / u.wallMedian).toFixed(2)}`);
+console.log(
+  `CPU per check: Atelier / changedetection.io = ${(a.cpu100 / c.cpu100).toFixed(2)} (target <= 0.5); Atelier / urlwatch = ${(a.cpu100 / u.cpu100).toFixed(2)} (target <= 1.5)`,
+);
+console.log(
+  `wall per round: Atelier / changedetection.io = ${(a.wallMedian / c.wallMedian).toFixed(2)} (target <= 1); Atelier / urlwatch = ${(a.wallMedian / u.wallMedian).toFixed(2)}`,
+);
 process.exit(0);

@@ -30,7 +30,9 @@ import { startClusterServer } from './lib/temporal-cluster.js';
 import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './lib/temporal-server.js';
 import { provision } from './provision.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '32' }, workers: { type: 'string', default: '1,2,4' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '32' }, workers: { type: 'string', default: '1,2,4' } },
+});
 const N = Number(values.n);
 const CONCURRENCY = Number(values.concurrency);
 const KEY = 'bench-key-0123456789abcdef';
@@ -80,12 +82,15 @@ async function audit(i: number, ids?: string[]): Promise<void> {
   await client.workflow.getHandle(id).result();
 }
 
-const startWorkers = (n: number) => Promise.all(Array.from({ length: n }, () => startWorkerProcess({ env: { ...workerEnv, LOG_LEVEL: 'warn' }, families: ['audits'], bundlePath })));
+const startWorkers = (n: number) =>
+  Promise.all(Array.from({ length: n }, () => startWorkerProcess({ env: { ...workerEnv, LOG_LEVEL: 'warn' }, families: ['audits'], bundlePath })));
 const stopWorkers = (ws: PeerProcess[]) => Promise.all(ws.map((w) => w.stop()));
 const serverCpu = () => cpuSeconds(treeOf([temporal.process.pid!]));
 const pgCpu = () => cpuSeconds(treeOf([postmasterPid(join(pgDir, 'data'))!]));
 
-console.log(`\nbench:scale  audits without browser, N=${N} concurrency=${CONCURRENCY}, Temporal ${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${cpus().length} cores`);
+console.log(
+  `\nbench:scale  audits without browser, N=${N} concurrency=${CONCURRENCY}, Temporal ${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${cpus().length} cores`,
+);
 let baseRate = 0;
 for (const n of values.workers.split(',').map(Number)) {
   const ws = await startWorkers(n);

@@ -51,7 +51,11 @@ const TOKEN = 'pat-bench';
 const log = (m: string) => console.log(`[bench:sync] ${m}`);
 
 const env = await startThrowawayEnv(log);
-const hubspot = await startHubSpotFake({ accessToken: TOKEN, rateLimit: { max: RATE, windowMs: WINDOW_S * 1000 }, webhooks: { secret: SECRET, sources: ['CRM_UI'], batchDelayMs: 20 } });
+const hubspot = await startHubSpotFake({
+  accessToken: TOKEN,
+  rateLimit: { max: RATE, windowMs: WINDOW_S * 1000 },
+  webhooks: { secret: SECRET, sources: ['CRM_UI'], batchDelayMs: 20 },
+});
 const sage = await startSageFake();
 
 log(`seeding Sage: ${CUSTOMERS} customers (each with ${PERSONS} contact person(s) besides the main one), ${QUOTES} quotes`);
@@ -67,7 +71,8 @@ for (let i = 1; i <= CUSTOMERS; i++) {
   });
   customerIds.push(String(c.id));
   const address = String((c.main_address as { id: string }).id);
-  for (let k = 1; k <= PERSONS; k++) sage.direct.create('contact_persons', { address_id: address, name: `Comptable ${i}-${k}`, email: `compta${i}-${k}@bench.example` });
+  for (let k = 1; k <= PERSONS; k++)
+    sage.direct.create('contact_persons', { address_id: address, name: `Comptable ${i}-${k}`, email: `compta${i}-${k}@bench.example` });
 }
 for (let i = 0; i < QUOTES; i++) {
   sage.direct.create('sales_quotes', {
@@ -129,12 +134,22 @@ initial load: ${CUSTOMERS} customers (+ ${CUSTOMERS * PERSONS} other contact per
   wall time                 ${wallS.toFixed(1)} s
   rate-limit floor          ${floorS.toFixed(1)} s  (${accepted} requests / ${RATE} per ${WINDOW_S} s)
   ratio                     ${(wallS / floorS).toFixed(2)}x  (target <= 1.25x)
-  by route                  ${Object.entries(stats.byRoute).filter(([r]) => !r.includes('/properties')).map(([r, n]) => `${r.replace('/crm/', '')}: ${n}`).join('; ')}`);
-  if (companies !== CUSTOMERS || deals !== QUOTES || hubspot.objects('contacts').length !== CUSTOMERS * (1 + PERSONS)) throw new Error('the load is incomplete');
+  by route                  ${Object.entries(stats.byRoute)
+    .filter(([r]) => !r.includes('/properties'))
+    .map(([r, n]) => `${r.replace('/crm/', '')}: ${n}`)
+    .join('; ')}`);
+  if (companies !== CUSTOMERS || deals !== QUOTES || hubspot.objects('contacts').length !== CUSTOMERS * (1 + PERSONS))
+    throw new Error('the load is incomplete');
 
   // 2. Webhook -> Sage latency.
   log(`${CHANGES} changes in HubSpot, one every ${values['spacing-ms']} ms…`);
-  const rows = await db.selectFrom('sync_id_map').select(['sage_id', 'hubspot_contact_id']).where('entity', '=', 'customer').where('hubspot_contact_id', 'is not', null).limit(CHANGES).execute();
+  const rows = await db
+    .selectFrom('sync_id_map')
+    .select(['sage_id', 'hubspot_contact_id'])
+    .where('entity', '=', 'customer')
+    .where('hubspot_contact_id', 'is not', null)
+    .limit(CHANGES)
+    .execute();
   const pending = new Map<string, { started: number; phone: string }>();
   const latencies: number[] = [];
   const watcher = setInterval(() => {

@@ -17,8 +17,25 @@ import { randomAlerts, randomListings, rng } from '../test/support/watches-data.
 import { fixtureFile, fixtureSites } from '../test/support/watches-fixtures.js';
 
 /** Wall-clock figures, plus CPU time of this process: on a shared, loaded machine the CPU figure is the stable one. */
-export interface ExtractionFigures { pages: number; distinctPages: number; seconds: number; pagesPerSecond: number; cpuSeconds: number; pagesPerCpuSecond: number; listings: number }
-export interface MatchingFigures { alerts: number; listings: number; buildSeconds: number; matchSeconds: number; seconds: number; cpuSeconds: number; matches: number; checked: number }
+export interface ExtractionFigures {
+  pages: number;
+  distinctPages: number;
+  seconds: number;
+  pagesPerSecond: number;
+  cpuSeconds: number;
+  pagesPerCpuSecond: number;
+  listings: number;
+}
+export interface MatchingFigures {
+  alerts: number;
+  listings: number;
+  buildSeconds: number;
+  matchSeconds: number;
+  seconds: number;
+  cpuSeconds: number;
+  matches: number;
+  checked: number;
+}
 
 /** Every static HTML page of the fixture sites, with the URL it would be fetched at. */
 export function fixturePages(): Array<{ url: string; html: string }> {
@@ -63,8 +80,14 @@ export function benchMatching(alertCount = 10_000, listingCount = 1_000): Matchi
   const t2 = performance.now();
   const cpu = process.cpuUsage(c0);
   return {
-    alerts: alertCount, listings: listingCount, buildSeconds: (t1 - t0) / 1000, matchSeconds: (t2 - t1) / 1000, seconds: (t2 - t0) / 1000,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6, matches, checked: match.stats.checked,
+    alerts: alertCount,
+    listings: listingCount,
+    buildSeconds: (t1 - t0) / 1000,
+    matchSeconds: (t2 - t1) / 1000,
+    seconds: (t2 - t0) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    matches,
+    checked: match.stats.checked,
   };
 }
 
@@ -85,7 +108,9 @@ export function printMatching(f: MatchingFigures): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { pages: { type: 'string', default: '1000' }, alerts: { type: 'string', default: '10000' }, listings: { type: 'string', default: '1000' } } });
+  const { values } = parseArgs({
+    options: { pages: { type: 'string', default: '1000' }, alerts: { type: 'string', default: '10000' }, listings: { type: 'string', default: '1000' } },
+  });
   printExtraction(benchExtraction(Number(values.pages)));
   printMatching(benchMatching(Number(values.alerts), Number(values.listings)));
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -83,7 +83,7 @@ function listingRow(i: number, variant: number): StagedRow {
   return toStagedRow(
     {
       sourceUrl: `https://agence.example/annonce/${i}`,
-      title: `Appartement ${i % 6 + 1} pièces réf ${i}`,
+      title: `Appartement ${(i % 6) + 1} pièces réf ${i}`,
       price: 150_000 + (i % 500) * 2_000 - variant,
       transaction: 'sale',
       surface: 20 + (i % 120),
@@ -102,7 +102,11 @@ function listingRow(i: number, variant: number): StagedRow {
 
 async function benchDiff(databaseUrl: string) {
   const db = createDb({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 4 });
-  const src = await db.insertInto('watch_sources').values({ name: 'bench', website: 'https://agence.example/', selectors: '{}' }).returning('id').executeTakeFirstOrThrow();
+  const src = await db
+    .insertInto('watch_sources')
+    .values({ name: 'bench', website: 'https://agence.example/', selectors: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const first = Array.from({ length: N }, (_, i) => listingRow(i, 0));
   const r1 = await openRun(db, src.id, 'bench-1', 'bench');
   let t = performance.now();
@@ -111,7 +115,9 @@ async function benchDiff(databaseUrl: string) {
   t = performance.now();
   const c1 = await applySnapshot(db, r1, { removalMisses: 1, countMisses: true });
   const apply1 = performance.now() - t;
-  log(`diff: initial load of ${N.toLocaleString('en')} listings: stage ${(stage1 / 1000).toFixed(2)} s + apply ${(apply1 / 1000).toFixed(2)} s (new ${c1.new})`);
+  log(
+    `diff: initial load of ${N.toLocaleString('en')} listings: stage ${(stage1 / 1000).toFixed(2)} s + apply ${(apply1 / 1000).toFixed(2)} s (new ${c1.new})`,
+  );
 
   // second snapshot: 5 % price drops, 2 % gone, 2 % new, the rest unchanged
   const second: StagedRow[] = [];
@@ -158,10 +164,17 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
   const sites: FixtureSite[] = [];
   for (let s = 0; s < SITES; s++) {
     const listings = new Map<string, Property>();
-    for (let i = 0; i < 5; i++) listings.set(`s${s}x${i}`, property(`s${s}x${i}`, { price: 200_000 + s * 1000 + i * 17_000, surface: 30 + i * 11, postalCode: String(75001 + (s % 20)) }));
+    for (let i = 0; i < 5; i++)
+      listings.set(
+        `s${s}x${i}`,
+        property(`s${s}x${i}`, { price: 200_000 + s * 1000 + i * 17_000, surface: 30 + i * 11, postalCode: String(75001 + (s % 20)) }),
+      );
     sites.push(await startSite(s < SPA ? spaSite(listings) : agencySite(listings, { flavor: s % 2 ? 'wix' : 'wordpress' })));
   }
-  await db.insertInto('watch_sources').values(sites.map((s, i) => ({ name: `Agence ${i}`, website: s.url, selectors: '{}' }))).execute();
+  await db
+    .insertInto('watch_sources')
+    .values(sites.map((s, i) => ({ name: `Agence ${i}`, website: s.url, selectors: '{}' })))
+    .execute();
   // The worker runs in its own process so its memory is measured apart from the fixture sites.
   const worker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/bench-watches-worker.ts', import.meta.url))], {
     env: workerEnv,
@@ -194,7 +207,10 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
   clearInterval(sampler);
   const pages = sites.reduce((n, s) => n + s.requests.filter((r) => !/\.(js|json)$/.test(r.path)).length, 0);
   const gaps = sites.slice(SPA).map((s) => minGap(s));
-  const listings = await db.selectFrom('watch_listings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const listings = await db
+    .selectFrom('watch_listings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   log(
     `crawl: ${SITES} sites (${SPA} JS-rendered) in ${secs.toFixed(1)} s: ${pages} pages = ${((pages / secs) * 60).toFixed(0)} pages/min ` +
       `with a ${DELAY} ms politeness delay per domain (smallest gap seen on any site: ${Math.min(...gaps)} ms); ` +

@@ -22,16 +22,30 @@ const { values } = parseArgs({ options: { queues: { type: 'string', default: 'wa
 const env = await startThrowawayEnv((m) => console.log(`[bench] ${m}`));
 const dir = mkdtempSync(join(tmpdir(), 'atelier-rss-'));
 const bundlePath = join(dir, 'workflow-bundle.js');
-writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } })).code);
-console.log(`bench:worker-rss  NODE_OPTIONS=${values['node-options'] || '(none)'}  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+writeFileSync(
+  bundlePath,
+  (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } })).code,
+);
+console.log(
+  `bench:worker-rss  NODE_OPTIONS=${values['node-options'] || '(none)'}  load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 console.log('| WORKER_QUEUES | worker RSS at rest | + child processes |');
 console.log('|---|---|---|');
 for (const queues of values.queues.split(';')) {
   const worker = await nodeScript(
     'workers/main.ts',
     {
-      NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TASK_QUEUE_PREFIX: 'rss',
-      WORKER_QUEUES: queues, WORKFLOW_BUNDLE_PATH: bundlePath, ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}), WEBHOOK_SIGNING_SECRET: 'rss-bench-signing-secret-0123456789abcdef',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: env.databaseUrl,
+      TEMPORAL_ADDRESS: env.temporalAddress,
+      TASK_QUEUE_PREFIX: 'rss',
+      WORKER_QUEUES: queues,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}),
+      WEBHOOK_SIGNING_SECRET: 'rss-bench-signing-secret-0123456789abcdef',
     },
     /worker ready/,
   );

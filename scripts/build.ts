@@ -41,7 +41,10 @@ if (compiled.status !== 0) {
 writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
 const tscSeconds = (performance.now() - started) / 1000;
 
-const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
+const { code } = await bundleWorkflowCode({
+  workflowsPath: WORKFLOWS_PATH,
+  logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+});
 writeFileSync(join(out, 'workflow-bundle.js'), code);
 console.log(
   `build: ${values.out} in ${((performance.now() - started) / 1000).toFixed(1)} s (tsc ${tscSeconds.toFixed(1)} s${values['no-check'] ? ', no type check' : ''}; workflow bundle ${(code.length / 1024).toFixed(0)} KiB)`,

@@ -20,10 +20,15 @@ try {
   await stack.pay(placed.orderId);
   log('payment webhook delivered (signed with the Stripe SDK test helper)');
   await stack.waitPhase(placed.orderId, ['live', 'refunded', 'cancelled', 'expired']);
-  const order = (await (await stack.api(placed.statusUrl)).json()) as { phase: string; liveUrl: string; timeline: Array<{ phase: string; at: string; detail?: string }> };
+  const order = (await (await stack.api(placed.statusUrl)).json()) as {
+    phase: string;
+    liveUrl: string;
+    timeline: Array<{ phase: string; at: string; detail?: string }>;
+  };
   const t0 = Date.parse(order.timeline[0]!.at);
   console.log(`\nOrder ${placed.orderId}: ${order.phase} at ${order.liveUrl}\n`);
-  for (const e of order.timeline) console.log(`  +${String(((Date.parse(e.at) - t0) / 1000).toFixed(2)).padStart(7)} s  ${e.phase}${e.detail ? `  (${e.detail})` : ''}`);
+  for (const e of order.timeline)
+    console.log(`  +${String(((Date.parse(e.at) - t0) / 1000).toFixed(2)).padStart(7)} s  ${e.phase}${e.detail ? `  (${e.detail})` : ''}`);
   // the delivery email follows the `live` phase
   await stack.mail.waitFor(5, undefined, 15_000).catch(() => undefined);
   // kept after the throwaway stack is gone: the emails (.eml and .html) and the live check's screenshot
@@ -37,7 +42,11 @@ try {
     console.log(`  to ${m.to.join(', ')}: ${m.subject}`);
   });
   writeFileSync(join(out, 'order.json'), `${JSON.stringify(order, null, 2)}\n`);
-  const row = await stack.db.selectFrom('concierge_orders').select(['screenshot_path', 'cert_not_after']).where('id', '=', placed.orderId).executeTakeFirstOrThrow();
+  const row = await stack.db
+    .selectFrom('concierge_orders')
+    .select(['screenshot_path', 'cert_not_after'])
+    .where('id', '=', placed.orderId)
+    .executeTakeFirstOrThrow();
   if (row.screenshot_path) copyFileSync(row.screenshot_path, join(out, 'live-check.png'));
   console.log(`\nCertificate valid until ${row.cert_not_after?.toISOString()}; emails, timeline and screenshot kept in ${out}/`);
 } finally {

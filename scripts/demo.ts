@@ -12,7 +12,13 @@ import { DATA_DIR } from './lib/paths.js';
 const apiUrl = `http://127.0.0.1:${process.env.API_PORT ?? 3000}`;
 const keyFile = join(DATA_DIR, 'dev-api-key');
 const key = process.env.API_KEYS?.split(',')[0] ?? (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
-if (!(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)) || !key) {
+if (
+  !(await fetch(`${apiUrl}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  )) ||
+  !key
+) {
   console.error(`[demo] no platform at ${apiUrl} (or no API key): start it first with npm start`);
   process.exit(1);
 }

@@ -30,8 +30,15 @@ const fail = (message: string, code = 2): never => {
 
 const url = process.env.DATABASE_URL || pgUrl(Number(process.env.ATELIER_PG_PORT ?? 55432), 'atelier');
 const db = createDb({ DATABASE_URL: url, DATABASE_POOL_MAX: 1 });
-const row = (k: ApiKeyInfo) =>
-  [String(k.id), k.name, k.prefix, k.scopes.join(','), formatRate({ limit: k.rate_limit, windowSeconds: k.rate_window_seconds }), k.last_used_at?.toISOString() ?? 'never', k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'];
+const row = (k: ApiKeyInfo) => [
+  String(k.id),
+  k.name,
+  k.prefix,
+  k.scopes.join(','),
+  formatRate({ limit: k.rate_limit, windowSeconds: k.rate_window_seconds }),
+  k.last_used_at?.toISOString() ?? 'never',
+  k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active',
+];
 
 try {
   if (command === 'create') {
@@ -45,19 +52,34 @@ try {
       fail((err as Error).message);
     }
     const secret = newSecret();
-    const key = await insertApiKey(db, { name: values.name!.trim(), prefix: secret.prefix, hash: secret.hash, scopes, rateLimit: rate.limit, rateWindowSeconds: rate.windowSeconds });
+    const key = await insertApiKey(db, {
+      name: values.name!.trim(),
+      prefix: secret.prefix,
+      hash: secret.hash,
+      scopes,
+      rateLimit: rate.limit,
+      rateWindowSeconds: rate.windowSeconds,
+    });
     console.log(`created key ${key.id} "${key.name}" (prefix ${key.prefix}, scopes ${key.scopes.join(',')}, ${formatRate(rate)})`);
     console.log(`secret (shown once, store it now): ${secret.key}`);
   } else if (command === 'list') {
     const { rows } = await listApiKeys(db, { limit: 10_000, includeRevoked: values.all });
     const table = [['id', 'name', 'prefix', 'scopes', 'rate', 'last used', 'state'], ...rows.map(row)];
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-    for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+    for (const r of table)
+      console.log(
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
   } else if (command === 'revoke') {
     if (!target) fail(`revoke needs a key id or prefix\n${USAGE}`);
     const key = await revokeApiKey(db, /^\d{1,15}$/.test(target!) ? Number(target) : target!);
     if (!key) fail(`no API key with id or prefix ${target}`, 1);
-    console.log(`revoked key ${key!.id} "${key!.name}" (prefix ${key!.prefix}) at ${key!.revoked_at!.toISOString()}; API processes drop it within their key cache (API_KEY_CACHE_SECONDS, default 5 s)`);
+    console.log(
+      `revoked key ${key!.id} "${key!.name}" (prefix ${key!.prefix}) at ${key!.revoked_at!.toISOString()}; API processes drop it within their key cache (API_KEY_CACHE_SECONDS, default 5 s)`,
+    );
   } else {
     fail(USAGE);
   }

@@ -229,14 +229,21 @@ try {
     const { bundleWorkflowCode } = await import('@temporalio/worker');
     const { WORKFLOWS_PATH } = await import('../workers/bundle.js');
     const quiet = () => undefined;
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error, log: quiet } });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error, log: quiet },
+    });
     env.WORKFLOW_BUNDLE_PATH = join(DATA_DIR, 'workflow-bundle.js');
     writeFileSync(env.WORKFLOW_BUNDLE_PATH, code);
   }
   // One node process each (no tsx wrapper in between): a signal or a crash hits the service itself.
   const spawnedAt = Date.now();
   const services: Array<[string, string, NodeJS.ProcessEnv]> = [
-    ...groups.map((g, i): [string, string, NodeJS.ProcessEnv] => [g.length ? `worker ${i + 1}[${g.join(',')}]` : 'worker', 'workers/main.ts', g.length ? { ...env, WORKER_QUEUES: g.join(',') } : env]),
+    ...groups.map((g, i): [string, string, NodeJS.ProcessEnv] => [
+      g.length ? `worker ${i + 1}[${g.join(',')}]` : 'worker',
+      'workers/main.ts',
+      g.length ? { ...env, WORKER_QUEUES: g.join(',') } : env,
+    ]),
     ...ports.map((p, i): [string, string, NodeJS.ProcessEnv] => [ports.length > 1 ? `API ${i + 1}` : 'API', 'api/main.ts', { ...env, API_PORT: String(p) }]),
   ];
   // every process its own /metrics port (API_METRICS_PORT / WORKER_METRICS_PORT ranges, 0 = off)
@@ -254,11 +261,21 @@ try {
   let workerUp = false;
   let nextNote = Date.now() + 30_000;
   while (!stopping && !(apiUp && workerUp)) {
-    apiUp ||= (await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/healthz`).then((r) => r.ok, () => false)))).every(Boolean);
+    apiUp ||= (
+      await Promise.all(
+        ports.map((p) =>
+          fetch(`http://127.0.0.1:${p}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
+      )
+    ).every(Boolean);
     const polled = async (name: string) =>
-      probe.workflowService
-        .describeTaskQueue({ namespace: env.TEMPORAL_NAMESPACE ?? 'default', taskQueue: { name }, taskQueueType: 1 })
-        .then((r) => (r.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= spawnedAt - 1000), () => false);
+      probe.workflowService.describeTaskQueue({ namespace: env.TEMPORAL_NAMESPACE ?? 'default', taskQueue: { name }, taskQueueType: 1 }).then(
+        (r) => (r.pollers ?? []).some((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= spawnedAt - 1000),
+        () => false,
+      );
     workerUp ||= (await Promise.all(probeQueues.map(polled))).every(Boolean);
     if (apiUp && workerUp) break;
     if (Date.now() > nextNote) {
@@ -278,14 +295,24 @@ try {
   if (stopping) await new Promise(() => undefined); // shutdown() exits the process
   console.log(`
   Atelier is running.
-    API              ${ports.map((p) => `http://127.0.0.1:${p}`).join('  ')}${topology === 'cluster' ? `
+    API              ${ports.map((p) => `http://127.0.0.1:${p}`).join('  ')}${
+      topology === 'cluster'
+        ? `
     Temporal server  ${env.TEMPORAL_ADDRESS} (${process.env.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : `${TEMPORAL_SERVER_VERSION} on PostgreSQL`})
-    Workers          ${groups.map((g) => g.join(',')).join('  |  ')}   (one process each)` : ''}
+    Workers          ${groups.map((g) => g.join(',')).join('  |  ')}   (one process each)`
+        : ''
+    }
     API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
     Temporal Web UI  ${uiUrl ?? '(external cluster: see your Temporal UI)'}${uiUrl ? `\n                     business status: the AtelierStatus column, e.g. ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows?query=${encodeURIComponent("AtelierFamily = 'concierge' AND AtelierStatus IN ('refunded', 'cancelled', 'expired')")}` : ''}
     Mail             ${mailNote}
     Metrics          ${metricsEndpoints.length ? metricsEndpoints.map((m) => `${m.name} ${m.url}`).join('\n                     ') : 'off (API_METRICS_PORT / WORKER_METRICS_PORT = 0)'}   (Prometheus text; docs/metrics.md)
-    API key          ${process.env.API_KEYS ? `API_KEYS: bootstrap key(s) ${env.API_KEYS.split(',').map((k) => keyFingerprint(k.trim())).join(', ')} (fingerprints)` : `dev key ${keyFingerprint(env.API_KEYS ?? '')} (fingerprint) in ${dataNote}/dev-api-key (mode 0600, every scope); scoped keys: npm run keys`}
+    API key          ${
+      process.env.API_KEYS
+        ? `API_KEYS: bootstrap key(s) ${env.API_KEYS.split(',')
+            .map((k) => keyFingerprint(k.trim()))
+            .join(', ')} (fingerprints)`
+        : `dev key ${keyFingerprint(env.API_KEYS ?? '')} (fingerprint) in ${dataNote}/dev-api-key (mode 0600, every scope); scoped keys: npm run keys`
+    }
 
   ${sandboxes.banner.join('\n  ')}
 

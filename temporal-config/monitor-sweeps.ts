@@ -18,7 +18,10 @@ export async function ensureMonitorSweeps(client: Client, cfg: MonitorSweepConfi
   const ids: string[] = [];
   for (let shard = 0; shard < cfg.MONITOR_SWEEP_SHARDS; shard++) {
     const input: MonitorSweepInput = {
-      shard, shards: cfg.MONITOR_SWEEP_SHARDS, windowSeconds: cfg.MONITOR_SWEEP_WINDOW_SECONDS, concurrency: cfg.MONITOR_SWEEP_CONCURRENCY,
+      shard,
+      shards: cfg.MONITOR_SWEEP_SHARDS,
+      windowSeconds: cfg.MONITOR_SWEEP_WINDOW_SECONDS,
+      concurrency: cfg.MONITOR_SWEEP_CONCURRENCY,
     };
     const id = monitorSweepId(cfg.TASK_QUEUE_PREFIX, shard);
     await client.workflow.start<typeof monitorSweep>('monitorSweep', {

@@ -9,7 +9,8 @@ const config = loadConfig({ DATABASE_URL: 'postgres://unused/unused', ...process
 const connection = await Connection.connect(connectionOptions(config));
 try {
   // a fresh cluster (compose, start:cluster) has no namespace yet
-  if ((await ensureNamespace(connection, config.TEMPORAL_NAMESPACE)) === 'created') console.log(`namespace ${config.TEMPORAL_NAMESPACE} registered (3 days' retention)`);
+  if ((await ensureNamespace(connection, config.TEMPORAL_NAMESPACE)) === 'created')
+    console.log(`namespace ${config.TEMPORAL_NAMESPACE} registered (3 days' retention)`);
   const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   console.log(
     added.length

@@ -28,13 +28,14 @@ export async function registerSearchAttributes(connection: Connection, namespace
  * production cluster has no `default` namespace: `npm run temporal:setup` and start:cluster call it.
  */
 export async function ensureNamespace(connection: Connection, namespace: string, timeoutMs = 60_000): Promise<'created' | 'present'> {
-  const exists = await connection.workflowService.describeNamespace({ namespace }).then(() => true, () => false);
+  const exists = await connection.workflowService.describeNamespace({ namespace }).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
-    await connection.workflowService
-      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') })
-      .catch((err: Error) => {
-        if (!/already exists/i.test(err.message)) throw err;
-      });
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') }).catch((err: Error) => {
+      if (!/already exists/i.test(err.message)) throw err;
+    });
   }
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -23,13 +23,27 @@ export function syncSchedules(cfg: SyncScheduleConfig): ScheduleOptions[] {
     {
       scheduleId: `${cfg.taskQueuePrefix}-sync-sage-poll`,
       spec: { intervals: [{ every: `${cfg.pollMinutes} minutes` }], timezone: cfg.timezone },
-      action: { type: 'startWorkflow', workflowType: 'crmSync', taskQueue, args: [{ mode: 'incremental', trigger: 'schedule' }], workflowId: `${cfg.taskQueuePrefix}-sync-poll`, ...sa },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'crmSync',
+        taskQueue,
+        args: [{ mode: 'incremental', trigger: 'schedule' }],
+        workflowId: `${cfg.taskQueuePrefix}-sync-poll`,
+        ...sa,
+      },
       policies: { overlap: 'SKIP', catchupWindow: '10 minutes' },
     },
     {
       scheduleId: `${cfg.taskQueuePrefix}-sync-nightly`,
       spec: { cronExpressions: [cfg.nightlyCron], timezone: cfg.timezone },
-      action: { type: 'startWorkflow', workflowType: 'crmSync', taskQueue, args: [{ mode: 'full', trigger: 'nightly' }], workflowId: `${cfg.taskQueuePrefix}-sync-nightly`, ...sa },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'crmSync',
+        taskQueue,
+        args: [{ mode: 'full', trigger: 'nightly' }],
+        workflowId: `${cfg.taskQueuePrefix}-sync-nightly`,
+        ...sa,
+      },
       policies: { overlap: 'SKIP', catchupWindow: '2 hours' },
     },
   ];

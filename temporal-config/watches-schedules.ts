@@ -26,13 +26,30 @@ export function watchSchedules(cfg: WatchScheduleConfig): ScheduleOptions[] {
     {
       scheduleId: `${cfg.taskQueuePrefix}-watches-full-crawl`,
       spec: { calendars: [{ hour: 2, minute: 0, comment: 'full crawl, daily 02:00' }], timezone: WATCH_TIMEZONE },
-      action: { type: 'startWorkflow', workflowType: 'watchFleet', taskQueue, args: [{ scope: 'all', batchSize: cfg.fleetBatchSize }], workflowId: `${cfg.taskQueuePrefix}-watches-full-crawl`, ...sa },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'watchFleet',
+        taskQueue,
+        args: [{ scope: 'all', batchSize: cfg.fleetBatchSize }],
+        workflowId: `${cfg.taskQueuePrefix}-watches-full-crawl`,
+        ...sa,
+      },
       policies: crawlPolicies,
     },
     {
       scheduleId: `${cfg.taskQueuePrefix}-watches-priority-crawl`,
-      spec: { calendars: [{ hour: { start: 0, end: 23, step: 6 }, minute: 30, comment: 'priority sources, every 6 h (00:30, 06:30, 12:30, 18:30)' }], timezone: WATCH_TIMEZONE },
-      action: { type: 'startWorkflow', workflowType: 'watchFleet', taskQueue, args: [{ scope: 'priority', batchSize: cfg.fleetBatchSize }], workflowId: `${cfg.taskQueuePrefix}-watches-priority-crawl`, ...sa },
+      spec: {
+        calendars: [{ hour: { start: 0, end: 23, step: 6 }, minute: 30, comment: 'priority sources, every 6 h (00:30, 06:30, 12:30, 18:30)' }],
+        timezone: WATCH_TIMEZONE,
+      },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'watchFleet',
+        taskQueue,
+        args: [{ scope: 'priority', batchSize: cfg.fleetBatchSize }],
+        workflowId: `${cfg.taskQueuePrefix}-watches-priority-crawl`,
+        ...sa,
+      },
       policies: crawlPolicies,
     },
     {
@@ -44,7 +61,14 @@ export function watchSchedules(cfg: WatchScheduleConfig): ScheduleOptions[] {
     {
       scheduleId: `${cfg.taskQueuePrefix}-watches-duplicate-cleanup`,
       spec: { calendars: [{ hour: 3, minute: 0, comment: 'daily 03:00' }], timezone: WATCH_TIMEZONE },
-      action: { type: 'startWorkflow', workflowType: 'duplicateCleanup', taskQueue, args: [], workflowId: `${cfg.taskQueuePrefix}-watches-duplicate-cleanup`, ...sa },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'duplicateCleanup',
+        taskQueue,
+        args: [],
+        workflowId: `${cfg.taskQueuePrefix}-watches-duplicate-cleanup`,
+        ...sa,
+      },
       policies: { overlap: 'SKIP', catchupWindow: '2 hours' },
     },
     {
@@ -58,9 +82,15 @@ export function watchSchedules(cfg: WatchScheduleConfig): ScheduleOptions[] {
       // every due generic watch (each has its own phase within its interval: deterministic jitter)
       spec: { intervals: [{ every: '1 minute' }], timezone: WATCH_TIMEZONE },
       action: {
-        type: 'startWorkflow', workflowType: 'genericWatchSweep', taskQueue, args: [{ reason: 'schedule' }],
+        type: 'startWorkflow',
+        workflowType: 'genericWatchSweep',
+        taskQueue,
+        args: [{ reason: 'schedule' }],
         workflowId: `${cfg.taskQueuePrefix}-watches-generic-sweep`,
-        typedSearchAttributes: [{ key: SA.family, value: 'watches' }, { key: SA.source, value: 'generic' }] as SearchAttributePair[],
+        typedSearchAttributes: [
+          { key: SA.family, value: 'watches' },
+          { key: SA.source, value: 'generic' },
+        ] as SearchAttributePair[],
       },
       policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
     },

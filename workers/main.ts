@@ -25,11 +25,13 @@ installProcessGuard(logger);
 const families = config.WORKER_QUEUES.length ? config.WORKER_QUEUES : [...FAMILIES];
 // The SDK's Prometheus metrics on the first free port of WORKER_METRICS_PORT (docs/metrics.md).
 const metricsPort = await firstFreePort(config.METRICS_HOST, config.WORKER_METRICS_PORT);
-if (config.WORKER_METRICS_PORT.from && !metricsPort) logger.error({ range: config.WORKER_METRICS_PORT }, 'no free metrics port in WORKER_METRICS_PORT: serving without /metrics');
+if (config.WORKER_METRICS_PORT.from && !metricsPort)
+  logger.error({ range: config.WORKER_METRICS_PORT }, 'no free metrics port in WORKER_METRICS_PORT: serving without /metrics');
 const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
 Runtime.install({
   logger: new DefaultLogger(config.LOG_LEVEL === 'info' ? 'WARN' : sdkLevel[config.LOG_LEVEL], (entry) => {
-    const level = entry.level === 'TRACE' ? 'trace' : entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
+    const level =
+      entry.level === 'TRACE' ? 'trace' : entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
     logger[level]({ sdk: true, ...entry.meta }, entry.message);
   }),
   ...(metricsPort ? { telemetryOptions: metricsTelemetry(config.METRICS_HOST, metricsPort, families) } : {}),

@@ -43,7 +43,10 @@ export async function startWorkers(
         interceptors: {
           activity: [
             (ctx) => ({
-              inbound: { execute: (input, next) => contain(`${ctx.info.activityType} (${ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId})`, () => next(input)) },
+              inbound: {
+                execute: (input, next) =>
+                  contain(`${ctx.info.activityType} (${ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId})`, () => next(input)),
+              },
             }),
           ],
         },

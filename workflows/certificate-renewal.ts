@@ -69,7 +69,10 @@ export async function certificateRenewal(input: CertificateRenewalInput): Promis
     } catch (err) {
       if (isCancellation(err)) throw err;
       state.lastError = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
-      if (attempt === 1) await mail.alertOperator(input.orderId, `renouvellement du certificat de ${input.domain} en échec : ${state.lastError}`, { suffix: `renewal-${input.renewals + 1}` });
+      if (attempt === 1)
+        await mail.alertOperator(input.orderId, `renouvellement du certificat de ${input.domain} en échec : ${state.lastError}`, {
+          suffix: `renewal-${input.renewals + 1}`,
+        });
       await sleep(input.retryAfterMs ?? HOUR);
     }
   }

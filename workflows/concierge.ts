@@ -7,11 +7,31 @@
  * After the point of no return a failing step alerts an operator and is retried until it passes.
  * The activity proxies and the follow-up children are in concierge-calls.ts.
  */
-import { CancellationScope, condition, defineQuery, defineSignal, defineUpdate, isCancellation, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  isCancellation,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { appendTimeline, estimateEta, isTerminal, slaWindow, type SlaWindow } from '../activities/concierge/timeline.js';
 import type { ConciergeOrderInput, OrderPhase, PaymentReceived, TimelineEntry } from '../core/contracts/concierge.js';
 import { SA } from '../core/temporal.js';
-import { afterPonr, compensation, CUSTOMER_REASON, db, LATE_PAYMENT_GRACE_MS, longAfterPonr, messageOf, providerActivities, startFollowUps } from './concierge-calls.js';
+import {
+  afterPonr,
+  compensation,
+  CUSTOMER_REASON,
+  db,
+  LATE_PAYMENT_GRACE_MS,
+  longAfterPonr,
+  messageOf,
+  providerActivities,
+  startFollowUps,
+} from './concierge-calls.js';
 
 export interface ConciergeStatus {
   orderId: string;
@@ -94,7 +114,8 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     },
     {
       validator: ({ domain }) => {
-        if (state.phase !== 'awaiting-domain-choice' || chosen !== null) throw new Error(`the order is ${chosen !== null ? `already moving on with ${chosen}` : state.phase}, not awaiting a domain choice`);
+        if (state.phase !== 'awaiting-domain-choice' || chosen !== null)
+          throw new Error(`the order is ${chosen !== null ? `already moving on with ${chosen}` : state.phase}, not awaiting a domain choice`);
         if (!state.alternatives.includes(domain)) throw new Error(`${domain} is not one of the proposed domains: ${state.alternatives.join(', ')}`);
       },
     },
@@ -156,7 +177,8 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
       } catch (err) {
         if (isCancellation(err)) throw err;
         state.attention = `${step}: ${messageOf(err)}`;
-        if (round === 1) await db.alertOperator(orderId, `étape ${step} en échec après l'enregistrement du domaine : ${messageOf(err)}`, { suffix: `step-${step}` });
+        if (round === 1)
+          await db.alertOperator(orderId, `étape ${step} en échec après l'enregistrement du domaine : ${messageOf(err)}`, { suffix: `step-${step}` });
         await sleep(input.windows.stepRetryMs);
       }
     }

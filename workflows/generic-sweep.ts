@@ -54,7 +54,13 @@ export interface GenericSweepStatus extends GenericSweepTotals {
 const zero = (): GenericSweepTotals => ({ batches: 0, checked: 0, baselines: 0, changed: 0, errors: 0, notified: 0, lost: 0 });
 
 export async function genericWatchSweep(input: GenericSweepInput = {}): Promise<GenericSweepStatus> {
-  const state: GenericSweepStatus = { phase: 'checking', reason: input.reason ?? 'schedule', tag: input.tag ?? null, ids: input.ids ?? null, ...(input.totals ?? zero()) };
+  const state: GenericSweepStatus = {
+    phase: 'checking',
+    reason: input.reason ?? 'schedule',
+    tag: input.tag ?? null,
+    ids: input.ids ?? null,
+    ...(input.totals ?? zero()),
+  };
   setHandler(watchStatusQuery, () => state);
   const source = input.tag ? `generic:tag:${input.tag}` : input.ids?.length === 1 ? `generic:${input.ids[0]}` : 'generic';
   upsertSearchAttributes([

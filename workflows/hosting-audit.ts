@@ -9,7 +9,16 @@
  *
  * Query `status`; search attributes family=audits, domain, status (probing/assessing/completed/failed).
  */
-import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { HostingAuditActivities } from '../activities/audits/hosting/index.js';
 import type { BrowserResult, DnsResult, HttpResult, ProbeOutcome, ProbeResults, TlsResult } from '../activities/audits/hosting/types.js';
 import type { Verdict } from '../activities/audits/hosting/rubric-types.js';

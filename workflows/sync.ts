@@ -55,7 +55,11 @@ export interface CrmSyncStatus {
 
 export const crmSyncStatusQuery = defineQuery<CrmSyncStatus>('status');
 
-const SYNC_RETRY: RetryPolicy = { ...UNTIL_RECOVERED_POLITE, initialInterval: '1 second', nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'HubSpotNotConfigured', 'SageNotConfigured'] };
+const SYNC_RETRY: RetryPolicy = {
+  ...UNTIL_RECOVERED_POLITE,
+  initialInterval: '1 second',
+  nonRetryableErrorTypes: ['HubSpotUnauthorized', 'HubSpotRejected', 'HubSpotNotConfigured', 'SageNotConfigured'],
+};
 const short = proxyActivities<SyncActivities>({ startToCloseTimeout: '1 minute', scheduleToCloseTimeout: OUTAGE_WINDOW, retry: SYNC_RETRY });
 const paged = proxyActivities<SyncActivities>({
   startToCloseTimeout: '10 minutes',
@@ -79,7 +83,11 @@ export function describeFailure(err: unknown, current: string | null): SyncFailu
   while (e instanceof ActivityFailure && e.cause) e = e.cause;
   if (e instanceof ApplicationFailure) {
     const d = (e.details?.[0] ?? {}) as { cause?: unknown; entity?: unknown };
-    return { cause: typeof d.cause === 'string' ? d.cause : (e.type ?? 'Error'), entity: typeof d.entity === 'string' ? d.entity : current, message: e.message };
+    return {
+      cause: typeof d.cause === 'string' ? d.cause : (e.type ?? 'Error'),
+      entity: typeof d.entity === 'string' ? d.entity : current,
+      message: e.message,
+    };
   }
   const f = e as { name?: unknown; message?: unknown };
   return { cause: typeof f.name === 'string' ? f.name : 'Error', entity: current, message: typeof f.message === 'string' ? f.message : String(e) };
@@ -150,7 +158,9 @@ export async function crmSync(input: CrmSyncInput): Promise<CrmSyncStatus> {
     const cancelled = isCancellation(err);
     const failure = cancelled ? undefined : describeFailure(err, state.current);
     state.error = failure ? `${failure.cause}${failure.entity ? ` (${failure.entity})` : ''}: ${failure.message}` : 'cancelled';
-    state.report = await CancellationScope.nonCancellable(() => short.finishSyncRun({ runId, ok: false, cancelled, error: state.error!, ...(failure ? { failure } : {}) }));
+    state.report = await CancellationScope.nonCancellable(() =>
+      short.finishSyncRun({ runId, ok: false, cancelled, error: state.error!, ...(failure ? { failure } : {}) }),
+    );
     phase(cancelled ? 'cancelled' : 'failed');
     throw err;
   }

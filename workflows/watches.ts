@@ -87,8 +87,18 @@ export interface WatchSourceStatus {
 /** One run over one source: discover -> crawl (fetch, extract, stage) -> diff -> dedupe -> notify -> run log. */
 export async function watchSource(input: WatchSourceInput): Promise<WatchSourceStatus> {
   const state: WatchSourceStatus = {
-    phase: 'starting', sourceId: input.sourceId, runId: null, pages: 0, pagesFailed: 0, staged: 0, queued: 0,
-    counts: null, notifications: { sent: 0, failed: 0 }, status: null, error: null, flagged: false,
+    phase: 'starting',
+    sourceId: input.sourceId,
+    runId: null,
+    pages: 0,
+    pagesFailed: 0,
+    staged: 0,
+    queued: 0,
+    counts: null,
+    notifications: { sent: 0, failed: 0 },
+    status: null,
+    error: null,
+    flagged: false,
   };
   setHandler(watchStatusQuery, () => state);
   const phase = (p: WatchSourceStatus['phase']) => {
@@ -141,8 +151,13 @@ export async function watchSource(input: WatchSourceInput): Promise<WatchSourceS
       phase('diffing');
       const counts = await heavy.applyRunSnapshot({ runId: plan.runId, countMisses: state.status === 'ok' });
       state.counts = {
-        found: counts.found, new: counts.new, updated: counts.updated, priceChanges: counts.priceChanges ?? 0, sold: counts.sold ?? 0,
-        removed: counts.removed, reactivated: counts.reactivated,
+        found: counts.found,
+        new: counts.new,
+        updated: counts.updated,
+        priceChanges: counts.priceChanges ?? 0,
+        sold: counts.sold ?? 0,
+        removed: counts.removed,
+        reactivated: counts.reactivated,
       };
       await heavy.linkRunDuplicates({ runId: plan.runId });
       phase('notifying');

@@ -91,7 +91,8 @@ export async function extractSiteArchive(zipPath: string, destDir: string, limit
         zip.on('error', (e: Error) => {
           if (e instanceof ArchiveError) return fail(e);
           // yauzl's own file-name checks (it refuses ../, absolute paths and backslashes too)
-          if (/relative path|absolute path|invalid characters in fileName/i.test(e.message)) return fail(new ArchiveError('unsafe-path', `refused entry: ${e.message}`));
+          if (/relative path|absolute path|invalid characters in fileName/i.test(e.message))
+            return fail(new ArchiveError('unsafe-path', `refused entry: ${e.message}`));
           fail(new ArchiveError('not-a-zip', e.message));
         });
         zip.on('end', () => resolve());
@@ -107,7 +108,8 @@ export async function extractSiteArchive(zipPath: string, destDir: string, limit
               await mkdir(target, { recursive: true });
             } else {
               if (files.length + 1 > limits.maxFiles) throw new ArchiveError('too-many-files', `more than ${limits.maxFiles} files`);
-              if (bytes + entry.uncompressedSize > limits.maxUnpackedBytes) throw new ArchiveError('too-large', `more than ${limits.maxUnpackedBytes} bytes once unpacked`);
+              if (bytes + entry.uncompressedSize > limits.maxUnpackedBytes)
+                throw new ArchiveError('too-large', `more than ${limits.maxUnpackedBytes} bytes once unpacked`);
               await mkdir(dirname(target), { recursive: true });
               const counter = new Transform({
                 transform(chunk: Buffer, _enc, cb) {

@@ -70,7 +70,15 @@ export function deliveryActivities({ config, db, ports }: ConciergeDeps) {
       if (nameservers.length === 0) throw ApplicationFailure.nonRetryable('no nameservers recorded; ensureDnsZone must run first', 'MissingZone');
       const owned = await ports.registrar.getOwned(o.domain);
       if (owned.owned) {
-        const same = [...owned.nameservers].map((n) => n.toLowerCase()).sort().join(',') === [...nameservers].map((n) => n.toLowerCase()).sort().join(',');
+        const same =
+          [...owned.nameservers]
+            .map((n) => n.toLowerCase())
+            .sort()
+            .join(',') ===
+          [...nameservers]
+            .map((n) => n.toLowerCase())
+            .sort()
+            .join(',');
         if (!same) await ports.registrar.setNameservers(o.domain, nameservers);
         return { registered: false, orderRef: o.registrar_order_id };
       }
@@ -172,7 +180,19 @@ export function deliveryActivities({ config, db, ports }: ConciergeDeps) {
         expected = archiveTitle(index);
       }
       try {
-        const res = await withHeartbeat(() => browserSlots.use(() => checkLiveSite(o.domain, expected, siteDirs(config, orderId).screenshot, liveCheckOptions(chromiumPath), browser ? () => browser.get() : undefined)), { details: () => 'browser' });
+        const res = await withHeartbeat(
+          () =>
+            browserSlots.use(() =>
+              checkLiveSite(
+                o.domain,
+                expected,
+                siteDirs(config, orderId).screenshot,
+                liveCheckOptions(chromiumPath),
+                browser ? () => browser.get() : undefined,
+              ),
+            ),
+          { details: () => 'browser' },
+        );
         const liveUrl = `https://${o.domain}/`;
         await updateOrder(db, orderId, { screenshot_path: res.screenshotPath, live_url: liveUrl });
         return { url: liveUrl, title: res.title, screenshotPath: res.screenshotPath };
@@ -184,7 +204,14 @@ export function deliveryActivities({ config, db, ports }: ConciergeDeps) {
     /** The monitor's row (alerts go to the customer) and its workflow input; the workflow starts it. */
     async prepareSiteMonitor(orderId: string): Promise<SiteMonitorInput> {
       const o = await mustGetOrder(db, orderId);
-      const settings = { intervalSeconds: 300, alertEmail: o.contact_email, webhookUrl: null, language: o.locale === 'en' ? 'en' : 'fr', thresholds: DEFAULT_THRESHOLDS, paused: false } as const;
+      const settings = {
+        intervalSeconds: 300,
+        alertEmail: o.contact_email,
+        webhookUrl: null,
+        language: o.locale === 'en' ? 'en' : 'fr',
+        thresholds: DEFAULT_THRESHOLDS,
+        paused: false,
+      } as const;
       // A monitor the customer or an operator already runs for this site is kept as it is (its
       // recipients and settings win); only a deleted one is revived with the order's settings and a
       // fresh state, due at once for the monitor sweep.

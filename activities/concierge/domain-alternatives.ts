@@ -69,7 +69,10 @@ export function suggestAlternatives(desiredDomain: string, businessName: string,
   // 3. short forms from the business name: initials + last word, first + last word
   if (words.length > 1) {
     const last = words[words.length - 1]!;
-    const initials = words.slice(0, -1).map((w) => w[0]).join('');
+    const initials = words
+      .slice(0, -1)
+      .map((w) => w[0])
+      .join('');
     const short = [label([initials, last], ''), label([words[0]!, last], '-')];
     tlds.slice(0, 2).forEach((t, i) => short.forEach((s, j) => add(s, t, 'business-name', 70 - i * 2 - j)));
   }

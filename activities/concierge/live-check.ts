@@ -77,7 +77,13 @@ export function sharedBrowser(opts: LiveCheckOptions): { get(): Promise<Browser>
   };
 }
 
-export async function checkLiveSite(domain: string, expectedTitle: string | null, screenshotPath: string, opts: LiveCheckOptions, shared?: () => Promise<Browser>): Promise<LiveCheckResult> {
+export async function checkLiveSite(
+  domain: string,
+  expectedTitle: string | null,
+  screenshotPath: string,
+  opts: LiveCheckOptions,
+  shared?: () => Promise<Browser>,
+): Promise<LiveCheckResult> {
   const url = `https://${domain}${opts.port ? `:${opts.port}` : ''}/`;
   // the certificate's chain and name, checked by Node's TLS as well (Chromium's SPKI trust flag
   // would also accept a name mismatch)
@@ -131,10 +137,13 @@ export function connectHostFor(domain: string, resolverRules?: string): string {
 export function verifyCertificate(domain: string, opts: LiveCheckOptions): Promise<void> {
   const ca = [...rootCertificates, ...(opts.extraCaPath ? [readFileSync(opts.extraCaPath, 'utf8')] : [])];
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: connectHostFor(domain, opts.resolverRules), port: opts.port ?? 443, servername: domain, ca, timeout: opts.timeoutMs ?? 10_000 }, () => {
-      socket.end();
-      resolve();
-    });
+    const socket = connect(
+      { host: connectHostFor(domain, opts.resolverRules), port: opts.port ?? 443, servername: domain, ca, timeout: opts.timeoutMs ?? 10_000 },
+      () => {
+        socket.end();
+        resolve();
+      },
+    );
     socket.on('timeout', () => socket.destroy(new LiveCheckFailed(`TLS to ${domain}: timed out`)));
     socket.on('error', (err) => reject(new LiveCheckFailed(`TLS to ${domain}: ${err.message}`)));
   });

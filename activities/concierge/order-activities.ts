@@ -63,7 +63,14 @@ export function orderActivities({ config, db, logger, mailer, ports }: Concierge
     async loadOrderBrief(orderId: string): Promise<OrderBrief> {
       const o = await mustGetOrder(db, orderId);
       const site = siteOf(o);
-      return { orderId, domain: o.domain, contactEmail: o.contact_email, urgent: o.urgent, siteKind: site.kind, siteReady: site.kind === 'template' || o.site_dir !== null };
+      return {
+        orderId,
+        domain: o.domain,
+        contactEmail: o.contact_email,
+        urgent: o.urgent,
+        siteKind: site.kind,
+        siteReady: site.kind === 'template' || o.site_dir !== null,
+      };
     },
 
     async recordOrderPhase(orderId: string, phase: OrderPhase, at: string, detail?: string): Promise<void> {
@@ -83,9 +90,19 @@ export function orderActivities({ config, db, logger, mailer, ports }: Concierge
       }
       const o = await mustGetOrder(db, orderId);
       if (final.available) {
-        await updateOrder(db, orderId, { premium_price: final.premiumPrice ?? null, price_cents: priceFor(o.plan as Plan, final.premium ? final.premiumPrice : undefined) });
+        await updateOrder(db, orderId, {
+          premium_price: final.premiumPrice ?? null,
+          price_cents: priceFor(o.plan as Plan, final.premium ? final.premiumPrice : undefined),
+        });
       }
-      return { domain, available: final.available, premium: final.premium, ...(final.premiumPrice !== undefined ? { premiumPrice: final.premiumPrice } : {}), whois: whois.available, rdap: rdap.available };
+      return {
+        domain,
+        available: final.available,
+        premium: final.premium,
+        ...(final.premiumPrice !== undefined ? { premiumPrice: final.premiumPrice } : {}),
+        whois: whois.available,
+        rdap: rdap.available,
+      };
     },
 
     /** Ranked alternatives, checked at the registrar in one call; keeps the available ones (at most 5). */
@@ -94,7 +111,10 @@ export function orderActivities({ config, db, logger, mailer, ports }: Concierge
       const candidates = suggestAlternatives(o.domain, o.business_name, { limit: 20 });
       const checks = candidates.length ? await ports.registrar.check(candidates.map((c) => c.domain)) : [];
       const free = new Set(checks.filter((c) => c.available && !c.premium).map((c) => c.domain));
-      const chosen = candidates.filter((c) => free.has(c.domain)).slice(0, 5).map((c) => c.domain);
+      const chosen = candidates
+        .filter((c) => free.has(c.domain))
+        .slice(0, 5)
+        .map((c) => c.domain);
       await updateOrder(db, orderId, { alternatives: JSON.stringify(chosen) });
       return chosen;
     },
@@ -118,7 +138,10 @@ export function orderActivities({ config, db, logger, mailer, ports }: Concierge
     },
 
     /** Opens the Checkout Session (once per order + step) and returns its link. */
-    async createCheckout(orderId: string, step: string): Promise<{ url: string; sessionId: string; amountCents: number; currency: string; expiresAt: string | null }> {
+    async createCheckout(
+      orderId: string,
+      step: string,
+    ): Promise<{ url: string; sessionId: string; amountCents: number; currency: string; expiresAt: string | null }> {
       const o = await mustGetOrder(db, orderId);
       const amountCents = o.price_cents ?? priceFor(o.plan as Plan);
       const base = config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
@@ -137,7 +160,13 @@ export function orderActivities({ config, db, logger, mailer, ports }: Concierge
         ...(expiresAt ? { expiresAt } : {}),
       });
       if (o.price_cents === null) await updateOrder(db, orderId, { price_cents: amountCents });
-      return { url: s.url, sessionId: s.sessionId, amountCents: s.amountCents, currency: s.currency, expiresAt: s.expiresAt ? new Date(s.expiresAt * 1000).toISOString() : null };
+      return {
+        url: s.url,
+        sessionId: s.sessionId,
+        amountCents: s.amountCents,
+        currency: s.currency,
+        expiresAt: s.expiresAt ? new Date(s.expiresAt * 1000).toISOString() : null,
+      };
     },
 
     async recordPayment(orderId: string, p: PaymentReceived): Promise<void> {

@@ -39,7 +39,10 @@ export const TemplateSiteSchema = z
     phone: text(40).optional(),
     address: text(200).optional(),
     city: text(100).optional(),
-    accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+    accentColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .optional(),
   })
   .strict();
 

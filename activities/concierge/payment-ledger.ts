@@ -11,11 +11,23 @@ import type { CheckoutInput, CheckoutSession, Payments, RefundResult } from './p
 export async function openCheckout(db: Db, payments: Payments, input: CheckoutInput): Promise<CheckoutSession & { amountCents: number; currency: string }> {
   const row = await claim(db, input.orderId, 'checkout', input.step);
   if (row.provider_id && row.url) {
-    return { sessionId: row.provider_id, url: row.url, expiresAt: input.expiresAt ?? null, amountCents: row.amount_cents ?? input.amountCents, currency: row.currency ?? input.currency };
+    return {
+      sessionId: row.provider_id,
+      url: row.url,
+      expiresAt: input.expiresAt ?? null,
+      amountCents: row.amount_cents ?? input.amountCents,
+      currency: row.currency ?? input.currency,
+    };
   }
   await countCall(db, row.id);
   const session = await payments.createCheckout(input, row.idempotency_key);
-  await updatePayment(db, row.id, { provider_id: session.sessionId, url: session.url, amount_cents: input.amountCents, currency: input.currency, status: 'open' });
+  await updatePayment(db, row.id, {
+    provider_id: session.sessionId,
+    url: session.url,
+    amount_cents: input.amountCents,
+    currency: input.currency,
+    status: 'open',
+  });
   return { ...session, amountCents: input.amountCents, currency: input.currency };
 }
 
@@ -61,7 +73,12 @@ export async function refundOrder(db: Db, payments: Payments, orderId: string): 
     await countCall(db, row.id);
     refund = await payments.refund({ orderId, paymentIntentId: paid.payment_intent, amountCents: paid.amount_cents ?? undefined }, row.idempotency_key);
   }
-  await updatePayment(db, row.id, { provider_id: refund.refundId, status: refund.status, amount_cents: paid.amount_cents ?? refund.amountCents, currency: paid.currency });
+  await updatePayment(db, row.id, {
+    provider_id: refund.refundId,
+    status: refund.status,
+    amount_cents: paid.amount_cents ?? refund.amountCents,
+    currency: paid.currency,
+  });
   await updatePayment(db, paid.id, { status: 'refunded' });
   return { ...refund, amountCents: paid.amount_cents ?? refund.amountCents };
 }

@@ -38,7 +38,12 @@ export interface Registrar {
   /** Whether our account already owns the domain (check-before-create), with its nameservers. */
   getOwned(domain: string): Promise<{ owned: boolean; nameservers: string[] }>;
   /** `namecheap.domains.create` with contacts and custom nameservers. Throws on refusal. */
-  register(input: { domain: string; years: number; contact: Contact; nameservers: string[] }): Promise<{ domain: string; orderId: string; chargedAmount: number }>;
+  register(input: {
+    domain: string;
+    years: number;
+    contact: Contact;
+    nameservers: string[];
+  }): Promise<{ domain: string; orderId: string; chargedAmount: number }>;
   /** `namecheap.domains.dns.setCustom`: points an owned domain at the given nameservers. */
   setNameservers(domain: string, nameservers: string[]): Promise<void>;
 }

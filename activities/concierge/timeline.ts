@@ -46,7 +46,6 @@ export function estimateEta(phase: OrderPhase, enteredAt: Date, estimates: Recor
   return new Date(currentEnds + after);
 }
 
-
 export const DEFAULT_SLA: SlaPolicy = { normalHours: 4, urgentHours: 24, alertRatio: 0.75 };
 
 export interface SlaWindow {

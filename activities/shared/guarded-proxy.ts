@@ -20,7 +20,17 @@ export interface GuardedProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /** Raw headers without the hop-by-hop ones (and without what `Connection` names). */
@@ -108,7 +118,9 @@ export async function startGuardedProxy(guard: OutboundGuard, opts: { onRefused?
     if (!to) return void client.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     const deny = (err: Error) => {
       refuse(req.url ?? '', err);
-      client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-atelier-refused: outbound-guard\r\nconnection: close\r\n\r\nrefused: ${err.message.replace(/[\r\n]/g, ' ')}`);
+      client.end(
+        `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-atelier-refused: outbound-guard\r\nconnection: close\r\n\r\nrefused: ${err.message.replace(/[\r\n]/g, ' ')}`,
+      );
     };
     const literal = literalRefusal(to.host, guard);
     if (literal) return deny(literal);
@@ -177,7 +189,14 @@ export function guardedProxies(opts: { onRefused?: (target: string, reason: stri
     async close(): Promise<void> {
       const all = [...started.values()];
       started.clear();
-      await Promise.all(all.map((p) => p.then((x) => x.close(), () => undefined)));
+      await Promise.all(
+        all.map((p) =>
+          p.then(
+            (x) => x.close(),
+            () => undefined,
+          ),
+        ),
+      );
     },
   };
 }

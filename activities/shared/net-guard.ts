@@ -82,7 +82,10 @@ export function checkAddress(ip: string, allow: Allowlist): { ok: boolean; range
     if (inner) {
       const outer = addr.range();
       const r = checkAddress(inner.toString(), allow);
-      return { ok: r.ok || allowListed(addr, allow), range: outer === 'ipv4Mapped' ? r.range : `${r.range} in ${outer === 'unicast' ? 'ipv4Compatible' : outer}` };
+      return {
+        ok: r.ok || allowListed(addr, allow),
+        range: outer === 'ipv4Mapped' ? r.range : `${r.range} in ${outer === 'unicast' ? 'ipv4Compatible' : outer}`,
+      };
     }
   }
   const range = addr.range();

@@ -20,9 +20,7 @@ export interface WebhookPayload {
   body: unknown;
 }
 
-export type Notification =
-  | { key: string; channel: 'email'; payload: EmailPayload }
-  | { key: string; channel: 'webhook'; payload: WebhookPayload };
+export type Notification = { key: string; channel: 'email'; payload: EmailPayload } | { key: string; channel: 'webhook'; payload: WebhookPayload };
 
 export interface Senders {
   mailer: Mailer;

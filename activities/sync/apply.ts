@@ -111,7 +111,8 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
     }
     await journal.record('hubspot', done);
     for (const e of res.errors) if (e.sageId) fail(e.sageId, 'to_hubspot', causeOf(e), e.message);
-    for (const inp of upserts) if (!res.ids.has(inp.sageId) && !failed.has(inp.sageId)) fail(inp.sageId, 'to_hubspot', 'hubspot:unknown', 'HubSpot returned no object for this record');
+    for (const inp of upserts)
+      if (!res.ids.has(inp.sageId) && !failed.has(inp.sageId)) fail(inp.sageId, 'to_hubspot', 'hubspot:unknown', 'HubSpot returned no object for this record');
   }
 
   // The customer's own contact.
@@ -144,18 +145,36 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
         else fail(e.sageId, 'to_hubspot', causeOf(e), e.message);
       }
       if (adoptable.length) {
-        const current = await hubspot.read(m.secondary, adoptable.map((a) => a.id), ['sage_id', 'email']);
+        const current = await hubspot.read(
+          m.secondary,
+          adoptable.map((a) => a.id),
+          ['sage_id', 'email'],
+        );
         const free = adoptable.filter((a) => current.has(a.id) && !current.get(a.id)!.properties.sage_id);
         for (const a of adoptable) {
           if (free.includes(a)) continue;
           const owner = current.get(a.id)?.properties.sage_id;
-          fail(a.sageId, 'to_hubspot', 'hubspot:CONFLICT', owner ? `contact ${a.id} holding this email belongs to Sage record ${owner}` : `contact ${a.id} holding this email no longer exists`);
+          fail(
+            a.sageId,
+            'to_hubspot',
+            'hubspot:CONFLICT',
+            owner ? `contact ${a.id} holding this email belongs to Sage record ${owner}` : `contact ${a.id} holding this email no longer exists`,
+          );
         }
         const props = new Map(inputs.map((inp) => [inp.sageId, inp.properties]));
-        const stamps = free.length ? await hubspot.update(m.secondary, free.map((a) => ({ id: a.id, properties: { ...props.get(a.sageId), sage_id: a.sageId } }))) : new Map<string, Date | null>();
+        const stamps = free.length
+          ? await hubspot.update(
+              m.secondary,
+              free.map((a) => ({ id: a.id, properties: { ...props.get(a.sageId), sage_id: a.sageId } })),
+            )
+          : new Map<string, Date | null>();
         for (const a of free) written.set(a.sageId, { id: a.id, at: stamps.get(a.id) ?? null });
         if (free.length) {
-          await store.recordDuplicates(db, m.entity, free.map((a) => ({ rule: 'email' as const, key: `hubspot:${current.get(a.id)!.properties.email ?? a.id}`, sageIds: [a.sageId], owner: a.sageId })));
+          await store.recordDuplicates(
+            db,
+            m.entity,
+            free.map((a) => ({ rule: 'email' as const, key: `hubspot:${current.get(a.id)!.properties.email ?? a.id}`, sageIds: [a.sageId], owner: a.sageId })),
+          );
         }
       }
       const done: Array<{ sageId: string; result: Record<string, unknown> }> = [];
@@ -167,7 +186,9 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
         done.push({ sageId: k, result: { id: w.id, isNew, updatedAt: w.at?.toISOString() ?? null } });
       }
       await journal.record('contact', done);
-      for (const inp of inputs) if (!written.has(inp.sageId) && !failed.has(inp.sageId)) fail(inp.sageId, 'to_hubspot', 'hubspot:unknown', 'HubSpot returned no contact for this record');
+      for (const inp of inputs)
+        if (!written.has(inp.sageId) && !failed.has(inp.sageId))
+          fail(inp.sageId, 'to_hubspot', 'hubspot:unknown', 'HubSpot returned no contact for this record');
     }
     // Customers sharing another's contact: linked to it.
     const owners = [...new Set(active.filter((i) => i.sharedWith).map((i) => i.sharedWith!))].filter((o) => !contactBySage.has(o));
@@ -184,7 +205,8 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
       const contact = i.sharedWith ? contactBySage.get(i.sharedWith) : contactBySage.get(i.id);
       if (!company || !contact) continue;
       if (i.sharedWith) contactBySage.set(i.id, contact);
-      if (company.created || newContacts.has(i.id) || (i.sharedWith && i.row?.hubspot_contact_id !== contact)) (i.sharedWith ? pairs : primary).push([contact, company.id]);
+      if (company.created || newContacts.has(i.id) || (i.sharedWith && i.row?.hubspot_contact_id !== contact))
+        (i.sharedWith ? pairs : primary).push([contact, company.id]);
     }
     if (primary.length) await hubspot.associatePrimary(primary);
     if (pairs.length) await hubspot.associate('contacts', 'companies', pairs);
@@ -272,4 +294,3 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
     for (const i of held) await store.logConflicts(tx, deps.runId, m.entity, i.id, [i.matchConflict!]);
   });
 }
-

@@ -55,7 +55,7 @@ export function mergeRecord(input: MergeInput): MergePlan {
 
   for (const f of mapping.fields) {
     const s = sage[f.field] ?? null;
-    const h = hubspot ? hubspot[f.field] ?? null : null;
+    const h = hubspot ? (hubspot[f.field] ?? null) : null;
     let value: Canon;
     let hold = false;
 
@@ -108,6 +108,6 @@ export function mergeRecord(input: MergeInput): MergePlan {
 /** Applies a plan's writes to a side's current values: what that side holds once written. */
 export function afterWrite(mapping: EntityMapping, current: CanonRecord | null, writes: CanonRecord): CanonRecord {
   const out: CanonRecord = {};
-  for (const f of mapping.fields) out[f.field] = f.field in writes ? writes[f.field] ?? null : current?.[f.field] ?? null;
+  for (const f of mapping.fields) out[f.field] = f.field in writes ? (writes[f.field] ?? null) : (current?.[f.field] ?? null);
   return out;
 }

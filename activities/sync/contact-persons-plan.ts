@@ -53,7 +53,16 @@ export function otherPersons(customerSageId: string, data: Record<string, unknow
 }
 
 export const personHash = (props: Record<string, string>) =>
-  createHash('sha256').update(JSON.stringify(Object.keys(props).sort().map((k) => [k, props[k]]))).digest('hex').slice(0, 32);
+  createHash('sha256')
+    .update(
+      JSON.stringify(
+        Object.keys(props)
+          .sort()
+          .map((k) => [k, props[k]]),
+      ),
+    )
+    .digest('hex')
+    .slice(0, 32);
 
 export interface PersonsPlan {
   /** Persons HubSpot must get (new, or changed since the last sync). */
@@ -82,7 +91,8 @@ export function planPersons(customers: ReadonlyMap<string, SagePerson[]>, rows: 
       const item = { ...p, hash };
       plan.listed.push(item);
       if (!row?.hubspotId || row.hash !== hash) plan.writes.push(item);
-      if (!row?.hubspotId || row.customer !== p.customer) plan.links.push({ personId: p.id, customer: p.customer, previous: row?.hubspotId ? row.customer : null });
+      if (!row?.hubspotId || row.customer !== p.customer)
+        plan.links.push({ personId: p.id, customer: p.customer, previous: row?.hubspotId ? row.customer : null });
     }
   }
   for (const row of rows.values()) {

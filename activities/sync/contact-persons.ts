@@ -21,7 +21,11 @@ const MAX_SAMPLES = 20;
 export async function syncContactPersons(deps: EngineDeps, customers: readonly SourceRecord[], ctx: BatchContext): Promise<store.PageReport> {
   const { db, hubspot } = deps;
   const report = store.emptyReport();
-  const companies = await store.idMapRows(db, 'customer', customers.map((c) => c.id));
+  const companies = await store.idMapRows(
+    db,
+    'customer',
+    customers.map((c) => c.id),
+  );
   const byCustomer = new Map<string, SagePerson[]>();
   for (const c of customers) if (companies.get(c.id)?.hubspot_id && !companies.get(c.id)?.deleted_at) byCustomer.set(c.id, otherPersons(c.id, c.data));
   if (!byCustomer.size) return report;
@@ -33,7 +37,8 @@ export async function syncContactPersons(deps: EngineDeps, customers: readonly S
   report.to_hubspot.updated += plan.writes.filter((w) => rows.get(w.id)?.hubspotId).length;
   report.to_hubspot.skipped += plan.listed.length - plan.writes.length;
   if (ctx.dryRun) {
-    for (const w of plan.writes.slice(0, MAX_SAMPLES)) report.samples.push({ sageId: w.id, action: rows.get(w.id)?.hubspotId ? 'update-person' : 'create-person', customer: w.customer });
+    for (const w of plan.writes.slice(0, MAX_SAMPLES))
+      report.samples.push({ sageId: w.id, action: rows.get(w.id)?.hubspotId ? 'update-person' : 'create-person', customer: w.customer });
     return report;
   }
   deps.heartbeat?.({ entity: 'contact_person', page: ctx.pageKey, phase: 'write-hubspot' });
@@ -54,7 +59,10 @@ export async function syncContactPersons(deps: EngineDeps, customers: readonly S
   };
   const todo = plan.writes.filter((p) => !journal.get('person', p.id));
   if (todo.length) {
-    const res = await hubspot.upsert('contacts', todo.map((p) => ({ sageId: p.id, properties: p.properties })));
+    const res = await hubspot.upsert(
+      'contacts',
+      todo.map((p) => ({ sageId: p.id, properties: p.properties })),
+    );
     const written = new Map<string, string>();
     for (const [k, v] of res.ids) written.set(k, v.id);
     const adoptable: Array<{ sageId: string; id: string }> = [];
@@ -65,18 +73,33 @@ export async function syncContactPersons(deps: EngineDeps, customers: readonly S
     }
     if (adoptable.length) {
       // A contact a person made in HubSpot with this email (no sage_id): adopted, never duplicated.
-      const current = await hubspot.read('contacts', adoptable.map((a) => a.id), ['sage_id']);
+      const current = await hubspot.read(
+        'contacts',
+        adoptable.map((a) => a.id),
+        ['sage_id'],
+      );
       const free = adoptable.filter((a) => current.has(a.id) && !current.get(a.id)!.properties.sage_id);
       for (const a of adoptable) {
         if (free.includes(a)) continue;
         const owner = current.get(a.id)?.properties.sage_id;
-        fail(a.sageId, 'hubspot:CONFLICT', owner ? `contact ${a.id} holding this email belongs to Sage record ${owner}` : `contact ${a.id} holding this email no longer exists`);
+        fail(
+          a.sageId,
+          'hubspot:CONFLICT',
+          owner ? `contact ${a.id} holding this email belongs to Sage record ${owner}` : `contact ${a.id} holding this email no longer exists`,
+        );
       }
       const props = new Map(todo.map((p) => [p.id, p.properties]));
-      if (free.length) await hubspot.update('contacts', free.map((a) => ({ id: a.id, properties: { ...props.get(a.sageId), sage_id: a.sageId } })));
+      if (free.length)
+        await hubspot.update(
+          'contacts',
+          free.map((a) => ({ id: a.id, properties: { ...props.get(a.sageId), sage_id: a.sageId } })),
+        );
       for (const a of free) written.set(a.sageId, a.id);
     }
-    await journal.record('person', [...written].map(([sageId, id]) => ({ sageId, result: { id } })));
+    await journal.record(
+      'person',
+      [...written].map(([sageId, id]) => ({ sageId, result: { id } })),
+    );
     for (const [k, id] of written) contactOf.set(k, id);
   }
 
@@ -112,10 +135,16 @@ export async function syncContactPersons(deps: EngineDeps, customers: readonly S
   // The id map, last: what HubSpot holds for each person now.
   await db.transaction().execute(async (tx) => {
     await savePersonRows(tx, [
-      ...plan.listed.filter((p) => contactOf.has(p.id) && !failed.has(p.id)).map((p) => ({ sageId: p.id, hubspotId: contactOf.get(p.id)!, customer: p.customer, hash: p.hash })),
+      ...plan.listed
+        .filter((p) => contactOf.has(p.id) && !failed.has(p.id))
+        .map((p) => ({ sageId: p.id, hubspotId: contactOf.get(p.id)!, customer: p.customer, hash: p.hash })),
       ...movedAway.map((r) => ({ ...r, customer: null })),
     ]);
-    await markPersonsDeleted(tx, deleted.map((r) => r.sageId), rule);
+    await markPersonsDeleted(
+      tx,
+      deleted.map((r) => r.sageId),
+      rule,
+    );
   });
   return report;
 }

@@ -37,7 +37,7 @@ export function normalizeName(name: string): string {
     .trim();
 }
 
-const bySageId = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
+const bySageId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Groups of customers sharing an email, a VAT number or a normalized name. `emailOwners` names,

@@ -116,7 +116,14 @@ export async function syncBatch(
 }
 
 /** Plans and applies these records of one entity (the page's report is filled in). */
-async function syncRecordsOf(deps: EngineDeps, m: EntityMapping, recs: Map<string, SourceRecord>, skipUnchangedSage: boolean, ctx: BatchContext, report: store.PageReport): Promise<void> {
+async function syncRecordsOf(
+  deps: EngineDeps,
+  m: EntityMapping,
+  recs: Map<string, SourceRecord>,
+  skipUnchangedSage: boolean,
+  ctx: BatchContext,
+  report: store.PageReport,
+): Promise<void> {
   const { db, hubspot } = deps;
   const entity = m.entity;
   const src = deps.sources[entity];
@@ -158,7 +165,12 @@ async function syncRecordsOf(deps: EngineDeps, m: EntityMapping, recs: Map<strin
   if (entity === 'customer') {
     const keys = ids.map((id) => {
       const s = fromSage(m, recs.get(id)!.data);
-      return { sageId: id, email: (s.email as string | null) ?? null, vatNumber: (s.vatNumber as string | null) ?? null, name: (s.name as string | null) ?? null };
+      return {
+        sageId: id,
+        email: (s.email as string | null) ?? null,
+        vatNumber: (s.vatNumber as string | null) ?? null,
+        name: (s.name as string | null) ?? null,
+      };
     });
     const emails = [...new Set(keys.map((k) => k.email).filter((e): e is string => !!e))];
     const owners = new Map<string, string>();
@@ -247,7 +259,11 @@ async function matchNew(
     else if (!own && [...out.values()].some((r) => r.kind === 'unique' && r.id === o.id)) continue;
     else if (!own) candidates.push(o);
   }
-  for (const [id, r] of matchCompanies(keys.filter((x) => !out.has(x.sageId)), candidates)) out.set(id, r);
+  for (const [id, r] of matchCompanies(
+    keys.filter((x) => !out.has(x.sageId)),
+    candidates,
+  ))
+    out.set(id, r);
   return out;
 }
 
@@ -280,7 +296,12 @@ export async function applyDeletions(deps: EngineDeps, entity: SyncEntity, sageI
   if (archiveIds.length) await deps.hubspot.archive(m.primary, archiveIds);
   await db.transaction().execute(async (tx) => {
     const mark = async (list: SyncIdMapRow[], deletion: 'archived' | 'ignored' | 'held') => {
-      if (list.length) await markIdMapRowsDeleted(tx, list.map((r) => r.id), deletion);
+      if (list.length)
+        await markIdMapRowsDeleted(
+          tx,
+          list.map((r) => r.id),
+          deletion,
+        );
     };
     await mark(byRule.archive, 'archived');
     await mark(byRule.ignore, 'ignored');

@@ -17,7 +17,12 @@ export function guardFor(config: Pick<Config, 'HUBSPOT_ACCESS_TOKEN'>) {
     const details = (cause: string) => [{ cause, entity }];
     try {
       if (!config.HUBSPOT_ACCESS_TOKEN) {
-        throw ApplicationFailure.create({ type: 'HubSpotNotConfigured', message: 'HUBSPOT_ACCESS_TOKEN is not set', nonRetryable: true, details: details('HubSpotNotConfigured') });
+        throw ApplicationFailure.create({
+          type: 'HubSpotNotConfigured',
+          message: 'HUBSPOT_ACCESS_TOKEN is not set',
+          nonRetryable: true,
+          details: details('HubSpotNotConfigured'),
+        });
       }
       return await fn();
     } catch (err) {
@@ -34,10 +39,17 @@ export function guardFor(config: Pick<Config, 'HUBSPOT_ACCESS_TOKEN'>) {
         throw ApplicationFailure.create({ type, message: `${err.message}`, nextRetryDelay: '1 hour', details: details(type) });
       }
       if (err instanceof ApplicationFailure) {
-        if (!err.details?.length) throw ApplicationFailure.create({ type: err.type ?? 'Error', message: `${err.message}`, nonRetryable: err.nonRetryable ?? false, details: details(err.type ?? 'Error') });
+        if (!err.details?.length)
+          throw ApplicationFailure.create({
+            type: err.type ?? 'Error',
+            message: `${err.message}`,
+            nonRetryable: err.nonRetryable ?? false,
+            details: details(err.type ?? 'Error'),
+          });
         throw err;
       }
-      if (err instanceof HubSpotError) throw ApplicationFailure.create({ type: 'HubSpotUnavailable', message: `${err.message}`, details: details(`HubSpotUnavailable:${err.status}`) });
+      if (err instanceof HubSpotError)
+        throw ApplicationFailure.create({ type: 'HubSpotUnavailable', message: `${err.message}`, details: details(`HubSpotUnavailable:${err.status}`) });
       throw err;
     }
   };

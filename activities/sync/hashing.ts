@@ -23,5 +23,8 @@ export function canonicalJson(value: unknown): string {
 
 /** The hash of a side's mapped fields under a mapping version (a new version re-syncs everything). */
 export function sideHash(version: number, values: CanonRecord): string {
-  return createHash('sha256').update(`v${version}:${canonicalJson(values)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`v${version}:${canonicalJson(values)}`)
+    .digest('hex')
+    .slice(0, 32);
 }

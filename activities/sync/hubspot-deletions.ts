@@ -59,7 +59,14 @@ export function decideGone(
 }
 
 /** Carries the decisions out; returns the ids the batch must not sync further (all but `recreate`). */
-export async function applyGone(deps: EngineDeps, entity: SyncEntity, decisions: ReadonlyMap<string, GoneDecision>, conflicts: OpenConflicts, ctx: BatchContext, report: store.PageReport): Promise<Set<string>> {
+export async function applyGone(
+  deps: EngineDeps,
+  entity: SyncEntity,
+  decisions: ReadonlyMap<string, GoneDecision>,
+  conflicts: OpenConflicts,
+  ctx: BatchContext,
+  report: store.PageReport,
+): Promise<Set<string>> {
   const out = new Set<string>();
   for (const [id, d] of decisions) {
     if (d === 'recreate') continue;

@@ -10,7 +10,11 @@ import { retryAfterMs } from '../../core/retry-after.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export class HubSpotError extends Error {
-  constructor(readonly status: number, message: string, readonly body?: unknown) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
     super(message);
     this.name = 'HubSpotError';
   }
@@ -103,8 +107,18 @@ export interface HubSpotGateway {
    * Objects without `sage_id` whose property is one of the values (OR over the groups), plus the
    * objects whose `sage_id` is one of `sageIds`: one search per 100 values of each group.
    */
-  searchUnlinked(object: HubSpotObject, groups: Array<{ property: string; values: string[] }>, sageIds: string[], properties: string[]): Promise<HubSpotRecord[]>;
-  modifiedSince(object: HubSpotObject, sinceMs: number, after: string | null, properties: string[]): Promise<{ results: HubSpotRecord[]; after: string | null }>;
+  searchUnlinked(
+    object: HubSpotObject,
+    groups: Array<{ property: string; values: string[] }>,
+    sageIds: string[],
+    properties: string[],
+  ): Promise<HubSpotRecord[]>;
+  modifiedSince(
+    object: HubSpotObject,
+    sinceMs: number,
+    after: string | null,
+    properties: string[],
+  ): Promise<{ results: HubSpotRecord[]; after: string | null }>;
   /** Requests sent by this gateway (for reports and the benchmark). */
   readonly requests: number;
 }
@@ -155,7 +169,7 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
           await sleep(200 * 2 ** attempt);
           continue;
         }
-        const detail = typeof err.body === 'object' && err.body && 'message' in err.body ? String((err.body).message) : err.message;
+        const detail = typeof err.body === 'object' && err.body && 'message' in err.body ? String(err.body.message) : err.message;
         throw new HubSpotError(status, `HubSpot ${what} failed (${status}): ${detail}`, err.body);
       }
     }
@@ -184,7 +198,14 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
         const inputs = missing.map((p) => ({
           name: p.name,
           label: p.name === 'sage_id' ? 'Sage ID' : p.name.replace(/_/g, ' '),
-          groupName: object === 'contacts' ? 'contactinformation' : object === 'companies' ? 'companyinformation' : object === 'deals' ? 'dealinformation' : `${object.replace(/s$/, '')}information`,
+          groupName:
+            object === 'contacts'
+              ? 'contactinformation'
+              : object === 'companies'
+                ? 'companyinformation'
+                : object === 'deals'
+                  ? 'dealinformation'
+                  : `${object.replace(/s$/, '')}information`,
           type: p.type === 'number' ? 'number' : p.type === 'date' ? 'date' : 'string',
           fieldType: p.type === 'number' ? 'number' : p.type === 'date' ? 'date' : 'text',
           hasUniqueValue: p.name === 'sage_id',
@@ -223,7 +244,13 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
           }
           if (refused) {
             const se = structuredError(e.body);
-            errors.push({ sageId: chunk[0]!.sageId, status: e.status, category: se?.category ?? null, message: e.message, existingId: conflictingObjectId(se) });
+            errors.push({
+              sageId: chunk[0]!.sageId,
+              status: e.status,
+              category: se?.category ?? null,
+              message: e.message,
+              existingId: conflictingObjectId(se),
+            });
             continue;
           }
           throw e;
@@ -234,7 +261,13 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
         }
         for (const raw of (res as { errors?: unknown[] }).errors ?? []) {
           const se = structuredError(raw);
-          errors.push({ sageId: se?.context.ids?.[0] ?? null, status: 207, category: se?.category ?? null, message: se?.message ?? 'unknown error', existingId: conflictingObjectId(se) });
+          errors.push({
+            sageId: se?.context.ids?.[0] ?? null,
+            status: 207,
+            category: se?.category ?? null,
+            message: se?.message ?? 'unknown error',
+            existingId: conflictingObjectId(se),
+          });
         }
       }
       return { ids, errors };
@@ -269,10 +302,15 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
     },
 
     async associatePrimary(pairs) {
-      const types = [PRIMARY_CONTACT_TO_COMPANY, UNLABELLED_CONTACT_TO_COMPANY].map((associationTypeId) => ({ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }));
+      const types = [PRIMARY_CONTACT_TO_COMPANY, UNLABELLED_CONTACT_TO_COMPANY].map((associationTypeId) => ({
+        associationCategory: 'HUBSPOT_DEFINED',
+        associationTypeId,
+      }));
       for (const chunk of chunks(pairs, batchSize)) {
         await call('associate contacts->companies (primary)', () =>
-          client.crm.associations.v4.batchApi.create('contacts', 'companies', { inputs: chunk.map(([a, b]) => ({ _from: { id: a }, to: { id: b }, types })) } as never),
+          client.crm.associations.v4.batchApi.create('contacts', 'companies', {
+            inputs: chunk.map(([a, b]) => ({ _from: { id: a }, to: { id: b }, types })),
+          } as never),
         );
       }
     },
@@ -303,7 +341,10 @@ export function createHubSpotGateway(opts: HubSpotGatewayOptions): HubSpotGatewa
           client.crm.associations.v4.batchApi.getPage(from, to, { inputs: chunk.map((id) => ({ id })) }),
         );
         for (const r of res.results) {
-          out.set(String(r._from.id), r.to.map((t) => ({ id: String(t.toObjectId), typeIds: t.associationTypes.map((a) => a.typeId) })));
+          out.set(
+            String(r._from.id),
+            r.to.map((t) => ({ id: String(t.toObjectId), typeIds: t.associationTypes.map((a) => a.typeId) })),
+          );
         }
       }
       return out;

@@ -16,8 +16,18 @@ export const HUBSPOT_MAX_AGE_MS = 5 * 60 * 1000;
  * them); every other escape stays as sent.
  */
 const DECODED: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'",
-  '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 
 export function normalizeSignedUri(uri: string): string {
@@ -29,9 +39,7 @@ export function signHubSpotV3(secret: string, method: string, uri: string, body:
   return createHmac('sha256', secret).update(source, 'utf8').digest('base64');
 }
 
-export type HubSpotVerifyResult =
-  | { ok: true; timestamp: number }
-  | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
+export type HubSpotVerifyResult = { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
 
 export interface HubSpotVerifyInput {
   secret: string;

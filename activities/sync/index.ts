@@ -11,7 +11,15 @@ import { applyDeletions, parseDeletionRules, syncBatch, type EngineDeps } from '
 import { createHubSpotGateway, type HubSpotGateway } from './hubspot-gateway.js';
 import { interventionsSource } from './interventions-source.js';
 import { clearJournal } from '../../db/queries/sync-journal.js';
-import { closeSyncRun, deleteRunCheckpoints, insertSyncRun, runCheckpoints, setRunProgress, syncRunOrThrow, syncRunStartedAt } from '../../db/queries/sync-runs.js';
+import {
+  closeSyncRun,
+  deleteRunCheckpoints,
+  insertSyncRun,
+  runCheckpoints,
+  setRunProgress,
+  syncRunOrThrow,
+  syncRunStartedAt,
+} from '../../db/queries/sync-runs.js';
 import { customProperties } from './mapping/entities.js';
 import { currentMappings } from './mapping/store.js';
 import { hubspotProperties } from './mapping/project.js';
@@ -73,8 +81,16 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     ctx?.heartbeat({ waitingForRateLimitMs: ms });
     ctx?.cancellationSignal.throwIfAborted();
   };
-  const hubLimiter = pgRateLimiter(db, { name: 'hubspot', limit: config.HUBSPOT_RATE_PER_10S, windowMs: 10_000, dailyBudget: config.HUBSPOT_DAILY_BUDGET }, beatWhileWaiting);
-  const sageLimiter = pgRateLimiter(db, { name: 'sage', limit: config.SYNC_SAGE_RATE_PER_MINUTE, windowMs: 60_000, dailyBudget: config.SYNC_SAGE_DAILY_BUDGET }, beatWhileWaiting);
+  const hubLimiter = pgRateLimiter(
+    db,
+    { name: 'hubspot', limit: config.HUBSPOT_RATE_PER_10S, windowMs: 10_000, dailyBudget: config.HUBSPOT_DAILY_BUDGET },
+    beatWhileWaiting,
+  );
+  const sageLimiter = pgRateLimiter(
+    db,
+    { name: 'sage', limit: config.SYNC_SAGE_RATE_PER_MINUTE, windowMs: 60_000, dailyBudget: config.SYNC_SAGE_DAILY_BUDGET },
+    beatWhileWaiting,
+  );
   let hubspot: HubSpotGateway | undefined;
   let sources: Record<SyncEntity, EntitySource> | undefined;
   let sageAdapter: SageSource | undefined;
@@ -119,7 +135,12 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
   const quoteCreator = async (): Promise<QuoteCreateDeps> => {
     const deps = await engineNow();
     const sage = sageAdapter;
-    return { ...deps, quoteRule, taxRate: { id: taxId, rate: Number(taxRate) }, ...(sage?.upsertQuote ? { upsertQuote: (ref: string, fields: Record<string, unknown>) => sage.upsertQuote!(ref, fields) } : {}) };
+    return {
+      ...deps,
+      quoteRule,
+      taxRate: { id: taxId, rate: Number(taxRate) },
+      ...(sage?.upsertQuote ? { upsertQuote: (ref: string, fields: Record<string, unknown>) => sage.upsertQuote!(ref, fields) } : {}),
+    };
   };
 
   const guarded = guardFor(config);
@@ -139,14 +160,18 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     /** Creates the unique `sage_id` property (and the mappings' custom properties) where missing. */
     async syncSetup(): Promise<{ created: string[] }> {
       const mappings = await currentMappings(db);
-      const key = Object.values(mappings).map((m) => `${m.entity}:${m.version}`).join(',');
+      const key = Object.values(mappings)
+        .map((m) => `${m.entity}:${m.version}`)
+        .join(',');
       if (setupDone === key) return { created: [] };
       return guarded('setup', async () => {
         const wanted = [
           ...(['companies', 'contacts', 'deals', 'invoices', 'tickets'] as const).map((object) => ({ object, name: 'sage_id', type: 'string' as const })),
           ...customProperties(mappings),
           // The agency's own flag (e.g. sync_to_sage), when the creation rule names one HubSpot lacks.
-          ...(createRule && createRule.property !== 'lifecyclestage' ? [{ object: 'companies' as const, name: createRule.property, type: 'string' as const }] : []),
+          ...(createRule && createRule.property !== 'lifecyclestage'
+            ? [{ object: 'companies' as const, name: createRule.property, type: 'string' as const }]
+            : []),
           ...(quoteRule && quoteRule.property !== 'dealstage' ? [{ object: 'deals' as const, name: quoteRule.property, type: 'string' as const }] : []),
         ];
         const created = await engine().hubspot.ensureProperties(wanted);
@@ -162,7 +187,12 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     },
 
     /** One page of Sage changes (all records in full mode) of one entity, synced and checkpointed. */
-    async syncSagePage(input: { runId: string; entity: SyncEntity; mode: 'incremental' | 'full'; dryRun: boolean }): Promise<{ done: boolean; processed: number }> {
+    async syncSagePage(input: {
+      runId: string;
+      entity: SyncEntity;
+      mode: 'incremental' | 'full';
+      dryRun: boolean;
+    }): Promise<{ done: boolean; processed: number }> {
       return guarded(input.entity, async () => {
         const key = `sage:${input.entity}`;
         const cp = await readCheckpoint(input.runId, key);
@@ -172,7 +202,12 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const startedAt = new Date();
         const page = await deps.sources[input.entity].listChanged(since ? new Date(since) : null, cp.next, config.SYNC_PAGE_SIZE);
         const pageKey = `${key}:${cp.processed}`;
-        const report = await syncBatch(deps, input.entity, { records: page.items, skipUnchangedSage: input.mode !== 'full' }, { runId: input.runId, pageKey, dryRun: input.dryRun });
+        const report = await syncBatch(
+          deps,
+          input.entity,
+          { records: page.items, skipUnchangedSage: input.mode !== 'full' },
+          { runId: input.runId, pageKey, dryRun: input.dryRun },
+        );
         await store.savePage(db, input.runId, pageKey, input.entity, report);
         const processed = cp.processed + page.items.length;
         const done = page.next === null;
@@ -216,9 +251,19 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const entity: SyncEntity = input.object === 'deals' ? 'quote' : input.object === 'tickets' ? 'intervention' : 'customer';
         const m = deps.mappings![entity];
         const page = await deps.hubspot.modifiedSince(input.object, Date.parse(since), cp.next, hubspotProperties(m, input.object));
-        const refs = await store.sageIdsForHubSpot(db, input.object, page.results.map((r) => r.id), new Map(page.results.map((r) => [r.id, r.updatedAt])));
+        const refs = await store.sageIdsForHubSpot(
+          db,
+          input.object,
+          page.results.map((r) => r.id),
+          new Map(page.results.map((r) => [r.id, r.updatedAt])),
+        );
         const pageKey = `${key}:${cp.processed}`;
-        const report = await syncBatch(deps, entity, { sageIds: [...new Set(refs.map((r) => r.sageId))] }, { runId: input.runId, pageKey, dryRun: input.dryRun });
+        const report = await syncBatch(
+          deps,
+          entity,
+          { sageIds: [...new Set(refs.map((r) => r.sageId))] },
+          { runId: input.runId, pageKey, dryRun: input.dryRun },
+        );
         await store.savePage(db, input.runId, pageKey, entity, report);
         const processed = cp.processed + page.results.length;
         const done = page.after === null;
@@ -235,8 +280,13 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const report = await createFromHubSpot(await creator(), null, { runId: input.runId, pageKey, dryRun: input.dryRun });
         await store.savePage(db, input.runId, pageKey, 'customer', report);
         // Deals made in HubSpot that the rule sends to Sage as quotes.
-        const quotes = await createQuotesFromHubSpot(await quoteCreator(), null, { runId: input.runId, pageKey: 'hubspot:create-quotes', dryRun: input.dryRun });
-        if (quotes.to_sage.created + quotes.to_sage.conflicts + quotes.to_sage.errors + quotes.to_hubspot.errors > 0) await store.savePage(db, input.runId, 'hubspot:create-quotes', 'quote', quotes);
+        const quotes = await createQuotesFromHubSpot(await quoteCreator(), null, {
+          runId: input.runId,
+          pageKey: 'hubspot:create-quotes',
+          dryRun: input.dryRun,
+        });
+        if (quotes.to_sage.created + quotes.to_sage.conflicts + quotes.to_sage.errors + quotes.to_hubspot.errors > 0)
+          await store.savePage(db, input.runId, 'hubspot:create-quotes', 'quote', quotes);
         return { created: report.to_sage.created + quotes.to_sage.created, held: report.to_sage.conflicts + quotes.to_sage.conflicts };
       });
     },

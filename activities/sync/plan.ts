@@ -84,7 +84,12 @@ export interface PlanInput {
 export const MATCH_FIELD = '__match__';
 
 /** Records whose Sage side is unchanged since the last sync (their HubSpot side arrives by webhook or pull). */
-export function unchangedOnSage(m: EntityMapping, recs: ReadonlyMap<string, SourceRecord>, rows: ReadonlyMap<string, SyncIdMapRow>, conflicts: OpenConflicts): Set<string> {
+export function unchangedOnSage(
+  m: EntityMapping,
+  recs: ReadonlyMap<string, SourceRecord>,
+  rows: ReadonlyMap<string, SyncIdMapRow>,
+  conflicts: OpenConflicts,
+): Set<string> {
   const out = new Set<string>();
   for (const [id, rec] of recs) {
     const row = rows.get(id);
@@ -105,7 +110,9 @@ function adoption(id: string, input: PlanInput): { adoptId?: string; held?: Conf
   if (!m) return { create: true };
   if (m.kind === 'unique') return { adoptId: m.id };
   const candidates = m.ids.map((cid) => ({ id: cid, name: input.prim.get(cid)?.properties.name ?? null }));
-  return { held: { field: MATCH_FIELD, base: null, sage: id, hubspot: { rule: m.rule, candidates } as unknown as Canon, rule: 'hold', winner: null, value: null } };
+  return {
+    held: { field: MATCH_FIELD, base: null, sage: id, hubspot: { rule: m.rule, candidates } as unknown as Canon, rule: 'hold', winner: null, value: null },
+  };
 }
 
 export function planBatch(input: PlanInput): PlannedItem[] {
@@ -143,11 +150,17 @@ export function planBatch(input: PlanInput): PlannedItem[] {
     const parent = parentOf(m, rec);
     const prevParent = prevParentOf(row);
     const upToDate =
-      linked && !!row && !!hub && !res && row.mapping_version === m.version && row.sage_hash === sideHash(m.version, sage) && row.hubspot_hash === sideHash(m.version, hub) &&
+      linked &&
+      !!row &&
+      !!hub &&
+      !res &&
+      row.mapping_version === m.version &&
+      row.sage_hash === sideHash(m.version, sage) &&
+      row.hubspot_hash === sideHash(m.version, hub) &&
       (!m.parentPath || prevParent === parent);
     const plan = mergeRecord({
       mapping: m,
-      base: linked && row && hub ? ((row.synced_fields) ?? null) : null,
+      base: linked && row && hub ? (row.synced_fields ?? null) : null,
       sage,
       hubspot: hub,
       sageUpdatedAt: rec.updatedAt,
@@ -158,7 +171,23 @@ export function planBatch(input: PlanInput): PlannedItem[] {
     });
     if (foreignContact) for (const f of m.fields) if (objectOf(m, f) === m.secondary) delete plan.toHubSpot[f.field];
     action ??= upToDate ? 'skip' : 'update';
-    items.push({ id, rec, row, hubRec, contactRec, foreignContact, sharedWith, sage, hub, plan, action, matchConflict, resolvedIds: res?.ids ?? [], parent, prevParent });
+    items.push({
+      id,
+      rec,
+      row,
+      hubRec,
+      contactRec,
+      foreignContact,
+      sharedWith,
+      sage,
+      hub,
+      plan,
+      action,
+      matchConflict,
+      resolvedIds: res?.ids ?? [],
+      parent,
+      prevParent,
+    });
   }
   return items;
 }
@@ -190,7 +219,14 @@ export function dryRunReport(items: readonly PlannedItem[]): PageReport {
     else report.to_sage.skipped++;
     report.to_hubspot.conflicts += i.plan.conflicts.length;
     if ((writesHub || writesSage || i.plan.conflicts.length) && report.samples.length < MAX_SAMPLES) {
-      report.samples.push({ sageId: i.id, action: i.action, ...(i.action === 'adopt' ? { hubspotId: i.hubRec?.id } : {}), toHubSpot: i.plan.toHubSpot, toSage: i.plan.toSage, conflicts: i.plan.conflicts });
+      report.samples.push({
+        sageId: i.id,
+        action: i.action,
+        ...(i.action === 'adopt' ? { hubspotId: i.hubRec?.id } : {}),
+        toHubSpot: i.plan.toHubSpot,
+        toSage: i.plan.toSage,
+        conflicts: i.plan.conflicts,
+      });
     }
   }
   return report;

@@ -37,7 +37,12 @@ export interface QuoteTaxRate {
  * required data: `customer` (no company linked to a Sage customer), `amount` (none, or not a
  * positive number), `dealname`.
  */
-export function sageQuoteFields(deal: HubSpotRecord, customerSageId: string | null, tax: QuoteTaxRate, today: string): { fields: Record<string, unknown>; missing: string[] } {
+export function sageQuoteFields(
+  deal: HubSpotRecord,
+  customerSageId: string | null,
+  tax: QuoteTaxRate,
+  today: string,
+): { fields: Record<string, unknown>; missing: string[] } {
   const p = deal.properties;
   const missing: string[] = [];
   if (!customerSageId) missing.push('customer');

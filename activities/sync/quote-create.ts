@@ -38,7 +38,13 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
     ? [...(await hubspot.read('deals', dealIds, props)).values()]
     : await hubspot.searchUnlinked('deals', [{ property: rule.property, values: rule.values }], [], props);
   if (!deals.length) return report;
-  const unlinked = new Set(await store.unlinkedHubSpotIds(db, 'quote', deals.map((d) => d.id)));
+  const unlinked = new Set(
+    await store.unlinkedHubSpotIds(
+      db,
+      'quote',
+      deals.map((d) => d.id),
+    ),
+  );
   const relink = new Set<string>();
   const todo: HubSpotRecord[] = [];
   for (const d of deals) {
@@ -48,13 +54,21 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
   }
 
   // Each deal's customer: its (first) company linked to a Sage customer.
-  const assoc = todo.length ? await hubspot.associationsOf('deals', 'companies', todo.map((d) => d.id)) : new Map<string, Array<{ id: string }>>();
+  const assoc = todo.length
+    ? await hubspot.associationsOf(
+        'deals',
+        'companies',
+        todo.map((d) => d.id),
+      )
+    : new Map<string, Array<{ id: string }>>();
   const companyIds = [...new Set([...assoc.values()].flat().map((a) => a.id))];
-  const linked = companyIds.length
-    ? await liveCustomersOfCompanies(db, companyIds)
-    : [];
+  const linked = companyIds.length ? await liveCustomersOfCompanies(db, companyIds) : [];
   const customerOf = new Map(linked.map((r) => [r.hubspot_id!, r.sage_id]));
-  const heldIds = await heldCreations(db, 'quote', todo.map((d) => pendingQuoteKey(d.id)));
+  const heldIds = await heldCreations(
+    db,
+    'quote',
+    todo.map((d) => pendingQuoteKey(d.id)),
+  );
 
   const today = new Date().toISOString().slice(0, 10);
   const ready: Array<{ d: HubSpotRecord; fields: Record<string, unknown> }> = [];
@@ -65,11 +79,19 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
       ready.push({ d, fields });
       continue;
     }
-    await holdCreation(db, ctx, report, heldIds, { entity: 'quote', key: pendingQuoteKey(d.id), hubspotId: d.id, action: 'hold-create-quote', value: { dealId: d.id, name: d.properties.dealname ?? null }, missing });
+    await holdCreation(db, ctx, report, heldIds, {
+      entity: 'quote',
+      key: pendingQuoteKey(d.id),
+      hubspotId: d.id,
+      action: 'hold-create-quote',
+      value: { dealId: d.id, name: d.properties.dealname ?? null },
+      missing,
+    });
   }
   if (ctx.dryRun) {
     report.to_sage.created += ready.length;
-    for (const r of ready.slice(0, MAX_SAMPLES - report.samples.length)) report.samples.push({ hubspotId: r.d.id, action: 'create-quote-in-sage', toSage: r.fields });
+    for (const r of ready.slice(0, MAX_SAMPLES - report.samples.length))
+      report.samples.push({ hubspotId: r.d.id, action: 'create-quote-in-sage', toSage: r.fields });
     return report;
   }
 
@@ -97,7 +119,10 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
   // HubSpot: the deal gets the quote's Sage id, so the sync links it, never duplicates it.
   const inputs = [...made].map(([id, sageId]) => ({ id, properties: { sage_id: sageId } }));
   if (inputs.length) await hubspot.update('deals', inputs);
-  await store.markApplied(db, ready.filter((r) => made.has(r.d.id) && heldIds.has(pendingQuoteKey(r.d.id))).map((r) => heldIds.get(pendingQuoteKey(r.d.id))!));
+  await store.markApplied(
+    db,
+    ready.filter((r) => made.has(r.d.id) && heldIds.has(pendingQuoteKey(r.d.id))).map((r) => heldIds.get(pendingQuoteKey(r.d.id))!),
+  );
 
   // Linked like any quote: id map, hashes, association with the customer's company.
   const sageIds = [...new Set([...made.values(), ...relink])];

@@ -26,7 +26,11 @@ export function bucketShape(spec: BucketSpec): { capacity: number; refillPerSec:
 }
 
 export class DailyBudgetExhausted extends Error {
-  constructor(readonly bucket: string, readonly used: number, readonly budget: number) {
+  constructor(
+    readonly bucket: string,
+    readonly used: number,
+    readonly budget: number,
+  ) {
     super(`daily budget of ${bucket} exhausted: ${used} of ${budget}`);
     this.name = 'DailyBudgetExhausted';
   }

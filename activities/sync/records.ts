@@ -27,7 +27,10 @@ export interface NamedRecordsDeps {
   quoteCreator: () => Promise<QuoteCreateDeps>;
 }
 
-export async function syncNamedRecords(d: NamedRecordsDeps, input: { runId: string; pageKey: string; refs: RecordRef[]; dryRun?: boolean }): Promise<{ records: number }> {
+export async function syncNamedRecords(
+  d: NamedRecordsDeps,
+  input: { runId: string; pageKey: string; refs: RecordRef[]; dryRun?: boolean },
+): Promise<{ records: number }> {
   const { db } = d;
   const dryRun = input.dryRun ?? false;
   const deps = await d.engine();

@@ -54,7 +54,12 @@ export function primaryContactId(assoc: ReadonlyArray<{ id: string; typeIds: num
  * The Sage customer fields (read shape, as `upsertCustomer` takes them) from a company and its
  * contact, and the required canonical fields that are empty (`name` always).
  */
-export function sageCustomerFields(m: EntityMapping, company: HubSpotRecord, contact: HubSpotRecord | undefined, required: readonly string[]): { fields: Record<string, unknown>; canon: CanonRecord; missing: string[] } {
+export function sageCustomerFields(
+  m: EntityMapping,
+  company: HubSpotRecord,
+  contact: HubSpotRecord | undefined,
+  required: readonly string[],
+): { fields: Record<string, unknown>; canon: CanonRecord; missing: string[] } {
   const canon = fromHubSpot(m, { [m.primary]: company.properties, ...(contact && m.secondary ? { [m.secondary]: contact.properties } : {}) });
   const values: CanonRecord = {};
   for (const [k, v] of Object.entries(canon)) if (v !== null && v !== '' && k !== 'reference') values[k] = v;

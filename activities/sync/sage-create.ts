@@ -42,7 +42,13 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
     ? [...(await hubspot.read('companies', companyIds, props)).values()]
     : await hubspot.searchUnlinked('companies', [{ property: rule.property, values: rule.values }], [], props);
   if (!companies.length) return report;
-  const unlinked = new Set(await store.unlinkedHubSpotIds(db, 'customer', companies.map((c) => c.id)));
+  const unlinked = new Set(
+    await store.unlinkedHubSpotIds(
+      db,
+      'customer',
+      companies.map((c) => c.id),
+    ),
+  );
   const relink = new Set<string>();
   const todo: HubSpotRecord[] = [];
   for (const c of companies) {
@@ -51,10 +57,20 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
     else if (qualifies(rule, c.properties)) todo.push(c);
   }
 
-  const assoc = todo.length ? await hubspot.associationsOf('companies', 'contacts', todo.map((c) => c.id)) : new Map();
+  const assoc = todo.length
+    ? await hubspot.associationsOf(
+        'companies',
+        'contacts',
+        todo.map((c) => c.id),
+      )
+    : new Map();
   const contactIds = todo.map((c) => primaryContactId(assoc.get(c.id))).filter((x): x is string => !!x);
   const contacts = contactIds.length ? await hubspot.read('contacts', contactIds, hubspotProperties(m, 'contacts')) : new Map<string, HubSpotRecord>();
-  const heldIds = await heldCreations(db, 'customer', todo.map((c) => pendingKey(c.id)));
+  const heldIds = await heldCreations(
+    db,
+    'customer',
+    todo.map((c) => pendingKey(c.id)),
+  );
 
   const ready: Array<{ c: HubSpotRecord; contact: HubSpotRecord | undefined; fields: Record<string, unknown> }> = [];
   for (const c of todo) {
@@ -65,7 +81,14 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
       ready.push({ c, contact, fields });
       continue;
     }
-    await holdCreation(db, ctx, report, heldIds, { entity: 'customer', key: pendingKey(c.id), hubspotId: c.id, action: 'hold-create', value: { companyId: c.id, name: c.properties.name ?? null }, missing });
+    await holdCreation(db, ctx, report, heldIds, {
+      entity: 'customer',
+      key: pendingKey(c.id),
+      hubspotId: c.id,
+      action: 'hold-create',
+      value: { companyId: c.id, name: c.properties.name ?? null },
+      missing,
+    });
   }
   if (ctx.dryRun) {
     report.to_sage.created += ready.length;
@@ -118,7 +141,12 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
  * Sets `sage_id` on these objects in one batch; if HubSpot refuses it because another object
  * already holds that Sage id (409), one by one, each refusal reported for its record.
  */
-async function tagWithSageId(deps: CreateDeps, object: 'companies' | 'contacts', inputs: Array<{ id: string; properties: { sage_id: string } }>, report: store.PageReport): Promise<void> {
+async function tagWithSageId(
+  deps: CreateDeps,
+  object: 'companies' | 'contacts',
+  inputs: Array<{ id: string; properties: { sage_id: string } }>,
+  report: store.PageReport,
+): Promise<void> {
   if (!inputs.length) return;
   try {
     await deps.hubspot.update(object, inputs);

@@ -22,10 +22,24 @@ export async function sageIdsForHubSpot(
   modifiedAt?: ReadonlyMap<string, Date | null>,
 ): Promise<Array<{ entity: SyncEntity; sageId: string }>> {
   if (!hubspotIds.length) return [];
-  const entity: SyncEntity | null = object === 'companies' || object === 'contacts' ? 'customer' : object === 'deals' ? 'quote' : object === 'invoices' ? 'invoice' : object === 'tickets' ? 'intervention' : null;
+  const entity: SyncEntity | null =
+    object === 'companies' || object === 'contacts'
+      ? 'customer'
+      : object === 'deals'
+        ? 'quote'
+        : object === 'invoices'
+          ? 'invoice'
+          : object === 'tickets'
+            ? 'intervention'
+            : null;
   if (!entity) return [];
   const col = object === 'contacts' ? 'hubspot_contact_id' : 'hubspot_id';
-  const rows = await db.selectFrom('sync_id_map').select(['sage_id', 'hubspot_id', 'hubspot_contact_id', 'hubspot_updated_at']).where('entity', '=', entity).where(col, 'in', hubspotIds).execute();
+  const rows = await db
+    .selectFrom('sync_id_map')
+    .select(['sage_id', 'hubspot_id', 'hubspot_contact_id', 'hubspot_updated_at'])
+    .where('entity', '=', entity)
+    .where(col, 'in', hubspotIds)
+    .execute();
   return rows
     .filter((r) => {
       // Modified no later than our own last write: our echo, nothing new to read.
@@ -150,7 +164,9 @@ export async function recordDuplicates(db: DbOrTx, entity: SyncEntity, groups: D
     await db
       .insertInto('sync_duplicates')
       .values({ entity, rule: g.rule, key: g.key, sage_ids: json(g.sageIds), owner_sage_id: g.owner, last_seen: new Date() })
-      .onConflict((oc) => oc.columns(['entity', 'rule', 'key']).doUpdateSet((eb) => ({ sage_ids: eb.ref('excluded.sage_ids'), last_seen: eb.ref('excluded.last_seen') })))
+      .onConflict((oc) =>
+        oc.columns(['entity', 'rule', 'key']).doUpdateSet((eb) => ({ sage_ids: eb.ref('excluded.sage_ids'), last_seen: eb.ref('excluded.last_seen') })),
+      )
       .execute();
   }
 }
@@ -207,14 +223,34 @@ export async function savePage(db: DbOrTx, runId: string, pageKey: string, entit
   }
 }
 
-export async function saveFailures(db: DbOrTx, runId: string, pageKey: string, entity: SyncEntity | 'contact_person', failures: RecordFailure[]): Promise<void> {
+export async function saveFailures(
+  db: DbOrTx,
+  runId: string,
+  pageKey: string,
+  entity: SyncEntity | 'contact_person',
+  failures: RecordFailure[],
+): Promise<void> {
   // A page played again (a retry) answers for its records afresh.
   await db.deleteFrom('sync_failures').where('run_id', '=', runId).where('page_key', '=', pageKey).where('entity', '=', entity).execute();
   if (!failures.length) return;
   await db
     .insertInto('sync_failures')
-    .values(failures.map((f) => ({ run_id: runId, page_key: pageKey, entity, sage_id: f.sageId, direction: f.direction, cause: f.cause, message: f.message.slice(0, 2000) })))
-    .onConflict((oc) => oc.columns(['run_id', 'page_key', 'entity', 'sage_id', 'direction']).doUpdateSet((eb) => ({ cause: eb.ref('excluded.cause'), message: eb.ref('excluded.message') })))
+    .values(
+      failures.map((f) => ({
+        run_id: runId,
+        page_key: pageKey,
+        entity,
+        sage_id: f.sageId,
+        direction: f.direction,
+        cause: f.cause,
+        message: f.message.slice(0, 2000),
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['run_id', 'page_key', 'entity', 'sage_id', 'direction'])
+        .doUpdateSet((eb) => ({ cause: eb.ref('excluded.cause'), message: eb.ref('excluded.message') })),
+    )
     .execute();
 }
 

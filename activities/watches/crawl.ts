@@ -66,7 +66,15 @@ async function render(ctx: CrawlContext, url: string): Promise<{ url: string; st
   // the whole render (document and the sub-requests it makes) holds the host's politeness turn
   const r = await ctx.fetcher.withPageTurn(
     url,
-    () => ctx.pool!.render(url, { userAgent: ctx.userAgent, timeoutMs: ctx.timeoutMs, guard: ctx.fetcher.guard, signal: ctx.signal, allowRequest: guardSub, onProgress: ctx.heartbeat }),
+    () =>
+      ctx.pool!.render(url, {
+        userAgent: ctx.userAgent,
+        timeoutMs: ctx.timeoutMs,
+        guard: ctx.fetcher.guard,
+        signal: ctx.signal,
+        allowRequest: guardSub,
+        onProgress: ctx.heartbeat,
+      }),
     ctx.signal,
   );
   return { url: r.url, status: r.status, body: r.html, contentType: 'text/html' };
@@ -74,7 +82,11 @@ async function render(ctx: CrawlContext, url: string): Promise<{ url: string; st
 
 async function stage(ctx: CrawlContext, runId: number, listings: ListingDraft[]): Promise<number> {
   if (listings.length === 0) return 0;
-  return stageRows(ctx.db, runId, listings.map((l) => toStagedRow(l, fingerprintOf(l))));
+  return stageRows(
+    ctx.db,
+    runId,
+    listings.map((l) => toStagedRow(l, fingerprintOf(l))),
+  );
 }
 
 function fingerprintOf(l: ListingDraft): string | null {
@@ -176,10 +188,11 @@ export async function discoverSeeds(ctx: CrawlContext, plan: SourcePlan, listing
       const res = await ctx.fetcher.fetchPage(sm, { accept: 'application/xml,text/xml', signal: ctx.signal }).catch(() => null);
       if (!res || res.status >= 400) continue;
       const { pages, sitemaps: nested } = parseSitemap(res.body);
-      for (const n of nested) if (sameSite(n, origin) && !sitemaps.has(n)) {
-        sitemaps.add(n);
-        queue.push(n);
-      }
+      for (const n of nested)
+        if (sameSite(n, origin) && !sitemaps.has(n)) {
+          sitemaps.add(n);
+          queue.push(n);
+        }
       for (const p of pages) {
         if (seeds.size >= maxPages) break;
         if (sameSite(p, origin) && LISTING_PATH.test(new URL(p).pathname)) seeds.add(normalizeUrl(p));

@@ -52,7 +52,10 @@ export function changeNotification(w: ClaimedWatch, diff: TextDiff, key: string,
     return {
       key,
       channel: 'webhook',
-      payload: { url: w.target, body: { type: 'watch.changed', watchId: w.id, seq, url: w.url, summary: diff.summary, added: diff.added, removed: diff.removed } },
+      payload: {
+        url: w.target,
+        body: { type: 'watch.changed', watchId: w.id, seq, url: w.url, summary: diff.summary, added: diff.added, removed: diff.removed },
+      },
     };
   }
   return { key, channel: 'email', payload: { to: w.target, ...renderGenericChangeMail(w.name, w.url, diff) } };

@@ -80,10 +80,25 @@ export function createWatchesActivities(deps: WatchesDeps) {
   }
   const senders = deps.mailer ? notificationSenders(config, deps.mailer) : undefined;
   const sweepDeps = () => ({
-    db, fetcher, senders, concurrency: config.WATCH_MAX_CONCURRENT_FETCHES, hostConcurrency: config.WATCH_GENERIC_HOST_CONCURRENCY,
-    leaseMs: GENERIC_LEASE_MS, heartbeat, signal: activitySignal(),
+    db,
+    fetcher,
+    senders,
+    concurrency: config.WATCH_MAX_CONCURRENT_FETCHES,
+    hostConcurrency: config.WATCH_GENERIC_HOST_CONCURRENCY,
+    leaseMs: GENERIC_LEASE_MS,
+    heartbeat,
+    signal: activitySignal(),
   });
-  const ctx = (): CrawlContext => ({ db, logger, fetcher, pool, userAgent: config.WATCH_USER_AGENT, timeoutMs: config.WATCH_FETCH_TIMEOUT_MS, heartbeat: () => heartbeat(), signal: activitySignal() });
+  const ctx = (): CrawlContext => ({
+    db,
+    logger,
+    fetcher,
+    pool,
+    userAgent: config.WATCH_USER_AGENT,
+    timeoutMs: config.WATCH_FETCH_TIMEOUT_MS,
+    heartbeat: () => heartbeat(),
+    signal: activitySignal(),
+  });
 
   return {
     /** Opens the crawl run of a workflow run (same run on retry); null when the source is gone or paused. */

@@ -59,7 +59,11 @@ export function parseCsv(text: string): string[][] {
   return parseCsvRows(text).map((r) => r.fields);
 }
 
-const list = (cell: string | undefined) => (cell ?? '').split(/[\s;|]+/).map((s) => s.trim()).filter(Boolean);
+const list = (cell: string | undefined) =>
+  (cell ?? '')
+    .split(/[\s;|]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Reads sources from CSV text; answers the sources and the problems, by line number (1 = header). */
 export function readSourcesCsv(text: string): { sources: CsvSource[]; problems: CsvProblem[]; headerError: string | null } {
@@ -88,11 +92,21 @@ export function readSourcesCsv(text: string): { sources: CsvSource[]; problems: 
     const fb = (col(r, 'force_browser') ?? '').toLowerCase();
     if (!name) return problems.push({ line, message: 'name is empty' });
     if (!website) return problems.push({ line, message: 'website is empty' });
-    if (!Number.isInteger(priority) || priority < 0 || priority > 10) return problems.push({ line, message: `priority must be an integer 0..10, not ${JSON.stringify(priorityCell)}` });
+    if (!Number.isInteger(priority) || priority < 0 || priority > 10)
+      return problems.push({ line, message: `priority must be an integer 0..10, not ${JSON.stringify(priorityCell)}` });
     const badCode = postalCodes.find((p) => !/^\d{5}$/.test(p));
     if (badCode) return problems.push({ line, message: `postal code ${JSON.stringify(badCode)} is not 5 digits` });
-    if (fb && !['true', 'false', '1', '0', 'yes', 'no', 'oui', 'non'].includes(fb)) return problems.push({ line, message: `force_browser must be true/false, not ${JSON.stringify(fb)}` });
-    sources.push({ line, name: name.slice(0, 200), website, postalCodes, priority, forceBrowser: ['true', '1', 'yes', 'oui'].includes(fb), listingUrls: list(col(r, 'listing_urls')) });
+    if (fb && !['true', 'false', '1', '0', 'yes', 'no', 'oui', 'non'].includes(fb))
+      return problems.push({ line, message: `force_browser must be true/false, not ${JSON.stringify(fb)}` });
+    sources.push({
+      line,
+      name: name.slice(0, 200),
+      website,
+      postalCodes,
+      priority,
+      forceBrowser: ['true', '1', 'yes', 'oui'].includes(fb),
+      listingUrls: list(col(r, 'listing_urls')),
+    });
     return undefined;
   });
   return { sources, problems, headerError: null };

@@ -23,7 +23,10 @@ export function auditWriter(db: Db, logger: Logger): AuditWriter {
     writing = true;
     const batch = queue.splice(0, MAX_BATCH);
     try {
-      await insertAuditEntries(db, batch.map((b) => b.entry));
+      await insertAuditEntries(
+        db,
+        batch.map((b) => b.entry),
+      );
     } catch (err) {
       logger.error({ err: (err as Error).message, requestIds: batch.map((b) => b.entry.request_id) }, `audit log write failed: ${batch.length} entries lost`);
     } finally {

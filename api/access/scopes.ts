@@ -50,7 +50,14 @@ export function targetOf(template: string, path: string): string | null {
 
 /** Parses a scope list (`read,operate`); throws naming what is wrong. */
 export function parseScopes(list: string): Scope[] {
-  const items = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
+  const items = [
+    ...new Set(
+      list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   const bad = items.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (bad.length || !items.length) throw new Error(`scopes must be a comma list of ${SCOPES.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`);
   return SCOPES.filter((s) => items.includes(s));

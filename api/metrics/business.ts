@@ -24,7 +24,12 @@ export const BUSINESS_GAUGES: readonly Source[] = [
   { name: 'atelier_orders_by_phase', help: 'Concierge orders by current phase', labels: ['phase'], read: q.ordersByPhase },
   { name: 'atelier_listings', help: 'Listings seen by the watches, by status', labels: ['status'], read: q.listingsByStatus },
   { name: 'atelier_listing_events', help: 'Listing events recorded, by type', labels: ['event'], read: q.listingEventsByType },
-  { name: 'atelier_notifications', help: 'Alerts and other notifications in the outbox, by source, channel and status', labels: ['source', 'channel', 'status'], read: q.notificationsByStatus },
+  {
+    name: 'atelier_notifications',
+    help: 'Alerts and other notifications in the outbox, by source, channel and status',
+    labels: ['source', 'channel', 'status'],
+    read: q.notificationsByStatus,
+  },
   { name: 'atelier_sync_record_writes', help: 'Records the sync wrote, by entity', labels: ['entity'], read: q.syncRecordWritesByEntity },
   { name: 'atelier_sync_conflicts', help: 'Sync conflicts by status', labels: ['status'], read: q.syncConflictsByStatus },
   { name: 'atelier_audits_by_verdict', help: 'Hosting audits by status and verdict', labels: ['status', 'verdict'], read: q.auditsByVerdict },
@@ -38,7 +43,11 @@ export interface BusinessMetrics {
 
 export function businessMetrics(registry: Registry, db: Db, opts: { cacheMs: number; timeoutMs: number }): BusinessMetrics {
   const gauges = BUSINESS_GAUGES.map((s) => ({ source: s, gauge: new Gauge({ name: s.name, help: s.help, labelNames: s.labels, registers: [registry] }) }));
-  const scrapeError = new Gauge({ name: 'atelier_metrics_scrape_error', help: '1 when the last read of the business metrics failed or timed out (the values shown are older)', registers: [registry] });
+  const scrapeError = new Gauge({
+    name: 'atelier_metrics_scrape_error',
+    help: '1 when the last read of the business metrics failed or timed out (the values shown are older)',
+    registers: [registry],
+  });
   const readSeconds = new Gauge({ name: 'atelier_metrics_read_seconds', help: 'How long the last read of the business metrics took', registers: [registry] });
   scrapeError.set(0);
   let freshUntil = 0;

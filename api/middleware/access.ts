@@ -27,7 +27,9 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The route the request matched: its method and OpenAPI template; null for 404 / 405. */
 function matchedRoute(c: Context): { method: string; template: string } | null {
-  const r = matchedRoutes(c).filter((x) => x.method !== 'ALL').at(-1);
+  const r = matchedRoutes(c)
+    .filter((x) => x.method !== 'ALL')
+    .at(-1);
   return r ? { method: r.method, template: openApiTemplate(r.path) } : null;
 }
 
@@ -44,7 +46,7 @@ export function access(deps: { db: Db; logger: Logger; resolver: KeyResolver }):
       route: route.template,
       target: targetOf(route.template, c.req.path) ?? locationTarget(c.res.headers.get('location')),
       status,
-      request_id: (c.get('requestId')) ?? null,
+      request_id: c.get('requestId') ?? null,
     });
     await withTimeout(write, AUDIT_WAIT_MS);
   };
@@ -64,7 +66,12 @@ export function access(deps: { db: Db; logger: Logger; resolver: KeyResolver }):
       const { count, resetSeconds } = await hitRateCounter(db, principal.keyId, principal.rate.windowSeconds);
       rateHeaders = rateLimitHeaders(principal.rate, count, resetSeconds);
       if (count > principal.rate.limit) {
-        const res = problem(c, 429, 'too-many-requests', `Key ${principal.name} is limited to ${principal.rate.limit} requests per ${principal.rate.windowSeconds} s; retry in ${rateHeaders['Retry-After']} s.`);
+        const res = problem(
+          c,
+          429,
+          'too-many-requests',
+          `Key ${principal.name} is limited to ${principal.rate.limit} requests per ${principal.rate.windowSeconds} s; retry in ${rateHeaders['Retry-After']} s.`,
+        );
         for (const [k, v] of Object.entries(rateHeaders)) res.headers.set(k, v);
         return res;
       }
@@ -74,7 +81,12 @@ export function access(deps: { db: Db; logger: Logger; resolver: KeyResolver }):
     const mutating = route !== null && !READ_METHODS.has(c.req.method);
     const need = route && requiredScope(route.method, route.template);
     if (need && !principal.scopes.includes(need)) {
-      c.res = problem(c, 403, 'forbidden', `${c.req.method} ${route.template} needs the "${need}" scope; key ${principal.name} has ${principal.scopes.join(', ')}.`);
+      c.res = problem(
+        c,
+        403,
+        'forbidden',
+        `${c.req.method} ${route.template} needs the "${need}" scope; key ${principal.name} has ${principal.scopes.join(', ')}.`,
+      );
     } else {
       await next();
     }

@@ -42,7 +42,10 @@ const CreateKey = z
   .object({
     name: safeText(100, { min: 1 }).openapi({ example: 'ci' }),
     scopes: z.array(z.enum(SCOPES)).min(1).max(3),
-    rate: safeText(20).refine(validRate, 'like 600/min, 10/s, 5000/h or 100/10s (window up to a day)').optional().openapi({ description: `Requests per window (default ${formatRate(DEFAULT_RATE)})` }),
+    rate: safeText(20)
+      .refine(validRate, 'like 600/min, 10/s, 5000/h or 100/10s (window up to a day)')
+      .optional()
+      .openapi({ description: `Requests per window (default ${formatRate(DEFAULT_RATE)})` }),
   })
   .strict()
   .openapi('CreateApiKey');
@@ -87,27 +90,56 @@ const auditJson = (e: ApiAuditEntry) => ({
 });
 
 const listKeys = createRoute({
-  method: 'get', path: '/keys', tags, security: SECURITY, summary: 'API keys (never their secrets), oldest first',
+  method: 'get',
+  path: '/keys',
+  tags,
+  security: SECURITY,
+  summary: 'API keys (never their secrets), oldest first',
   request: { query: z.object({ ...pageQuery(200, 50), includeRevoked: z.enum(['true', 'false']).optional() }) },
-  responses: { 200: { description: 'Keys', content: { 'application/json': { schema: z.object({ keys: z.array(KeyOut), ...pageFields }) } } }, ...problemResponses(401, 403, 422) },
+  responses: {
+    200: { description: 'Keys', content: { 'application/json': { schema: z.object({ keys: z.array(KeyOut), ...pageFields }) } } },
+    ...problemResponses(401, 403, 422),
+  },
 });
 const createKey = createRoute({
-  method: 'post', path: '/keys', tags, security: SECURITY, summary: 'Create an API key: its secret is in this response only',
+  method: 'post',
+  path: '/keys',
+  tags,
+  security: SECURITY,
+  summary: 'Create an API key: its secret is in this response only',
   request: { body: { required: true, content: { 'application/json': { schema: CreateKey } } } },
   responses: {
-    201: { description: 'Created', content: { 'application/json': { schema: z.object({ key: KeyOut, secret: z.string().openapi({ description: 'Send as `Authorization: Bearer <secret>`; shown once' }) }) } } },
+    201: {
+      description: 'Created',
+      content: {
+        'application/json': {
+          schema: z.object({ key: KeyOut, secret: z.string().openapi({ description: 'Send as `Authorization: Bearer <secret>`; shown once' }) }),
+        },
+      },
+    },
     ...problemResponses(400, 401, 403, 409, 422),
   },
 });
 const revokeKey = createRoute({
-  method: 'delete', path: '/keys/{id}', tags, security: SECURITY, summary: 'Revoke an API key (effective on every API process within API_KEY_CACHE_SECONDS)',
+  method: 'delete',
+  path: '/keys/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'Revoke an API key (effective on every API process within API_KEY_CACHE_SECONDS)',
   request: { params: IdParam },
   responses: { 200: { description: 'The revoked key', content: { 'application/json': { schema: KeyOut } } }, ...problemResponses(401, 403, 404, 422) },
 });
 const auditLog = createRoute({
-  method: 'get', path: '/audit-log', tags, security: SECURITY, summary: 'Mutating calls made with API keys, newest first',
+  method: 'get',
+  path: '/audit-log',
+  tags,
+  security: SECURITY,
+  summary: 'Mutating calls made with API keys, newest first',
   request: { query: z.object({ ...pageQuery(500, 100), keyName: safeText(100, { min: 1 }).optional() }) },
-  responses: { 200: { description: 'Entries', content: { 'application/json': { schema: z.object({ entries: z.array(AuditEntryOut), ...pageFields }) } } }, ...problemResponses(401, 403, 422) },
+  responses: {
+    200: { description: 'Entries', content: { 'application/json': { schema: z.object({ entries: z.array(AuditEntryOut), ...pageFields }) } } },
+    ...problemResponses(401, 403, 422),
+  },
 });
 
 export function adminRoutes({ db }: ApiDeps, resolver: KeyResolver) {
@@ -123,7 +155,14 @@ export function adminRoutes({ db }: ApiDeps, resolver: KeyResolver) {
       const rate = body.rate ? parseRate(body.rate) : DEFAULT_RATE;
       const secret = newSecret();
       try {
-        const key = await insertApiKey(db, { name: body.name, prefix: secret.prefix, hash: secret.hash, scopes: SCOPES.filter((s) => body.scopes.includes(s)), rateLimit: rate.limit, rateWindowSeconds: rate.windowSeconds });
+        const key = await insertApiKey(db, {
+          name: body.name,
+          prefix: secret.prefix,
+          hash: secret.hash,
+          scopes: SCOPES.filter((s) => body.scopes.includes(s)),
+          rateLimit: rate.limit,
+          rateWindowSeconds: rate.windowSeconds,
+        });
         c.header('Location', `/v1/admin/keys/${key.id}`);
         return c.json({ key: keyJson(key), secret: secret.key }, 201);
       } catch (err) {

@@ -21,7 +21,9 @@ const AlertInput = z
   .object({
     ownerEmail: z.string().trim().email().max(320).openapi({ example: 'marie@example.fr' }),
     name: safeText(200, { min: 1 }).optional().openapi({ example: 'T3 Paris 15e' }),
-    criteria: AlertCriteriaSchema.openapi({ example: { priceMin: 200000, priceMax: 500000, roomsMin: 3, propertyTypes: ['apartment'], postalCodes: ['75015'] } }),
+    criteria: AlertCriteriaSchema.openapi({
+      example: { priceMin: 200000, priceMax: 500000, roomsMin: 3, propertyTypes: ['apartment'], postalCodes: ['75015'] },
+    }),
     channel: z.enum(['email', 'webhook']).default('email'),
     target: safeText(2000).optional().openapi({ description: 'Email address (defaults to ownerEmail) or webhook URL' }),
     frequency: z.enum(['immediate', 'daily']).default('immediate'),
@@ -73,7 +75,8 @@ const alertJson = (a: WatchAlert) => ({
 
 async function checkTarget(deps: ApiDeps, channel: 'email' | 'webhook', target: string): Promise<string> {
   if (channel === 'email') {
-    if (!z.string().email().safeParse(target).success) throw new ProblemError(422, 'validation-error', 'target: not an email address', { errors: [{ path: 'target', message: 'an email address' }] });
+    if (!z.string().email().safeParse(target).success)
+      throw new ProblemError(422, 'validation-error', 'target: not an email address', { errors: [{ path: 'target', message: 'an email address' }] });
     return target;
   }
   return (await assertPublicUrl(deps.config, target, 'target')).href;
@@ -82,35 +85,65 @@ async function checkTarget(deps: ApiDeps, channel: 'email' | 'webhook', target: 
 const tags = ['watches'];
 const notFound = (id: number) => new ProblemError(404, 'not-found', `no alert ${id}`);
 const create = createRoute({
-  method: 'post', path: '/', tags, security: SECURITY, summary: 'Create an alert (saved search)',
+  method: 'post',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: 'Create an alert (saved search)',
   request: { body: { required: true, content: { 'application/json': { schema: AlertInput } } } },
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: AlertOut } } }, ...problemResponses(400, 401, 422) },
 });
 const list = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'List alerts, optionally of one owner (keyset pagination by id, with the total)',
+  method: 'get',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: 'List alerts, optionally of one owner (keyset pagination by id, with the total)',
   request: { query: z.object({ email: z.string().email().max(320).optional(), ...pageQuery(500, 100) }) },
-  responses: { 200: { description: 'A page of alerts and the total', content: { 'application/json': { schema: z.object({ items: z.array(AlertOut), ...pageFields }) } } }, ...problemResponses(401, 422) },
+  responses: {
+    200: { description: 'A page of alerts and the total', content: { 'application/json': { schema: z.object({ items: z.array(AlertOut), ...pageFields }) } } },
+    ...problemResponses(401, 422),
+  },
 });
 const getOne = createRoute({
-  method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One alert',
+  method: 'get',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'One alert',
   request: { params: IdParam },
   responses: { 200: { description: 'The alert', content: { 'application/json': { schema: AlertOut } } }, ...problemResponses(401, 404, 422) },
 });
 const patch = createRoute({
-  method: 'patch', path: '/{id}', tags, security: SECURITY, summary: 'Change an alert',
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'Change an alert',
   request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: AlertPatch } } } },
   responses: { 200: { description: 'The alert', content: { 'application/json': { schema: AlertOut } } }, ...problemResponses(400, 401, 404, 422) },
 });
 const remove = createRoute({
-  method: 'delete', path: '/{id}', tags, security: SECURITY, summary: 'Delete an alert',
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'Delete an alert',
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404, 422) },
 });
 const erase = createRoute({
-  method: 'delete', path: '/', tags, security: SECURITY, summary: "GDPR erasure: delete an email's alerts, matches, notifications and generic watches",
+  method: 'delete',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: "GDPR erasure: delete an email's alerts, matches, notifications and generic watches",
   request: { query: z.object({ email: z.string().trim().email().max(320) }) },
   responses: {
-    200: { description: 'What was deleted', content: { 'application/json': { schema: z.object({ email: z.string(), alerts: z.number(), notifications: z.number(), watches: z.number() }) } } },
+    200: {
+      description: 'What was deleted',
+      content: { 'application/json': { schema: z.object({ email: z.string(), alerts: z.number(), notifications: z.number(), watches: z.number() }) } },
+    },
     ...problemResponses(401, 422),
   },
 });
@@ -122,8 +155,13 @@ export function alertRoutes(deps: ApiDeps) {
       const b = c.req.valid('json');
       const target = await checkTarget(deps, b.channel, b.target ?? b.ownerEmail);
       const row = await insertAlert(db, {
-        owner_email: b.ownerEmail.toLowerCase(), name: b.name ?? null, criteria: JSON.stringify(b.criteria), channel: b.channel, target,
-        frequency: b.frequency, unsubscribe_token: randomBytes(24).toString('base64url'),
+        owner_email: b.ownerEmail.toLowerCase(),
+        name: b.name ?? null,
+        criteria: JSON.stringify(b.criteria),
+        channel: b.channel,
+        target,
+        frequency: b.frequency,
+        unsubscribe_token: randomBytes(24).toString('base64url'),
       });
       c.header('Location', `/v1/alerts/${row.id}`);
       return c.json(alertJson(row), 201);
@@ -146,7 +184,10 @@ export function alertRoutes(deps: ApiDeps) {
       const cur = await getAlert(db, id);
       if (!cur) throw notFound(id);
       const channel = b.channel ?? cur.channel;
-      const target = b.target !== undefined || b.channel !== undefined ? await checkTarget(deps, channel, b.target ?? (channel === 'email' ? cur.owner_email : cur.target)) : undefined;
+      const target =
+        b.target !== undefined || b.channel !== undefined
+          ? await checkTarget(deps, channel, b.target ?? (channel === 'email' ? cur.owner_email : cur.target))
+          : undefined;
       const row = await updateAlert(db, id, {
         ...(b.name !== undefined && { name: b.name }),
         ...(b.criteria !== undefined && { criteria: JSON.stringify(b.criteria) }),
@@ -173,17 +214,38 @@ export function alertRoutes(deps: ApiDeps) {
 
 const Token = z.object({ token: safeText(200, { min: 10, trim: false }) });
 export const unsubscribePage = (title: string, body: string): string =>
-  htmlString(html`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif"><h1>${title}</h1><p>${body}</p></body></html>`);
+  htmlString(
+    html`<!doctype html>
+      <html lang="fr">
+        <head>
+          <meta charset="utf-8" />
+          <title>${title}</title>
+        </head>
+        <body style="font-family:sans-serif">
+          <h1>${title}</h1>
+          <p>${body}</p>
+        </body>
+      </html>`,
+  );
 
 const unsubscribeGet = createRoute({
-  method: 'get', path: '/unsubscribe', tags, summary: 'Unsubscribe link of alert emails (no API key: the token is the credential)',
+  method: 'get',
+  path: '/unsubscribe',
+  tags,
+  summary: 'Unsubscribe link of alert emails (no API key: the token is the credential)',
   request: { query: Token },
   responses: { 200: { description: 'Unsubscribed (HTML page)', content: { 'text/html': { schema: z.string() } } }, ...problemResponses(404, 422) },
 });
 const unsubscribePost = createRoute({
-  method: 'post', path: '/unsubscribe', tags, summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)',
+  method: 'post',
+  path: '/unsubscribe',
+  tags,
+  summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)',
   request: { query: Token },
-  responses: { 200: { description: 'Unsubscribed', content: { 'application/json': { schema: z.object({ unsubscribed: z.boolean(), alertId: z.number() }) } } }, ...problemResponses(404, 422) },
+  responses: {
+    200: { description: 'Unsubscribed', content: { 'application/json': { schema: z.object({ unsubscribed: z.boolean(), alertId: z.number() }) } } },
+    ...problemResponses(404, 422),
+  },
 });
 
 /** Mounted at /public/alerts, outside /v1, so it needs no API key. */

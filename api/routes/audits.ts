@@ -59,7 +59,10 @@ const AuditOut = AuditSummary.extend({
 }).openapi('Audit');
 
 const IdParam = z.object({
-  id: z.string().regex(/^audit-[0-9a-f-]{36}$/).openapi({ param: { name: 'id', in: 'path' }, example: 'audit-5f0c8a9e-…' }),
+  id: z
+    .string()
+    .regex(/^audit-[0-9a-f-]{36}$/)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'audit-5f0c8a9e-…' }),
 });
 
 const start = createRoute({
@@ -125,7 +128,13 @@ const list = createRoute({
       ...pageQuery(200, 50),
     }),
   },
-  responses: { 200: { description: 'A page of audits and the total', content: { 'application/json': { schema: z.object({ audits: z.array(AuditSummary), ...pageFields }) } } }, ...problemResponses(401, 422) },
+  responses: {
+    200: {
+      description: 'A page of audits and the total',
+      content: { 'application/json': { schema: z.object({ audits: z.array(AuditSummary), ...pageFields }) } },
+    },
+    ...problemResponses(401, 422),
+  },
 });
 
 const summary = (r: AuditReportRow) => ({
@@ -146,7 +155,8 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
   async function row(id: string): Promise<AuditReportRow> {
     const r = await getAudit(db, id);
     if (!r) throw new ProblemError(404, 'not-found', `No audit ${id}.`);
-    if (r.status === 'failed') throw new ProblemError(409, 'conflict', `Audit ${id} failed: ${(r.report as { error?: string } | null)?.error ?? 'unknown error'}`);
+    if (r.status === 'failed')
+      throw new ProblemError(409, 'conflict', `Audit ${id} failed: ${(r.report as { error?: string } | null)?.error ?? 'unknown error'}`);
     return r;
   }
   async function progress(id: string): Promise<HostingAuditStatus | null> {
@@ -199,7 +209,22 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
       const r = await row(id);
       if (r.status === 'running') {
         const msg = lang === 'en' ? 'Audit in progress…' : 'Audit en cours…';
-        return c.html(htmlString(html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>${msg}</title></head><body><p>${msg}</p></body></html>`), 202);
+        return c.html(
+          htmlString(
+            html`<!doctype html>
+              <html lang="${lang}">
+                <head>
+                  <meta charset="utf-8" />
+                  <meta http-equiv="refresh" content="2" />
+                  <title>${msg}</title>
+                </head>
+                <body>
+                  <p>${msg}</p>
+                </body>
+              </html>`,
+          ),
+          202,
+        );
       }
       return c.html(renderReportHtml(r.report as AuditReport, lang, await screenshotOf(db, id)), 200);
     })
@@ -213,9 +238,16 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
       try {
         pdf = await browserPool(config).printPdf(renderReportHtml(r.report as AuditReport, lang, shot), config.AUDIT_TIMEOUT_MS * 3);
       } catch (err) {
-        throw new ProblemError(503, 'service-unavailable', `The PDF could not be printed (Chromium: ${(err as Error).message.split('\n')[0]!.slice(0, 200)}); the HTML report is at /v1/audits/${id}/report.`);
+        throw new ProblemError(
+          503,
+          'service-unavailable',
+          `The PDF could not be printed (Chromium: ${(err as Error).message.split('\n')[0]!.slice(0, 200)}); the HTML report is at /v1/audits/${id}/report.`,
+        );
       }
-      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="audit-${r.domain.replace(/[^a-z0-9.-]/gi, '_')}-${lang}.pdf"` });
+      return c.body(new Uint8Array(pdf), 200, {
+        'content-type': 'application/pdf',
+        'content-disposition': `inline; filename="audit-${r.domain.replace(/[^a-z0-9.-]/gi, '_')}-${lang}.pdf"`,
+      });
     })
     .openapi(list, async (c) => {
       const { domain, limit, cursor } = c.req.valid('query');

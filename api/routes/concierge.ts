@@ -61,7 +61,10 @@ const place = createRoute({
   summary: 'Place an order: validated, stored, and its saga started',
   security: SECURITY,
   request: { body: { required: true, content: { 'application/json': { schema: OrderInputSchema } } } },
-  responses: { 202: { description: 'Accepted; follow statusUrl', content: { 'application/json': { schema: Placed } } }, ...problemResponses(400, 401, 413, 422, 503) },
+  responses: {
+    202: { description: 'Accepted; follow statusUrl', content: { 'application/json': { schema: Placed } } },
+    ...problemResponses(400, 401, 413, 422, 503),
+  },
 });
 
 const get = createRoute({
@@ -85,7 +88,10 @@ const upload = createRoute({
     body: { required: true, content: { 'application/zip': { schema: z.string().openapi({ type: 'string', format: 'binary' }) } } },
   },
   responses: {
-    200: { description: 'Extracted', content: { 'application/json': { schema: z.object({ orderId: z.string(), files: z.array(z.string()), bytes: z.number() }) } } },
+    200: {
+      description: 'Extracted',
+      content: { 'application/json': { schema: z.object({ orderId: z.string(), files: z.array(z.string()), bytes: z.number() }) } },
+    },
     ...problemResponses(400, 401, 404, 409, 413, 422),
   },
 });
@@ -104,7 +110,15 @@ const choose = createRoute({
 });
 
 /** Phases in which a site archive can still be (re)placed. */
-const UPLOAD_OPEN: OrderPhase[] = ['received', 'checking-domain', 'awaiting-domain-choice', 'awaiting-site', 'awaiting-payment', 'registering', 'configuring-dns'];
+const UPLOAD_OPEN: OrderPhase[] = [
+  'received',
+  'checking-domain',
+  'awaiting-domain-choice',
+  'awaiting-site',
+  'awaiting-payment',
+  'registering',
+  'configuring-dns',
+];
 
 async function queryStatus(temporal: Client, id: string, timeoutMs = 3000): Promise<{ state: ConciergeStatus | null; workflowStatus: string | null }> {
   try {
@@ -157,7 +171,9 @@ export function conciergeRoutes(deps: ApiDeps) {
       const { state, workflowStatus } = await queryStatus(temporal, id);
       const phase = (state?.phase ?? o.phase) as OrderPhase;
       const lastAt = timeline.length ? new Date(timeline[timeline.length - 1]!.at) : o.created_at;
-      const eta = state?.eta ?? (FLOW_PHASES.includes(phase as never) && !isTerminal(phase) ? estimateEta(phase, lastAt, undefined, new Date())?.toISOString() ?? null : null);
+      const eta =
+        state?.eta ??
+        (FLOW_PHASES.includes(phase as never) && !isTerminal(phase) ? (estimateEta(phase, lastAt, undefined, new Date())?.toISOString() ?? null) : null);
       return c.json(
         {
           orderId: id,
@@ -186,9 +202,11 @@ export function conciergeRoutes(deps: ApiDeps) {
       const { id } = c.req.valid('param');
       const o = await mustOrder(id);
       if ((o.site as SiteSpec).kind !== 'archive') throw new ProblemError(409, 'conflict', `Order ${id} publishes the built-in template; it takes no archive.`);
-      if (!UPLOAD_OPEN.includes(o.phase as OrderPhase)) throw new ProblemError(409, 'conflict', `Order ${id} is ${o.phase}; the site can no longer be replaced.`);
+      if (!UPLOAD_OPEN.includes(o.phase as OrderPhase))
+        throw new ProblemError(409, 'conflict', `Order ${id} is ${o.phase}; the site can no longer be replaced.`);
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/zip' && type !== 'application/octet-stream') throw new ProblemError(400, 'bad-request', 'Send the archive as the raw body with Content-Type: application/zip.');
+      if (type !== 'application/zip' && type !== 'application/octet-stream')
+        throw new ProblemError(400, 'bad-request', 'Send the archive as the raw body with Content-Type: application/zip.');
       const max = config.CONCIERGE_ARCHIVE_MAX_BYTES;
       const declared = Number(c.req.header('content-length') ?? '0');
       if (declared > max) throw new ProblemError(413, 'payload-too-large', `The archive exceeds ${max} bytes.`);
@@ -200,7 +218,10 @@ export function conciergeRoutes(deps: ApiDeps) {
         const zipPath = join(tmp, 'site.zip');
         await writeFile(zipPath, body);
         const dest = siteDirs(config, id).uploads;
-        const res = await extractSiteArchive(zipPath, dest, { maxFiles: config.CONCIERGE_ARCHIVE_MAX_FILES, maxUnpackedBytes: config.CONCIERGE_ARCHIVE_MAX_UNPACKED_BYTES }).catch((err: unknown) => {
+        const res = await extractSiteArchive(zipPath, dest, {
+          maxFiles: config.CONCIERGE_ARCHIVE_MAX_FILES,
+          maxUnpackedBytes: config.CONCIERGE_ARCHIVE_MAX_UNPACKED_BYTES,
+        }).catch((err: unknown) => {
           if (err instanceof ArchiveError) {
             if (err.code === 'too-large' || err.code === 'too-many-files') throw new ProblemError(413, 'payload-too-large', err.message);
             throw new ProblemError(422, 'validation-error', err.message, { errors: [{ path: '(body)', message: err.message }] });
@@ -208,9 +229,12 @@ export function conciergeRoutes(deps: ApiDeps) {
           throw err;
         });
         await updateOrder(db, id, { site_dir: dest });
-        await temporal.workflow.getHandle(id).signal('siteUploaded').catch((err: unknown) => {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-        });
+        await temporal.workflow
+          .getHandle(id)
+          .signal('siteUploaded')
+          .catch((err: unknown) => {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          });
         return c.json({ orderId: id, files: res.files, bytes: res.bytes }, 200);
       } finally {
         await rm(tmp, { recursive: true, force: true });
@@ -221,7 +245,12 @@ export function conciergeRoutes(deps: ApiDeps) {
       const { domain } = c.req.valid('json');
       const order = await mustOrder(id);
       // past the choice for good: answered from the order's row, without asking the workflow
-      if (!['received', 'checking-domain', 'awaiting-domain-choice'].includes(order.phase)) throw new ProblemError(409, 'conflict', `Order ${id} is ${order.phase}: a domain is chosen only while it awaits the choice (its desired domain was taken).`);
+      if (!['received', 'checking-domain', 'awaiting-domain-choice'].includes(order.phase))
+        throw new ProblemError(
+          409,
+          'conflict',
+          `Order ${id} is ${order.phase}: a domain is chosen only while it awaits the choice (its desired domain was taken).`,
+        );
       try {
         const res = await temporal.workflow.getHandle(id).executeUpdate<{ domain: string }, [{ domain: string }]>('chooseDomain', { args: [{ domain }] });
         return c.json({ orderId: id, domain: res.domain }, 200);

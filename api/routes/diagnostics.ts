@@ -14,9 +14,7 @@ const StartDiagnostics = z
   .strict()
   .openapi('StartDiagnostics');
 
-const Started = z
-  .object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() })
-  .openapi('StartedRun');
+const Started = z.object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() }).openapi('StartedRun');
 
 const route = createRoute({
   method: 'post',

@@ -10,10 +10,7 @@ import { PROBLEM_TYPES, problem, type ProblemSlug } from '../problem.js';
  */
 let scalarScript: string | undefined;
 function loadScalarScript(): string {
-  scalarScript ??= readFileSync(
-    fileURLToPath(new URL('./browser/standalone.js', import.meta.resolve('@scalar/api-reference'))),
-    'utf8',
-  );
+  scalarScript ??= readFileSync(fileURLToPath(new URL('./browser/standalone.js', import.meta.resolve('@scalar/api-reference'))), 'utf8');
   return scalarScript;
 }
 

@@ -37,10 +37,16 @@ const Query = z.object({
 });
 
 const list = createRoute({
-  method: 'get', path: '/', tags: ['watches'], security: SECURITY,
+  method: 'get',
+  path: '/',
+  tags: ['watches'],
+  security: SECURITY,
   summary: 'Listing events across sources (new / price_change / updated / sold / removed / reactivated), newest first',
   request: { query: Query },
-  responses: { 200: { description: 'A page of events and the total under the same filters', content: { 'application/json': { schema: EventPage } } }, ...problemResponses(401, 422) },
+  responses: {
+    200: { description: 'A page of events and the total under the same filters', content: { 'application/json': { schema: EventPage } } },
+    ...problemResponses(401, 422),
+  },
 });
 
 export function eventRoutes({ db }: ApiDeps) {

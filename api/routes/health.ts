@@ -4,9 +4,7 @@ import { pingDb } from '../../db/client.js';
 import { newRouter, type ApiDeps } from '../router.js';
 
 const Check = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
-const Health = z
-  .object({ status: z.enum(['ok', 'unavailable']), checks: z.object({ postgresql: Check, temporal: Check }) })
-  .openapi('Health');
+const Health = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.object({ postgresql: Check, temporal: Check }) }).openapi('Health');
 
 const route = createRoute({
   method: 'get',

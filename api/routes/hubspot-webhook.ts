@@ -35,11 +35,22 @@ const route = createRoute({
   responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...problemResponses(400, 401, 413, 503) },
 });
 
-const OBJECTS: Record<string, string> = { company: 'companies', contact: 'contacts', deal: 'deals', ticket: 'tickets', invoice: 'invoices', '0-2': 'companies', '0-1': 'contacts', '0-3': 'deals', '0-5': 'tickets', '0-53': 'invoices' };
+const OBJECTS: Record<string, string> = {
+  company: 'companies',
+  contact: 'contacts',
+  deal: 'deals',
+  ticket: 'tickets',
+  invoice: 'invoices',
+  '0-2': 'companies',
+  '0-1': 'contacts',
+  '0-3': 'deals',
+  '0-5': 'tickets',
+  '0-53': 'invoices',
+};
 
 export function objectOfEvent(e: z.infer<typeof Event>): string | null {
   const prefix = e.subscriptionType.split('.')[0] ?? '';
-  if (prefix === 'object') return e.objectTypeId ? OBJECTS[e.objectTypeId] ?? null : null;
+  if (prefix === 'object') return e.objectTypeId ? (OBJECTS[e.objectTypeId] ?? null) : null;
   return OBJECTS[prefix] ?? null;
 }
 
@@ -48,7 +59,12 @@ export function hubspotWebhookRoutes({ config, db, temporal }: ApiDeps) {
     const raw = await c.req.text();
     const url = new URL(c.req.url);
     const uri = config.PUBLIC_BASE_URL ? `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${url.pathname}${url.search}` : c.req.url;
-    if (!config.HUBSPOT_CLIENT_SECRET) throw new ProblemError(503, 'not-configured', 'The HubSpot webhook is not configured: set HUBSPOT_CLIENT_SECRET (the app’s client secret, which signs HubSpot’s deliveries).');
+    if (!config.HUBSPOT_CLIENT_SECRET)
+      throw new ProblemError(
+        503,
+        'not-configured',
+        'The HubSpot webhook is not configured: set HUBSPOT_CLIENT_SECRET (the app’s client secret, which signs HubSpot’s deliveries).',
+      );
     const verdict = verifyHubSpotV3({
       secret: config.HUBSPOT_CLIENT_SECRET,
       method: c.req.method,

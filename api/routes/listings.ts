@@ -51,25 +51,42 @@ const Query = z.object({
 });
 
 const History = z.object({
-  event: z.string(), runId: z.number().int().nullable(), changes: z.record(z.string(), z.unknown()),
-  priceOld: z.number().nullable(), priceNew: z.number().nullable(), at: z.string(),
+  event: z.string(),
+  runId: z.number().int().nullable(),
+  changes: z.record(z.string(), z.unknown()),
+  priceOld: z.number().nullable(),
+  priceNew: z.number().nullable(),
+  at: z.string(),
 });
 const ListingDetail = ListingOut.extend({
   missedRuns: z.number().int(),
   removedAt: z.string().nullable(),
   duplicateEvidence: z.record(z.string(), z.unknown()).nullable(),
   history: z.array(History),
-  duplicates: z.array(z.object({ id: z.number().int(), sourceId: z.number().int(), sourceUrl: z.string(), evidence: z.record(z.string(), z.unknown()).nullable() })),
+  duplicates: z.array(
+    z.object({ id: z.number().int(), sourceId: z.number().int(), sourceUrl: z.string(), evidence: z.record(z.string(), z.unknown()).nullable() }),
+  ),
 }).openapi('ListingDetail');
 
 const tags = ['watches'];
 const search = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'Search listings (filters, sorting, keyset pagination, with the total)',
+  method: 'get',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: 'Search listings (filters, sorting, keyset pagination, with the total)',
   request: { query: Query },
-  responses: { 200: { description: 'A page of listings', content: { 'application/json': { schema: z.object({ items: z.array(ListingOut), ...pageFields }) } } }, ...problemResponses(401, 422) },
+  responses: {
+    200: { description: 'A page of listings', content: { 'application/json': { schema: z.object({ items: z.array(ListingOut), ...pageFields }) } } },
+    ...problemResponses(401, 422),
+  },
 });
 const getOne = createRoute({
-  method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One listing with its history and duplicates',
+  method: 'get',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'One listing with its history and duplicates',
   request: { params: IdParam },
   responses: { 200: { description: 'The listing', content: { 'application/json': { schema: ListingDetail } } }, ...problemResponses(401, 404, 422) },
 });
@@ -83,10 +100,21 @@ export function listingRoutes({ db }: ApiDeps) {
       const { rows, total, sortCol } = await searchListings(
         db,
         {
-          postalCodes: q.postal_code, city: q.city, propertyTypes: q.property_type, propertySubtype: q.property_subtype,
-          transaction: q.transaction, priceMin: q.price_min, priceMax: q.price_max, surfaceMin: q.surface_min, surfaceMax: q.surface_max,
-          roomsMin: q.rooms_min, roomsMax: q.rooms_max, words: (q.q ?? '').split(/\s+/).filter(Boolean).slice(0, 10),
-          sourceId: q.source_id, statuses: statuses(q.status), includeDuplicates: q.include_duplicates === 'true',
+          postalCodes: q.postal_code,
+          city: q.city,
+          propertyTypes: q.property_type,
+          propertySubtype: q.property_subtype,
+          transaction: q.transaction,
+          priceMin: q.price_min,
+          priceMax: q.price_max,
+          surfaceMin: q.surface_min,
+          surfaceMax: q.surface_max,
+          roomsMin: q.rooms_min,
+          roomsMax: q.rooms_max,
+          words: (q.q ?? '').split(/\s+/).filter(Boolean).slice(0, 10),
+          sourceId: q.source_id,
+          statuses: statuses(q.status),
+          includeDuplicates: q.include_duplicates === 'true',
         },
         q.sort,
         cursor,
@@ -108,8 +136,20 @@ export function listingRoutes({ db }: ApiDeps) {
           missedRuns: row.missed_runs,
           removedAt: row.removed_at?.toISOString() ?? null,
           duplicateEvidence: (row.duplicate_evidence ?? null) as Record<string, unknown> | null,
-          history: history.map((h) => ({ event: h.event, runId: h.run_id, changes: h.changes, priceOld: h.price_old, priceNew: h.price_new, at: h.at.toISOString() })),
-          duplicates: duplicates.map((d) => ({ id: d.id, sourceId: d.source_id, sourceUrl: d.source_url, evidence: (d.duplicate_evidence ?? null) as Record<string, unknown> | null })),
+          history: history.map((h) => ({
+            event: h.event,
+            runId: h.run_id,
+            changes: h.changes,
+            priceOld: h.price_old,
+            priceNew: h.price_new,
+            at: h.at.toISOString(),
+          })),
+          duplicates: duplicates.map((d) => ({
+            id: d.id,
+            sourceId: d.source_id,
+            sourceUrl: d.source_url,
+            evidence: (d.duplicate_evidence ?? null) as Record<string, unknown> | null,
+          })),
         },
         200,
       );

@@ -69,7 +69,10 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
       }),
     },
     responses: {
-      200: { description: 'A page of monitors and the total', content: { 'application/json': { schema: z.object({ monitors: z.array(MonitorOut), ...pageFields }) } } },
+      200: {
+        description: 'A page of monitors and the total',
+        content: { 'application/json': { schema: z.object({ monitors: z.array(MonitorOut), ...pageFields }) } },
+      },
       ...problemResponses(401, 422),
     },
   });
@@ -167,7 +170,10 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
       const page = await listMonitors(db, { ...(domain ? { host: domain.toLowerCase() } : {}), after: textIdCursor(cursor), limit });
       const { rows, nextCursor } = pageOf(page.rows, limit, (r) => [r.id]);
       const total = page.total;
-      const lasts = await lastChecksOf(db, rows.map((r) => r.id));
+      const lasts = await lastChecksOf(
+        db,
+        rows.map((r) => r.id),
+      );
       const byId = new Map(lasts.map((l) => [l.monitor_id, l]));
       return c.json({ monitors: rows.map((r) => monitorOut(r, byId.get(r.id) ?? null)), total, nextCursor }, 200);
     })
@@ -198,7 +204,8 @@ export function monitorRoutes(deps: ApiDeps, opts: { lookup?: Lookup } = {}) {
       const current = await activeRow(id);
       const email = body.alertEmail !== undefined ? body.alertEmail : current.alert_email;
       const webhook = body.webhookUrl !== undefined ? body.webhookUrl : current.webhook_url;
-      if (!email && !webhook) throw invalid(body.alertEmail === null ? 'alertEmail' : 'webhookUrl', 'a monitor needs at least one alert channel: alertEmail, webhookUrl or both');
+      if (!email && !webhook)
+        throw invalid(body.alertEmail === null ? 'alertEmail' : 'webhookUrl', 'a monitor needs at least one alert channel: alertEmail, webhookUrl or both');
       if (body.webhookUrl) await target('webhookUrl', body.webhookUrl);
       const change: MonitorConfigPatch = {};
       if (body.paused !== undefined) change.paused = body.paused;

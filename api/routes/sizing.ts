@@ -31,7 +31,9 @@ const SizingResponse = z
       .object({ members: z.number(), vcpu: z.number(), ramGb: z.number(), storageGb: z.number() })
       .openapi({ description: 'What the plan must cover: the low end of each range for the members after `years` of growth' }),
     plans: z.array(Plan).openapi({ description: 'Every plan that covers the need, smallest first' }),
-    recommended: Plan.nullable().openapi({ description: 'The smallest covering plan (the brief’s provider preference among equal vCPU); null beyond the table' }),
+    recommended: Plan.nullable().openapi({
+      description: 'The smallest covering plan (the brief’s provider preference among equal vCPU); null beyond the table',
+    }),
     beyond: z
       .object({
         architecture: z.enum(['dedicated', 'cluster']),

@@ -34,23 +34,43 @@ async function errorsPage(db: Queryable, runId: number, cursor: string | undefin
 
 const tags = ['watches'];
 const report = createRoute({
-  method: 'get', path: '/{id}/runs/{runId}', tags, security: SECURITY,
+  method: 'get',
+  path: '/{id}/runs/{runId}',
+  tags,
+  security: SECURITY,
   summary: "A source run's report: counts, the first page of its listing events and of its page errors",
   request: { params: RunParams },
   responses: {
-    200: { description: 'The run, its events (newest first) and errors (in order)', content: { 'application/json': { schema: z.object({ run: RunOut, events: EventPage, errors: ErrorPage }).openapi('SourceRunReport') } } },
+    200: {
+      description: 'The run, its events (newest first) and errors (in order)',
+      content: { 'application/json': { schema: z.object({ run: RunOut, events: EventPage, errors: ErrorPage }).openapi('SourceRunReport') } },
+    },
     ...problemResponses(401, 404, 422),
   },
 });
 const events = createRoute({
-  method: 'get', path: '/{id}/runs/{runId}/events', tags, security: SECURITY, summary: "A source run's listing events, newest first",
+  method: 'get',
+  path: '/{id}/runs/{runId}/events',
+  tags,
+  security: SECURITY,
+  summary: "A source run's listing events, newest first",
   request: { params: RunParams, query: z.object({ type: EventTypesParam, ...pageQuery(200, FIRST_PAGE) }) },
-  responses: { 200: { description: 'A page of events and the total', content: { 'application/json': { schema: EventPage } } }, ...problemResponses(401, 404, 422) },
+  responses: {
+    200: { description: 'A page of events and the total', content: { 'application/json': { schema: EventPage } } },
+    ...problemResponses(401, 404, 422),
+  },
 });
 const errors = createRoute({
-  method: 'get', path: '/{id}/runs/{runId}/errors', tags, security: SECURITY, summary: "A source run's page errors: URL, kind, HTTP status, time",
+  method: 'get',
+  path: '/{id}/runs/{runId}/errors',
+  tags,
+  security: SECURITY,
+  summary: "A source run's page errors: URL, kind, HTTP status, time",
   request: { params: RunParams, query: z.object(pageQuery(200, FIRST_PAGE)) },
-  responses: { 200: { description: 'A page of errors, in the order they happened, and the total', content: { 'application/json': { schema: ErrorPage } } }, ...problemResponses(401, 404, 422) },
+  responses: {
+    200: { description: 'A page of errors, in the order they happened, and the total', content: { 'application/json': { schema: ErrorPage } } },
+    ...problemResponses(401, 404, 422),
+  },
 });
 
 export function sourceRunRoutes({ db }: ApiDeps) {

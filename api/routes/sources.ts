@@ -35,11 +35,18 @@ const Selectors = z
 const SourceFields = {
   name: safeText(200, { min: 1 }).openapi({ example: 'Agence du Parc' }),
   website: safeText(1000, { min: 1 }).openapi({ example: 'https://agence-du-parc.fr' }),
-  postalCodes: z.array(z.string().regex(/^\d{5}$/, 'a 5-digit postal code')).max(200).default([]),
+  postalCodes: z
+    .array(z.string().regex(/^\d{5}$/, 'a 5-digit postal code'))
+    .max(200)
+    .default([]),
   priority: z.number().int().min(0).max(10).default(0).openapi({ description: '>= 1: also crawled every 6 h' }),
   forceBrowser: z.boolean().default(false).openapi({ description: 'Always render pages in Chromium' }),
   selectors: Selectors.default({}),
-  listingUrls: z.array(safeText(2000, { min: 1 })).max(50).default([]).openapi({ description: 'Listing pages to start from; found from the sitemap and a bounded crawl when empty' }),
+  listingUrls: z
+    .array(safeText(2000, { min: 1 }))
+    .max(50)
+    .default([])
+    .openapi({ description: 'Listing pages to start from; found from the sitemap and a bounded crawl when empty' }),
   active: z.boolean().default(true),
 };
 
@@ -50,7 +57,10 @@ const SourcePatch = z
   .object({
     name: SourceFields.name.optional(),
     website: SourceFields.website.optional(),
-    postalCodes: z.array(z.string().regex(/^\d{5}$/)).max(200).optional(),
+    postalCodes: z
+      .array(z.string().regex(/^\d{5}$/))
+      .max(200)
+      .optional(),
     priority: z.number().int().min(0).max(10).optional(),
     forceBrowser: z.boolean().optional(),
     selectors: Selectors.optional(),
@@ -111,7 +121,9 @@ async function checkUrls(deps: ApiDeps, website: string | undefined, listingUrls
   for (const [i, u] of (listingUrls ?? []).entries()) {
     const parsed = await assertPublicUrl(deps.config, u, `listingUrls.${i}`);
     if (host && parsed.host !== host) {
-      throw new ProblemError(422, 'validation-error', `listingUrls.${i}: must be on ${host}`, { errors: [{ path: `listingUrls.${i}`, message: `must be on the website's host ${host}` }] });
+      throw new ProblemError(422, 'validation-error', `listingUrls.${i}: must be on ${host}`, {
+        errors: [{ path: `listingUrls.${i}`, message: `must be on the website's host ${host}` }],
+      });
     }
   }
   return site ? site.href : undefined;
@@ -121,12 +133,20 @@ const tags = ['watches'];
 const notFound = (id: number) => new ProblemError(404, 'not-found', `no source ${id}`);
 
 const create = createRoute({
-  method: 'post', path: '/', tags, security: SECURITY, summary: 'Add a source (an agency site to watch)',
+  method: 'post',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: 'Add a source (an agency site to watch)',
   request: { body: { required: true, content: { 'application/json': { schema: SourceInput } } } },
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: SourceOut } } }, ...problemResponses(400, 401, 409, 422) },
 });
 const list = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'List sources (keyset pagination by id, with the total)',
+  method: 'get',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: 'List sources (keyset pagination by id, with the total)',
   request: {
     query: z.object({
       flagged: z.enum(['true', 'false']).optional(),
@@ -134,39 +154,87 @@ const list = createRoute({
       ...pageQuery(200, 50),
     }),
   },
-  responses: { 200: { description: 'A page of sources and the total', content: { 'application/json': { schema: z.object({ items: z.array(SourceOut), ...pageFields }) } } }, ...problemResponses(401, 422) },
+  responses: {
+    200: {
+      description: 'A page of sources and the total',
+      content: { 'application/json': { schema: z.object({ items: z.array(SourceOut), ...pageFields }) } },
+    },
+    ...problemResponses(401, 422),
+  },
 });
 const getOne = createRoute({
-  method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One source',
+  method: 'get',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'One source',
   request: { params: IdParam },
   responses: { 200: { description: 'The source', content: { 'application/json': { schema: SourceOut } } }, ...problemResponses(401, 404, 422) },
 });
 const patch = createRoute({
-  method: 'patch', path: '/{id}', tags, security: SECURITY, summary: 'Change a source',
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'Change a source',
   request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: SourcePatch } } } },
   responses: { 200: { description: 'The source', content: { 'application/json': { schema: SourceOut } } }, ...problemResponses(400, 401, 404, 409, 422) },
 });
 const remove = createRoute({
-  method: 'delete', path: '/{id}', tags, security: SECURITY, summary: 'Delete a source with its listings and runs',
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'Delete a source with its listings and runs',
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404, 422) },
 });
 const runs = createRoute({
-  method: 'get', path: '/{id}/runs', tags, security: SECURITY, summary: "The source's crawl runs (found / new / updated / price changes / sold / removed / errors / duration)",
+  method: 'get',
+  path: '/{id}/runs',
+  tags,
+  security: SECURITY,
+  summary: "The source's crawl runs (found / new / updated / price changes / sold / removed / errors / duration)",
   request: { params: IdParam, query: z.object(pageQuery(200, 20)) },
-  responses: { 200: { description: 'A page of runs, newest first (keyset pagination by id), and the total', content: { 'application/json': { schema: z.object({ items: z.array(RunOut), ...pageFields }) } } }, ...problemResponses(401, 404, 422) },
+  responses: {
+    200: {
+      description: 'A page of runs, newest first (keyset pagination by id), and the total',
+      content: { 'application/json': { schema: z.object({ items: z.array(RunOut), ...pageFields }) } },
+    },
+    ...problemResponses(401, 404, 422),
+  },
 });
 const runNow = createRoute({
-  method: 'post', path: '/{id}/run', tags, security: SECURITY, summary: 'Start a run of this source now',
+  method: 'post',
+  path: '/{id}/run',
+  tags,
+  security: SECURITY,
+  summary: 'Start a run of this source now',
   request: { params: IdParam },
-  responses: { 202: { description: 'Started', content: { 'application/json': { schema: z.object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() }) } } }, ...problemResponses(401, 404, 422, 503) },
+  responses: {
+    202: {
+      description: 'Started',
+      content: { 'application/json': { schema: z.object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() }) } },
+    },
+    ...problemResponses(401, 404, 422, 503),
+  },
 });
 const importCsv = createRoute({
-  method: 'post', path: '/import', tags, security: SECURITY,
+  method: 'post',
+  path: '/import',
+  tags,
+  security: SECURITY,
   summary: 'Import sources from CSV (name,website,postal_codes,priority,force_browser,listing_urls); upserts by website',
   request: { body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
   responses: {
-    200: { description: 'Import report', content: { 'application/json': { schema: z.object({ created: z.number(), updated: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }) } } },
+    200: {
+      description: 'Import report',
+      content: {
+        'application/json': {
+          schema: z.object({ created: z.number(), updated: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }),
+        },
+      },
+    },
     ...problemResponses(400, 401, 413, 422),
   },
 });
@@ -181,8 +249,14 @@ export function sourceRoutes(deps: ApiDeps) {
       const website = (await checkUrls(deps, b.website, b.listingUrls))!;
       try {
         const row = await insertSource(db, {
-          name: b.name, website, postal_codes: b.postalCodes, priority: b.priority, force_browser: b.forceBrowser,
-          selectors: JSON.stringify(b.selectors), listing_urls: b.listingUrls, active: b.active,
+          name: b.name,
+          website,
+          postal_codes: b.postalCodes,
+          priority: b.priority,
+          force_browser: b.forceBrowser,
+          selectors: JSON.stringify(b.selectors),
+          listing_urls: b.listingUrls,
+          active: b.active,
         });
         c.header('Location', `/v1/sources/${row.id}`);
         return c.json(sourceJson(row), 201);
@@ -213,16 +287,16 @@ export function sourceRoutes(deps: ApiDeps) {
       const website = await checkUrls(deps, b.website, b.listingUrls, cur.website);
       try {
         const row = await updateSource(db, id, {
-            ...(b.name !== undefined && { name: b.name }),
-            ...(website !== undefined && { website }),
-            ...(b.postalCodes !== undefined && { postal_codes: b.postalCodes }),
-            ...(b.priority !== undefined && { priority: b.priority }),
-            ...(b.forceBrowser !== undefined && { force_browser: b.forceBrowser }),
-            ...(b.selectors !== undefined && { selectors: JSON.stringify(b.selectors) }),
-            ...(b.listingUrls !== undefined && { listing_urls: b.listingUrls }),
-            ...(b.active !== undefined && { active: b.active }),
-            ...(b.needsBrowser !== undefined && { needs_browser: b.needsBrowser }),
-            ...(b.flagged === false && { flagged_at: null, consecutive_failures: 0 }),
+          ...(b.name !== undefined && { name: b.name }),
+          ...(website !== undefined && { website }),
+          ...(b.postalCodes !== undefined && { postal_codes: b.postalCodes }),
+          ...(b.priority !== undefined && { priority: b.priority }),
+          ...(b.forceBrowser !== undefined && { force_browser: b.forceBrowser }),
+          ...(b.selectors !== undefined && { selectors: JSON.stringify(b.selectors) }),
+          ...(b.listingUrls !== undefined && { listing_urls: b.listingUrls }),
+          ...(b.active !== undefined && { active: b.active }),
+          ...(b.needsBrowser !== undefined && { needs_browser: b.needsBrowser }),
+          ...(b.flagged === false && { flagged_at: null, consecutive_failures: 0 }),
         });
         if (!row) throw notFound(id);
         return c.json(sourceJson(row), 200);
@@ -260,9 +334,11 @@ export function sourceRoutes(deps: ApiDeps) {
     })
     .openapi(importCsv, async (c) => {
       const text = await c.req.text();
-      if (!isStorableText(text)) throw new ProblemError(422, 'validation-error', `the CSV ${UNSTORABLE_TEXT}`, { errors: [{ path: '(body)', message: UNSTORABLE_TEXT }] });
+      if (!isStorableText(text))
+        throw new ProblemError(422, 'validation-error', `the CSV ${UNSTORABLE_TEXT}`, { errors: [{ path: '(body)', message: UNSTORABLE_TEXT }] });
       const parsed = readSourcesCsv(text);
-      if (parsed.headerError) throw new ProblemError(422, 'validation-error', parsed.headerError, { errors: [{ path: '(body)', message: parsed.headerError }] });
+      if (parsed.headerError)
+        throw new ProblemError(422, 'validation-error', parsed.headerError, { errors: [{ path: '(body)', message: parsed.headerError }] });
       const errors = [...parsed.problems];
       let created = 0;
       let updated = 0;
@@ -275,7 +351,12 @@ export function sourceRoutes(deps: ApiDeps) {
         try {
           const website = (await checkUrls(deps, s.website, s.listingUrls))!;
           const inserted = await upsertSourceByWebsite(db, {
-            name: s.name, website, postal_codes: s.postalCodes, priority: s.priority, force_browser: s.forceBrowser, listing_urls: s.listingUrls,
+            name: s.name,
+            website,
+            postal_codes: s.postalCodes,
+            priority: s.priority,
+            force_browser: s.forceBrowser,
+            listing_urls: s.listingUrls,
           });
           if (inserted) created++;
           else updated++;

@@ -10,14 +10,38 @@ import { computeMarketStats } from '../../activities/watches/store/market-stats.
 import { marketStatsOf } from '../../db/queries/market-stats.js';
 
 const market = createRoute({
-  method: 'get', path: '/market', tags: ['watches'], security: SECURITY, summary: "A postal code's market statistics",
-  request: { query: z.object({ postal_code: z.string().regex(/^\d{5}$/, 'a 5-digit postal code').openapi({ example: '75015' }) }) },
-  responses: { 200: { description: 'Statistics (the brief\'s JSON, plus by_type and computed_at)', content: { 'application/json': { schema: Json } } }, ...problemResponses(401, 404, 422) },
+  method: 'get',
+  path: '/market',
+  tags: ['watches'],
+  security: SECURITY,
+  summary: "A postal code's market statistics",
+  request: {
+    query: z.object({
+      postal_code: z
+        .string()
+        .regex(/^\d{5}$/, 'a 5-digit postal code')
+        .openapi({ example: '75015' }),
+    }),
+  },
+  responses: {
+    200: { description: "Statistics (the brief's JSON, plus by_type and computed_at)", content: { 'application/json': { schema: Json } } },
+    ...problemResponses(401, 404, 422),
+  },
 });
 
 const refresh = createRoute({
-  method: 'post', path: '/market/refresh', tags: ['watches'], security: SECURITY, summary: 'Recompute every postal code\'s market statistics now (the hourly schedule does the same)',
-  responses: { 200: { description: 'Recomputed', content: { 'application/json': { schema: z.object({ postalCodes: z.number().int(), computedAt: z.string() }).openapi('MarketStatsRefreshed') } } }, ...problemResponses(401, 503) },
+  method: 'post',
+  path: '/market/refresh',
+  tags: ['watches'],
+  security: SECURITY,
+  summary: "Recompute every postal code's market statistics now (the hourly schedule does the same)",
+  responses: {
+    200: {
+      description: 'Recomputed',
+      content: { 'application/json': { schema: z.object({ postalCodes: z.number().int(), computedAt: z.string() }).openapi('MarketStatsRefreshed') } },
+    },
+    ...problemResponses(401, 503),
+  },
 });
 
 export function statsRoutes({ db }: ApiDeps) {

@@ -29,7 +29,8 @@ const route = createRoute({
   method: 'post',
   path: '/',
   tags: ['concierge'],
-  summary: 'Stripe webhook (signature verified on the raw body, timestamp within ±5 min; replays do nothing; events no order awaits are recorded, not signalled)',
+  summary:
+    'Stripe webhook (signature verified on the raw body, timestamp within ±5 min; replays do nothing; events no order awaits are recorded, not signalled)',
   request: { headers: z.object({ 'stripe-signature': z.string().optional() }) },
   responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...problemResponses(400, 413, 503) },
 });
@@ -56,11 +57,14 @@ export function stripeWebhookRoutes({ config, db, temporal, logger }: ApiDeps) {
     const outcome = await db.transaction().execute(async (tx) => {
       const record = (outcome: 'signalled' | 'ignored', detail: string | null) =>
         recordWebhookEvent(tx, { provider: 'stripe', event_id: event.id, event_type: event.type, outcome, target: orderId, detail });
-      const ignore = async (reason: string) => ((await record('ignored', reason)) ? { duplicate: false, signalled: null, ignored: reason } : { duplicate: true, signalled: null });
+      const ignore = async (reason: string) =>
+        (await record('ignored', reason)) ? { duplicate: false, signalled: null, ignored: reason } : { duplicate: true, signalled: null };
       if (!session || !paid) return ignore(session ? 'not a paid session of an order' : `event ${event.type} not handled`);
       const sessionId = printable(session.id) ? session.id : null;
       const route: PaymentRoute =
-        orderId && sessionId && ORDER_ID_PATTERN.test(orderId) ? routePayment(orderId, await paymentTargetOf(tx, orderId, sessionId)) : routePayment(orderId, null);
+        orderId && sessionId && ORDER_ID_PATTERN.test(orderId)
+          ? routePayment(orderId, await paymentTargetOf(tx, orderId, sessionId))
+          : routePayment(orderId, null);
       if (!route.signal) {
         if (orderId) logger.warn({ orderId, eventId: event.id, reason: route.reason }, 'stripe payment not routed to an order');
         return ignore(route.reason);

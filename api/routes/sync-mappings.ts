@@ -33,9 +33,7 @@ const Field = z.object({
 const Mapping = z
   .object({ entity: Entity, version: z.number(), source: z.enum(['built-in', 'api']), primary: Objects, secondary: Objects.nullable(), fields: z.array(Field) })
   .openapi('SyncMapping');
-const PutMapping = z
-  .object({ entity: Entity, expectedVersion: int4(1), fields: z.array(Field).min(1).max(100) })
-  .openapi('SyncMappingChange');
+const PutMapping = z.object({ entity: Entity, expectedVersion: int4(1), fields: z.array(Field).min(1).max(100) }).openapi('SyncMappingChange');
 const Change = z.object({ object: z.string(), property: z.string(), before: z.string().nullable(), after: z.string().nullable() });
 const PutResult = z
   .object({
@@ -48,23 +46,38 @@ const PutResult = z
   .openapi('SyncMappingResult');
 
 const getMappings = createRoute({
-  method: 'get', path: '/sync/mappings', tags: ['sync'], summary: 'Field mappings in force, per entity, with their version', security: SECURITY,
-  responses: { 200: { description: 'Mappings', content: { 'application/json': { schema: z.object({ mappings: z.array(Mapping) }) } } }, ...problemResponses(401, 503) },
+  method: 'get',
+  path: '/sync/mappings',
+  tags: ['sync'],
+  summary: 'Field mappings in force, per entity, with their version',
+  security: SECURITY,
+  responses: {
+    200: { description: 'Mappings', content: { 'application/json': { schema: z.object({ mappings: z.array(Mapping) }) } } },
+    ...problemResponses(401, 503),
+  },
 });
 const putMapping = createRoute({
-  method: 'put', path: '/sync/mappings', tags: ['sync'], summary: 'A new version of one entity’s field mappings (validated; ?dryRun=true previews it on sample records)', security: SECURITY,
+  method: 'put',
+  path: '/sync/mappings',
+  tags: ['sync'],
+  summary: 'A new version of one entity’s field mappings (validated; ?dryRun=true previews it on sample records)',
+  security: SECURITY,
   request: {
     query: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
     body: { required: true, content: { 'application/json': { schema: PutMapping } } },
   },
-  responses: { 200: { description: 'Saved, or previewed', content: { 'application/json': { schema: PutResult } } }, ...problemResponses(400, 401, 409, 422, 503) },
+  responses: {
+    200: { description: 'Saved, or previewed', content: { 'application/json': { schema: PutResult } } },
+    ...problemResponses(400, 401, 409, 422, 503),
+  },
 });
 
 const SAMPLE = 5;
 
 export function syncMappingRoutes({ config, db }: ApiDeps) {
   const hubspot = () => {
-    if (!config.HUBSPOT_ACCESS_TOKEN) throw new ProblemError(503, 'not-configured', 'HubSpot is not configured (HUBSPOT_ACCESS_TOKEN): mappings cannot be checked against its properties.');
+    if (!config.HUBSPOT_ACCESS_TOKEN)
+      throw new ProblemError(503, 'not-configured', 'HubSpot is not configured (HUBSPOT_ACCESS_TOKEN): mappings cannot be checked against its properties.');
     const limiter = pgRateLimiter(db, { name: 'hubspot', limit: config.HUBSPOT_RATE_PER_10S, windowMs: 10_000, dailyBudget: config.HUBSPOT_DAILY_BUDGET });
     return createHubSpotGateway({ baseUrl: config.HUBSPOT_BASE_URL, accessToken: config.HUBSPOT_ACCESS_TOKEN, limiter, batchSize: config.HUBSPOT_BATCH_SIZE });
   };
@@ -87,7 +100,19 @@ export function syncMappingRoutes({ config, db }: ApiDeps) {
   return newRouter()
     .openapi(getMappings, async (c) => {
       const set = await currentMappings(db);
-      return c.json({ mappings: SYNC_ENTITIES.map((e) => ({ entity: e, version: set[e].version, source: set[e].source, primary: set[e].primary, secondary: set[e].secondary ?? null, fields: set[e].fields })) }, 200);
+      return c.json(
+        {
+          mappings: SYNC_ENTITIES.map((e) => ({
+            entity: e,
+            version: set[e].version,
+            source: set[e].source,
+            primary: set[e].primary,
+            secondary: set[e].secondary ?? null,
+            fields: set[e].fields,
+          })),
+        },
+        200,
+      );
     })
     .openapi(putMapping, async (c) => {
       const body = c.req.valid('json');

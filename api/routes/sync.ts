@@ -128,63 +128,173 @@ const RunIdParam = z.object({ id: safeText(255, { min: 1, trim: false }).openapi
 const Page = pageQuery(500, 50);
 
 const listRuns = createRoute({
-  method: 'get', path: '/sync/runs', tags: ['sync'], summary: 'Recent sync runs, newest first (keyset pagination, with the total)', security: SECURITY,
+  method: 'get',
+  path: '/sync/runs',
+  tags: ['sync'],
+  summary: 'Recent sync runs, newest first (keyset pagination, with the total)',
+  security: SECURITY,
   request: { query: z.object({ ...Page, status: z.enum(['running', 'completed', 'failed', 'cancelled']).optional() }) },
-  responses: { 200: { description: 'A page of runs and the total', content: { 'application/json': { schema: z.object({ runs: z.array(SyncRun), ...pageFields }) } } }, ...problemResponses(401, 422) },
+  responses: {
+    200: { description: 'A page of runs and the total', content: { 'application/json': { schema: z.object({ runs: z.array(SyncRun), ...pageFields }) } } },
+    ...problemResponses(401, 422),
+  },
 });
 const getRun = createRoute({
-  method: 'get', path: '/sync/runs/{id}', tags: ['sync'], summary: 'A sync run and its report per entity and direction', security: SECURITY,
+  method: 'get',
+  path: '/sync/runs/{id}',
+  tags: ['sync'],
+  summary: 'A sync run and its report per entity and direction',
+  security: SECURITY,
   request: { params: RunIdParam },
   responses: { 200: { description: 'The run', content: { 'application/json': { schema: SyncRunDetail } } }, ...problemResponses(401, 404) },
 });
 const startRun = createRoute({
-  method: 'post', path: '/sync/runs', tags: ['sync'], summary: 'Start a sync run (incremental or full; dryRun reports without writing)', security: SECURITY,
+  method: 'post',
+  path: '/sync/runs',
+  tags: ['sync'],
+  summary: 'Start a sync run (incremental or full; dryRun reports without writing)',
+  security: SECURITY,
   request: { body: { required: true, content: { 'application/json': { schema: StartRun } } } },
   responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started } } }, ...problemResponses(400, 401, 422, 503) },
 });
 const listConflicts = createRoute({
-  method: 'get', path: '/sync/conflicts', tags: ['sync'], summary: 'Conflicts (both sides changed a field), newest first (keyset pagination by id, with the total)', security: SECURITY,
-  request: { query: z.object({ ...Page, status: z.enum(['auto', 'held', 'resolved', 'applied']).optional(), entity: z.enum(['customer', 'quote', 'invoice', 'intervention']).optional() }) },
-  responses: { 200: { description: 'A page of conflicts and the total', content: { 'application/json': { schema: z.object({ conflicts: z.array(Conflict), ...pageFields }) } } }, ...problemResponses(401, 422) },
+  method: 'get',
+  path: '/sync/conflicts',
+  tags: ['sync'],
+  summary: 'Conflicts (both sides changed a field), newest first (keyset pagination by id, with the total)',
+  security: SECURITY,
+  request: {
+    query: z.object({
+      ...Page,
+      status: z.enum(['auto', 'held', 'resolved', 'applied']).optional(),
+      entity: z.enum(['customer', 'quote', 'invoice', 'intervention']).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'A page of conflicts and the total',
+      content: { 'application/json': { schema: z.object({ conflicts: z.array(Conflict), ...pageFields }) } },
+    },
+    ...problemResponses(401, 422),
+  },
 });
 const resolveConflict = createRoute({
-  method: 'post', path: '/sync/conflicts/{id}/resolve', tags: ['sync'], summary: 'Resolve a held conflict: keep Sage’s value, HubSpot’s, or a value; both sides get it', security: SECURITY,
+  method: 'post',
+  path: '/sync/conflicts/{id}/resolve',
+  tags: ['sync'],
+  summary: 'Resolve a held conflict: keep Sage’s value, HubSpot’s, or a value; both sides get it',
+  security: SECURITY,
   request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: Resolve } } } },
-  responses: { 202: { description: 'Resolved; a run applies it', content: { 'application/json': { schema: z.object({ conflict: Conflict, runId: z.string() }) } } }, ...problemResponses(400, 401, 404, 409, 422, 503) },
+  responses: {
+    202: { description: 'Resolved; a run applies it', content: { 'application/json': { schema: z.object({ conflict: Conflict, runId: z.string() }) } } },
+    ...problemResponses(400, 401, 404, 409, 422, 503),
+  },
 });
 const createIntervention = createRoute({
-  method: 'post', path: '/interventions', tags: ['sync'], summary: 'Record an intervention; it becomes a HubSpot ticket on the customer’s company', security: SECURITY,
+  method: 'post',
+  path: '/interventions',
+  tags: ['sync'],
+  summary: 'Record an intervention; it becomes a HubSpot ticket on the customer’s company',
+  security: SECURITY,
   request: { body: { required: true, content: { 'application/json': { schema: NewIntervention } } } },
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: InterventionSchema } } }, ...problemResponses(400, 401, 422) },
 });
 const listInterventions = createRoute({
-  method: 'get', path: '/interventions', tags: ['sync'], summary: 'Interventions, newest first (keyset pagination by id, with the total)', security: SECURITY,
+  method: 'get',
+  path: '/interventions',
+  tags: ['sync'],
+  summary: 'Interventions, newest first (keyset pagination by id, with the total)',
+  security: SECURITY,
   request: { query: z.object({ ...Page, customerSageId: safeText(100, { min: 1 }).optional() }) },
-  responses: { 200: { description: 'A page of interventions and the total', content: { 'application/json': { schema: z.object({ interventions: z.array(InterventionSchema), ...pageFields }) } } }, ...problemResponses(401, 422) },
+  responses: {
+    200: {
+      description: 'A page of interventions and the total',
+      content: { 'application/json': { schema: z.object({ interventions: z.array(InterventionSchema), ...pageFields }) } },
+    },
+    ...problemResponses(401, 422),
+  },
 });
 const getIntervention = createRoute({
-  method: 'get', path: '/interventions/{id}', tags: ['sync'], summary: 'One intervention', security: SECURITY,
+  method: 'get',
+  path: '/interventions/{id}',
+  tags: ['sync'],
+  summary: 'One intervention',
+  security: SECURITY,
   request: { params: IdParam },
   responses: { 200: { description: 'The intervention', content: { 'application/json': { schema: InterventionSchema } } }, ...problemResponses(401, 404, 422) },
 });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-type RunRow = { id: string; mode: string; dry_run: boolean; trigger: string; status: string; progress: Record<string, unknown>; error: string | null; started_at: Date; finished_at: Date | null };
+type RunRow = {
+  id: string;
+  mode: string;
+  dry_run: boolean;
+  trigger: string;
+  status: string;
+  progress: Record<string, unknown>;
+  error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+};
 const runOut = (r: RunRow) => ({
-  id: r.id, mode: r.mode, dryRun: r.dry_run, trigger: r.trigger, status: r.status, progress: r.progress, error: r.error,
-  startedAt: r.started_at.toISOString(), finishedAt: iso(r.finished_at),
+  id: r.id,
+  mode: r.mode,
+  dryRun: r.dry_run,
+  trigger: r.trigger,
+  status: r.status,
+  progress: r.progress,
+  error: r.error,
+  startedAt: r.started_at.toISOString(),
+  finishedAt: iso(r.finished_at),
 });
-type ConflictRow = { id: number; run_id: string | null; entity: string; sage_id: string; field: string; base_value: unknown; sage_value: unknown; hubspot_value: unknown; rule: string; winner: string | null; status: string; resolution_value: unknown; resolved_by: string | null; created_at: Date; resolved_at: Date | null };
+type ConflictRow = {
+  id: number;
+  run_id: string | null;
+  entity: string;
+  sage_id: string;
+  field: string;
+  base_value: unknown;
+  sage_value: unknown;
+  hubspot_value: unknown;
+  rule: string;
+  winner: string | null;
+  status: string;
+  resolution_value: unknown;
+  resolved_by: string | null;
+  created_at: Date;
+  resolved_at: Date | null;
+};
 const conflictOut = (r: ConflictRow) => ({
-  id: r.id, runId: r.run_id, entity: r.entity, sageId: r.sage_id, field: r.field, base: r.base_value, sage: r.sage_value, hubspot: r.hubspot_value,
-  rule: r.rule, winner: r.winner, status: r.status, resolution: r.resolution_value, resolvedBy: r.resolved_by,
-  createdAt: r.created_at.toISOString(), resolvedAt: iso(r.resolved_at),
+  id: r.id,
+  runId: r.run_id,
+  entity: r.entity,
+  sageId: r.sage_id,
+  field: r.field,
+  base: r.base_value,
+  sage: r.sage_value,
+  hubspot: r.hubspot_value,
+  rule: r.rule,
+  winner: r.winner,
+  status: r.status,
+  resolution: r.resolution_value,
+  resolvedBy: r.resolved_by,
+  createdAt: r.created_at.toISOString(),
+  resolvedAt: iso(r.resolved_at),
 });
 const interventionOut = (r: Intervention & Partial<Pick<InterventionWithTicket, 'ticket'>>) => ({
-  id: r.id, sageId: interventionSageId(r.id), customerSageId: r.customer_sage_id, subject: r.subject, description: r.description, status: r.status,
-  priority: r.priority, scheduledAt: iso(r.scheduled_at), hubspotOwnerId: r.hubspot_owner_id, hubspotTicketId: r.ticket?.id ?? null,
+  id: r.id,
+  sageId: interventionSageId(r.id),
+  customerSageId: r.customer_sage_id,
+  subject: r.subject,
+  description: r.description,
+  status: r.status,
+  priority: r.priority,
+  scheduledAt: iso(r.scheduled_at),
+  hubspotOwnerId: r.hubspot_owner_id,
+  hubspotTicketId: r.ticket?.id ?? null,
   hubspotStage: r.ticket?.status ? (TICKET_STAGES[r.ticket.status] ?? null) : null,
-  createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
 });
 
 export function syncRoutes({ config, db, temporal }: ApiDeps) {
@@ -205,7 +315,10 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
       const run = await syncRunById(db, id);
       if (!run) throw new ProblemError(404, 'not-found', `No sync run ${id}.`);
       const samples = await runSamples(db, id);
-      return c.json({ ...runOut(run), failure: run.failure ?? null, report: await runReport(db, id), failures: await runFailures(db, id), samples: samples.slice(0, 100) }, 200);
+      return c.json(
+        { ...runOut(run), failure: run.failure ?? null, report: await runReport(db, id), failures: await runFailures(db, id), samples: samples.slice(0, 100) },
+        200,
+      );
     })
     .openapi(startRun, async (c) => {
       const body = c.req.valid('json');
@@ -217,7 +330,12 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
     .openapi(listConflicts, async (c) => {
       const q = c.req.valid('query');
       const after = idCursor(q.cursor);
-      const { rows: all, total } = await listSyncConflicts(db, { ...(q.status ? { status: q.status } : {}), ...(q.entity ? { entity: q.entity } : {}), before: after, limit: q.limit });
+      const { rows: all, total } = await listSyncConflicts(db, {
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.entity ? { entity: q.entity } : {}),
+        before: after,
+        limit: q.limit,
+      });
       const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
       return c.json({ conflicts: rows.map(conflictOut), total, nextCursor }, 200);
     })
@@ -234,13 +352,18 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
         const ids = (held?.candidates ?? []).map((x) => x.id);
         value = body.choice === 'sage' ? 'new' : body.choice === 'hubspot' ? (ids.length === 1 ? ids[0] : null) : value;
         if (typeof value !== 'string' || (value !== 'new' && !ids.includes(value))) {
-          throw new ProblemError(422, 'validation-error', 'A held match resolves to one of its candidates\' HubSpot ids or "new".', { errors: [{ path: 'value', message: `one of ${[...ids, 'new'].join(', ')}` }] });
+          throw new ProblemError(422, 'validation-error', 'A held match resolves to one of its candidates\' HubSpot ids or "new".', {
+            errors: [{ path: 'value', message: `one of ${[...ids, 'new'].join(', ')}` }],
+          });
         }
       }
       if (row.field === '__deleted__') {
         // A held deletion: "sage" (or "archive") archives in HubSpot; "hubspot" (or "keep") keeps it.
         value = body.choice === 'sage' || value === 'archive' ? 'archive' : body.choice === 'hubspot' || value === 'keep' ? 'keep' : null;
-        if (value === null) throw new ProblemError(422, 'validation-error', 'A held deletion resolves to "archive" or "keep".', { errors: [{ path: 'value', message: 'archive or keep' }] });
+        if (value === null)
+          throw new ProblemError(422, 'validation-error', 'A held deletion resolves to "archive" or "keep".', {
+            errors: [{ path: 'value', message: 'archive or keep' }],
+          });
       }
       const updated = await resolveHeldConflict(db, id, { value, by: c.get('apiKeyId') ?? 'api' });
       if (!updated) throw new ProblemError(409, 'conflict', `Conflict ${id} was resolved meanwhile.`);
@@ -258,12 +381,23 @@ export function syncRoutes({ config, db, temporal }: ApiDeps) {
         const message = 'no customer with this Sage id is known to the sync (a sync run brings Sage customers in)';
         throw new ProblemError(422, 'validation-error', `unknown customer ${b.customerSageId}: ${message}`, { errors: [{ path: 'customerSageId', message }] });
       }
-      const row = await insertIntervention(db, { customerSageId: b.customerSageId, subject: b.subject, description: b.description ?? null, status: b.status, priority: b.priority, scheduledAt: b.scheduledAt ?? null });
+      const row = await insertIntervention(db, {
+        customerSageId: b.customerSageId,
+        subject: b.subject,
+        description: b.description ?? null,
+        status: b.status,
+        priority: b.priority,
+        scheduledAt: b.scheduledAt ?? null,
+      });
       return c.json(interventionOut(row), 201);
     })
     .openapi(listInterventions, async (c) => {
       const q = c.req.valid('query');
-      const { rows: all, total } = await queryInterventions(db, { ...(q.customerSageId ? { customerSageId: q.customerSageId } : {}), before: idCursor(q.cursor), limit: q.limit });
+      const { rows: all, total } = await queryInterventions(db, {
+        ...(q.customerSageId ? { customerSageId: q.customerSageId } : {}),
+        before: idCursor(q.cursor),
+        limit: q.limit,
+      });
       const { rows, nextCursor } = pageOf(all, q.limit, (r) => [r.id]);
       return c.json({ interventions: rows.map(interventionOut), total, nextCursor }, 200);
     })

@@ -26,7 +26,8 @@ export function encodeCursor(values: unknown[]): string {
 }
 
 /** A cursor holds ids and sort values only: safe integers, or decimals as strings ("75.50"). */
-export const isCursorValue = (x: unknown) => (typeof x === 'number' && Number.isSafeInteger(x)) || (typeof x === 'string' && /^-?\d{1,20}(\.\d{1,10})?$/.test(x));
+export const isCursorValue = (x: unknown) =>
+  (typeof x === 'number' && Number.isSafeInteger(x)) || (typeof x === 'string' && /^-?\d{1,20}(\.\d{1,10})?$/.test(x));
 
 /** The values of a cursor this API gave out (`accepts` checks each one), or 422. */
 export function decodeCursor(cursor: string | undefined, arity: number, accepts: (x: unknown, i: number) => boolean = isCursorValue): unknown[] | null {
@@ -43,5 +44,10 @@ export function decodeCursor(cursor: string | undefined, arity: number, accepts:
 /** "a,b, c" -> ['a', 'b', 'c'] for list query parameters (at most 1000 characters, 100 items). */
 export const csvParam = safeText(1000, { trim: false })
   .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string()).max(100, 'at most 100 items'));

@@ -10,7 +10,14 @@ import { SA, taskQueueFor } from '../../core/temporal.js';
 import type { WatchGeneric } from '../../db/schema/watches.js';
 import { nextDueAt } from '../../activities/watches/generic/due.js';
 import {
-  deleteGenericWatch, getGenericWatch, insertGenericWatch, listGenericChanges, listGenericWatches, markDue, recentGenericChanges, updateGenericWatch,
+  deleteGenericWatch,
+  getGenericWatch,
+  insertGenericWatch,
+  listGenericChanges,
+  listGenericWatches,
+  markDue,
+  recentGenericChanges,
+  updateGenericWatch,
 } from '../../db/queries/watch-generic.js';
 import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches-schedules.js';
 import type { genericWatchSweep, GenericSweepInput } from '../../workflows/generic-sweep.js';
@@ -29,7 +36,10 @@ const Fields = {
   intervalMinutes: z.number().int().min(5).max(10_080),
   channel: z.enum(['email', 'webhook']),
   target: safeText(2000, { min: 3 }).openapi({ description: 'Email address or webhook URL' }),
-  tags: z.array(Tag).max(20).openapi({ example: ['concurrents'] }),
+  tags: z
+    .array(Tag)
+    .max(20)
+    .openapi({ example: ['concurrents'] }),
 };
 const WatchInput = z
   .object({
@@ -59,10 +69,22 @@ const WatchPatch = z
 
 const WatchOut = z
   .object({
-    id: z.number(), name: z.string(), url: z.string(), selector: z.string().nullable(), textContains: z.string().nullable(),
-    intervalMinutes: z.number(), channel: z.string(), target: z.string(), ownerEmail: z.string().nullable(), tags: z.array(z.string()),
-    paused: z.boolean(), changes: z.number().openapi({ description: 'change events so far (the last one has this sequence number)' }),
-    baselineTaken: z.boolean(), nextCheckAt: z.string().nullable(), lastCheckedAt: z.string().nullable(), lastChangedAt: z.string().nullable(),
+    id: z.number(),
+    name: z.string(),
+    url: z.string(),
+    selector: z.string().nullable(),
+    textContains: z.string().nullable(),
+    intervalMinutes: z.number(),
+    channel: z.string(),
+    target: z.string(),
+    ownerEmail: z.string().nullable(),
+    tags: z.array(z.string()),
+    paused: z.boolean(),
+    changes: z.number().openapi({ description: 'change events so far (the last one has this sequence number)' }),
+    baselineTaken: z.boolean(),
+    nextCheckAt: z.string().nullable(),
+    lastCheckedAt: z.string().nullable(),
+    lastChangedAt: z.string().nullable(),
     lastError: z.string().nullable(),
   })
   .openapi('GenericWatch');
@@ -75,54 +97,107 @@ const PageQuery = { limit: intParam(1, 200).default(50), cursor: safeText(200).o
 
 const tags = ['watches'];
 const create = createRoute({
-  method: 'post', path: '/', tags, security: SECURITY, summary: 'Watch any page region for changes (its baseline is taken at once)',
+  method: 'post',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: 'Watch any page region for changes (its baseline is taken at once)',
   request: { body: { required: true, content: { 'application/json': { schema: WatchInput } } } },
-  responses: { 201: { description: 'Created', content: { 'application/json': { schema: WatchOut.extend({ baseline: Started }) } } }, ...problemResponses(400, 401, 422, 503) },
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: WatchOut.extend({ baseline: Started }) } } },
+    ...problemResponses(400, 401, 422, 503),
+  },
 });
 const list = createRoute({
-  method: 'get', path: '/', tags, security: SECURITY, summary: 'List generic watches (keyset pagination by id, with the total)',
+  method: 'get',
+  path: '/',
+  tags,
+  security: SECURITY,
+  summary: 'List generic watches (keyset pagination by id, with the total)',
   request: { query: z.object({ tag: Tag.optional(), paused: z.enum(['true', 'false']).optional(), ...PageQuery }) },
   responses: { 200: { description: 'Watches', content: { 'application/json': { schema: page(WatchOut) } } }, ...problemResponses(401, 422) },
 });
 const getOne = createRoute({
-  method: 'get', path: '/{id}', tags, security: SECURITY, summary: 'One generic watch with its recent changes',
+  method: 'get',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'One generic watch with its recent changes',
   request: { params: IdParam },
   responses: { 200: { description: 'The watch', content: { 'application/json': { schema: Json } } }, ...problemResponses(401, 404, 422) },
 });
 const changes = createRoute({
-  method: 'get', path: '/{id}/changes', tags, security: SECURITY, summary: "A watch's change events, newest first (keyset pagination by sequence, with the total)",
+  method: 'get',
+  path: '/{id}/changes',
+  tags,
+  security: SECURITY,
+  summary: "A watch's change events, newest first (keyset pagination by sequence, with the total)",
   request: { params: IdParam, query: z.object(PageQuery) },
   responses: { 200: { description: 'Changes', content: { 'application/json': { schema: page(ChangeOut) } } }, ...problemResponses(401, 404, 422) },
 });
 const patch = createRoute({
-  method: 'patch', path: '/{id}', tags, security: SECURITY, summary: 'Pause, resume or reconfigure a generic watch',
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'Pause, resume or reconfigure a generic watch',
   request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: WatchPatch } } } },
   responses: { 200: { description: 'The watch', content: { 'application/json': { schema: WatchOut } } }, ...problemResponses(400, 401, 404, 422) },
 });
 const remove = createRoute({
-  method: 'delete', path: '/{id}', tags, security: SECURITY, summary: 'Delete a generic watch',
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  security: SECURITY,
+  summary: 'Delete a generic watch',
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404, 422, 503) },
 });
 const checkNow = createRoute({
-  method: 'post', path: '/{id}/check', tags, security: SECURITY, summary: 'Check a generic watch now',
+  method: 'post',
+  path: '/{id}/check',
+  tags,
+  security: SECURITY,
+  summary: 'Check a generic watch now',
   request: { params: IdParam },
   responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started } } }, ...problemResponses(401, 404, 409, 422, 503) },
 });
 const checkAll = createRoute({
-  method: 'post', path: '/check', tags, security: SECURITY, summary: 'Check every generic watch, or those with a tag, now (one sweep)',
-  request: { body: { required: false, content: { 'application/json': { schema: z.object({ tag: Tag.optional() }).strict().openapi('GenericWatchCheckAll') } } } },
-  responses: { 202: { description: 'Started', content: { 'application/json': { schema: Started.extend({ due: z.number() }) } } }, ...problemResponses(400, 401, 422, 503) },
+  method: 'post',
+  path: '/check',
+  tags,
+  security: SECURITY,
+  summary: 'Check every generic watch, or those with a tag, now (one sweep)',
+  request: {
+    body: { required: false, content: { 'application/json': { schema: z.object({ tag: Tag.optional() }).strict().openapi('GenericWatchCheckAll') } } },
+  },
+  responses: {
+    202: { description: 'Started', content: { 'application/json': { schema: Started.extend({ due: z.number() }) } } },
+    ...problemResponses(400, 401, 422, 503),
+  },
 });
 
 export function genericWatchRoutes(deps: ApiDeps) {
   const { db, temporal, config } = deps;
   const prefix = config.TASK_QUEUE_PREFIX;
   const json = (w: WatchGeneric) => ({
-    id: w.id, name: w.name, url: w.url, selector: w.selector, textContains: w.text_contains, intervalMinutes: w.interval_minutes,
-    channel: w.channel, target: w.target, ownerEmail: w.owner_email, tags: w.tags, paused: w.paused, changes: w.seq,
-    baselineTaken: w.last_text !== null, nextCheckAt: w.paused ? null : w.next_check_at.toISOString(),
-    lastCheckedAt: w.last_checked_at?.toISOString() ?? null, lastChangedAt: w.last_changed_at?.toISOString() ?? null, lastError: w.last_error,
+    id: w.id,
+    name: w.name,
+    url: w.url,
+    selector: w.selector,
+    textContains: w.text_contains,
+    intervalMinutes: w.interval_minutes,
+    channel: w.channel,
+    target: w.target,
+    ownerEmail: w.owner_email,
+    tags: w.tags,
+    paused: w.paused,
+    changes: w.seq,
+    baselineTaken: w.last_text !== null,
+    nextCheckAt: w.paused ? null : w.next_check_at.toISOString(),
+    lastCheckedAt: w.last_checked_at?.toISOString() ?? null,
+    lastChangedAt: w.last_changed_at?.toISOString() ?? null,
+    lastError: w.last_error,
   });
   const find = async (id: number) => {
     const w = await getGenericWatch(db, id);
@@ -131,7 +206,8 @@ export function genericWatchRoutes(deps: ApiDeps) {
   };
   const checkTarget = async (channel: 'email' | 'webhook', target: string) => {
     if (channel === 'webhook') return (await assertPublicUrl(config, target, 'target')).href;
-    if (!z.string().email().safeParse(target).success) throw new ProblemError(422, 'validation-error', 'target: not an email address', { errors: [{ path: 'target', message: 'an email address' }] });
+    if (!z.string().email().safeParse(target).success)
+      throw new ProblemError(422, 'validation-error', 'target: not an email address', { errors: [{ path: 'target', message: 'an email address' }] });
     return target;
   };
   const sweep = async (workflowId: string, input: GenericSweepInput) => {
@@ -159,8 +235,15 @@ export function genericWatchRoutes(deps: ApiDeps) {
       const url = (await assertPublicUrl(config, b.url, 'url')).href;
       const target = await checkTarget(b.channel, b.target);
       const row = await insertGenericWatch(db, {
-        name: b.name, url, selector: b.selector ?? null, text_contains: b.textContains ?? null, interval_minutes: b.intervalMinutes,
-        channel: b.channel, target, owner_email: b.ownerEmail?.toLowerCase() ?? null, tags: [...new Set(b.tags)],
+        name: b.name,
+        url,
+        selector: b.selector ?? null,
+        text_contains: b.textContains ?? null,
+        interval_minutes: b.intervalMinutes,
+        channel: b.channel,
+        target,
+        owner_email: b.ownerEmail?.toLowerCase() ?? null,
+        tags: [...new Set(b.tags)],
       });
       let baseline;
       try {
@@ -201,9 +284,14 @@ export function genericWatchRoutes(deps: ApiDeps) {
       const interval = b.intervalMinutes ?? w.interval_minutes;
       const resumed = b.paused === false && w.paused;
       const set = {
-        name: b.name ?? w.name, selector: b.selector === undefined ? w.selector : b.selector,
-        text_contains: b.textContains === undefined ? w.text_contains : b.textContains, interval_minutes: interval, channel, target,
-        tags: b.tags ? [...new Set(b.tags)] : w.tags, paused: b.paused ?? w.paused,
+        name: b.name ?? w.name,
+        selector: b.selector === undefined ? w.selector : b.selector,
+        text_contains: b.textContains === undefined ? w.text_contains : b.textContains,
+        interval_minutes: interval,
+        channel,
+        target,
+        tags: b.tags ? [...new Set(b.tags)] : w.tags,
+        paused: b.paused ?? w.paused,
         ...(!regionChanged && (resumed || b.intervalMinutes !== undefined) ? { next_check_at: nextDueAt(w.id, interval, new Date()) } : {}),
       };
       // a new region starts from a new baseline (taken by the next sweep), not from a change

@@ -114,13 +114,24 @@ export function monitorOut(m: Monitor, last: CheckRow | null) {
 
 /** The request bodies of POST and PATCH; `bounds` are the configured interval limits in seconds. */
 export function monitorBodies(bounds: [number, number]) {
-  const interval = z.number().int().min(bounds[0]).max(bounds[1]).openapi({ description: `Seconds between checks (${bounds[0]}..${bounds[1]})`, example: 60 });
+  const interval = z
+    .number()
+    .int()
+    .min(bounds[0])
+    .max(bounds[1])
+    .openapi({ description: `Seconds between checks (${bounds[0]}..${bounds[1]})`, example: 60 });
   const CreateMonitor = z
     .object({
       url: safeText(2048, { min: 1 }).openapi({ example: 'https://www.example.fr/' }),
       intervalSeconds: interval,
-      alertEmail: z.email().max(320).optional().openapi({ example: 'ops@agence.example', description: 'Alert by email; at least one of alertEmail, webhookUrl' }),
-      webhookUrl: safeText(2048, { min: 1 }).optional().openapi({ example: 'https://hooks.agence.example/monitors', description: 'Alert by signed webhook; at least one of alertEmail, webhookUrl' }),
+      alertEmail: z
+        .email()
+        .max(320)
+        .optional()
+        .openapi({ example: 'ops@agence.example', description: 'Alert by email; at least one of alertEmail, webhookUrl' }),
+      webhookUrl: safeText(2048, { min: 1 })
+        .optional()
+        .openapi({ example: 'https://hooks.agence.example/monitors', description: 'Alert by signed webhook; at least one of alertEmail, webhookUrl' }),
       thresholds: ThresholdsPatch.optional(),
       language: z.enum(['fr', 'en']).default('fr').openapi({ description: 'Language of the alert emails' }),
       paused: z.boolean().default(false),

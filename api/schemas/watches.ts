@@ -17,7 +17,10 @@ export const ListingOut = z
     externalId: z.string().nullable(),
     title: z.string(),
     price: z.number().nullable().openapi({ description: 'EUR; null when the price is on request or not shown' }),
-    priceQualifier: z.enum(['from', 'on_request']).nullable().openapi({ description: '"from": a starting price ("à partir de"); "on_request": no price given ("prix sur demande")' }),
+    priceQualifier: z
+      .enum(['from', 'on_request'])
+      .nullable()
+      .openapi({ description: '"from": a starting price ("à partir de"); "on_request": no price given ("prix sur demande")' }),
     previousPrice: z.number().nullable().openapi({ description: 'The price before the last price change (or the struck-through price the page shows)' }),
     pricePerSqm: z.number().nullable(),
     transaction: z.enum(['sale', 'rent']).nullable(),
@@ -34,7 +37,10 @@ export const ListingOut = z
     photos: z.array(z.string()),
     features: z.array(z.string()),
     quality: z.number(),
-    status: z.enum(LISTING_STATUSES).nullable().openapi({ description: 'active, under_offer (sous compromis), sold (vendu), removed (gone from the site for K runs)' }),
+    status: z
+      .enum(LISTING_STATUSES)
+      .nullable()
+      .openapi({ description: 'active, under_offer (sous compromis), sold (vendu), removed (gone from the site for K runs)' }),
     duplicateOf: z.number().int().nullable(),
     firstSeenAt: z.string().nullable(),
     lastSeenAt: z.string().nullable(),
@@ -79,9 +85,19 @@ export interface EventRow {
 
 export function eventJson(r: EventRow): z.infer<typeof ListingEventOut> {
   return {
-    id: r.id, type: r.event, at: r.at.toISOString(), listingId: r.listing_id, sourceId: r.source_id, runId: r.run_id,
-    sourceUrl: r.source_url, title: r.title, status: r.status, price: r.price,
-    priceOld: r.price_old, priceNew: r.price_new, changes: r.changes,
+    id: r.id,
+    type: r.event,
+    at: r.at.toISOString(),
+    listingId: r.listing_id,
+    sourceId: r.source_id,
+    runId: r.run_id,
+    sourceUrl: r.source_url,
+    title: r.title,
+    status: r.status,
+    price: r.price,
+    priceOld: r.price_old,
+    priceNew: r.price_new,
+    changes: r.changes,
   };
 }
 
@@ -91,13 +107,22 @@ export const CrawlErrorOut = z
     url: z.string(),
     kind: z.string().openapi({ description: 'http-<status>, fetch-error, robots-unavailable, retry-after-too-long, too-many-redirects, …' }),
     httpStatus: z.number().int().nullable(),
-    counted: z.boolean().openapi({ description: "false for what is logged but is no failure (robots.txt refusals, pages without listings): not in the run's errors count" }),
+    counted: z
+      .boolean()
+      .openapi({ description: "false for what is logged but is no failure (robots.txt refusals, pages without listings): not in the run's errors count" }),
     message: z.string(),
     at: z.string(),
   })
   .openapi('CrawlError');
 
-export function crawlErrorJson(r: { id: number; url: string; kind: string; http_status: number | null; message: string; at: Date }): z.infer<typeof CrawlErrorOut> {
+export function crawlErrorJson(r: {
+  id: number;
+  url: string;
+  kind: string;
+  http_status: number | null;
+  message: string;
+  at: Date;
+}): z.infer<typeof CrawlErrorOut> {
   return { id: r.id, url: r.url, kind: r.kind, httpStatus: r.http_status, counted: !NOT_ERRORS.includes(r.kind), message: r.message, at: r.at.toISOString() };
 }
 
@@ -123,14 +148,39 @@ export const RunOut = z
   .openapi('SourceRun');
 
 export function runJson(r: {
-  id: number; workflow_id: string; status: z.infer<typeof RunOut>['status']; pages: number; found: number; new: number; updated: number;
-  price_changes: number; sold: number; removed: number; reactivated: number; errors: number; error_message: string | null;
-  started_at: Date; finished_at: Date | null; duration_ms: number | null;
+  id: number;
+  workflow_id: string;
+  status: z.infer<typeof RunOut>['status'];
+  pages: number;
+  found: number;
+  new: number;
+  updated: number;
+  price_changes: number;
+  sold: number;
+  removed: number;
+  reactivated: number;
+  errors: number;
+  error_message: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
 }): z.infer<typeof RunOut> {
   return {
-    id: r.id, workflowId: r.workflow_id, status: r.status, pages: r.pages, found: r.found, new: r.new, updated: r.updated,
-    priceChanges: r.price_changes, sold: r.sold, removed: r.removed, reactivated: r.reactivated, errors: r.errors,
-    errorMessage: r.error_message, startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null,
+    id: r.id,
+    workflowId: r.workflow_id,
+    status: r.status,
+    pages: r.pages,
+    found: r.found,
+    new: r.new,
+    updated: r.updated,
+    priceChanges: r.price_changes,
+    sold: r.sold,
+    removed: r.removed,
+    reactivated: r.reactivated,
+    errors: r.errors,
+    errorMessage: r.error_message,
+    startedAt: r.started_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
     durationMs: r.duration_ms,
   };
 }

@@ -7,7 +7,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
     .addColumn('channel', 'text', (c) => c.notNull().check(sql`channel in ('email', 'webhook')`))
     .addColumn('payload', 'jsonb', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending', 'sent', 'failed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending', 'sent', 'failed')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -9,7 +9,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('interval_seconds', 'integer', (c) => c.notNull().check(sql`interval_seconds > 0`))
     .addColumn('alert_email', 'text', (c) => c.notNull())
     .addColumn('webhook_url', 'text')
-    .addColumn('language', 'text', (c) => c.notNull().defaultTo('fr').check(sql`language in ('fr', 'en')`))
+    .addColumn('language', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('fr')
+        .check(sql`language in ('fr', 'en')`),
+    )
     .addColumn('thresholds', 'jsonb', (c) => c.notNull())
     .addColumn('paused', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

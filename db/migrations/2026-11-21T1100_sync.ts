@@ -29,7 +29,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('incremental', 'full', 'records')`))
     .addColumn('dry_run', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('trigger', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('running').check(sql`status in ('running', 'completed', 'failed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('running')
+        .check(sql`status in ('running', 'completed', 'failed')`),
+    )
     .addColumn('progress', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('error', 'text')
     .addColumn('started_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -115,8 +120,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('customer_sage_id', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('OPEN').check(sql`status in ('OPEN', 'SCHEDULED', 'IN_PROGRESS', 'DONE', 'CANCELLED')`))
-    .addColumn('priority', 'text', (c) => c.notNull().defaultTo('MEDIUM').check(sql`priority in ('LOW', 'MEDIUM', 'HIGH')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('OPEN')
+        .check(sql`status in ('OPEN', 'SCHEDULED', 'IN_PROGRESS', 'DONE', 'CANCELLED')`),
+    )
+    .addColumn('priority', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('MEDIUM')
+        .check(sql`priority in ('LOW', 'MEDIUM', 'HIGH')`),
+    )
     .addColumn('scheduled_at', 'timestamptz')
     // millisecond precision: the change feed pages on (updated_at, id) through JavaScript dates
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))

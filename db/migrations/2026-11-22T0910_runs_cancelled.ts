@@ -6,7 +6,9 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table watch_crawl_runs drop constraint watch_crawl_runs_status_check`.execute(db);
-  await sql`alter table watch_crawl_runs add constraint watch_crawl_runs_status_check check (status in ('running', 'ok', 'partial', 'failed', 'cancelled'))`.execute(db);
+  await sql`alter table watch_crawl_runs add constraint watch_crawl_runs_status_check check (status in ('running', 'ok', 'partial', 'failed', 'cancelled'))`.execute(
+    db,
+  );
   await sql`alter table sync_runs drop constraint sync_runs_status_check`.execute(db);
   await sql`alter table sync_runs add constraint sync_runs_status_check check (status in ('running', 'completed', 'failed', 'cancelled'))`.execute(db);
 }

@@ -20,7 +20,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('directory_url', 'text', (c) => c.notNull())
     .addColumn('names', 'text', (c) => c.notNull())
     .addColumn('order_url', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending', 'valid', 'invalid')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending', 'valid', 'invalid')`),
+    )
     .addColumn('cert_key_pem', 'text', (c) => c.notNull())
     .addColumn('cert_pem', 'text')
     .addColumn('not_after', 'timestamptz')

@@ -6,7 +6,11 @@ export type NewAuditEntry = Omit<ApiAuditEntry, 'id' | 'at'>;
 
 /** One insert for any number of entries (the audit writer groups the calls that end together). */
 export async function insertAuditEntries(db: DbOrTx, entries: readonly NewAuditEntry[]): Promise<void> {
-  if (entries.length) await db.insertInto('api_audit_log').values([...entries]).execute();
+  if (entries.length)
+    await db
+      .insertInto('api_audit_log')
+      .values([...entries])
+      .execute();
 }
 
 /** Entries newest first (by id), before `beforeId`, optionally for one key name; with the total. */

@@ -11,7 +11,11 @@ import type { Queryable } from './types.js';
 
 /** The API's row for an audit it is about to start (nothing if the workflow has written first). */
 export async function insertRunningAudit(db: Queryable, a: { id: string; url: string; domain: string }): Promise<void> {
-  await db.insertInto('audit_reports').values({ ...a, status: 'running' }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('audit_reports')
+    .values({ ...a, status: 'running' })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }
 
 /** Removes the `running` row of an audit whose workflow never started. */
@@ -60,7 +64,11 @@ export async function failAudit(db: Queryable, a: { id: string; url: string; dom
 }
 
 export async function saveScreenshot(db: Queryable, auditId: string, png: Buffer): Promise<void> {
-  await db.insertInto('audit_screenshots').values({ audit_id: auditId, png }).onConflict((oc) => oc.column('audit_id').doUpdateSet({ png })).execute();
+  await db
+    .insertInto('audit_screenshots')
+    .values({ audit_id: auditId, png })
+    .onConflict((oc) => oc.column('audit_id').doUpdateSet({ png }))
+    .execute();
 }
 
 export async function screenshotOf(db: Queryable, auditId: string): Promise<Buffer | null> {

@@ -67,12 +67,20 @@ export function createAcmeState(db: Queryable) {
     },
 
     async setOrderUrl(id: number, orderUrl: string): Promise<void> {
-      await db.updateTable('concierge_acme_orders').set({ order_url: orderUrl, updated_at: sql<string>`now()` }).where('id', '=', id).execute();
+      await db
+        .updateTable('concierge_acme_orders')
+        .set({ order_url: orderUrl, updated_at: sql<string>`now()` })
+        .where('id', '=', id)
+        .execute();
     },
 
     /** The CA gave up on the order (invalid, expired, gone): the next attempt starts a new one. */
     async orderFailed(id: number): Promise<void> {
-      await db.updateTable('concierge_acme_orders').set({ status: 'invalid', updated_at: sql<string>`now()` }).where('id', '=', id).execute();
+      await db
+        .updateTable('concierge_acme_orders')
+        .set({ status: 'invalid', updated_at: sql<string>`now()` })
+        .where('id', '=', id)
+        .execute();
     },
 
     async saveCertificate(id: number, certPem: string, notAfter: string): Promise<void> {

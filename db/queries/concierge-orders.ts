@@ -68,7 +68,11 @@ export async function recordPhase(db: Queryable, id: string, phase: OrderPhase, 
       .onConflict((oc) => oc.columns(['order_id', 'seq']).doNothing())
       .execute();
   }
-  await db.updateTable('concierge_orders').set({ phase, updated_at: sql<string>`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('concierge_orders')
+    .set({ phase, updated_at: sql<string>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function timelineOf(db: Queryable, id: string): Promise<TimelineEntry[]> {
@@ -89,7 +93,13 @@ export async function paymentTargetOf(db: Queryable, orderId: string, sessionId:
 
 /** When the newest certificate recorded for the domain expires; null with none. */
 export async function latestCertificateExpiry(db: Queryable, domain: string): Promise<Date | null> {
-  const row = await db.selectFrom('concierge_certificates').select('not_after').where('domain', '=', domain).orderBy('not_after', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('concierge_certificates')
+    .select('not_after')
+    .where('domain', '=', domain)
+    .orderBy('not_after', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.not_after ?? null;
 }
 

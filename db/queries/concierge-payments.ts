@@ -22,7 +22,11 @@ export async function claimPayment(db: Queryable, orderId: string, kind: Payment
 
 /** Counts one call about to be sent to Stripe for this row. */
 export async function countPaymentCall(db: Queryable, id: number): Promise<void> {
-  await db.updateTable('concierge_payments').set({ api_calls: sql<number>`api_calls + 1`, updated_at: sql<string>`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('concierge_payments')
+    .set({ api_calls: sql<number>`api_calls + 1`, updated_at: sql<string>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function updatePayment(db: Queryable, id: number, set: Updateable<ConciergePaymentsTable>): Promise<void> {
@@ -34,7 +38,13 @@ export async function updatePayment(db: Queryable, id: number, set: Updateable<C
 }
 
 /** Records the payment the webhook reported against the order's checkout row for `sessionId`. */
-export async function markCheckoutPaid(db: Queryable, orderId: string, sessionId: string, paymentIntent: string | null, amountCents: number | null): Promise<void> {
+export async function markCheckoutPaid(
+  db: Queryable,
+  orderId: string,
+  sessionId: string,
+  paymentIntent: string | null,
+  amountCents: number | null,
+): Promise<void> {
   await db
     .updateTable('concierge_payments')
     .set({ status: 'paid', payment_intent: paymentIntent, ...(amountCents !== null ? { amount_cents: amountCents } : {}), updated_at: sql<string>`now()` })
@@ -46,5 +56,11 @@ export async function markCheckoutPaid(db: Queryable, orderId: string, sessionId
 
 /** The order's checkout rows in one of these statuses. */
 export async function checkoutsIn(db: Queryable, orderId: string, statuses: string[]) {
-  return db.selectFrom('concierge_payments').selectAll().where('order_id', '=', orderId).where('kind', '=', 'checkout').where('status', 'in', statuses).execute();
+  return db
+    .selectFrom('concierge_payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('kind', '=', 'checkout')
+    .where('status', 'in', statuses)
+    .execute();
 }

@@ -64,5 +64,7 @@ export async function upsertMarketStats(db: Queryable): Promise<number> {
 
 /** Deletes the statistics of postal codes no listing has any more. */
 export async function deleteOrphanMarketStats(db: Queryable): Promise<void> {
-  await sql`delete from watch_market_stats where postal_code not in (select distinct postal_code from watch_listings where postal_code is not null)`.execute(db);
+  await sql`delete from watch_market_stats where postal_code not in (select distinct postal_code from watch_listings where postal_code is not null)`.execute(
+    db,
+  );
 }

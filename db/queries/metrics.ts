@@ -17,7 +17,9 @@ const rows = <L extends string>(list: Array<Record<L, string | null> & { n: numb
 
 /** Rows of `table` grouped by one of its columns, the column's value under the label `label`. */
 async function countBy<T extends keyof Database, L extends string>(db: Queryable, table: T, column: keyof Database[T] & string, label: L) {
-  const { rows: r } = await sql<Record<L, string | null> & { n: number }>`select ${sql.ref(column)} as ${sql.id(label)}, count(*) as n from ${sql.table(table)} group by 1`.execute(db);
+  const { rows: r } = await sql<
+    Record<L, string | null> & { n: number }
+  >`select ${sql.ref(column)} as ${sql.id(label)}, count(*) as n from ${sql.table(table)} group by 1`.execute(db);
   return rows(r, [label] as const);
 }
 
@@ -52,7 +54,11 @@ export const syncConflictsByStatus = (db: Queryable) => countBy(db, 'sync_confli
 
 /** Hosting audits by status and, once completed, verdict. */
 export async function auditsByVerdict(db: Queryable) {
-  const r = await db.selectFrom('audit_reports').select(['status', 'verdict', sql<number>`count(*)`.as('n')]).groupBy(['status', 'verdict']).execute();
+  const r = await db
+    .selectFrom('audit_reports')
+    .select(['status', 'verdict', sql<number>`count(*)`.as('n')])
+    .groupBy(['status', 'verdict'])
+    .execute();
   return rows(r, ['status', 'verdict'] as const);
 }
 

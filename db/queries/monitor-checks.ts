@@ -61,7 +61,14 @@ export async function lastCheck(db: Queryable, monitorId: string) {
 /** The latest check row of each of these monitors (those without a check are absent). */
 export async function lastChecksOf(db: Queryable, monitorIds: string[]) {
   if (monitorIds.length === 0) return [];
-  return db.selectFrom('monitor_checks').selectAll().distinctOn('monitor_id').where('monitor_id', 'in', monitorIds).orderBy('monitor_id').orderBy('seq', 'desc').execute();
+  return db
+    .selectFrom('monitor_checks')
+    .selectAll()
+    .distinctOn('monitor_id')
+    .where('monitor_id', 'in', monitorIds)
+    .orderBy('monitor_id')
+    .orderBy('seq', 'desc')
+    .execute();
 }
 
 export interface WindowStatsRow {

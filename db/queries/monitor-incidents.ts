@@ -13,7 +13,11 @@ export type IncidentRow = Pick<Insertable<MonitorIncidentsTable>, 'monitor_id' |
 
 /** Records an incident's opening; a retry changes nothing. */
 export async function openIncident(db: Queryable, row: IncidentRow): Promise<void> {
-  await db.insertInto('monitor_incidents').values(row).onConflict((oc) => oc.columns(['monitor_id', 'kind', 'start_seq']).doNothing()).execute();
+  await db
+    .insertInto('monitor_incidents')
+    .values(row)
+    .onConflict((oc) => oc.columns(['monitor_id', 'kind', 'start_seq']).doNothing())
+    .execute();
 }
 
 /** Records an incident's close at check `endSeq` (the whole row if its open is missing); a retry changes nothing. */
@@ -55,8 +59,18 @@ export async function listIncidents(db: Queryable, monitorId: string, limit: num
     q = q.where(sql<boolean>`(floor(extract(epoch from started_at) * 1000)::bigint, kind, start_seq) < (${ms}::bigint, ${kind}, ${seq}::bigint)`);
   }
   const [rows, total] = await Promise.all([
-    q.orderBy('started_at', 'desc').orderBy('kind', 'desc').orderBy('start_seq', 'desc').limit(limit + 1).execute(),
-    countOf(db.selectFrom('monitor_incidents').select((eb) => eb.fn.countAll<string>().as('n')).where('monitor_id', '=', monitorId)),
+    q
+      .orderBy('started_at', 'desc')
+      .orderBy('kind', 'desc')
+      .orderBy('start_seq', 'desc')
+      .limit(limit + 1)
+      .execute(),
+    countOf(
+      db
+        .selectFrom('monitor_incidents')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('monitor_id', '=', monitorId),
+    ),
   ]);
   const page = rows.slice(0, limit);
   const last = rows.length > limit ? page[page.length - 1]! : null;

@@ -46,7 +46,11 @@ export async function listMonitors(db: Queryable, q: { host?: string; after: str
   let base = db.selectFrom('monitors').where('deleted_at', 'is', null);
   if (q.host) base = base.where('host', '=', q.host);
   const [rows, total] = await Promise.all([
-    (q.after ? base.where('id', '>', q.after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
+    (q.after ? base.where('id', '>', q.after) : base)
+      .selectAll()
+      .orderBy('id')
+      .limit(q.limit + 1)
+      .execute(),
     countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
   return { rows, total };
@@ -168,7 +172,12 @@ export async function advanceLeasedMonitor(
 
 /** Moves a claimed monitor's next check to `next` without a check (the checker could not run) and releases it. */
 export async function rescheduleLeased(db: Queryable, owner: string, id: string, next: Date): Promise<void> {
-  await db.updateTable('monitors').set({ next_check_at: next.toISOString(), lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+  await db
+    .updateTable('monitors')
+    .set({ next_check_at: next.toISOString(), lease_owner: null, lease_until: null })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .execute();
 }
 
 /** Hands monitors back unchecked (the sweep is stopping): due again at once for whoever sweeps next. */
@@ -193,5 +202,11 @@ export async function pendingAlertKeys(db: Queryable, limit = 200, maxAttempts =
 
 /** Alerts of the monitor recorded in the outbox and not sent yet. */
 export async function pendingAlertCount(db: Queryable, id: string): Promise<number> {
-  return countOf(db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').where('dedupe_key', 'like', `monitor:${id}:%`));
+  return countOf(
+    db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'pending')
+      .where('dedupe_key', 'like', `monitor:${id}:%`),
+  );
 }

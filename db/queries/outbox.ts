@@ -24,7 +24,11 @@ export async function lockOutboxRow(tx: Queryable, key: string): Promise<OutboxR
 }
 
 export async function markOutboxSent(tx: Queryable, row: Pick<OutboxRow, 'id' | 'attempts'>): Promise<void> {
-  await tx.updateTable('outbox').set({ status: 'sent', sent_at: sql<Date>`now()`, attempts: row.attempts + 1, last_error: null }).where('id', '=', row.id).execute();
+  await tx
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: sql<Date>`now()`, attempts: row.attempts + 1, last_error: null })
+    .where('id', '=', row.id)
+    .execute();
 }
 
 /** Counts a failed attempt on a pending row and keeps its error. */

@@ -12,7 +12,11 @@ export async function listSyncConflicts(db: Queryable, q: { status?: SyncConflic
   if (q.status) base = base.where('status', '=', q.status);
   if (q.entity) base = base.where('entity', '=', q.entity);
   const [rows, total] = await Promise.all([
-    (q.before ? base.where('id', '<', q.before) : base).selectAll().orderBy('id', 'desc').limit(q.limit + 1).execute(),
+    (q.before ? base.where('id', '<', q.before) : base)
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute(),
     countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
   return { rows, total };

@@ -17,7 +17,13 @@ export async function customersByContactEmail(db: Queryable, emails: string[]) {
 
 /** Live customers linked to these HubSpot companies. */
 export async function liveCustomersOfCompanies(db: Queryable, companyIds: string[]) {
-  return db.selectFrom('sync_id_map').select(['sage_id', 'hubspot_id']).where('entity', '=', 'customer').where('hubspot_id', 'in', companyIds).where('deleted_at', 'is', null).execute();
+  return db
+    .selectFrom('sync_id_map')
+    .select(['sage_id', 'hubspot_id'])
+    .where('entity', '=', 'customer')
+    .where('hubspot_id', 'in', companyIds)
+    .where('deleted_at', 'is', null)
+    .execute();
 }
 
 /** Marks these id map rows (by row id) deleted, with what was done about it. */
@@ -27,5 +33,10 @@ export async function markIdMapRowsDeleted(db: Queryable, ids: number[], deletio
 
 /** A HubSpot deletion mirrored to the source: the record's row is marked deleted. */
 export async function markMirroredDeletion(db: Queryable, entity: string, sageId: string): Promise<void> {
-  await db.updateTable('sync_id_map').set({ deleted_at: new Date(), deletion: 'mirrored' }).where('entity', '=', entity).where('sage_id', '=', sageId).execute();
+  await db
+    .updateTable('sync_id_map')
+    .set({ deleted_at: new Date(), deletion: 'mirrored' })
+    .where('entity', '=', entity)
+    .where('sage_id', '=', sageId)
+    .execute();
 }

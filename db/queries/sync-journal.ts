@@ -12,11 +12,22 @@ export interface JournalKey {
 
 /** The writes recorded for this page of this run: per record and step, its result. */
 export async function journalEntries(db: Queryable, k: JournalKey) {
-  return db.selectFrom('sync_record_writes').select(['sage_id', 'step', 'result']).where('run_id', '=', k.runId).where('page_key', '=', k.pageKey).where('entity', '=', k.entity).execute();
+  return db
+    .selectFrom('sync_record_writes')
+    .select(['sage_id', 'step', 'result'])
+    .where('run_id', '=', k.runId)
+    .where('page_key', '=', k.pageKey)
+    .where('entity', '=', k.entity)
+    .execute();
 }
 
 /** Records (or replaces) the results of one step for these records. */
-export async function recordJournalEntries(db: Queryable, k: JournalKey, step: string, entries: Array<{ sageId: string; result: Record<string, unknown> }>): Promise<void> {
+export async function recordJournalEntries(
+  db: Queryable,
+  k: JournalKey,
+  step: string,
+  entries: Array<{ sageId: string; result: Record<string, unknown> }>,
+): Promise<void> {
   if (!entries.length) return;
   await db
     .insertInto('sync_record_writes')

@@ -6,13 +6,7 @@ import type { Queryable } from './types.js';
 
 /** The newest saved version of each entity's fields. */
 export async function latestMappings(db: Queryable) {
-  return db
-    .selectFrom('sync_mappings')
-    .select(['entity', 'version', 'fields'])
-    .distinctOn('entity')
-    .orderBy('entity')
-    .orderBy('version', 'desc')
-    .execute();
+  return db.selectFrom('sync_mappings').select(['entity', 'version', 'fields']).distinctOn('entity').orderBy('entity').orderBy('version', 'desc').execute();
 }
 
 /** Takes the transaction-scoped lock on saving `entity`'s mapping (call inside a transaction). */

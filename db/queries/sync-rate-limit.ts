@@ -6,7 +6,10 @@ import { sql } from 'kysely';
 import type { Queryable } from './types.js';
 
 /** Takes `n` tokens (creating the bucket full if new); the tokens left (negative: owed) and the day's use. */
-export async function takeTokens(db: Queryable, b: { name: string; capacity: number; refillPerSec: number; n: number }): Promise<{ tokens: number; day_used: number }> {
+export async function takeTokens(
+  db: Queryable,
+  b: { name: string; capacity: number; refillPerSec: number; n: number },
+): Promise<{ tokens: number; day_used: number }> {
   const { name, capacity, refillPerSec, n } = b;
   const { rows } = await sql<{ tokens: number; day_used: number }>`
         insert into sync_rate_buckets as b (name, capacity, refill_per_sec, tokens, updated_at, day, day_used)

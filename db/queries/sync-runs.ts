@@ -73,9 +73,5 @@ export async function deleteRunCheckpoints(db: Queryable, runId: string): Promis
 
 /** Closes the run with its outcome. */
 export async function closeSyncRun(db: Queryable, runId: string, r: { status: SyncRunStatus; error: string | null; failure: string | null }): Promise<void> {
-  await db
-    .updateTable('sync_runs')
-    .set({ status: r.status, error: r.error, failure: r.failure, finished_at: new Date() })
-    .where('id', '=', runId)
-    .execute();
+  await db.updateTable('sync_runs').set({ status: r.status, error: r.error, failure: r.failure, finished_at: new Date() }).where('id', '=', runId).execute();
 }

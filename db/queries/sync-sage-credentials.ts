@@ -32,7 +32,9 @@ export async function replaceSageRefreshToken(db: Queryable, businessId: string,
   await db
     .insertInto('sync_sage_credentials')
     .values({ business_id: businessId, refresh_token: refreshToken })
-    .onConflict((oc) => oc.column('business_id').doUpdateSet({ refresh_token: refreshToken, access_token: null, access_expires_at: null, updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc.column('business_id').doUpdateSet({ refresh_token: refreshToken, access_token: null, access_expires_at: null, updated_at: new Date() }),
+    )
     .execute();
 }
 

@@ -18,7 +18,11 @@ async function withTickets(db: Queryable, rows: Intervention[]): Promise<Interve
     .selectFrom('sync_id_map')
     .select(['sage_id', 'hubspot_id', 'synced_fields'])
     .where('entity', '=', 'intervention')
-    .where('sage_id', 'in', rows.map((r) => sageIdOf(r.id)))
+    .where(
+      'sage_id',
+      'in',
+      rows.map((r) => sageIdOf(r.id)),
+    )
     .where('hubspot_id', 'is not', null)
     .where('deleted_at', 'is', null)
     .execute();
@@ -42,17 +46,31 @@ export async function insertIntervention(
 ): Promise<Intervention> {
   return db
     .insertInto('interventions')
-    .values({ customer_sage_id: v.customerSageId, subject: v.subject, description: v.description, status: v.status, priority: v.priority, scheduled_at: v.scheduledAt })
+    .values({
+      customer_sage_id: v.customerSageId,
+      subject: v.subject,
+      description: v.description,
+      status: v.status,
+      priority: v.priority,
+      scheduled_at: v.scheduledAt,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 /** A page of interventions, newest first (ids below `before`), `limit + 1` rows, and the total under the filter. */
-export async function listInterventions(db: Queryable, q: { customerSageId?: string; before: number | null; limit: number }): Promise<{ rows: InterventionWithTicket[]; total: number }> {
+export async function listInterventions(
+  db: Queryable,
+  q: { customerSageId?: string; before: number | null; limit: number },
+): Promise<{ rows: InterventionWithTicket[]; total: number }> {
   let base = db.selectFrom('interventions');
   if (q.customerSageId) base = base.where('customer_sage_id', '=', q.customerSageId);
   const [rows, count] = await Promise.all([
-    (q.before !== null ? base.where('id', '<', q.before) : base).selectAll().orderBy('id', 'desc').limit(q.limit + 1).execute(),
+    (q.before !== null ? base.where('id', '<', q.before) : base)
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute(),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: await withTickets(db, rows), total: Number(count.n) };
@@ -82,10 +100,12 @@ export async function personRows(db: Queryable, personIds: string[], customerIds
       ]),
     )
     .execute();
-  return new Map(rows.map((r) => {
-    const customer = r.synced_fields?.customer;
-    return [r.sage_id, { sageId: r.sage_id, hubspotId: r.hubspot_id, customer: typeof customer === 'string' ? customer : null, hash: r.sage_hash }];
-  }));
+  return new Map(
+    rows.map((r) => {
+      const customer = r.synced_fields?.customer;
+      return [r.sage_id, { sageId: r.sage_id, hubspotId: r.hubspot_id, customer: typeof customer === 'string' ? customer : null, hash: r.sage_hash }];
+    }),
+  );
 }
 
 /** Records what HubSpot holds for these persons (insert or update by Sage id). */
@@ -124,13 +144,21 @@ export async function savePersonRows(db: Queryable, rows: PersonMapRow[]): Promi
 /** Persons deleted in Sage: their HubSpot contact archived or left alone, by rule. */
 export async function markPersonsDeleted(db: Queryable, sageIds: string[], deletion: 'archived' | 'ignored'): Promise<void> {
   if (!sageIds.length) return;
-  await db.updateTable('sync_id_map').set({ deleted_at: new Date(), deletion }).where('entity', '=', 'contact_person').where('sage_id', 'in', sageIds).execute();
+  await db
+    .updateTable('sync_id_map')
+    .set({ deleted_at: new Date(), deletion })
+    .where('entity', '=', 'contact_person')
+    .where('sage_id', 'in', sageIds)
+    .execute();
 }
 
 // ---- interventions read and written as a sync source (activities/sync/interventions-source.ts) ---
 
 /** Interventions changed since `since`, ordered by (updated_at, id), after the keyset `after`; `limit` rows. */
-export async function interventionsChanged(db: Queryable, q: { since: Date | null; after: { at: Date; id: number } | null; limit: number }): Promise<Intervention[]> {
+export async function interventionsChanged(
+  db: Queryable,
+  q: { since: Date | null; after: { at: Date; id: number } | null; limit: number },
+): Promise<Intervention[]> {
   let sel = db.selectFrom('interventions').selectAll().orderBy('updated_at').orderBy('id').limit(q.limit);
   if (q.since) sel = sel.where('updated_at', '>=', q.since);
   const after = q.after;
@@ -144,7 +172,11 @@ export async function interventionRow(db: Queryable, id: number): Promise<Interv
 
 /** What HubSpot owns of an intervention (its stage, its owner) written back; `updated_at` moves. */
 export async function updateInterventionFromHubSpot(db: Queryable, id: number, set: { status?: string; hubspot_owner_id?: string | null }): Promise<void> {
-  await db.updateTable('interventions').set({ ...set, updated_at: new Date() }).where('id', '=', id).execute();
+  await db
+    .updateTable('interventions')
+    .set({ ...set, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function cancelIntervention(db: Queryable, id: number): Promise<void> {

@@ -19,7 +19,11 @@ export async function listAlerts(db: Queryable, q: { email?: string; after: numb
   let base = db.selectFrom('watch_alerts');
   if (q.email) base = base.where('owner_email', '=', q.email);
   const [rows, total] = await Promise.all([
-    (q.after ? base.where('id', '>', q.after) : base).selectAll().orderBy('id').limit(q.limit + 1).execute(),
+    (q.after ? base.where('id', '>', q.after) : base)
+      .selectAll()
+      .orderBy('id')
+      .limit(q.limit + 1)
+      .execute(),
     countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
   return { rows, total };
@@ -47,7 +51,12 @@ export async function deleteAlert(db: Queryable, id: number): Promise<boolean> {
 
 /** Deactivates the alert of an unsubscribe token; its id, or undefined for an unknown token. */
 export async function deactivateAlertByToken(db: Queryable, token: string): Promise<number | undefined> {
-  const row = await db.updateTable('watch_alerts').set({ active: false, updated_at: sql<Date>`now()` }).where('unsubscribe_token', '=', token).returning('id').executeTakeFirst();
+  const row = await db
+    .updateTable('watch_alerts')
+    .set({ active: false, updated_at: sql<Date>`now()` })
+    .where('unsubscribe_token', '=', token)
+    .returning('id')
+    .executeTakeFirst();
   return row?.id;
 }
 
@@ -57,13 +66,23 @@ export async function deactivateAlertByToken(db: Queryable, token: string): Prom
  */
 export async function eraseWatchData(db: Db, email: string): Promise<{ alerts: number; watches: number[]; notifications: number }> {
   return db.transaction().execute(async (tx) => {
-    const alerts = await tx.deleteFrom('watch_alerts').where(sql<boolean>`lower(owner_email) = ${email}`).returning('id').execute();
-    const watches = await tx.deleteFrom('watch_generic').where(sql<boolean>`lower(owner_email) = ${email}`).returning('id').execute();
+    const alerts = await tx
+      .deleteFrom('watch_alerts')
+      .where(sql<boolean>`lower(owner_email) = ${email}`)
+      .returning('id')
+      .execute();
+    const watches = await tx
+      .deleteFrom('watch_generic')
+      .where(sql<boolean>`lower(owner_email) = ${email}`)
+      .returning('id')
+      .execute();
     const patterns = [...alerts.flatMap((a) => [`watch:alert:${a.id}:%`, `watch:digest:${a.id}:%`]), ...watches.map((w) => `watch:generic:${w.id}:%`)];
     // notifications addressed to the email, whatever produced them, and those of the deleted alerts
     const notes = await tx
       .deleteFrom('outbox')
-      .where((eb) => eb.or([eb(sql`lower(payload->>'to')`, '=', email), ...(patterns.length ? [eb('dedupe_key', 'like', sql<string>`any(${patterns}::text[])`)] : [])]))
+      .where((eb) =>
+        eb.or([eb(sql`lower(payload->>'to')`, '=', email), ...(patterns.length ? [eb('dedupe_key', 'like', sql<string>`any(${patterns}::text[])`)] : [])]),
+      )
       .where('dedupe_key', 'like', 'watch:%')
       .returning('id')
       .execute();
@@ -76,7 +95,11 @@ export type AlertTarget = Pick<WatchAlert, 'id' | 'name' | 'criteria' | 'channel
 
 /** Active alerts. */
 export async function activeAlerts(db: Queryable): Promise<AlertTarget[]> {
-  return db.selectFrom('watch_alerts').select(['id', 'name', 'criteria', 'channel', 'target', 'frequency', 'unsubscribe_token']).where('active', '=', true).execute();
+  return db
+    .selectFrom('watch_alerts')
+    .select(['id', 'name', 'criteria', 'channel', 'target', 'frequency', 'unsubscribe_token'])
+    .where('active', '=', true)
+    .execute();
 }
 
 /** Active daily alerts with matches not yet in a digest. */
@@ -86,7 +109,16 @@ export async function dailyAlertsWithUndigested(db: Queryable): Promise<AlertTar
     .select(['id', 'name', 'criteria', 'channel', 'target', 'frequency', 'unsubscribe_token'])
     .where('active', '=', true)
     .where('frequency', '=', 'daily')
-    .where((eb) => eb.exists(eb.selectFrom('watch_alert_matches as m').select('m.alert_id').whereRef('m.alert_id', '=', 'watch_alerts.id').where('m.digested_at', 'is', null).where('m.outbox_key', 'is', null)))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('watch_alert_matches as m')
+          .select('m.alert_id')
+          .whereRef('m.alert_id', '=', 'watch_alerts.id')
+          .where('m.digested_at', 'is', null)
+          .where('m.outbox_key', 'is', null),
+      ),
+    )
     .execute();
 }
 
@@ -109,7 +141,11 @@ export async function runAlertEvents<R>(db: Queryable, runId: number): Promise<R
 /** Records (alert, listing, event) matches, each once, 1,000 a statement. */
 export async function insertAlertMatches(db: Queryable, matches: Insertable<WatchAlertMatchesTable>[]): Promise<void> {
   for (let i = 0; i < matches.length; i += 1000) {
-    await db.insertInto('watch_alert_matches').values(matches.slice(i, i + 1000)).onConflict((oc) => oc.columns(['alert_id', 'listing_id', 'event_key']).doNothing()).execute();
+    await db
+      .insertInto('watch_alert_matches')
+      .values(matches.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['alert_id', 'listing_id', 'event_key']).doNothing())
+      .execute();
   }
 }
 
@@ -137,5 +173,9 @@ export async function markMatchesDigested(tx: Queryable, alertId: number, key: s
     update watch_alert_matches set digested_at = now(), outbox_key = ${key}
     where alert_id = ${alertId} and (listing_id, event_key) in (select * from unnest(${matches.listingIds}::bigint[], ${matches.eventKeys}::text[]))
   `.execute(tx);
-  await tx.updateTable('watch_alerts').set({ last_notified_at: sql<Date>`now()` }).where('id', '=', alertId).execute();
+  await tx
+    .updateTable('watch_alerts')
+    .set({ last_notified_at: sql<Date>`now()` })
+    .where('id', '=', alertId)
+    .execute();
 }

@@ -98,5 +98,7 @@ export async function unlinkDuplicates(db: Queryable, ids: number[]): Promise<vo
 
 /** Active listing ids after `after`, ascending, at most `limit`. */
 export async function activeListingIdsAfter(db: Queryable, after: number, limit: number): Promise<number[]> {
-  return (await db.selectFrom('watch_listings').select('id').where('status', '=', 'active').where('id', '>', after).orderBy('id').limit(limit).execute()).map((r) => r.id);
+  return (await db.selectFrom('watch_listings').select('id').where('status', '=', 'active').where('id', '>', after).orderBy('id').limit(limit).execute()).map(
+    (r) => r.id,
+  );
 }

@@ -84,12 +84,23 @@ export async function recordQuiet(db: Queryable, owner: string, outcomes: QuietO
  * Advances a watch to change `seq + 1` with what the check saw and releases its lease, only while
  * it is still leased to `owner` at sequence `seq`; the new sequence, or undefined when the lease was lost.
  */
-export async function advanceChangeSeq(db: Queryable, owner: string, ev: { id: number; seq: number; text: string; hash: string; next: Date }): Promise<number | undefined> {
+export async function advanceChangeSeq(
+  db: Queryable,
+  owner: string,
+  ev: { id: number; seq: number; text: string; hash: string; next: Date },
+): Promise<number | undefined> {
   const row = await db
     .updateTable('watch_generic')
     .set({
-      seq: sql<number>`seq + 1`, last_text: ev.text, last_hash: ev.hash, last_checked_at: sql<Date>`clock_timestamp()`,
-      last_changed_at: sql<Date>`clock_timestamp()`, last_error: null, next_check_at: ev.next, lease_owner: null, lease_until: null,
+      seq: sql<number>`seq + 1`,
+      last_text: ev.text,
+      last_hash: ev.hash,
+      last_checked_at: sql<Date>`clock_timestamp()`,
+      last_changed_at: sql<Date>`clock_timestamp()`,
+      last_error: null,
+      next_check_at: ev.next,
+      lease_owner: null,
+      lease_until: null,
     })
     .where('id', '=', ev.id)
     .where('lease_owner', '=', owner)
@@ -154,7 +165,11 @@ export async function listGenericWatches(db: Queryable, f: { tag?: string; pause
   if (f.tag) base = base.where(sql<boolean>`tags @> array[${f.tag}]::text[]`);
   if (f.paused !== undefined) base = base.where('paused', '=', f.paused);
   const [rows, count] = await Promise.all([
-    (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(limit + 1).execute(),
+    (after ? base.where('id', '>', after) : base)
+      .selectAll()
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute(),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
@@ -165,8 +180,15 @@ export async function listGenericChanges(db: Queryable, watchId: number, before:
   let rowsQ = db.selectFrom('watch_generic_changes').selectAll().where('watch_id', '=', watchId);
   if (before) rowsQ = rowsQ.where('seq', '<', before);
   const [rows, count] = await Promise.all([
-    rowsQ.orderBy('seq', 'desc').limit(limit + 1).execute(),
-    db.selectFrom('watch_generic_changes').select((eb) => eb.fn.countAll<string>().as('n')).where('watch_id', '=', watchId).executeTakeFirstOrThrow(),
+    rowsQ
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .execute(),
+    db
+      .selectFrom('watch_generic_changes')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('watch_id', '=', watchId)
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }

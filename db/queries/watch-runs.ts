@@ -48,7 +48,11 @@ export async function countRunErrors(db: Queryable, runId: number, notErrors: st
 }
 
 /** Closes a run: status, pages, errors, message, finished_at and duration (from started_at). */
-export async function closeRun(db: Queryable, runId: number, v: { status: CrawlStatus; pages: number; errors: number; errorMessage: string | null }): Promise<void> {
+export async function closeRun(
+  db: Queryable,
+  runId: number,
+  v: { status: CrawlStatus; pages: number; errors: number; errorMessage: string | null },
+): Promise<void> {
   await sql`
     update watch_crawl_runs set status = ${v.status}, pages = ${v.pages}, errors = ${v.errors},
       error_message = ${v.errorMessage}, finished_at = now(),

@@ -7,7 +7,20 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from './types.js';
 
 /** Descriptive fields a poorer view of a listing (its list card) may lack while its page had them. */
-const FILLABLE = ['external_id', 'transaction', 'surface', 'rooms', 'bedrooms', 'bathrooms', 'property_type', 'address', 'postal_code', 'city', 'description', 'property_subtype'] as const;
+const FILLABLE = [
+  'external_id',
+  'transaction',
+  'surface',
+  'rooms',
+  'bedrooms',
+  'bathrooms',
+  'property_type',
+  'address',
+  'postal_code',
+  'city',
+  'description',
+  'property_subtype',
+] as const;
 
 /** `(field, old, new)` rows comparing stored listing `l` with staged row `s` on `fields` (column names). */
 export const fieldPairsSql = (fields: readonly string[]) => sql.raw(fields.map((f) => `('${f}', to_jsonb(l.${f}), to_jsonb(s.${f}))`).join(', '));
@@ -56,7 +69,11 @@ export async function claimRunApply(tx: Queryable, runId: number): Promise<numbe
 
 /** The counts an applied run recorded. */
 export async function appliedRunCounts(db: Queryable, runId: number) {
-  return db.selectFrom('watch_crawl_runs').select(['found', 'new', 'updated', 'price_changes', 'sold', 'removed', 'reactivated']).where('id', '=', runId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('watch_crawl_runs')
+    .select(['found', 'new', 'updated', 'price_changes', 'sold', 'removed', 'reactivated'])
+    .where('id', '=', runId)
+    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -78,10 +95,12 @@ export async function lockSourceForDiff(tx: Queryable, sourceId: number): Promis
  * content hash, so the diff sees it unchanged.
  */
 export async function fillPoorerViews(tx: Queryable, runId: number, sourceId: number, fieldPairs: RawBuilder<unknown>): Promise<void> {
-  const fill = sql.raw([
-    ...FILLABLE.map((f) => `${f} = coalesce(s.${f}, l.${f})`),
-    ...['photos', 'features'].map((f) => `${f} = case when s.${f} = '[]'::jsonb then l.${f} else s.${f} end`),
-  ].join(', '));
+  const fill = sql.raw(
+    [
+      ...FILLABLE.map((f) => `${f} = coalesce(s.${f}, l.${f})`),
+      ...['photos', 'features'].map((f) => `${f} = case when s.${f} = '[]'::jsonb then l.${f} else s.${f} end`),
+    ].join(', '),
+  );
   await sql`
     update watch_snapshot_items s set ${fill}
     from watch_listings l
@@ -94,7 +113,8 @@ export async function fillPoorerViews(tx: Queryable, runId: number, sourceId: nu
     where s.run_id = ${runId} and l.source_id = ${sourceId} and l.source_url = s.source_url
       and s.quality < l.quality and l.content_hash <> s.content_hash
       and not exists (select 1 from (values ${fieldPairs}) as f(k, o, n) where f.o is distinct from f.n)
-  `.execute(tx);}
+  `.execute(tx);
+}
 
 /**
  * History rows for the run's changed and reactivated listings; their count by event. The event of a
@@ -189,7 +209,15 @@ export async function touchSeenListings(tx: Queryable, runId: number, sourceId: 
 }
 
 export async function countSnapshotItems(db: Queryable, runId: number): Promise<number> {
-  return Number((await db.selectFrom('watch_snapshot_items').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', runId).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db
+        .selectFrom('watch_snapshot_items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('run_id', '=', runId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 /**
@@ -230,7 +258,11 @@ export interface RunCounts {
 
 export async function setRunCounts(tx: Queryable, runId: number, counts: RunCounts): Promise<void> {
   const { priceChanges, ...cols } = counts;
-  await tx.updateTable('watch_crawl_runs').set({ ...cols, price_changes: priceChanges }).where('id', '=', runId).execute();
+  await tx
+    .updateTable('watch_crawl_runs')
+    .set({ ...cols, price_changes: priceChanges })
+    .where('id', '=', runId)
+    .execute();
 }
 
 /** Deletes staged rows of applied runs and of runs started over 2 days ago (abandoned); how many. */

@@ -29,7 +29,11 @@ export async function listSources(db: Queryable, f: SourceListFilter, after: num
     base = base.where((eb) => eb.or([eb('name', 'ilike', like), eb('website', 'ilike', like)]));
   }
   const [rows, total] = await Promise.all([
-    (after ? base.where('id', '>', after) : base).selectAll().orderBy('id').limit(limit + 1).execute(),
+    (after ? base.where('id', '>', after) : base)
+      .selectAll()
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute(),
     countOf(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
   return { rows, total };
@@ -64,7 +68,12 @@ export async function upsertSourceByWebsite(db: Queryable, s: CsvSourceFields): 
     .values({ ...s, selectors: '{}' })
     .onConflict((oc) =>
       oc.column('website').doUpdateSet({
-        name: s.name, postal_codes: s.postal_codes, priority: s.priority, force_browser: s.force_browser, listing_urls: s.listing_urls, updated_at: sql<Date>`now()`,
+        name: s.name,
+        postal_codes: s.postal_codes,
+        priority: s.priority,
+        force_browser: s.force_browser,
+        listing_urls: s.listing_urls,
+        updated_at: sql<Date>`now()`,
       }),
     )
     .returning(sql<boolean>`(xmax = 0)`.as('inserted'))

@@ -16,7 +16,11 @@ export async function sourceExists(db: Queryable, sourceId: number): Promise<boo
 export async function listSourceRuns(db: Queryable, sourceId: number, before: number | null, limit: number) {
   const base = db.selectFrom('watch_crawl_runs').where('source_id', '=', sourceId);
   const [rows, total] = await Promise.all([
-    (before ? base.where('id', '<', before) : base).selectAll().orderBy('id', 'desc').limit(limit + 1).execute(),
+    (before ? base.where('id', '<', before) : base)
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute(),
     count(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
   return { rows, total };
@@ -31,7 +35,11 @@ export async function getSourceRun(db: Queryable, sourceId: number, runId: numbe
 export async function listRunErrors(db: Queryable, runId: number, after: number | null, limit: number) {
   const base = db.selectFrom('watch_crawl_errors').where('run_id', '=', runId);
   const [rows, total] = await Promise.all([
-    (after ? base.where('id', '>', after) : base).select(['id', 'url', 'kind', 'http_status', 'message', 'at']).orderBy('id').limit(limit + 1).execute(),
+    (after ? base.where('id', '>', after) : base)
+      .select(['id', 'url', 'kind', 'http_status', 'message', 'at'])
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute(),
     count(base.select((eb) => eb.fn.countAll<string>().as('n'))),
   ]);
   return { rows, total };
@@ -61,8 +69,19 @@ export async function listListingEvents(db: Queryable, f: EventFilter, cursor: u
   if (f.types?.length) base = base.where('h.event', 'in', f.types);
   const page = (cursor ? base.where(beforeTimeId('h.at', 'h.id', cursor)) : base)
     .select([
-      'h.id', 'h.event', 'h.listing_id', 'h.run_id', 'h.changes', 'h.price_old', 'h.price_new', 'h.at',
-      'l.source_id', 'l.source_url', 'l.title', 'l.status', 'l.price',
+      'h.id',
+      'h.event',
+      'h.listing_id',
+      'h.run_id',
+      'h.changes',
+      'h.price_old',
+      'h.price_new',
+      'h.at',
+      'l.source_id',
+      'l.source_url',
+      'l.title',
+      'l.status',
+      'l.price',
     ])
     .select(micros('h.at').as('at_us'))
     .orderBy('h.at', 'desc')

@@ -7,14 +7,24 @@ import type { Queryable } from './types.js';
 
 /** Records one event; false when it was already recorded (a duplicate delivery). */
 export async function recordWebhookEvent(db: Queryable, e: NewWebhookEvent): Promise<boolean> {
-  const row = await db.insertInto('webhook_events').values(e).onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing()).returning('event_id').executeTakeFirst();
+  const row = await db
+    .insertInto('webhook_events')
+    .values(e)
+    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 /** Records a batch of events; returns the ids of those not recorded before. */
 export async function recordWebhookEvents(db: Queryable, events: NewWebhookEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const fresh = await db.insertInto('webhook_events').values(events).onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing()).returning('event_id').execute();
+  const fresh = await db
+    .insertInto('webhook_events')
+    .values(events)
+    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+    .returning('event_id')
+    .execute();
   return new Set(fresh.map((f) => f.event_id));
 }
 

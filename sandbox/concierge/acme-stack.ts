@@ -23,7 +23,10 @@ export async function startAcmeStack(opts: { validitySeconds?: number } = {}): P
       startPebble({ dnsServer: challtestsrv.dnsServer, ...(opts.validitySeconds ? { validitySeconds: opts.validitySeconds } : {}) }),
       startCloudflareFake({ challtestsrvUrl: challtestsrv.managementUrl }),
     ]);
-    stops.push(() => pebble.stop(), () => cloudflare.close());
+    stops.push(
+      () => pebble.stop(),
+      () => cloudflare.close(),
+    );
     return {
       challtestsrv,
       pebble,

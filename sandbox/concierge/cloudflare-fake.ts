@@ -76,7 +76,11 @@ const now = () => new Date().toISOString();
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$/;
 
 class CfError extends Error {
-  constructor(readonly status: number, readonly code: number, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -140,7 +144,9 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
   function recordFields(zone: FakeZone, body: Record<string, unknown>, partialOf?: FakeRecord) {
     const type = textOf(body.type ?? partialOf?.type ?? '').toUpperCase();
     if (!RECORD_TYPES.has(type)) throw new CfError(400, 9004, 'DNS record type is invalid.');
-    let name = textOf(body.name ?? partialOf?.name ?? '').toLowerCase().replace(/\.$/, '');
+    let name = textOf(body.name ?? partialOf?.name ?? '')
+      .toLowerCase()
+      .replace(/\.$/, '');
     if (name === '@' || name === '') name = zone.name;
     else if (name !== zone.name && !name.endsWith(`.${zone.name}`)) name = `${name}.${zone.name}`;
     const content = textOf(body.content ?? partialOf?.content ?? '');
@@ -161,10 +167,7 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
       throw new CfError(400, 81058, 'An identical record already exists.');
     }
     const addressish = ['A', 'AAAA', 'CNAME'];
-    if (
-      (f.type === 'CNAME' && others.some((r) => addressish.includes(r.type))) ||
-      (addressish.includes(f.type) && others.some((r) => r.type === 'CNAME'))
-    ) {
+    if ((f.type === 'CNAME' && others.some((r) => addressish.includes(r.type))) || (addressish.includes(f.type) && others.some((r) => r.type === 'CNAME'))) {
       throw new CfError(400, 81053, 'An A, AAAA, or CNAME record with that host already exists.');
     }
   }

@@ -8,5 +8,11 @@ export { startWhoisFixture, type WhoisFixture, type WhoisFixtureOptions } from '
 export { startRdapFake, type RdapFake } from './rdap-fake.js';
 export { createTestCa, type TestCa } from './tls.js';
 export { startAcmeStack, type AcmeStack } from './acme-stack.js';
-export { startConciergePeers, SANDBOX_STRIPE_SECRET_KEY, SANDBOX_STRIPE_WEBHOOK_SECRET, type ConciergePeers, type ConciergePeersOptions } from './concierge-peers.js';
+export {
+  startConciergePeers,
+  SANDBOX_STRIPE_SECRET_KEY,
+  SANDBOX_STRIPE_WEBHOOK_SECRET,
+  type ConciergePeers,
+  type ConciergePeersOptions,
+} from './concierge-peers.js';
 export { signedCheckoutEvent, stripe } from './stripe-events.js';

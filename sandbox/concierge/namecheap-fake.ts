@@ -96,7 +96,10 @@ function error(command: string, number: number, message: string): string {
 }
 
 class NcError extends Error {
-  constructor(readonly number: number, message: string) {
+  constructor(
+    readonly number: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -134,7 +137,10 @@ export async function startNamecheapFake(opts: NamecheapFakeOptions = {}): Promi
 
     switch (command) {
       case 'namecheap.domains.check': {
-        const list = (p.get('DomainList') ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+        const list = (p.get('DomainList') ?? '')
+          .split(',')
+          .map((d) => d.trim().toLowerCase())
+          .filter(Boolean);
         if (list.length === 0) throw new NcError(2010324, 'Parameter DomainList is missing');
         if (list.length > 50) throw new NcError(2011169, 'Only 50 domains are allowed in a single check command');
         const rows = list.map((d) => {
@@ -176,7 +182,10 @@ export async function startNamecheapFake(opts: NamecheapFakeOptions = {}): Promi
         const isPremium = p.get('IsPremiumDomain') === 'true';
         if ((prem !== undefined) !== isPremium) throw new NcError(2515623, 'Domain is premium while considered regular or is regular while considered premium');
         if (prem !== undefined && Number(p.get('PremiumPrice')) !== prem) throw new NcError(2515610, 'Prices do not match');
-        const nameservers = (p.get('Nameservers') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const nameservers = (p.get('Nameservers') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const registrant = Object.fromEntries(CONTACT_FIELDS.map((f) => [f, p.get(`Registrant${f}`)!]));
         const charged = prem ?? price * years;
         const entry: OwnedDomain = { domain, id: randomInt(1, 1e9), nameservers, registrant, orderId: randomInt(1, 1e9), chargedAmount: charged };
@@ -192,10 +201,12 @@ export async function startNamecheapFake(opts: NamecheapFakeOptions = {}): Promi
         const page = Math.max(1, Number(p.get('Page') ?? 1) || 1);
         const size = Math.min(100, Math.max(10, Number(p.get('PageSize') ?? 20) || 20));
         const all = [...owned.values()].filter((d) => !term || d.domain.includes(term)).sort((a, b) => a.domain.localeCompare(b.domain));
-        const rows = all.slice((page - 1) * size, page * size).map(
-          (d) =>
-            `<Domain ${attrs({ ID: d.id, Name: d.domain, User: p.get('UserName')!, Created: '11/21/2026', Expires: '11/21/2027', IsExpired: 'false', IsLocked: 'false', AutoRenew: 'false', WhoisGuard: 'NOTPRESENT', IsPremium: premium.has(d.domain) ? 'true' : 'false', IsOurDNS: 'false' })} />`,
-        );
+        const rows = all
+          .slice((page - 1) * size, page * size)
+          .map(
+            (d) =>
+              `<Domain ${attrs({ ID: d.id, Name: d.domain, User: p.get('UserName')!, Created: '11/21/2026', Expires: '11/21/2027', IsExpired: 'false', IsLocked: 'false', AutoRenew: 'false', WhoisGuard: 'NOTPRESENT', IsPremium: premium.has(d.domain) ? 'true' : 'false', IsOurDNS: 'false' })} />`,
+          );
         return ok(
           command,
           `<DomainGetListResult>\n      ${rows.join('\n      ')}\n    </DomainGetListResult>\n    <Paging><TotalItems>${all.length}</TotalItems><CurrentPage>${page}</CurrentPage><PageSize>${size}</PageSize></Paging>`,
@@ -222,7 +233,10 @@ export async function startNamecheapFake(opts: NamecheapFakeOptions = {}): Promi
         const domain = `${p.get('SLD') ?? ''}.${p.get('TLD') ?? ''}`.toLowerCase();
         const d = owned.get(domain);
         if (!d) throw new NcError(2019166, 'Domain not found');
-        const ns = (p.get('Nameservers') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const ns = (p.get('Nameservers') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (ns.length < 2) throw new NcError(2011146, 'At least two nameservers are required');
         d.nameservers = ns;
         return ok(command, `<DomainDNSSetCustomResult ${attrs({ Domain: domain, Updated: 'true' })} />`);

@@ -45,7 +45,10 @@ export function signedCheckoutEvent(opts: {
       },
     },
   });
-  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? SANDBOX_STRIPE_WEBHOOK_SECRET, ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}) });
+  const header = stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: opts.secret ?? SANDBOX_STRIPE_WEBHOOK_SECRET,
+    ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}),
+  });
   return { payload, header };
 }
-

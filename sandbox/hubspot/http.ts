@@ -45,7 +45,10 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
 /** A rolling-window counter: at most `max` accepted events in any `windowMs`. */
 export class RollingWindow {
   private hits: number[] = [];
-  constructor(public max: number, public windowMs: number) {}
+  constructor(
+    public max: number,
+    public windowMs: number,
+  ) {}
 
   private prune(now: number) {
     const floor = now - this.windowMs;

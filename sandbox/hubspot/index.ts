@@ -169,37 +169,59 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     if (!token || (options.accessToken !== undefined && token !== options.accessToken)) {
-      return answer(401, new HsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview').body());
+      return answer(
+        401,
+        new HsError(
+          401,
+          'INVALID_AUTHENTICATION',
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+        ).body(),
+      );
     }
     if (window) {
       const wait = window.take(Date.now());
       if (wait > 0) {
-        return answer(429, {
-          status: 'error',
-          message: 'You have reached your ten_secondly_rolling limit.',
-          errorType: 'RATE_LIMIT',
-          correlationId: randomUUID(),
-          policyName: 'TEN_SECONDLY_ROLLING',
-          groupName: `publicapi:private-app:${portalId}`,
-        }, { 'retry-after': String(Math.ceil(wait / 1000)) });
+        return answer(
+          429,
+          {
+            status: 'error',
+            message: 'You have reached your ten_secondly_rolling limit.',
+            errorType: 'RATE_LIMIT',
+            correlationId: randomUUID(),
+            policyName: 'TEN_SECONDLY_ROLLING',
+            groupName: `publicapi:private-app:${portalId}`,
+          },
+          { 'retry-after': String(Math.ceil(wait / 1000)) },
+        );
       }
     }
     if (searchWindow && method === 'POST' && path.endsWith('/search')) {
       const wait = searchWindow.take(Date.now());
       if (wait > 0) {
-        return answer(429, {
-          status: 'error',
-          message: 'You have reached your secondly limit.',
-          errorType: 'RATE_LIMIT',
-          correlationId: randomUUID(),
-          policyName: 'SECONDLY',
-          groupName: `publicapi:search:${portalId}`,
-        }, { 'retry-after': '1' });
+        return answer(
+          429,
+          {
+            status: 'error',
+            message: 'You have reached your secondly limit.',
+            errorType: 'RATE_LIMIT',
+            correlationId: randomUUID(),
+            policyName: 'SECONDLY',
+            groupName: `publicapi:search:${portalId}`,
+          },
+          { 'retry-after': '1' },
+        );
       }
     }
     if (options.dailyLimit !== undefined) {
       if (dailyUsed >= options.dailyLimit) {
-        return answer(429, { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'DAILY', groupName: `publicapi:private-app:${portalId}` });
+        return answer(429, {
+          status: 'error',
+          message: 'You have reached your daily limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId: randomUUID(),
+          policyName: 'DAILY',
+          groupName: `publicapi:private-app:${portalId}`,
+        });
       }
       dailyUsed++;
     }
@@ -216,8 +238,9 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     const inputs = (body as { inputs?: unknown } | undefined)?.inputs;
     if (Array.isArray(inputs)) record.inputs = inputs.length;
 
-    const ruleIndex = failures.findIndex((f) =>
-      (!f.method || f.method === method) && (!f.path || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))));
+    const ruleIndex = failures.findIndex(
+      (f) => (!f.method || f.method === method) && (!f.path || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))),
+    );
     const rule = ruleIndex >= 0 ? failures[ruleIndex]! : undefined;
     if (rule) {
       if (--rule.left <= 0) failures.splice(ruleIndex, 1);
@@ -278,7 +301,10 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     findBy(type, property, value) {
       const t = requireType(type);
       const v = property === 'email' ? value.toLowerCase() : value;
-      return store.live(t).filter((o) => o.properties[property] === v).map((o) => toWire(store, o, 'all'));
+      return store
+        .live(t)
+        .filter((o) => o.properties[property] === v)
+        .map((o) => toWire(store, o, 'all'));
     },
     associations: (type, id, toType) => store.associations(requireType(type), id, requireType(toType)).map((a) => a.toObjectId),
     ui: {

@@ -7,7 +7,10 @@ import { listParam, toWire } from './wire.js';
 export const BATCH_LIMIT = 100;
 const SOURCE = 'INTEGRATION' as const;
 
-export interface RouteResult { status: number; body?: unknown }
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
 
 const notFound = (message = 'Object not found.  objectId are usually numeric.', id?: string) =>
   new HsError(404, 'OBJECT_NOT_FOUND', message, id === undefined ? {} : { context: { id: [id] } });
@@ -72,7 +75,10 @@ export function objectsRoute(store: HubSpotStore, method: string, parts: string[
     };
   }
   if (parts.length === 1 && method === 'POST') {
-    const b = (body ?? {}) as { properties?: Record<string, unknown>; associations?: Array<{ to?: { id?: unknown }; types?: Array<{ associationTypeId?: number }> }> };
+    const b = (body ?? {}) as {
+      properties?: Record<string, unknown>;
+      associations?: Array<{ to?: { id?: unknown }; types?: Array<{ associationTypeId?: number }> }>;
+    };
     const links = (b.associations ?? []).map((a) => {
       const toId = requireId(a.to?.id, 'associations.to.id');
       const typeId = Number(a.types?.[0]?.associationTypeId);
@@ -114,7 +120,11 @@ export function objectsRoute(store: HubSpotStore, method: string, parts: string[
           if (!to) continue;
           const rows = store.associations(type, o.id, to);
           if (rows.length > 0) {
-            associations[to] = { results: rows.flatMap((r) => r.typeIds.map((t) => ({ id: r.toObjectId, type: `${type.replace(/s$/, '')}_to_${to.replace(/s$/, '')}`, typeId: t }))) };
+            associations[to] = {
+              results: rows.flatMap((r) =>
+                r.typeIds.map((t) => ({ id: r.toObjectId, type: `${type.replace(/s$/, '')}_to_${to.replace(/s$/, '')}`, typeId: t })),
+              ),
+            };
           }
         }
         return { status: 200, body: { ...wire, associations } };
@@ -141,8 +151,18 @@ function batchRoute(store: HubSpotStore, type: HsObjectType, op: string, body: u
   const b = body as { properties?: string[]; idProperty?: string };
   switch (op) {
     case 'create': {
-      const created = store.write(type, inputs.map((i) => ({ properties: (i.properties ?? {}) as Record<string, unknown> })), SOURCE);
-      return { status: 201, body: batchEnvelope(created.map((o) => toWire(store, o, 'all')), startedAt) };
+      const created = store.write(
+        type,
+        inputs.map((i) => ({ properties: (i.properties ?? {}) as Record<string, unknown> })),
+        SOURCE,
+      );
+      return {
+        status: 201,
+        body: batchEnvelope(
+          created.map((o) => toWire(store, o, 'all')),
+          startedAt,
+        ),
+      };
     }
     case 'read': {
       const found: HsObject[] = [];
@@ -216,7 +236,8 @@ export function propertiesRoute(store: HubSpotStore, method: string, parts: stri
     const b = (body ?? {}) as Record<string, unknown>;
     const missing = ['name', 'label', 'type', 'fieldType', 'groupName'].filter((k) => typeof b[k] !== 'string' || b[k] === '');
     if (missing.length > 0) throw badInput(`Invalid input JSON: missing required field(s): ${missing.join(', ')}`);
-    if (!/^[a-z][a-z0-9_]*$/.test(b.name as string)) throw badInput(`Property name ${String(b.name)} is invalid: use lower-case letters, digits and underscores`);
+    if (!/^[a-z][a-z0-9_]*$/.test(b.name as string))
+      throw badInput(`Property name ${String(b.name)} is invalid: use lower-case letters, digits and underscores`);
     if (!['string', 'number', 'date', 'datetime', 'enumeration', 'bool'].includes(b.type as string)) throw badInput(`Unknown property type ${String(b.type)}`);
     const def = store.createProperty(type, b as never);
     return { status: 201, body: publicProperty(def) };
@@ -231,7 +252,15 @@ export function propertiesRoute(store: HubSpotStore, method: string, parts: stri
 
 function publicProperty(d: ReturnType<HubSpotStore['property']> & object) {
   const { readOnly: _r, ...rest } = d;
-  return { ...rest, modificationMetadata: { archivable: !d.hubspotDefined, readOnlyDefinition: d.hubspotDefined, readOnlyValue: d.readOnly }, archived: false, calculated: false, formField: true, hidden: false, displayOrder: -1 };
+  return {
+    ...rest,
+    modificationMetadata: { archivable: !d.hubspotDefined, readOnlyDefinition: d.hubspotDefined, readOnlyValue: d.readOnly },
+    archived: false,
+    calculated: false,
+    formField: true,
+    hidden: false,
+    displayOrder: -1,
+  };
 }
 
 function associationSpec(typeId: number) {
@@ -259,10 +288,13 @@ export function associationsObjectRoute(store: HubSpotStore, method: string, par
     const back = defaultAssociationTypeId(to, from)!;
     return {
       status: 200,
-      body: batchEnvelope([
-        { from: { id: fromId }, to: { id: toId }, associationSpec: associationSpec(typeId) },
-        { from: { id: toId }, to: { id: fromId }, associationSpec: associationSpec(back) },
-      ], new Date().toISOString()),
+      body: batchEnvelope(
+        [
+          { from: { id: fromId }, to: { id: toId }, associationSpec: associationSpec(typeId) },
+          { from: { id: toId }, to: { id: fromId }, associationSpec: associationSpec(back) },
+        ],
+        new Date().toISOString(),
+      ),
     };
   }
   if (rest.length === 2 && (method === 'PUT' || method === 'DELETE')) {
@@ -276,7 +308,13 @@ export function associationsObjectRoute(store: HubSpotStore, method: string, par
     requireObject(store, to, toId);
     const specs = Array.isArray(body) ? (body as Array<{ associationTypeId?: number }>) : [];
     if (specs.length === 0) throw badInput('Invalid input JSON: an array of association specs is required');
-    store.associate(from, fromId, to, toId, specs.map((s) => Number(s.associationTypeId)));
+    store.associate(
+      from,
+      fromId,
+      to,
+      toId,
+      specs.map((s) => Number(s.associationTypeId)),
+    );
     return { status: 201, body: labelsPair(store, from, fromId, to, toId) };
   }
   if (rest.length === 1 && method === 'GET') {
@@ -288,7 +326,13 @@ export function associationsObjectRoute(store: HubSpotStore, method: string, par
 }
 
 function labelsPair(store: HubSpotStore, from: HsObjectType, fromId: string, to: HsObjectType, toId: string) {
-  return { fromObjectTypeId: OBJECT_TYPE_IDS[from], fromObjectId: Number(fromId), toObjectTypeId: OBJECT_TYPE_IDS[to], toObjectId: Number(toId), labels: [] as string[] };
+  return {
+    fromObjectTypeId: OBJECT_TYPE_IDS[from],
+    fromObjectId: Number(fromId),
+    toObjectTypeId: OBJECT_TYPE_IDS[to],
+    toObjectId: Number(toId),
+    labels: [] as string[],
+  };
 }
 
 function multiWithLabel(r: { toObjectId: string; typeIds: number[] }) {
@@ -313,16 +357,22 @@ export function associationsBatchRoute(store: HubSpotStore, method: string, part
     for (const i of inputs) {
       const { fromId, toId } = pair(i);
       if (!store.get(from, fromId) || !store.get(to, toId)) {
-        errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: `${from} ${fromId} or ${to} ${toId} does not exist`, context: { fromObjectId: [fromId], toObjectId: [toId] } });
+        errors.push({
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: `${from} ${fromId} or ${to} ${toId} does not exist`,
+          context: { fromObjectId: [fromId], toObjectId: [toId] },
+        });
         continue;
       }
-      const typeIds = op === 'create'
-        ? ((i.types as Array<{ associationTypeId?: number }> | undefined) ?? []).map((t) => Number(t.associationTypeId))
-        : [defaultAssociationTypeId(from, to) ?? 1];
+      const typeIds =
+        op === 'create'
+          ? ((i.types as Array<{ associationTypeId?: number }> | undefined) ?? []).map((t) => Number(t.associationTypeId))
+          : [defaultAssociationTypeId(from, to) ?? 1];
       store.associate(from, fromId, to, toId, typeIds);
-      results.push(op === 'create'
-        ? labelsPair(store, from, fromId, to, toId)
-        : { from: { id: fromId }, to: { id: toId }, associationSpec: associationSpec(typeIds[0]!) });
+      results.push(
+        op === 'create' ? labelsPair(store, from, fromId, to, toId) : { from: { id: fromId }, to: { id: toId }, associationSpec: associationSpec(typeIds[0]!) },
+      );
     }
     const status = errors.length > 0 ? 207 : op === 'create' ? 201 : 200;
     return { status, body: batchEnvelope(results, startedAt, errors) };
@@ -338,7 +388,10 @@ export function associationsBatchRoute(store: HubSpotStore, method: string, part
       }
       results.push({ from: { id }, to: store.associations(from, id, to).map(multiWithLabel) });
     }
-    const errors = missing.length > 0 ? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${from} with ids ${missing.join(', ')}`, context: { ids: missing } }] : [];
+    const errors =
+      missing.length > 0
+        ? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${from} with ids ${missing.join(', ')}`, context: { ids: missing } }]
+        : [];
     return { status: errors.length > 0 ? 207 : 200, body: batchEnvelope(results, startedAt, errors) };
   }
   if (op === 'archive') {

@@ -4,11 +4,19 @@ export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'tickets' | 'inv
 export const HS_OBJECT_TYPES: readonly HsObjectType[] = ['contacts', 'companies', 'deals', 'tickets', 'invoices'];
 
 export const OBJECT_TYPE_IDS: Record<HsObjectType, string> = {
-  contacts: '0-1', companies: '0-2', deals: '0-3', tickets: '0-5', invoices: '0-53',
+  contacts: '0-1',
+  companies: '0-2',
+  deals: '0-3',
+  tickets: '0-5',
+  invoices: '0-53',
 };
 /** Singular names used in webhook subscription types and error messages. */
 export const SINGULAR: Record<HsObjectType, string> = {
-  contacts: 'contact', companies: 'company', deals: 'deal', tickets: 'ticket', invoices: 'invoice',
+  contacts: 'contact',
+  companies: 'company',
+  deals: 'deal',
+  tickets: 'ticket',
+  invoices: 'invoice',
 };
 
 /** Accepts the plural name, the singular name or the object type id, as HubSpot's paths do. */
@@ -40,7 +48,16 @@ const p = (name: string, type: PropertyType = 'string', extra: Partial<PropertyD
   name,
   label: name,
   type,
-  fieldType: type === 'number' ? 'number' : type === 'datetime' || type === 'date' ? 'date' : type === 'enumeration' ? 'select' : type === 'bool' ? 'booleancheckbox' : 'text',
+  fieldType:
+    type === 'number'
+      ? 'number'
+      : type === 'datetime' || type === 'date'
+        ? 'date'
+        : type === 'enumeration'
+          ? 'select'
+          : type === 'bool'
+            ? 'booleancheckbox'
+            : 'text',
   groupName: 'information',
   description: '',
   hasUniqueValue: false,
@@ -62,28 +79,65 @@ export const BUILTIN_PROPERTIES: Record<HsObjectType, Array<Omit<PropertyDef, 'c
     ...common,
     p('lastmodifieddate', 'datetime', { readOnly: true }),
     p('email', 'string', { hasUniqueValue: true }),
-    p('firstname'), p('lastname'), p('phone'), p('mobilephone'), p('company'), p('jobtitle'),
-    p('address'), p('city'), p('zip'), p('state'), p('country'), p('lifecyclestage', 'enumeration'),
+    p('firstname'),
+    p('lastname'),
+    p('phone'),
+    p('mobilephone'),
+    p('company'),
+    p('jobtitle'),
+    p('address'),
+    p('city'),
+    p('zip'),
+    p('state'),
+    p('country'),
+    p('lifecyclestage', 'enumeration'),
   ],
   companies: [
     ...common,
-    p('name'), p('domain'), p('phone'), p('address'), p('address2'), p('city'), p('zip'), p('state'), p('country'),
-    p('industry'), p('description'), p('lifecyclestage', 'enumeration'), p('numberofemployees', 'number'),
+    p('name'),
+    p('domain'),
+    p('phone'),
+    p('address'),
+    p('address2'),
+    p('city'),
+    p('zip'),
+    p('state'),
+    p('country'),
+    p('industry'),
+    p('description'),
+    p('lifecyclestage', 'enumeration'),
+    p('numberofemployees', 'number'),
   ],
   deals: [
     ...common,
-    p('dealname'), p('amount', 'number'), p('dealstage', 'enumeration'), p('pipeline', 'enumeration'),
-    p('closedate', 'datetime'), p('deal_currency_code', 'enumeration'), p('description'),
+    p('dealname'),
+    p('amount', 'number'),
+    p('dealstage', 'enumeration'),
+    p('pipeline', 'enumeration'),
+    p('closedate', 'datetime'),
+    p('deal_currency_code', 'enumeration'),
+    p('description'),
   ],
   tickets: [
     ...common,
-    p('subject'), p('content'), p('hs_pipeline', 'enumeration'), p('hs_pipeline_stage', 'enumeration'),
-    p('hs_ticket_priority', 'enumeration'), p('hs_ticket_category', 'enumeration'), p('hubspot_owner_id', 'enumeration'),
+    p('subject'),
+    p('content'),
+    p('hs_pipeline', 'enumeration'),
+    p('hs_pipeline_stage', 'enumeration'),
+    p('hs_ticket_priority', 'enumeration'),
+    p('hs_ticket_category', 'enumeration'),
+    p('hubspot_owner_id', 'enumeration'),
   ],
   invoices: [
     ...common,
-    p('hs_number'), p('hs_title'), p('hs_invoice_status', 'enumeration'), p('hs_currency', 'enumeration'),
-    p('hs_amount_billed', 'number'), p('hs_balance_due', 'number'), p('hs_invoice_date', 'datetime'), p('hs_due_date', 'datetime'),
+    p('hs_number'),
+    p('hs_title'),
+    p('hs_invoice_status', 'enumeration'),
+    p('hs_currency', 'enumeration'),
+    p('hs_amount_billed', 'number'),
+    p('hs_balance_due', 'number'),
+    p('hs_invoice_date', 'datetime'),
+    p('hs_due_date', 'datetime'),
   ],
 };
 

@@ -2,9 +2,29 @@
 import { HsError, parseHsDate, type HsObject, type HubSpotStore } from './store.js';
 import type { HsObjectType, PropertyDef } from './schema.js';
 
-const OPERATORS = new Set(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN']);
+const OPERATORS = new Set([
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
+]);
 
-export interface SearchFilter { propertyName?: string; operator?: string; value?: unknown; values?: unknown[]; highValue?: unknown }
+export interface SearchFilter {
+  propertyName?: string;
+  operator?: string;
+  value?: unknown;
+  values?: unknown[];
+  highValue?: unknown;
+}
 export interface SearchRequest {
   filterGroups?: Array<{ filters?: SearchFilter[] }>;
   sorts?: Array<{ propertyName?: string; direction?: string } | string>;
@@ -43,9 +63,12 @@ function matches(o: HsObject, f: SearchFilter, def: PropertyDef | undefined): bo
   const name = f.propertyName!;
   const raw = name === 'hs_object_id' ? o.id : o.properties[name];
   switch (f.operator) {
-    case 'HAS_PROPERTY': return raw !== undefined && raw !== '';
-    case 'NOT_HAS_PROPERTY': return raw === undefined || raw === '';
-    default: break; // the value operators below
+    case 'HAS_PROPERTY':
+      return raw !== undefined && raw !== '';
+    case 'NOT_HAS_PROPERTY':
+      return raw === undefined || raw === '';
+    default:
+      break; // the value operators below
   }
   if (f.operator === 'IN' || f.operator === 'NOT_IN') {
     let set = inSets.get(f);
@@ -58,15 +81,24 @@ function matches(o: HsObject, f: SearchFilter, def: PropertyDef | undefined): bo
   const v = comparable(def, raw);
   const target = comparable(def, String(f.value));
   switch (f.operator) {
-    case 'EQ': return cmp(v, target) === 0;
-    case 'LT': return cmp(v, target) < 0;
-    case 'LTE': return cmp(v, target) <= 0;
-    case 'GT': return cmp(v, target) > 0;
-    case 'GTE': return cmp(v, target) >= 0;
-    case 'BETWEEN': return cmp(v, target) >= 0 && cmp(v, comparable(def, String(f.highValue))) <= 0;
-    case 'CONTAINS_TOKEN': return String(raw).toLowerCase().includes(String(f.value).replace(/\*/g, '').toLowerCase());
-    case 'NOT_CONTAINS_TOKEN': return !String(raw).toLowerCase().includes(String(f.value).replace(/\*/g, '').toLowerCase());
-    default: return false; // handled above (HAS_PROPERTY, IN, NEQ...)
+    case 'EQ':
+      return cmp(v, target) === 0;
+    case 'LT':
+      return cmp(v, target) < 0;
+    case 'LTE':
+      return cmp(v, target) <= 0;
+    case 'GT':
+      return cmp(v, target) > 0;
+    case 'GTE':
+      return cmp(v, target) >= 0;
+    case 'BETWEEN':
+      return cmp(v, target) >= 0 && cmp(v, comparable(def, String(f.highValue))) <= 0;
+    case 'CONTAINS_TOKEN':
+      return String(raw).toLowerCase().includes(String(f.value).replace(/\*/g, '').toLowerCase());
+    case 'NOT_CONTAINS_TOKEN':
+      return !String(raw).toLowerCase().includes(String(f.value).replace(/\*/g, '').toLowerCase());
+    default:
+      return false; // handled above (HAS_PROPERTY, IN, NEQ...)
   }
 }
 
@@ -92,7 +124,8 @@ export function search(store: HubSpotStore, type: HsObjectType, req: SearchReque
       if (!f.propertyName || !f.operator || !OPERATORS.has(f.operator)) {
         throw bad(`Invalid search request: filter ${JSON.stringify(f)} needs a propertyName and a known operator`);
       }
-      if ((f.operator === 'IN' || f.operator === 'NOT_IN') && !Array.isArray(f.values)) throw bad(`Invalid search request: operator ${f.operator} requires values`);
+      if ((f.operator === 'IN' || f.operator === 'NOT_IN') && !Array.isArray(f.values))
+        throw bad(`Invalid search request: operator ${f.operator} requires values`);
       if (!['IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY'].includes(f.operator) && f.value === undefined) {
         throw bad(`Invalid search request: operator ${f.operator} requires a value`);
       }

@@ -5,8 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  BUILTIN_PROPERTIES, SINGULAR, defaultAssociationTypeId, reverseAssociationTypeId,
-  type HsObjectType, type PropertyDef, type PropertyType,
+  BUILTIN_PROPERTIES,
+  SINGULAR,
+  defaultAssociationTypeId,
+  reverseAssociationTypeId,
+  type HsObjectType,
+  type PropertyDef,
+  type PropertyType,
 } from './schema.js';
 import { textOf } from '../../core/text-of.js';
 
@@ -47,7 +52,11 @@ export class HsError extends Error {
   }
 }
 
-interface InvalidValue { name: string; error: string; message: string }
+interface InvalidValue {
+  name: string;
+  error: string;
+  message: string;
+}
 
 function validationError(portalId: number, invalid: InvalidValue[]): HsError {
   const details = invalid.map((i) => ({ isValid: false, message: i.message, error: i.error, name: i.name, localizedErrorMessage: i.message, portalId }));
@@ -83,7 +92,10 @@ export class HubSpotStore {
   private nextId = 1001;
   readonly listeners: Array<(c: HsChange[]) => void> = [];
 
-  constructor(readonly portalId: number, readonly now: () => number) {
+  constructor(
+    readonly portalId: number,
+    readonly now: () => number,
+  ) {
     const stamp = new Date(now()).toISOString();
     for (const [type, defs] of Object.entries(BUILTIN_PROPERTIES) as Array<[HsObjectType, typeof BUILTIN_PROPERTIES.contacts]>) {
       const m = new Map<string, PropertyDef>();

@@ -72,7 +72,11 @@ export class WebhookEmitter {
   /** Every HTTP attempt. */
   readonly deliveries: WebhookDelivery[] = [];
 
-  constructor(private options: WebhookOptions, private readonly portalId: number, private readonly now: () => number) {}
+  constructor(
+    private options: WebhookOptions,
+    private readonly portalId: number,
+    private readonly now: () => number,
+  ) {}
 
   configure(patch: Partial<WebhookOptions>): void {
     this.options = { ...this.options, ...patch };

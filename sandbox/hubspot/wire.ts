@@ -39,5 +39,8 @@ export function toWire(store: HubSpotStore, o: HsObject, requested?: string[] | 
 export function listParam(url: URL, name: string): string[] | undefined {
   const all = url.searchParams.getAll(name);
   if (all.length === 0) return undefined;
-  return all.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  return all
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

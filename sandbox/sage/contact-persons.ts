@@ -45,7 +45,8 @@ export function applyContactPerson(input: Json, existing: Json | undefined, owne
     if (e !== null && !EMAIL.test(e)) throw invalid('email', 'is not a valid email address');
     d.email = e;
   }
-  if (has('is_main_contact') && input.is_main_contact === true) throw invalid('is_main_contact', 'set the main contact person on the contact (main_contact_person)');
+  if (has('is_main_contact') && input.is_main_contact === true)
+    throw invalid('is_main_contact', 'set the main contact person on the contact (main_contact_person)');
   return d;
 }
 

@@ -9,8 +9,17 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, readBody, RollingWindow, sendJson } from '../hubspot/http.js';
 import {
-  BODY_KEY, SAGE_RESOURCES, SageError, applyArtefact, applyContact, artefactWire, contactWire, newSageId,
-  type Lookup, type SageRecord, type SageResource,
+  BODY_KEY,
+  SAGE_RESOURCES,
+  SageError,
+  applyArtefact,
+  applyContact,
+  artefactWire,
+  contactWire,
+  newSageId,
+  type Lookup,
+  type SageRecord,
+  type SageResource,
 } from './resources.js';
 import { applyContactPerson, contactPersonWire, mainPersonWire, withSubIds } from './contact-persons.js';
 import { textOf } from '../../core/text-of.js';
@@ -38,7 +47,12 @@ export interface SageFakeOptions {
   now?: () => number;
 }
 
-export interface SageRequestRecord { method: string; route: string; status: number; at: number }
+export interface SageRequestRecord {
+  method: string;
+  route: string;
+  status: number;
+  at: number;
+}
 export interface SageStats {
   requests: number;
   throttled: number;
@@ -52,7 +66,12 @@ export interface SageStats {
   log: SageRequestRecord[];
 }
 
-export interface SageFailureRule { method?: string; path?: string | RegExp; status: number; count?: number }
+export interface SageFailureRule {
+  method?: string;
+  path?: string | RegExp;
+  status: number;
+  count?: number;
+}
 
 type Json = Record<string, unknown>;
 
@@ -210,8 +229,9 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
   const remove = (resource: SageResource, id: string): void => {
     const r = live(resource, id);
     if (resource === 'contacts') {
-      const used = [...records.get('sales_quotes')!.values(), ...records.get('sales_invoices')!.values()]
-        .some((x) => x.deletedAt === undefined && x.data.contact_id === id);
+      const used = [...records.get('sales_quotes')!.values(), ...records.get('sales_invoices')!.values()].some(
+        (x) => x.deletedAt === undefined && x.data.contact_id === id,
+      );
       if (used) throw SageError.one(422, 'RecordInvalid', 'Contact cannot be deleted: it has transactions', 'base');
     }
     r.deletedAt = now();
@@ -239,7 +259,8 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
   const listing = (resource: SageResource, url: URL): Json => {
     const q = url.searchParams;
     const perPage = q.has('items_per_page') ? Number(q.get('items_per_page')) : 20;
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200) throw SageError.one(422, 'InvalidParameter', 'items_per_page must be between 1 and 200', 'items_per_page');
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200)
+      throw SageError.one(422, 'InvalidParameter', 'items_per_page must be between 1 and 200', 'items_per_page');
     const page = q.has('page') ? Number(q.get('page')) : 1;
     if (!Number.isInteger(page) || page < 1) throw SageError.one(422, 'InvalidParameter', 'page must be a positive integer', 'page');
     let rows = [...records.get(resource)!.values()];
@@ -256,7 +277,16 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
       }
     }
     const search = q.get('search')?.toLowerCase();
-    if (search) rows = rows.filter((r) => textOf(r.data.name ?? '').toLowerCase().includes(search) || textOf(r.data.reference ?? '').toLowerCase().includes(search));
+    if (search)
+      rows = rows.filter(
+        (r) =>
+          textOf(r.data.name ?? '')
+            .toLowerCase()
+            .includes(search) ||
+          textOf(r.data.reference ?? '')
+            .toLowerCase()
+            .includes(search),
+      );
     const email = q.get('email')?.toLowerCase();
     if (email) rows = rows.filter((r) => textOf((r.data.main_contact_person as Json | undefined)?.email ?? '').toLowerCase() === email);
     const type = q.get('contact_type_id');
@@ -278,7 +308,11 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
       if (deletedSince !== null) return { ...base(w), deleted_at: w.deleted_at };
       if (attributes === 'all') return w;
       const out: Json = base(w);
-      for (const a of (attributes ?? '').split(',').map((s) => s.trim()).filter(Boolean)) if (a in w) out[a] = w[a];
+      for (const a of (attributes ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        if (a in w) out[a] = w[a];
       return out;
     };
     const start = (page - 1) * perPage;
@@ -360,7 +394,9 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
       }
     }
     const raw = await readBody(req);
-    const ruleIndex = failures.findIndex((f) => (!f.method || f.method === method) && (!f.path || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))));
+    const ruleIndex = failures.findIndex(
+      (f) => (!f.method || f.method === method) && (!f.path || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))),
+    );
     if (ruleIndex >= 0) {
       const rule = failures[ruleIndex]!;
       if (--rule.left <= 0) failures.splice(ruleIndex, 1);
@@ -381,9 +417,11 @@ export async function startSageFake(options: SageFakeOptions = {}): Promise<Sage
     const expiry = token ? accessTokens.get(token) : undefined;
     if (expiry === undefined || expiry <= now()) {
       stats.unauthorized++;
-      return fail(expiry === undefined
-        ? SageError.one(401, 'InvalidAccessToken', 'The access token is invalid')
-        : SageError.one(401, 'ExpiredAccessToken', 'The access token has expired'));
+      return fail(
+        expiry === undefined
+          ? SageError.one(401, 'InvalidAccessToken', 'The access token is invalid')
+          : SageError.one(401, 'ExpiredAccessToken', 'The access token has expired'),
+      );
     }
     const business = req.headers['x-business'];
     if (!business) return fail(SageError.one(400, 'MissingBusiness', 'The X-Business header is required', 'X-Business'));

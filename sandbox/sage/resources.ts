@@ -10,12 +10,25 @@ import type { StoredArtefact, StoredContact } from './stored.js';
 export type SageResource = 'contacts' | 'sales_quotes' | 'sales_invoices' | 'contact_persons';
 export const SAGE_RESOURCES: readonly SageResource[] = ['contacts', 'sales_quotes', 'sales_invoices', 'contact_persons'];
 /** The key a write body wraps its fields in: `{"contact": {...}}`. */
-export const BODY_KEY: Record<SageResource, string> = { contacts: 'contact', sales_quotes: 'sales_quote', sales_invoices: 'sales_invoice', contact_persons: 'contact_person' };
+export const BODY_KEY: Record<SageResource, string> = {
+  contacts: 'contact',
+  sales_quotes: 'sales_quote',
+  sales_invoices: 'sales_invoice',
+  contact_persons: 'contact_person',
+};
 
-export interface SageErrorItem { $severity: 'error'; $dataCode: string; $message: string; $source: string }
+export interface SageErrorItem {
+  $severity: 'error';
+  $dataCode: string;
+  $message: string;
+  $source: string;
+}
 
 export class SageError extends Error {
-  constructor(readonly httpStatus: number, readonly items: SageErrorItem[]) {
+  constructor(
+    readonly httpStatus: number,
+    readonly items: SageErrorItem[],
+  ) {
     super(items.map((i) => `${i.$source ? `${i.$source}: ` : ''}${i.$message}`).join('; '));
   }
   static one(status: number, dataCode: string, message: string, source = ''): SageError {
@@ -74,7 +87,12 @@ export interface Lookup {
 
 // ---- contacts ---------------------------------------------------------------------------------
 
-export function applyContact(input: Record<string, unknown>, existing: Record<string, unknown> | undefined, selfId: string | undefined, lookup: Lookup): Record<string, unknown> {
+export function applyContact(
+  input: Record<string, unknown>,
+  existing: Record<string, unknown> | undefined,
+  selfId: string | undefined,
+  lookup: Lookup,
+): Record<string, unknown> {
   const d: Record<string, unknown> = structuredClone(existing ?? { contact_type_ids: [], main_address: {}, main_contact_person: {} });
   const has = (k: string) => Object.prototype.hasOwnProperty.call(input, k);
   if (has('name') || !existing) {
@@ -220,7 +238,12 @@ function totals(lines: Array<Record<string, unknown>>) {
   return { lines: out, net: money(net), tax: money(tax), total: money(net + tax), totalNumber: Math.round((net + tax) * 100) / 100 };
 }
 
-export function applyArtefact(resource: 'sales_quotes' | 'sales_invoices', input: Record<string, unknown>, existing: Record<string, unknown> | undefined, lookup: Lookup): Record<string, unknown> {
+export function applyArtefact(
+  resource: 'sales_quotes' | 'sales_invoices',
+  input: Record<string, unknown>,
+  existing: Record<string, unknown> | undefined,
+  lookup: Lookup,
+): Record<string, unknown> {
   const d: Record<string, unknown> = structuredClone(existing ?? {});
   const has = (k: string) => Object.prototype.hasOwnProperty.call(input, k);
   const linesKey = resource === 'sales_quotes' ? 'quote_lines' : 'invoice_lines';
@@ -269,8 +292,16 @@ export function artefactWire(r: SageRecord, contact: SageRecord | undefined): Re
   const number = `${quote ? 'SQ' : 'SI'}-${d.number}`;
   const t = totals(d.lines);
   const statuses: Record<string, string> = {
-    DRAFT: 'Draft', PENDING: 'Pending', SENT: 'Sent', ACCEPTED: 'Accepted', DECLINED: 'Declined', INVOICED: 'Invoiced',
-    UNPAID: 'Unpaid', PART_PAID: 'Part Paid', PAID: 'Paid', VOID: 'Void',
+    DRAFT: 'Draft',
+    PENDING: 'Pending',
+    SENT: 'Sent',
+    ACCEPTED: 'Accepted',
+    DECLINED: 'Declined',
+    INVOICED: 'Invoiced',
+    UNPAID: 'Unpaid',
+    PART_PAID: 'Part Paid',
+    PAID: 'Paid',
+    VOID: 'Void',
   };
   const c = contact?.data as StoredContact | undefined;
   return {

@@ -14,7 +14,15 @@ export interface StoredContact {
   credit_limit?: number | null;
   credit_days?: number | null;
   currency_id?: string | null;
-  main_address?: { id?: string; country_id?: string | null; address_line_1?: string | null; address_line_2?: string | null; city?: string | null; postal_code?: string | null; region?: string | null } | null;
+  main_address?: {
+    id?: string;
+    country_id?: string | null;
+    address_line_1?: string | null;
+    address_line_2?: string | null;
+    city?: string | null;
+    postal_code?: string | null;
+    region?: string | null;
+  } | null;
   main_contact_person?: { id?: string; name?: string | null; email?: string | null; telephone?: string | null; mobile?: string | null } | null;
 }
 

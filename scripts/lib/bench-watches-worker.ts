@@ -21,9 +21,13 @@ const workers = await startWorkers(
   await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
 );
 process.stdout.write('ready\n');
-process.once('SIGTERM', () => void (async () => {
-  await workers.shutdown();
-  await browserPool.close();
-  await db.destroy();
-  process.exit(0);
-})());
+process.once(
+  'SIGTERM',
+  () =>
+    void (async () => {
+      await workers.shutdown();
+      await browserPool.close();
+      await db.destroy();
+      process.exit(0);
+    })(),
+);

@@ -23,7 +23,12 @@ export function topologyOf(env: NodeJS.ProcessEnv): Topology {
 /** The worker processes' WORKER_QUEUES: every family in at least one group. */
 export function workerGroups(env: NodeJS.ProcessEnv): Family[][] {
   const spec = env.ATELIER_WORKER_GROUPS?.trim() || DEFAULT_WORKER_GROUPS;
-  const groups = spec.split(';').map((g) => g.split(',').map((f) => f.trim()).filter(Boolean));
+  const groups = spec.split(';').map((g) =>
+    g
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
+  );
   const seen = new Set<string>();
   for (const g of groups) {
     if (!g.length) throw new Error(`ATELIER_WORKER_GROUPS=${spec}: an empty group`);

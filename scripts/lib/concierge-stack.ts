@@ -48,7 +48,10 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
     const env = await startThrowawayEnv(log);
     stops.push(() => env.stop());
     const [peers, mail] = await Promise.all([startConciergePeers({ taken: opts.taken ?? [] }), startMailCatcher()]);
-    stops.push(() => peers.stop(), () => mail.close());
+    stops.push(
+      () => peers.stop(),
+      () => mail.close(),
+    );
     const namecheap = peers.namecheap;
 
     const config = loadConfig({
@@ -74,7 +77,11 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
     const logger = pino({ level: 'silent' });
     const mailer = createMailer(config);
     stops.push(async () => mailer.close());
-    const workers = await startWorkers({ config, db, logger, mailer }, [{ family: 'concierge', taskQueue: taskQueueFor('concierge', config.TASK_QUEUE_PREFIX) }], await loadWorkflowBundle());
+    const workers = await startWorkers(
+      { config, db, logger, mailer },
+      [{ family: 'concierge', taskQueue: taskQueueFor('concierge', config.TASK_QUEUE_PREFIX) }],
+      await loadWorkflowBundle(),
+    );
     stops.push(() => workers.shutdown());
     const app = createApp({ config, db, temporal, logger });
     let server: ServerType | undefined;
@@ -84,7 +91,10 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
     stops.push(() => new Promise((r) => server!.close(() => r())));
 
     const api = (path: string, init: RequestInit = {}) =>
-      fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+      fetch(`${base}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+      });
 
     const waitPhase = async (orderId: string, phases: string[], timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -101,7 +111,12 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
       let session: string | null = null;
       const deadline = Date.now() + 60_000;
       while (!session) {
-        const row = await db.selectFrom('concierge_payments').select('provider_id').where('order_id', '=', orderId).where('kind', '=', 'checkout').executeTakeFirst();
+        const row = await db
+          .selectFrom('concierge_payments')
+          .select('provider_id')
+          .where('order_id', '=', orderId)
+          .where('kind', '=', 'checkout')
+          .executeTakeFirst();
         session = row?.provider_id ?? null;
         if (session) break;
         const o = await db.selectFrom('concierge_orders').select('phase').where('id', '=', orderId).executeTakeFirst();
@@ -109,7 +124,11 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
         await new Promise((r) => setTimeout(r, 50));
       }
       const { payload, header } = signedCheckoutEvent({ orderId, sessionId: session, eventId: `evt_${orderId}` });
-      const res = await fetch(`${base}/v1/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+      const res = await fetch(`${base}/v1/webhooks/stripe`, {
+        method: 'POST',
+        body: payload,
+        headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+      });
       if (res.status !== 200) throw new Error(`webhook refused: ${res.status} ${await res.text()}`);
     };
 
@@ -125,6 +144,20 @@ export const DEMO_ORDER = {
   contactEmail: 'claire@boulangerie-martin.test',
   plan: 'business',
   urgent: false,
-  site: { kind: 'template', tagline: 'Pains au levain depuis 1952', description: 'Boulangerie artisanale au cœur de Lyon.', phone: '+33 4 72 00 00 00', city: 'Lyon' },
-  registrant: { firstName: 'Claire', lastName: 'Martin', phone: '+33.472000000', address1: '3 rue des Fours', city: 'Lyon', postalCode: '69001', country: 'FR' },
+  site: {
+    kind: 'template',
+    tagline: 'Pains au levain depuis 1952',
+    description: 'Boulangerie artisanale au cœur de Lyon.',
+    phone: '+33 4 72 00 00 00',
+    city: 'Lyon',
+  },
+  registrant: {
+    firstName: 'Claire',
+    lastName: 'Martin',
+    phone: '+33.472000000',
+    address1: '3 rue des Fours',
+    city: 'Lyon',
+    postalCode: '69001',
+    country: 'FR',
+  },
 };

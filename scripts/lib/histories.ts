@@ -59,7 +59,11 @@ export interface RecordOptions {
 }
 
 /** Saves one workflow's history (and its workflow id) as test/fixtures/histories/<type>-<label>.json. */
-export async function recordHistory(client: Client, workflowId: string, opts: RecordOptions = {}): Promise<{ file: string; type: string; events: number; bytes: number }> {
+export async function recordHistory(
+  client: Client,
+  workflowId: string,
+  opts: RecordOptions = {},
+): Promise<{ file: string; type: string; events: number; bytes: number }> {
   const handle = client.workflow.getHandle(workflowId, opts.runId);
   const desc = await handle.describe();
   const history = await handle.fetchHistory();

@@ -41,27 +41,31 @@ export async function startMailCatcher(opts: { port?: number; saveDir?: string }
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => void (async () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        try {
-          const parsed: ParsedMail = await simpleParser(raw);
-          const mail: CaughtMail = {
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-            html: typeof parsed.html === 'string' ? parsed.html : null,
-            messageId: parsed.messageId ?? null,
-            headers: parsed.headers,
-            raw,
-          };
-          if (opts.saveDir) writeFileSync(join(opts.saveDir, `${Date.now()}-${messages.length + 1}.eml`), raw);
-          arrivals.push(mail);
-          callback();
-        } catch (err) {
-          callback(err as Error);
-        }
-      })());
+      stream.on(
+        'end',
+        () =>
+          void (async () => {
+            const raw = Buffer.concat(chunks).toString('utf8');
+            try {
+              const parsed: ParsedMail = await simpleParser(raw);
+              const mail: CaughtMail = {
+                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                to: session.envelope.rcptTo.map((r) => r.address),
+                subject: parsed.subject ?? '',
+                text: parsed.text ?? '',
+                html: typeof parsed.html === 'string' ? parsed.html : null,
+                messageId: parsed.messageId ?? null,
+                headers: parsed.headers,
+                raw,
+              };
+              if (opts.saveDir) writeFileSync(join(opts.saveDir, `${Date.now()}-${messages.length + 1}.eml`), raw);
+              arrivals.push(mail);
+              callback();
+            } catch (err) {
+              callback(err as Error);
+            }
+          })(),
+      );
     },
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -50,14 +50,24 @@ export async function startAtelier(dir: string, env: Record<string, string>, log
   await migrateToLatest(db);
   await db.destroy();
   const dev: DevServer = await startTemporalDevServer({ cli: tools.temporalCli, port: await freePort() });
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   const key = 'peers-bench-key-0123456789';
   const apiPort = await freePort();
   const common = {
-    NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: dev.address, TASK_QUEUE_PREFIX: 'peers',
-    OUTBOUND_ALLOWLIST: '127.0.0.0/8', API_KEYS: key, API_PORT: String(apiPort), WEBHOOK_SIGNING_SECRET: 'peers-bench-signing-secret-0123456789abcdef',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: dev.address,
+    TASK_QUEUE_PREFIX: 'peers',
+    OUTBOUND_ALLOWLIST: '127.0.0.0/8',
+    API_KEYS: key,
+    API_PORT: String(apiPort),
+    WEBHOOK_SIGNING_SECRET: 'peers-bench-signing-secret-0123456789abcdef',
     ...env,
   };
   const [worker, api] = await Promise.all([

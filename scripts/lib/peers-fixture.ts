@@ -43,7 +43,9 @@ interface ToolState {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { hosts: { type: 'string', default: '20' }, pages: { type: 'string', default: '200' }, k: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({
+    options: { hosts: { type: 'string', default: '20' }, pages: { type: 'string', default: '200' }, k: { type: 'string', default: '10' } },
+  });
   const H = Number(values.hosts);
   const N = Number(values.pages);
   const K = Number(values.k);
@@ -69,31 +71,35 @@ async function main() {
     const port = await new Promise<number>((r) => server.listen(0, address, () => r((server.address() as { port: number }).port)));
     hosts.push(`${address}:${port}`);
   }
-  const body = (req: IncomingMessage) => new Promise<string>((r) => {
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => r(b));
-  });
+  const body = (req: IncomingMessage) =>
+    new Promise<string>((r) => {
+      let b = '';
+      req.on('data', (c) => (b += c));
+      req.on('end', () => r(b));
+    });
   const json = (res: ServerResponse, v: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-  const control = createServer((req, res) => void (async () => {
-    const url = req.url ?? '';
-    let m: RegExpExecArray | null;
-    if ((m = /^\/round\/(\w+)\/(\d+)$/.exec(url))) {
-      const t = tool(m[1]!);
-      Object.assign(t, { round: Number(m[2]), fetched: new Set(), requests: 0, hooks: 0 });
-      return json(res, { ok: true });
-    }
-    if ((m = /^\/status\/(\w+)$/.exec(url))) {
-      const t = tool(m[1]!);
-      return json(res, { round: t.round, fetched: t.fetched.size, requests: t.requests, hooks: t.hooks });
-    }
-    if ((m = /^\/hook\/(\w+)/.exec(url))) {
-      await body(req);
-      tool(m[1]!).hooks++;
-      return void res.writeHead(204).end();
-    }
-    res.writeHead(404).end();
-  })());
+  const control = createServer(
+    (req, res) =>
+      void (async () => {
+        const url = req.url ?? '';
+        let m: RegExpExecArray | null;
+        if ((m = /^\/round\/(\w+)\/(\d+)$/.exec(url))) {
+          const t = tool(m[1]!);
+          Object.assign(t, { round: Number(m[2]), fetched: new Set(), requests: 0, hooks: 0 });
+          return json(res, { ok: true });
+        }
+        if ((m = /^\/status\/(\w+)$/.exec(url))) {
+          const t = tool(m[1]!);
+          return json(res, { round: t.round, fetched: t.fetched.size, requests: t.requests, hooks: t.hooks });
+        }
+        if ((m = /^\/hook\/(\w+)/.exec(url))) {
+          await body(req);
+          tool(m[1]!).hooks++;
+          return void res.writeHead(204).end();
+        }
+        res.writeHead(404).end();
+      })(),
+  );
   const controlPort = await new Promise<number>((r) => control.listen(0, '127.0.0.1', () => r((control.address() as { port: number }).port)));
   process.stdout.write(`${JSON.stringify({ hosts, control: `http://127.0.0.1:${controlPort}` })}\n`);
 }

@@ -23,7 +23,10 @@ export function ensureVenv(name: string, pkg: string, bin: string, log: (m: stri
   const exe = join(dir, 'bin', bin);
   if (existsSync(exe)) return dir;
   log(`installing ${pkg} into ${dir} (python3 -m venv + pip)`);
-  const steps: Array<[string, string[]]> = [['python3', ['-m', 'venv', dir]], [join(dir, 'bin', 'pip'), ['install', '-q', pkg]]];
+  const steps: Array<[string, string[]]> = [
+    ['python3', ['-m', 'venv', dir]],
+    [join(dir, 'bin', 'pip'), ['install', '-q', pkg]],
+  ];
   for (const [cmd, args] of steps) {
     const r = spawnSync(cmd, args, { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status})`);
@@ -57,7 +60,14 @@ print('watches', len(ds.data['watching']))
 os._exit(0)
 `;
 
-export async function startChangeDetection(opts: { dir: string; port: number; urls: string[]; hook: string; workers: number; log: (m: string) => void }): Promise<ChangeDetection> {
+export async function startChangeDetection(opts: {
+  dir: string;
+  port: number;
+  urls: string[];
+  hook: string;
+  workers: number;
+  log: (m: string) => void;
+}): Promise<ChangeDetection> {
   const venv = ensureVenv('changedetection', 'changedetection.io', 'changedetection.io', opts.log);
   const py = join(venv, 'bin', 'python');
   const data = join(opts.dir, 'datastore');
@@ -65,13 +75,23 @@ export async function startChangeDetection(opts: { dir: string; port: number; ur
   writeFileSync(join(opts.dir, 'urls.json'), JSON.stringify(opts.urls));
   writeFileSync(join(opts.dir, 'setup.py'), CD_SETUP);
   const env = {
-    PATH: process.env.PATH ?? '', HOME: opts.dir, DISABLE_VERSION_CHECK: 'yes', ALLOW_IANA_RESTRICTED_ADDRESSES: 'true',
-    FETCH_WORKERS: String(opts.workers), LOGGER_LEVEL: 'WARNING', LITELLM_FETCH_PRICING_FROM_GITHUB: 'false', LITELLM_LOCAL_MODEL_COST_MAP: 'True',
-    NO_PROXY: '*', TZ: 'UTC',
+    PATH: process.env.PATH ?? '',
+    HOME: opts.dir,
+    DISABLE_VERSION_CHECK: 'yes',
+    ALLOW_IANA_RESTRICTED_ADDRESSES: 'true',
+    FETCH_WORKERS: String(opts.workers),
+    LOGGER_LEVEL: 'WARNING',
+    LITELLM_FETCH_PRICING_FROM_GITHUB: 'false',
+    LITELLM_LOCAL_MODEL_COST_MAP: 'True',
+    NO_PROXY: '*',
+    TZ: 'UTC',
   };
   const setup = spawnSync(py, [join(opts.dir, 'setup.py'), data, opts.hook, join(opts.dir, 'urls.json')], { env, encoding: 'utf8' });
   if (setup.status !== 0) throw new Error(`changedetection datastore setup failed: ${setup.stderr}`);
-  const child = spawn(join(venv, 'bin', 'changedetection.io'), ['-h', '127.0.0.1', '-p', String(opts.port), '-d', data], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(join(venv, 'bin', 'changedetection.io'), ['-h', '127.0.0.1', '-p', String(opts.port), '-d', data], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
   const url = `http://127.0.0.1:${opts.port}`;
@@ -88,7 +108,7 @@ export async function startChangeDetection(opts: { dir: string; port: number; ur
       if (!res.ok) throw new Error(`recheck_all: ${res.status}`);
     },
     async waitChecked(since, n) {
-      for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
         const ws = Object.values(await list());
         if (ws.length === n && ws.every((w) => w.last_checked >= since)) return;
         await new Promise((r) => setTimeout(r, 250));
@@ -126,13 +146,25 @@ export function prepareUrlwatch(opts: { dir: string; urls: string[]; log: (m: st
     'display:\n  new: true\n  error: true\n  unchanged: false\nreport:\n  text:\n    minimal: true\n    footer: false\n  stdout:\n    enabled: true\n    color: false\n',
   );
   writeFileSync(join(opts.dir, 'hooks.py'), '');
-  const args = ['--urls', join(opts.dir, 'urls.yaml'), '--config', join(opts.dir, 'urlwatch.yaml'), '--hooks', join(opts.dir, 'hooks.py'), '--cache', join(opts.dir, 'cache.db')];
+  const args = [
+    '--urls',
+    join(opts.dir, 'urls.yaml'),
+    '--config',
+    join(opts.dir, 'urlwatch.yaml'),
+    '--hooks',
+    join(opts.dir, 'hooks.py'),
+    '--cache',
+    join(opts.dir, 'cache.db'),
+  ];
   return {
     run: () =>
       new Promise((resolvePromise, reject) => {
         const started = performance.now();
         // GNU time reports the CPU and peak RSS of the whole run
-        const child = spawn('/usr/bin/time', ['-f', 'TIME %U %S %M', join(venv, 'bin', 'urlwatch'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: opts.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('/usr/bin/time', ['-f', 'TIME %U %S %M', join(venv, 'bin', 'urlwatch'), ...args], {
+          env: { PATH: process.env.PATH ?? '', HOME: opts.dir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         child.stdout.on('data', (c) => (out += c));
@@ -142,7 +174,12 @@ export function prepareUrlwatch(opts: { dir: string; urls: string[]; log: (m: st
           const wall = (performance.now() - started) / 1000;
           const m = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(err);
           if (!m) return reject(new Error(`urlwatch: ${err.slice(-2000)}`));
-          resolvePromise({ wall, cpu: Number(m[1]) + Number(m[2]), peakRssMb: Number(m[3]) / 1024, changed: out.split('\n').filter((l) => /^CHANGED: /.test(l)).length });
+          resolvePromise({
+            wall,
+            cpu: Number(m[1]) + Number(m[2]),
+            peakRssMb: Number(m[3]) / 1024,
+            changed: out.split('\n').filter((l) => /^CHANGED: /.test(l)).length,
+          });
         });
       }),
   };

@@ -33,7 +33,7 @@ function runAs(): { user?: { uid: number; gid: number }; prefix: string[] } {
   try {
     return { user: { uid: id('-u'), gid: id('-g') }, prefix: ['runuser', '-u', 'postgres', '--'] };
   } catch {
-    throw new Error('running as root needs a `postgres` system user (Debian\'s postgresql package creates it)');
+    throw new Error("running as root needs a `postgres` system user (Debian's postgresql package creates it)");
   }
 }
 
@@ -74,12 +74,16 @@ export async function startPostgres(opts: Options): Promise<EmbeddedPostgres> {
   const logFile = join(dataDir, 'server.log');
   exec('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', `-p ${port}`, '-w', '-t', '60', 'start']);
   const adminUrl = pgUrl(port);
-  await waitFor('PostgreSQL', async () => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.end();
-    return true;
-  }, 30_000);
+  await waitFor(
+    'PostgreSQL',
+    async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.end();
+      return true;
+    },
+    30_000,
+  );
 
   let stopped = false;
   return {

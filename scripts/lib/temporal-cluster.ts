@@ -22,10 +22,15 @@ export const DYNAMIC_CONFIG_FILE = join(ROOT, 'temporal-config', 'dynamicconfig'
 
 /** The ports of the four services in one process (each gRPC + membership, frontend HTTP too). */
 export const PORT_VARIABLES = [
-  'FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'FRONTEND_MEMBERSHIP_PORT',
-  'HISTORY_GRPC_PORT', 'HISTORY_MEMBERSHIP_PORT',
-  'MATCHING_GRPC_PORT', 'MATCHING_MEMBERSHIP_PORT',
-  'WORKER_GRPC_PORT', 'WORKER_MEMBERSHIP_PORT',
+  'FRONTEND_GRPC_PORT',
+  'FRONTEND_HTTP_PORT',
+  'FRONTEND_MEMBERSHIP_PORT',
+  'HISTORY_GRPC_PORT',
+  'HISTORY_MEMBERSHIP_PORT',
+  'MATCHING_GRPC_PORT',
+  'MATCHING_MEMBERSHIP_PORT',
+  'WORKER_GRPC_PORT',
+  'WORKER_MEMBERSHIP_PORT',
 ] as const;
 
 /**
@@ -72,7 +77,10 @@ export function validateDynamicConfig(tools: TemporalServerTools, file = DYNAMIC
   } catch (err) {
     out = (err as Error).message;
   }
-  return out.split('\n').map((l) => l.trim()).filter((l) => /^(error|warning):/.test(l));
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(error|warning):/.test(l));
 }
 
 export interface ClusterServer {
@@ -116,16 +124,24 @@ export async function startClusterServer(opts: ClusterServerOptions): Promise<Cl
       throw new Error(`temporal server exited with ${child.exitCode ?? child.signalCode} (its log: TEMPORAL_LOG_LEVEL / stdio inherit)`);
     });
     early.catch(() => undefined);
-    await Promise.race([early, waitFor('Temporal server', async () => {
-      if (gone) return false;
-      const c = await Connection.connect({ address, connectTimeout: 1000 });
-      await c.workflowService.getSystemInfo({}).catch(async (err: unknown) => {
-        await c.close();
-        throw err;
-      });
-      got.conn = c;
-      return true;
-    }, 120_000, 300)]);
+    await Promise.race([
+      early,
+      waitFor(
+        'Temporal server',
+        async () => {
+          if (gone) return false;
+          const c = await Connection.connect({ address, connectTimeout: 1000 });
+          await c.workflowService.getSystemInfo({}).catch(async (err: unknown) => {
+            await c.close();
+            throw err;
+          });
+          got.conn = c;
+          return true;
+        },
+        120_000,
+        300,
+      ),
+    ]);
     const conn = got.conn;
     if (!conn) throw new Error('Temporal server: no connection');
     try {

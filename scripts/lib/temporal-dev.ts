@@ -28,11 +28,16 @@ interface Options {
 
 export async function startTemporalDevServer(opts: Options): Promise<DevServer> {
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--namespace', opts.namespace ?? 'default',
-    '--log-level', opts.logLevel ?? 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace ?? 'default',
+    '--log-level',
+    opts.logLevel ?? 'error',
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`]),
@@ -41,19 +46,29 @@ export async function startTemporalDevServer(opts: Options): Promise<DevServer> 
   // server last, after the workers have drained.
   const child = spawn(opts.cli, args, { stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'ignore'], detached: true });
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const address = `127.0.0.1:${opts.port}`;
   try {
-    await waitFor('Temporal dev server', async () => {
-      if (exited) throw new Error(`temporal server start-dev exited with ${child.exitCode}`);
-      const conn = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await conn.workflowService.getSystemInfo({});
-        return true;
-      } finally {
-        await conn.close();
-      }
-    }, 90_000, 250);
+    await waitFor(
+      'Temporal dev server',
+      async () => {
+        if (exited) throw new Error(`temporal server start-dev exited with ${child.exitCode}`);
+        const conn = await Connection.connect({ address, connectTimeout: 1000 });
+        try {
+          await conn.workflowService.getSystemInfo({});
+          return true;
+        } finally {
+          await conn.close();
+        }
+      },
+      90_000,
+      250,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

@@ -118,7 +118,7 @@ export function ensurePostgresBinaries(env: NodeJS.ProcessEnv, log: Log): string
     return initdb ? initdb.replace(/\/initdb$/, '') : undefined;
   };
   const found = look() ?? (aptInstall(['postgresql'], log) ? look() : undefined);
-  if (!found) throw new Error('No PostgreSQL server binaries: install Debian\'s `postgresql`, set PG_BIN_DIR, or set DATABASE_URL.');
+  if (!found) throw new Error("No PostgreSQL server binaries: install Debian's `postgresql`, set PG_BIN_DIR, or set DATABASE_URL.");
   return found;
 }
 

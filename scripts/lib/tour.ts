@@ -37,7 +37,11 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   const api = async (path: string, init: { method?: string; body?: unknown; accept?: string } = {}) => {
     const res = await fetch(`${o.apiUrl}${path}`, {
       method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${o.key}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.accept ? { accept: init.accept } : {}) },
+      headers: {
+        authorization: `Bearer ${o.key}`,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.accept ? { accept: init.accept } : {}),
+      },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
     const text = await res.text();
@@ -68,9 +72,21 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   const placed = await api('/v1/concierge/orders', {
     method: 'POST',
     body: {
-      businessName: 'Boulangerie Martin', contactEmail, desiredDomain: `boulangerie-martin-${stamp}.fr`, plan: 'business', urgent: false,
+      businessName: 'Boulangerie Martin',
+      contactEmail,
+      desiredDomain: `boulangerie-martin-${stamp}.fr`,
+      plan: 'business',
+      urgent: false,
       site: { kind: 'template', tagline: 'Pains au levain depuis 1952', city: 'Lyon' },
-      registrant: { firstName: 'Claire', lastName: 'Martin', phone: '+33.472000000', address1: '3 rue des Fours', city: 'Lyon', postalCode: '69001', country: 'FR' },
+      registrant: {
+        firstName: 'Claire',
+        lastName: 'Martin',
+        phone: '+33.472000000',
+        address1: '3 rue des Fours',
+        city: 'Lyon',
+        postalCode: '69001',
+        country: 'FR',
+      },
     },
   });
   expect('the order', placed, [202]);
@@ -122,7 +138,11 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   if (!company) throw new Error('tour: the sandbox HubSpot has no company after the sync run');
   const editedAt = Date.now();
   const note = `Préfère être appelé le matin (${stamp})`;
-  const edit = await fetch(`${hubspotUi}/companies/${company.id}`, { method: 'PATCH', body: JSON.stringify({ description: note }), headers: { 'content-type': 'application/json' } });
+  const edit = await fetch(`${hubspotUi}/companies/${company.id}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ description: note }),
+    headers: { 'content-type': 'application/json' },
+  });
   if (!edit.ok) throw new Error(`tour: the HubSpot edit was refused: ${edit.status} ${await edit.text()}`);
   const webhookRun = await until('the HubSpot edit reaching Sage', async () => {
     const runs = ((await api('/v1/sync/runs')).json.runs ?? []) as Json[];
@@ -152,7 +172,11 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   for (const s of sites) {
     const created = await api('/v1/sources', { method: 'POST', body: { name: s.name, website: s.url, priority: 1 } });
     expect(`the source ${s.url}`, created, [201, 409]);
-    if (s === site) sourceId = created.status === 201 ? Number(created.json.id) : Number(((await api('/v1/sources?limit=100')).json.items as Json[]).find((x) => x.website === s.url || x.website === s.url.replace(/\/$/, ''))?.id);
+    if (s === site)
+      sourceId =
+        created.status === 201
+          ? Number(created.json.id)
+          : Number(((await api('/v1/sources?limit=100')).json.items as Json[]).find((x) => x.website === s.url || x.website === s.url.replace(/\/$/, ''))?.id);
   }
   const started = await api(`/v1/sources/${sourceId}/run`, { method: 'POST', body: {} });
   expect('the source run', started, [202]);
@@ -178,7 +202,9 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
 async function customerEmails(mailDir: string, to: string, out: string, prefix: string): Promise<string[]> {
   if (!existsSync(mailDir)) return [];
   const subjects: string[] = [];
-  for (const f of readdirSync(mailDir).filter((n) => n.endsWith('.eml')).sort()) {
+  for (const f of readdirSync(mailDir)
+    .filter((n) => n.endsWith('.eml'))
+    .sort()) {
     const raw = readFileSync(join(mailDir, f));
     if (!raw.includes(to)) continue;
     const mail = await simpleParser(raw);

@@ -78,10 +78,15 @@ beforeAll(async () => {
       TASK_QUEUE_PREFIX: `clu${Date.now().toString(36)}`,
     }),
   );
-  await waitFor('the banner', async () => {
-    if (launched.child.exitCode !== null) throw new Error(`start:cluster exited: ${launched.output().slice(-3000)}`);
-    return /Atelier is running\./.test(launched.output());
-  }, 300_000, 250);
+  await waitFor(
+    'the banner',
+    async () => {
+      if (launched.child.exitCode !== null) throw new Error(`start:cluster exited: ${launched.output().slice(-3000)}`);
+      return /Atelier is running\./.test(launched.output());
+    },
+    300_000,
+    250,
+  );
   apis = [api1, api2].map((p) => `http://127.0.0.1:${p}`);
   key = readFileSync(join(dataDir, 'dev-api-key'), 'utf8').trim();
   conn = await Connection.connect({ address: `127.0.0.1:${temporal}` });
@@ -135,7 +140,16 @@ describe('npm run start:cluster (throwaway)', () => {
     tour = await runTour({ apiUrl: apis[0]!, key, dataDir, log: () => undefined, timeoutMs: 120_000 });
     expect(tour.order.phase).toBe('live');
     // (the timeline's `live` entry is written a moment after the phase shows)
-    expect(tour.order.timeline.map((e) => e.phase).slice(0, 8)).toEqual(['received', 'checking-domain', 'awaiting-payment', 'registering', 'configuring-dns', 'publishing', 'issuing-certificate', 'verifying']);
+    expect(tour.order.timeline.map((e) => e.phase).slice(0, 8)).toEqual([
+      'received',
+      'checking-domain',
+      'awaiting-payment',
+      'registering',
+      'configuring-dns',
+      'publishing',
+      'issuing-certificate',
+      'verifying',
+    ]);
     expect(tour.sync.run.status).toBe('completed');
     expect(tour.sync.run.failures).toEqual([]);
     expect(tour.sync.webhookRun.status).toBe('completed');
@@ -152,10 +166,11 @@ describe('npm run start:cluster (throwaway)', () => {
       return out;
     };
     const orderId = tour.order.id;
-    const domain = String(tour.order.liveUrl).replace(/^https:\/\//, '').replace(/\/$/, '');
+    const domain = String(tour.order.liveUrl)
+      .replace(/^https:\/\//, '')
+      .replace(/\/$/, '');
     // visibility is written asynchronously: each query is asked until the run shows
-    const expectFound = (query: string, id: string) =>
-      waitFor(`${id} in ${query}`, async () => (await ids(query)).includes(id), 20_000, 500);
+    const expectFound = (query: string, id: string) => waitFor(`${id} in ${query}`, async () => (await ids(query)).includes(id), 20_000, 500);
     await expectFound("AtelierFamily = 'concierge'", orderId);
     await expectFound("AtelierFamily = 'concierge' AND AtelierStatus = 'live'", orderId);
     await expectFound("AtelierFamily IN ('platform', 'audits')", diagnosticsId);
@@ -163,7 +178,10 @@ describe('npm run start:cluster (throwaway)', () => {
     await expectFound(`AtelierDomain STARTS_WITH '${domain.slice(0, 12)}'`, orderId);
     expect(await ids("AtelierFamily = 'concierge' AND AtelierStatus = 'expired'")).not.toContain(orderId);
     expect(await ids("AtelierFamily IN ('watches', 'sync')")).not.toContain(diagnosticsId);
-    const refused = await ids("AtelierFamily = 'platform' ORDER BY StartTime DESC").then(() => 'accepted', (e: Error & { cause?: Error }) => `${e.message}: ${e.cause?.message ?? ''}`);
+    const refused = await ids("AtelierFamily = 'platform' ORDER BY StartTime DESC").then(
+      () => 'accepted',
+      (e: Error & { cause?: Error }) => `${e.message}: ${e.cause?.message ?? ''}`,
+    );
     expect(refused).toMatch(/order by/i);
   }, 120_000);
 
@@ -184,9 +202,23 @@ describe('npm run start:cluster (throwaway)', () => {
     const victim = processes().find((p) => p.cmd.includes('workers/main.ts') && environ(p.pid).includes('WORKER_QUEUES=platform,concierge,audits'));
     expect(victim).toBeDefined();
     process.kill(victim!.pid, 'SIGKILL');
-    await waitFor('the supervisor restarting it', async () => /worker 1\[platform,concierge,audits\] exited \(signal SIGKILL\)/.test(launched.output()), 10_000);
+    await waitFor(
+      'the supervisor restarting it',
+      async () => /worker 1\[platform,concierge,audits\] exited \(signal SIGKILL\)/.test(launched.output()),
+      10_000,
+    );
 
-    const outcomes = await Promise.all(runs.map((r) => client.workflow.getHandle(r.id).result().then(() => 'completed', (e: Error) => `failed: ${e.message}`)));
+    const outcomes = await Promise.all(
+      runs.map((r) =>
+        client.workflow
+          .getHandle(r.id)
+          .result()
+          .then(
+            () => 'completed',
+            (e: Error) => `failed: ${e.message}`,
+          ),
+      ),
+    );
     expect(outcomes).toEqual(runs.map(() => 'completed'));
     const diagIds = runs.filter((r) => r.kind === 'diagnostics').map((r) => r.id);
     const auditIds = runs.filter((r) => r.kind === 'audit').map((r) => r.id);

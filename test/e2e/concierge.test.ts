@@ -46,7 +46,17 @@ describe('conciergeOrder end to end', () => {
     const live = await pollOrder(w.call, orderId, (o) => o.phase === 'live' || o.phase === 'refunded', 90_000);
     expect(live).toMatchObject({ phase: 'live', domain, liveUrl: `https://${domain}/`, failure: null, priceCents: 59_900 });
     const phases = (live.timeline as Array<{ phase: string; at: string }>).map((e) => e.phase);
-    expect(phases).toEqual(['received', 'checking-domain', 'awaiting-payment', 'registering', 'configuring-dns', 'publishing', 'issuing-certificate', 'verifying', 'live']);
+    expect(phases).toEqual([
+      'received',
+      'checking-domain',
+      'awaiting-payment',
+      'registering',
+      'configuring-dns',
+      'publishing',
+      'issuing-certificate',
+      'verifying',
+      'live',
+    ]);
     const times = (live.timeline as Array<{ at: string }>).map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(live.eta).toBeNull();
@@ -59,7 +69,12 @@ describe('conciergeOrder end to end', () => {
     expect(owned.registrant.RegistrantEmailAddress ?? owned.registrant.EmailAddress ?? JSON.stringify(owned.registrant)).toContain('claire@client.test');
     // apex + www A records to the host, no TXT left behind
     const recs = w.acme.cloudflare.records(zone.id);
-    expect(recs.filter((r) => r.type === 'A').map((r) => `${r.name} ${r.content}`).sort()).toEqual([`${domain} 127.0.0.1`, `www.${domain} 127.0.0.1`]);
+    expect(
+      recs
+        .filter((r) => r.type === 'A')
+        .map((r) => `${r.name} ${r.content}`)
+        .sort(),
+    ).toEqual([`${domain} 127.0.0.1`, `www.${domain} 127.0.0.1`]);
     expect(recs.filter((r) => r.type === 'TXT')).toEqual([]);
 
     // the site is served over HTTPS with Pebble's certificate for the name
@@ -137,7 +152,13 @@ describe('conciergeOrder end to end', () => {
     await w.client.workflow.getHandle(orderId).result();
     const live = await pollOrder(w.call, orderId, (o) => o.phase === 'live' || o.phase === 'refunded', 90_000);
     expect(live).toMatchObject({ phase: 'live', desiredDomain: 'garage-dupont.fr', domain: 'garage-dupont.com', liveUrl: 'https://garage-dupont.com/' });
-    expect((live.timeline as Array<{ phase: string }>).map((e) => e.phase).slice(0, 5)).toEqual(['received', 'checking-domain', 'awaiting-domain-choice', 'checking-domain', 'awaiting-payment']);
+    expect((live.timeline as Array<{ phase: string }>).map((e) => e.phase).slice(0, 5)).toEqual([
+      'received',
+      'checking-domain',
+      'awaiting-domain-choice',
+      'checking-domain',
+      'awaiting-payment',
+    ]);
     expect(w.namecheap.registrations('garage-dupont.com')).toBe(1);
     expect(w.namecheap.registrations('garage-dupont.fr')).toBe(0);
     const sa = Object.fromEntries((await w.client.workflow.getHandle(orderId).describe()).typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
@@ -203,12 +224,20 @@ describe('conciergeOrder end to end', () => {
     // acknowledged, nothing signalled.
     // The `expired` phase is visible one activity and one workflow task before the run completes, so
     // wait for the run itself to end first (else the late webhook may still reach the open run).
-    await w.client.workflow.getHandle(orderId).result().catch(() => undefined);
+    await w.client.workflow
+      .getHandle(orderId)
+      .result()
+      .catch(() => undefined);
     const { payload, header } = signedCheckoutEvent({ orderId, sessionId: payments[0]!.provider_id! });
     const late = await w.call('/v1/webhooks/stripe', { method: 'POST', body: payload, headers: { 'stripe-signature': header }, key: null });
     expect(late.status).toBe(200);
     expect(await late.json()).toMatchObject({ duplicate: false, signalled: null, ignored: 'the order is expired, not awaiting payment' });
-    const recorded = await t.db.selectFrom('webhook_events').select(['outcome', 'target']).where('provider', '=', 'stripe').where('target', '=', orderId).execute();
+    const recorded = await t.db
+      .selectFrom('webhook_events')
+      .select(['outcome', 'target'])
+      .where('provider', '=', 'stripe')
+      .where('target', '=', orderId)
+      .execute();
     expect(recorded).toEqual([{ outcome: 'ignored', target: orderId }]);
   });
 
@@ -216,7 +245,12 @@ describe('conciergeOrder end to end', () => {
     const { createApp } = await import('../../api/app.js');
     const { silentLogger, TEST_API_KEY } = await import('../support/platform.js');
     // a 3.6 s SLA with the alert at 30 %: it fires while the DNS step is failing
-    const slaApp = createApp({ config: w.configWith({ CONCIERGE_SLA_HOURS: '0.001', CONCIERGE_SLA_ALERT_RATIO: '0.3', CONCIERGE_START_MONITOR: 'true' }), db: t.db, temporal: w.client, logger: silentLogger });
+    const slaApp = createApp({
+      config: w.configWith({ CONCIERGE_SLA_HOURS: '0.001', CONCIERGE_SLA_ALERT_RATIO: '0.3', CONCIERGE_START_MONITOR: 'true' }),
+      db: t.db,
+      temporal: w.client,
+      logger: silentLogger,
+    });
     const domain = 'plombier-express.fr';
     const res = await slaApp.request('/v1/concierge/orders', {
       method: 'POST',
@@ -249,7 +283,14 @@ describe('conciergeOrder end to end', () => {
     // the live site is handed to the monitor sweeps: an active, due monitors row, no siteMonitor workflow of its own
     expect(result.monitorId).toBe(`monitor-${domain}`);
     const row = await t.db.selectFrom('monitors').selectAll().where('id', '=', result.monitorId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ url: `https://${domain}/`, alert_email: 'leo@client.test', language: 'fr', deleted_at: null, paused: false, lease_owner: null });
+    expect(row).toMatchObject({
+      url: `https://${domain}/`,
+      alert_email: 'leo@client.test',
+      language: 'fr',
+      deleted_at: null,
+      paused: false,
+      lease_owner: null,
+    });
     expect(row.next_check_at.getTime()).toBeLessThanOrEqual(Date.now());
     await expect(w.client.workflow.getHandle(result.monitorId).describe()).rejects.toThrow(/not found/i);
   });
@@ -263,6 +304,10 @@ describe('conciergeOrder end to end', () => {
     expect(String(result.failure)).toContain('Validation error from the registry');
     expect(await t.db.selectFrom('concierge_payments').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
     const mails = await w.mail.waitFor(3, (m) => keyOf(m).startsWith(`concierge:${orderId}:`));
-    expect(mails.map(keyOf).sort()).toEqual([`concierge:${orderId}:cancelled`, `concierge:${orderId}:operator-alert:failed-before-payment`, `concierge:${orderId}:received`]);
+    expect(mails.map(keyOf).sort()).toEqual([
+      `concierge:${orderId}:cancelled`,
+      `concierge:${orderId}:operator-alert:failed-before-payment`,
+      `concierge:${orderId}:received`,
+    ]);
   });
 });

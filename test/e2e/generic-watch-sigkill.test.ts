@@ -66,7 +66,17 @@ describe('generic watches: worker SIGKILLed mid-batch', () => {
   it('notifies every change exactly once after the worker is killed and replaced', async () => {
     await t.db
       .insertInto('watch_generic')
-      .values(Array.from({ length: WATCHES }, (_, i) => ({ name: `w${i}`, url: `${site.url}p/${i}`, selector: '#price', interval_minutes: 60, channel: 'webhook' as const, target: hooks.url, tags: ['crash'] })))
+      .values(
+        Array.from({ length: WATCHES }, (_, i) => ({
+          name: `w${i}`,
+          url: `${site.url}p/${i}`,
+          selector: '#price',
+          interval_minutes: 60,
+          channel: 'webhook' as const,
+          target: hooks.url,
+          tags: ['crash'],
+        })),
+      )
       .execute();
     expect(await (await checkAll()).result()).toMatchObject({ checked: WATCHES, baselines: WATCHES });
 

@@ -160,7 +160,10 @@ describe('hostingAudit through the API', () => {
     expect(u.verdict).toBe('incompatible');
     expect(crit(u, 'reachable').reason.en).toBe('Site unreachable: connection refused (ECONNREFUSED).');
     // what could not be observed is unknown, with the reason: no "No HTTPS", no pass, no browser error as a fact
-    expect(crit(u, 'ssl-valid')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^No TLS connection to unreachable\.audit\.test:\d+ \(ECONNREFUSED.*cannot be checked/) } });
+    expect(crit(u, 'ssl-valid')).toMatchObject({
+      status: 'unknown',
+      reason: { en: expect.stringMatching(/^No TLS connection to unreachable\.audit\.test:\d+ \(ECONNREFUSED.*cannot be checked/) },
+    });
     expect(crit(u, 'not-blacklisted')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^Host not identified: Site unreachable/) } });
     expect(crit(u, 'page-load-3s')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^Page not loaded: Site unreachable/) } });
     expect(u.report.rubric.criteria.filter((c: Json) => c.status === 'pass')).toEqual([]);
@@ -172,7 +175,13 @@ describe('hostingAudit through the API', () => {
     expect(a.verdict).toBe('incompatible');
     expect(a.report.provider).toMatchObject({ hosting: { id: 'hostgator', blacklisted: true }, confidence: 'high' });
     const evidence = (a.report.provider.hosting.evidence as Json[]).map((e) => `${e.kind}: ${e.detail}`);
-    expect(evidence).toEqual(expect.arrayContaining(['header: x-server-name names gator4123.hostgator.com', 'header: x-endurance-cache-level: 2', expect.stringMatching(/^page: .*HostGator/)]));
+    expect(evidence).toEqual(
+      expect.arrayContaining([
+        'header: x-server-name names gator4123.hostgator.com',
+        'header: x-endurance-cache-level: 2',
+        expect.stringMatching(/^page: .*HostGator/),
+      ]),
+    );
     expect(a.report.provider.hosting.evidence.some((e: Json) => e.kind === 'nameserver')).toBe(false);
     expect(crit(a, 'not-blacklisted').status).toBe('fail');
     expect(recs(a)[0]).toBe('migrate');
@@ -233,7 +242,13 @@ describe('hostingAudit through the API', () => {
   it('prints the report to PDF with Chromium, in either language', async () => {
     const a = await audits.hostgator!;
     const res = await call(`/v1/audits/${a.id}/report.pdf?lang=en`);
-    expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
+    expect(
+      res.status,
+      await res
+        .clone()
+        .text()
+        .catch(() => ''),
+    ).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('content-disposition')).toBe('inline; filename="audit-hostgator.audit.test-en.pdf"');
     const pdf = Buffer.from(await res.arrayBuffer());
@@ -306,8 +321,13 @@ describe('POST /v1/sizing', () => {
     const res = await call('/v1/sizing', { method: 'POST', body: JSON.stringify({ members: 10_000, agents: 200 }) });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
-      vcpu: { min: 6, max: 12 }, ramGb: { min: 12, max: 24 }, storageGb: { min: 200, max: 500 }, bandwidthTbPerMonth: { min: 8, max: 15 },
-      growth: { gbPerYear: { min: 5, max: 15 } }, recommended: { plan: 'VPS SSD 5' }, annualBudgetEur: { total: 1790 },
+      vcpu: { min: 6, max: 12 },
+      ramGb: { min: 12, max: 24 },
+      storageGb: { min: 200, max: 500 },
+      bandwidthTbPerMonth: { min: 8, max: 15 },
+      growth: { gbPerYear: { min: 5, max: 15 } },
+      recommended: { plan: 'VPS SSD 5' },
+      annualBudgetEur: { total: 1790 },
     });
     const bad = await call('/v1/sizing', { method: 'POST', body: JSON.stringify({ members: -1, agents: 0 }) });
     expect(bad.status).toBe(422);
@@ -322,7 +342,10 @@ describe('a probe that fails', () => {
     const brokenWorkers = await startTestWorkers(broken, t.db, ['audits']);
     try {
       const brokenCall = testApp(broken, t.db, client).call;
-      const res = await brokenCall('/v1/audits', { method: 'POST', body: JSON.stringify({ url: fx.urls.litespeedHttps, options: { browser: true, samples: 1 } }) });
+      const res = await brokenCall('/v1/audits', {
+        method: 'POST',
+        body: JSON.stringify({ url: fx.urls.litespeedHttps, options: { browser: true, samples: 1 } }),
+      });
       expect(res.status).toBe(202);
       const { id } = (await res.json()) as Json;
       await client.workflow.getHandle(id).result();
@@ -332,7 +355,10 @@ describe('a probe that fails', () => {
       expect(a.report.probes.http.ok).toBe(true);
       expect(a.verdict).toBe('enterprise');
       expect(a.report.screenshot).toBe(false);
-      expect(a.report.rubric.criteria.find((c: Json) => c.id === 'page-load-3s')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^Browser probe failed: .*nonexistent/) } });
+      expect(a.report.rubric.criteria.find((c: Json) => c.id === 'page-load-3s')).toMatchObject({
+        status: 'unknown',
+        reason: { en: expect.stringMatching(/^Browser probe failed: .*nonexistent/) },
+      });
       const html = await (await brokenCall(`/v1/audits/${id}/report`)).text();
       expect(html).not.toContain('data:image/png');
     } finally {

@@ -17,7 +17,6 @@ import { isAlive } from '../../scripts/lib/supervisor.js';
 import { runTour, type TourResult } from '../../scripts/lib/tour.js';
 import { bareEnv } from '../support/launcher-env.js';
 
-
 describe('a half-configured family', () => {
   it('is refused at start with every missing variable named', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'atelier-halfconf-'));
@@ -29,7 +28,17 @@ describe('a half-configured family', () => {
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
-      for (const missing of ['STRIPE_WEBHOOK_SECRET', 'NAMECHEAP_API_KEY', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'HUBSPOT_CLIENT_SECRET', 'SAGE_CLIENT_ID', 'SAGE_CLIENT_SECRET', 'SAGE_BUSINESS_ID', 'SAGE_REFRESH_TOKEN']) {
+      for (const missing of [
+        'STRIPE_WEBHOOK_SECRET',
+        'NAMECHEAP_API_KEY',
+        'CLOUDFLARE_API_TOKEN',
+        'CLOUDFLARE_ACCOUNT_ID',
+        'HUBSPOT_CLIENT_SECRET',
+        'SAGE_CLIENT_ID',
+        'SAGE_CLIENT_SECRET',
+        'SAGE_BUSINESS_ID',
+        'SAGE_REFRESH_TOKEN',
+      ]) {
         expect(out).toContain(`${missing}:`);
       }
       expect(out).toMatch(/concierge is configured half-way/);
@@ -96,12 +105,24 @@ describe('npm start without credentials: every family on its sandbox', () => {
     // concierge: live over HTTPS, every phase in the timeline, the customer's emails in .data/mail
     expect(tour.order.phase).toBe('live');
     expect(tour.order.liveUrl).toMatch(/^https:\/\/boulangerie-martin-[a-z0-9]+\.fr\/$/);
-    expect(tour.order.timeline.map((e) => e.phase)).toEqual(['received', 'checking-domain', 'awaiting-payment', 'registering', 'configuring-dns', 'publishing', 'issuing-certificate', 'verifying', 'live']);
+    expect(tour.order.timeline.map((e) => e.phase)).toEqual([
+      'received',
+      'checking-domain',
+      'awaiting-payment',
+      'registering',
+      'configuring-dns',
+      'publishing',
+      'issuing-certificate',
+      'verifying',
+      'live',
+    ]);
     expect(tour.order.emails.length).toBeGreaterThanOrEqual(5);
     expect(tour.order.emails[0]).toMatch(/^Commande reçue/);
     expect(tour.order.screenshot && existsSync(tour.order.screenshot)).toBe(true);
     // its business status is a search attribute the Web UI lists and filters by
-    const run = (await (await fetch(`${api}/v1/runs/${tour.order.id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { searchAttributes: Record<string, unknown> };
+    const run = (await (await fetch(`${api}/v1/runs/${tour.order.id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      searchAttributes: Record<string, unknown>;
+    };
     expect(run.searchAttributes).toMatchObject({ AtelierFamily: 'concierge', AtelierStatus: 'live' });
 
     // sync: a dry run, then the real run brings the 30 demo customers and 15 invoices into HubSpot

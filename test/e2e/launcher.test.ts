@@ -76,7 +76,11 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const health = () => fetch(`${api}/healthz`).then((r) => r.status, () => 0);
+const health = () =>
+  fetch(`${api}/healthz`).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 describe('the launcher supervises the platform', () => {
   it('restarts a killed worker and PostgreSQL, and SIGTERM leaves no process behind', async () => {
@@ -89,10 +93,15 @@ describe('the launcher supervises the platform', () => {
     // the worker dies: restarted, and the API answers all along
     process.kill(worker!, 'SIGKILL');
     const statuses: number[] = [];
-    await waitFor('a new worker', async () => {
-      statuses.push(await health());
-      return childPids('workers/main.ts').some((p) => p !== worker);
-    }, 20_000, 200);
+    await waitFor(
+      'a new worker',
+      async () => {
+        statuses.push(await health());
+        return childPids('workers/main.ts').some((p) => p !== worker);
+      },
+      20_000,
+      200,
+    );
     expect(output).toMatch(/worker exited \(signal SIGKILL\); restarting in 1 s/);
     expect(statuses.every((s) => s === 200)).toBe(true);
     const [worker2] = childPids('workers/main.ts');
@@ -108,10 +117,15 @@ describe('the launcher supervises the platform', () => {
     });
     expect(started.status).toBe(202);
     const { workflowId } = (await started.json()) as { workflowId: string };
-    await waitFor('the diagnostics run', async () => {
-      const run = (await fetch(`${api}/v1/runs/${workflowId}`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.json())) as { status: string };
-      return run.status === 'COMPLETED';
-    }, 40_000, 300);
+    await waitFor(
+      'the diagnostics run',
+      async () => {
+        const run = (await fetch(`${api}/v1/runs/${workflowId}`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.json())) as { status: string };
+        return run.status === 'COMPLETED';
+      },
+      40_000,
+      300,
+    );
 
     // PostgreSQL's postmaster dies: restarted on the same data, /healthz back to 200
     const postmaster = postmasterPid(join(dataDir, 'postgres'))!;

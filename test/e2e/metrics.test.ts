@@ -44,7 +44,15 @@ beforeAll(async () => {
   const bundlePath = await writeWorkflowBundle(dir);
   [worker, { peer: api }] = await Promise.all([
     startWorkerProcess({ env, families: ['platform', 'audits'], bundlePath }),
-    spawnPeer({ name: 'api', cmd: process.execPath, args: ['--import', 'tsx', 'api/main.ts'], cwd: process.cwd(), env: { ...env, LOG_LEVEL: 'info' }, ready: /api listening/, timeoutMs: 60_000 }),
+    spawnPeer({
+      name: 'api',
+      cmd: process.execPath,
+      args: ['--import', 'tsx', 'api/main.ts'],
+      cwd: process.cwd(),
+      env: { ...env, LOG_LEVEL: 'info' },
+      ready: /api listening/,
+      timeoutMs: 60_000,
+    }),
   ]);
   apiUrl = `http://127.0.0.1:${apiPort}`;
   apiMetrics = `http://127.0.0.1:${apiMetricsPort}/metrics`;
@@ -91,7 +99,19 @@ describe('metrics endpoints', () => {
   it('counts a diagnostics run and an audit on the worker and the API, business gauges from PostgreSQL', async () => {
     await t.db
       .insertInto('concierge_orders')
-      .values({ id: 'ord_metrics1', business_name: 'Metrics Bakery', contact_email: 'a@example.com', desired_domain: 'metrics-bakery.test', domain: 'metrics-bakery.test', plan: 'vitrine', urgent: false, locale: 'fr', site: '{}', registrant: '{}', phase: 'awaiting_payment' })
+      .values({
+        id: 'ord_metrics1',
+        business_name: 'Metrics Bakery',
+        contact_email: 'a@example.com',
+        desired_domain: 'metrics-bakery.test',
+        domain: 'metrics-bakery.test',
+        plan: 'vitrine',
+        urgent: false,
+        locale: 'fr',
+        site: '{}',
+        registrant: '{}',
+        phase: 'awaiting_payment',
+      })
       .execute();
 
     const diag = await call('/v1/diagnostics', { method: 'POST', body: JSON.stringify({}) });
@@ -114,7 +134,12 @@ describe('metrics endpoints', () => {
     await completed(`/v1/runs/${id}`, (b) => b.status === 'COMPLETED');
     let workScrape = await scrape(workerMetrics);
     const counted = (w: Sample[]) => sum(find(w, 'temporal_workflow_completed_total')) >= 2 && sum(find(w, 'temporal_workflow_canceled_total')) >= 1;
-    await waitFor('the worker counting the completions and the cancellation', async () => counted((workScrape = await scrape(workerMetrics)).samples), 10_000, 100);
+    await waitFor(
+      'the worker counting the completions and the cancellation',
+      async () => counted((workScrape = await scrape(workerMetrics)).samples),
+      10_000,
+      100,
+    );
     work = workScrape.samples;
     // the SDK's own series, tagged with the process's families
     const wfDone = find(work, 'temporal_workflow_completed_total', { atelier_families: 'audits,platform' });
@@ -160,7 +185,9 @@ describe('metrics endpoints', () => {
   });
 
   it('the Grafana dashboard queries only series the endpoints expose', () => {
-    const dashboard = JSON.parse(readFileSync('ops/grafana/dashboards/atelier.json', 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
+    const dashboard = JSON.parse(readFileSync('ops/grafana/dashboards/atelier.json', 'utf8')) as {
+      panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
+    };
     const queried = dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => promqlMetrics(t.expr).map((m) => ({ panel: p.title, m }))));
     expect(queried.length).toBeGreaterThan(10);
     expect(queried.filter((q) => !exposed.has(q.m))).toEqual([]);

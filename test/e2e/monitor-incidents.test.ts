@@ -35,7 +35,10 @@ beforeAll(async () => {
   sweeps = await startMonitorSweeps(client, config);
   call = testApp(config, t.db, client).call;
   // webhook only: no SMTP needed
-  const res = await call('/v1/monitors', { method: 'POST', body: JSON.stringify({ url: s.url, intervalSeconds: 1, webhookUrl: hook.url, thresholds: { failuresBeforeDown: 2 } }) });
+  const res = await call('/v1/monitors', {
+    method: 'POST',
+    body: JSON.stringify({ url: s.url, intervalSeconds: 1, webhookUrl: hook.url, thresholds: { failuresBeforeDown: 2 } }),
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   id = ((await res.json()) as { id: string }).id;
 });
@@ -92,7 +95,10 @@ describe('monitor incidents', () => {
     expect(p2.nextCursor).toBeNull();
 
     // newest first: page 1 is the second outage
-    for (const [inc, run] of [[p1.incidents[0]!, runs[1]!], [p2.incidents[0]!, runs[0]!]] as const) {
+    for (const [inc, run] of [
+      [p1.incidents[0]!, runs[1]!],
+      [p2.incidents[0]!, runs[0]!],
+    ] as const) {
       expect(inc).toMatchObject({
         kind: 'down',
         startedAt: run.first.checked_at.toISOString(),
@@ -119,9 +125,15 @@ describe('monitor incidents', () => {
     expect(scheduled('checkAndRecord')).toBe(0);
     expect(scheduled('checkSite')).toBe(0);
     const windows = scheduled('sweepMonitors');
-    const checks = await t.db.selectFrom('monitor_checks').select((eb) => eb.fn.countAll<string>().as('n')).where('monitor_id', '=', id).executeTakeFirstOrThrow();
+    const checks = await t.db
+      .selectFrom('monitor_checks')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('monitor_id', '=', id)
+      .executeTakeFirstOrThrow();
     const perCheck = events.length / Number(checks.n);
-    console.log(`monitorSweep history: ${events.length} events for ${checks.n} checks (${windows} windows, 2 outages): ${perCheck.toFixed(2)} events per check`);
+    console.log(
+      `monitorSweep history: ${events.length} events for ${checks.n} checks (${windows} windows, 2 outages): ${perCheck.toFixed(2)} events per check`,
+    );
     expect(windows).toBeGreaterThanOrEqual(1);
     // 1 s checks in 5 s windows: each window's activity holds about 5 checks, outages and alerts included
     expect(Number(checks.n)).toBeGreaterThan(windows * 2);

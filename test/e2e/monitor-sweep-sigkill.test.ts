@@ -73,7 +73,10 @@ describe('monitor sweep: worker SIGKILLed mid-window', () => {
   it('alerts each down and recovered transition exactly once after the worker is killed and replaced', async () => {
     const ids: string[] = [];
     for (const s of sites) {
-      const res = await call('/v1/monitors', { method: 'POST', body: JSON.stringify({ url: s.url, intervalSeconds: 1, webhookUrl: hooks.url, thresholds: { failuresBeforeDown: 2, timeoutMs: 700 } }) });
+      const res = await call('/v1/monitors', {
+        method: 'POST',
+        body: JSON.stringify({ url: s.url, intervalSeconds: 1, webhookUrl: hooks.url, thresholds: { failuresBeforeDown: 2, timeoutMs: 700 } }),
+      });
       expect(res.status, await res.clone().text()).toBe(201);
       ids.push(((await res.json()) as { id: string }).id);
     }
@@ -94,7 +97,11 @@ describe('monitor sweep: worker SIGKILLed mid-window', () => {
     // the retried attempt (after the 10 s heartbeat timeout) takes over and finishes the outage
     await until('every monitor down and alerted', async () => (await states()).every((s) => s === 'down') && hooksOf('monitor.down').length >= SITES, 60_000);
     for (const s of sites) s.set({ kind: 'up' });
-    await until('every monitor recovered and alerted', async () => (await states()).every((s) => s === 'up') && hooksOf('monitor.recovered').length >= SITES, 30_000);
+    await until(
+      'every monitor recovered and alerted',
+      async () => (await states()).every((s) => s === 'up') && hooksOf('monitor.recovered').length >= SITES,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
 
     // one event per monitor and transition, each with its own delivery id; only the receipt in flight
@@ -116,6 +123,8 @@ describe('monitor sweep: worker SIGKILLed mid-window', () => {
       const seqs = (await t.db.selectFrom('monitor_checks').select('seq').where('monitor_id', '=', id).orderBy('seq').execute()).map((r) => Number(r.seq));
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     }
-    console.log(`monitor sweep SIGKILL: ${before}/${SITES} down alerts received before the kill, ${leased.length} monitors leased at the kill, ${repeats} receipt(s) repeated`);
+    console.log(
+      `monitor sweep SIGKILL: ${before}/${SITES} down alerts received before the kill, ${leased.length} monitors leased at the kill, ${repeats} receipt(s) repeated`,
+    );
   }, 120_000);
 });

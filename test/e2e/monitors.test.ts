@@ -112,7 +112,10 @@ describe('site monitors', () => {
     expect(downMail!.html).toContain('<h1');
     const [downHook] = await hook.waitFor(1, (r) => r.body.includes(`"monitorId":"${m.id}"`) && r.body.includes('"monitor.down"'));
     expect(verify(config.WEBHOOK_SIGNING_SECRET, downHook!.body, downHook!.signature, Math.floor(Date.now() / 1000))).toMatchObject({ ok: true });
-    expect(verify('another-secret-0123456789', downHook!.body, downHook!.signature, Math.floor(Date.now() / 1000))).toMatchObject({ ok: false, reason: 'mismatch' });
+    expect(verify('another-secret-0123456789', downHook!.body, downHook!.signature, Math.floor(Date.now() / 1000))).toMatchObject({
+      ok: false,
+      reason: 'mismatch',
+    });
     const downBody = JSON.parse(downHook!.body) as { sequence: number; check: { statusCode: number } };
     expect(downBody.check.statusCode).toBe(503);
     expect(downHook!.delivery).toBe(`monitor:${m.id}:down:${downBody.sequence}:webhook`);
@@ -146,13 +149,22 @@ describe('site monitors', () => {
       ['down', downBody.sequence],
       ['recovered', upBody.sequence],
     ]);
-    const rows = await t.db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', m.id).where('seq', '<=', after.lastCheck!.seq).orderBy('seq').execute();
+    const rows = await t.db
+      .selectFrom('monitor_checks')
+      .selectAll()
+      .where('monitor_id', '=', m.id)
+      .where('seq', '<=', after.lastCheck!.seq)
+      .orderBy('seq')
+      .execute();
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
     expect(after.stats.last24h.checks).toBe(rows.length);
     const upCount = rows.filter((r) => r.ok).length;
     expect(after.stats.last24h.uptimePercent).toBe(Math.round((upCount / rows.length) * 10_000) / 100);
     expect(after.stats.last30d.checks).toBe(rows.length);
-    const okLatencies = rows.filter((r) => r.ok).map((r) => r.latency_ms!).sort((a, b) => a - b);
+    const okLatencies = rows
+      .filter((r) => r.ok)
+      .map((r) => r.latency_ms!)
+      .sort((a, b) => a - b);
     expect(after.stats.last24h.p95LatencyMs).toBe(okLatencies[Math.ceil(0.95 * okLatencies.length) - 1]);
     expect(after.pendingDeliveries).toBe(0);
     const outbox = await t.db.selectFrom('outbox').selectAll().where('dedupe_key', 'like', `monitor:${m.id}:%`).execute();
@@ -234,7 +246,15 @@ describe('site monitors', () => {
     while (s.hits === hits && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(s.hits).toBeGreaterThan(hits);
 
-    for (const bad of [{ intervalSeconds: 0 }, { intervalSeconds: 1.5 }, { thresholds: { latencyMs: -5 } }, { thresholds: { colour: 1 } }, {}, { alertEmail: 'nope' }, { webhookUrl: 'http://10.0.0.1/hook' }]) {
+    for (const bad of [
+      { intervalSeconds: 0 },
+      { intervalSeconds: 1.5 },
+      { thresholds: { latencyMs: -5 } },
+      { thresholds: { colour: 1 } },
+      {},
+      { alertEmail: 'nope' },
+      { webhookUrl: 'http://10.0.0.1/hook' },
+    ]) {
       const res = await call(`/v1/monitors/${m.id}`, { method: 'PATCH', ...json(bad) });
       expect(res.status, JSON.stringify(bad)).toBe(422);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -248,7 +268,10 @@ describe('site monitors', () => {
   it('refuses a second monitor for the same site with 409, lists monitors, and stops one with DELETE', async () => {
     const s = await site();
     const m = await create({ url: s.url });
-    const again = await call('/v1/monitors', { method: 'POST', ...json({ url: `http://127.0.0.1:${s.port}/other/page`, intervalSeconds: 5, alertEmail: 'x@agence.test' }) });
+    const again = await call('/v1/monitors', {
+      method: 'POST',
+      ...json({ url: `http://127.0.0.1:${s.port}/other/page`, intervalSeconds: 5, alertEmail: 'x@agence.test' }),
+    });
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toBe('application/problem+json');
     expect(await again.json()).toMatchObject({ type: '/problems/conflict', status: 409, instance: `/v1/monitors/${m.id}` });
@@ -275,7 +298,11 @@ describe('site monitors', () => {
     expect(s.hits - hitsAtDelete).toBeLessThanOrEqual(1);
 
     // the site can be monitored again; its check numbers continue after the old ones
-    const hadChecks = await t.db.selectFrom('monitor_checks').select((eb) => eb.fn.max<number>('seq').as('max')).where('monitor_id', '=', m.id).executeTakeFirstOrThrow();
+    const hadChecks = await t.db
+      .selectFrom('monitor_checks')
+      .select((eb) => eb.fn.max<number>('seq').as('max'))
+      .where('monitor_id', '=', m.id)
+      .executeTakeFirstOrThrow();
     expect(Number(hadChecks.max)).toBeGreaterThanOrEqual(before.lastCheck!.seq);
     await create({ url: s.url });
     const st = await waitState(m.id, (x) => x.lastCheck !== null);
@@ -312,9 +339,17 @@ describe('site monitors', () => {
       expect(res.headers.get('content-type')).toBe('application/problem+json');
       const p = (await res.json()) as { type: string; errors: Array<{ path: string; message: string }> };
       expect(p.type).toBe('/problems/validation-error');
-      expect(p.errors.map((e) => e.path), JSON.stringify(body)).toContain(path);
+      expect(
+        p.errors.map((e) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
-    const messages = async (url: string) => ((await (await call('/v1/monitors', { method: 'POST', ...json({ url, intervalSeconds: 1, alertEmail: 'a@b.fr' }) })).json()) as { errors: Array<{ message: string }> }).errors[0]!.message;
+    const messages = async (url: string) =>
+      (
+        (await (await call('/v1/monitors', { method: 'POST', ...json({ url, intervalSeconds: 1, alertEmail: 'a@b.fr' }) })).json()) as {
+          errors: Array<{ message: string }>;
+        }
+      ).errors[0]!.message;
     expect(await messages('ftp://127.0.0.1/')).toMatch(/^unsupported-scheme/);
     expect(await messages('http://10.1.2.3/')).toMatch(/^private-address/);
     expect(await messages('http://nonexistent.invalid/')).toMatch(/^unresolvable/);
@@ -323,7 +358,9 @@ describe('site monitors', () => {
     const strict = testApp(testConfig(t.url, { OUTBOUND_ALLOWLIST: '' }), t.db, client).call;
     const res = await strict('/v1/monitors', { method: 'POST', ...json({ url: s.url, intervalSeconds: 60, alertEmail: 'ops@agence.test' }) });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(/^private-address: 127\.0\.0\.1 resolves to 127\.0\.0\.1 \(loopback\)/);
+    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(
+      /^private-address: 127\.0\.0\.1 resolves to 127\.0\.0\.1 \(loopback\)/,
+    );
     // and the default minimum interval (30 s) applies outside tests
     const slowMin = await strict('/v1/monitors', { method: 'POST', ...json({ url: 'http://127.0.0.1/', intervalSeconds: 10, alertEmail: 'ops@agence.test' }) });
     expect(slowMin.status).toBe(422);
@@ -356,7 +393,10 @@ describe('site monitors', () => {
     const bundle = await workflowBundle();
     const history = await client.workflow.getHandle(sweeps.ids[0]!).fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'monitor-sweep' }, history);
-    const checks = await t.db.selectFrom('monitor_checks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const checks = await t.db
+      .selectFrom('monitor_checks')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     const { windows } = await sweeps.status();
     // the history grows by one activity per window (6 events), whatever the number of checks in it
     console.log(`monitorSweep history: ${history.events!.length} events for ${checks.n} checks in ${windows} windows`);

@@ -107,15 +107,25 @@ describe('PostgreSQL stopped for 60 s under load', () => {
     const acceptedDuring = diagnostics.length + audits.length - acceptedBefore;
 
     // back: the same cluster restarted (a killed postmaster's backends may hold its memory a moment)
-    await waitFor('PostgreSQL restart', async () => {
-      pg = await startPostgres(pgOpts);
-      return true;
-    }, 30_000, 500);
+    await waitFor(
+      'PostgreSQL restart',
+      async () => {
+        pg = await startPostgres(pgOpts);
+        return true;
+      },
+      30_000,
+      500,
+    );
     const outageMs = Date.now() - outageStart;
     const back = Date.now();
 
     const results = await Promise.all(
-      [...diagnostics, ...audits].map((id) => client.workflow.getHandle(id).result().then(() => id)),
+      [...diagnostics, ...audits].map((id) =>
+        client.workflow
+          .getHandle(id)
+          .result()
+          .then(() => id),
+      ),
     );
     expect(results).toHaveLength(diagnostics.length + audits.length);
     const recovery = Date.now() - back;
@@ -125,10 +135,20 @@ describe('PostgreSQL stopped for 60 s under load', () => {
     expect(reports.map((r) => r.status)).toEqual(audits.map(() => 'completed'));
 
     // the monitor did not end: its checks resume where they stopped
-    await waitFor('monitor checks after the outage', async () => {
-      const fresh = await apiDb.selectFrom('monitor_checks').select('seq').where('monitor_id', '=', monitorId).where('checked_at', '>', new Date(back)).execute();
-      return fresh.length >= 2;
-    }, 20_000, 500);
+    await waitFor(
+      'monitor checks after the outage',
+      async () => {
+        const fresh = await apiDb
+          .selectFrom('monitor_checks')
+          .select('seq')
+          .where('monitor_id', '=', monitorId)
+          .where('checked_at', '>', new Date(back))
+          .execute();
+        return fresh.length >= 2;
+      },
+      20_000,
+      500,
+    );
     expect((await call(`/v1/monitors/${monitorId}`)).status).toBe(200);
     expect((await call('/v1/audits?limit=1')).status).toBe(200);
     // the monitor sweep that checks it (started by the POST)

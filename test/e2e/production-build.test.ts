@@ -74,8 +74,24 @@ beforeAll(async () => {
   });
   const clean = { ...env, NODE_OPTIONS: '--max-old-space-size=256' };
   [{ peer: worker }, { peer: api }] = await Promise.all([
-    spawnPeer({ name: 'compiled worker', cmd: process.execPath, args: [join(dist, 'workers', 'main.js')], cwd: out, env: clean, ready: /worker ready/, timeoutMs: 60_000 }),
-    spawnPeer({ name: 'compiled api', cmd: process.execPath, args: [join(dist, 'api', 'main.js')], cwd: out, env: clean, ready: /api listening/, timeoutMs: 60_000 }),
+    spawnPeer({
+      name: 'compiled worker',
+      cmd: process.execPath,
+      args: [join(dist, 'workers', 'main.js')],
+      cwd: out,
+      env: clean,
+      ready: /worker ready/,
+      timeoutMs: 60_000,
+    }),
+    spawnPeer({
+      name: 'compiled api',
+      cmd: process.execPath,
+      args: [join(dist, 'api', 'main.js')],
+      cwd: out,
+      env: clean,
+      ready: /api listening/,
+      timeoutMs: 60_000,
+    }),
   ]);
   apiUrl = `http://127.0.0.1:${apiPort}`;
   client = await testClient(loadConfig(env));
@@ -84,7 +100,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
   // the audit is left waiting for a worker
-  if (auditId) await client.workflow.getHandle(auditId).terminate('test over').catch(() => undefined);
+  if (auditId)
+    await client.workflow
+      .getHandle(auditId)
+      .terminate('test over')
+      .catch(() => undefined);
   await client?.connection.close();
   await fx?.close();
   await t?.drop();
@@ -97,7 +117,14 @@ const call = (path: string, init: RequestInit = {}) =>
 describe('npm run build', () => {
   it('emits JavaScript and the workflow bundle, nothing of it TypeScript', () => {
     const dist = join(out, 'dist');
-    for (const f of ['api/main.js', 'workers/main.js', 'db/migrate-cli.js', 'temporal-config/register-search-attributes.js', 'workflow-bundle.js', 'package.json']) {
+    for (const f of [
+      'api/main.js',
+      'workers/main.js',
+      'db/migrate-cli.js',
+      'temporal-config/register-search-attributes.js',
+      'workflow-bundle.js',
+      'package.json',
+    ]) {
       expect(existsSync(join(dist, f)), f).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' });
@@ -111,7 +138,12 @@ describe('npm run build', () => {
     expect(res.status).toBe(202);
     const { workflowId } = (await res.json()) as { workflowId: string };
     let last: Record<string, unknown> = {};
-    await waitFor('diagnostics completed', async () => (last = (await (await call(`/v1/runs/${workflowId}`)).json()) as Record<string, unknown>).status === 'COMPLETED', 60_000, 200);
+    await waitFor(
+      'diagnostics completed',
+      async () => (last = (await (await call(`/v1/runs/${workflowId}`)).json()) as Record<string, unknown>).status === 'COMPLETED',
+      60_000,
+      200,
+    );
     expect(last.status).toBe('COMPLETED');
     const row = await t.db.selectFrom('diagnostics_runs').selectAll().where('workflow_id', '=', workflowId).executeTakeFirst();
     expect(row).toBeDefined();
@@ -121,7 +153,8 @@ describe('npm run build', () => {
     expect(audit.status).toBe(202);
     auditId = ((await audit.json()) as { id: string }).id;
     const handle = client.workflow.getHandle(auditId);
-    const httpProbeRunning = async () => (await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'probeAuditHttp' && Number(a.state) === 2) ?? false;
+    const httpProbeRunning = async () =>
+      (await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'probeAuditHttp' && Number(a.state) === 2) ?? false;
     await waitFor('the HTTP probe running', httpProbeRunning, 30_000, 50);
 
     const sigtermAt = Date.now();

@@ -27,9 +27,17 @@ it('a cancelled crmSync ends CANCELLED and its run is recorded cancelled in Post
     args: [{ mode: 'full', dryRun: true }],
   });
   // the run is reading Sage, its next request held by the shared rate limit
-  const status = await until(() => handle.query<CrmSyncStatus>('status'), (s) => s.phase === 'sage', 20_000);
+  const status = await until(
+    () => handle.query<CrmSyncStatus>('status'),
+    (s) => s.phase === 'sage',
+    20_000,
+  );
   expect(status.phase).toBe('sage');
-  await until(() => h.sage.stats().requests, (n) => n >= 1, 20_000);
+  await until(
+    () => h.sage.stats().requests,
+    (n) => n >= 1,
+    20_000,
+  );
   const running = await h.t.db.selectFrom('sync_runs').selectAll().where('id', '=', workflowId).executeTakeFirstOrThrow();
   expect(running.status).toBe('running');
 

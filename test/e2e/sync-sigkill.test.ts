@@ -61,7 +61,11 @@ afterAll(async () => {
 });
 
 const start = (id: string, mode: 'full' | 'incremental'): Promise<WorkflowHandle<typeof crmSync>> =>
-  client.workflow.start<typeof crmSync>('crmSync', { workflowId: `${id}-${Date.now()}`, taskQueue: taskQueueFor('sync', config.TASK_QUEUE_PREFIX), args: [{ mode, trigger: 'test' }] });
+  client.workflow.start<typeof crmSync>('crmSync', {
+    workflowId: `${id}-${Date.now()}`,
+    taskQueue: taskQueueFor('sync', config.TASK_QUEUE_PREFIX),
+    args: [{ mode, trigger: 'test' }],
+  });
 const counts = <T>(xs: T[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<T, number>()).values()];
 
 describe('sync worker process killed with SIGKILL mid-batch', () => {
@@ -84,7 +88,7 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     sage.setRateLimit(undefined);
     workers.push(await startWorkerProcess({ env, families: ['sync'], bundlePath }));
 
-    const result = (await run.result());
+    const result = await run.result();
     expect(result.phase).toBe('completed');
     const inSage = sage.list('contacts');
     expect(inSage).toHaveLength(COMPANIES);
@@ -114,7 +118,12 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     }
     const before = sage.list('contacts').length;
     const run = await start('crash-to-hubspot', 'incremental');
-    await until(() => run.query<CrmSyncStatus>('status'), (s) => s.phase === 'sage', 30_000, 10);
+    await until(
+      () => run.query<CrmSyncStatus>('status'),
+      (s) => s.phase === 'sage',
+      30_000,
+      10,
+    );
     hubspot.setRateLimit({ max: 2, windowMs: 4000 });
     const companiesNow = () => hubspot.objects('companies').length;
     await until(() => hubspot.stats().throttled > 0, Boolean, 30_000, 20);
@@ -125,7 +134,7 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     hubspot.setRateLimit(undefined);
     workers.push(await startWorkerProcess({ env, families: ['sync'], bundlePath }));
 
-    const result = (await run.result());
+    const result = await run.result();
     expect(result.phase).toBe('completed');
     const companies = hubspot.objects('companies');
     expect(companies).toHaveLength(COMPANIES + CUSTOMERS);
@@ -157,7 +166,12 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     const quotes = () => sage.list('sales_quotes').filter((q) => String(q.reference).startsWith('HS-DEAL-'));
     sage.setRateLimit({ max: 3, windowMs: 1500 });
     const run = await start('crash-quotes', 'incremental');
-    await until(() => quotes().length, (n) => n >= 3, 90_000, 20);
+    await until(
+      () => quotes().length,
+      (n) => n >= 3,
+      90_000,
+      20,
+    );
     await killHard(workers[workers.length - 1]!);
     const atKill = quotes().length;
     console.log(`[sync-sigkill] deals -> quotes: killed with ${atKill}/${DEALS} Sage quotes created`);
@@ -165,7 +179,7 @@ describe('sync worker process killed with SIGKILL mid-batch', () => {
     sage.setRateLimit(undefined);
     workers.push(await startWorkerProcess({ env, families: ['sync'], bundlePath }));
 
-    expect(((await run.result())).phase).toBe('completed');
+    expect((await run.result()).phase).toBe('completed');
     const made = quotes();
     expect(made).toHaveLength(DEALS);
     expect(new Set(made.map((q) => q.reference))).toEqual(new Set(deals.map((id) => `HS-DEAL-${id}`)));

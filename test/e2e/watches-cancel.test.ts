@@ -23,7 +23,15 @@ let site: FixtureSite;
 
 beforeAll(async () => {
   t = await freshDb();
-  site = await startSite(agencySite(new Map([['c1', property('c1', { price: 300_000 })], ['c2', property('c2', { price: 320_000 })]]), { flavor: 'wordpress', perPage: 1 }));
+  site = await startSite(
+    agencySite(
+      new Map([
+        ['c1', property('c1', { price: 300_000 })],
+        ['c2', property('c2', { price: 320_000 })],
+      ]),
+      { flavor: 'wordpress', perPage: 1 },
+    ),
+  );
   config = testConfig(t.url, { WATCH_POLITENESS_MS: '50', WATCH_FETCH_RETRIES: '0' });
   client = await testClient(config);
   workers = await startTestWorkers(config, t.db, ['watches']);
@@ -46,7 +54,10 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | null | f
 }
 
 it('a cancelled watchSource ends CANCELLED and its run is recorded cancelled; the source is not counted as failing', async () => {
-  const res = await testApp(config, t.db, client).call('/v1/sources', { method: 'POST', body: JSON.stringify({ name: 'Agence annulée', website: site.url, postalCodes: ['75015'] }) });
+  const res = await testApp(config, t.db, client).call('/v1/sources', {
+    method: 'POST',
+    body: JSON.stringify({ name: 'Agence annulée', website: site.url, postalCodes: ['75015'] }),
+  });
   expect(res.status).toBe(201);
   const sourceId = ((await res.json()) as { id: number }).id;
   // every listing page hangs: the crawl is in flight when the cancellation arrives

@@ -40,7 +40,19 @@ const broken = new Set<string>();
 const urlOf = (id: string) => new URL(slug(props.get(id)!), site.url).href;
 
 type Json = Record<string, unknown>;
-type EventItem = { id: number; type: string; listingId: number; sourceId: number; runId: number; sourceUrl: string; status: string; priceOld: number | null; priceNew: number | null; changes: Record<string, { old: unknown; new: unknown }>; at: string };
+type EventItem = {
+  id: number;
+  type: string;
+  listingId: number;
+  sourceId: number;
+  runId: number;
+  sourceUrl: string;
+  status: string;
+  priceOld: number | null;
+  priceNew: number | null;
+  changes: Record<string, { old: unknown; new: unknown }>;
+  at: string;
+};
 type Page<T> = { items: T[]; total: number; nextCursor: string | null };
 
 async function get<T = Json>(path: string): Promise<T> {
@@ -92,12 +104,18 @@ afterAll(async () => {
 
 describe('listing status and events through the API', () => {
   it('crawls two sources once: every listing new', async () => {
-    for (const [name, s] of [['site', site], ['other', other]] as const) {
+    for (const [name, s] of [
+      ['site', site],
+      ['other', other],
+    ] as const) {
       const res = await call('/v1/sources', { method: 'POST', body: JSON.stringify({ name: `Agence ${name}`, website: s.url }) });
       expect(res.status).toBe(201);
       ids[name] = ((await res.json()) as { id: number }).id;
     }
-    const alert = await call('/v1/alerts', { method: 'POST', body: JSON.stringify({ ownerEmail: 'marie@example.fr', name: 'Paris 15e', criteria: { postalCodes: ['75015'] } }) });
+    const alert = await call('/v1/alerts', {
+      method: 'POST',
+      body: JSON.stringify({ ownerEmail: 'marie@example.fr', name: 'Paris 15e', criteria: { postalCodes: ['75015'] } }),
+    });
     expect(alert.status).toBe(201);
     expect((await runSite(ids.site)).counts).toMatchObject({ found: 5, new: 5 });
     expect((await runSite(ids.other)).counts).toMatchObject({ found: 1, new: 1 });
@@ -127,15 +145,32 @@ describe('listing status and events through the API', () => {
     expect(feed.total).toBe(4);
     const byType = Object.fromEntries(feed.items.map((e) => [e.type, e]));
     expect(Object.keys(byType).sort()).toEqual(['price_change', 'removed', 'sold', 'updated']);
-    expect(byType.price_change).toMatchObject({ sourceUrl: urlOf('a1'), priceOld: 420_000, priceNew: 399_000, changes: { price: { old: 420_000, new: 399_000 } }, runId: run.runId, sourceId: ids.site, status: 'active' });
-    expect(byType.sold).toMatchObject({ sourceUrl: urlOf('a2'), status: 'sold', priceOld: 480_000, priceNew: 450_000, changes: { status: { old: 'active', new: 'sold' } } });
+    expect(byType.price_change).toMatchObject({
+      sourceUrl: urlOf('a1'),
+      priceOld: 420_000,
+      priceNew: 399_000,
+      changes: { price: { old: 420_000, new: 399_000 } },
+      runId: run.runId,
+      sourceId: ids.site,
+      status: 'active',
+    });
+    expect(byType.sold).toMatchObject({
+      sourceUrl: urlOf('a2'),
+      status: 'sold',
+      priceOld: 480_000,
+      priceNew: 450_000,
+      changes: { status: { old: 'active', new: 'sold' } },
+    });
     expect(byType.updated).toMatchObject({ sourceUrl: urlOf('a3'), status: 'under_offer', changes: { status: { old: 'active', new: 'under_offer' } } });
     expect(byType.removed).toMatchObject({ sourceUrl: urlOf('a4'), status: 'removed' });
 
     const a1 = await get<Json>(`/v1/listings/${byType.price_change!.listingId}`);
     expect(a1).toMatchObject({ price: 399_000, previousPrice: 420_000, status: 'active' });
     const sold = await get<Page<Json>>(`/v1/listings?source_id=${ids.site}&status=sold,under_offer`);
-    expect(sold.items.map((l) => [l.sourceUrl, l.status]).sort()).toEqual([[urlOf('a2'), 'sold'], [urlOf('a3'), 'under_offer']]);
+    expect(sold.items.map((l) => [l.sourceUrl, l.status]).sort()).toEqual([
+      [urlOf('a2'), 'sold'],
+      [urlOf('a3'), 'under_offer'],
+    ]);
     expect((await get<Page<Json>>(`/v1/listings?source_id=${ids.site}`)).total).toBe(2);
     expect((await get<Page<Json>>(`/v1/listings?source_id=${ids.site}&status=inactive`)).items.map((l) => l.sourceUrl)).toEqual([urlOf('a4')]);
 
@@ -164,7 +199,10 @@ describe('listing status and events through the API', () => {
     broken.clear();
 
     const re = await get<Page<EventItem>>(`/v1/sources/${ids.site}/runs/${run.runId}/events?type=reactivated`);
-    expect(re.items.map((e) => [e.sourceUrl, e.status]).sort()).toEqual([[urlOf('a2'), 'active'], [urlOf('a4'), 'active']]);
+    expect(re.items.map((e) => [e.sourceUrl, e.status]).sort()).toEqual([
+      [urlOf('a2'), 'active'],
+      [urlOf('a4'), 'active'],
+    ]);
     const a2 = re.items.find((e) => e.sourceUrl === urlOf('a2'))!;
     expect(a2.changes.status).toEqual({ old: 'sold', new: 'active' });
 
@@ -176,7 +214,11 @@ describe('listing status and events through the API', () => {
     const errors = await get<Page<Json>>(`/v1/sources/${ids.site}/runs/${run.runId}/errors?limit=1`);
     expect(errors).toMatchObject({ total: 1, nextCursor: null, items: [{ url: urlOf('a5'), kind: 'http-500', httpStatus: 500 }] });
     const list = await get<Page<Json>>(`/v1/sources/${ids.site}/runs?limit=3`);
-    expect(list.items.map((r) => [r.priceChanges, r.sold, r.reactivated])).toEqual([[0, 0, 2], [1, 1, 0], [0, 0, 0]]);
+    expect(list.items.map((r) => [r.priceChanges, r.sold, r.reactivated])).toEqual([
+      [0, 0, 2],
+      [1, 1, 0],
+      [0, 0, 0],
+    ]);
   });
 
   it('pages the feed by cursor with its total, filters by type and source, and keeps time bounds', async () => {
@@ -208,13 +250,24 @@ describe('listing status and events through the API', () => {
 
   it('refuses bad parameters with 422 problem+json, an unknown run with 404', async () => {
     const bad = [
-      '/v1/events?since=yesterday', '/v1/events?until=2026-13-01T00:00:00Z', '/v1/events?since=2026-12-01T00:00:00%2B15:00',
-      '/v1/events?type=bogus', '/v1/events?source=0', '/v1/events?source=1e3', '/v1/events?limit=0', '/v1/events?limit=201',
-      '/v1/events?cursor=not-a-cursor', `/v1/events?cursor=${Buffer.from('[1,2,3]').toString('base64url')}`,
+      '/v1/events?since=yesterday',
+      '/v1/events?until=2026-13-01T00:00:00Z',
+      '/v1/events?since=2026-12-01T00:00:00%2B15:00',
+      '/v1/events?type=bogus',
+      '/v1/events?source=0',
+      '/v1/events?source=1e3',
+      '/v1/events?limit=0',
+      '/v1/events?limit=201',
+      '/v1/events?cursor=not-a-cursor',
+      `/v1/events?cursor=${Buffer.from('[1,2,3]').toString('base64url')}`,
       `/v1/events?cursor=${Buffer.from('["1764583200000001","evt"]').toString('base64url')}`,
-      '/v1/events?since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z', '/v1/events?source=%00',
-      `/v1/sources/${ids.site}/runs/0`, `/v1/sources/${ids.site}/runs/x/errors`, `/v1/sources/${ids.site}/runs/${runIds[0]}/errors?cursor=zz`,
-      `/v1/sources/${ids.site}/runs/${runIds[0]}/events?type=gone`, '/v1/listings?status=closed',
+      '/v1/events?since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z',
+      '/v1/events?source=%00',
+      `/v1/sources/${ids.site}/runs/0`,
+      `/v1/sources/${ids.site}/runs/x/errors`,
+      `/v1/sources/${ids.site}/runs/${runIds[0]}/errors?cursor=zz`,
+      `/v1/sources/${ids.site}/runs/${runIds[0]}/events?type=gone`,
+      '/v1/listings?status=closed',
     ];
     for (const path of bad) {
       const res = await call(path);
@@ -222,7 +275,11 @@ describe('listing status and events through the API', () => {
       expect(res.headers.get('content-type'), path).toContain('application/problem+json');
     }
     const otherRun = (await get<Page<Json>>(`/v1/sources/${ids.other}/runs`)).items[0]!.id as number;
-    for (const path of [`/v1/sources/${ids.site}/runs/${otherRun}`, `/v1/sources/${ids.site}/runs/999999/errors`, `/v1/sources/999999/runs/${runIds[0]}/events`]) {
+    for (const path of [
+      `/v1/sources/${ids.site}/runs/${otherRun}`,
+      `/v1/sources/${ids.site}/runs/999999/errors`,
+      `/v1/sources/999999/runs/${runIds[0]}/events`,
+    ]) {
       const res = await call(path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type'), path).toContain('application/problem+json');

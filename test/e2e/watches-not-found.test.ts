@@ -34,12 +34,17 @@ const everListed = [...listings.values()];
 function withDeadLinks(inner: Responder): Responder {
   return (path, req, s) => {
     if (path === '/') {
-      return { body: '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Agence</title></head><body><nav><a href="/biens/">Nos biens</a> <a href="/location/gestion-locative/">Gestion locative</a></nav><p>Bienvenue.</p></body></html>' };
+      return {
+        body: '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Agence</title></head><body><nav><a href="/biens/">Nos biens</a> <a href="/location/gestion-locative/">Gestion locative</a></nav><p>Bienvenue.</p></body></html>',
+      };
     }
     if (path === '/sitemap.xml') {
       // every listing it ever had (a stale entry once one is sold) and a page removed long ago
       const urls = ['', 'biens/', 'biens/programme-neuf-2019/', ...everListed.map(detailPath)].map((p) => `<url><loc>${s.url}${p}</loc></url>`).join('');
-      return { type: 'application/xml', body: `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>` };
+      return {
+        type: 'application/xml',
+        body: `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`,
+      };
     }
     return inner(path, req, s);
   };
@@ -58,8 +63,11 @@ function runSource(sourceId: number): Promise<WatchSourceStatus> {
   });
 }
 const errorsOf = async (runId: number) =>
-  (await t.db.selectFrom('watch_crawl_errors').select(['url', 'kind', 'http_status']).where('run_id', '=', runId).orderBy('url').execute())
-    .map((e) => ({ path: new URL(e.url).pathname, kind: e.kind, status: e.http_status }));
+  (await t.db.selectFrom('watch_crawl_errors').select(['url', 'kind', 'http_status']).where('run_id', '=', runId).orderBy('url').execute()).map((e) => ({
+    path: new URL(e.url).pathname,
+    kind: e.kind,
+    status: e.http_status,
+  }));
 
 beforeAll(async () => {
   t = await freshDb();
@@ -85,14 +93,19 @@ describe('a 404 during a run', () => {
     expect(run.status).toBe('ok');
     expect(run.pagesFailed).toBe(0);
     expect(run.counts).toMatchObject({ found: 3, new: 3 });
-    expect(site.requests.filter((r) => r.status === 404).map((r) => r.path).sort()).toEqual(['/biens/programme-neuf-2019/', '/location/gestion-locative/']);
+    expect(
+      site.requests
+        .filter((r) => r.status === 404)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/biens/programme-neuf-2019/', '/location/gestion-locative/']);
     expect(await errorsOf(run.runId!)).toEqual([
       { path: '/biens/programme-neuf-2019/', kind: 'gone', status: 404 },
       { path: '/location/gestion-locative/', kind: 'gone', status: 404 },
     ]);
   });
 
-  it('on a known listing\'s page counts a miss each run until the listing is removed', async () => {
+  it("on a known listing's page counts a miss each run until the listing is removed", async () => {
     const gone = listings.get('n3')!;
     listings.delete('n3');
     const url = `${site.url}${detailPath(gone)}`;
@@ -100,7 +113,10 @@ describe('a 404 during a run', () => {
     const second = await runSource(sourceId);
     expect(second.status).toBe('ok');
     expect(second.counts).toMatchObject({ found: 2, removed: 0 });
-    expect(await t.db.selectFrom('watch_listings').select(['status', 'missed_runs']).where('source_url', '=', url).executeTakeFirstOrThrow()).toMatchObject({ status: 'active', missed_runs: 1 });
+    expect(await t.db.selectFrom('watch_listings').select(['status', 'missed_runs']).where('source_url', '=', url).executeTakeFirstOrThrow()).toMatchObject({
+      status: 'active',
+      missed_runs: 1,
+    });
     expect(await errorsOf(second.runId!)).toContainEqual({ path: `/${detailPath(gone)}`, kind: 'listing-gone', status: 404 });
 
     const third = await runSource(sourceId);
@@ -111,7 +127,7 @@ describe('a 404 during a run', () => {
     expect(row.status).not.toBe('active');
   });
 
-  it('on one of the source\'s own listing pages still makes the run partial', async () => {
+  it("on one of the source's own listing pages still makes the run partial", async () => {
     const other = await startSite(agencySite(listings, { flavor: 'wix', perPage: 5 }));
     const id = await addSource({ name: 'Agence à la page disparue', website: other.url, listingUrls: [`${other.url}biens/`, `${other.url}biens-anciens/`] });
     const run = await runSource(id).finally(() => other.close());

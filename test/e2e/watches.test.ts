@@ -34,7 +34,18 @@ const wp = new Map<string, Property>([
   ['a1', property('a1', { price: 420_000 })],
   ['a2', property('a2', { price: 480_000, surface: 80 })],
   ['a3', property('a3', { price: 350_000, surface: 52, rooms: 2 })],
-  ['a4', property('a4', { title: 'Maison familiale avec jardin', type: 'house', price: 790_000, surface: 140, rooms: 6, postalCode: '92100', city: 'Boulogne-Billancourt' })],
+  [
+    'a4',
+    property('a4', {
+      title: 'Maison familiale avec jardin',
+      type: 'house',
+      price: 790_000,
+      surface: 140,
+      rooms: 6,
+      postalCode: '92100',
+      city: 'Boulogne-Billancourt',
+    }),
+  ],
   ['a5', property('a5', { price: 1_250_000, surface: 120, rooms: 5 })],
 ]);
 const wix = new Map<string, Property>([
@@ -101,7 +112,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await workers?.shutdown();
   await client?.connection.close();
-  await Promise.all(Object.entries(sites).filter(([k]) => k !== 'dead').map(([, s]) => s.close()));
+  await Promise.all(
+    Object.entries(sites)
+      .filter(([k]) => k !== 'dead')
+      .map(([, s]) => s.close()),
+  );
   await hooks?.close();
   await smtp?.close();
   await t?.drop();
@@ -114,7 +129,11 @@ describe('watches end to end', () => {
       expect(res.status, name).toBe(201);
       ids[name] = res.body.id as number;
     }
-    const email = await post('/v1/alerts', { ownerEmail: 'marie@example.fr', name: 'Paris 15e < 500k', criteria: { postalCodes: ['75015'], priceMax: 500_000, propertyTypes: ['apartment'] } });
+    const email = await post('/v1/alerts', {
+      ownerEmail: 'marie@example.fr',
+      name: 'Paris 15e < 500k',
+      criteria: { postalCodes: ['75015'], priceMax: 500_000, propertyTypes: ['apartment'] },
+    });
     expect(email.status).toBe(201);
     const hook = await post('/v1/alerts', { ownerEmail: 'bot@example.fr', channel: 'webhook', target: hooks.url, criteria: { propertyTypes: ['house'] } });
     expect(hook.status).toBe(201);
@@ -128,8 +147,11 @@ describe('watches end to end', () => {
     });
     expect(totals).toEqual({ sources: 7, ok: 6, failed: 1 });
 
-    const count = async (name: string) => (await t.db.selectFrom('watch_listings').select('source_url').where('source_id', '=', ids[name]!).execute()).map((r) => r.source_url).sort();
-    expect(await count('wp')).toEqual([...wp.values()].map((p) => `${sites.wp!.url}annonce/${p.id}-${p.type === 'house' ? 'maison' : 'appartement'}-${p.rooms}-pieces/`).sort());
+    const count = async (name: string) =>
+      (await t.db.selectFrom('watch_listings').select('source_url').where('source_id', '=', ids[name]!).execute()).map((r) => r.source_url).sort();
+    expect(await count('wp')).toEqual(
+      [...wp.values()].map((p) => `${sites.wp!.url}annonce/${p.id}-${p.type === 'house' ? 'maison' : 'appartement'}-${p.rooms}-pieces/`).sort(),
+    );
     expect(await count('wix')).toHaveLength(2);
     expect(await count('shop')).toEqual([`${sites.shop!.url}products/s1-bien`]);
     expect(await count('spa')).toHaveLength(2);
@@ -163,7 +185,9 @@ describe('watches end to end', () => {
     expect(garbageRuns.items[0]).toMatchObject({ status: 'ok', found: 0 });
     const logged = await t.db.selectFrom('watch_crawl_errors').selectAll().where('run_id', '=', garbageRuns.items[0]!.id).execute();
     expect(logged.map((l) => l.kind)).toEqual(['no-listings']);
-    const report = await get<{ run: { errors: number }; errors: { items: Array<Record<string, unknown>>; total: number } }>(`/v1/sources/${ids.garbage}/runs/${garbageRuns.items[0]!.id}`);
+    const report = await get<{ run: { errors: number }; errors: { items: Array<Record<string, unknown>>; total: number } }>(
+      `/v1/sources/${ids.garbage}/runs/${garbageRuns.items[0]!.id}`,
+    );
     expect(report.run.errors).toBe(0);
     expect(report.errors).toMatchObject({ total: 1, items: [{ kind: 'no-listings', counted: false, httpStatus: null }] });
 
@@ -191,7 +215,9 @@ describe('watches end to end', () => {
     const a3Url = `${sites.wp!.url}annonce/a3-appartement-2-pieces/`;
     expect(await listingByUrl(a3Url)).toMatchObject({ status: 'active', missed_runs: 1 });
     const mails = await smtp.waitFor(2, (m) => m.to.includes('marie@example.fr'));
-    expect(mails.map((m) => m.subject).sort()).toEqual([expect.stringMatching(/^Baisse de prix · .* · 455 000 €$/), expect.stringMatching(/^Nouvelle annonce · .* · 399 000 €$/)].sort());
+    expect(mails.map((m) => m.subject).sort()).toEqual(
+      [expect.stringMatching(/^Baisse de prix · .* · 455 000 €$/), expect.stringMatching(/^Nouvelle annonce · .* · 399 000 €$/)].sort(),
+    );
     expect(mails.find((m) => m.subject.startsWith('Baisse'))!.text).toContain('480 000 € → 455 000 €');
 
     const second = await runSource(ids.wp!);
@@ -207,15 +233,27 @@ describe('watches end to end', () => {
     const detail = await get<{ history: Array<{ event: string }> }>(`/v1/listings/${back.id}`);
     expect(detail.history.map((h) => h.event)).toEqual(['new', 'removed', 'reactivated']);
     const a2 = await listingByUrl(`${sites.wp!.url}annonce/a2-appartement-3-pieces/`);
-    const a2Detail = await get<{ history: Array<{ event: string; changes: Record<string, unknown>; priceOld: number; priceNew: number }> }>(`/v1/listings/${a2.id}`);
-    expect(a2Detail.history[1]).toMatchObject({ event: 'price_change', priceOld: 480_000, priceNew: 455_000, changes: { price: { old: 480_000, new: 455_000 } } });
+    const a2Detail = await get<{ history: Array<{ event: string; changes: Record<string, unknown>; priceOld: number; priceNew: number }> }>(
+      `/v1/listings/${a2.id}`,
+    );
+    expect(a2Detail.history[1]).toMatchObject({
+      event: 'price_change',
+      priceOld: 480_000,
+      priceNew: 455_000,
+      changes: { price: { old: 480_000, new: 455_000 } },
+    });
 
     // no more mail: the reappearance is not news, and nothing was sent twice
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages.filter((m) => m.to.includes('marie@example.fr'))).toHaveLength(2);
 
     const runs = await get<{ items: Array<Record<string, unknown>> }>(`/v1/sources/${ids.wp}/runs`);
-    expect(runs.items.slice(0, 4).map((r) => [r.new, r.updated, r.priceChanges, r.removed, r.reactivated])).toEqual([[0, 0, 0, 0, 1], [0, 0, 0, 1, 0], [1, 0, 1, 0, 0], [5, 0, 0, 0, 0]]);
+    expect(runs.items.slice(0, 4).map((r) => [r.new, r.updated, r.priceChanges, r.removed, r.reactivated])).toEqual([
+      [0, 0, 0, 0, 1],
+      [0, 0, 0, 1, 0],
+      [1, 0, 1, 0, 0],
+      [5, 0, 0, 0, 0],
+    ]);
     expect(runs.items[0]!.durationMs).toBeGreaterThan(0);
   });
 
@@ -248,7 +286,7 @@ describe('watches end to end', () => {
     sites.wp!.slow = { pattern: null, ms: 0 };
     workers = await startTestWorkers(config, t.db, ['watches']);
     const result = await handle.result();
-    expect(result, JSON.stringify(result)).toMatchObject({ status: "ok" });
+    expect(result, JSON.stringify(result)).toMatchObject({ status: 'ok' });
     expect(result.counts).toMatchObject({ new: 2, removed: 0 });
 
     const rows = await t.db.selectFrom('watch_listings').select('source_url').where('source_id', '=', ids.wp!).execute();
@@ -265,19 +303,33 @@ describe('watches end to end', () => {
   });
 
   it('searches listings with filters, sorting and keyset pagination, and serves market statistics', async () => {
-    const page1 = await get<{ items: Array<{ id: number; price: number }>; nextCursor: string }>('/v1/listings?postal_code=75015&property_type=apartment&sort=price_asc&limit=3');
+    const page1 = await get<{ items: Array<{ id: number; price: number }>; nextCursor: string }>(
+      '/v1/listings?postal_code=75015&property_type=apartment&sort=price_asc&limit=3',
+    );
     expect(page1.items.map((i) => i.price)).toEqual([310_000, 333_000, 350_000]);
-    const page2 = await get<{ items: Array<{ id: number; price: number }>; nextCursor: string | null }>(`/v1/listings?postal_code=75015&property_type=apartment&sort=price_asc&limit=3&cursor=${page1.nextCursor}`);
+    const page2 = await get<{ items: Array<{ id: number; price: number }>; nextCursor: string | null }>(
+      `/v1/listings?postal_code=75015&property_type=apartment&sort=price_asc&limit=3&cursor=${page1.nextCursor}`,
+    );
     expect(page2.items.map((i) => i.price)).toEqual([399_000, 420_000, 455_000]);
     const cheap = await get<{ items: Array<{ price: number }> }>('/v1/listings?price_max=300000&status=all');
     expect(cheap.items.map((i) => i.price).sort()).toEqual([215_000, 299_000]);
     const bad = await call('/v1/listings?cursor=not-a-cursor');
     expect(bad.status).toBe(422);
 
-    await client.workflow.execute<typeof marketStats>('marketStats', { workflowId: `e2e-stats-${Date.now()}`, taskQueue: taskQueueFor('watches', config.TASK_QUEUE_PREFIX) });
+    await client.workflow.execute<typeof marketStats>('marketStats', {
+      workflowId: `e2e-stats-${Date.now()}`,
+      taskQueue: taskQueueFor('watches', config.TASK_QUEUE_PREFIX),
+    });
     const stats = await get<Record<string, number | string>>('/v1/stats/market?postal_code=75015');
     // 75015: a1..a3, a5..a8 (wp) + s1 (shop) = 8 apartments
-    expect(stats).toMatchObject({ postal_code: '75015', active_listings: 8, apartments_count: 8, price_min: 310_000, price_max: 1_250_000, listings_added_today: 8 });
+    expect(stats).toMatchObject({
+      postal_code: '75015',
+      active_listings: 8,
+      apartments_count: 8,
+      price_min: 310_000,
+      price_max: 1_250_000,
+      listings_added_today: 8,
+    });
     expect((await call('/v1/stats/market?postal_code=7501')).status).toBe(422);
   });
 });

@@ -87,7 +87,12 @@ beforeAll(async () => {
   hubspot = await startHubSpotFake({ accessToken: HUBSPOT_TOKEN, webhooks: { secret: HUBSPOT_SECRET, sources: ['CRM_UI'] } });
   for (let i = 1; i <= CUSTOMERS; i++) sageCustomers.push(String(sage.direct.create('contacts', customerBody(i)).id));
   for (let i = 0; i < QUOTES; i++) {
-    const q = sage.direct.create('sales_quotes', { contact_id: sageCustomers[i], date: '2026-11-20', expiry_date: '2026-12-20', quote_lines: [{ description: `Site ${i}`, quantity: 1, unit_price: 1000 + i }] });
+    const q = sage.direct.create('sales_quotes', {
+      contact_id: sageCustomers[i],
+      date: '2026-11-20',
+      expiry_date: '2026-12-20',
+      quote_lines: [{ description: `Site ${i}`, quantity: 1, unit_price: 1000 + i }],
+    });
     sageQuotes.push(String(q.id));
   }
   env = testEnv(t.url, {
@@ -110,7 +115,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // the monitor's checks run in the sweep (or, before it, in the monitor's own workflow)
-  for (const id of [monitorSweepId(config?.TASK_QUEUE_PREFIX ?? '', 0), monitorId]) if (id) await client?.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  for (const id of [monitorSweepId(config?.TASK_QUEUE_PREFIX ?? '', 0), monitorId])
+    if (id)
+      await client?.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined);
   for (const w of workers) await w.stop();
   await client?.connection.close();
   await Promise.all([smtp?.close(), monitorHooks?.close(), agency?.close(), auditSite?.close(), monitorSite?.close(), hubspot?.close(), sage?.close()]);
@@ -139,7 +149,13 @@ describe('worker process killed with SIGKILL mid-activity (watches, sync, audits
     // a watched source with an alert, and a monitor that is up
     const source = await post('/v1/sources', { name: 'Agence Crash', website: agency.url, postalCodes: ['75015'] });
     await post('/v1/alerts', { ownerEmail: ALERT_EMAIL, name: '75015 < 500k', criteria: { postalCodes: ['75015'], priceMax: 500_000 } });
-    const monitor = await post('/v1/monitors', { url: monitorSite.url, intervalSeconds: 1, alertEmail: 'ops@agence.test', webhookUrl: monitorHooks.url, thresholds: { failuresBeforeDown: 1, timeoutMs: 1000 } });
+    const monitor = await post('/v1/monitors', {
+      url: monitorSite.url,
+      intervalSeconds: 1,
+      alertEmail: 'ops@agence.test',
+      webhookUrl: monitorHooks.url,
+      thresholds: { failuresBeforeDown: 1, timeoutMs: 1000 },
+    });
     monitorId = monitor.id as string;
     expect((await until(monitorState, (s) => s?.state === 'up', 30_000, 100))?.state).toBe('up');
 
@@ -159,7 +175,12 @@ describe('worker process killed with SIGKILL mid-activity (watches, sync, audits
     });
     auditId = (await post('/v1/audits', { url: auditSite.url, options: { browser: false, samples: 1 } })).id as string;
     // HubSpot starts throttling once the run reads Sage pages (its setup steps go through at full speed)
-    await until(() => sync.query<CrmSyncStatus>('status'), (s) => s.phase === 'sage', 20_000, 10);
+    await until(
+      () => sync.query<CrmSyncStatus>('status'),
+      (s) => s.phase === 'sage',
+      20_000,
+      10,
+    );
     hubspot.setRateLimit({ max: 2, windowMs: 4000 });
 
     const listingHeld = () => agency.requests.some((r) => r.path.startsWith('/annonce/'));
@@ -171,7 +192,12 @@ describe('worker process killed with SIGKILL mid-activity (watches, sync, audits
     // the monitor's site stops answering: the very next check is the one that finds it down
     monitorSite.set({ kind: 'slow', delayMs: HOLD_MS });
     const hits = monitorSite.hits;
-    await until(() => monitorSite.hits, (h) => h > hits, 10_000, 5);
+    await until(
+      () => monitorSite.hits,
+      (h) => h > hits,
+      10_000,
+      5,
+    );
     await killHard(workers[0]!);
     killedAt = Date.now();
     console.log(`[worker-sigkill] killed after ${killedAt - t0} ms`);
@@ -214,7 +240,7 @@ describe('worker process killed with SIGKILL mid-activity (watches, sync, audits
   }, 120_000);
 
   it('sync: the run completes with one company, contact and deal per Sage record', async () => {
-    const result = (await sync.result());
+    const result = await sync.result();
     expect(result.phase).toBe('completed');
     const companies = hubspot.objects('companies');
     expect(companies).toHaveLength(CUSTOMERS);

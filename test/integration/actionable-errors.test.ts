@@ -57,9 +57,29 @@ describe('errors a person can act on', () => {
 
   it('computes market statistics at first read and on demand', async () => {
     expect((await call('/v1/stats/market?postal_code=75015')).status).toBe(404); // no listing there at all
-    const source = await t.db.insertInto('watch_sources').values({ name: 'Agence du Parc', website: 'http://127.0.80.2:8080/', selectors: JSON.stringify({}) }).returning('id').executeTakeFirstOrThrow();
-    const listing = (n: number, price: number) => ({ source_id: source.id, source_url: `http://127.0.80.2:8080/p/${n}`, title: `T${n}`, content_hash: `h${n}`, postal_code: '75015', price, transaction: 'sale' as const, property_type: 'apartment' as const, status: 'active' as const, photos: JSON.stringify([]), features: JSON.stringify([]), quality: 1 });
-    await t.db.insertInto('watch_listings').values([listing(1, 400_000), listing(2, 600_000)]).execute();
+    const source = await t.db
+      .insertInto('watch_sources')
+      .values({ name: 'Agence du Parc', website: 'http://127.0.80.2:8080/', selectors: JSON.stringify({}) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const listing = (n: number, price: number) => ({
+      source_id: source.id,
+      source_url: `http://127.0.80.2:8080/p/${n}`,
+      title: `T${n}`,
+      content_hash: `h${n}`,
+      postal_code: '75015',
+      price,
+      transaction: 'sale' as const,
+      property_type: 'apartment' as const,
+      status: 'active' as const,
+      photos: JSON.stringify([]),
+      features: JSON.stringify([]),
+      quality: 1,
+    });
+    await t.db
+      .insertInto('watch_listings')
+      .values([listing(1, 400_000), listing(2, 600_000)])
+      .execute();
 
     // no schedule has run: the first read computes them
     const first = await call('/v1/stats/market?postal_code=75015');

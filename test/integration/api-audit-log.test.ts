@@ -20,7 +20,9 @@ const lines: Array<Record<string, unknown>> = [];
 let app: ReturnType<typeof createApp>;
 
 const post = (path: string, body: unknown) =>
-  Promise.resolve(app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' } }));
+  Promise.resolve(
+    app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' } }),
+  );
 
 beforeAll(async () => {
   t = await freshDb();

@@ -38,9 +38,20 @@ function appOn(databaseUrl: string) {
 }
 
 const order = {
-  businessName: 'Boulangerie Martin', contactEmail: 'claire@example.fr', desiredDomain: 'boulangerie-martin.fr', plan: 'starter',
+  businessName: 'Boulangerie Martin',
+  contactEmail: 'claire@example.fr',
+  desiredDomain: 'boulangerie-martin.fr',
+  plan: 'starter',
   site: { kind: 'template' },
-  registrant: { firstName: 'Claire', lastName: 'Martin', phone: '+33.472000000', address1: '3 rue des Fours', city: 'Lyon', postalCode: '69001', country: 'FR' },
+  registrant: {
+    firstName: 'Claire',
+    lastName: 'Martin',
+    phone: '+33.472000000',
+    address1: '3 rue des Fours',
+    city: 'Lyon',
+    postalCode: '69001',
+    country: 'FR',
+  },
 };
 /** Routes that read or write PostgreSQL before anything else, with and without the API key. */
 const DB_ROUTES: Array<{ path: string; method?: string; body?: unknown; key?: null }> = [
@@ -114,9 +125,14 @@ describe('API while Temporal is down', () => {
     const dead = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
     const config = testConfig(t.url);
     const app = createApp({ config, db: t.db, temporal: dead, logger: silentLogger, temporalDeadlineMs: 1000 });
-    const call = (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' } });
+    const call = (path: string, init: RequestInit = {}) =>
+      app.request(path, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' } });
     const started = performance.now();
-    for (const [path, init] of [['/v1/diagnostics', { method: 'POST', body: '{}' }], ['/v1/runs/diagnostics-1', {}], ['/v1/sync/runs', { method: 'POST', body: '{}' }]] as const) {
+    for (const [path, init] of [
+      ['/v1/diagnostics', { method: 'POST', body: '{}' }],
+      ['/v1/runs/diagnostics-1', {}],
+      ['/v1/sync/runs', { method: 'POST', body: '{}' }],
+    ] as const) {
       const res = await call(path, init);
       expect(res.status, path).toBe(503);
       expect(res.headers.get('retry-after'), path).toBe(String(RETRY_AFTER_SECONDS));
@@ -129,7 +145,13 @@ describe('API while Temporal is down', () => {
 });
 
 describe('classifyDependencyError on real errors', () => {
-  const error = (q: Promise<unknown>) => q.then(() => { throw new Error('expected an error'); }, (e: unknown) => e);
+  const error = (q: Promise<unknown>) =>
+    q.then(
+      () => {
+        throw new Error('expected an error');
+      },
+      (e: unknown) => e,
+    );
 
   it('PostgreSQL refusing a value (NUL, past int4, an offset past ±15:59, NOT NULL) is a 422 schema gap', async () => {
     for (const q of [
@@ -149,7 +171,11 @@ describe('classifyDependencyError on real errors', () => {
     url.port = String(await freePort());
     const down = createDb({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: 1 });
     dbs.push(down);
-    expect(classifyDependencyError(await error(sql`select 1`.execute(down)))).toMatchObject({ status: 503, slug: 'service-unavailable', retryAfter: RETRY_AFTER_SECONDS });
+    expect(classifyDependencyError(await error(sql`select 1`.execute(down)))).toMatchObject({
+      status: 503,
+      slug: 'service-unavailable',
+      retryAfter: RETRY_AFTER_SECONDS,
+    });
     expect(classifyDependencyError(new TypeError('x is undefined'))).toBeNull();
   });
 

@@ -61,8 +61,11 @@ describe('NUL bytes and lone surrogates', () => {
 
   it('are refused with 422 in query strings and path parameters', async () => {
     const refused: Array<[string, string]> = [
-      ['/v1/sources?q=a%00b', 'q'], ['/v1/monitors?domain=%00', 'domain'], ['/v1/interventions?customerSageId=%00', 'customerSageId'],
-      ['/v1/sync/runs/a%00b', 'id'], ['/v1/runs/%00', 'workflowId'],
+      ['/v1/sources?q=a%00b', 'q'],
+      ['/v1/monitors?domain=%00', 'domain'],
+      ['/v1/interventions?customerSageId=%00', 'customerSageId'],
+      ['/v1/sync/runs/a%00b', 'id'],
+      ['/v1/runs/%00', 'workflowId'],
     ];
     for (const [path, field] of refused) expect422(await get(path), field);
   });
@@ -85,8 +88,11 @@ describe('NUL bytes and lone surrogates', () => {
 describe('numbers', () => {
   it('refuses integers past their column (int4, or 2^53 - 1 for bigint ids) with 422', async () => {
     const refused: Array<[string, string]> = [
-      ['/v1/listings?rooms_min=2147483648', 'rooms_min'], ['/v1/listings?price_max=9007199254740992', 'price_max'], ['/v1/listings?surface_min=1e400', 'surface_min'],
-      ['/v1/sources/9223372036854775808', 'id'], ['/v1/interventions/2147483648999999999', 'id'],
+      ['/v1/listings?rooms_min=2147483648', 'rooms_min'],
+      ['/v1/listings?price_max=9007199254740992', 'price_max'],
+      ['/v1/listings?surface_min=1e400', 'surface_min'],
+      ['/v1/sources/9223372036854775808', 'id'],
+      ['/v1/interventions/2147483648999999999', 'id'],
     ];
     for (const [path, field] of refused) expect422(await get(path), field);
     expect((await get('/v1/interventions/2147483648')).status).toBe(404);
@@ -102,7 +108,13 @@ describe('numbers', () => {
 
 describe('dates and UTC offsets', () => {
   it('refuses offsets PostgreSQL cannot hold, year 0 and impossible days with 422; keeps a valid +14:00', async () => {
-    for (const scheduledAt of ['2026-12-01T09:00:00+23:00', '2026-12-01T09:00:00-15:30', '0000-01-01T00:00:00Z', '2026-02-30T09:00:00Z', '2026-12-01T24:00:00Z']) {
+    for (const scheduledAt of [
+      '2026-12-01T09:00:00+23:00',
+      '2026-12-01T09:00:00-15:30',
+      '0000-01-01T00:00:00Z',
+      '2026-02-30T09:00:00Z',
+      '2026-12-01T24:00:00Z',
+    ]) {
       expect422(await post('/v1/interventions', { customerSageId: 'C-1', subject: 'Visite', scheduledAt }), 'scheduledAt');
     }
     const ok = await post('/v1/interventions', { customerSageId: 'C-1', subject: 'Visite', scheduledAt: '2026-12-01T09:00:00+14:00' });
@@ -143,7 +155,10 @@ describe('methods', () => {
 
 describe('the OpenAPI document', () => {
   type Param = { name: string; in: string; schema: Record<string, unknown> };
-  type Doc = { paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { required?: boolean } }>>; components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> } };
+  type Doc = {
+    paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { required?: boolean } }>>;
+    components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+  };
 
   it('states integer bounds, string lengths, formats and required bodies', async () => {
     const doc = JSON.parse((await get('/openapi.json', null)).body) as Doc;
@@ -154,10 +169,20 @@ describe('the OpenAPI document', () => {
     expect(param('/public/alerts/unsubscribe', 'get', 'token')).toMatchObject({ type: 'string', minLength: 10, maxLength: 200 });
     expect(doc.components.schemas.NewIntervention!.properties.scheduledAt).toMatchObject({ format: 'date-time', maxLength: 40 });
     // a body with required fields is itself required
-    const resolve = (x: Record<string, unknown>) => (typeof x.$ref === 'string' ? (doc.components.schemas[x.$ref.split('/').pop()!] as unknown as Record<string, unknown>) : x);
-    const bodies = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.requestBody).map(([method, op]) => ({ at: `${method} ${path}`, body: op.requestBody as { required?: boolean; content: Record<string, { schema: Record<string, unknown> }> } })));
+    const resolve = (x: Record<string, unknown>) =>
+      typeof x.$ref === 'string' ? (doc.components.schemas[x.$ref.split('/').pop()!] as unknown as Record<string, unknown>) : x;
+    const bodies = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.requestBody)
+        .map(([method, op]) => ({
+          at: `${method} ${path}`,
+          body: op.requestBody as { required?: boolean; content: Record<string, { schema: Record<string, unknown> }> },
+        })),
+    );
     expect(bodies.length).toBeGreaterThan(15);
-    const optionalButNeeded = bodies.filter(({ body }) => body.required !== true && Object.values(body.content).some((m) => ((resolve(m.schema).required as unknown[] | undefined) ?? []).length > 0));
+    const optionalButNeeded = bodies.filter(
+      ({ body }) => body.required !== true && Object.values(body.content).some((m) => ((resolve(m.schema).required as unknown[] | undefined) ?? []).length > 0),
+    );
     expect(optionalButNeeded.map((b) => b.at)).toEqual([]);
     expect(bodies.filter((b) => b.body.required === true).length).toBeGreaterThan(15);
     // every string of every request body has a maximum length

@@ -57,7 +57,12 @@ afterAll(async () => {
   await http.close();
   await hubspot.close();
   // generic watches created by the fuzz have Temporal Schedules: remove them
-  for await (const s of client.schedule.list()) if (s.scheduleId.startsWith(config.TASK_QUEUE_PREFIX)) await client.schedule.getHandle(s.scheduleId).delete().catch(() => undefined);
+  for await (const s of client.schedule.list())
+    if (s.scheduleId.startsWith(config.TASK_QUEUE_PREFIX))
+      await client.schedule
+        .getHandle(s.scheduleId)
+        .delete()
+        .catch(() => undefined);
   await client.connection.close();
   await t.drop();
 });
@@ -80,7 +85,8 @@ async function check(req: FuzzRequest): Promise<Failure | null> {
   if (res.status >= 500) return fail('5xx');
   // 431 (URL and headers over 16 KiB) is answered by Node's HTTP parser before the app sees the request
   const fromApp = res.status !== 431;
-  if (res.status >= 400 && fromApp && req.method !== 'HEAD' && res.headers['content-type'] !== 'application/problem+json') return fail('error is not problem+json');
+  if (res.status >= 400 && fromApp && req.method !== 'HEAD' && res.headers['content-type'] !== 'application/problem+json')
+    return fail('error is not problem+json');
   if (res.status === 405 && !res.headers.allow) return fail('405 without Allow');
   return null;
 }
@@ -115,7 +121,11 @@ describe('API fuzz from /openapi.json', () => {
         `${fiveXx} x 5xx, ${failures.length - fiveXx} other failures; signed webhook deliveries acknowledged: ${JSON.stringify(Object.fromEntries(signedAcks))}`,
     );
     if (failures.length) console.log(`operations that failed: ${[...new Set(failures.map((f) => f.op))].join('; ')}`);
-    expect(failures.slice(0, 10).map((f) => `${f.why} ${f.status} ${f.req.method} ${f.req.path.slice(0, 200)} [${f.req.kind}] ${(f.req.body ?? '').slice(0, 200)} -> ${f.body}`)).toEqual([]);
+    expect(
+      failures
+        .slice(0, 10)
+        .map((f) => `${f.why} ${f.status} ${f.req.method} ${f.req.path.slice(0, 200)} [${f.req.kind}] ${(f.req.body ?? '').slice(0, 200)} -> ${f.body}`),
+    ).toEqual([]);
     expect(cases).toBe(ops.length * RUNS);
     expect(signedAcks.get('/v1/webhooks/hubspot')).toBeGreaterThan(0);
     expect(signedAcks.get('/v1/webhooks/stripe')).toBeGreaterThan(0);

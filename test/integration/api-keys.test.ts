@@ -62,15 +62,31 @@ describe('scoped API keys', () => {
     expect(stdout).not.toContain(operator.secret.slice(14));
     // bad input is refused with the reason, nothing is created
     await expect(keysCli('create', '--name', 'x', '--scopes', 'read,write')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('not write') });
-    await expect(keysCli('create', '--name', 'reader', '--scopes', 'read')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('already named reader') });
-    expect(Number((await t.db.selectFrom('api_keys').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(2);
+    await expect(keysCli('create', '--name', 'reader', '--scopes', 'read')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('already named reader'),
+    });
+    expect(
+      Number(
+        (
+          await t.db
+            .selectFrom('api_keys')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(2);
     // only the digest is stored
     const stored = await t.db.selectFrom('api_keys').selectAll().where('prefix', '=', reader.prefix).executeTakeFirstOrThrow();
     expect(stored.hash.toString('hex')).not.toContain(Buffer.from(reader.secret).toString('hex').slice(0, 16));
   });
 
   it('a read key reads, but cannot start (403) nor cancel (403); an operate key starts and cancels', async () => {
-    const started = await call('/v1/diagnostics', { method: 'POST', key: operator.secret, body: JSON.stringify({ holdSeconds: 600, requestedBy: 'keys-test' }) });
+    const started = await call('/v1/diagnostics', {
+      method: 'POST',
+      key: operator.secret,
+      body: JSON.stringify({ holdSeconds: 600, requestedBy: 'keys-test' }),
+    });
     expect(started.status).toBe(202);
     const { workflowId } = await json<{ workflowId: string }>(started);
 
@@ -108,7 +124,9 @@ describe('scoped API keys', () => {
     const page = await json<{ entries: Entry[]; total: number; nextCursor: string | null }>(await call('/v1/admin/audit-log?keyName=reader&limit=1'));
     expect(page.total).toBe(2);
     expect(page.entries).toHaveLength(1);
-    const next = await json<{ entries: Entry[]; nextCursor: string | null }>(await call(`/v1/admin/audit-log?keyName=reader&limit=1&cursor=${page.nextCursor}`));
+    const next = await json<{ entries: Entry[]; nextCursor: string | null }>(
+      await call(`/v1/admin/audit-log?keyName=reader&limit=1&cursor=${page.nextCursor}`),
+    );
     expect(next.entries[0]!.route).toBe('/v1/runs/{workflowId}/cancel');
     expect(next.nextCursor).toBeNull();
   });
@@ -148,7 +166,9 @@ describe('scoped API keys', () => {
   });
 
   it('a key revoked through the admin route stops at once on the process that revoked it', async () => {
-    const created = await json<{ key: { id: number }; secret: string }>(await call('/v1/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'short-lived', scopes: ['read'] }) }));
+    const created = await json<{ key: { id: number }; secret: string }>(
+      await call('/v1/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'short-lived', scopes: ['read'] }) }),
+    );
     expect((await call('/v1/audits', { key: created.secret })).status).toBe(200);
     expect((await call(`/v1/admin/keys/${created.key.id}`, { method: 'DELETE' })).status).toBe(200);
     const res = await call('/v1/audits', { key: created.secret });
@@ -158,7 +178,9 @@ describe('scoped API keys', () => {
   });
 
   it('the OpenAPI document names the scope of every operation', async () => {
-    const doc = await json<{ paths: Record<string, Record<string, { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> }>> }>(await call('/openapi.json', { key: null }));
+    const doc = await json<{ paths: Record<string, Record<string, { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> }>> }>(
+      await call('/openapi.json', { key: null }),
+    );
     const scope = (path: string, method: string) => doc.paths[path]![method]!.security?.[0]?.bearerAuth;
     expect(scope('/v1/runs/{workflowId}', 'get')).toEqual(['read']);
     expect(scope('/v1/runs/{workflowId}/cancel', 'post')).toEqual(['operate']);
@@ -166,6 +188,7 @@ describe('scoped API keys', () => {
     expect(scope('/v1/admin/audit-log', 'get')).toEqual(['admin']);
     expect(doc.paths['/v1/runs/{workflowId}/cancel']!.post!.responses['403']).toBeDefined();
     const secured = Object.entries(doc.paths).flatMap(([p, item]) => Object.entries(item).map(([m, op]) => ({ p, m, s: op.security })));
-    for (const op of secured.filter((o) => o.p.startsWith('/v1/') && !o.p.startsWith('/v1/webhooks/'))) expect(op.s?.[0]?.bearerAuth, `${op.m} ${op.p}`).toHaveLength(1);
+    for (const op of secured.filter((o) => o.p.startsWith('/v1/') && !o.p.startsWith('/v1/webhooks/')))
+      expect(op.s?.[0]?.bearerAuth, `${op.m} ${op.p}`).toHaveLength(1);
   });
 });

@@ -64,7 +64,12 @@ describe('per-key rate limits', () => {
     const answers = await Promise.all(Array.from({ length: 24 }, async (_, i) => (await (i % 2 ? b : a)('/v1/audits', { key })).status));
     expect(answers.filter((s) => s === 200)).toHaveLength(10);
     expect(answers.filter((s) => s === 429)).toHaveLength(14);
-    const row = await t.db.selectFrom('api_rate_counters').innerJoin('api_keys', 'api_keys.id', 'api_rate_counters.key_id').select('count').where('name', '=', 'burst').executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('api_rate_counters')
+      .innerJoin('api_keys', 'api_keys.id', 'api_rate_counters.key_id')
+      .select('count')
+      .where('name', '=', 'burst')
+      .executeTakeFirstOrThrow();
     expect(row.count).toBe(24);
   });
 });

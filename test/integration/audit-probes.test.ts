@@ -31,7 +31,13 @@ afterAll(() => fx.close());
 describe('DNS probe', () => {
   it('reads A, NS, MX and reverse DNS through the injected resolver', async () => {
     const d = await probeDns(resolver.resolver, 'litespeed.audit.test');
-    expect(d).toMatchObject({ resolves: true, a: ['127.0.0.1'], nsZone: 'litespeed.audit.test', ns: ['ns1.chemicloud.com', 'ns2.chemicloud.com'], ptr: { '127.0.0.1': ['localhost'] } });
+    expect(d).toMatchObject({
+      resolves: true,
+      a: ['127.0.0.1'],
+      nsZone: 'litespeed.audit.test',
+      ns: ['ns1.chemicloud.com', 'ns2.chemicloud.com'],
+      ptr: { '127.0.0.1': ['localhost'] },
+    });
     expect(d.mx.map((m) => m.exchange)).toEqual(['mx1.litespeed.audit.test', 'mx2.litespeed.audit.test']);
   });
   it('follows a CNAME chain', async () => {
@@ -49,7 +55,17 @@ describe('HTTP probe', () => {
   it('follows http -> https, checks www -> apex, takes the median of samples and reads the stack', async () => {
     const h = await probeHttp(fx.urls.litespeed, { ...opts(), samples: 3 });
     expect(h.chain.map((x) => x.status)).toEqual([301, 200]);
-    expect(h).toMatchObject({ reachable: true, status: 200, httpsRedirect: true, finalUrl: fx.urls.litespeedHttps, php: '8.2.10', compression: 'gzip', http2: true, alpn: 'h2', http3: true });
+    expect(h).toMatchObject({
+      reachable: true,
+      status: 200,
+      httpsRedirect: true,
+      finalUrl: fx.urls.litespeedHttps,
+      php: '8.2.10',
+      compression: 'gzip',
+      http2: true,
+      alpn: 'h2',
+      http3: true,
+    });
     expect(h.server.family).toBe('litespeed');
     expect(h.cms).toMatchObject({ name: 'WordPress', version: '6.4.2' });
     expect(h.canonical).toMatchObject({ apex: 'litespeed.audit.test', www: 'www.litespeed.audit.test', sameSite: true });
@@ -82,7 +98,15 @@ describe('TLS probe', () => {
   it('trusts the fixture CA when given, checks the name, expiry, key and versions', async () => {
     const [h, p] = hostPort(fx.urls.litespeedHttps);
     const t = await probeTls(h, p, { ...opts(), extraCa: extraCa() });
-    expect(t).toMatchObject({ connected: true, trusted: true, selfSigned: false, hostnameMatch: true, expired: false, issuer: 'Atelier Test (Atelier Audit Test CA)', key: { type: 'RSA', bits: 2048 } });
+    expect(t).toMatchObject({
+      connected: true,
+      trusted: true,
+      selfSigned: false,
+      hostnameMatch: true,
+      expired: false,
+      issuer: 'Atelier Test (Atelier Audit Test CA)',
+      key: { type: 'RSA', bits: 2048 },
+    });
     expect(t.daysToExpiry).toBeGreaterThanOrEqual(88);
     expect(t.protocols).toEqual({ TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true });
     const untrusted = await probeTls(h, p, opts());
@@ -108,7 +132,11 @@ describe('TLS probe', () => {
 
 describe('browser probe', () => {
   it('loads the page in Chromium (test names mapped to loopback), counts requests, keeps console errors, takes a screenshot', async () => {
-    const pool = new BrowserPool({ executablePath: inject('chromiumPath')!, extraArgs: [`--host-resolver-rules=${fx.env.AUDIT_BROWSER_HOST_RULES}`], idleCloseMs: 1000 });
+    const pool = new BrowserPool({
+      executablePath: inject('chromiumPath')!,
+      extraArgs: [`--host-resolver-rules=${fx.env.AUDIT_BROWSER_HOST_RULES}`],
+      idleCloseMs: 1000,
+    });
     try {
       const { result, screenshot } = await pool.probe(fx.urls.hostgator, { timeoutMs: 10_000, guard });
       expect(result).toMatchObject({ loaded: true, status: 200, screenshot: true });

@@ -74,7 +74,7 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
   let cert: IssuedCertificate;
   let zoneId: string;
 
-  it('issues a real certificate for the apex and www, chained to Pebble\'s root, and removes the TXT records', async () => {
+  it("issues a real certificate for the apex and www, chained to Pebble's root, and removes the TXT records", async () => {
     ({ zoneId } = await dns.ensureZone(domain));
     const ca = createAcmeAuthority(options, t.db);
     cert = await ca.issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' });
@@ -98,7 +98,9 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
 
     // challenge records are gone from the zone and from the DNS Pebble asks
     expect(stack.cloudflare.records(zoneId).filter((r) => r.type === 'TXT')).toEqual([]);
-    await expect(stack.challtestsrv.resolver().resolveTxt(`_acme-challenge.${domain}`)).rejects.toMatchObject({ code: expect.stringMatching(/ENODATA|ENOTFOUND/) });
+    await expect(stack.challtestsrv.resolver().resolveTxt(`_acme-challenge.${domain}`)).rejects.toMatchObject({
+      code: expect.stringMatching(/ENODATA|ENOTFOUND/),
+    });
     // both challenges went through the Cloudflare API (create + delete each)
     const txtCalls = stack.cloudflare.requests.filter((r) => /dns_records/.test(r) && /^(POST|DELETE)/.test(r));
     expect(txtCalls.filter((r) => r.startsWith('POST'))).toHaveLength(2);
@@ -109,7 +111,9 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
     expect(accounts).toHaveLength(1);
     expect(accounts[0]!.account_key_pem).toMatch(/BEGIN (EC )?PRIVATE KEY/);
     const orders = await t.db.selectFrom('concierge_acme_orders').selectAll().where('names', '=', `${domain},www.${domain}`).execute();
-    expect(orders).toEqual([expect.objectContaining({ status: 'valid', cert_key_pem: cert.keyPem, cert_pem: cert.certPem, order_url: expect.stringMatching(/^https:/) })]);
+    expect(orders).toEqual([
+      expect.objectContaining({ status: 'valid', cert_key_pem: cert.keyPem, cert_pem: cert.certPem, order_url: expect.stringMatching(/^https:/) }),
+    ]);
     // and never in a log line
     expect(logged.join('\n')).not.toMatch(/PRIVATE KEY/);
   });
@@ -121,7 +125,12 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
     expect(stack.cloudflare.requests.length).toBe(before); // no challenge, no order
 
     // with a renewal window longer than the certificate's life, the same call renews
-    const renewed = await createAcmeAuthority({ ...options, renewBeforeDays: 90 }, t.db).issue({ domains: [domain, `www.${domain}`], zoneId, dns, accountEmail: 'ops@atelier.test' });
+    const renewed = await createAcmeAuthority({ ...options, renewBeforeDays: 90 }, t.db).issue({
+      domains: [domain, `www.${domain}`],
+      zoneId,
+      dns,
+      accountEmail: 'ops@atelier.test',
+    });
     expect(renewed.certPem).not.toBe(cert.certPem);
     expect(new X509Certificate(pems(renewed.certPem)[0]!).checkHost(domain)).toBe(domain);
   });
@@ -137,7 +146,7 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
     expect(stack.cloudflare.records(blockedZone)).toEqual([]);
   });
 
-  it('without pre-check resolvers, acme-client\'s own DNS check runs: records the world cannot see fail retryably and are removed', async () => {
+  it("without pre-check resolvers, acme-client's own DNS check runs: records the world cannot see fail retryably and are removed", async () => {
     const { zoneId: hidden } = await dns.ensureZone('invisible.test');
     const started = Date.now();
     const err = (await createAcmeAuthority({ ...options, dnsResolvers: [], propagationTimeoutMs: 1500 }, t.db)
@@ -155,7 +164,7 @@ describe('ACME through Pebble with DNS-01 at the Cloudflare fake', () => {
     let server: WebrootServer;
     afterAll(async () => server?.close());
 
-    it('installs the key and chain with 0600 and serves https://<domain> verified against Pebble\'s root', async () => {
+    it("installs the key and chain with 0600 and serves https://<domain> verified against Pebble's root", async () => {
       const hostOpts = { sitesRoot: join(tmp, 'sites'), tlsDir: join(tmp, 'tls'), nginxSitesDir: join(tmp, 'nginx'), ipv4: ['127.0.0.1'], ipv6: [] };
       const host = createWebrootHost(hostOpts);
       const site = join(tmp, 'site');
@@ -200,8 +209,10 @@ describe('ACME state in PostgreSQL: a retry on another worker host reuses the ac
   const hostA = () => createAcmeAuthority(options, t.db);
   const hostB = () => createAcmeAuthority(options, t.db);
   const count = (method: string, url: RegExp | string, status?: number) =>
-    acmeCalls.filter((c) => c.method === method && (typeof url === 'string' ? c.url === url : url.test(c.url)) && (status === undefined || c.status === status)).length;
-  const ordersFor = (domain: string) => t.db.selectFrom('concierge_acme_orders').selectAll().where('names', '=', `${domain},www.${domain}`).orderBy('id').execute();
+    acmeCalls.filter((c) => c.method === method && (typeof url === 'string' ? c.url === url : url.test(c.url)) && (status === undefined || c.status === status))
+      .length;
+  const ordersFor = (domain: string) =>
+    t.db.selectFrom('concierge_acme_orders').selectAll().where('names', '=', `${domain},www.${domain}`).orderBy('id').execute();
 
   beforeAll(async () => {
     directory = (await acme.axios.get(options.directoryUrl)).data as typeof directory;
@@ -217,7 +228,9 @@ describe('ACME state in PostgreSQL: a retry on another worker host reuses the ac
     const { zoneId } = await dns.ensureZone(domain);
     const before = { orders: count('POST', directory.newOrder), finalize: count('POST', /finalize/) };
     const dyingDns: DnsProvider = { ...dns, createRecord: async () => Promise.reject(new Error('worker killed')) };
-    await expect(hostA().issue({ domains: [domain, `www.${domain}`], zoneId, dns: dyingDns, accountEmail: 'ops@atelier.test' })).rejects.toThrow(/worker killed/);
+    await expect(hostA().issue({ domains: [domain, `www.${domain}`], zoneId, dns: dyingDns, accountEmail: 'ops@atelier.test' })).rejects.toThrow(
+      /worker killed/,
+    );
     const [pending] = await ordersFor(domain);
     expect(pending).toMatchObject({ status: 'pending', cert_pem: null, order_url: expect.stringMatching(/^https:/) });
 

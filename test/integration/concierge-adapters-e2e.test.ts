@@ -33,14 +33,27 @@ describe('concierge adapters end to end against the local peers', () => {
     const a = conciergePortsFromConfig(config, t.db);
 
     // the wanted name is taken; the alternative is free
-    const taken = combineAvailability(await a.availability.whois('boulangerie.fr'), await a.availability.rdap('boulangerie.fr'), (await a.registrar.check(['boulangerie.fr']))[0]!);
+    const taken = combineAvailability(
+      await a.availability.whois('boulangerie.fr'),
+      await a.availability.rdap('boulangerie.fr'),
+      (await a.registrar.check(['boulangerie.fr']))[0]!,
+    );
     expect(taken).toMatchObject({ available: false, disagreement: false });
     const domain = 'boulangerie-dupont.fr';
     const free = combineAvailability(await a.availability.whois(domain), await a.availability.rdap(domain), (await a.registrar.check([domain]))[0]!);
     expect(free).toMatchObject({ available: true, premium: false });
 
     const zone = await a.dns.ensureZone(domain);
-    const contact = { firstName: 'Paul', lastName: 'Dupont', email: 'paul@example.fr', phone: '+33.611223344', address1: '1 place du Marché', city: 'Tours', postalCode: '37000', country: 'FR' };
+    const contact = {
+      firstName: 'Paul',
+      lastName: 'Dupont',
+      email: 'paul@example.fr',
+      phone: '+33.611223344',
+      address1: '1 place du Marché',
+      city: 'Tours',
+      postalCode: '37000',
+      country: 'FR',
+    };
     const reg = await a.registrar.register({ domain, years: 1, contact, nameservers: zone.nameservers });
     expect(reg.chargedAmount).toBeGreaterThan(0);
     expect(await a.registrar.getOwned(domain)).toEqual({ owned: true, nameservers: zone.nameservers });
@@ -61,11 +74,14 @@ describe('concierge adapters end to end against the local peers', () => {
 
     const root = readFileSync(peers.env.CONCIERGE_LIVE_CHECK_CA_PATH!, 'utf8');
     const page = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: Number(peers.env.CONCIERGE_LIVE_CHECK_PORT), path: '/', servername: domain, headers: { host: domain }, ca: root }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: Number(peers.env.CONCIERGE_LIVE_CHECK_PORT), path: '/', servername: domain, headers: { host: domain }, ca: root },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });

@@ -22,7 +22,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const post = (path: string, body: unknown, init: RequestInit & { key?: string | null } = {}) => w.call(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), ...init });
+const post = (path: string, body: unknown, init: RequestInit & { key?: string | null } = {}) =>
+  w.call(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), ...init });
 
 async function signals(orderId: string): Promise<number> {
   const history = await w.client.workflow.getHandle(orderId).fetchHistory();
@@ -95,10 +96,14 @@ describe('POST /v1/webhooks/stripe', () => {
     await pollOrder(w.call, orderId, (o) => o.phase === 'awaiting-payment');
   });
   afterAll(async () => {
-    await w.client.workflow.getHandle(orderId).terminate('test over').catch(() => undefined);
+    await w.client.workflow
+      .getHandle(orderId)
+      .terminate('test over')
+      .catch(() => undefined);
   });
 
-  const webhook = (payload: string, header?: string) => w.call('/v1/webhooks/stripe', { method: 'POST', body: payload, headers: header ? { 'stripe-signature': header } : {}, key: null });
+  const webhook = (payload: string, header?: string) =>
+    w.call('/v1/webhooks/stripe', { method: 'POST', body: payload, headers: header ? { 'stripe-signature': header } : {}, key: null });
 
   it('refuses a bad signature, a wrong secret, a tampered body and a missing header with 400; nothing is recorded or signalled', async () => {
     const good = signedCheckoutEvent({ orderId, sessionId, eventId: 'evt_bad_1' });
@@ -154,17 +159,27 @@ describe('POST /v1/concierge/orders/:id/site', () => {
     await pollOrder(w.call, orderId, (o) => o.phase === 'awaiting-site');
   });
   afterAll(async () => {
-    await w.client.workflow.getHandle(orderId).terminate('test over').catch(() => undefined);
+    await w.client.workflow
+      .getHandle(orderId)
+      .terminate('test over')
+      .catch(() => undefined);
   });
 
-  const upload = (body: Buffer, type = 'application/zip') => w.call(`/v1/concierge/orders/${orderId}/site`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': type } });
+  const upload = (body: Buffer, type = 'application/zip') =>
+    w.call(`/v1/concierge/orders/${orderId}/site`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': type } });
   const uploads = () => join(w.config.CONCIERGE_DATA_DIR, 'uploads', orderId);
 
   it('refuses ../ paths, absolute paths and symlinks with 422, and writes nothing', async () => {
     for (const entries of [
-      [{ name: 'index.html', data: 'x' }, { name: '../../evil.html', data: 'x' }],
+      [
+        { name: 'index.html', data: 'x' },
+        { name: '../../evil.html', data: 'x' },
+      ],
       [{ name: '/tmp/evil.html', data: 'x' }],
-      [{ name: 'index.html', data: 'x' }, { name: 'passwd', data: '/etc/passwd', mode: 0o120777 }],
+      [
+        { name: 'index.html', data: 'x' },
+        { name: 'passwd', data: '/etc/passwd', mode: 0o120777 },
+      ],
     ]) {
       const res = await upload(makeZip(entries));
       expect(res.status).toBe(422);
@@ -186,13 +201,19 @@ describe('POST /v1/concierge/orders/:id/site', () => {
 
   it('refuses an upload for a template order (409)', async () => {
     const other = await placeOrder(w, { ...ORDER, desiredDomain: 'template-only.fr' });
-    const res = await w.call(`/v1/concierge/orders/${other}/site`, { method: 'POST', body: new Uint8Array(makeZip([{ name: 'index.html', data: 'x' }])), headers: { 'content-type': 'application/zip' } });
+    const res = await w.call(`/v1/concierge/orders/${other}/site`, {
+      method: 'POST',
+      body: new Uint8Array(makeZip([{ name: 'index.html', data: 'x' }])),
+      headers: { 'content-type': 'application/zip' },
+    });
     expect(res.status).toBe(409);
     await w.client.workflow.getHandle(other).terminate('test over');
   });
 
   it('extracts a good archive and the order moves on to payment', async () => {
-    const res = await upload(makeZip([{ name: 'site/' }, { name: 'site/index.html', data: '<title>Archive &amp; Co</title>' }, { name: 'site/a.css', data: 'a{}' }]));
+    const res = await upload(
+      makeZip([{ name: 'site/' }, { name: 'site/index.html', data: '<title>Archive &amp; Co</title>' }, { name: 'site/a.css', data: 'a{}' }]),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ orderId, files: ['a.css', 'index.html'] });
     expect(readFileSync(join(uploads(), 'index.html'), 'utf8')).toContain('Archive');
@@ -204,7 +225,13 @@ describe('OpenAPI', () => {
   it('documents the concierge routes and the webhook', async () => {
     const doc = (await (await w.call('/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/concierge/orders', '/v1/concierge/orders/{id}', '/v1/concierge/orders/{id}/site', '/v1/concierge/orders/{id}/domain', '/v1/webhooks/stripe']),
+      expect.arrayContaining([
+        '/v1/concierge/orders',
+        '/v1/concierge/orders/{id}',
+        '/v1/concierge/orders/{id}/site',
+        '/v1/concierge/orders/{id}/domain',
+        '/v1/webhooks/stripe',
+      ]),
     );
   });
 });

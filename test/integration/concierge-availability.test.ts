@@ -46,7 +46,7 @@ describe('availability: whois + RDAP opinions, the registrar decides', () => {
     expect(whois.queries).toContain('libre.fr');
   });
 
-  it('a taken name is taken everywhere, whatever the registry\'s whois dialect', async () => {
+  it("a taken name is taken everywhere, whatever the registry's whois dialect", async () => {
     for (const d of ['pris.com', 'pris.fr', 'pris.eu']) {
       expect(await lookup.whois(d)).toMatchObject({ available: false });
       expect(await lookup.rdap(d)).toMatchObject({ available: false });
@@ -54,7 +54,7 @@ describe('availability: whois + RDAP opinions, the registrar decides', () => {
     }
   });
 
-  it('a premium name is available at the registrar\'s premium price', async () => {
+  it("a premium name is available at the registrar's premium price", async () => {
     expect(await decide('luxe.com')).toMatchObject({ available: true, premium: true, premiumPrice: 1200 });
   });
 

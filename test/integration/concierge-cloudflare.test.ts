@@ -26,7 +26,13 @@ afterAll(async () => {
   await chall?.stop();
 });
 
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApplicationFailure);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as ApplicationFailure,
+  );
 
 describe('Cloudflare DNS adapter', () => {
   it('finds or creates the zone, once, whatever the number of calls', async () => {
@@ -61,7 +67,12 @@ describe('Cloudflare DNS adapter', () => {
     // a changed address updates the same record (PUT), not a second one
     const moved = await dns.upsertRecord(zoneId, { type: 'A', name: 'www.upsert.fr', content: '127.0.0.2' });
     expect(moved.id).toBe(www.id);
-    expect(cf.records(zoneId).filter((r) => r.name === 'www.upsert.fr').map((r) => r.content)).toEqual(['127.0.0.2']);
+    expect(
+      cf
+        .records(zoneId)
+        .filter((r) => r.name === 'www.upsert.fr')
+        .map((r) => r.content),
+    ).toEqual(['127.0.0.2']);
     expect(await chall.resolver().resolve4('www.upsert.fr')).toEqual(['127.0.0.2']);
     expect(await dns.listRecords(zoneId, { type: 'A' })).toHaveLength(2);
   });

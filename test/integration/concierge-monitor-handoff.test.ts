@@ -21,7 +21,15 @@ async function order(id: string, domain: string) {
     plan: 'business',
     urgent: false,
     site: { kind: 'template', tagline: 'Pains au levain', city: 'Lyon' },
-    registrant: { firstName: 'Claire', lastName: 'Martin', phone: '+33.472000000', address1: '3 rue des Fours', city: 'Lyon', postalCode: '69001', country: 'FR' },
+    registrant: {
+      firstName: 'Claire',
+      lastName: 'Martin',
+      phone: '+33.472000000',
+      address1: '3 rue des Fours',
+      city: 'Lyon',
+      postalCode: '69001',
+      country: 'FR',
+    },
   });
   await insertOrder(t.db, id, input, 'eur');
   return monitorIdFor(new URL(`https://${input.desiredDomain}/`));
@@ -48,7 +56,13 @@ async function monitorRow(id: string, alertEmail: string, deleted: boolean) {
 beforeAll(async () => {
   t = await freshDb();
   const config = testConfig(t.url);
-  activities = createConciergeActivities({ config, db: t.db, logger: silentLogger, mailer: createMailer(config), ports: conciergePortsFromConfig(config, t.db) });
+  activities = createConciergeActivities({
+    config,
+    db: t.db,
+    logger: silentLogger,
+    mailer: createMailer(config),
+    ports: conciergePortsFromConfig(config, t.db),
+  });
 });
 afterAll(async () => t.drop());
 
@@ -76,7 +90,9 @@ describe('prepareSiteMonitor', () => {
     const id = await order('ord_handoff_deleted', 'boulangerie-relancee.fr');
     await monitorRow(id, 'old@agency.test', true);
     // the old life's state: down, leased by a sweep, next check far away
-    await sql`update monitors set machine = '{"availability":"down"}', lease_owner = 'old-sweep', next_check_at = now() + interval '1 day' where id = ${id}`.execute(t.db);
+    await sql`update monitors set machine = '{"availability":"down"}', lease_owner = 'old-sweep', next_check_at = now() + interval '1 day' where id = ${id}`.execute(
+      t.db,
+    );
     await activities.prepareSiteMonitor('ord_handoff_deleted');
     const row = await t.db.selectFrom('monitors').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.deleted_at).toBeNull();

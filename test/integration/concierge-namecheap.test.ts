@@ -28,12 +28,24 @@ let config: Parameters<typeof createNamecheapRegistrar>[0];
 
 beforeAll(async () => {
   nc = await startNamecheapFake({ taken: ['google.fr', 'pris.com'], premium: { 'pain.fr': 2500 }, unsupportedTlds: ['gouv.fr'] });
-  config = { NAMECHEAP_API_URL: nc.url, NAMECHEAP_API_USER: nc.apiUser, NAMECHEAP_API_KEY: nc.apiKey, NAMECHEAP_USERNAME: undefined, NAMECHEAP_CLIENT_IP: nc.clientIp };
+  config = {
+    NAMECHEAP_API_URL: nc.url,
+    NAMECHEAP_API_USER: nc.apiUser,
+    NAMECHEAP_API_KEY: nc.apiKey,
+    NAMECHEAP_USERNAME: undefined,
+    NAMECHEAP_CLIENT_IP: nc.clientIp,
+  };
   registrar = createNamecheapRegistrar(config);
 });
 afterAll(async () => nc?.close());
 
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApplicationFailure);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as ApplicationFailure,
+  );
 
 describe('Namecheap registrar adapter', () => {
   it('checks availability with premium prices, in one call', async () => {

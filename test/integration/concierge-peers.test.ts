@@ -80,17 +80,35 @@ describe('peers', () => {
     const cf = await startCloudflareFake();
     stops.push(cf.close);
     const auth = { authorization: `Bearer ${cf.token}`, 'content-type': 'application/json' };
-    const created = await (await fetch(`${cf.baseURL}/zones`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'wire.fr', account: { id: cf.accountId } }) })).json();
+    const created = await (
+      await fetch(`${cf.baseURL}/zones`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'wire.fr', account: { id: cf.accountId } }) })
+    ).json();
     expect(created).toMatchObject({ success: true, errors: [], messages: [], result: { name: 'wire.fr', status: 'pending', name_servers: expect.any(Array) } });
     const list = await (await fetch(`${cf.baseURL}/zones?name=wire.fr`, { headers: auth })).json();
-    expect(list).toMatchObject({ success: true, result: [{ name: 'wire.fr' }], result_info: { page: 1, per_page: 20, count: 1, total_count: 1, total_pages: 1 } });
+    expect(list).toMatchObject({
+      success: true,
+      result: [{ name: 'wire.fr' }],
+      result_info: { page: 1, per_page: 20, count: 1, total_count: 1, total_pages: 1 },
+    });
     const missing = await fetch(`${cf.baseURL}/zones/${'f'.repeat(32)}/dns_records/abc`, { headers: auth });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ success: false, result: null, errors: [{ code: 7003 }] });
     const zoneId = (created as { result: { id: string } }).result.id;
-    const rec = (await (await fetch(`${cf.baseURL}/zones/${zoneId}/dns_records`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'A', name: 'www', content: '127.0.0.1', ttl: 1 }) })).json()) as { result: { id: string; name: string } };
+    const rec = (await (
+      await fetch(`${cf.baseURL}/zones/${zoneId}/dns_records`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type: 'A', name: 'www', content: '127.0.0.1', ttl: 1 }),
+      })
+    ).json()) as { result: { id: string; name: string } };
     expect(rec.result.name).toBe('www.wire.fr');
-    const patched = await (await fetch(`${cf.baseURL}/zones/${zoneId}/dns_records/${rec.result.id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ content: '127.0.0.9' }) })).json();
+    const patched = await (
+      await fetch(`${cf.baseURL}/zones/${zoneId}/dns_records/${rec.result.id}`, {
+        method: 'PATCH',
+        headers: auth,
+        body: JSON.stringify({ content: '127.0.0.9' }),
+      })
+    ).json();
     expect(patched).toMatchObject({ success: true, result: { id: rec.result.id, type: 'A', name: 'www.wire.fr', content: '127.0.0.9' } });
     const filtered = await (await fetch(`${cf.baseURL}/zones/${zoneId}/dns_records?type=A&name.exact=www.wire.fr`, { headers: auth })).json();
     expect(filtered).toMatchObject({ result: [{ content: '127.0.0.9' }], result_info: { total_count: 1 } });
@@ -109,7 +127,14 @@ describe('peers', () => {
   it('the Namecheap fake answers GET query strings like the real /xml.response', async () => {
     const nc = await startNamecheapFake({ taken: ['pris.fr'] });
     stops.push(nc.close);
-    const q = new URLSearchParams({ ApiUser: nc.apiUser, ApiKey: nc.apiKey, UserName: nc.apiUser, ClientIp: nc.clientIp, Command: 'namecheap.domains.check', DomainList: 'pris.fr,libre.fr' });
+    const q = new URLSearchParams({
+      ApiUser: nc.apiUser,
+      ApiKey: nc.apiKey,
+      UserName: nc.apiUser,
+      ClientIp: nc.clientIp,
+      Command: 'namecheap.domains.check',
+      DomainList: 'pris.fr,libre.fr',
+    });
     const res = await fetch(`${nc.url}?${q}`);
     expect(res.headers.get('content-type')).toMatch(/text\/xml/);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await res.text());

@@ -26,12 +26,17 @@ beforeAll(async () => {
   await pollOrder(w.call, orderId, (o) => o.phase === 'awaiting-payment' && o.checkoutUrl !== null);
 });
 afterAll(async () => {
-  for (const id of started) await w?.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  for (const id of started)
+    await w?.client.workflow
+      .getHandle(id)
+      .terminate('test over')
+      .catch(() => undefined);
   await w?.stop();
   await t?.drop();
 });
 
-const webhook = (e: { payload: string; header: string }) => w.call('/v1/webhooks/stripe', { method: 'POST', body: e.payload, headers: { 'stripe-signature': e.header }, key: null });
+const webhook = (e: { payload: string; header: string }) =>
+  w.call('/v1/webhooks/stripe', { method: 'POST', body: e.payload, headers: { 'stripe-signature': e.header }, key: null });
 const now = () => Math.floor(Date.now() / 1000);
 const fakeOrderId = () => `ord_${randomBytes(10).toString('hex')}`;
 
@@ -39,7 +44,8 @@ async function signals(workflowId: string): Promise<number> {
   const history = await w.client.workflow.getHandle(workflowId).fetchHistory();
   return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
 }
-const recorded = (eventId: string) => t.db.selectFrom('webhook_events').selectAll().where('provider', '=', 'stripe').where('event_id', '=', eventId).executeTakeFirst();
+const recorded = (eventId: string) =>
+  t.db.selectFrom('webhook_events').selectAll().where('provider', '=', 'stripe').where('event_id', '=', eventId).executeTakeFirst();
 
 describe('POST /v1/webhooks/stripe: the ±5 minute window', () => {
   it.each([
@@ -68,7 +74,11 @@ describe('POST /v1/webhooks/stripe: events no order awaits are recorded, acknowl
 
   it('the id of a running workflow of another type (even one shaped like an order id)', async () => {
     const otherId = fakeOrderId();
-    await w.client.workflow.start('diagnostics', { taskQueue: taskQueueFor('platform', w.config.TASK_QUEUE_PREFIX), workflowId: otherId, args: [{ holdSeconds: 60 }] });
+    await w.client.workflow.start('diagnostics', {
+      taskQueue: taskQueueFor('platform', w.config.TASK_QUEUE_PREFIX),
+      workflowId: otherId,
+      args: [{ holdSeconds: 60 }],
+    });
     started.push(otherId);
     const res = await webhook(signedCheckoutEvent({ orderId: otherId, sessionId, eventId: 'evt_other_type' }));
     expect(res.status).toBe(200);
@@ -84,7 +94,7 @@ describe('POST /v1/webhooks/stripe: events no order awaits are recorded, acknowl
     expect(await recorded('evt_anonymous')).toMatchObject({ outcome: 'ignored', target: null });
   });
 
-  it("a session the order did not open", async () => {
+  it('a session the order did not open', async () => {
     const res = await webhook(signedCheckoutEvent({ orderId, sessionId: 'cs_test_not_this_order', eventId: 'evt_other_session' }));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ signalled: null, ignored: 'the order did not open this checkout session' });
@@ -97,7 +107,13 @@ describe('the order accepts the one payment it waits for', () => {
   it('after 40 signals for other sessions, its own payment (stamped 4 min ahead, inside the window) moves it on; later events are ignored', async () => {
     const handle = w.client.workflow.getHandle(orderId);
     for (let i = 0; i < 40; i++) {
-      await handle.signal('paymentReceived', { eventId: `evt_flood_${i}`, sessionId: `cs_test_flood_${i}`, paymentIntentId: null, amountTotal: 1, currency: 'eur' });
+      await handle.signal('paymentReceived', {
+        eventId: `evt_flood_${i}`,
+        sessionId: `cs_test_flood_${i}`,
+        paymentIntentId: null,
+        amountTotal: 1,
+        currency: 'eur',
+      });
     }
     const res = await webhook(signedCheckoutEvent({ orderId, sessionId, eventId: 'evt_real_payment', timestamp: now() + 240 }));
     expect(res.status).toBe(200);
@@ -105,7 +121,12 @@ describe('the order accepts the one payment it waits for', () => {
     expect(await recorded('evt_real_payment')).toMatchObject({ outcome: 'signalled', target: orderId, detail: null });
     const moved = await pollOrder(w.call, orderId, (o) => o.phase !== 'awaiting-payment');
     expect(moved.phase).not.toMatch(/cancelled|expired/);
-    const paid = await t.db.selectFrom('concierge_payments').select(['status', 'payment_intent']).where('order_id', '=', orderId).where('kind', '=', 'checkout').executeTakeFirstOrThrow();
+    const paid = await t.db
+      .selectFrom('concierge_payments')
+      .select(['status', 'payment_intent'])
+      .where('order_id', '=', orderId)
+      .where('kind', '=', 'checkout')
+      .executeTakeFirstOrThrow();
     expect(paid).toEqual({ status: 'paid', payment_intent: `pi_${orderId.slice(4)}` });
 
     // a second paid event for the same session (another event id) finds the order no longer awaiting it

@@ -3,7 +3,20 @@
  * certificate files with tight permissions, unpublishing; and the loopback HTTPS server that
  * stands in for nginx (the HTTPS-with-Pebble's-certificate case is in concierge-acme.test.ts).
  */
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
@@ -98,7 +111,11 @@ describe('webroot host', () => {
   it('installs the certificate (0600 files, 0700 folder), switches the vhost to HTTPS, and serves by SNI', async () => {
     const ca = createTestCa();
     const leaf = ca.issue(['fleuriste.fr', 'www.fleuriste.fr']);
-    await host().installCertificate('fleuriste.fr', { certPem: leaf.certPem, keyPem: leaf.keyPem, notAfter: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    await host().installCertificate('fleuriste.fr', {
+      certPem: leaf.certPem,
+      keyPem: leaf.keyPem,
+      notAfter: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    });
     const p = host().paths('fleuriste.fr');
     expect(statSync(p.keyPath).mode & 0o777).toBe(0o600);
     expect(statSync(p.certPath).mode & 0o777).toBe(0o600);
@@ -110,7 +127,11 @@ describe('webroot host', () => {
 
     const server = await startWebrootServer(opts);
     try {
-      expect(await get(server.port, 'fleuriste.fr', '/', ca.certPem)).toMatchObject({ status: 200, body: '<title>V3</title>', type: 'text/html; charset=utf-8' });
+      expect(await get(server.port, 'fleuriste.fr', '/', ca.certPem)).toMatchObject({
+        status: 200,
+        body: '<title>V3</title>',
+        type: 'text/html; charset=utf-8',
+      });
       expect(await get(server.port, 'www.fleuriste.fr', '/index.html', ca.certPem)).toMatchObject({ status: 200 });
       expect(await get(server.port, 'fleuriste.fr', '/nope.html', ca.certPem)).toMatchObject({ status: 404 });
       expect(await get(server.port, 'fleuriste.fr', '/../../tls/fleuriste.fr/privkey.pem', ca.certPem)).toMatchObject({ status: 404 });
@@ -134,15 +155,21 @@ describe('webroot host', () => {
 
   it('refuses unsafe domains and missing or empty folders (non-retryable)', async () => {
     for (const bad of ['../etc', 'a/b.fr', 'x', 'evil.fr;rm', '']) {
-      const err = await host().publish(bad, { dir: tmp }).catch((e: unknown) => e);
+      const err = await host()
+        .publish(bad, { dir: tmp })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApplicationFailure);
       expect((err as ApplicationFailure).type).toBe('host-refused');
       expect((err as ApplicationFailure).nonRetryable).toBe(true);
     }
-    const missing = (await host().publish('vide.fr', { dir: join(tmp, 'nowhere') }).catch((e: unknown) => e)) as ApplicationFailure;
+    const missing = (await host()
+      .publish('vide.fr', { dir: join(tmp, 'nowhere') })
+      .catch((e: unknown) => e)) as ApplicationFailure;
     expect(missing.type).toBe('host-refused');
     mkdirSync(join(tmp, 'empty'));
-    const empty = (await host().publish('vide.fr', { dir: join(tmp, 'empty') }).catch((e: unknown) => e)) as ApplicationFailure;
+    const empty = (await host()
+      .publish('vide.fr', { dir: join(tmp, 'empty') })
+      .catch((e: unknown) => e)) as ApplicationFailure;
     expect(empty.message).toMatch(/no files/);
     expect(existsSync(join(opts.sitesRoot, '..', 'etc'))).toBe(false);
   });

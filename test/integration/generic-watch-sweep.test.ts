@@ -48,7 +48,17 @@ afterAll(async () => {
 });
 
 /** The answer fields these tests read (an answer has some of them). */
-type Answer = { id: number; workflowId: string; baseline: { workflowId: string }; baselineTaken: boolean; total: number; due: number; nextCursor: string | null; nextCheckAt: string; items: Array<{ id: number; seq: number }> };
+type Answer = {
+  id: number;
+  workflowId: string;
+  baseline: { workflowId: string };
+  baselineTaken: boolean;
+  total: number;
+  due: number;
+  nextCursor: string | null;
+  nextCheckAt: string;
+  items: Array<{ id: number; seq: number }>;
+};
 const send = async (path: string, method = 'GET', body?: unknown) => {
   const res = await call(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   const text = await res.text();
@@ -63,7 +73,17 @@ const hooksFor = (watchId: number) => hooks.received.filter((h) => JSON.parse(h.
 async function insertWatches(prefix: string, n: number, tags: string[]): Promise<number[]> {
   const rows = await t.db
     .insertInto('watch_generic')
-    .values(Array.from({ length: n }, (_, i) => ({ name: `${prefix}-${i}`, url: pageUrl(`${prefix}-${i}`), selector: '#price', interval_minutes: 60, channel: 'webhook' as const, target: hooks.url, tags })))
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        name: `${prefix}-${i}`,
+        url: pageUrl(`${prefix}-${i}`),
+        selector: '#price',
+        interval_minutes: 60,
+        channel: 'webhook' as const,
+        target: hooks.url,
+        tags,
+      })),
+    )
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
@@ -72,7 +92,14 @@ async function insertWatches(prefix: string, n: number, tags: string[]): Promise
 describe('generic watches in batches', () => {
   it('takes a baseline at creation and notifies every change once, a return to an earlier value included', async () => {
     price.set('solo', 100);
-    const created = await send('/v1/watches', 'POST', { name: 'Solo', url: pageUrl('solo'), selector: '#price', channel: 'webhook', target: hooks.url, tags: ['solo'] });
+    const created = await send('/v1/watches', 'POST', {
+      name: 'Solo',
+      url: pageUrl('solo'),
+      selector: '#price',
+      channel: 'webhook',
+      target: hooks.url,
+      tags: ['solo'],
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(await result(created.body.baseline.workflowId)).toMatchObject({ checked: 1, baselines: 1, changed: 0 });
@@ -156,7 +183,12 @@ describe('generic watches in batches', () => {
   it('lets checks on one host overlap when the delay is 0, and still honours a Retry-After push-back', async () => {
     await insertWatches('par', 8, ['par']);
     site.slow = { pattern: /^\/p\/par-/, ms: 300 };
-    const startsOf = (from: number) => site.requests.slice(from).filter((r) => r.path.startsWith('/p/par-')).map((r) => r.at).sort((a, b) => a - b);
+    const startsOf = (from: number) =>
+      site.requests
+        .slice(from)
+        .filter((r) => r.path.startsWith('/p/par-'))
+        .map((r) => r.at)
+        .sort((a, b) => a - b);
     const from = site.requests.length;
     await result((await send('/v1/watches/check', 'POST', { tag: 'par' })).body.workflowId);
     const starts = startsOf(from);

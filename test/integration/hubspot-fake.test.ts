@@ -31,7 +31,12 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ body, url: req.url ?? '', signature: String(req.headers['x-hubspot-signature-v3']), timestamp: String(req.headers['x-hubspot-request-timestamp']) });
+      received.push({
+        body,
+        url: req.url ?? '',
+        signature: String(req.headers['x-hubspot-signature-v3']),
+        timestamp: String(req.headers['x-hubspot-request-timestamp']),
+      });
       res.statusCode = receiverFailures > 0 ? 500 : 204;
       if (receiverFailures > 0) receiverFailures--;
       res.end();
@@ -54,23 +59,38 @@ beforeEach(() => fake.setRateLimit(undefined));
 describe('HubSpot fake: properties and batch upsert', () => {
   it('creates sage_id as a unique property once; a second create is 409 OBJECT_ALREADY_EXISTS', async () => {
     const created = await hs.crm.properties.coreApi.create('companies', {
-      name: 'sage_id', label: 'Sage id', type: 'string' as never, fieldType: 'text' as never, groupName: 'companyinformation', hasUniqueValue: true,
+      name: 'sage_id',
+      label: 'Sage id',
+      type: 'string' as never,
+      fieldType: 'text' as never,
+      groupName: 'companyinformation',
+      hasUniqueValue: true,
     });
     expect(created.name).toBe('sage_id');
     expect(created.hasUniqueValue).toBe(true);
-    const again = await failure(hs.crm.properties.coreApi.create('companies', {
-      name: 'sage_id', label: 'Sage id', type: 'string' as never, fieldType: 'text' as never, groupName: 'companyinformation', hasUniqueValue: true,
-    }));
+    const again = await failure(
+      hs.crm.properties.coreApi.create('companies', {
+        name: 'sage_id',
+        label: 'Sage id',
+        type: 'string' as never,
+        fieldType: 'text' as never,
+        groupName: 'companyinformation',
+        hasUniqueValue: true,
+      }),
+    );
     expect(again.code).toBe(409);
     expect(again.body.category).toBe('OBJECT_ALREADY_EXISTS');
     const all = await hs.crm.properties.coreApi.getAll('companies');
     expect(all.results.filter((p) => p.name === 'sage_id')).toHaveLength(1);
-    const bad = await failure(hs.crm.properties.coreApi.create('companies', { name: 'Bad Name', label: 'x', type: 'string' as never, fieldType: 'text' as never, groupName: 'g' }));
+    const bad = await failure(
+      hs.crm.properties.coreApi.create('companies', { name: 'Bad Name', label: 'x', type: 'string' as never, fieldType: 'text' as never, groupName: 'g' }),
+    );
     expect(bad.code).toBe(400);
   });
 
   it('batch upsert by sage_id creates, then updates the same objects: never a duplicate', async () => {
-    const inputs = (suffix: string) => ['C001', 'C002', 'C003'].map((id) => ({ id, idProperty: 'sage_id', properties: { name: `Client ${id} ${suffix}`, city: 'Lyon' } }));
+    const inputs = (suffix: string) =>
+      ['C001', 'C002', 'C003'].map((id) => ({ id, idProperty: 'sage_id', properties: { name: `Client ${id} ${suffix}`, city: 'Lyon' } }));
     const first = await hs.crm.companies.batchApi.upsert({ inputs: inputs('v1') });
     expect(first.status).toBe('COMPLETE');
     expect(first.results.map((r) => r._new)).toEqual([true, true, true]);
@@ -112,14 +132,20 @@ describe('HubSpot fake: properties and batch upsert', () => {
     expect(noIdProperty.code).toBe(400);
     const notUnique = await failure(hs.crm.companies.batchApi.upsert({ inputs: [{ id: 'Lyon', idProperty: 'city', properties: {} }] }));
     expect(notUnique.code).toBe(400);
-    const dup = await failure(hs.crm.companies.batchApi.upsert({ inputs: [
-      { id: 'C500', idProperty: 'sage_id', properties: { name: 'a' } },
-      { id: 'C500', idProperty: 'sage_id', properties: { name: 'b' } },
-    ] }));
+    const dup = await failure(
+      hs.crm.companies.batchApi.upsert({
+        inputs: [
+          { id: 'C500', idProperty: 'sage_id', properties: { name: 'a' } },
+          { id: 'C500', idProperty: 'sage_id', properties: { name: 'b' } },
+        ],
+      }),
+    );
     expect(dup.code).toBe(400);
-    const tooMany = await failure(hs.crm.companies.batchApi.create({
-      inputs: Array.from({ length: 101 }, (_, i) => ({ properties: { name: `n${i}` }, associations: [] })),
-    }));
+    const tooMany = await failure(
+      hs.crm.companies.batchApi.create({
+        inputs: Array.from({ length: 101 }, (_, i) => ({ properties: { name: `n${i}` }, associations: [] })),
+      }),
+    );
     expect(tooMany.code).toBe(400);
     expect(String(tooMany.body.message)).toContain('100');
     expect(fake.objects('companies')).toHaveLength(count);
@@ -134,10 +160,14 @@ describe('HubSpot fake: unique contact email', () => {
     expect(b.code).toBe(409);
     expect(b.body).toMatchObject({ status: 'error', category: 'CONFLICT', message: `Contact already exists. Existing ID: ${a.id}` });
 
-    const batch = await failure(hs.crm.contacts.batchApi.create({ inputs: [
-      { properties: { email: 'paul@exemple.fr' }, associations: [] },
-      { properties: { email: 'PAUL@exemple.fr' }, associations: [] },
-    ] }));
+    const batch = await failure(
+      hs.crm.contacts.batchApi.create({
+        inputs: [
+          { properties: { email: 'paul@exemple.fr' }, associations: [] },
+          { properties: { email: 'PAUL@exemple.fr' }, associations: [] },
+        ],
+      }),
+    );
     expect(batch.code).toBe(409);
     expect(fake.findBy('contacts', 'email', 'paul@exemple.fr')).toHaveLength(0);
 
@@ -152,21 +182,33 @@ describe('HubSpot fake: unique contact email', () => {
     expect(reused.id).not.toBe(a.id);
   });
 
-  it('sage_id defined unique on contacts: updating one contact to another one\'s value is 409', async () => {
+  it("sage_id defined unique on contacts: updating one contact to another one's value is 409", async () => {
     fake.defineProperty('contacts', { name: 'sage_id', hasUniqueValue: true });
-    const [x, y] = (await hs.crm.contacts.batchApi.create({ inputs: [
-      { properties: { email: 'x@exemple.fr', sage_id: 'S1' }, associations: [] },
-      { properties: { email: 'y@exemple.fr', sage_id: 'S2' }, associations: [] },
-    ] })).results;
+    const [x, y] = (
+      await hs.crm.contacts.batchApi.create({
+        inputs: [
+          { properties: { email: 'x@exemple.fr', sage_id: 'S1' }, associations: [] },
+          { properties: { email: 'y@exemple.fr', sage_id: 'S2' }, associations: [] },
+        ],
+      })
+    ).results;
     const clash = await failure(hs.crm.contacts.basicApi.update(y!.id, { properties: { sage_id: 'S1' } }));
     expect(clash.code).toBe(409);
     expect(clash.body.category).toBe('CONFLICT');
     expect(String(clash.body.message)).toContain(x!.id);
     const byUnique = await hs.crm.contacts.basicApi.getById('S2', ['email'], undefined, undefined, false, 'sage_id');
     expect(byUnique.id).toBe(y!.id);
-    const read = await hs.crm.contacts.batchApi.read({ idProperty: 'sage_id', inputs: [{ id: 'S1' }, { id: 'S404' }], properties: ['email'], propertiesWithHistory: [] });
+    const read = await hs.crm.contacts.batchApi.read({
+      idProperty: 'sage_id',
+      inputs: [{ id: 'S1' }, { id: 'S404' }],
+      properties: ['email'],
+      propertiesWithHistory: [],
+    });
     expect(read.results.map((r) => r.properties.email)).toEqual(['x@exemple.fr']);
-    expect((read as unknown as { errors: Array<{ category: string; context: { ids: string[] } }> }).errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: ['S404'] } });
+    expect((read as unknown as { errors: Array<{ category: string; context: { ids: string[] } }> }).errors[0]).toMatchObject({
+      category: 'OBJECT_NOT_FOUND',
+      context: { ids: ['S404'] },
+    });
   });
 });
 
@@ -200,9 +242,16 @@ describe('HubSpot fake: search', () => {
     expect(names[0]).toBe('Devis 249');
     expect(names.at(-1)).toBe('Devis 100');
 
-    const inSet = await hs.crm.deals.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'IN' as never, values: ['Devis 001', 'Devis 002'] }] }], properties: ['dealname'], limit: 10 });
+    const inSet = await hs.crm.deals.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'IN' as never, values: ['Devis 001', 'Devis 002'] }] }],
+      properties: ['dealname'],
+      limit: 10,
+    });
     expect(inSet.results.map((r) => r.properties.dealname).sort()).toEqual(['Devis 001', 'Devis 002']);
-    const has = await hs.crm.deals.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'description', operator: 'HAS_PROPERTY' as never }] }], limit: 1 });
+    const has = await hs.crm.deals.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'description', operator: 'HAS_PROPERTY' as never }] }],
+      limit: 1,
+    });
     expect(has.total).toBe(125);
     const or = await hs.crm.deals.searchApi.doSearch({
       filterGroups: [
@@ -215,7 +264,9 @@ describe('HubSpot fake: search', () => {
 
     const tooBig = await failure(hs.crm.deals.searchApi.doSearch({ limit: 201 }));
     expect(tooBig.code).toBe(400);
-    const badOp = await failure(hs.crm.deals.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'amount', operator: 'ABOUT' as never, value: '1' }] }], limit: 1 }));
+    const badOp = await failure(
+      hs.crm.deals.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'amount', operator: 'ABOUT' as never, value: '1' }] }], limit: 1 }),
+    );
     expect(badOp.code).toBe(400);
   });
 
@@ -223,7 +274,10 @@ describe('HubSpot fake: search', () => {
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, 5));
     const c = await hs.crm.companies.basicApi.create({ properties: { name: 'Changée' }, associations: [] });
-    const r = await hs.crm.companies.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GT' as never, value: String(t0) }] }], limit: 100 });
+    const r = await hs.crm.companies.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GT' as never, value: String(t0) }] }],
+      limit: 100,
+    });
     expect(r.results.map((x) => x.id)).toEqual([c.id]);
   });
 });
@@ -231,15 +285,19 @@ describe('HubSpot fake: search', () => {
 describe('HubSpot fake: associations v4', () => {
   it('associates by default (single and batch), reads them back from both sides', async () => {
     const company = await hs.crm.companies.basicApi.create({ properties: { name: 'Duret' }, associations: [] });
-    const [c1, c2] = (await hs.crm.contacts.batchApi.create({ inputs: [
-      { properties: { email: 'a1@duret.fr' }, associations: [] },
-      { properties: { email: 'a2@duret.fr' }, associations: [] },
-    ] })).results;
+    const [c1, c2] = (
+      await hs.crm.contacts.batchApi.create({
+        inputs: [
+          { properties: { email: 'a1@duret.fr' }, associations: [] },
+          { properties: { email: 'a2@duret.fr' }, associations: [] },
+        ],
+      })
+    ).results;
     const one = await hs.crm.associations.v4.basicApi.createDefault('contacts', c1!.id, 'companies', company.id);
     expect(one.results[0]!.associationSpec.associationTypeId).toBe(279);
-    const batch = await hs.crm.associations.v4.batchApi.create('contacts', 'companies', { inputs: [
-      { _from: { id: c2!.id }, to: { id: company.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 279 }] },
-    ] });
+    const batch = await hs.crm.associations.v4.batchApi.create('contacts', 'companies', {
+      inputs: [{ _from: { id: c2!.id }, to: { id: company.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 279 }] }],
+    });
     expect(batch.results).toHaveLength(1);
     const page = await hs.crm.associations.v4.basicApi.getPage('companies', company.id, 'contacts');
     expect(page.results.map((r) => String(r.toObjectId)).sort()).toEqual([c1!.id, c2!.id].sort());
@@ -267,17 +325,21 @@ describe('HubSpot fake: associations v4', () => {
   it('serves invoices through the generic objects API (upsert by sage_id) and notifies them as object.* events', async () => {
     fake.defineProperty('invoices', { name: 'sage_id', hasUniqueValue: true });
     const log = fake.webhooks.log.length;
-    const r = await hs.crm.objects.batchApi.upsert('invoices', { inputs: [
-      { id: 'SI-1', idProperty: 'sage_id', properties: { hs_currency: 'EUR', hs_amount_billed: '144.00', hs_invoice_status: 'open' } },
-    ] });
+    const r = await hs.crm.objects.batchApi.upsert('invoices', {
+      inputs: [{ id: 'SI-1', idProperty: 'sage_id', properties: { hs_currency: 'EUR', hs_amount_billed: '144.00', hs_invoice_status: 'open' } }],
+    });
     expect(r.results[0]!._new).toBe(true);
-    const again = await hs.crm.objects.batchApi.upsert('invoices', { inputs: [{ id: 'SI-1', idProperty: 'sage_id', properties: { hs_invoice_status: 'paid' } }] });
+    const again = await hs.crm.objects.batchApi.upsert('invoices', {
+      inputs: [{ id: 'SI-1', idProperty: 'sage_id', properties: { hs_invoice_status: 'paid' } }],
+    });
     expect(again.results[0]).toMatchObject({ id: r.results[0]!.id, _new: false });
     const got = await hs.crm.objects.basicApi.getById('invoices', r.results[0]!.id, ['hs_invoice_status', 'hs_amount_billed']);
     expect(got.properties).toMatchObject({ hs_invoice_status: 'paid', hs_amount_billed: '144.00' });
     const events = fake.webhooks.log.slice(log);
     expect(events[0]).toMatchObject({ subscriptionType: 'object.creation', objectTypeId: '0-53' });
-    expect(events.some((e) => e.subscriptionType === 'object.propertyChange' && e.propertyName === 'hs_invoice_status' && e.propertyValue === 'paid')).toBe(true);
+    expect(events.some((e) => e.subscriptionType === 'object.propertyChange' && e.propertyName === 'hs_invoice_status' && e.propertyValue === 'paid')).toBe(
+      true,
+    );
   });
 });
 
@@ -341,9 +403,25 @@ describe('HubSpot fake: webhooks', () => {
     expect(events.every((e) => e.objectId === Number(company.id) && e.portalId === 62_515)).toBe(true);
     expect(events.find((e) => e.changeSource === 'INTEGRATION')!.sourceId).toBe('4242');
     for (const r of received) {
-      const ok = verifyHubSpotV3({ secret: SECRET, method: 'POST', uri: hookUrl, rawBody: r.body, signature: r.signature, timestamp: r.timestamp, nowMs: Date.now() });
+      const ok = verifyHubSpotV3({
+        secret: SECRET,
+        method: 'POST',
+        uri: hookUrl,
+        rawBody: r.body,
+        signature: r.signature,
+        timestamp: r.timestamp,
+        nowMs: Date.now(),
+      });
       expect(ok.ok).toBe(true);
-      const tampered = verifyHubSpotV3({ secret: SECRET, method: 'POST', uri: hookUrl, rawBody: `${r.body} `, signature: r.signature, timestamp: r.timestamp, nowMs: Date.now() });
+      const tampered = verifyHubSpotV3({
+        secret: SECRET,
+        method: 'POST',
+        uri: hookUrl,
+        rawBody: `${r.body} `,
+        signature: r.signature,
+        timestamp: r.timestamp,
+        nowMs: Date.now(),
+      });
       expect(tampered).toEqual({ ok: false, reason: 'mismatch' });
     }
   });
@@ -356,7 +434,10 @@ describe('HubSpot fake: webhooks', () => {
     await fake.webhooks.flush();
     fake.webhooks.configure({ url: undefined });
     const attempts = fake.webhooks.deliveries.filter((d) => d.events.some((e) => e.objectId === Number(c.id)));
-    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([[0, 500], [1, 204]]);
+    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([
+      [0, 500],
+      [1, 204],
+    ]);
 
     received.length = 0;
     const stale = Date.now() - 6 * 60 * 1000;
@@ -364,9 +445,29 @@ describe('HubSpot fake: webhooks', () => {
     expect(r.status).toBe(204);
     const got = received[0]!;
     expect(got.timestamp).toBe(String(stale));
-    expect(verifyHubSpotV3({ secret: SECRET, method: 'POST', uri: hookUrl, rawBody: got.body, signature: got.signature, timestamp: got.timestamp, nowMs: Date.now() })).toEqual({ ok: false, reason: 'stale' });
+    expect(
+      verifyHubSpotV3({
+        secret: SECRET,
+        method: 'POST',
+        uri: hookUrl,
+        rawBody: got.body,
+        signature: got.signature,
+        timestamp: got.timestamp,
+        nowMs: Date.now(),
+      }),
+    ).toEqual({ ok: false, reason: 'stale' });
     await fake.webhooks.send([{ eventId: 2 }], { url: hookUrl, secret: 'not-the-secret' });
     const bad = received[1]!;
-    expect(verifyHubSpotV3({ secret: SECRET, method: 'POST', uri: hookUrl, rawBody: bad.body, signature: bad.signature, timestamp: bad.timestamp, nowMs: Date.now() })).toEqual({ ok: false, reason: 'mismatch' });
+    expect(
+      verifyHubSpotV3({
+        secret: SECRET,
+        method: 'POST',
+        uri: hookUrl,
+        rawBody: bad.body,
+        signature: bad.signature,
+        timestamp: bad.timestamp,
+        nowMs: Date.now(),
+      }),
+    ).toEqual({ ok: false, reason: 'mismatch' });
   });
 });

@@ -36,10 +36,16 @@ beforeAll(async () => {
     select 'monitor-m' || g || '.example.fr', 'https://m' || g || '.example.fr/', 'm' || g || '.example.fr', 60, 'ops@example.fr', ${JSON.stringify(DEFAULT_THRESHOLDS)}::jsonb,
       case when g % 6 = 0 then now() end
     from generate_series(1, 27) g`.execute(db);
-  const src = await sql<{ id: number }>`insert into watch_sources (name, website, selectors) select 'Agence ' || g, 'https://s' || g || '.example.fr/', '{}' from generate_series(1, 23) g returning id`.execute(db);
+  const src = await sql<{
+    id: number;
+  }>`insert into watch_sources (name, website, selectors) select 'Agence ' || g, 'https://s' || g || '.example.fr/', '{}' from generate_series(1, 23) g returning id`.execute(
+    db,
+  );
   sourceId = Number(src.rows[0]!.id);
   await sql`insert into watch_crawl_runs (source_id, run_key, workflow_id)
-    select case when g % 3 = 0 then ${Number(src.rows[1]!.id)}::bigint else ${sourceId}::bigint end, 'run-' || g, 'wf-' || g from generate_series(1, 25) g`.execute(db);
+    select case when g % 3 = 0 then ${Number(src.rows[1]!.id)}::bigint else ${sourceId}::bigint end, 'run-' || g, 'wf-' || g from generate_series(1, 25) g`.execute(
+    db,
+  );
   // one statement: every run starts at the same now(), so only the id orders them
   await sql`insert into sync_runs (id, mode, dry_run, trigger, status)
     select 'sync-incremental-' || lpad(g::text, 4, '0'), 'incremental', false, 'api', case when g % 4 = 0 then 'failed' else 'completed' end
@@ -92,25 +98,61 @@ async function walk(path: string, field: string, limit: number) {
   return { ids, totals: [...totals], pages };
 }
 
-const expectedIds = async (q: string) => (await sql.raw<{ id: string | number }>(q).execute(t.db)).rows.map((r) => (typeof r.id === 'string' && /^\d+$/.test(r.id) ? Number(r.id) : r.id));
+const expectedIds = async (q: string) =>
+  (await sql.raw<{ id: string | number }>(q).execute(t.db)).rows.map((r) => (typeof r.id === 'string' && /^\d+$/.test(r.id) ? Number(r.id) : r.id));
 
 const cases = () => [
-  { path: '/v1/alerts?email=marie@example.fr', field: 'items', limit: 5, order: `select id from watch_alerts where owner_email = 'marie@example.fr' order by id` },
-  { path: '/v1/audits?domain=a.example.fr', field: 'audits', limit: 4, order: `select id from audit_reports where domain = 'a.example.fr' order by created_at desc, id desc` },
+  {
+    path: '/v1/alerts?email=marie@example.fr',
+    field: 'items',
+    limit: 5,
+    order: `select id from watch_alerts where owner_email = 'marie@example.fr' order by id`,
+  },
+  {
+    path: '/v1/audits?domain=a.example.fr',
+    field: 'audits',
+    limit: 4,
+    order: `select id from audit_reports where domain = 'a.example.fr' order by created_at desc, id desc`,
+  },
   { path: '/v1/audits', field: 'audits', limit: 7, order: `select id from audit_reports order by created_at desc, id desc` },
   { path: '/v1/monitors', field: 'monitors', limit: 4, order: `select id from monitors where deleted_at is null order by id` },
   { path: `/v1/sources/${sourceId}/runs`, field: 'items', limit: 3, order: `select id from watch_crawl_runs where source_id = ${sourceId} order by id desc` },
   { path: '/v1/sources', field: 'items', limit: 6, order: `select id from watch_sources order by id` },
-  { path: '/v1/sync/runs?status=completed', field: 'runs', limit: 5, order: `select id from sync_runs where status = 'completed' order by started_at desc, id desc` },
+  {
+    path: '/v1/sync/runs?status=completed',
+    field: 'runs',
+    limit: 5,
+    order: `select id from sync_runs where status = 'completed' order by started_at desc, id desc`,
+  },
   { path: '/v1/sync/conflicts?status=held', field: 'conflicts', limit: 4, order: `select id from sync_conflicts where status = 'held' order by id desc` },
   { path: '/v1/listings', field: 'items', limit: 7, order: `select id from watch_listings order by id desc` },
   { path: '/v1/listings?sort=price_asc', field: 'items', limit: 4, order: `select id from watch_listings where price is not null order by price, id` },
   { path: '/v1/listings?sort=surface_desc&q=appartement', field: 'items', limit: 5, order: `select id from watch_listings order by surface desc, id desc` },
   { path: '/v1/events', field: 'items', limit: 5, order: `select id from watch_listing_history order by at desc, id desc` },
-  { path: '/v1/events?type=new,price_change,sold', field: 'items', limit: 3, order: `select id from watch_listing_history where event in ('new', 'price_change', 'sold') order by at desc, id desc` },
-  { path: `/v1/sources/${sourceId}/runs/${runId}/events`, field: 'items', limit: 4, order: `select id from watch_listing_history where run_id = ${runId} order by at desc, id desc` },
-  { path: `/v1/sources/${sourceId}/runs/${runId}/errors`, field: 'items', limit: 6, order: `select id from watch_crawl_errors where run_id = ${runId} order by id` },
-  { path: '/v1/interventions?customerSageId=C-1', field: 'interventions', limit: 6, order: `select id from interventions where customer_sage_id = 'C-1' order by id desc` },
+  {
+    path: '/v1/events?type=new,price_change,sold',
+    field: 'items',
+    limit: 3,
+    order: `select id from watch_listing_history where event in ('new', 'price_change', 'sold') order by at desc, id desc`,
+  },
+  {
+    path: `/v1/sources/${sourceId}/runs/${runId}/events`,
+    field: 'items',
+    limit: 4,
+    order: `select id from watch_listing_history where run_id = ${runId} order by at desc, id desc`,
+  },
+  {
+    path: `/v1/sources/${sourceId}/runs/${runId}/errors`,
+    field: 'items',
+    limit: 6,
+    order: `select id from watch_crawl_errors where run_id = ${runId} order by id`,
+  },
+  {
+    path: '/v1/interventions?customerSageId=C-1',
+    field: 'interventions',
+    limit: 6,
+    order: `select id from interventions where customer_sage_id = 'C-1' order by id desc`,
+  },
 ];
 
 describe('cursor pagination with the total', () => {
@@ -140,9 +182,17 @@ describe('cursor pagination with the total', () => {
       Buffer.from(JSON.stringify(["x' or 1=1 --", 1])).toString('base64url'),
     ].concat(
       // values of the right shape for another route, or beyond what the columns hold
-      [[1.5], ['1.5'], ['1e3'], [0], ['99999999999999999999', 'audit-1'], ['1.5', -1], ['100', '1.5'], ['1764583200000001', 'a b'], ['1764583200000001', 2 ** 60]].map((v) =>
-        Buffer.from(JSON.stringify(v)).toString('base64url'),
-      ),
+      [
+        [1.5],
+        ['1.5'],
+        ['1e3'],
+        [0],
+        ['99999999999999999999', 'audit-1'],
+        ['1.5', -1],
+        ['100', '1.5'],
+        ['1764583200000001', 'a b'],
+        ['1764583200000001', 2 ** 60],
+      ].map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
     );
     for (const c of [...cases(), { path: '/v1/watches' }]) {
       for (const cursor of tampered) {

@@ -17,9 +17,7 @@ describe('migrations', () => {
 
     const { rows } = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by 1`.execute(t.db);
-    expect(rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['diagnostics_runs', 'webhook_events', 'kysely_migration']),
-    );
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['diagnostics_runs', 'webhook_events', 'kysely_migration']));
 
     const second = await migrateToLatest(t.db);
     expect(second.applied).toEqual([]);
@@ -27,8 +25,8 @@ describe('migrations', () => {
 
   it('enforces the webhook event key (a replayed event is refused by the database)', async () => {
     await t.db.insertInto('webhook_events').values({ provider: 'stripe', event_id: 'evt_1', event_type: 'x' }).execute();
-    await expect(
-      t.db.insertInto('webhook_events').values({ provider: 'stripe', event_id: 'evt_1', event_type: 'x' }).execute(),
-    ).rejects.toThrow(/duplicate key/);
+    await expect(t.db.insertInto('webhook_events').values({ provider: 'stripe', event_id: 'evt_1', event_type: 'x' }).execute()).rejects.toThrow(
+      /duplicate key/,
+    );
   });
 });

@@ -57,7 +57,10 @@ describe('checkSite', () => {
   it('checks a named host over SNI against the certificate names, through the injected resolver', async () => {
     const lookup = async () => [{ address: '127.0.0.1', family: 4 }];
     const port = secure.port;
-    expect(await checkSite(`https://localhost:${port}/`, { allow, timeoutMs: 2000, extraCa: ca.certPem, lookup })).toMatchObject({ ok: true, certDaysLeft: 60 });
+    expect(await checkSite(`https://localhost:${port}/`, { allow, timeoutMs: 2000, extraCa: ca.certPem, lookup })).toMatchObject({
+      ok: true,
+      certDaysLeft: 60,
+    });
     const wrong = await checkSite(`https://wrong-name.test:${port}/`, { allow, timeoutMs: 2000, extraCa: ca.certPem, lookup });
     expect(wrong).toMatchObject({ ok: false, statusCode: 200, error: 'TLS: ERR_TLS_CERT_ALTNAME_INVALID' });
   });
@@ -122,14 +125,41 @@ describe('monitor activities', () => {
     const acts = createMonitorActivities({ config: testConfig(t.url), db: t.db, logger: silentLogger });
     await t.db
       .insertInto('monitors')
-      .values({ id: 'monitor-gone', url: 'http://127.0.0.1/', host: '127.0.0.1', interval_seconds: 60, alert_email: 'a@b.fr', webhook_url: null, language: 'fr', thresholds: '{}', paused: false, deleted_at: new Date().toISOString() })
+      .values({
+        id: 'monitor-gone',
+        url: 'http://127.0.0.1/',
+        host: '127.0.0.1',
+        interval_seconds: 60,
+        alert_email: 'a@b.fr',
+        webhook_url: null,
+        language: 'fr',
+        thresholds: '{}',
+        paused: false,
+        deleted_at: new Date().toISOString(),
+      })
       .execute();
     const check = { ok: false, statusCode: 503, latencyMs: 3, certDaysLeft: null, certValidTo: null, error: 'HTTP 503', checkedAt: new Date().toISOString() };
     const err = await acts
-      .enqueueMonitorAlert({ monitorId: 'monitor-gone', url: 'http://127.0.0.1/', transition: 'down', seq: 1, check, thresholds: { failuresBeforeDown: 1, latencyMs: 2000, slowChecksBeforeAlert: 3, certificateDays: 14, timeoutMs: 1000 } })
+      .enqueueMonitorAlert({
+        monitorId: 'monitor-gone',
+        url: 'http://127.0.0.1/',
+        transition: 'down',
+        seq: 1,
+        check,
+        thresholds: { failuresBeforeDown: 1, latencyMs: 2000, slowChecksBeforeAlert: 3, certificateDays: 14, timeoutMs: 1000 },
+      })
       .catch((e) => e);
     expect(err).toMatchObject({ type: 'monitor-deleted', nonRetryable: true });
-    const missing = await acts.enqueueMonitorAlert({ monitorId: 'monitor-nope', url: 'http://127.0.0.1/', transition: 'down', seq: 1, check, thresholds: { failuresBeforeDown: 1, latencyMs: 2000, slowChecksBeforeAlert: 3, certificateDays: 14, timeoutMs: 1000 } }).catch((e) => e);
+    const missing = await acts
+      .enqueueMonitorAlert({
+        monitorId: 'monitor-nope',
+        url: 'http://127.0.0.1/',
+        transition: 'down',
+        seq: 1,
+        check,
+        thresholds: { failuresBeforeDown: 1, latencyMs: 2000, slowChecksBeforeAlert: 3, certificateDays: 14, timeoutMs: 1000 },
+      })
+      .catch((e) => e);
     expect(missing.message).toMatch(/has no row yet/);
     expect(await t.db.selectFrom('outbox').select('dedupe_key').execute()).toEqual([]);
   });
@@ -140,7 +170,11 @@ describe('monitors migration', () => {
     const e = await emptyDb();
     try {
       const tables = async () =>
-        (await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_name like 'monitor%' order by 1`.execute(e.db)).rows.map((r) => r.table_name);
+        (
+          await sql<{
+            table_name: string;
+          }>`select table_name from information_schema.tables where table_schema = 'public' and table_name like 'monitor%' order by 1`.execute(e.db)
+        ).rows.map((r) => r.table_name);
       await monitorsMigration.up(e.db as never);
       expect(await tables()).toEqual(['monitor_checks', 'monitors']);
       await monitorsMigration.down(e.db as never);

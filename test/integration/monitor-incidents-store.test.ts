@@ -20,7 +20,15 @@ afterAll(async () => {
   await t.drop();
 });
 
-const check = (ok: boolean, at: string): CheckResult => ({ ok, statusCode: ok ? 200 : 503, latencyMs: 12, certDaysLeft: null, certValidTo: null, error: ok ? null : 'HTTP 503', checkedAt: at });
+const check = (ok: boolean, at: string): CheckResult => ({
+  ok,
+  statusCode: ok ? 200 : 503,
+  latencyMs: 12,
+  certDaysLeft: null,
+  certValidTo: null,
+  error: ok ? null : 'HTTP 503',
+  checkedAt: at,
+});
 
 describe('monitor incidents store', () => {
   it('opens once, closes with duration and failed checks, and writes a close whose open is missing', async () => {
@@ -30,12 +38,36 @@ describe('monitor incidents store', () => {
     await writeIncident(t.db, { ...base, transition: 'recovered', seq: 15, check: check(true, '2026-12-01T10:05:00.000Z'), incident });
     await writeIncident(t.db, { ...base, transition: 'recovered', seq: 15, check: check(true, '2026-12-01T10:05:00.000Z'), incident });
     // an incident opened before the table existed: only its close is seen
-    await writeIncident(t.db, { ...base, transition: 'recovered', seq: 40, check: check(true, '2026-12-01T11:00:00.000Z'), incident: { kind: 'down', sinceSeq: 30, since: '2026-12-01T10:50:00.000Z' } });
+    await writeIncident(t.db, {
+      ...base,
+      transition: 'recovered',
+      seq: 40,
+      check: check(true, '2026-12-01T11:00:00.000Z'),
+      incident: { kind: 'down', sinceSeq: 30, since: '2026-12-01T10:50:00.000Z' },
+    });
     const page = await listIncidents(t.db, 'monitor-a', 10, null);
     expect(page.total).toBe(2);
     expect(page.items).toEqual([
-      { kind: 'down', startedAt: '2026-12-01T10:50:00.000Z', endedAt: '2026-12-01T11:00:00.000Z', durationSeconds: 600, cause: null, checksFailed: 10, firstCheck: 30, lastCheck: 40 },
-      { kind: 'down', startedAt: '2026-12-01T10:00:00.000Z', endedAt: '2026-12-01T10:05:00.000Z', durationSeconds: 300, cause: 'HTTP 503', checksFailed: 5, firstCheck: 10, lastCheck: 15 },
+      {
+        kind: 'down',
+        startedAt: '2026-12-01T10:50:00.000Z',
+        endedAt: '2026-12-01T11:00:00.000Z',
+        durationSeconds: 600,
+        cause: null,
+        checksFailed: 10,
+        firstCheck: 30,
+        lastCheck: 40,
+      },
+      {
+        kind: 'down',
+        startedAt: '2026-12-01T10:00:00.000Z',
+        endedAt: '2026-12-01T10:05:00.000Z',
+        durationSeconds: 300,
+        cause: 'HTTP 503',
+        checksFailed: 5,
+        firstCheck: 10,
+        lastCheck: 15,
+      },
     ]);
   });
 

@@ -41,15 +41,29 @@ async function insertMonitors(prefix: string, n: number, over: { interval?: numb
   const ids = Array.from({ length: n }, (_, i) => `monitor-${prefix}-${i}`);
   await t.db
     .insertInto('monitors')
-    .values(ids.map((id) => ({
-      id, url: over.url ?? site.url, host: '127.0.0.1', interval_seconds: over.interval ?? 60, alert_email: 'ops@agence.test', webhook_url: null,
-      language: 'fr' as const, thresholds: JSON.stringify({ ...DEFAULT_THRESHOLDS, ...over.thresholds }), paused: false,
-    })))
+    .values(
+      ids.map((id) => ({
+        id,
+        url: over.url ?? site.url,
+        host: '127.0.0.1',
+        interval_seconds: over.interval ?? 60,
+        alert_email: 'ops@agence.test',
+        webhook_url: null,
+        language: 'fr' as const,
+        thresholds: JSON.stringify({ ...DEFAULT_THRESHOLDS, ...over.thresholds }),
+        paused: false,
+      })),
+    )
     .execute();
   return ids;
 }
 const checksOf = (ids: string[]) => t.db.selectFrom('monitor_checks').select(['monitor_id', 'seq']).where('monitor_id', 'in', ids).execute();
-const retire = (ids: string[]) => t.db.updateTable('monitors').set({ deleted_at: sql`now()` }).where('id', 'in', ids).execute();
+const retire = (ids: string[]) =>
+  t.db
+    .updateTable('monitors')
+    .set({ deleted_at: sql`now()` })
+    .where('id', 'in', ids)
+    .execute();
 
 describe('monitor sweep', () => {
   it('checks many due monitors in one window and puts each on its own slot of its interval', async () => {
@@ -104,7 +118,11 @@ describe('monitor sweep', () => {
       const s1 = await runMonitorSweep(deps(), 'sweep-flap', { shard, windowMs: 3500, pollMs: 100 });
       expect(s1.transitions).toBe(1);
       // a sweep killed after recording its claim: its retry (same owner) resumes; another sweep cannot take it
-      await t.db.updateTable('monitors').set({ next_check_at: sql`now()` }).where('id', '=', id!).execute();
+      await t.db
+        .updateTable('monitors')
+        .set({ next_check_at: sql`now()` })
+        .where('id', '=', id!)
+        .execute();
       const claimed = await claimDue(t.db, 'sweep-killed', 1, shard);
       expect(claimed).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 1100));
@@ -113,11 +131,24 @@ describe('monitor sweep', () => {
       const retried = await runMonitorSweep(deps(), 'sweep-killed', { shard, windowMs: 1500, pollMs: 100 });
       expect(retried.checked).toBeGreaterThanOrEqual(1);
       // the killed attempt's stale view of the monitor cannot record over the retry's checks
-      const stale = await recordSweepCheck(t.db, 'sweep-killed', claimed[0]!, { ok: true, statusCode: 200, latencyMs: 1, certDaysLeft: null, certValidTo: null, error: null, checkedAt: new Date().toISOString() }, new Date());
+      const stale = await recordSweepCheck(
+        t.db,
+        'sweep-killed',
+        claimed[0]!,
+        { ok: true, statusCode: 200, latencyMs: 1, certDaysLeft: null, certValidTo: null, error: null, checkedAt: new Date().toISOString() },
+        new Date(),
+      );
       expect(stale).toBeNull();
 
-      const keys = (await t.db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'like', `monitor:${id}:%`).orderBy('id').execute()).map((k) => k.dedupe_key);
-      expect(keys.map((k) => k.split(':').slice(2, 3)[0] + ':' + k.split(':').at(-1))).toEqual(['down:email', 'down:webhook', 'recovered:email', 'recovered:webhook']);
+      const keys = (await t.db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'like', `monitor:${id}:%`).orderBy('id').execute()).map(
+        (k) => k.dedupe_key,
+      );
+      expect(keys.map((k) => k.split(':').slice(2, 3)[0] + ':' + k.split(':').at(-1))).toEqual([
+        'down:email',
+        'down:webhook',
+        'recovered:email',
+        'recovered:webhook',
+      ]);
       const m = await t.db.selectFrom('monitors').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
       expect(m.machine).toMatchObject({ availability: 'up', openIncidents: [] });
       expect(m.recent_alerts.map((a) => a.transition)).toEqual(['down', 'recovered']);

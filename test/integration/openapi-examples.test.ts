@@ -35,7 +35,18 @@ beforeAll(async () => {
   workers = await startTestWorkers(config, t.db, ['audits']);
   // a customer the sync knows, and a held conflict, for the intervention and resolve examples
   await t.db.insertInto('sync_id_map').values({ entity: 'customer', sage_id: 'CLI0001', mapping_version: 1 }).execute();
-  await t.db.insertInto('sync_conflicts').values({ entity: 'customer', sage_id: 'CLI0001', field: 'phone', rule: 'hold', status: 'held', sage_value: JSON.stringify('04 72 00 00 00'), hubspot_value: JSON.stringify('04 72 00 00 01') }).execute();
+  await t.db
+    .insertInto('sync_conflicts')
+    .values({
+      entity: 'customer',
+      sage_id: 'CLI0001',
+      field: 'phone',
+      rule: 'hold',
+      status: 'held',
+      sage_value: JSON.stringify('04 72 00 00 00'),
+      hubspot_value: JSON.stringify('04 72 00 00 01'),
+    })
+    .execute();
 });
 afterAll(async () => {
   await workers.shutdown();
@@ -63,9 +74,12 @@ describe('OpenAPI request examples', () => {
     for (const op of sorted.filter((o) => o.example !== undefined)) {
       let path = op.path;
       // the example order's desired domain was free (no concierge worker here to check it): it went on to payment
-      if (op.path === '/v1/concierge/orders/{id}/domain') await t.db.updateTable('concierge_orders').set({ phase: 'awaiting-payment' }).where('id', '=', ids['/v1/concierge/orders']!).execute();
+      if (op.path === '/v1/concierge/orders/{id}/domain')
+        await t.db.updateTable('concierge_orders').set({ phase: 'awaiting-payment' }).where('id', '=', ids['/v1/concierge/orders']!).execute();
       if (path.includes('{id}')) {
-        const id = path.startsWith('/v1/sync/conflicts') ? String((await t.db.selectFrom('sync_conflicts').select('id').executeTakeFirstOrThrow()).id) : ids[collection(path)];
+        const id = path.startsWith('/v1/sync/conflicts')
+          ? String((await t.db.selectFrom('sync_conflicts').select('id').executeTakeFirstOrThrow()).id)
+          : ids[collection(path)];
         expect(id, `an id for ${op.method} ${op.path}`).toBeDefined();
         path = path.replace('{id}', encodeURIComponent(id!));
       }

@@ -145,7 +145,10 @@ describe('watches fetcher', () => {
 describe('webhook sender', () => {
   it('refuses a receiver that rebinds between the check and the connect, without sending', async () => {
     const { lookup, calls } = rebindingResolver();
-    const err = await sendWebhook({ url: `http://rebind.test:${port}/hook`, body: { a: 1 }, deliveryId: 'rebind-1' }, { secret: 'whsec_test_rebinding', allow, lookup }).catch((e: unknown) => e);
+    const err = await sendWebhook(
+      { url: `http://rebind.test:${port}/hook`, body: { a: 1 }, deliveryId: 'rebind-1' },
+      { secret: 'whsec_test_rebinding', allow, lookup },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).type).toBe('webhook-private-address');
     expect((err as ApplicationFailure).nonRetryable).toBe(true);
@@ -185,7 +188,14 @@ describe('Chromium behind the guarded proxy', () => {
     // the check in front (as the audit probe does), passed once by the first answer
     const allowRequest = (u: string) => {
       const host = new URL(u).hostname;
-      if (!checked.has(host)) checked.set(host, resolveHost(host, allow, lookup).then(() => true, () => false));
+      if (!checked.has(host))
+        checked.set(
+          host,
+          resolveHost(host, allow, lookup).then(
+            () => true,
+            () => false,
+          ),
+        );
       return checked.get(host)!;
     };
     const pool = createBrowserPool({ executablePath: inject('chromiumPath')!, size: 1 });
@@ -220,7 +230,10 @@ describe('Chromium behind the guarded proxy', () => {
 
   it('concierge live check: the published page loads only from its own origin', async () => {
     // the live check's browser resolves the order's domain itself (our DNS, our host): both names map to loopback here
-    const browser = await launchBrowser({ executablePath: inject('chromiumPath')!, extraArgs: ['--host-resolver-rules=MAP page.test 127.0.0.1, MAP elsewhere.test 127.0.0.1'] });
+    const browser = await launchBrowser({
+      executablePath: inject('chromiumPath')!,
+      extraArgs: ['--host-resolver-rules=MAP page.test 127.0.0.1, MAP elsewhere.test 127.0.0.1'],
+    });
     try {
       const context = await browser.newContext({ serviceWorkers: 'block' });
       await confineToOrigin(context, `http://page.test:${port}`);

@@ -48,7 +48,11 @@ const senders = () => ({
 
 describe('outbox', () => {
   it('records a key once and sends its email once, however often it is enqueued or delivered', async () => {
-    const note = { key: 'test:mail:1', channel: 'email' as const, payload: { to: 'client@exemple.fr', subject: 'Bonjour', text: 'Corps', html: '<p>Corps</p>' } };
+    const note = {
+      key: 'test:mail:1',
+      channel: 'email' as const,
+      payload: { to: 'client@exemple.fr', subject: 'Bonjour', text: 'Corps', html: '<p>Corps</p>' },
+    };
     expect(await enqueue(t.db, [note])).toEqual(['test:mail:1']);
     expect(await enqueue(t.db, [note])).toEqual([]);
     expect(await deliver(t.db, 'test:mail:1', senders())).toBe('sent');

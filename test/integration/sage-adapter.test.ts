@@ -86,7 +86,11 @@ describe('Sage adapter: incremental reads', () => {
     expect(new Set(seen).size).toBe(45);
     expect(sage.stats().byRoute['GET /v3.1/contacts']).toBe(3);
     const one = (await s.customers.get(seen[0]!))!;
-    expect(one.data).toMatchObject({ email: expect.stringMatching(/@exemple\.fr$/), main_address: { city: 'Lyon', country: { id: 'FR' } }, currency: { id: 'EUR' } });
+    expect(one.data).toMatchObject({
+      email: expect.stringMatching(/@exemple\.fr$/),
+      main_address: { city: 'Lyon', country: { id: 'FR' } },
+      currency: { id: 'EUR' },
+    });
     expect(one.updatedAt).toBeInstanceOf(Date);
     expect(Date.parse(cursor)).toBeLessThanOrEqual(clock());
     expect(Date.parse(cursor)).toBeGreaterThan(clock() - 5_000);
@@ -117,7 +121,11 @@ describe('Sage adapter: incremental reads', () => {
   it('loses nothing when records change or vanish while it pages', async () => {
     offset += 60_000;
     const s = adapter();
-    const live = () => sage.list('contacts').filter((c) => (c.contact_types as Array<{ id: string }>).some((x) => x.id === 'CUSTOMER')).map((c) => String(c.id));
+    const live = () =>
+      sage
+        .list('contacts')
+        .filter((c) => (c.contact_types as Array<{ id: string }>).some((x) => x.id === 'CUSTOMER'))
+        .map((c) => String(c.id));
     const first = await s.customers.listChanged(null, null, 10);
     const seen = new Set(first.items.map((i) => i.id));
     // Meanwhile in Sage: two records read on page 1 are deleted, one not yet read is edited.
@@ -142,16 +150,32 @@ describe('Sage adapter: incremental reads', () => {
   it('lists quotes and invoices with their lines and totals', async () => {
     const c = sage.list('contacts')[10]!;
     const q = sage.direct.create('sales_quotes', {
-      contact_id: c.id, date: '2026-11-20', expiry_date: '2026-12-20', quote_lines: [
+      contact_id: c.id,
+      date: '2026-11-20',
+      expiry_date: '2026-12-20',
+      quote_lines: [
         { description: 'Tableau électrique', quantity: 1, unit_price: 850, tax_rate_id: 'FR_INTERMEDIATE' },
-        { description: 'Main d\'œuvre', quantity: 3, unit_price: 55.5 },
+        { description: "Main d'œuvre", quantity: 3, unit_price: 55.5 },
       ],
     });
-    sage.direct.create('sales_invoices', { contact_id: c.id, date: '2026-11-21', due_date: '2026-12-21', invoice_lines: [{ description: 'Dépannage', quantity: 1, unit_price: 120 }] });
+    sage.direct.create('sales_invoices', {
+      contact_id: c.id,
+      date: '2026-11-21',
+      due_date: '2026-12-21',
+      invoice_lines: [{ description: 'Dépannage', quantity: 1, unit_price: 120 }],
+    });
     const s = adapter();
     const quotes = await s.quotes.listChanged(null, null, 50);
     expect(quotes.items).toHaveLength(1);
-    expect(quotes.items[0]!.data).toMatchObject({ id: q.id, quote_number: 'SQ-1', net_amount: '1016.50', tax_amount: '118.30', total_amount: '1134.80', contact: { id: c.id }, status: { id: 'DRAFT' } });
+    expect(quotes.items[0]!.data).toMatchObject({
+      id: q.id,
+      quote_number: 'SQ-1',
+      net_amount: '1016.50',
+      tax_amount: '118.30',
+      total_amount: '1134.80',
+      contact: { id: c.id },
+      status: { id: 'DRAFT' },
+    });
     const invoices = await s.invoices.listChanged(null, null, 50);
     expect(invoices.items[0]!.data).toMatchObject({ invoice_number: 'SI-1', total_amount: '144.00', outstanding_amount: '144.00', status: { id: 'UNPAID' } });
     const accepted = await s.quotes.update(String(q.id), { status: { id: 'ACCEPTED' }, notes: 'Signé par le client' });
@@ -163,8 +187,16 @@ describe('Sage adapter: writes', () => {
   it('updates a customer from a read-shaped patch; bad input is a non-retryable SageValidationError', async () => {
     const s = adapter();
     const id = String(sage.list('contacts')[5]!.id);
-    const r = await s.customers.update(id, { telephone: '+32 2 000 00 00', website: 'https://duret.example', main_address: { city: 'Bruxelles', country: { id: 'BE' } } });
-    expect(r.data).toMatchObject({ telephone: '+32 2 000 00 00', website: 'https://duret.example', main_address: { city: 'Bruxelles', postal_code: '69002', country: { id: 'BE' } } });
+    const r = await s.customers.update(id, {
+      telephone: '+32 2 000 00 00',
+      website: 'https://duret.example',
+      main_address: { city: 'Bruxelles', country: { id: 'BE' } },
+    });
+    expect(r.data).toMatchObject({
+      telephone: '+32 2 000 00 00',
+      website: 'https://duret.example',
+      main_address: { city: 'Bruxelles', postal_code: '69002', country: { id: 'BE' } },
+    });
     expect(sage.get('contacts', id)).toMatchObject({ main_address: { city: 'Bruxelles' } });
     const bad = await failure(s.customers.update(id, { email: 'pas-un-email' }));
     expect(bad.type).toBe('SageValidationError');
@@ -212,7 +244,10 @@ describe('Sage adapter: OAuth2 refresh-token rotation', () => {
   it('serializes concurrent refreshes across processes: one refresh, nobody spends a stale token', async () => {
     sage.resetStats();
     sage.expireAccessTokens();
-    await t.db.updateTable('sync_sage_credentials').set({ access_expires_at: new Date(0) }).execute();
+    await t.db
+      .updateTable('sync_sage_credentials')
+      .set({ access_expires_at: new Date(0) })
+      .execute();
     const workers = [adapter(), adapter(), adapter()];
     await Promise.all(workers.flatMap((w) => [w.customers.listChanged(null, null, 1), w.invoices.listChanged(null, null, 1)]));
     expect(sage.stats()).toMatchObject({ tokenRefreshes: 1, rejectedRefreshes: 0 });
@@ -235,8 +270,12 @@ describe('Sage adapter: OAuth2 refresh-token rotation', () => {
 
   it('without any stored or configured refresh token: SageNotAuthorized; without client id: SageNotConfigured', async () => {
     const other = loadConfig({
-      DATABASE_URL: t.url, SAGE_API_URL: sage.apiUrl, SAGE_OAUTH_URL: sage.tokenUrl,
-      SAGE_CLIENT_ID: sage.clientId, SAGE_CLIENT_SECRET: sage.clientSecret, SAGE_BUSINESS_ID: 'another-business',
+      DATABASE_URL: t.url,
+      SAGE_API_URL: sage.apiUrl,
+      SAGE_OAUTH_URL: sage.tokenUrl,
+      SAGE_CLIENT_ID: sage.clientId,
+      SAGE_CLIENT_SECRET: sage.clientSecret,
+      SAGE_BUSINESS_ID: 'another-business',
     });
     const e = await failure(createSageBusinessCloud({ db: t.db, config: other }).customers.listChanged(null, null, 1));
     expect(e.type).toBe('SageNotAuthorized');
@@ -250,7 +289,10 @@ describe('Sage adapter: rate limit', () => {
     await s.customers.listChanged(null, null, 1); // token in hand
     sage.setRateLimit({ max: 3, windowMs: 1_000 });
     sage.resetStats();
-    const ids = sage.list('contacts').slice(0, 5).map((c) => String(c.id));
+    const ids = sage
+      .list('contacts')
+      .slice(0, 5)
+      .map((c) => String(c.id));
     const got = [];
     for (const id of ids) got.push(await s.customers.get(id));
     expect(got.every((g) => g !== null)).toBe(true);
@@ -273,7 +315,12 @@ describe('Sage fake: wire format', () => {
     const r = await fetch(sage.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sage.issueRefreshToken(), client_id: sage.clientId, client_secret: sage.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: sage.issueRefreshToken(),
+        client_id: sage.clientId,
+        client_secret: sage.clientSecret,
+      }),
     });
     expect(r.status).toBe(200);
     const b = (await r.json()) as { access_token: string; refresh_token: string; expires_in: number; token_type: string };
@@ -283,17 +330,24 @@ describe('Sage fake: wire format', () => {
 
   it('rotates refresh tokens: the one just used is refused with invalid_grant', async () => {
     const used = sage.issueRefreshToken();
-    const grant = (rt: string) => fetch(sage.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${sage.clientId}:${sage.clientSecret}`).toString('base64')}` },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rt }),
-    });
+    const grant = (rt: string) =>
+      fetch(sage.tokenUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${sage.clientId}:${sage.clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rt }),
+      });
     const ok = await grant(used);
     expect(ok.status).toBe(200);
     const again = await grant(used);
     expect(again.status).toBe(400);
     expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
-    const badClient = await fetch(sage.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'nope', client_secret: 'nope' }) });
+    const badClient = await fetch(sage.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'nope', client_secret: 'nope' }),
+    });
     expect(badClient.status).toBe(401);
   });
 
@@ -314,10 +368,18 @@ describe('Sage fake: wire format', () => {
     const p2 = (await (await fetch(`${sage.apiUrl}/contacts?items_per_page=5&page=2`, { headers: h })).json()) as Record<string, unknown>;
     expect(p2).toMatchObject({ $page: 2, $itemsPerPage: 5, $back: '/contacts?items_per_page=5&page=1', $next: '/contacts?items_per_page=5&page=3' });
     expect(Object.keys((p2.$items as Array<Record<string, unknown>>)[0]!).sort()).toEqual(['$path', 'displayed_as', 'id']);
-    const create = await fetch(`${sage.apiUrl}/contacts`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ contact: { name: 'Sans type' } }) });
+    const create = await fetch(`${sage.apiUrl}/contacts`, {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'application/json' },
+      body: JSON.stringify({ contact: { name: 'Sans type' } }),
+    });
     expect(create.status).toBe(422);
     expect(await create.json()).toEqual([{ $severity: 'error', $dataCode: 'RecordInvalid', $message: "can't be blank", $source: 'contact_type_ids' }]);
-    const dupRef = await fetch(`${sage.apiUrl}/contacts`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ contact: { name: 'Doublon', contact_type_ids: ['CUSTOMER'], reference: 'C0002' } }) });
+    const dupRef = await fetch(`${sage.apiUrl}/contacts`, {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'application/json' },
+      body: JSON.stringify({ contact: { name: 'Doublon', contact_type_ids: ['CUSTOMER'], reference: 'C0002' } }),
+    });
     expect(dupRef.status).toBe(422);
     expect(((await dupRef.json()) as Array<{ $source: string }>)[0]!.$source).toBe('reference');
   });

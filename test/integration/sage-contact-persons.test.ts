@@ -26,19 +26,28 @@ const adapter = (sage: SageFake) =>
   createSageBusinessCloud({
     db: t.db,
     config: loadConfig({
-      DATABASE_URL: t.url, SAGE_API_URL: sage.apiUrl, SAGE_OAUTH_URL: sage.tokenUrl, SAGE_CLIENT_ID: sage.clientId,
-      SAGE_CLIENT_SECRET: sage.clientSecret, SAGE_BUSINESS_ID: sage.businessId, SAGE_REFRESH_TOKEN: sage.currentRefreshToken(),
+      DATABASE_URL: t.url,
+      SAGE_API_URL: sage.apiUrl,
+      SAGE_OAUTH_URL: sage.tokenUrl,
+      SAGE_CLIENT_ID: sage.clientId,
+      SAGE_CLIENT_SECRET: sage.clientSecret,
+      SAGE_BUSINESS_ID: sage.businessId,
+      SAGE_REFRESH_TOKEN: sage.currentRefreshToken(),
     }),
   });
 
 describe('Sage contact persons through the adapter', () => {
-  it.each([['embedded in the contact', 0], ['read from /contact_persons', 1]] as const)('%s: every person of the customer, moved or deleted told apart', async (_, i) => {
+  it.each([
+    ['embedded in the contact', 0],
+    ['read from /contact_persons', 1],
+  ] as const)('%s: every person of the customer, moved or deleted told apart', async (_, i) => {
     const sage = fakes[i]!;
     const c = sage.direct.create('contacts', customerBody(1));
     const address = String((c.main_address as { id: string }).id);
     const p = sage.direct.create('contact_persons', { address_id: address, name: 'Jeanne Martin', email: 'jeanne@client1.fr', job_title: 'DAF' });
     const a = adapter(sage);
-    const names = (d: Record<string, unknown>) => (d.contact_persons as Array<{ id: string; name: string; is_main_contact: boolean }>).filter((x) => !x.is_main_contact).map((x) => [x.id, x.name]);
+    const names = (d: Record<string, unknown>) =>
+      (d.contact_persons as Array<{ id: string; name: string; is_main_contact: boolean }>).filter((x) => !x.is_main_contact).map((x) => [x.id, x.name]);
     expect(names((await a.customers.get(String(c.id)))!.data)).toEqual([[p.id, 'Jeanne Martin']]);
     expect(names((await a.customers.listChanged(null, null, 50)).items[0]!.data)).toEqual([[p.id, 'Jeanne Martin']]);
     expect(await a.contactPersonExists!(String(p.id))).toBe(true);

@@ -20,8 +20,18 @@ const companyOf = (sageId: string) => h.hubspot.findBy('companies', 'sage_id', s
 
 describe('associations kept current', () => {
   it('a quote moved to another customer in Sage moves its deal; an unmoved quote is not touched again', async () => {
-    const moved = h.sage.direct.create('sales_quotes', { contact_id: customers[0], date: '2026-11-20', expiry_date: '2026-12-20', quote_lines: [{ description: 'Site', quantity: 1, unit_price: 1000 }] });
-    const stays = h.sage.direct.create('sales_quotes', { contact_id: customers[2], date: '2026-11-20', expiry_date: '2026-12-20', quote_lines: [{ description: 'Logo', quantity: 1, unit_price: 300 }] });
+    const moved = h.sage.direct.create('sales_quotes', {
+      contact_id: customers[0],
+      date: '2026-11-20',
+      expiry_date: '2026-12-20',
+      quote_lines: [{ description: 'Site', quantity: 1, unit_price: 1000 }],
+    });
+    const stays = h.sage.direct.create('sales_quotes', {
+      contact_id: customers[2],
+      date: '2026-11-20',
+      expiry_date: '2026-12-20',
+      quote_lines: [{ description: 'Logo', quantity: 1, unit_price: 300 }],
+    });
     await h.run({ mode: 'full', trigger: 'test' });
     const deal = h.hubspot.findBy('deals', 'sage_id', String(moved.id))[0]!;
     expect(h.hubspot.associations('deals', deal.id, 'companies')).toEqual([companyOf(customers[0]!)]);

@@ -19,8 +19,14 @@ beforeAll(async () => {
   h = await startSyncHarness();
   a = h.sage.direct.create('contacts', customerBody(1));
   b = h.sage.direct.create('contacts', customerBody(2));
-  for (const [key, email, owner] of [['compta', 'compta@client1.fr', a], ['achats', 'achats@client1.fr', a], ['dsi', 'dsi@client2.fr', b]] as const) {
-    persons[key] = String(h.sage.direct.create('contact_persons', { address_id: addressOf(owner), name: `Personne ${key}`, email, telephone: '01 45 67 89 10', job_title: key }).id);
+  for (const [key, email, owner] of [
+    ['compta', 'compta@client1.fr', a],
+    ['achats', 'achats@client1.fr', a],
+    ['dsi', 'dsi@client2.fr', b],
+  ] as const) {
+    persons[key] = String(
+      h.sage.direct.create('contact_persons', { address_id: addressOf(owner), name: `Personne ${key}`, email, telephone: '01 45 67 89 10', job_title: key }).id,
+    );
   }
 }, 60_000);
 afterAll(async () => {
@@ -35,7 +41,8 @@ const v4 = async (from: string, id: string, to: string): Promise<Link[]> => {
 };
 const company = (sageId: unknown) => h.hubspot.findBy('companies', 'sage_id', String(sageId))[0]!.id;
 const contactOf = (personId: string) => h.hubspot.findBy('contacts', 'sage_id', personId);
-const typesTo = async (contactId: string, companyId: string) => (await v4('contacts', contactId, 'companies')).find((l) => String(l.toObjectId) === companyId)?.associationTypes.map((t) => t.typeId) ?? [];
+const typesTo = async (contactId: string, companyId: string) =>
+  (await v4('contacts', contactId, 'companies')).find((l) => String(l.toObjectId) === companyId)?.associationTypes.map((t) => t.typeId) ?? [];
 
 describe('contact persons', () => {
   it('each becomes a contact of its company: main one primary, others plain; one made by hand in HubSpot is adopted', async () => {
@@ -93,7 +100,12 @@ describe('contact persons', () => {
     expect((await h.run({ mode: 'incremental', trigger: 'test' })).phase).toBe('completed');
     expect(h.hubspot.objects('contacts').map((c) => c.id)).not.toContain(dsi);
     expect(h.hubspot.associations('companies', company(b.id), 'contacts')).not.toContain(dsi);
-    const row = await h.t.db.selectFrom('sync_id_map').selectAll().where('entity', '=', 'contact_person').where('sage_id', '=', persons.dsi!).executeTakeFirstOrThrow();
+    const row = await h.t.db
+      .selectFrom('sync_id_map')
+      .selectAll()
+      .where('entity', '=', 'contact_person')
+      .where('sage_id', '=', persons.dsi!)
+      .executeTakeFirstOrThrow();
     expect(row.deletion).toBe('archived');
     // a full run does not bring it back
     await h.run({ mode: 'full', trigger: 'test' });

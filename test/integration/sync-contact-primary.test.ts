@@ -24,7 +24,7 @@ const v4 = async (from: string, id: string, to: string) => {
   return ((await res.json()) as { results: Array<{ toObjectId: number; associationTypes: Array<{ category: string; typeId: number }> }> }).results;
 };
 
-describe('primary company of a customer\'s contact', () => {
+describe("primary company of a customer's contact", () => {
   it('own contact: primary both ways; a shared contact: primary for its owner only', async () => {
     await h.run({ mode: 'full', trigger: 'test' });
     // both customers carry the same email: the lowest Sage id owns the contact (Sage ids are random

@@ -20,7 +20,9 @@ describe('deletion held for a person', () => {
     await h.run({ mode: 'incremental', trigger: 'test' });
     await h.run({ mode: 'incremental', trigger: 'test' }); // a second run does not log it twice
     expect(h.hubspot.get('companies', company.id)).toBeDefined();
-    const { conflicts } = (await (await h.call('/v1/sync/conflicts?status=held')).json()) as { conflicts: Array<{ id: number; field: string; sageId: string }> };
+    const { conflicts } = (await (await h.call('/v1/sync/conflicts?status=held')).json()) as {
+      conflicts: Array<{ id: number; field: string; sageId: string }>;
+    };
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({ field: '__deleted__', sageId: ids[0] });
 

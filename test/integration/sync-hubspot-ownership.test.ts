@@ -22,9 +22,18 @@ afterAll(async () => {
 const intervention = (id: number) => h.t.db.selectFrom('interventions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const heldDeletion = () => h.t.db.selectFrom('sync_conflicts').selectAll().where('field', '=', '__hubspot_deleted__').execute();
 
-describe('ticket stage and owner are HubSpot\'s once the ticket exists', () => {
+describe("ticket stage and owner are HubSpot's once the ticket exists", () => {
   it('a ticket closed and assigned in HubSpot stays so; the intervention follows; our own edits still reach the ticket', async () => {
-    const res = await h.call('/v1/interventions', { method: 'POST', body: JSON.stringify({ customerSageId: customer, subject: 'Tableau électrique', priority: 'HIGH', status: 'SCHEDULED', scheduledAt: '2026-12-10T09:00:00+01:00' }) });
+    const res = await h.call('/v1/interventions', {
+      method: 'POST',
+      body: JSON.stringify({
+        customerSageId: customer,
+        subject: 'Tableau électrique',
+        priority: 'HIGH',
+        status: 'SCHEDULED',
+        scheduledAt: '2026-12-10T09:00:00+01:00',
+      }),
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     const { id } = (await res.json()) as { id: number };
     await h.run({ mode: 'full', trigger: 'test' });
@@ -34,12 +43,19 @@ describe('ticket stage and owner are HubSpot\'s once the ticket exists', () => {
     expect(await read()).toMatchObject({ hubspotTicketId: ticket.id, hubspotStage: '2', hubspotOwnerId: null, status: 'SCHEDULED' });
 
     h.hubspot.ui.update('tickets', ticket.id, { hs_pipeline_stage: '4', hubspot_owner_id: '7701' });
-    const row = await until(() => intervention(id), (r) => r.status === 'DONE' && r.hubspot_owner_id === '7701', 20_000);
+    const row = await until(
+      () => intervention(id),
+      (r) => r.status === 'DONE' && r.hubspot_owner_id === '7701',
+      20_000,
+    );
     expect(row).toMatchObject({ status: 'DONE', hubspot_owner_id: '7701' });
     // The API gives the ticket as HubSpot has it: closed (stage 4), assigned.
     const one = await until(read, (r) => r.hubspotStage === '4', 20_000);
     expect(one).toMatchObject({ hubspotTicketId: ticket.id, hubspotStage: '4', hubspotOwnerId: '7701', status: 'DONE' });
-    const list = (await (await h.call(`/v1/interventions?customerSageId=${customer}`)).json()) as { interventions: Array<Record<string, unknown>>; total: number };
+    const list = (await (await h.call(`/v1/interventions?customerSageId=${customer}`)).json()) as {
+      interventions: Array<Record<string, unknown>>;
+      total: number;
+    };
     expect(list.total).toBe(1);
     expect(list.interventions[0]).toMatchObject({ id, hubspotTicketId: ticket.id, hubspotStage: '4', hubspotOwnerId: '7701' });
 
@@ -56,7 +72,12 @@ describe('ticket stage and owner are HubSpot\'s once the ticket exists', () => {
 
 describe('a deal archived in HubSpot', () => {
   it('is held for a person, not re-created; choice "sage" re-creates it once', async () => {
-    const quote = h.sage.direct.create('sales_quotes', { contact_id: customer, date: '2026-11-20', expiry_date: '2026-12-20', quote_lines: [{ description: 'Câblage', quantity: 1, unit_price: 900 }] });
+    const quote = h.sage.direct.create('sales_quotes', {
+      contact_id: customer,
+      date: '2026-11-20',
+      expiry_date: '2026-12-20',
+      quote_lines: [{ description: 'Câblage', quantity: 1, unit_price: 900 }],
+    });
     await h.run({ mode: 'full', trigger: 'test' });
     const deal = h.hubspot.findBy('deals', 'sage_id', String(quote.id))[0]!;
     h.hubspot.ui.archive('deals', deal.id);
@@ -77,16 +98,30 @@ describe('a deal archived in HubSpot', () => {
   }, 90_000);
 
   it('choice "hubspot" mirrors the deletion: the Sage quote is deleted and the record stays out of HubSpot', async () => {
-    const quote = h.sage.direct.create('sales_quotes', { contact_id: customer, date: '2026-11-21', expiry_date: '2026-12-21', quote_lines: [{ description: 'Borne', quantity: 1, unit_price: 1500 }] });
+    const quote = h.sage.direct.create('sales_quotes', {
+      contact_id: customer,
+      date: '2026-11-21',
+      expiry_date: '2026-12-21',
+      quote_lines: [{ description: 'Borne', quantity: 1, unit_price: 1500 }],
+    });
     await h.run({ mode: 'full', trigger: 'test' });
     const deal = h.hubspot.findBy('deals', 'sage_id', String(quote.id))[0]!;
     h.hubspot.ui.archive('deals', deal.id);
-    const held = await until(async () => (await heldDeletion()).filter((c) => c.sage_id === String(quote.id)), (r) => r.length === 1, 20_000);
+    const held = await until(
+      async () => (await heldDeletion()).filter((c) => c.sage_id === String(quote.id)),
+      (r) => r.length === 1,
+      20_000,
+    );
     const r = await h.call(`/v1/sync/conflicts/${held[0]!.id}/resolve`, { method: 'POST', body: JSON.stringify({ choice: 'hubspot' }) });
     expect(r.status).toBe(202);
     await h.client.workflow.getHandle(((await r.json()) as { runId: string }).runId).result();
     expect(h.sage.get('sales_quotes', String(quote.id))!.deleted_at).toBeTruthy();
-    const row = await h.t.db.selectFrom('sync_id_map').selectAll().where('entity', '=', 'quote').where('sage_id', '=', String(quote.id)).executeTakeFirstOrThrow();
+    const row = await h.t.db
+      .selectFrom('sync_id_map')
+      .selectAll()
+      .where('entity', '=', 'quote')
+      .where('sage_id', '=', String(quote.id))
+      .executeTakeFirstOrThrow();
     expect(row.deletion).toBe('mirrored');
     await h.run({ mode: 'full', trigger: 'test' });
     expect(h.hubspot.findBy('deals', 'sage_id', String(quote.id))).toHaveLength(0);

@@ -9,7 +9,8 @@ import { customerBody, startSyncHarness, type SyncHarness } from '../support/syn
 let h: SyncHarness;
 let sageId: string;
 type MappingOut = { entity: string; version: number; source: string; fields: Array<Record<string, unknown>> };
-const getCustomer = async () => ((await (await h.call('/v1/sync/mappings')).json()) as { mappings: MappingOut[] }).mappings.find((m) => m.entity === 'customer')!;
+const getCustomer = async () =>
+  ((await (await h.call('/v1/sync/mappings')).json()) as { mappings: MappingOut[] }).mappings.find((m) => m.entity === 'customer')!;
 const put = (body: unknown, dryRun = false) => h.call(`/v1/sync/mappings${dryRun ? '?dryRun=true' : ''}`, { method: 'PUT', body: JSON.stringify(body) });
 const website = { field: 'website', sage: 'website', hubspot: 'domain', transform: 'text', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' };
 
@@ -23,14 +24,19 @@ afterAll(async () => {
 });
 
 describe('GET/PUT /v1/sync/mappings', () => {
-  it('lists every entity\'s mapping in force with its version', async () => {
+  it("lists every entity's mapping in force with its version", async () => {
     const res = await h.call('/v1/sync/mappings');
     expect(res.status).toBe(200);
     const { mappings } = (await res.json()) as { mappings: MappingOut[] };
     expect(mappings.map((m) => m.entity)).toEqual(['customer', 'quote', 'invoice', 'intervention']);
     const c = mappings[0]!;
     expect(c).toMatchObject({ version: 1, source: 'built-in', primary: 'companies', secondary: 'contacts' });
-    expect(c.fields.find((f) => f.field === 'email')).toMatchObject({ sage: 'main_contact_person.email', object: 'contacts', hubspot: 'email', conflict: 'hold' });
+    expect(c.fields.find((f) => f.field === 'email')).toMatchObject({
+      sage: 'main_contact_person.email',
+      object: 'contacts',
+      hubspot: 'email',
+      conflict: 'hold',
+    });
   });
 
   it('refuses what HubSpot or Sage does not have, a read-only property, a stale version; 401 without a key', async () => {
@@ -43,9 +49,19 @@ describe('GET/PUT /v1/sync/mappings', () => {
       return ((await res.json()) as { errors: Array<{ path: string; message: string }> }).errors.map((e) => e.path);
     };
     // Sage's fields and the transforms, checked first
-    expect(await paths([{ ...website, sage: 'shoe_size' }, { ...website, field: 'z', sage: 'notes', hubspot: 'industry', transform: 'rot13' }])).toEqual([`fields.${n}.sage`, `fields.${n + 1}.transform`]);
+    expect(
+      await paths([
+        { ...website, sage: 'shoe_size' },
+        { ...website, field: 'z', sage: 'notes', hubspot: 'industry', transform: 'rot13' },
+      ]),
+    ).toEqual([`fields.${n}.sage`, `fields.${n + 1}.transform`]);
     // then against HubSpot's property definitions: a property it lacks, one it computes
-    expect(await paths([{ ...website, hubspot: 'no_such_property' }, { ...website, field: 'y', sage: 'notes', hubspot: 'hs_lastmodifieddate' }])).toEqual([`fields.${n}.hubspot`, `fields.${n + 1}.hubspot`]);
+    expect(
+      await paths([
+        { ...website, hubspot: 'no_such_property' },
+        { ...website, field: 'y', sage: 'notes', hubspot: 'hs_lastmodifieddate' },
+      ]),
+    ).toEqual([`fields.${n}.hubspot`, `fields.${n + 1}.hubspot`]);
     expect((await put({ entity: 'customer', expectedVersion: 7, fields: c.fields })).status).toBe(409);
     expect((await put({ entity: 'nobody', expectedVersion: 1, fields: c.fields })).status).toBe(422);
     expect((await put({ entity: 'customer', expectedVersion: 1, fields: [] })).status).toBe(422);
@@ -60,7 +76,9 @@ describe('GET/PUT /v1/sync/mappings', () => {
     expect(res.status).toBe(200);
     const out = (await res.json()) as { applied: boolean; version: number; preview: Array<{ sageId: string; changes: Array<Record<string, unknown>> }> };
     expect(out).toMatchObject({ applied: false, version: 1 });
-    expect(out.preview.find((p) => p.sageId === sageId)!.changes).toEqual([{ object: 'companies', property: 'domain', before: null, after: 'atelier-durand.fr' }]);
+    expect(out.preview.find((p) => p.sageId === sageId)!.changes).toEqual([
+      { object: 'companies', property: 'domain', before: null, after: 'atelier-durand.fr' },
+    ]);
     expect((await getCustomer()).version).toBe(1);
     expect(h.hubspot.findBy('companies', 'sage_id', sageId)[0]!.properties.domain).toBeUndefined();
   });

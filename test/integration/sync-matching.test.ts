@@ -19,7 +19,8 @@ type RunDetail = {
   failures: Array<{ entity: string; sageId: string; direction: string; cause: string; message: string }>;
 };
 const detail = async (runId: string) => (await (await h.call(`/v1/sync/runs/${runId}`)).json()) as RunDetail;
-const startRun = async (body: Record<string, unknown>) => ((await (await h.call('/v1/sync/runs', { method: 'POST', body: JSON.stringify(body) })).json()) as { runId: string }).runId;
+const startRun = async (body: Record<string, unknown>) =>
+  ((await (await h.call('/v1/sync/runs', { method: 'POST', body: JSON.stringify(body) })).json()) as { runId: string }).runId;
 const customerRow = (d: RunDetail) => d.report.find((r) => r.entity === 'customer' && r.direction === 'to_hubspot');
 const companyOf = (i: number) => h.hubspot.findBy('companies', 'sage_id', sage.get(i)!);
 const addCustomer = (i: number, extra: Record<string, unknown> = {}) => sage.set(i, String(h.sage.direct.create('contacts', customerBody(i, extra)).id));
@@ -72,7 +73,9 @@ describe('matching before creating', () => {
     expect(new Set(emails).size).toBe(emails.length);
     const d = await detail(runId);
     expect(customerRow(d)).toMatchObject({ created: 2, updated: 2, conflicts: 1, errors: 0 });
-    const { conflicts } = (await (await h.call('/v1/sync/conflicts?status=held')).json()) as { conflicts: Array<{ id: number; field: string; sageId: string; hubspot: { rule: string; candidates: Array<{ id: string }> } }> };
+    const { conflicts } = (await (await h.call('/v1/sync/conflicts?status=held')).json()) as {
+      conflicts: Array<{ id: number; field: string; sageId: string; hubspot: { rule: string; candidates: Array<{ id: string }> } }>;
+    };
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({ field: '__match__', sageId: sage.get(3), hubspot: { rule: 'name+postcode' } });
     expect(conflicts[0]!.hubspot.candidates.map((c) => c.id).sort()).toEqual([pre.roux1!.id, pre.roux2!.id].sort());
@@ -85,9 +88,15 @@ describe('matching before creating', () => {
 
   it('a person picks the candidate: it is adopted, the other left alone', async () => {
     const { conflicts } = (await (await h.call('/v1/sync/conflicts?status=held')).json()) as { conflicts: Array<{ id: number }> };
-    const bad = await h.call(`/v1/sync/conflicts/${conflicts[0]!.id}/resolve`, { method: 'POST', body: JSON.stringify({ choice: 'value', value: pre.other!.id }) });
+    const bad = await h.call(`/v1/sync/conflicts/${conflicts[0]!.id}/resolve`, {
+      method: 'POST',
+      body: JSON.stringify({ choice: 'value', value: pre.other!.id }),
+    });
     expect(bad.status).toBe(422);
-    const ok = await h.call(`/v1/sync/conflicts/${conflicts[0]!.id}/resolve`, { method: 'POST', body: JSON.stringify({ choice: 'value', value: pre.roux2!.id }) });
+    const ok = await h.call(`/v1/sync/conflicts/${conflicts[0]!.id}/resolve`, {
+      method: 'POST',
+      body: JSON.stringify({ choice: 'value', value: pre.roux2!.id }),
+    });
     expect(ok.status).toBe(202);
     await h.client.workflow.getHandle(((await ok.json()) as { runId: string }).runId).result();
     expect(companyOf(3).map((c) => c.id)).toEqual([pre.roux2!.id]);
@@ -117,12 +126,18 @@ describe('the applier', () => {
 
   it('a record HubSpot refuses is reported with its cause and entity; the others are written', async () => {
     addCustomer(7);
-    h.hubspot.failNext({ path: '/crm/v3/objects/companies/batch/upsert', status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid: [{"name":"zip"}]', correlationId: 'c1' } });
+    h.hubspot.failNext({
+      path: '/crm/v3/objects/companies/batch/upsert',
+      status: 400,
+      body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid: [{"name":"zip"}]', correlationId: 'c1' },
+    });
     const runId = await startRun({ mode: 'incremental' });
     await h.client.workflow.getHandle(runId).result();
     const d = await detail(runId);
     expect(d.status).toBe('completed');
-    expect(d.failures).toEqual([expect.objectContaining({ entity: 'customer', sageId: sage.get(7), direction: 'to_hubspot', cause: 'hubspot:VALIDATION_ERROR' })]);
+    expect(d.failures).toEqual([
+      expect.objectContaining({ entity: 'customer', sageId: sage.get(7), direction: 'to_hubspot', cause: 'hubspot:VALIDATION_ERROR' }),
+    ]);
     expect(customerRow(d)!.errors).toBe(1);
     await h.run({ mode: 'full', trigger: 'test' });
     expect(companyOf(7)).toHaveLength(1);
@@ -130,7 +145,11 @@ describe('the applier', () => {
 
   it('a run HubSpot refuses (401) fails with the cause and the entity, not "Activity task failed"', async () => {
     addCustomer(8);
-    h.hubspot.failNext({ path: '/crm/v3/objects/companies/batch/upsert', status: 401, body: { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'Authentication credentials not found.', correlationId: 'c2' } });
+    h.hubspot.failNext({
+      path: '/crm/v3/objects/companies/batch/upsert',
+      status: 401,
+      body: { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'Authentication credentials not found.', correlationId: 'c2' },
+    });
     const runId = await startRun({ mode: 'incremental' });
     await expect(h.client.workflow.getHandle(runId).result()).rejects.toThrow();
     const d = await detail(runId);

@@ -36,14 +36,22 @@ describe('HubSpot deals -> Sage quotes', () => {
     expect(quotesFor(deal)).toHaveLength(0);
 
     h.hubspot.ui.update('deals', deal, { dealstage: 'contractsent' });
-    const made = await until(() => quotesFor(deal), (q) => q.length > 0, 20_000);
+    const made = await until(
+      () => quotesFor(deal),
+      (q) => q.length > 0,
+      20_000,
+    );
     expect(made).toHaveLength(1);
     const q = made[0]!;
     expect((q.contact as { id: string }).id).toBe(customer);
     expect(q).toMatchObject({ total_amount: '1200.00', expiry_date: '2099-01-31', status: { id: 'SENT' } });
     expect((q.quote_lines as Array<{ description: string }>).map((l) => l.description)).toEqual(['Refonte du site']);
     // Linked: the deal carries the quote's Sage id, the id map knows it, the deal stays on its company and stage.
-    const row = await until(() => h.t.db.selectFrom('sync_id_map').selectAll().where('entity', '=', 'quote').where('sage_id', '=', String(q.id)).executeTakeFirst(), (r) => !!r, 10_000);
+    const row = await until(
+      () => h.t.db.selectFrom('sync_id_map').selectAll().where('entity', '=', 'quote').where('sage_id', '=', String(q.id)).executeTakeFirst(),
+      (r) => !!r,
+      10_000,
+    );
     expect(row!.hubspot_id).toBe(deal);
     expect(h.hubspot.get('deals', deal)!.properties).toMatchObject({ sage_id: String(q.id), dealstage: 'contractsent', amount: '1200.00' });
     expect(h.hubspot.associations('deals', deal, 'companies')).toEqual([company]);
@@ -83,10 +91,12 @@ describe('HubSpot deals -> Sage quotes', () => {
     await h.run({ mode: 'incremental', trigger: 'test' });
     await h.run({ mode: 'full', trigger: 'test' });
     const held = await heldQuotes();
-    expect(held.map((c) => [c.sage_id, (c.hubspot_value as { missing: string[] }).missing]).sort()).toEqual([
-      [`hubspot-deal:${free.id}`, ['amount']],
-      [`hubspot-deal:${orphan.id}`, ['customer']],
-    ].sort());
+    expect(held.map((c) => [c.sage_id, (c.hubspot_value as { missing: string[] }).missing]).sort()).toEqual(
+      [
+        [`hubspot-deal:${free.id}`, ['amount']],
+        [`hubspot-deal:${orphan.id}`, ['customer']],
+      ].sort(),
+    );
     expect(held.every((c) => c.status === 'held')).toBe(true);
     expect(quotesFor(orphan.id)).toHaveLength(0);
     expect(quotesFor(free.id)).toHaveLength(0);

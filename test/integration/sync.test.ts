@@ -28,7 +28,21 @@ const contactsOf = (companyId: string) => h.hubspot.associations('companies', co
 
 describe('sync: Sage <-> HubSpot', () => {
   it('a webhook with a bad or stale signature answers 401 and signals nothing', async () => {
-    const events = [{ eventId: 9_000_001, subscriptionId: 1, portalId: 62515, appId: 1, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 1, propertyName: 'phone', propertyValue: 'x', changeSource: 'CRM_UI' }];
+    const events = [
+      {
+        eventId: 9_000_001,
+        subscriptionId: 1,
+        portalId: 62515,
+        appId: 1,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.propertyChange',
+        attemptNumber: 0,
+        objectId: 1,
+        propertyName: 'phone',
+        propertyValue: 'x',
+        changeSource: 'CRM_UI',
+      },
+    ];
     const bad = await h.hubspot.webhooks.send(events, { signature: Buffer.from('not the signature').toString('base64') });
     expect(bad.status).toBe(401);
     expect(JSON.parse(bad.body)).toMatchObject({ type: '/problems/unauthorized', status: 401 });
@@ -36,7 +50,11 @@ describe('sync: Sage <-> HubSpot', () => {
     expect(stale.status).toBe(401);
     const otherSecret = await h.hubspot.webhooks.send(events, { secret: 'another-app-secret' });
     expect(otherSecret.status).toBe(401);
-    const none = await fetch(`${h.apiBase}/v1/webhooks/hubspot`, { method: 'POST', body: JSON.stringify(events), headers: { 'content-type': 'application/json' } });
+    const none = await fetch(`${h.apiBase}/v1/webhooks/hubspot`, {
+      method: 'POST',
+      body: JSON.stringify(events),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(none.status).toBe(401);
     const recorded = await h.t.db.selectFrom('webhook_events').selectAll().where('provider', '=', 'hubspot').execute();
     expect(recorded).toHaveLength(0);
@@ -66,12 +84,17 @@ describe('sync: Sage <-> HubSpot', () => {
     // the mapping as data: phone in E.164, country as ISO code, mapping version stored
     expect(h.hubspot.get('contacts', contactsOf(companyOf(12)!.id)[0]!)!.properties.phone).toMatch(/^\+33123451\d\d\d$/);
     expect(companyOf(12)!.properties).toMatchObject({ country: 'FR', city: 'Paris', zip: '75002', name: 'Client 12 SARL' });
-    const map = await h.t.db.selectFrom('sync_id_map').select((eb) => eb.fn.countAll<number>().as('n')).where('entity', '=', 'customer').where('mapping_version', '=', 1).executeTakeFirstOrThrow();
+    const map = await h.t.db
+      .selectFrom('sync_id_map')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('entity', '=', 'customer')
+      .where('mapping_version', '=', 1)
+      .executeTakeFirstOrThrow();
     expect(Number(map.n)).toBe(N);
     // the report in PostgreSQL and through the API
-    const runs = await (await h.call('/v1/sync/runs')).json() as { runs: Array<{ id: string; status: string }> };
+    const runs = (await (await h.call('/v1/sync/runs')).json()) as { runs: Array<{ id: string; status: string }> };
     expect(runs.runs[0]!.status).toBe('completed');
-    const run = await (await h.call(`/v1/sync/runs/${runs.runs[0]!.id}`)).json() as { report: Array<{ entity: string; direction: string; created: number }> };
+    const run = (await (await h.call(`/v1/sync/runs/${runs.runs[0]!.id}`)).json()) as { report: Array<{ entity: string; direction: string; created: number }> };
     expect(run.report.find((r) => r.entity === 'customer' && r.direction === 'to_hubspot')!.created).toBe(N);
   }, 120_000);
 
@@ -107,7 +130,9 @@ describe('sync: Sage <-> HubSpot', () => {
     expect(h.hubspot.get('contacts', contactId)!.properties.email).toBe('hubspot30@example.fr'); // held: untouched
     expect((h.sage.get('contacts', sageIdOf.get(30)!)!.main_contact_person as { email: string }).email).toBe('sage30@example.fr');
 
-    const list = (await (await h.call('/v1/sync/conflicts?entity=customer')).json()) as { conflicts: Array<{ id: number; field: string; status: string; winner: string | null; rule: string; sage: unknown; hubspot: unknown }> };
+    const list = (await (await h.call('/v1/sync/conflicts?entity=customer')).json()) as {
+      conflicts: Array<{ id: number; field: string; status: string; winner: string | null; rule: string; sage: unknown; hubspot: unknown }>;
+    };
     const name = list.conflicts.find((c) => c.field === 'name')!;
     expect(name).toMatchObject({ status: 'auto', rule: 'owner', winner: 'sage', sage: 'Client 30 (Sage)', hubspot: 'Client 30 (HubSpot)' });
     const email = list.conflicts.find((c) => c.field === 'email')!;
@@ -140,7 +165,12 @@ describe('sync: Sage <-> HubSpot', () => {
     await h.run({ mode: 'incremental', trigger: 'test' });
     expect(h.hubspot.get('companies', company.id)).toBeUndefined();
     expect(h.hubspot.objects('companies')).toHaveLength(N - 1);
-    const row = await h.t.db.selectFrom('sync_id_map').selectAll().where('entity', '=', 'customer').where('sage_id', '=', sageIdOf.get(40)!).executeTakeFirstOrThrow();
+    const row = await h.t.db
+      .selectFrom('sync_id_map')
+      .selectAll()
+      .where('entity', '=', 'customer')
+      .where('sage_id', '=', sageIdOf.get(40)!)
+      .executeTakeFirstOrThrow();
     expect(row.deletion).toBe('archived');
     expect(row.deleted_at).not.toBeNull();
   }, 60_000);
@@ -197,7 +227,11 @@ describe('sync: Sage <-> HubSpot', () => {
     h.hubspot.ui.update('contacts', a, { phone: '06 00 00 00 60' });
     h.hubspot.ui.update('contacts', b, { phone: '06 00 00 00 61' });
     const phoneOf = (i: number) => (h.sage.get('contacts', sageIdOf.get(i)!)!.main_contact_person as { telephone: string }).telephone;
-    await until(() => [phoneOf(60), phoneOf(61)], (v) => v[0] === '+33600000060' && v[1] === '+33600000061', 20_000);
+    await until(
+      () => [phoneOf(60), phoneOf(61)],
+      (v) => v[0] === '+33600000060' && v[1] === '+33600000061',
+      20_000,
+    );
     expect(phoneOf(60)).toBe('+33600000060');
     expect(phoneOf(61)).toBe('+33600000061');
     // A replayed delivery is recorded once and signals nothing new.
@@ -217,7 +251,12 @@ describe('sync: Sage <-> HubSpot', () => {
     });
     type Progress = { phase: string; processed: Record<string, number>; mode: string };
     // Sage lists newest first: the new customers come first; stop once a page of them is written
-    const progress = await until(() => handle.query<Progress>('status'), (p) => (p.processed.customer ?? 0) >= 200, 30_000, 20);
+    const progress = await until(
+      () => handle.query<Progress>('status'),
+      (p) => (p.processed.customer ?? 0) >= 200,
+      30_000,
+      20,
+    );
     expect(progress).toMatchObject({ phase: 'sage', mode: 'full' });
     expect(progress.processed.customer).toBeGreaterThanOrEqual(200);
     await h.workers.shutdown();
@@ -255,12 +294,21 @@ describe('sync: Sage <-> HubSpot', () => {
     expect(bad.status).toBe(422);
     const problem = (await bad.json()) as { errors: Array<{ path: string }> };
     expect(problem.errors.map((e) => e.path).sort()).toEqual(['customerSageId', 'priority']);
-    expect((await h.call('/v1/interventions', { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } })).status).toBeGreaterThanOrEqual(400);
+    expect((await h.call('/v1/interventions', { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } })).status).toBeGreaterThanOrEqual(
+      400,
+    );
     expect((await h.call('/v1/interventions', { method: 'POST', body: JSON.stringify({ customerSageId: 'x', subject: 'y' }), key: null })).status).toBe(401);
 
     const res = await h.call('/v1/interventions', {
       method: 'POST',
-      body: JSON.stringify({ customerSageId: sageIdOf.get(70), subject: 'Imprimante en panne', description: 'Bourrage papier', priority: 'HIGH', status: 'SCHEDULED', scheduledAt: '2026-11-25T09:00:00+01:00' }),
+      body: JSON.stringify({
+        customerSageId: sageIdOf.get(70),
+        subject: 'Imprimante en panne',
+        description: 'Bourrage papier',
+        priority: 'HIGH',
+        status: 'SCHEDULED',
+        scheduledAt: '2026-11-25T09:00:00+01:00',
+      }),
     });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: number; sageId: string };
@@ -288,7 +336,10 @@ describe('sync: Sage <-> HubSpot', () => {
 
   it('a contact HubSpot already had under a customer’s email is adopted, not duplicated', async () => {
     const existing = h.hubspot.ui.create('contacts', { email: 'deja.la@example.fr', firstname: 'Déjà', lastname: 'Là' });
-    const id = String(h.sage.direct.create('contacts', customerBody(5000, { main_contact_person: { name: 'Déjà Là', email: 'deja.la@example.fr', telephone: '0145000000' } })).id);
+    const id = String(
+      h.sage.direct.create('contacts', customerBody(5000, { main_contact_person: { name: 'Déjà Là', email: 'deja.la@example.fr', telephone: '0145000000' } }))
+        .id,
+    );
     const before = h.hubspot.objects('contacts').length;
     const res = await h.run({ mode: 'incremental', trigger: 'test' });
     expect(res.phase).toBe('completed');

@@ -27,7 +27,11 @@ let prices = '<ul><li>Audit : 490 €</li><li>Hébergement : 19 €/mois</li></u
 beforeAll(async () => {
   t = await freshDb();
   smtp = await startMailCatcher();
-  page = await startSite((path) => (path === '/tarifs' ? { body: `<!doctype html><html><body><header>Menu</header><section id="prix">${prices}</section><footer>${Date.now()}</footer></body></html>` } : null));
+  page = await startSite((path) =>
+    path === '/tarifs'
+      ? { body: `<!doctype html><html><body><header>Menu</header><section id="prix">${prices}</section><footer>${Date.now()}</footer></body></html>` }
+      : null,
+  );
   config = testConfig(t.url, { SMTP_URL: smtp.url, WATCH_POLITENESS_MS: '50', PUBLIC_BASE_URL: 'https://atelier.test' });
   client = await testClient(config);
   workers = await startTestWorkers(config, t.db, ['watches']);
@@ -42,9 +46,22 @@ afterAll(async () => {
 });
 
 /** The answer fields these tests read (an answer has some of them). */
-type Answer = { id: number; active: boolean; created: number; unsubscribeToken: string; baseline: { workflowId: string }; errors: Array<{ path: string; line: number }>; items: unknown[]; recentChanges: unknown[] };
+type Answer = {
+  id: number;
+  active: boolean;
+  created: number;
+  unsubscribeToken: string;
+  baseline: { workflowId: string };
+  errors: Array<{ path: string; line: number }>;
+  items: unknown[];
+  recentChanges: unknown[];
+};
 const send = async (path: string, method: string, body?: unknown, type = 'application/json') => {
-  const res = await call(path, { method, body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': type } });
+  const res = await call(path, {
+    method,
+    body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': type },
+  });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : null) as Answer };
 };
@@ -65,7 +82,13 @@ describe('watches API', () => {
   });
 
   it('creates, reads, changes, lists and deletes a source; a second one on the same site is a conflict', async () => {
-    const created = await send('/v1/sources', 'POST', { name: 'Agence Test', website: page.url, postalCodes: ['75015'], priority: 2, selectors: { price: '.prix' } });
+    const created = await send('/v1/sources', 'POST', {
+      name: 'Agence Test',
+      website: page.url,
+      postalCodes: ['75015'],
+      priority: 2,
+      selectors: { price: '.prix' },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Agence Test', website: page.url, priority: 2, selectors: { price: '.prix' }, needsBrowser: false });
     expect((await send('/v1/sources', 'POST', { name: 'Again', website: page.url })).status).toBe(409);
@@ -116,7 +139,14 @@ describe('watches API', () => {
     const ok = await send('/v1/alerts', 'POST', { ownerEmail: 'Erase.Me@example.fr', criteria: { postalCodes: ['75'], roomsMin: 2 }, frequency: 'daily' });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ ownerEmail: 'erase.me@example.fr', target: 'Erase.Me@example.fr', frequency: 'daily', active: true });
-    await t.db.insertInto('outbox').values({ dedupe_key: `watch:digest:${ok.body.id}:2026-11-20`, channel: 'email', payload: JSON.stringify({ to: 'Erase.Me@example.fr', subject: 's', text: 't' }) }).execute();
+    await t.db
+      .insertInto('outbox')
+      .values({
+        dedupe_key: `watch:digest:${ok.body.id}:2026-11-20`,
+        channel: 'email',
+        payload: JSON.stringify({ to: 'Erase.Me@example.fr', subject: 's', text: 't' }),
+      })
+      .execute();
     const keep = await send('/v1/alerts', 'POST', { ownerEmail: 'keep@example.fr', criteria: {} });
 
     // the public unsubscribe link needs no API key
@@ -135,7 +165,14 @@ describe('watches API', () => {
 
   it('watches any page region: baseline at creation, a change notified once by the earlier genericWatch workflow too', async () => {
     expect((await send('/v1/watches', 'POST', { name: 'x', url: 'http://10.0.0.5/', target: 'ops@example.fr' })).status).toBe(422);
-    const created = await send('/v1/watches', 'POST', { name: 'Tarifs', url: `${page.url}tarifs`, selector: '#prix', intervalMinutes: 30, target: 'ops@example.fr', ownerEmail: 'ops@example.fr' });
+    const created = await send('/v1/watches', 'POST', {
+      name: 'Tarifs',
+      url: `${page.url}tarifs`,
+      selector: '#prix',
+      intervalMinutes: 30,
+      target: 'ops@example.fr',
+      ownerEmail: 'ops@example.fr',
+    });
     expect(created.status).toBe(201);
     expect(await client.workflow.getHandle(created.body.baseline.workflowId).result()).toMatchObject({ baselines: 1 });
     // no schedule per watch any more: the sweep checks it
@@ -170,7 +207,8 @@ describe('watches API', () => {
     // a per-watch schedule of an earlier version is removed: the sweep checks every watch now
     const legacy = genericScheduleId(config.TASK_QUEUE_PREFIX, 999);
     await client.schedule.create({
-      scheduleId: legacy, spec: { intervals: [{ every: '60 minutes' }] },
+      scheduleId: legacy,
+      spec: { intervals: [{ every: '60 minutes' }] },
       action: { type: 'startWorkflow', workflowType: 'genericWatch', taskQueue: taskQueueFor('watches', config.TASK_QUEUE_PREFIX), args: [{ watchId: 999 }] },
     });
     const listed = async () => {

@@ -21,8 +21,16 @@ const K = 3;
 
 beforeAll(async () => {
   t = await freshDb();
-  const a = await t.db.insertInto('watch_sources').values({ name: 'A', website: 'https://a.example/', selectors: '{}' }).returning('id').executeTakeFirstOrThrow();
-  const b = await t.db.insertInto('watch_sources').values({ name: 'B', website: 'https://b.example/', selectors: '{}' }).returning('id').executeTakeFirstOrThrow();
+  const a = await t.db
+    .insertInto('watch_sources')
+    .values({ name: 'A', website: 'https://a.example/', selectors: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const b = await t.db
+    .insertInto('watch_sources')
+    .values({ name: 'B', website: 'https://b.example/', selectors: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   sourceA = a.id;
   sourceB = b.id;
 });
@@ -30,7 +38,11 @@ afterAll(() => t.drop());
 
 async function run(sourceId: number, drafts: ListingDraft[], countMisses = true) {
   const runId = await openRun(t.db, sourceId, `test-run-${++runSeq}`, 'wf');
-  await stageRows(t.db, runId, drafts.map((d) => toStagedRow(d, fingerprint(d))));
+  await stageRows(
+    t.db,
+    runId,
+    drafts.map((d) => toStagedRow(d, fingerprint(d))),
+  );
   const counts = await applySnapshot(t.db, runId, { removalMisses: K, countMisses });
   return { runId, counts };
 }
@@ -42,7 +54,16 @@ const history = async (url: string) => {
 };
 
 const A1 = draft({ sourceUrl: 'https://a.example/annonce/1', title: 'T3 Vaugirard balcon', price: 450_000 });
-const A2 = draft({ sourceUrl: 'https://a.example/annonce/2', title: 'Maison avec jardin', propertyType: 'house', price: 890_000, surface: 140, rooms: 6, postalCode: '92100', city: 'Boulogne' });
+const A2 = draft({
+  sourceUrl: 'https://a.example/annonce/2',
+  title: 'Maison avec jardin',
+  propertyType: 'house',
+  price: 890_000,
+  surface: 140,
+  rooms: 6,
+  postalCode: '92100',
+  city: 'Boulogne',
+});
 const A3 = draft({ sourceUrl: 'https://a.example/annonce/3', title: 'Studio Convention', price: 210_000, surface: 22, rooms: 1 });
 const A4 = draft({ sourceUrl: 'https://a.example/annonce/4', title: 'T2 Commerce', price: 380_000, surface: 45, rooms: 2 });
 
@@ -53,13 +74,27 @@ describe('snapshot diff', () => {
   it('creates every listing of a first run as new, with history and a run log', async () => {
     const alert = await t.db
       .insertInto('watch_alerts')
-      .values({ owner_email: 'marie@example.fr', criteria: JSON.stringify({ postalCodes: ['75015'], priceMax: 500_000 }), channel: 'email', target: 'marie@example.fr', frequency: 'immediate', unsubscribe_token: 'tok-immediate-0123456789' })
+      .values({
+        owner_email: 'marie@example.fr',
+        criteria: JSON.stringify({ postalCodes: ['75015'], priceMax: 500_000 }),
+        channel: 'email',
+        target: 'marie@example.fr',
+        frequency: 'immediate',
+        unsubscribe_token: 'tok-immediate-0123456789',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     alertId = alert.id;
     const daily = await t.db
       .insertInto('watch_alerts')
-      .values({ owner_email: 'paul@example.fr', criteria: JSON.stringify({ propertyTypes: ['house'] }), channel: 'email', target: 'paul@example.fr', frequency: 'daily', unsubscribe_token: 'tok-daily-0123456789abc' })
+      .values({
+        owner_email: 'paul@example.fr',
+        criteria: JSON.stringify({ propertyTypes: ['house'] }),
+        channel: 'email',
+        target: 'paul@example.fr',
+        frequency: 'daily',
+        unsubscribe_token: 'tok-daily-0123456789abc',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     dailyId = daily.id;
@@ -105,11 +140,21 @@ describe('snapshot diff', () => {
 
   it('applies a run once: a second apply answers the stored counts and writes nothing', async () => {
     const runId = await openRun(t.db, sourceA, `test-run-${++runSeq}`, 'wf');
-    await stageRows(t.db, runId, [A1, A2, A4].map((d) => toStagedRow({ ...d, price: d === A1 ? 430_000 : d.price }, null)));
+    await stageRows(
+      t.db,
+      runId,
+      [A1, A2, A4].map((d) => toStagedRow({ ...d, price: d === A1 ? 430_000 : d.price }, null)),
+    );
     const first = await applySnapshot(t.db, runId, { removalMisses: K, countMisses: true });
-    const before = await t.db.selectFrom('watch_listing_history').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('watch_listing_history')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const second = await applySnapshot(t.db, runId, { removalMisses: K, countMisses: true });
-    const after = await t.db.selectFrom('watch_listing_history').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom('watch_listing_history')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(second).toEqual({ ...first, alreadyApplied: true });
     expect(after.n).toBe(before.n);
     expect(await listing(A3.sourceUrl)).toMatchObject({ status: 'active', missed_runs: 2 });
@@ -158,7 +203,12 @@ describe('snapshot diff', () => {
     const note = await t.db.selectFrom('outbox').select('payload').where('dedupe_key', '=', keys[0]!).executeTakeFirstOrThrow();
     expect((note.payload as { text: string }).text).toContain('Maison avec jardin');
     expect(await queueDailyDigests(t.db, 'https://atelier.test', '2026-11-21')).toEqual(keys);
-    const pending = await t.db.selectFrom('watch_alert_matches').select('listing_id').where('alert_id', '=', dailyId).where('digested_at', 'is', null).execute();
+    const pending = await t.db
+      .selectFrom('watch_alert_matches')
+      .select('listing_id')
+      .where('alert_id', '=', dailyId)
+      .where('digested_at', 'is', null)
+      .execute();
     expect(pending).toHaveLength(0);
   });
 
@@ -167,8 +217,17 @@ describe('snapshot diff', () => {
     const row = await t.db.selectFrom('watch_market_stats').selectAll().where('postal_code', '=', '75015').executeTakeFirstOrThrow();
     // 75015 active, not duplicates: A1 430k/75, A3 210k/22, A4 380k/45
     expect(row.stats).toMatchObject({
-      postal_code: '75015', city: 'Paris', active_listings: 3, total_listings: 3, apartments_count: 3, studios_count: 1,
-      price_min: 210_000, price_max: 430_000, median_price: 380_000, average_price: 340_000, listings_added_today: 3,
+      postal_code: '75015',
+      city: 'Paris',
+      active_listings: 3,
+      total_listings: 3,
+      apartments_count: 3,
+      studios_count: 1,
+      price_min: 210_000,
+      price_max: 430_000,
+      median_price: 380_000,
+      average_price: 340_000,
+      listings_added_today: 3,
     });
     expect((row.stats as { average_price_per_sqm: number }).average_price_per_sqm).toBe(Math.round((430_000 / 75 + 210_000 / 22 + 380_000 / 45) / 3));
   });
@@ -183,15 +242,27 @@ describe('snapshot diff', () => {
     expect(outcomes.map((o) => o.flaggedAt !== null)).toEqual([false, false, true, false]);
     const ok = await openRun(t.db, sourceB, 'ok-after', 'wf');
     await finishRun(t.db, ok, { status: 'ok', pages: 1, errorMessage: null, flagAfter: 3 });
-    expect(await t.db.selectFrom('watch_sources').select(['consecutive_failures', 'flagged_at']).where('id', '=', sourceB).executeTakeFirstOrThrow()).toEqual({ consecutive_failures: 0, flagged_at: null });
+    expect(await t.db.selectFrom('watch_sources').select(['consecutive_failures', 'flagged_at']).where('id', '=', sourceB).executeTakeFirstOrThrow()).toEqual({
+      consecutive_failures: 0,
+      flagged_at: null,
+    });
   });
 
   it('stages chunks two at a time, keeping the better (on a tie, the later) version of a URL seen twice', async () => {
-    const c = await t.db.insertInto('watch_sources').values({ name: 'C', website: 'https://c.example/', selectors: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const c = await t.db
+      .insertInto('watch_sources')
+      .values({ name: 'C', website: 'https://c.example/', selectors: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const runId = await openRun(t.db, c.id, `test-run-${++runSeq}`, 'wf');
     const row = (n: number, title: string, quality: number) => toStagedRow(draft({ sourceUrl: `https://c.example/annonce/${n}`, title, quality }), null);
     // chunks of one row: five URLs-with-repeats become three distinct rows, staged two chunks at once
-    const staged = await stageRows(t.db, runId, [row(1, 'card', 0.3), row(2, 'first', 0.5), row(3, 'three', 0.8), row(1, 'detail', 0.9), row(2, 'second', 0.5)], 1);
+    const staged = await stageRows(
+      t.db,
+      runId,
+      [row(1, 'card', 0.3), row(2, 'first', 0.5), row(3, 'three', 0.8), row(1, 'detail', 0.9), row(2, 'second', 0.5)],
+      1,
+    );
     expect(staged).toBe(3);
     const titles = () => t.db.selectFrom('watch_snapshot_items').select(['source_url', 'title']).where('run_id', '=', runId).orderBy('source_url').execute();
     expect((await titles()).map((r) => r.title)).toEqual(['detail', 'second', 'three']);

@@ -35,7 +35,12 @@ let busySite: FixtureSite;
 beforeAll(async () => {
   t = await freshDb();
   otherPool = createDb({ DATABASE_URL: t.url, DATABASE_POOL_MAX: 3 });
-  const listings = new Map([['a1', property('a1')], ['a2', property('a2')], ['a3', property('a3')], ['a4', property('a4')]]);
+  const listings = new Map([
+    ['a1', property('a1')],
+    ['a2', property('a2')],
+    ['a3', property('a3')],
+    ['a4', property('a4')],
+  ]);
   site = await startSite(agencySite(listings, { flavor: 'wordpress' }));
   busySite = await startSite(agencySite(listings, { flavor: 'wordpress', tooManyFirst: true }));
   slowSite = await startSite((path) => (path === '/robots.txt' ? { type: 'text/plain', body: 'User-agent: *\nCrawl-delay: 0.4\n' } : { body: '<p>ok</p>' }));
@@ -51,7 +56,14 @@ describe('watches fetcher', () => {
     const one = createFetcher(t.db, base);
     const two = createFetcher(otherPool, base);
     const from = site.requests.length;
-    const paths = ['biens/', 'biens/page/2/', 'annonce/a1-appartement-3-pieces/', 'annonce/a2-appartement-3-pieces/', 'annonce/a3-appartement-3-pieces/', 'annonce/a4-appartement-3-pieces/'];
+    const paths = [
+      'biens/',
+      'biens/page/2/',
+      'annonce/a1-appartement-3-pieces/',
+      'annonce/a2-appartement-3-pieces/',
+      'annonce/a3-appartement-3-pieces/',
+      'annonce/a4-appartement-3-pieces/',
+    ];
     const pages = await Promise.all(paths.map((p, i) => (i % 2 ? one : two).fetchPage(site.url + p)));
     expect(pages.map((p) => p.status)).toEqual(paths.map(() => 200));
     // 6 pages plus each process's robots.txt, all spaced by at least the delay

@@ -22,18 +22,33 @@ const K = 2;
 
 beforeAll(async () => {
   t = await freshDb();
-  source = (await t.db.insertInto('watch_sources').values({ name: 'S', website: 'https://s.example/', selectors: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
-  alertId = (await t.db
-    .insertInto('watch_alerts')
-    .values({ owner_email: 'marie@example.fr', criteria: JSON.stringify({ postalCodes: ['69003'] }), channel: 'email', target: 'marie@example.fr', frequency: 'immediate', unsubscribe_token: 'tok-status-0123456789abcd' })
-    .returning('id')
-    .executeTakeFirstOrThrow()).id;
+  source = (
+    await t.db.insertInto('watch_sources').values({ name: 'S', website: 'https://s.example/', selectors: '{}' }).returning('id').executeTakeFirstOrThrow()
+  ).id;
+  alertId = (
+    await t.db
+      .insertInto('watch_alerts')
+      .values({
+        owner_email: 'marie@example.fr',
+        criteria: JSON.stringify({ postalCodes: ['69003'] }),
+        channel: 'email',
+        target: 'marie@example.fr',
+        frequency: 'immediate',
+        unsubscribe_token: 'tok-status-0123456789abcd',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 });
 afterAll(() => t?.drop());
 
 async function run(drafts: ListingDraft[]) {
   const runId = await openRun(t.db, source, `status-run-${++seq}`, 'wf');
-  await stageRows(t.db, runId, drafts.map((d) => toStagedRow(d, null)));
+  await stageRows(
+    t.db,
+    runId,
+    drafts.map((d) => toStagedRow(d, null)),
+  );
   const counts = await applySnapshot(t.db, runId, { removalMisses: K, countMisses: true });
   const keys = await queueRunNotifications(t.db, runId, 'https://atelier.test');
   return { runId, counts, keys };
@@ -44,13 +59,17 @@ const events = async (url: string) => {
   return t.db.selectFrom('watch_listing_history').select(['event', 'changes', 'price_old', 'price_new']).where('listing_id', '=', l.id).orderBy('id').execute();
 };
 
-const at = (n: number, over: Partial<ListingDraft> = {}) => draft({ sourceUrl: `https://s.example/annonce/${n}`, postalCode: '69003', city: 'Lyon', title: `Appartement ${n}`, price: 300_000 + n * 1000, ...over });
+const at = (n: number, over: Partial<ListingDraft> = {}) =>
+  draft({ sourceUrl: `https://s.example/annonce/${n}`, postalCode: '69003', city: 'Lyon', title: `Appartement ${n}`, price: 300_000 + n * 1000, ...over });
 const U = (n: number) => `https://s.example/annonce/${n}`;
 
 describe('listing status through the diff', () => {
   it('stores status, price qualifier, subtype and a struck-through previous price from the first run', async () => {
     const { counts, keys } = await run([
-      at(1), at(2), at(3), at(4),
+      at(1),
+      at(2),
+      at(3),
+      at(4),
       at(5, { price: undefined, priceQualifier: 'on_request' }),
       at(6, { propertySubtype: 'studio', rooms: 1, surface: 22, previousPrice: 190_000, price: 180_000 }),
       at(7, { status: 'sold' }),
@@ -76,10 +95,20 @@ describe('listing status through the diff', () => {
       at(7, { status: 'sold' }),
     ]);
     expect(counts).toMatchObject({ found: 7, new: 0, updated: 2, priceChanges: 1, sold: 1, removed: 0, reactivated: 0 });
-    expect((await events(U(1))).at(-1)).toMatchObject({ event: 'price_change', price_old: 301_000, price_new: 280_000, changes: { price: { old: 301_000, new: 280_000 } } });
+    expect((await events(U(1))).at(-1)).toMatchObject({
+      event: 'price_change',
+      price_old: 301_000,
+      price_new: 280_000,
+      changes: { price: { old: 301_000, new: 280_000 } },
+    });
     expect(await row(U(1))).toMatchObject({ price: 280_000, previous_price: 301_000 });
     expect((await events(U(2))).at(-1)).toMatchObject({ event: 'updated', changes: { status: { old: 'active', new: 'under_offer' } } });
-    expect((await events(U(3))).at(-1)).toMatchObject({ event: 'sold', price_old: 303_000, price_new: 250_000, changes: { status: { old: 'active', new: 'sold' } } });
+    expect((await events(U(3))).at(-1)).toMatchObject({
+      event: 'sold',
+      price_old: 303_000,
+      price_new: 250_000,
+      changes: { status: { old: 'active', new: 'sold' } },
+    });
     expect((await events(U(4))).at(-1)).toMatchObject({ event: 'updated', price_old: null, price_new: null });
     const l1 = await row(U(1));
     expect(keys).toEqual([`watch:alert:${alertId}:listing:${l1.id}:price_drop:280000`]);
@@ -89,12 +118,26 @@ describe('listing status through the diff', () => {
     await computeMarketStats(t.db);
     const stats = (await t.db.selectFrom('watch_market_stats').select('stats').where('postal_code', '=', '69003').executeTakeFirstOrThrow()).stats;
     // on offer: 1 (280k), 4 (304k), 5 (no price), 6 (180k, studio); 2 under offer, 3 and 7 sold
-    expect(stats).toMatchObject({ active_listings: 4, under_offer_listings: 1, sold_listings: 2, total_listings: 7, price_min: 180_000, price_max: 304_000, studios_count: 1 });
+    expect(stats).toMatchObject({
+      active_listings: 4,
+      under_offer_listings: 1,
+      sold_listings: 2,
+      total_listings: 7,
+      price_min: 180_000,
+      price_max: 304_000,
+      studios_count: 1,
+    });
   });
 
   it('keeps a sold listing that leaves the site sold, and reactivates it when it is offered again', async () => {
     // 7 (sold) and 2 (under offer) disappear for K runs
-    const keep = [at(1, { price: 280_000 }), at(3, { status: 'sold', price: 250_000 }), at(4, { title: 'Appartement 4 rénové' }), at(5, { price: undefined, priceQualifier: 'on_request' }), at(6, { propertySubtype: 'studio', rooms: 1, surface: 22, previousPrice: 190_000, price: 180_000 })];
+    const keep = [
+      at(1, { price: 280_000 }),
+      at(3, { status: 'sold', price: 250_000 }),
+      at(4, { title: 'Appartement 4 rénové' }),
+      at(5, { price: undefined, priceQualifier: 'on_request' }),
+      at(6, { propertySubtype: 'studio', rooms: 1, surface: 22, previousPrice: 190_000, price: 180_000 }),
+    ];
     await run(keep);
     const second = await run(keep);
     expect(second.counts).toMatchObject({ removed: 1, sold: 0 });
@@ -113,7 +156,9 @@ describe('listing status through the diff', () => {
     // a reactivated listing cheaper than before is a price drop for alerts
     const l7 = await row(U(7));
     const l3 = await row(U(3));
-    expect(back.keys.sort()).toEqual([`watch:alert:${alertId}:listing:${l3.id}:price_drop:240000`, `watch:alert:${alertId}:listing:${l7.id}:price_drop:295000`].sort());
+    expect(back.keys.sort()).toEqual(
+      [`watch:alert:${alertId}:listing:${l3.id}:price_drop:240000`, `watch:alert:${alertId}:listing:${l7.id}:price_drop:295000`].sort(),
+    );
   });
 
   it('a poorer view of a listing (its card, when its page failed) reports no change in what it lacks', async () => {

@@ -27,13 +27,20 @@ import { OTHER_API_KEY, startTestWorkers, TEST_API_KEY, testApp, testClient, tes
 import { customerBody, HUBSPOT_SECRET, HUBSPOT_TOKEN, startSyncHarness, until } from '../support/sync/harness.js';
 import { agencySite, property, startSite, type Property } from '../support/watches/sites.js';
 
-const wanted = (process.env.RECORD_TYPES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = (process.env.RECORD_TYPES ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const want = (...types: string[]) => wanted.length === 0 || types.some((t) => wanted.includes(t));
 // HISTORY_DIR: somewhere else than test/fixtures/histories (a trial run)
 const dir = process.env.HISTORY_DIR || undefined;
 const DAY = 86_400_000;
 /** The workflow types the bundle registers (the async functions workflows/index.ts exports). */
-const types = new Set(Object.entries(workflows).filter(([, v]) => typeof v === 'function' && v.constructor.name === 'AsyncFunction').map(([k]) => k));
+const types = new Set(
+  Object.entries(workflows)
+    .filter(([, v]) => typeof v === 'function' && v.constructor.name === 'AsyncFunction')
+    .map(([k]) => k),
+);
 
 /** A family's world: database, config, client, in-process worker, API, mail catcher. */
 async function world(families: Family[], env: Record<string, string>) {
@@ -73,7 +80,13 @@ if (want('watchSource', 'watchFleet', 'marketStats', 'duplicateCleanup', 'alertD
       ]);
       const agency = await startSite(agencySite(listings, { flavor: 'wordpress' }));
       let prices = '<ul><li>Audit : 490 €</li></ul>';
-      const page = await startSite((path) => (path === '/tarifs' ? { body: `<!doctype html><title>Tarifs</title><div id="prix">${prices}</div>` } : path === '/robots.txt' ? { type: 'text/plain', body: 'User-agent: *\nAllow: /\n' } : null));
+      const page = await startSite((path) =>
+        path === '/tarifs'
+          ? { body: `<!doctype html><title>Tarifs</title><div id="prix">${prices}</div>` }
+          : path === '/robots.txt'
+            ? { type: 'text/plain', body: 'User-agent: *\nAllow: /\n' }
+            : null,
+      );
       const w = await world(['watches'], { WATCH_POLITENESS_MS: '50', WATCH_FETCH_RETRIES: '1', PUBLIC_BASE_URL: 'https://atelier.test' });
       try {
         const source = await w.post('/v1/sources', { name: 'Agence Historique', website: agency.url, postalCodes: ['75015'] });
@@ -81,7 +94,11 @@ if (want('watchSource', 'watchFleet', 'marketStats', 'duplicateCleanup', 'alertD
         await w.post('/v1/alerts', { ownerEmail: 'daily@example.fr', name: 'Tout Paris 15e', frequency: 'daily', criteria: { postalCodes: ['75015'] } });
 
         const fleetId = `history-fleet-${Date.now()}`;
-        const totals = await w.client.workflow.execute('watchFleet', { workflowId: fleetId, taskQueue: w.queue('watches'), args: [{ scope: 'all', batchSize: 2 }] });
+        const totals = await w.client.workflow.execute('watchFleet', {
+          workflowId: fleetId,
+          taskQueue: w.queue('watches'),
+          args: [{ scope: 'all', batchSize: 2 }],
+        });
         expect(totals).toEqual({ sources: 1, ok: 1, failed: 0 });
         await w.record(fleetId, 'fleet-one-source');
         await w.record(`${fleetId}-source-${source.id}`, 'new-listings-alerted');
@@ -100,7 +117,12 @@ if (want('watchSource', 'watchFleet', 'marketStats', 'duplicateCleanup', 'alertD
         const watch = await w.post('/v1/watches', { name: 'Tarifs', url: `${page.url}tarifs`, selector: '#prix', target: 'ops@example.fr' });
         const baseline = watch.baseline as { workflowId: string } | undefined;
         if (baseline) await w.client.workflow.getHandle(baseline.workflowId).result();
-        if (types.has('genericWatch')) await w.client.workflow.execute('genericWatch', { workflowId: `history-generic-${Date.now()}`, taskQueue: w.queue('watches'), args: [{ watchId: watch.id }] });
+        if (types.has('genericWatch'))
+          await w.client.workflow.execute('genericWatch', {
+            workflowId: `history-generic-${Date.now()}`,
+            taskQueue: w.queue('watches'),
+            args: [{ watchId: watch.id }],
+          });
         prices = '<ul><li>Audit : 590 €</li></ul>';
         if (types.has('genericWatchSweep')) {
           const sweep = await w.post(`/v1/watches/${watch.id}/check`, {});
@@ -127,10 +149,19 @@ if (want('crmSync', 'hubspotEvents')) {
       const h = await startSyncHarness();
       try {
         const ids = [1, 2, 3, 4].map((i) => String(h.sage.direct.create('contacts', customerBody(i)).id));
-        h.sage.direct.create('sales_quotes', { contact_id: ids[0], date: '2026-11-20', expiry_date: '2026-12-20', quote_lines: [{ description: 'Site vitrine', quantity: 1, unit_price: 1500 }] });
+        h.sage.direct.create('sales_quotes', {
+          contact_id: ids[0],
+          date: '2026-11-20',
+          expiry_date: '2026-12-20',
+          quote_lines: [{ description: 'Site vitrine', quantity: 1, unit_price: 1500 }],
+        });
         const secrets = [HUBSPOT_TOKEN, HUBSPOT_SECRET, h.sage.clientSecret, h.sage.currentRefreshToken(), TEST_API_KEY, h.config.WEBHOOK_SIGNING_SECRET];
         const syncId = `history-sync-${Date.now()}`;
-        const res = await h.client.workflow.execute('crmSync', { workflowId: syncId, taskQueue: taskQueueFor('sync', h.config.TASK_QUEUE_PREFIX), args: [{ mode: 'full', trigger: 'history' }] });
+        const res = await h.client.workflow.execute('crmSync', {
+          workflowId: syncId,
+          taskQueue: taskQueueFor('sync', h.config.TASK_QUEUE_PREFIX),
+          args: [{ mode: 'full', trigger: 'history' }],
+        });
         expect(res).toMatchObject({ phase: 'completed' });
         const full = await recordHistory(h.client, syncId, { label: 'full-small', secrets, dir });
         console.log(`[history] crmSync-full-small: ${full.events} events`);
@@ -140,7 +171,12 @@ if (want('crmSync', 'hubspotEvents')) {
         h.hubspot.ui.update('contacts', contactOf(ids[1]!), { phone: '06 00 00 00 02' });
         h.hubspot.ui.update('contacts', contactOf(ids[2]!), { phone: '06 00 00 00 03' });
         const batcher = h.client.workflow.getHandle(hubspotEventsWorkflowId(h.config.TASK_QUEUE_PREFIX));
-        const st = await until(() => batcher.query<HubSpotEventsStatus>('status').catch(() => null), (s) => (s?.batches ?? 0) >= 1 && s!.lastBatchAt !== null, 20_000, 100);
+        const st = await until(
+          () => batcher.query<HubSpotEventsStatus>('status').catch(() => null),
+          (s) => (s?.batches ?? 0) >= 1 && s!.lastBatchAt !== null,
+          20_000,
+          100,
+        );
         expect(st).toMatchObject({ batches: 1, records: 2 });
         const events = await recordHistory(h.client, batcher.workflowId, { label: 'one-debounced-batch', secrets, dir });
         console.log(`[history] hubspotEvents-one-debounced-batch: ${events.events} events`);
@@ -160,7 +196,12 @@ if (want('hostingAudit', 'siteMonitor', 'monitorSweep')) {
       writeFileSync(join(caDir, 'ca.pem'), ca.certPem);
       const site = await startTestSite();
       const hooks = await startWebhookReceiver();
-      const w = await world(['audits'], { ...fx.env, MONITOR_MIN_INTERVAL_SECONDS: '1', MONITOR_CHECKS_PER_RUN: '4', MONITOR_EXTRA_CA_PATH: join(caDir, 'ca.pem') });
+      const w = await world(['audits'], {
+        ...fx.env,
+        MONITOR_MIN_INTERVAL_SECONDS: '1',
+        MONITOR_CHECKS_PER_RUN: '4',
+        MONITOR_EXTRA_CA_PATH: join(caDir, 'ca.pem'),
+      });
       try {
         const audit = await w.post('/v1/audits', { url: fx.urls.litespeedHttps, options: { browser: true, samples: 1 } });
         expect(await w.client.workflow.getHandle(audit.id as string).result()).toMatchObject({ verdict: 'enterprise' });
@@ -168,13 +209,31 @@ if (want('hostingAudit', 'siteMonitor', 'monitorSweep')) {
 
         // the row through the API (paused, so a monitor sweep leaves it alone), the monitor's own
         // workflow started as the API did before the sweeps (or resumed, where the API still starts it)
-        const m = await w.post('/v1/monitors', { url: site.url, intervalSeconds: 1, alertEmail: 'ops@agence.test', webhookUrl: hooks.url, thresholds: { failuresBeforeDown: 1 }, paused: true });
+        const m = await w.post('/v1/monitors', {
+          url: site.url,
+          intervalSeconds: 1,
+          alertEmail: 'ops@agence.test',
+          webhookUrl: hooks.url,
+          thresholds: { failuresBeforeDown: 1 },
+          paused: true,
+        });
         const handle = w.client.workflow.getHandle(m.id as string);
-        if (await handle.describe().then(() => true, () => false)) await handle.signal('resume');
+        if (
+          await handle.describe().then(
+            () => true,
+            () => false,
+          )
+        )
+          await handle.signal('resume');
         else {
           const input: SiteMonitorInput = {
-            monitorId: m.id as string, url: site.url, host: '127.0.0.1', intervalSeconds: 1, thresholds: { ...DEFAULT_THRESHOLDS, failuresBeforeDown: 1 },
-            checksPerRun: w.config.MONITOR_CHECKS_PER_RUN, intervalBounds: [1, w.config.MONITOR_MAX_INTERVAL_SECONDS],
+            monitorId: m.id as string,
+            url: site.url,
+            host: '127.0.0.1',
+            intervalSeconds: 1,
+            thresholds: { ...DEFAULT_THRESHOLDS, failuresBeforeDown: 1 },
+            checksPerRun: w.config.MONITOR_CHECKS_PER_RUN,
+            intervalBounds: [1, w.config.MONITOR_MAX_INTERVAL_SECONDS],
           };
           await w.client.workflow.start('siteMonitor', { workflowId: m.id as string, taskQueue: w.queue('audits'), args: [input] });
         }
@@ -194,8 +253,17 @@ if (want('hostingAudit', 'siteMonitor', 'monitorSweep')) {
           // the batched sweep over the monitors' rows: two windows, then continueAsNew
           // (its own id: the API may have started the shard's sweep already, on its default windows)
           const sweepId = `history-monitor-sweep-${Date.now()}`;
-          const sweep = await w.client.workflow.start('monitorSweep', { workflowId: sweepId, taskQueue: w.queue('audits'), args: [{ shard: 0, shards: 1, windowSeconds: 1, concurrency: 2, windowsPerRun: 2 }] });
-          await until(() => sweep.describe(), (d) => d.runId !== sweep.firstExecutionRunId, 30_000, 200);
+          const sweep = await w.client.workflow.start('monitorSweep', {
+            workflowId: sweepId,
+            taskQueue: w.queue('audits'),
+            args: [{ shard: 0, shards: 1, windowSeconds: 1, concurrency: 2, windowsPerRun: 2 }],
+          });
+          await until(
+            () => sweep.describe(),
+            (d) => d.runId !== sweep.firstExecutionRunId,
+            30_000,
+            200,
+          );
           await w.record(sweepId, 'two-windows-continued', sweep.firstExecutionRunId);
           await sweep.terminate('recorded');
         }
@@ -241,9 +309,23 @@ if (want('certificateRenewal')) {
           const handle = await client.workflow.start('certificateRenewal', {
             workflowId: id,
             taskQueue,
-            args: [{ orderId: 'ord_history', domain: 'history.fr', notAfter: new Date(Date.now() + 30 * DAY + 2000).toISOString(), renewBeforeDays: 30, renewals: 0, retryAfterMs: 500 }],
+            args: [
+              {
+                orderId: 'ord_history',
+                domain: 'history.fr',
+                notAfter: new Date(Date.now() + 30 * DAY + 2000).toISOString(),
+                renewBeforeDays: 30,
+                renewals: 0,
+                retryAfterMs: 500,
+              },
+            ],
           });
-          await until(() => handle.query<CertificateRenewalStatus>('status'), (s) => s.renewals === 1, 30_000, 100);
+          await until(
+            () => handle.query<CertificateRenewalStatus>('status'),
+            (s) => s.renewals === 1,
+            30_000,
+            100,
+          );
           const r = await recordHistory(client, id, { label: 'failed-round-then-renewed', runId: handle.firstExecutionRunId, secrets: [TEST_API_KEY], dir });
           console.log(`[history] certificateRenewal-failed-round-then-renewed: ${r.events} events`);
           await handle.terminate('recorded');

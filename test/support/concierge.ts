@@ -12,7 +12,16 @@ import type { Family } from '../../core/temporal.js';
 import type { WebrootServer } from '../../activities/concierge/adapters/webroot-server.js';
 import type { RunningWorkers } from '../../workers/run.js';
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
-import { SANDBOX_STRIPE_WEBHOOK_SECRET, signedCheckoutEvent, startConciergePeers, type AcmeStack, type NamecheapFake, type RdapFake, type StripeMock, type WhoisFixture } from '../../sandbox/concierge/index.js';
+import {
+  SANDBOX_STRIPE_WEBHOOK_SECRET,
+  signedCheckoutEvent,
+  startConciergePeers,
+  type AcmeStack,
+  type NamecheapFake,
+  type RdapFake,
+  type StripeMock,
+  type WhoisFixture,
+} from '../../sandbox/concierge/index.js';
 import { startTestWorkers, testApp, testClient, testConfig } from './platform.js';
 
 export const WEBHOOK_SECRET = SANDBOX_STRIPE_WEBHOOK_SECRET;
@@ -67,7 +76,11 @@ export async function startConciergeWorld(db: Db, dbUrl: string, opts: WorldOpti
       ...opts.env,
     };
     const config = testConfig(dbUrl, env);
-    const configWith = (more: Record<string, string>) => ({ ...config, ...testConfig(dbUrl, { ...env, ...more }), TASK_QUEUE_PREFIX: config.TASK_QUEUE_PREFIX });
+    const configWith = (more: Record<string, string>) => ({
+      ...config,
+      ...testConfig(dbUrl, { ...env, ...more }),
+      TASK_QUEUE_PREFIX: config.TASK_QUEUE_PREFIX,
+    });
     const client = await testClient(config);
     stops.push(() => client.connection.close());
     const families = opts.families ?? ['concierge'];
@@ -102,11 +115,30 @@ export const ORDER = {
   contactEmail: 'claire@client.test',
   plan: 'business',
   urgent: false,
-  site: { kind: 'template', tagline: 'Pains au levain depuis 1952', description: 'Boulangerie artisanale.\n\nOuverte du mardi au dimanche.', phone: '+33 4 72 00 00 00', city: 'Lyon' },
-  registrant: { firstName: 'Claire', lastName: 'Martin', phone: '+33.472000000', address1: '3 rue des Fours', city: 'Lyon', postalCode: '69001', country: 'FR' },
+  site: {
+    kind: 'template',
+    tagline: 'Pains au levain depuis 1952',
+    description: 'Boulangerie artisanale.\n\nOuverte du mardi au dimanche.',
+    phone: '+33 4 72 00 00 00',
+    city: 'Lyon',
+  },
+  registrant: {
+    firstName: 'Claire',
+    lastName: 'Martin',
+    phone: '+33.472000000',
+    address1: '3 rue des Fours',
+    city: 'Lyon',
+    postalCode: '69001',
+    country: 'FR',
+  },
 };
 
-export async function pollOrder(call: ConciergeWorld['call'], orderId: string, until: (o: Record<string, unknown>) => boolean, timeoutMs = 45_000): Promise<Record<string, unknown>> {
+export async function pollOrder(
+  call: ConciergeWorld['call'],
+  orderId: string,
+  until: (o: Record<string, unknown>) => boolean,
+  timeoutMs = 45_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await call(`/v1/concierge/orders/${orderId}`);
@@ -120,7 +152,12 @@ export async function pollOrder(call: ConciergeWorld['call'], orderId: string, u
 export async function sessionIdOf(db: Db, orderId: string): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const row = await db.selectFrom('concierge_payments').select('provider_id').where('order_id', '=', orderId).where('kind', '=', 'checkout').executeTakeFirst();
+    const row = await db
+      .selectFrom('concierge_payments')
+      .select('provider_id')
+      .where('order_id', '=', orderId)
+      .where('kind', '=', 'checkout')
+      .executeTakeFirst();
     if (row?.provider_id) return row.provider_id;
     if (Date.now() > deadline) throw new Error(`no checkout session for ${orderId}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -10,7 +10,18 @@ const CREDENTIALS = Object.values(PROVIDER_CREDENTIALS).flat();
 
 export function bareEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'API_KEYS', 'OUTBOUND_ALLOWLIST', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', ...CREDENTIALS]) delete env[k];
+  for (const k of [
+    'DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'SMTP_URL',
+    'API_KEYS',
+    'OUTBOUND_ALLOWLIST',
+    'VITEST',
+    'VITEST_POOL_ID',
+    'VITEST_WORKER_ID',
+    ...CREDENTIALS,
+  ])
+    delete env[k];
   return { ...env, ATELIER_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...extra };
 }
 

@@ -12,6 +12,14 @@ export async function startMonitorSweeps(client: Client, config: Config) {
   return {
     ids,
     status: (shard = 0): Promise<MonitorSweepStatus> => client.workflow.getHandle(ids[shard]!).query(monitorSweepStatusQuery),
-    stop: () => Promise.all(ids.map((id) => client.workflow.getHandle(id).terminate('test over').catch(() => undefined))),
+    stop: () =>
+      Promise.all(
+        ids.map((id) =>
+          client.workflow
+            .getHandle(id)
+            .terminate('test over')
+            .catch(() => undefined),
+        ),
+      ),
   };
 }

@@ -42,7 +42,18 @@ export interface FuzzOperation {
 }
 
 const URL_FIELD = /url|website|target|webhook/i;
-const HOSTS = ['127.0.0.1', '[::1]', '127.0.0.1:1', '10.1.2.3', '192.168.0.1', '192.0.2.10', '198.51.100.7:8080', '0x7f000001', '[::ffff:127.0.0.1]', '169.254.169.254'];
+const HOSTS = [
+  '127.0.0.1',
+  '[::1]',
+  '127.0.0.1:1',
+  '10.1.2.3',
+  '192.168.0.1',
+  '192.0.2.10',
+  '198.51.100.7:8080',
+  '0x7f000001',
+  '[::ffff:127.0.0.1]',
+  '169.254.169.254',
+];
 const I32 = 2 ** 31;
 /** JSON nested 100 000 deep (a recursive walker of the parsed body would overflow its stack). */
 const DEEP_ARRAY = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
@@ -50,16 +61,45 @@ const DEEP_OBJECT = `${'{"name":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
 
 /** Strings that break things: NUL, lone surrogates, controls, RTL and emoji, SQL-ish, very long. */
 export const nastyString = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d'), fc.string({ maxLength: 6 })).map(([a, bad, b]) => `${a}${bad}${b}`) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d'), fc.string({ maxLength: 6 }))
+      .map(([a, bad, b]) => `${a}${bad}${b}`),
+  },
   { weight: 2, arbitrary: fc.constantFrom('\u0000', '\u202e\u0007', '😀'.repeat(3), "'; drop table x; --", '%00', '${x}', '../../etc/passwd', '\\', ' ', '') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }).map((k) => 'x'.repeat(k * 3000)) },
 );
-export const nastyNumber = fc.constantFrom(I32, -I32 - 1, I32 * 2, 2 ** 53, 2 ** 63, -(2 ** 63), 1e300, -1, -0.5, 0.5, 1.000001, Number.MAX_SAFE_INTEGER + 2, 4294967296);
+export const nastyNumber = fc.constantFrom(
+  I32,
+  -I32 - 1,
+  I32 * 2,
+  2 ** 53,
+  2 ** 63,
+  -(2 ** 63),
+  1e300,
+  -1,
+  -0.5,
+  0.5,
+  1.000001,
+  Number.MAX_SAFE_INTEGER + 2,
+  4294967296,
+);
 export const wrongType = fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, '', 'x', [], [null], {}, { a: 1 }, '1e3', 'NaN');
 const badDates = fc.constantFrom(
-  '2024-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2024-01-01T00:00:00+99:99', '2024-01-01T00:00:00+23:00', '2024-01-01T00:00:00-15:59',
-  '2024-13-01T00:00:00Z', '2024-01-01T24:00:00Z', '99999-01-01T00:00:00Z', '2024-01-01', 'Europe/Nowhere', 'now', '1e9',
+  '2024-02-30T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '2024-01-01T00:00:00+99:99',
+  '2024-01-01T00:00:00+23:00',
+  '2024-01-01T00:00:00-15:59',
+  '2024-13-01T00:00:00Z',
+  '2024-01-01T24:00:00Z',
+  '99999-01-01T00:00:00Z',
+  '2024-01-01',
+  'Europe/Nowhere',
+  'now',
+  '1e9',
 );
 
 export function resolveRef(doc: Doc, s: Schema | undefined): Schema {
@@ -69,11 +109,19 @@ export function resolveRef(doc: Doc, s: Schema | undefined): Schema {
 }
 
 const safeUrl = fc
-  .tuple(fc.constantFrom('http', 'https', 'ftp', 'javascript', 'file'), fc.constantFrom(...HOSTS), fc.constantFrom('', '/', '/a?b=1', '/%00', '/\u00e9', '/x#y'))
+  .tuple(
+    fc.constantFrom('http', 'https', 'ftp', 'javascript', 'file'),
+    fc.constantFrom(...HOSTS),
+    fc.constantFrom('', '/', '/a?b=1', '/%00', '/\u00e9', '/x#y'),
+  )
   .map(([scheme, host, path]) => (scheme === 'javascript' ? 'javascript:alert(1)' : `${scheme}://${host}${path}`));
 /** A URL the test configuration's allow-list (loopback) accepts; nothing listens there, nothing connects. */
 const loopbackUrl = fc
-  .tuple(fc.constantFrom('http', 'https'), fc.constantFrom('127.0.0.1', '127.0.0.1:1', '[::1]', '127.3.4.5:9'), fc.constantFrom('/', '/a', '/p?x=1', '/%C3%A9t%C3%A9'))
+  .tuple(
+    fc.constantFrom('http', 'https'),
+    fc.constantFrom('127.0.0.1', '127.0.0.1:1', '[::1]', '127.3.4.5:9'),
+    fc.constantFrom('/', '/a', '/p?x=1', '/%C3%A9t%C3%A9'),
+  )
   .map(([scheme, host, path]) => `${scheme}://${host}${path}`);
 /** Never a URL with a host name: no scheme-like prefix at all. */
 const hostileNoScheme = nastyString.map((s) => s.replace(/:/g, ''));
@@ -102,7 +150,7 @@ export class OpenApiFuzzer {
     if ('const' in s) return fc.constant(s.const);
     const types = typesOf(s).filter((t) => t !== 'null');
     const type = types[0];
-    const n = (k: string) => (typeof s[k] === 'number' ? (s[k]) : undefined);
+    const n = (k: string) => (typeof s[k] === 'number' ? s[k] : undefined);
     switch (type) {
       case 'integer': {
         const min = n('minimum') ?? (n('exclusiveMinimum') !== undefined ? n('exclusiveMinimum')! + 1 : -1e6);
@@ -137,9 +185,11 @@ export class OpenApiFuzzer {
     const min = typeof s.minLength === 'number' ? s.minLength : 0;
     const max = Math.max(min, Math.min(typeof s.maxLength === 'number' ? s.maxLength : 60, 60));
     if (URL_FIELD.test(name)) return loopbackUrl;
-    if (typeof s.pattern === 'string') return fc.stringMatching(new RegExp(s.pattern)).filter((x) => x.length <= (typeof s.maxLength === 'number' ? s.maxLength : 1e6));
+    if (typeof s.pattern === 'string')
+      return fc.stringMatching(new RegExp(s.pattern)).filter((x) => x.length <= (typeof s.maxLength === 'number' ? s.maxLength : 1e6));
     if (s.format === 'email') return fc.emailAddress().filter((e) => e.length <= (typeof s.maxLength === 'number' ? s.maxLength : 254));
-    if (s.format === 'date-time') return fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    if (s.format === 'date-time')
+      return fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
     if (/domain/i.test(name)) return fc.domain().map((d) => d.replace(/\.[a-z]+$/, '.fr'));
     return fc.string({ unit: 'grapheme', minLength: min, maxLength: max });
   }
@@ -152,7 +202,11 @@ export class OpenApiFuzzer {
     const options = [w(1, wrongType), w(1, URL_FIELD.test(name) ? hostileNoScheme : nastyString)];
     if (types.includes('string')) {
       const max = typeof s.maxLength === 'number' ? s.maxLength : 1000;
-      options.push(w(6, URL_FIELD.test(name) ? fc.oneof(hostileNoScheme, safeUrl) : nastyString), w(1, fc.constant('y'.repeat(max + 1))), w(s.format === 'date-time' ? 6 : 1, badDates));
+      options.push(
+        w(6, URL_FIELD.test(name) ? fc.oneof(hostileNoScheme, safeUrl) : nastyString),
+        w(1, fc.constant('y'.repeat(max + 1))),
+        w(s.format === 'date-time' ? 6 : 1, badDates),
+      );
     }
     if (types.includes('integer') || types.includes('number')) {
       const min = typeof s.minimum === 'number' ? s.minimum : 0;
@@ -160,7 +214,8 @@ export class OpenApiFuzzer {
       options.push(w(4, nastyNumber), w(3, fc.constantFrom(min - 1, max + 1, min + 0.5)));
     }
     if (types.includes('object') && s.properties && depth < 4) options.push(w(3, this.objectMix(s, depth + 1)));
-    if (types.includes('array') && depth < 4) options.push(w(2, fc.array(this.mixed(s.items, name, depth + 1), { maxLength: 3 })), w(1, fc.constant(Array.from({ length: 1001 }, () => 'a'))));
+    if (types.includes('array') && depth < 4)
+      options.push(w(2, fc.array(this.mixed(s.items, name, depth + 1), { maxLength: 3 })), w(1, fc.constant(Array.from({ length: 1001 }, () => 'a'))));
     return fc.oneof(...options);
   }
 
@@ -200,11 +255,34 @@ export class OpenApiFuzzer {
   }
 
   private pathValue(p: Parameter): fc.Arbitrary<string> {
-    const raw = fc.constantFrom('%00', 'a%00b', '%ED%A0%80', '%FF', '%', '..', '%2e%2e', '-1', '0', '1.5', '1e3', '9223372036854775808', '2147483648', '99999999999999999999', 'NaN', '%20');
+    const raw = fc.constantFrom(
+      '%00',
+      'a%00b',
+      '%ED%A0%80',
+      '%FF',
+      '%',
+      '..',
+      '%2e%2e',
+      '-1',
+      '0',
+      '1.5',
+      '1e3',
+      '9223372036854775808',
+      '2147483648',
+      '99999999999999999999',
+      'NaN',
+      '%20',
+    );
     return fc.oneof(
       { weight: 4, arbitrary: this.valid(p.schema, p.name).map((v) => encode(String(v))) },
       { weight: 2, arbitrary: fc.constantFrom('1', '2', '3', ...this.knownIds()) },
-      { weight: 3, arbitrary: fc.oneof(raw, this.hostile(p.schema, p.name).map((v) => encode(typeof v === 'string' ? v : JSON.stringify(v) ?? ''))) },
+      {
+        weight: 3,
+        arbitrary: fc.oneof(
+          raw,
+          this.hostile(p.schema, p.name).map((v) => encode(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
+        ),
+      },
     );
   }
 
@@ -212,7 +290,8 @@ export class OpenApiFuzzer {
   operations(): FuzzOperation[] {
     const out: FuzzOperation[] = [];
     for (const [template, ops] of Object.entries(this.doc.paths)) {
-      for (const [method, op] of Object.entries(ops)) out.push({ method: method.toUpperCase(), template, arbitrary: this.request(method.toUpperCase(), template, op) });
+      for (const [method, op] of Object.entries(ops))
+        out.push({ method: method.toUpperCase(), template, arbitrary: this.request(method.toUpperCase(), template, op) });
     }
     return out;
   }
@@ -221,7 +300,9 @@ export class OpenApiFuzzer {
     const params = op.parameters ?? [];
     const pathParams = params.filter((p) => p.in === 'path');
     const queryParams = params.filter((p) => p.in === 'query');
-    const pathArb = fc.tuple(...pathParams.map((p) => this.pathValue(p))).map((vals) => pathParams.reduce((t, p, i) => t.replace(`{${p.name}}`, vals[i]!), template));
+    const pathArb = fc
+      .tuple(...pathParams.map((p) => this.pathValue(p)))
+      .map((vals) => pathParams.reduce((t, p, i) => t.replace(`{${p.name}}`, vals[i]!), template));
     // every parameter valid or absent, except at most one hostile
     const queryArb = fc
       .tuple(
@@ -231,24 +312,55 @@ export class OpenApiFuzzer {
       )
       .map(([vals, bad, hostile]) => {
         const chosen = vals.map((v, i) => (i === bad ? hostile[i] : v));
-        return queryParams.flatMap((p, i) => (chosen[i] === undefined ? [] : [`${p.name}=${encode(typeof chosen[i] === 'string' ? (chosen[i]) : JSON.stringify(chosen[i]) ?? '')}`])).join('&');
+        return queryParams
+          .flatMap((p, i) =>
+            chosen[i] === undefined ? [] : [`${p.name}=${encode(typeof chosen[i] === 'string' ? chosen[i] : (JSON.stringify(chosen[i]) ?? ''))}`],
+          )
+          .join('&');
       });
     const [type, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? ['application/json', undefined];
     const bodyArb: fc.Arbitrary<{ body?: string; type?: string; kind: string }> = fc.oneof(
       { weight: 2, arbitrary: (media ? this.valid(media.schema) : fc.constant({})).map((v) => ({ body: serialize(v, type), type, kind: 'valid' })) },
-      { weight: 5, arbitrary: (media ? this.poisoned(media.schema) : this.hostile({ type: 'object', properties: {} })).map((v) => ({ body: serialize(v, type), type, kind: 'poisoned' })) },
-      { weight: 1, arbitrary: (media ? this.mixed(media.schema) : this.hostile({ type: 'object', properties: {} })).map((v) => ({ body: serialize(v, type), type, kind: 'mixed' })) },
-      { weight: 1, arbitrary: fc.constantFrom('', '{', '[1,', 'null', '"\\u0000"', '{"a":"\\ud800"}', '\u0000', 'a,b\nc\u0000,d', DEEP_ARRAY, DEEP_OBJECT).map((b) => ({ body: b, type: 'application/json', kind: 'malformed' })) },
-      { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/xml', 'application/zip', 'text/csv', 'multipart/form-data').map((t) => ({ body: 'name,website\nx,http://127.0.0.1/', type: t, kind: 'content-type' })) },
+      {
+        weight: 5,
+        arbitrary: (media ? this.poisoned(media.schema) : this.hostile({ type: 'object', properties: {} })).map((v) => ({
+          body: serialize(v, type),
+          type,
+          kind: 'poisoned',
+        })),
+      },
+      {
+        weight: 1,
+        arbitrary: (media ? this.mixed(media.schema) : this.hostile({ type: 'object', properties: {} })).map((v) => ({
+          body: serialize(v, type),
+          type,
+          kind: 'mixed',
+        })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('', '{', '[1,', 'null', '"\\u0000"', '{"a":"\\ud800"}', '\u0000', 'a,b\nc\u0000,d', DEEP_ARRAY, DEEP_OBJECT)
+          .map((b) => ({ body: b, type: 'application/json', kind: 'malformed' })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('text/plain', 'application/xml', 'application/zip', 'text/csv', 'multipart/form-data')
+          .map((t) => ({ body: 'name,website\nx,http://127.0.0.1/', type: t, kind: 'content-type' })),
+      },
       { weight: 1, arbitrary: fc.constant({ kind: 'no-body' }) },
     );
-    const methodArb = fc.oneof({ weight: 12, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: fc.constantFrom('TRACE', 'PROPFIND', 'PUT', 'OPTIONS', 'HEAD', 'PATCH', 'DELETE') });
+    const methodArb = fc.oneof(
+      { weight: 12, arbitrary: fc.constant(method) },
+      { weight: 1, arbitrary: fc.constantFrom('TRACE', 'PROPFIND', 'PUT', 'OPTIONS', 'HEAD', 'PATCH', 'DELETE') },
+    );
     return fc.record({ path: pathArb, query: queryArb, body: bodyArb, method: methodArb }).map(({ path, query, body, method: m }): FuzzRequest => {
       const hasBody = body.body !== undefined && m !== 'GET' && m !== 'HEAD';
       return {
         method: m,
         path: query ? `${path}?${query}` : path,
-        headers: hasBody && body.type ? { 'content-type': body.type } : ({}),
+        headers: hasBody && body.type ? { 'content-type': body.type } : {},
         body: hasBody ? body.body : undefined,
         kind: m === method ? body.kind : 'other-method',
       };
@@ -256,7 +368,7 @@ export class OpenApiFuzzer {
   }
 }
 
-const serialize = (v: unknown, type: string) => (type !== 'application/json' && typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+const serialize = (v: unknown, type: string) => (type !== 'application/json' && typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
 /** encodeURIComponent, except that a lone surrogate goes out as the invalid UTF-8 it would be. */
 function encode(s: string): string {

@@ -26,7 +26,37 @@ export function find(samples: Sample[], name: string, labels: Record<string, str
 
 export const sum = (samples: Sample[]) => samples.reduce((a, s) => a + s.value, 0);
 
-const PROMQL_WORDS = new Set(['sum', 'by', 'without', 'rate', 'irate', 'increase', 'histogram_quantile', 'max', 'min', 'avg', 'count', 'topk', 'le', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'delta', 'deriv', 'clamp_min', 'sort_desc', 'label_replace', 'vector', 'time', 'offset', 'abs']);
+const PROMQL_WORDS = new Set([
+  'sum',
+  'by',
+  'without',
+  'rate',
+  'irate',
+  'increase',
+  'histogram_quantile',
+  'max',
+  'min',
+  'avg',
+  'count',
+  'topk',
+  'le',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'delta',
+  'deriv',
+  'clamp_min',
+  'sort_desc',
+  'label_replace',
+  'vector',
+  'time',
+  'offset',
+  'abs',
+]);
 
 /** Metric names a PromQL expression reads (identifiers outside label matchers, grouping lists and range selectors). */
 export function promqlMetrics(expr: string): string[] {

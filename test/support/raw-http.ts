@@ -29,7 +29,11 @@ export async function serveOnLoopback(app: { fetch: (req: Request) => Response |
     });
   const once = (method: string, path: string, headers: Record<string, string>, body: string | undefined, key: string | null) =>
     new Promise<RawResponse>((resolve, reject) => {
-      const all = { ...headers, ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) };
+      const all = {
+        ...headers,
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+      };
       const req = request({ host: '127.0.0.1', port, method, path, headers: all, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -20,8 +20,18 @@ export const CORPUS_ORIGIN = 'http://127.0.0.1:8765';
  * scores them all, a field it leaves out (or sets to null) meaning "the extractor must give none".
  */
 export const SCORED_FIELDS = [
-  'price', 'priceQualifier', 'previousPrice', 'transaction', 'surface', 'rooms', 'bedrooms', 'postalCode', 'city',
-  'propertyType', 'propertySubtype', 'status',
+  'price',
+  'priceQualifier',
+  'previousPrice',
+  'transaction',
+  'surface',
+  'rooms',
+  'bedrooms',
+  'postalCode',
+  'city',
+  'propertyType',
+  'propertySubtype',
+  'status',
 ] as const;
 export type ScoredField = (typeof SCORED_FIELDS)[number];
 
@@ -51,7 +61,10 @@ export function corpusSites(which: 'original' | 'agencies' | 'all' = 'all'): Cor
     for (const s of fixtureSites()) {
       if (s.needsBrowser) continue;
       out.push({
-        name: s.name, dir: s.name, corpus: 'original', description: s.description,
+        name: s.name,
+        dir: s.name,
+        corpus: 'original',
+        description: s.description,
         seeds: s.listPages,
         listings: s.listings.map((l) => ({ ...ORIGINAL_DEFAULTS, ...l, title: l.title })),
       });
@@ -74,14 +87,21 @@ export interface CrawledSite {
   listings: Map<string, ListingDraft>;
 }
 
-const noHash = (u: string): string => { const x = new URL(u); x.hash = ''; return x.href; };
+const noHash = (u: string): string => {
+  const x = new URL(u);
+  x.hash = '';
+  return x.href;
+};
 
 /** Reads a page of a site by path: the body, or undefined for a 404. */
 export type PageReader = (path: string) => Promise<string | undefined>;
 
 /** The fixture files themselves (the scorer's default). */
 export function fileReader(site: CorpusSite): PageReader {
-  return async (path) => { const f = fixtureFile(site.dir, path); return f ? readFileSync(f, 'utf8') : undefined; };
+  return async (path) => {
+    const f = fixtureFile(site.dir, path);
+    return f ? readFileSync(f, 'utf8') : undefined;
+  };
 }
 
 /**
@@ -102,7 +122,11 @@ export async function crawlSite(site: CorpusSite, read: PageReader = fileReader(
     const path = url.slice(origin.length);
     const push = (u: string): void => {
       let abs: string;
-      try { abs = noHash(u); } catch { return; }
+      try {
+        abs = noHash(u);
+      } catch {
+        return;
+      }
       if (!abs.startsWith(`${origin}/`) || seen.has(abs)) return;
       seen.add(abs);
       queue.push({ url: abs, seed: false });
@@ -125,7 +149,14 @@ export async function crawlSite(site: CorpusSite, read: PageReader = fileReader(
   return { pages, listings };
 }
 
-const foldCity = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[-'’\s]+/g, ' ').replace(/\bst\b/g, 'saint').trim();
+const foldCity = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[-'’\s]+/g, ' ')
+    .replace(/\bst\b/g, 'saint')
+    .trim();
 
 /** Is the extracted value the truth's value? (null / undefined in the truth: nothing extracted.) */
 export function fieldRight(field: ScoredField, truth: unknown, got: unknown): boolean {
@@ -136,7 +167,10 @@ export function fieldRight(field: ScoredField, truth: unknown, got: unknown): bo
   return truth === got;
 }
 
-export interface FieldScore { right: number; total: number }
+export interface FieldScore {
+  right: number;
+  total: number;
+}
 export interface SiteScore {
   name: string;
   corpus: CorpusSite['corpus'];
@@ -160,7 +194,10 @@ export async function scoreSite(site: CorpusSite, read?: PageReader, origin = CO
     const url = origin + exp.path;
     expectedUrls.add(url);
     const got = listings.get(url);
-    if (!got) { misses.push(`missing ${exp.path}`); continue; }
+    if (!got) {
+      misses.push(`missing ${exp.path}`);
+      continue;
+    }
     matched++;
     for (const f of SCORED_FIELDS) {
       // The agencies corpus states every field its pages give: a field it leaves out must stay empty.
@@ -175,10 +212,15 @@ export async function scoreSite(site: CorpusSite, read?: PageReader, origin = CO
   for (const u of listings.keys()) if (!expectedUrls.has(u)) misses.push(`extra ${u.slice(origin.length)}`);
   const extracted = listings.size;
   return {
-    name: site.name, corpus: site.corpus, expected: site.listings.length, extracted, matched,
+    name: site.name,
+    corpus: site.corpus,
+    expected: site.listings.length,
+    extracted,
+    matched,
     precision: extracted === 0 ? 1 : matched / extracted,
     recall: site.listings.length === 0 ? 1 : matched / site.listings.length,
-    fields, misses,
+    fields,
+    misses,
   };
 }
 
@@ -209,7 +251,10 @@ export function summarize(scores: SiteScore[]): CorpusScore {
   const extracted = sum('extracted');
   const matched = sum('matched');
   return {
-    sites: scores, expected, extracted, matched,
+    sites: scores,
+    expected,
+    extracted,
+    matched,
     precision: extracted === 0 ? 1 : matched / extracted,
     recall: expected === 0 ? 1 : matched / expected,
     fields,

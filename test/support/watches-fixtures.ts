@@ -62,7 +62,12 @@ export function readFixture(relative: string): string {
 }
 
 const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8', json: 'application/json', js: 'text/javascript; charset=utf-8', css: 'text/css', txt: 'text/plain; charset=utf-8', xml: 'application/xml',
+  html: 'text/html; charset=utf-8',
+  json: 'application/json',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css',
+  txt: 'text/plain; charset=utf-8',
+  xml: 'application/xml',
 };
 
 export interface ServedSite {
@@ -81,7 +86,11 @@ export async function serveFixtureSite(site: string): Promise<ServedSite> {
     const path = req.url ?? '/';
     requests.push(path);
     const file = fixtureFile(site, path);
-    if (!file) { res.writeHead(404, { 'content-type': TYPES['html']! }); res.end('<!doctype html><title>404</title>'); return; }
+    if (!file) {
+      res.writeHead(404, { 'content-type': TYPES['html']! });
+      res.end('<!doctype html><title>404</title>');
+      return;
+    }
     const ext = /\.([a-z0-9]+)$/i.exec(file)?.[1]?.toLowerCase() ?? 'html';
     res.writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
@@ -91,6 +100,10 @@ export async function serveFixtureSite(site: string): Promise<ServedSite> {
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -9,18 +9,34 @@ import { stripe } from '../../sandbox/concierge/stripe-events.js';
 import { nastyString, nastyNumber, wrongType, type FuzzRequest } from './openapi-fuzz.js';
 
 // mostly well-formed, so that deliveries get past parsing, with one hostile value here and there
-const id = fc.oneof({ weight: 6, arbitrary: fc.nat() }, { weight: 1, arbitrary: nastyNumber }, { weight: 1, arbitrary: nastyString }, { weight: 1, arbitrary: wrongType });
-const text = (...real: string[]) => fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...real) }, { weight: 1, arbitrary: nastyString }, { weight: 1, arbitrary: wrongType });
+const id = fc.oneof(
+  { weight: 6, arbitrary: fc.nat() },
+  { weight: 1, arbitrary: nastyNumber },
+  { weight: 1, arbitrary: nastyString },
+  { weight: 1, arbitrary: wrongType },
+);
+const text = (...real: string[]) =>
+  fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...real) }, { weight: 1, arbitrary: nastyString }, { weight: 1, arbitrary: wrongType });
 
 const hubspotEvents = fc.oneof(
   { weight: 1, arbitrary: wrongType },
-  { weight: 8, arbitrary: fc.array(
-    fc.record(
-      { eventId: id, subscriptionType: text('contact.propertyChange', 'company.creation', 'object.creation'), objectId: id, objectTypeId: text('0-1', '0-2'), occurredAt: fc.oneof(fc.nat(), nastyNumber), propertyName: text('email') },
-      { requiredKeys: ['eventId', 'subscriptionType', 'objectId'] },
+  {
+    weight: 8,
+    arbitrary: fc.array(
+      fc.record(
+        {
+          eventId: id,
+          subscriptionType: text('contact.propertyChange', 'company.creation', 'object.creation'),
+          objectId: id,
+          objectTypeId: text('0-1', '0-2'),
+          occurredAt: fc.oneof(fc.nat(), nastyNumber),
+          propertyName: text('email'),
+        },
+        { requiredKeys: ['eventId', 'subscriptionType', 'objectId'] },
+      ),
+      { maxLength: 2 },
     ),
-    { maxLength: 2 },
-  ) },
+  },
 );
 
 const stripeEvent = fc.record({
@@ -47,12 +63,26 @@ export function signedWebhooks(secrets: { hubspot: string; stripe: string; baseU
       const body = JSON.stringify(events) ?? '';
       const ts = String(Date.now());
       const signature = signHubSpotV3(secrets.hubspot, 'POST', `${secrets.baseUrl}/v1/webhooks/hubspot`, body, ts);
-      return { ...req, method: 'POST', path: '/v1/webhooks/hubspot', body, headers: { 'content-type': 'application/json', [HUBSPOT_SIGNATURE_V3_HEADER]: signature, [HUBSPOT_TIMESTAMP_HEADER]: ts }, kind: 'signed' };
+      return {
+        ...req,
+        method: 'POST',
+        path: '/v1/webhooks/hubspot',
+        body,
+        headers: { 'content-type': 'application/json', [HUBSPOT_SIGNATURE_V3_HEADER]: signature, [HUBSPOT_TIMESTAMP_HEADER]: ts },
+        kind: 'signed',
+      };
     }),
     '/v1/webhooks/stripe': stripeEvent.map((event) => (req: FuzzRequest): FuzzRequest => {
       const body = JSON.stringify(event);
       const signature = stripe.webhooks.generateTestHeaderString({ payload: body, secret: secrets.stripe });
-      return { ...req, method: 'POST', path: '/v1/webhooks/stripe', body, headers: { 'content-type': 'application/json', 'stripe-signature': signature }, kind: 'signed' };
+      return {
+        ...req,
+        method: 'POST',
+        path: '/v1/webhooks/stripe',
+        body,
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        kind: 'signed',
+      };
     }),
   } as Record<string, fc.Arbitrary<(req: FuzzRequest) => FuzzRequest>>;
 }

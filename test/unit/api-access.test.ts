@@ -72,6 +72,10 @@ describe('rate limits', () => {
   });
   it('answer the IETF draft headers, with Retry-After once over the limit', () => {
     expect(rateLimitHeaders({ limit: 10, windowSeconds: 60 }, 3, 41.2)).toEqual({ 'RateLimit-Policy': '"key";q=10;w=60', RateLimit: '"key";r=7;t=42' });
-    expect(rateLimitHeaders({ limit: 10, windowSeconds: 60 }, 11, 0.2)).toEqual({ 'RateLimit-Policy': '"key";q=10;w=60', RateLimit: '"key";r=0;t=1', 'Retry-After': '1' });
+    expect(rateLimitHeaders({ limit: 10, windowSeconds: 60 }, 11, 0.2)).toEqual({
+      'RateLimit-Policy': '"key";q=10;w=60',
+      RateLimit: '"key";r=0;t=1',
+      'Retry-After': '1',
+    });
   });
 });

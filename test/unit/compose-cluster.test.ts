@@ -40,14 +40,16 @@ describe('docker-compose.yml and start:cluster in step', () => {
     expect(mounts(temporal).get(`${root}/${config}`)).toBe('temporal-config/server');
   });
 
-  it('sets up the schema with the launcher\'s script, from the mounted folder', () => {
+  it("sets up the schema with the launcher's script, from the mounted folder", () => {
     const script = /(\S+)\/setup-schema\.sh/.exec(entry(schema));
     expect(script).not.toBeNull();
     expect(mounts(schema).get(script![1]!)).toBe('temporal-config/server');
   });
 
   it('gives the server the same variables, all read by its config file', () => {
-    const launcherKeys = Object.keys(serverEnv({ pgUrl: 'postgres://u:p@h:5432/postgres', metricsEndpoint: 'x:1' }, {})).filter((k) => !(PORT_VARIABLES as readonly string[]).includes(k));
+    const launcherKeys = Object.keys(serverEnv({ pgUrl: 'postgres://u:p@h:5432/postgres', metricsEndpoint: 'x:1' }, {})).filter(
+      (k) => !(PORT_VARIABLES as readonly string[]).includes(k),
+    );
     // the container's own address, exported by the entrypoint
     const exported = [...entry(temporal).matchAll(/([A-Z][A-Z_]+)=/g)].map((m) => m[1]!);
     const composeKeys = new Set([...Object.keys(temporal.environment ?? {}), ...exported]);

@@ -12,7 +12,11 @@ describe('renderVhost', () => {
   });
 
   it('redirects HTTP to HTTPS and serves TLS with the certificate once installed', () => {
-    const conf = renderVhost({ domain: 'exemple.fr', webRoot: '/srv/sites/exemple.fr', tls: { certPath: '/etc/tls/exemple.fr/fullchain.pem', keyPath: '/etc/tls/exemple.fr/privkey.pem' } });
+    const conf = renderVhost({
+      domain: 'exemple.fr',
+      webRoot: '/srv/sites/exemple.fr',
+      tls: { certPath: '/etc/tls/exemple.fr/fullchain.pem', keyPath: '/etc/tls/exemple.fr/privkey.pem' },
+    });
     expect(conf).toContain('listen 443 ssl;');
     expect(conf).toContain('ssl_certificate /etc/tls/exemple.fr/fullchain.pem;');
     expect(conf).toContain('ssl_certificate_key /etc/tls/exemple.fr/privkey.pem;');

@@ -10,7 +10,15 @@ const base: AlertContext = {
   transition: 'down',
   seq: 42,
   thresholds: DEFAULT_THRESHOLDS,
-  check: { ok: false, statusCode: 503, latencyMs: 12, certDaysLeft: 60, certValidTo: null, error: 'HTTP 503 <Service Unavailable>', checkedAt: '2026-11-21T08:00:00.000Z' },
+  check: {
+    ok: false,
+    statusCode: 503,
+    latencyMs: 12,
+    certDaysLeft: 60,
+    certValidTo: null,
+    error: 'HTTP 503 <Service Unavailable>',
+    checkedAt: '2026-11-21T08:00:00.000Z',
+  },
 };
 
 describe('monitor alert messages', () => {
@@ -25,7 +33,12 @@ describe('monitor alert messages', () => {
   });
 
   it('escapes hostile values in every part of the HTML (url, monitor id, error) and keeps them raw in the text', () => {
-    const hostile = { ...base, monitorId: 'm"<script>alert(1)</script>', url: 'https://x.fr/?a=1&b="<script>"', check: { ...base.check, error: `<img src=x onerror="alert('&')">` } };
+    const hostile = {
+      ...base,
+      monitorId: 'm"<script>alert(1)</script>',
+      url: 'https://x.fr/?a=1&b="<script>"',
+      check: { ...base.check, error: `<img src=x onerror="alert('&')">` },
+    };
     for (const lang of ['fr', 'en'] as const) {
       const m = renderAlertEmail(hostile, lang);
       expect(m.html).not.toContain('<script>');
@@ -52,7 +65,11 @@ describe('monitor alert messages', () => {
     expect(slow.subject).toBe('[Alerte] www.exemple.fr répond lentement');
     expect(slow.text).toContain('dépasse 2 s depuis 3 vérifications consécutives');
     expect(slow.text).toContain('Temps de réponse : 2400 ms');
-    const cert = renderAlertEmail({ ...base, transition: 'certificate-expiring', check: { ...base.check, certDaysLeft: 9, certValidTo: '2026-11-30T00:00:00.000Z' } });
+    const cert = renderAlertEmail({
+      ...base,
+      transition: 'certificate-expiring',
+      check: { ...base.check, certDaysLeft: 9, certValidTo: '2026-11-30T00:00:00.000Z' },
+    });
     expect(cert.subject).toBe('[Alerte] Le certificat de www.exemple.fr expire dans 9 jour(s)');
     expect(cert.text).toContain('moins de 14 jours');
     const expired = renderAlertEmail({ ...base, transition: 'certificate-expiring', check: { ...base.check, certDaysLeft: -1 } }, 'en');

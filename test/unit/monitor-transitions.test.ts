@@ -11,7 +11,14 @@ const up = (latencyMs = 100, certDaysLeft: number | null = null): Omit<CheckResu
   certValidTo: null,
   error: null,
 });
-const down = (error = 'HTTP 503'): Omit<CheckResult, 'checkedAt'> => ({ ok: false, statusCode: 503, latencyMs: 20, certDaysLeft: null, certValidTo: null, error });
+const down = (error = 'HTTP 503'): Omit<CheckResult, 'checkedAt'> => ({
+  ok: false,
+  statusCode: 503,
+  latencyMs: 20,
+  certDaysLeft: null,
+  certValidTo: null,
+  error,
+});
 
 /** Runs a sequence of checks; returns the transitions per check and the final state. */
 function run(checks: Array<Omit<CheckResult, 'checkedAt'>>, t: Thresholds = DEFAULT_THRESHOLDS, start: MachineState = initialMachine()) {

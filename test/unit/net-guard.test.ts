@@ -29,7 +29,8 @@ describe('checkAddress', () => {
     expect(checkAddress(ip, none)).toEqual({ ok: false, range });
   });
   it('allows IPv6 that carries a public IPv4 address, and public IPv4 / IPv6', () => {
-    for (const ip of ['::ffff:93.184.216.34', '64:ff9b::5db8:d822', '2002:5db8:d822::1', '93.184.216.34', '2a00:1450:4007:80e::200e']) expect(checkAddress(ip, none).ok, ip).toBe(true);
+    for (const ip of ['::ffff:93.184.216.34', '64:ff9b::5db8:d822', '2002:5db8:d822::1', '93.184.216.34', '2a00:1450:4007:80e::200e'])
+      expect(checkAddress(ip, none).ok, ip).toBe(true);
   });
   it('an allow-listed IPv4 range also allows its IPv4-compatible / NAT64 forms', () => {
     const loop = parseAllowlist(['127.0.0.0/8']);
@@ -52,7 +53,11 @@ describe('resolvePublicTarget', () => {
     if (!a) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
     return a.map((address) => ({ address, family: 4 }));
   };
-  const reason = async (p: Promise<unknown>) => p.then(() => 'ok', (e: OutboundRefused) => e.reason);
+  const reason = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: OutboundRefused) => e.reason,
+    );
 
   it('resolves a public name', async () => {
     const r = await resolvePublicTarget('https://public.test/x', none, lookup);

@@ -54,7 +54,14 @@ describe('ops configuration', () => {
     expect([...uids]).toEqual([ds.datasources[0]!.uid]);
     expect(ds.datasources[0]!.url).toBe('http://prometheus:9090');
     const env = compose.services.grafana!.environment!;
-    for (const k of ['GF_ANALYTICS_REPORTING_ENABLED', 'GF_ANALYTICS_CHECK_FOR_UPDATES', 'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', 'GF_NEWS_NEWS_FEED_ENABLED', 'GF_SNAPSHOTS_EXTERNAL_ENABLED']) expect(env[k], k).toBe('false');
+    for (const k of [
+      'GF_ANALYTICS_REPORTING_ENABLED',
+      'GF_ANALYTICS_CHECK_FOR_UPDATES',
+      'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES',
+      'GF_NEWS_NEWS_FEED_ENABLED',
+      'GF_SNAPSHOTS_EXTERNAL_ENABLED',
+    ])
+      expect(env[k], k).toBe('false');
     expect(env.GF_SECURITY_DISABLE_GRAVATAR).toBe('true');
     expect(env.GF_PLUGINS_PREINSTALL_DISABLED).toBe('true');
     expect(env.GF_INSTALL_PLUGINS).toBe('');

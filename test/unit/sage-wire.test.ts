@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cursorFrom, decodePageToken, describeSageError, encodePageToken, sageSince, serverTime, toSourceRecord, toWriteBody,
+  cursorFrom,
+  decodePageToken,
+  describeSageError,
+  encodePageToken,
+  sageSince,
+  serverTime,
+  toSourceRecord,
+  toWriteBody,
 } from '../../activities/sync/sage/wire.js';
 
 describe('Sage wire helpers', () => {
@@ -13,10 +20,15 @@ describe('Sage wire helpers', () => {
       updated_at: '2026-11-21T08:00:00Z',
       displayed_as: 'x',
     });
-    expect(body).toEqual({ contact: { name: 'Duret Électricité', telephone: '+33 4 72 00 00 00', currency_id: 'EUR', main_address: { city: 'Lyon', country_id: 'FR' } } });
-    expect(toWriteBody('quotes', { status: { id: 'ACCEPTED' }, notes: null, total_amount: '12.00' })).toEqual({ sales_quote: { status_id: 'ACCEPTED', notes: null } });
-    expect(toWriteBody('invoices', { invoice_lines: [{ description: 'Pose', tax_rate: { id: 'FR_STANDARD' }, net_amount: '1' }] }))
-      .toEqual({ sales_invoice: { invoice_lines: [{ description: 'Pose', tax_rate_id: 'FR_STANDARD' }] } });
+    expect(body).toEqual({
+      contact: { name: 'Duret Électricité', telephone: '+33 4 72 00 00 00', currency_id: 'EUR', main_address: { city: 'Lyon', country_id: 'FR' } },
+    });
+    expect(toWriteBody('quotes', { status: { id: 'ACCEPTED' }, notes: null, total_amount: '12.00' })).toEqual({
+      sales_quote: { status_id: 'ACCEPTED', notes: null },
+    });
+    expect(toWriteBody('invoices', { invoice_lines: [{ description: 'Pose', tax_rate: { id: 'FR_STANDARD' }, net_amount: '1' }] })).toEqual({
+      sales_invoice: { invoice_lines: [{ description: 'Pose', tax_rate_id: 'FR_STANDARD' }] },
+    });
     expect(toWriteBody('customers', { main_address: { country: null } })).toEqual({ contact: { main_address: { country_id: null } } });
   });
 
@@ -28,7 +40,7 @@ describe('Sage wire helpers', () => {
     expect(() => decodePageToken(Buffer.from('{"p":"1"}').toString('base64url'))).toThrow(/malformed/);
   });
 
-  it('takes the cursor from Sage\'s clock minus a margin, to the second', () => {
+  it("takes the cursor from Sage's clock minus a margin, to the second", () => {
     const start = serverTime('Sat, 21 Nov 2026 08:00:10 GMT', 0);
     expect(cursorFrom(start)).toBe('2026-11-21T08:00:08Z');
     expect(serverTime(null, 42)).toBe(42);
@@ -37,8 +49,10 @@ describe('Sage wire helpers', () => {
   });
 
   it('describes Sage error arrays and OAuth errors', () => {
-    expect(describeSageError([{ $severity: 'error', $dataCode: 'RecordInvalid', $message: 'has already been taken', $source: 'reference' }]))
-      .toEqual({ code: 'RecordInvalid', message: 'reference: has already been taken' });
+    expect(describeSageError([{ $severity: 'error', $dataCode: 'RecordInvalid', $message: 'has already been taken', $source: 'reference' }])).toEqual({
+      code: 'RecordInvalid',
+      message: 'reference: has already been taken',
+    });
     expect(describeSageError({ error: 'invalid_grant', error_description: 'used' })).toEqual({ code: 'invalid_grant', message: 'used' });
     expect(describeSageError('<html>')).toEqual({ code: 'Error', message: '<html>' });
   });

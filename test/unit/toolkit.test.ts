@@ -66,7 +66,11 @@ describe('Semaphore', () => {
     });
     expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(most).toBe(3);
-    await expect(eachLimit([1, 2], 2, async (n) => { if (n === 2) throw new Error('two'); })).rejects.toThrow('two');
+    await expect(
+      eachLimit([1, 2], 2, async (n) => {
+        if (n === 2) throw new Error('two');
+      }),
+    ).rejects.toThrow('two');
     expect(() => new Semaphore(0)).toThrow(RangeError);
   });
 });
@@ -92,7 +96,9 @@ describe('html', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
     const name = '<script>alert(1)</script>';
     const row = html`<td>${name}</td>`;
-    const page = html`<table title="${'"quoted"'}">${[row, row]}${raw('<tr></tr>')}${null}${3}</table>`;
+    const page = html`<table title="${'"quoted"'}">
+      ${[row, row]}${raw('<tr></tr>')}${null}${3}
+    </table>`;
     expect(htmlString(page)).toBe(
       '<table title="&quot;quoted&quot;"><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><tr></tr>3</table>',
     );

@@ -79,7 +79,11 @@ describe('list pages give cards, links to every listing and the pagination', () 
   it('Houzez: the theme is recognised, the footer widget and similar listings are not cards', () => {
     const r = page('agence-du-parc', '/proprietes/');
     expect(r.theme).toBe('houzez');
-    expect(r.listings.map((l) => l.title)).toEqual(['Appartement T4 avec terrasse – Part-Dieu', 'Appartement 2 pièces Brotteaux', 'Maison 6 pièces avec piscine']);
+    expect(r.listings.map((l) => l.title)).toEqual([
+      'Appartement T4 avec terrasse – Part-Dieu',
+      'Appartement 2 pièces Brotteaux',
+      'Maison 6 pièces avec piscine',
+    ]);
     expect(r.listings[0]).toMatchObject({ bedrooms: 3, bathrooms: 1, postalCode: '69003', city: 'Lyon', externalId: 'ADP-4410' });
     expect(r.nextPages).toEqual(['https://agence-du-parc.fr/proprietes/page/2/']);
     const detail = page('agence-du-parc', '/propriete/appartement-2-pieces-brotteaux/');
@@ -88,10 +92,34 @@ describe('list pages give cards, links to every listing and the pagination', () 
   });
 
   it.each([
-    ['realhomes', [['Maison 5 pièces Tours Nord', 329_000, 128, 'house', '37100'], ['Appartement T2 Vieux Tours', 158_000, 41, 'apartment', '37000']]],
-    ['wpresidence', [['Villa avec piscine – Amboise', 545_000, 185, 'house', '37400'], ['Studio meublé gare', 490, 22, 'apartment', '37000']]],
-    ['estatik', [['Longère rénovée', 265_000, 140, 'house', '37500'], ['Terrain à bâtir', 62_000, 900, 'land', '37600']]],
-    ['epl', [['Bureaux 95 m² Tours centre', 210_000, 95, 'commercial', '37000'], ['Garage fermé', 18_500, 15, 'parking', '37300']]],
+    [
+      'realhomes',
+      [
+        ['Maison 5 pièces Tours Nord', 329_000, 128, 'house', '37100'],
+        ['Appartement T2 Vieux Tours', 158_000, 41, 'apartment', '37000'],
+      ],
+    ],
+    [
+      'wpresidence',
+      [
+        ['Villa avec piscine – Amboise', 545_000, 185, 'house', '37400'],
+        ['Studio meublé gare', 490, 22, 'apartment', '37000'],
+      ],
+    ],
+    [
+      'estatik',
+      [
+        ['Longère rénovée', 265_000, 140, 'house', '37500'],
+        ['Terrain à bâtir', 62_000, 900, 'land', '37600'],
+      ],
+    ],
+    [
+      'epl',
+      [
+        ['Bureaux 95 m² Tours centre', 210_000, 95, 'commercial', '37000'],
+        ['Garage fermé', 18_500, 15, 'parking', '37300'],
+      ],
+    ],
   ] as const)('%s cards', (theme, rows) => {
     const r = extractPage(readFixture(`themes/${theme}.html`), 'https://agence-tours.fr/biens/');
     expect(r.format).toBe('wordpress');
@@ -111,7 +139,10 @@ describe('structured data', () => {
     const r = page('immo-lumiere', '/annonce/appartement-t3-lumineux-bastille/');
     expect(r.warnings).toEqual([]);
     expect(r.listings[0]).toMatchObject({
-      bedrooms: 2, bathrooms: 1, address: '14 rue de la Roquette, 75011 Paris', externalId: 'IL-2041',
+      bedrooms: 2,
+      bathrooms: 1,
+      address: '14 rue de la Roquette, 75011 Paris',
+      externalId: 'IL-2041',
       features: expect.arrayContaining(['balcony', 'elevator', 'cellar', 'double_glazing']),
     });
     expect(r.listings[0]!.photos).toContain('https://www.immo-lumiere.fr/wp-content/uploads/2026/10/bastille-sejour.jpg');
@@ -136,16 +167,46 @@ describe('structured data', () => {
       <p itemprop="description">Maison de 96 m² à 37000 Tours, 3 chambres, jardin.</p><img itemprop="image" src="/img/m1.jpg"></div></body></html>`;
     const r = extractPage(html, 'https://agence.fr/maison-4-pieces');
     expect(r.pageKind).toBe('detail');
-    expect(r.listings[0]).toMatchObject({ title: 'Maison 4 pièces avec jardin', externalId: 'MD-77', price: 312_000, rooms: 4, surface: 96, bedrooms: 3, postalCode: '37000', propertyType: 'house', photos: ['https://agence.fr/img/m1.jpg'] });
+    expect(r.listings[0]).toMatchObject({
+      title: 'Maison 4 pièces avec jardin',
+      externalId: 'MD-77',
+      price: 312_000,
+      rooms: 4,
+      surface: 96,
+      bedrooms: 3,
+      postalCode: '37000',
+      propertyType: 'house',
+      photos: ['https://agence.fr/img/m1.jpg'],
+    });
   });
   it('an ItemList with full items on a list page gives one listing per item', () => {
-    const ld = { '@context': 'https://schema.org', '@type': 'ItemList', itemListElement: [1, 2].map((i) => ({ '@type': 'ListItem', position: i, item: {
-      '@type': 'RealEstateListing', url: `/bien/${i}`, name: `Appartement ${i + 1} pièces`, offers: { '@type': 'Offer', price: `${200 + i}000`, priceCurrency: 'EUR' },
-      about: { '@type': 'Apartment', floorSize: { '@type': 'QuantitativeValue', value: 40 + i, unitCode: 'MTK' }, address: { '@type': 'PostalAddress', postalCode: '31000', addressLocality: 'Toulouse' } } } })) };
-    const r = extractPage(`<html><head><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body><h1>Biens</h1></body></html>`, 'https://a.fr/biens');
+    const ld = {
+      '@context': 'https://schema.org',
+      '@type': 'ItemList',
+      itemListElement: [1, 2].map((i) => ({
+        '@type': 'ListItem',
+        position: i,
+        item: {
+          '@type': 'RealEstateListing',
+          url: `/bien/${i}`,
+          name: `Appartement ${i + 1} pièces`,
+          offers: { '@type': 'Offer', price: `${200 + i}000`, priceCurrency: 'EUR' },
+          about: {
+            '@type': 'Apartment',
+            floorSize: { '@type': 'QuantitativeValue', value: 40 + i, unitCode: 'MTK' },
+            address: { '@type': 'PostalAddress', postalCode: '31000', addressLocality: 'Toulouse' },
+          },
+        },
+      })),
+    };
+    const r = extractPage(
+      `<html><head><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body><h1>Biens</h1></body></html>`,
+      'https://a.fr/biens',
+    );
     expect(r.pageKind).toBe('list');
     expect(r.listings.map((l) => [l.sourceUrl, l.price, l.surface, l.rooms, l.city])).toEqual([
-      ['https://a.fr/bien/1', 201_000, 41, 2, 'Toulouse'], ['https://a.fr/bien/2', 202_000, 42, 3, 'Toulouse'],
+      ['https://a.fr/bien/1', 201_000, 41, 2, 'Toulouse'],
+      ['https://a.fr/bien/2', 202_000, 42, 3, 'Toulouse'],
     ]);
     expect(r.listingLinks).toEqual(['https://a.fr/bien/1', 'https://a.fr/bien/2']);
   });
@@ -178,7 +239,10 @@ describe('site formats', () => {
 
 describe('pages a browser must render', () => {
   it('flags an empty SPA shell and a Next.js shell, with no listing', () => {
-    for (const [file, url] of [['spa-nexthome/index.html', 'https://nexthome.fr/'], ['nextjs-shell.html', 'https://immo-express.fr/annonces']]) {
+    for (const [file, url] of [
+      ['spa-nexthome/index.html', 'https://nexthome.fr/'],
+      ['nextjs-shell.html', 'https://immo-express.fr/annonces'],
+    ]) {
       const r = extractPage(readFixture(file!), url!);
       expect(r.needsBrowser, file).toBe(true);
       expect(r.listings).toEqual([]);
@@ -189,14 +253,18 @@ describe('pages a browser must render', () => {
     expect(extractPage('<html><body><h1>Contact</h1><p>Appelez-nous au 01 02 03 04 05.</p></body></html>', 'https://a.fr/contact').needsBrowser).toBe(false);
   });
   it('reads the page once rendered (what Chromium would return)', () => {
-    const rendered = readFixture('spa-nexthome/index.html').replace('<div id="root"></div>', `<div id="root"><main><section class="annonces">
+    const rendered = readFixture('spa-nexthome/index.html').replace(
+      '<div id="root"></div>',
+      `<div id="root"><main><section class="annonces">
       <article class="card annonce-item"><a href="/annonce/nh-5101"><img src="/assets/photos/nh-5101.jpg"></a><h2 class="title"><a href="/annonce/nh-5101">Appartement T3 – Capitole</a></h2><p class="place">31000 Toulouse</p><p class="facts">64 m² · 3 pièces · 2 chambres</p><p class="price">335 000 €</p></article>
       <article class="card annonce-item"><a href="/annonce/nh-5103"><img src="/assets/photos/nh-5103.jpg"></a><h2 class="title"><a href="/annonce/nh-5103">Studio meublé – Carmes</a></h2><p class="place">31000 Toulouse</p><p class="facts">21 m² · 1 pièce</p><p class="price">620 € /mois</p></article>
-      </section></main></div>`);
+      </section></main></div>`,
+    );
     const r = extractPage(rendered, 'https://nexthome.fr/');
     expect(r.needsBrowser).toBe(false);
     expect(r.listings.map((l) => [l.sourceUrl, l.price, l.transaction, l.surface, l.rooms])).toEqual([
-      ['https://nexthome.fr/annonce/nh-5101', 335_000, 'sale', 64, 3], ['https://nexthome.fr/annonce/nh-5103', 620, 'rent', 21, 1],
+      ['https://nexthome.fr/annonce/nh-5101', 335_000, 'sale', 64, 3],
+      ['https://nexthome.fr/annonce/nh-5103', 620, 'rent', 21, 1],
     ]);
   });
 });
@@ -240,12 +308,14 @@ describe("the source's selectors", () => {
     expect(extractPage(html, 'https://a.fr/liste').listings).toEqual([]);
     const r = extractPage(html, 'https://a.fr/liste', { selectors });
     expect(r.listings.map((l) => [l.sourceUrl, l.title, l.price, l.surface, l.rooms])).toEqual([
-      ['https://a.fr/fiche?id=81', 'Appartement lumineux', 245_000, 52, 2], ['https://a.fr/fiche?id=82', 'Maison de village', 189_000, 88, 4],
+      ['https://a.fr/fiche?id=81', 'Appartement lumineux', 245_000, 52, 2],
+      ['https://a.fr/fiche?id=82', 'Maison de village', 189_000, 88, 4],
     ]);
     expect(r.nextPages).toEqual(['https://a.fr/liste?start=20']);
   });
   it('win over automatic guesses on a detail page', () => {
-    const d = '<html><body><h1>Titre générique</h1><div class="vrai-titre">Loft 120 m² Canal</div><p class="price">999 €</p><div class="vrai-prix">640 000 €</div><p>75010 Paris, 3 pièces</p></body></html>';
+    const d =
+      '<html><body><h1>Titre générique</h1><div class="vrai-titre">Loft 120 m² Canal</div><p class="price">999 €</p><div class="vrai-prix">640 000 €</div><p>75010 Paris, 3 pièces</p></body></html>';
     const r = extractPage(d, 'https://a.fr/loft', { selectors: { title: '.vrai-titre', price: '.vrai-prix' } });
     expect(r.listings[0]).toMatchObject({ title: 'Loft 120 m² Canal', price: 640_000, surface: 120, propertyType: 'apartment', postalCode: '75010' });
   });
@@ -273,8 +343,20 @@ describe('Shopify /products.json', () => {
     expect(extractShopifyProducts(bad, 'https://s.fr')).toEqual([]);
   });
   it('older stores send tags as a comma-separated string', () => {
-    const [l] = extractShopifyProducts({ products: [{ id: 1, handle: 'm', title: 'Maison', tags: 'Maison, 37000, Tours, 5 pièces, 110 m²', variants: [{ price: '254000.00' }] }] }, 'https://s.fr/');
-    expect(l).toMatchObject({ sourceUrl: 'https://s.fr/products/m', price: 254_000, rooms: 5, surface: 110, postalCode: '37000', city: 'Tours', propertyType: 'house', externalId: '1' });
+    const [l] = extractShopifyProducts(
+      { products: [{ id: 1, handle: 'm', title: 'Maison', tags: 'Maison, 37000, Tours, 5 pièces, 110 m²', variants: [{ price: '254000.00' }] }] },
+      'https://s.fr/',
+    );
+    expect(l).toMatchObject({
+      sourceUrl: 'https://s.fr/products/m',
+      price: 254_000,
+      rooms: 5,
+      surface: 110,
+      postalCode: '37000',
+      city: 'Tours',
+      propertyType: 'house',
+      externalId: '1',
+    });
   });
 });
 
@@ -314,7 +396,16 @@ describe('a detail page wrapped in a card-like block', () => {
     const r = extractPage(html, 'https://agence.fr/annonce-MA-12.html');
     expect(r.pageKind).toBe('detail');
     expect(r.listings).toHaveLength(1);
-    expect(r.listings[0]).toMatchObject({ sourceUrl: 'https://agence.fr/annonce-MA-12.html', price: 289_000, surface: 102, rooms: 4, bedrooms: 3, postalCode: '37000', city: 'Tours', propertyType: 'house' });
+    expect(r.listings[0]).toMatchObject({
+      sourceUrl: 'https://agence.fr/annonce-MA-12.html',
+      price: 289_000,
+      surface: 102,
+      rooms: 4,
+      bedrooms: 3,
+      postalCode: '37000',
+      city: 'Tours',
+      propertyType: 'house',
+    });
     expect(r.listingLinks).toEqual([]);
   });
 });
@@ -323,14 +414,30 @@ describe('JSON-LD shapes seen in the wild', () => {
   const one = (ld: unknown, url = 'https://a.fr/bien/9') =>
     extractPage(`<html><head><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body><h1>x</h1></body></html>`, url).listings[0];
   it('type arrays, string prices and surfaces, AggregateOffer, string rooms', () => {
-    expect(one({ '@context': 'https://schema.org', '@type': ['Product', 'RealEstateListing'], name: 'Appartement lumineux', url: 'https://a.fr/bien/9',
-      offers: { '@type': 'AggregateOffer', lowPrice: '450 000 €', priceCurrency: 'EUR' }, floorSize: '75 m²', numberOfRooms: '3', address: '12 rue X, 75011 Paris' }))
-      .toMatchObject({ title: 'Appartement lumineux', price: 450_000, surface: 75, rooms: 3, postalCode: '75011', city: 'Paris', propertyType: 'apartment' });
+    expect(
+      one({
+        '@context': 'https://schema.org',
+        '@type': ['Product', 'RealEstateListing'],
+        name: 'Appartement lumineux',
+        url: 'https://a.fr/bien/9',
+        offers: { '@type': 'AggregateOffer', lowPrice: '450 000 €', priceCurrency: 'EUR' },
+        floorSize: '75 m²',
+        numberOfRooms: '3',
+        address: '12 rue X, 75011 Paris',
+      }),
+    ).toMatchObject({ title: 'Appartement lumineux', price: 450_000, surface: 75, rooms: 3, postalCode: '75011', city: 'Paris', propertyType: 'apartment' });
   });
   it('an Offer offering a House, square feet converted, a rent by the month', () => {
-    expect(one({ '@type': 'Offer', name: 'Maison à louer', price: 1450, priceCurrency: 'EUR', priceSpecification: { '@type': 'UnitPriceSpecification', price: 1450, unitCode: 'MON' },
-      itemOffered: { '@type': 'House', floorSize: { '@type': 'QuantitativeValue', value: 1000, unitCode: 'FTK' }, numberOfBedrooms: 3 } }))
-      .toMatchObject({ price: 1450, transaction: 'rent', surface: 92.9, bedrooms: 3, propertyType: 'house' });
+    expect(
+      one({
+        '@type': 'Offer',
+        name: 'Maison à louer',
+        price: 1450,
+        priceCurrency: 'EUR',
+        priceSpecification: { '@type': 'UnitPriceSpecification', price: 1450, unitCode: 'MON' },
+        itemOffered: { '@type': 'House', floorSize: { '@type': 'QuantitativeValue', value: 1000, unitCode: 'FTK' }, numberOfBedrooms: 3 },
+      }),
+    ).toMatchObject({ price: 1450, transaction: 'rent', surface: 92.9, bedrooms: 3, propertyType: 'house' });
   });
   it('several blocks on one page, one of them unrelated', () => {
     const html = `<script type="application/ld+json">{"@type":"RealEstateAgent","name":"Agence"}</script>

@@ -4,14 +4,29 @@ import type { ListingLike } from '../../activities/watches/match/criteria.js';
 
 // The same flat listed by two agencies, each with its own wording and rounding.
 const a: ListingLike = {
-  title: 'Appartement T3 lumineux – Bastille', price: 485_000, transaction: 'sale', surface: 68, rooms: 3, bedrooms: 2, propertyType: 'apartment',
-  postalCode: '75011', city: 'Paris',
-  description: "Au 4e étage avec ascenseur d'un bel immeuble haussmannien, appartement traversant de 68 m² : séjour lumineux ouvrant sur un balcon filant, cuisine équipée, deux chambres. Cave. Proche métro Bastille.",
+  title: 'Appartement T3 lumineux – Bastille',
+  price: 485_000,
+  transaction: 'sale',
+  surface: 68,
+  rooms: 3,
+  bedrooms: 2,
+  propertyType: 'apartment',
+  postalCode: '75011',
+  city: 'Paris',
+  description:
+    "Au 4e étage avec ascenseur d'un bel immeuble haussmannien, appartement traversant de 68 m² : séjour lumineux ouvrant sur un balcon filant, cuisine équipée, deux chambres. Cave. Proche métro Bastille.",
 };
 const b: ListingLike = {
-  title: 'Paris 11e – Bel appartement 3 pièces traversant avec balcon', price: 479_000, transaction: 'sale', surface: 67.5, rooms: 3, propertyType: 'apartment',
-  postalCode: '75011', city: 'PARIS',
-  description: 'Bel immeuble haussmannien, 4e étage avec ascenseur : appartement traversant, séjour lumineux sur balcon filant, cuisine équipée, deux chambres, cave. Métro Bastille à proximité.',
+  title: 'Paris 11e – Bel appartement 3 pièces traversant avec balcon',
+  price: 479_000,
+  transaction: 'sale',
+  surface: 67.5,
+  rooms: 3,
+  propertyType: 'apartment',
+  postalCode: '75011',
+  city: 'PARIS',
+  description:
+    'Bel immeuble haussmannien, 4e étage avec ascenseur : appartement traversant, séjour lumineux sur balcon filant, cuisine équipée, deux chambres, cave. Métro Bastille à proximité.',
 };
 
 describe('compareListings', () => {
@@ -61,7 +76,10 @@ describe('fingerprint', () => {
       const other = s * 1.0199;
       const ka = fingerprintKeys({ ...a, surface: s });
       const kb = fingerprintKeys({ ...a, surface: other });
-      expect(ka.some((k) => kb.includes(k)), `${s} vs ${other}`).toBe(true);
+      expect(
+        ka.some((k) => kb.includes(k)),
+        `${s} vs ${other}`,
+      ).toBe(true);
       expect(ka[0]).toBe(fingerprint({ ...a, surface: s }));
     }
   });

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  detectFeatures, detectTransaction, parseBathrooms, parseBedrooms, parseCity, parsePostalCity, parsePostalCode, parsePrice, parsePriceInfo,
-  parsePropertyType, parseReference, parseRooms, parseSurface,
+  detectFeatures,
+  detectTransaction,
+  parseBathrooms,
+  parseBedrooms,
+  parseCity,
+  parsePostalCity,
+  parsePostalCode,
+  parsePrice,
+  parsePriceInfo,
+  parsePropertyType,
+  parseReference,
+  parseRooms,
+  parseSurface,
 } from '../../activities/watches/extract/french.js';
 
 describe('parsePrice', () => {
@@ -46,16 +57,43 @@ describe('transaction', () => {
 });
 
 describe('surfaces, rooms, bedrooms, bathrooms', () => {
-  it.each([['75 m²', 75], ['75,5 m2', 75.5], ['75m2', 75], ['Surface habitable : 82 m² - terrain 500 m²', 82], ['Terrain de 1 200 m²', 1200], ['superficie 64 mètres carrés', 64], ['Surface : 88', 88]])(
-    'surface %s → %d', (t, n) => expect(parseSurface(t)).toBe(n));
+  it.each([
+    ['75 m²', 75],
+    ['75,5 m2', 75.5],
+    ['75m2', 75],
+    ['Surface habitable : 82 m² - terrain 500 m²', 82],
+    ['Terrain de 1 200 m²', 1200],
+    ['superficie 64 mètres carrés', 64],
+    ['Surface : 88', 88],
+  ])('surface %s → %d', (t, n) => expect(parseSurface(t)).toBe(n));
   it.each(['3 pièces', 'pas de surface', '12 000 €'])('no surface in %j', (t) => expect(parseSurface(t)).toBeUndefined());
 
-  it.each([['3 pièces', 3], ['T3', 3], ['F4', 4], ['Studio', 1], ['Appartement T2 bis', 2], ['trois pièces', 3], ['Maison 5p.', 5], ['Pièces : 6', 6], ['Chambres : 2 · Pièces : 4', 4]])(
-    'rooms %s → %d', (t, n) => expect(parseRooms(t)).toBe(n));
+  it.each([
+    ['3 pièces', 3],
+    ['T3', 3],
+    ['F4', 4],
+    ['Studio', 1],
+    ['Appartement T2 bis', 2],
+    ['trois pièces', 3],
+    ['Maison 5p.', 5],
+    ['Pièces : 6', 6],
+    ['Chambres : 2 · Pièces : 4', 4],
+  ])('rooms %s → %d', (t, n) => expect(parseRooms(t)).toBe(n));
   it.each(['Maison', 'T0X', 'Fête 2026', 'Route F45'])('no rooms in %j', (t) => expect(parseRooms(t)).toBeUndefined());
 
-  it.each([['2 chambres', 2], ['une chambre', 1], ['3 ch.', 3], ['Chambres : 4', 4], ['Chambres: 3 Salles de bain: 1', 3]])('bedrooms %s → %d', (t, n) => expect(parseBedrooms(t)).toBe(n));
-  it.each([['1 salle de bains', 1], ["2 salles d'eau", 2], ['Salles de bain: 1 Chambres: 3', 1], ['Chambres: 3 Salles de bain: 1', 1]])('bathrooms %s → %d', (t, n) => expect(parseBathrooms(t)).toBe(n));
+  it.each([
+    ['2 chambres', 2],
+    ['une chambre', 1],
+    ['3 ch.', 3],
+    ['Chambres : 4', 4],
+    ['Chambres: 3 Salles de bain: 1', 3],
+  ])('bedrooms %s → %d', (t, n) => expect(parseBedrooms(t)).toBe(n));
+  it.each([
+    ['1 salle de bains', 1],
+    ["2 salles d'eau", 2],
+    ['Salles de bain: 1 Chambres: 3', 1],
+    ['Chambres: 3 Salles de bain: 1', 1],
+  ])('bathrooms %s → %d', (t, n) => expect(parseBathrooms(t)).toBe(n));
 });
 
 describe('places', () => {
@@ -85,9 +123,20 @@ describe('places', () => {
 
 describe('property types and features', () => {
   it.each([
-    ['Maison avec garage', 'house'], ['Appartement T3 avec parking', 'apartment'], ['Villa', 'house'], ['terrain constructible', 'land'],
-    ['Local commercial', 'commercial'], ['Place de parking', 'parking'], ['Studio meublé', 'apartment'], ['Loft', 'apartment'], ['Duplex', 'apartment'],
-    ['Bel T3 lumineux', 'apartment'], ['Longère rénovée', 'house'], ['Bureaux 95 m²', 'commercial'], ['Garage fermé', 'parking'], ['Immeuble de rapport', 'other'],
+    ['Maison avec garage', 'house'],
+    ['Appartement T3 avec parking', 'apartment'],
+    ['Villa', 'house'],
+    ['terrain constructible', 'land'],
+    ['Local commercial', 'commercial'],
+    ['Place de parking', 'parking'],
+    ['Studio meublé', 'apartment'],
+    ['Loft', 'apartment'],
+    ['Duplex', 'apartment'],
+    ['Bel T3 lumineux', 'apartment'],
+    ['Longère rénovée', 'house'],
+    ['Bureaux 95 m²', 'commercial'],
+    ['Garage fermé', 'parking'],
+    ['Immeuble de rapport', 'other'],
   ])('%s → %s', (t, type) => expect(parsePropertyType(t)).toBe(type));
   it('finds nothing in unrelated text', () => expect(parsePropertyType('Nos horaires d’ouverture')).toBeUndefined());
   it('maps French amenity words to canonical keys', () => {

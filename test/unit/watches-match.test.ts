@@ -3,8 +3,17 @@ import { AlertCriteriaSchema, buildMatcher, matches, type AlertCriteria, type Li
 import { randomAlerts, randomListings, rng } from '../support/watches-data.js';
 
 const flat: ListingLike = {
-  title: 'Appartement T3 lumineux avec balcon', description: 'Au 4e étage avec ascenseur, cave.', price: 485_000, transaction: 'sale',
-  surface: 68, rooms: 3, bedrooms: 2, propertyType: 'apartment', postalCode: '75011', city: 'Paris', features: ['balcony', 'elevator'],
+  title: 'Appartement T3 lumineux avec balcon',
+  description: 'Au 4e étage avec ascenseur, cave.',
+  price: 485_000,
+  transaction: 'sale',
+  surface: 68,
+  rooms: 3,
+  bedrooms: 2,
+  propertyType: 'apartment',
+  postalCode: '75011',
+  city: 'Paris',
+  features: ['balcony', 'elevator'],
 };
 
 describe('AlertCriteriaSchema', () => {
@@ -125,7 +134,13 @@ describe('buildMatcher', () => {
   });
   it('keeps string ids and tolerates an empty alert list', () => {
     expect(buildMatcher([])(flat)).toEqual([]);
-    expect(buildMatcher([{ id: 'a', criteria: { postalCodes: ['75011'] } }, { id: 'b', criteria: { postalCodes: ['69'] } }, { id: 'c', criteria: {} }])(flat)).toEqual(['a', 'c']);
+    expect(
+      buildMatcher([
+        { id: 'a', criteria: { postalCodes: ['75011'] } },
+        { id: 'b', criteria: { postalCodes: ['69'] } },
+        { id: 'c', criteria: {} },
+      ])(flat),
+    ).toEqual(['a', 'c']);
   });
   it('an alert naming two places is returned once', () => {
     expect(buildMatcher([{ id: 1, criteria: { postalCodes: ['75011', '75'], cities: ['Paris'] } }])(flat)).toEqual([1]);

@@ -12,15 +12,25 @@ import { draft } from '../support/watches/drafts.js';
 
 describe('sources CSV', () => {
   it('reads quoted fields, either delimiter, and lists inside cells', () => {
-    expect(parseCsv('a,b\n"x, y","say ""hi"""\r\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"']]);
-    const { sources, problems, headerError } = readSourcesCsv('name;website;postal_codes;priority;force_browser\nA;https://a.fr/;75015|75016;2;oui\nB;;;;\nC;https://c.fr/;;11;\nD;https://d.fr/;;;maybe');
+    expect(parseCsv('a,b\n"x, y","say ""hi"""\r\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"'],
+    ]);
+    const { sources, problems, headerError } = readSourcesCsv(
+      'name;website;postal_codes;priority;force_browser\nA;https://a.fr/;75015|75016;2;oui\nB;;;;\nC;https://c.fr/;;11;\nD;https://d.fr/;;;maybe',
+    );
     expect(headerError).toBeNull();
-    expect(sources).toEqual([{ line: 2, name: 'A', website: 'https://a.fr/', postalCodes: ['75015', '75016'], priority: 2, forceBrowser: true, listingUrls: [] }]);
+    expect(sources).toEqual([
+      { line: 2, name: 'A', website: 'https://a.fr/', postalCodes: ['75015', '75016'], priority: 2, forceBrowser: true, listingUrls: [] },
+    ]);
     expect(problems.map((p) => p.line)).toEqual([3, 4, 5]);
   });
   it('numbers rows by the line they end on, across blank lines, CRLF and quoted line breaks; unreadable CSV is a header error', () => {
     const { sources, problems } = readSourcesCsv('name,website,priority\r\n\r\nA,https://a.fr/,1\r\n"B\nbis",https://b.fr/,x\n , \nC,https://c.fr/');
-    expect(sources.map((s) => [s.line, s.name])).toEqual([[3, 'A'], [7, 'C']]);
+    expect(sources.map((s) => [s.line, s.name])).toEqual([
+      [3, 'A'],
+      [7, 'C'],
+    ]);
     expect(problems).toEqual([{ line: 5, message: 'priority must be an integer 0..10, not "x"' }]);
     expect(readSourcesCsv('name,website\n"A,https://a.fr/').headerError).toMatch(/cannot be read: Quote Not Closed/);
   });
@@ -32,12 +42,16 @@ describe('sources CSV', () => {
 
 describe('discovery', () => {
   it('reads sitemaps and sitemap indexes, and survives garbage', () => {
-    expect(parseSitemap('<urlset><url><loc>https://a.fr/biens/</loc></url><url><loc> https://a.fr/contact </loc></url></urlset>').pages).toEqual(['https://a.fr/biens/', 'https://a.fr/contact']);
+    expect(parseSitemap('<urlset><url><loc>https://a.fr/biens/</loc></url><url><loc> https://a.fr/contact </loc></url></urlset>').pages).toEqual([
+      'https://a.fr/biens/',
+      'https://a.fr/contact',
+    ]);
     expect(parseSitemap('<sitemapindex><sitemap><loc>https://a.fr/s1.xml</loc></sitemap></sitemapindex>').sitemaps).toEqual(['https://a.fr/s1.xml']);
     expect(parseSitemap('<<<garbage')).toEqual({ pages: [], sitemaps: [] });
   });
   it('follows only same-host links that look like listings', () => {
-    const html = '<a href="/nos-biens/">Biens</a><a href="/contact">c</a><a href="https://other.fr/annonce/1">x</a><a href="/photo.jpg">p</a><a href="mailto:a@b">m</a><a href="/location/#top">l</a>';
+    const html =
+      '<a href="/nos-biens/">Biens</a><a href="/contact">c</a><a href="https://other.fr/annonce/1">x</a><a href="/photo.jpg">p</a><a href="mailto:a@b">m</a><a href="/location/#top">l</a>';
     expect(internalListingLinks(html, 'https://a.fr/')).toEqual(['https://a.fr/nos-biens/', 'https://a.fr/location/']);
   });
 });
@@ -78,7 +92,14 @@ describe('notifications', () => {
     expect(alertOutboxKey(4, 9, { kind: 'price_drop', oldPrice: 1, newPrice: 2 })).toBe('watch:alert:4:listing:9:price_drop:2');
   });
   it('renders a digest of several listings', () => {
-    const m = renderDigestMail('Maisons', [{ listing: l, event: { kind: 'new' } }, { listing: { ...l, id: 10, title: 'Autre' }, event: { kind: 'new' } }], 'https://x/u');
+    const m = renderDigestMail(
+      'Maisons',
+      [
+        { listing: l, event: { kind: 'new' } },
+        { listing: { ...l, id: 10, title: 'Autre' }, event: { kind: 'new' } },
+      ],
+      'https://x/u',
+    );
     expect(m.subject).toBe('2 annonces pour « Maisons »');
     expect(m.text.match(/^- /gm)).toHaveLength(2);
   });
@@ -89,6 +110,10 @@ describe('staging rows', () => {
     const a = toStagedRow(draft({ sourceUrl: 'https://a.fr/1' }), null);
     expect(toStagedRow(draft({ sourceUrl: 'https://a.fr/1', quality: 0.1 }), 'fp').content_hash).toBe(a.content_hash);
     expect(toStagedRow(draft({ sourceUrl: 'https://a.fr/1', price: 1 }), null).content_hash).not.toBe(a.content_hash);
-    expect(toStagedRow(draft({ sourceUrl: 'https://a.fr/1', surface: 75.456, price: Number.NaN, title: '  ' }), null)).toMatchObject({ surface: 75.46, price: null, title: 'https://a.fr/1' });
+    expect(toStagedRow(draft({ sourceUrl: 'https://a.fr/1', surface: 75.456, price: Number.NaN, title: '  ' }), null)).toMatchObject({
+      surface: 75.46,
+      price: null,
+      title: 'https://a.fr/1',
+    });
   });
 });

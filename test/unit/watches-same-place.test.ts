@@ -4,7 +4,10 @@ import { distanceMetres, postalFitsTown, samePlace, weakPlace } from '../../acti
 
 describe('samePlace', () => {
   it('same postal code, same folded town, a code that goes with the town, nearby coordinates', () => {
-    expect(samePlace({ postalCode: '35400', city: 'Saint-Malo' }, { postalCode: '35400', city: 'ST MALO' })).toMatchObject({ verdict: 'same', signals: ['postal_code', 'city'] });
+    expect(samePlace({ postalCode: '35400', city: 'Saint-Malo' }, { postalCode: '35400', city: 'ST MALO' })).toMatchObject({
+      verdict: 'same',
+      signals: ['postal_code', 'city'],
+    });
     expect(samePlace({ city: 'Anglet' }, { city: 'ANGLET' })).toMatchObject({ verdict: 'same', signals: ['city'] });
     const known = new Map([['64600', new Set(['anglet'])]]);
     expect(samePlace({ postalCode: '64600' }, { city: 'Anglet' }, known)).toMatchObject({ verdict: 'same', signals: ['postal_city'] });
@@ -15,9 +18,14 @@ describe('samePlace', () => {
   });
 
   it('different postal codes, towns or far positions are a different place, whatever else matches', () => {
-    expect(samePlace({ postalCode: '32500', city: 'Fleurance' }, { postalCode: '32500', city: 'Pauilhac' })).toMatchObject({ verdict: 'different', conflicts: ['city'] });
+    expect(samePlace({ postalCode: '32500', city: 'Fleurance' }, { postalCode: '32500', city: 'Pauilhac' })).toMatchObject({
+      verdict: 'different',
+      conflicts: ['city'],
+    });
     expect(samePlace({ postalCode: '33000' }, { postalCode: '33700' })).toMatchObject({ verdict: 'different', conflicts: ['postal_code'] });
-    expect(samePlace({ city: 'Bordeaux', latitude: 44.8378, longitude: -0.5792 }, { city: 'Bordeaux', latitude: 44.8638, longitude: -0.6553 }).verdict).toBe('different');
+    expect(samePlace({ city: 'Bordeaux', latitude: 44.8378, longitude: -0.5792 }, { city: 'Bordeaux', latitude: 44.8638, longitude: -0.6553 }).verdict).toBe(
+      'different',
+    );
     expect(samePlace({}, { city: 'Pessac' }).verdict).toBe('unknown');
   });
 

@@ -16,13 +16,19 @@ describe('extractRegion', () => {
     expect(extractRegion(v1, undefined, 'introuvable')).toBe('');
   });
   it('the whole body without a selector, without scripts and styles', () => {
-    const text = extractRegion('<html><head><title>t</title><style>p{}</style></head><body><p>Un   deux</p><script>var x = 1;</script><div>trois</div></body></html>');
+    const text = extractRegion(
+      '<html><head><title>t</title><style>p{}</style></head><body><p>Un   deux</p><script>var x = 1;</script><div>trois</div></body></html>',
+    );
     expect(text).toBe('Un deux\ntrois');
   });
   it('several matches in document order, nested ones once', () => {
     expect(extractRegion('<ul><li class="p">a<span class="p">b</span></li><li class="p">c</li></ul>', '.p')).toBe('ab\nc');
   });
-  it.each([['', '#x'], ['garbage \u0000 <<<', '#x'], ['<p>x</p>', 'p[[[']])('never throws on %j with %j', (html, sel) => {
+  it.each([
+    ['', '#x'],
+    ['garbage \u0000 <<<', '#x'],
+    ['<p>x</p>', 'p[[['],
+  ])('never throws on %j with %j', (html, sel) => {
     expect(extractRegion(html, sel)).toBe('');
   });
 });
@@ -36,7 +42,12 @@ describe('diffText', () => {
     expect(d.summary).toBe('4 lines added, 2 lines removed: + "95 €"');
   });
   it('no change when only whitespace or volatile lines outside the region moved', () => {
-    expect(diffText(extractRegion(v1, '#tarifs'), extractRegion(v1.replace('89 €', '  89   €  '), '#tarifs'))).toEqual({ changed: false, added: [], removed: [], summary: 'no change' });
+    expect(diffText(extractRegion(v1, '#tarifs'), extractRegion(v1.replace('89 €', '  89   €  '), '#tarifs'))).toEqual({
+      changed: false,
+      added: [],
+      removed: [],
+      summary: 'no change',
+    });
     expect(diffText('a\n\n b ', 'a\nb').changed).toBe(false);
   });
   it('reports removals and additions with line order respected', () => {

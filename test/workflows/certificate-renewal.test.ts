@@ -78,7 +78,10 @@ describe('certificateRenewal', () => {
       expect(Date.parse(s0.renewAt)).toBe(Date.parse(notAfter) - 30 * DAY);
       expect(issued).toEqual([]);
 
-      const s1 = await until(() => handle.query<CertificateRenewalStatus>('status'), (s) => s.renewals === 1);
+      const s1 = await until(
+        () => handle.query<CertificateRenewalStatus>('status'),
+        (s) => s.renewals === 1,
+      );
       expect(issued).toHaveLength(1);
       expect(issued[0]!).toBeGreaterThanOrEqual(start + 1500);
       expect(s1).toMatchObject({ renewals: 1, phase: 'waiting' });
@@ -100,9 +103,22 @@ describe('certificateRenewal', () => {
       const handle = await client.workflow.start('certificateRenewal', {
         workflowId: `cert-renewal-fail-${Date.now()}.fr`,
         taskQueue,
-        args: [{ orderId: 'ord_y', domain: 'fail.fr', notAfter: new Date(Date.now() + 30 * DAY + 1000).toISOString(), renewBeforeDays: 30, renewals: 0, retryAfterMs: 500 }],
+        args: [
+          {
+            orderId: 'ord_y',
+            domain: 'fail.fr',
+            notAfter: new Date(Date.now() + 30 * DAY + 1000).toISOString(),
+            renewBeforeDays: 30,
+            renewals: 0,
+            retryAfterMs: 500,
+          },
+        ],
       });
-      const s = await until(() => handle.query<CertificateRenewalStatus>('status'), (x) => x.renewals === 1, 50_000);
+      const s = await until(
+        () => handle.query<CertificateRenewalStatus>('status'),
+        (x) => x.renewals === 1,
+        50_000,
+      );
       expect(s.renewals).toBe(1);
       expect(alerts).toHaveLength(1);
       expect(alerts[0]).toMatch(/^renewal-1: renouvellement du certificat de fail\.fr en échec : .*acme down/);

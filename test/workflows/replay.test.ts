@@ -16,7 +16,9 @@ import { OTHER_API_KEY, TEST_API_KEY, workflowBundle } from '../support/platform
 import { HUBSPOT_SECRET, HUBSPOT_TOKEN } from '../support/sync/harness.js';
 
 type HistoryJson = { workflowId?: string; events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> };
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const read = (file: string) => JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as HistoryJson;
 const typeOf = (json: HistoryJson) => json.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
 /** The workflow types the bundle registers: every async function workflows/index.ts exports. */
@@ -29,7 +31,10 @@ describe('replay of recorded histories', () => {
   it('has a recorded history for every workflow type', () => {
     expect(workflowTypes.length).toBeGreaterThanOrEqual(13);
     const recorded = new Set(files.map((f) => typeOf(read(f))));
-    expect(workflowTypes.filter((t) => !recorded.has(t)), 'workflow types without a recorded history (npm run history:record)').toEqual([]);
+    expect(
+      workflowTypes.filter((t) => !recorded.has(t)),
+      'workflow types without a recorded history (npm run history:record)',
+    ).toEqual([]);
   });
 
   it('holds no secret in any history (payloads decoded)', () => {

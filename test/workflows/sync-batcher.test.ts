@@ -57,7 +57,14 @@ describe('hubspotEvents batcher', () => {
         signal: 'hubspotEvents',
         signalArgs: [[{ object: 'contacts', id: '1' }]],
       });
-      await Promise.all(Array.from({ length: 29 }, (_, k) => handle.signal('hubspotEvents', [{ object: 'contacts', id: String((k + 2) % 10) }, { object: 'companies', id: String(k + 2) }])));
+      await Promise.all(
+        Array.from({ length: 29 }, (_, k) =>
+          handle.signal('hubspotEvents', [
+            { object: 'contacts', id: String((k + 2) % 10) },
+            { object: 'companies', id: String(k + 2) },
+          ]),
+        ),
+      );
       for (let i = 0; i < 100 && rec.calls.length === 0; i++) await sleep(50);
       await sleep(800);
       const status = await handle.query<{ batches: number; records: number; pending: number }>('status');
@@ -76,7 +83,11 @@ describe('hubspotEvents batcher', () => {
     const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await workflowBundle(), activities: rec.activities });
     let lastSignalAt = 0;
     await worker.runUntil(async () => {
-      const handle = await client.workflow.start('hubspotEvents', { workflowId: `sync-hubspot-events-${taskQueue}`, taskQueue, args: [{ debounceMs: 500, maxWaitMs: 1200 }] });
+      const handle = await client.workflow.start('hubspotEvents', {
+        workflowId: `sync-hubspot-events-${taskQueue}`,
+        taskQueue,
+        args: [{ debounceMs: 500, maxWaitMs: 1200 }],
+      });
       await handle.query('status'); // the worker has the workflow loaded
       // one event every 200 ms for 3 s: never a quiet half-second
       for (let i = 0; i < 15; i++) {

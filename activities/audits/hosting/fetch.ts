@@ -77,7 +77,9 @@ export function fetchOnce(url: URL, opts: FetchOptions): Promise<FetchResult> {
         agent: opts.agents ? (url.protocol === 'https:' ? opts.agents.https : opts.agents.http) : false,
         lookup: guardedLookup(opts.guard),
         headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-encoding': 'gzip, br', connection: 'close' },
-        ...(url.protocol === 'https:' ? { ...(isIP(bare(url)) ? {} : { servername: url.hostname }), rejectUnauthorized: false, ...(opts.ca ? { ca: opts.ca } : {}) } : {}),
+        ...(url.protocol === 'https:'
+          ? { ...(isIP(bare(url)) ? {} : { servername: url.hostname }), rejectUnauthorized: false, ...(opts.ca ? { ca: opts.ca } : {}) }
+          : {}),
       },
       (res) => {
         ttfb = performance.now() - started;

@@ -73,7 +73,16 @@ function headerMatches(headers: Readonly<Record<string, string>>, name: string, 
 }
 
 /** Headers that name third parties (policies, reporting, preload links), not the server. */
-const NOT_SERVER_HEADERS = new Set(['content-security-policy', 'content-security-policy-report-only', 'report-to', 'nel', 'link', 'access-control-allow-origin', 'permissions-policy', 'set-cookie']);
+const NOT_SERVER_HEADERS = new Set([
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'report-to',
+  'nel',
+  'link',
+  'access-control-allow-origin',
+  'permissions-policy',
+  'set-cookie',
+]);
 const HOSTNAME = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b/gi;
 
 /** Host names in a header value, and in its base64 decoding when it is one (`c2hhcmVkLmJsdWVob3N0LmNvbQ==`). */
@@ -104,7 +113,13 @@ function pageEvidence(p: Provider, page: PageSignals): Evidence[] {
   for (const pat of p.page ?? []) {
     const hostPage = page.defaultPage || page.panelPaths.length > 0;
     const m = new RegExp(hostPage ? pat : `${HOSTED_BY}(?:${pat})`, 'i').exec(body);
-    if (m) out.push({ providerId: p.id, kind: 'page', detail: `${hostPage ? `${page.defaultPage ? 'default page' : page.panelPaths[0]} naming` : ''} “${m[0].trim()}”`.trim().slice(0, 200), weight: WEIGHT.page });
+    if (m)
+      out.push({
+        providerId: p.id,
+        kind: 'page',
+        detail: `${hostPage ? `${page.defaultPage ? 'default page' : page.panelPaths[0]} naming` : ''} “${m[0].trim()}”`.trim().slice(0, 200),
+        weight: WEIGHT.page,
+      });
   }
   return out;
 }
@@ -177,7 +192,14 @@ function toMatch(p: Provider, evidence: Evidence[]): ProviderMatch {
 
 /** More specific entries win ties (OVH shared over OVH generic: same evidence, narrower class). */
 const SPECIFICITY: Record<ProviderClass, number> = {
-  'shared-blacklisted': 3, 'shared-recommended': 3, shared: 2, managed: 3, vps: 2, cloud: 2, cdn: 1, mixed: 0,
+  'shared-blacklisted': 3,
+  'shared-recommended': 3,
+  shared: 2,
+  managed: 3,
+  vps: 2,
+  cloud: 2,
+  cdn: 1,
+  mixed: 0,
 };
 
 export function identifyProvider(signals: ProviderSignals, providers: readonly Provider[] = PROVIDERS): ProviderIdentification {
@@ -186,17 +208,25 @@ export function identifyProvider(signals: ProviderSignals, providers: readonly P
   for (const e of evidence) byProvider.set(e.providerId, [...(byProvider.get(e.providerId) ?? []), e]);
   mergeFamilies(byProvider, providers);
   const matches = [...byProvider.entries()]
-    .map(([id, ev]) => toMatch(providers.find((p) => p.id === id)!, ev))
+    .map(([id, ev]) =>
+      toMatch(
+        providers.find((p) => p.id === id)!,
+        ev,
+      ),
+    )
     .sort((a, b) => b.score - a.score || SPECIFICITY[b.class] - SPECIFICITY[a.class] || a.id.localeCompare(b.id));
 
   const isStrong = (e: Evidence) => e.kind !== 'nameserver' && e.weight >= STRONG;
   const cdn = matches.filter((m) => m.class === 'cdn' && m.evidence.some(isStrong));
   const cdnIds = new Set(matches.filter((m) => m.class === 'cdn').map((m) => m.id));
   const hostCandidates = matches.filter((m) => !cdnIds.has(m.id));
-  const dnsMatch = matches.filter((m) => m.evidence.some((e) => e.kind === 'nameserver')).map((m) => ({
-    ...m,
-    evidence: m.evidence.filter((e) => e.kind === 'nameserver'),
-  }))[0] ?? null;
+  const dnsMatch =
+    matches
+      .filter((m) => m.evidence.some((e) => e.kind === 'nameserver'))
+      .map((m) => ({
+        ...m,
+        evidence: m.evidence.filter((e) => e.kind === 'nameserver'),
+      }))[0] ?? null;
 
   const strong = hostCandidates.filter((m) => m.evidence.some(isStrong));
   let hosting: ProviderMatch | null = strong[0] ?? null;

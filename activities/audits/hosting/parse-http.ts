@@ -172,7 +172,8 @@ export function detectCms(html: string, headers: Headers = {}): CmsInfo | null {
   }
   if (/cdn\.shopify\.com/.test(html) || h(headers, 'x-shopid')) return { name: 'Shopify', version: null, evidence: 'Shopify assets' };
   if (/static\.squarespace\.com/.test(html)) return { name: 'Squarespace', version: null, evidence: 'Squarespace assets' };
-  if (generator) return { name: generator.split(/\s+/)[0]!, version: /([\d.]+)/.exec(generator)?.[1] ?? null, evidence: `generator: ${generator}`.slice(0, 120) };
+  if (generator)
+    return { name: generator.split(/\s+/)[0]!, version: /([\d.]+)/.exec(generator)?.[1] ?? null, evidence: `generator: ${generator}`.slice(0, 120) };
   return null;
 }
 

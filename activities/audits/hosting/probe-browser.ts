@@ -100,10 +100,27 @@ export class BrowserPool {
       this.release();
       throw err;
     });
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', proxy: proxySetting(proxy) });
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1280, height: 800 },
+      serviceWorkers: 'block',
+      proxy: proxySetting(proxy),
+    });
     const cancel = () => void context.close().catch(() => undefined);
     opts.signal?.addEventListener('abort', cancel, { once: true });
-    const result: BrowserResult = { loaded: false, error: null, status: null, loadMs: null, domContentLoadedMs: null, requests: 0, failedRequests: 0, transferredBytes: 0, consoleErrors: [], screenshot: false, screenshotBytes: 0 };
+    const result: BrowserResult = {
+      loaded: false,
+      error: null,
+      status: null,
+      loadMs: null,
+      domContentLoadedMs: null,
+      requests: 0,
+      failedRequests: 0,
+      transferredBytes: 0,
+      consoleErrors: [],
+      screenshot: false,
+      screenshotBytes: 0,
+    };
     const checked = new Map<string, Promise<boolean>>();
     const sizes: Array<Promise<number>> = [];
     try {
@@ -113,7 +130,10 @@ export class BrowserPool {
         if (u.protocol !== 'http:' && u.protocol !== 'https:') return route.abort('blockedbyclient');
         let ok = checked.get(u.hostname);
         if (!ok) {
-          ok = resolveHost(u.hostname, opts.guard.allow, opts.guard.lookup).then(() => true, () => false);
+          ok = resolveHost(u.hostname, opts.guard.allow, opts.guard.lookup).then(
+            () => true,
+            () => false,
+          );
           checked.set(u.hostname, ok);
         }
         return (await ok) ? route.continue() : route.abort('blockedbyclient');
@@ -121,7 +141,14 @@ export class BrowserPool {
       const page = await context.newPage();
       page.on('request', () => void result.requests++);
       page.on('requestfailed', () => void result.failedRequests++);
-      page.on('requestfinished', (req) => sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize, () => 0)));
+      page.on('requestfinished', (req) =>
+        sizes.push(
+          req.sizes().then(
+            (s) => s.responseBodySize + s.responseHeadersSize,
+            () => 0,
+          ),
+        ),
+      );
       page.on('console', (m) => {
         if (m.type() === 'error' && result.consoleErrors.length < 20) result.consoleErrors.push(m.text().slice(0, 300));
       });

@@ -8,7 +8,10 @@ import type { DnsResult } from './types.js';
 export function arpaName(ip: string): string {
   const addr = ipaddr.parse(ip);
   if (addr.kind() === 'ipv4') return `${addr.toByteArray().reverse().join('.')}.in-addr.arpa`;
-  const hex = addr.toByteArray().map((b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = addr
+    .toByteArray()
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
   return `${[...hex].reverse().join('.')}.ip6.arpa`;
 }
 
@@ -30,16 +33,31 @@ async function addressTarget(resolver: Resolver, name: string): Promise<DnsResul
   const ptr: Record<string, string[]> = {};
   for (const ip of ips) ptr[ip] = (await soft(resolver.resolvePtr(arpaName(ip)), [] as string[])).value.map((x) => x.toLowerCase());
   return {
-    host: name, resolves: true, error: null, a: ips.filter((ip) => !ip.includes(':')), aaaa: ips.filter((ip) => ip.includes(':')),
-    cnameChain: [], nsZone: null, ns: [], mx: [], ptr,
+    host: name,
+    resolves: true,
+    error: null,
+    a: ips.filter((ip) => !ip.includes(':')),
+    aaaa: ips.filter((ip) => ip.includes(':')),
+    cnameChain: [],
+    nsZone: null,
+    ns: [],
+    mx: [],
+    ptr,
   };
 }
 
 export async function probeDns(resolver: Resolver, host: string): Promise<DnsResult> {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const name = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   const literal = await addressTarget(resolver, name);
   if (literal) return literal;
-  const [a, aaaa, mx] = await Promise.all([soft(resolver.resolve4(name), [] as string[]), soft(resolver.resolve6(name), [] as string[]), soft(resolver.resolveMx(name), [])]);
+  const [a, aaaa, mx] = await Promise.all([
+    soft(resolver.resolve4(name), [] as string[]),
+    soft(resolver.resolve6(name), [] as string[]),
+    soft(resolver.resolveMx(name), []),
+  ]);
 
   const cnameChain: string[] = [];
   let current = name;
@@ -72,7 +90,11 @@ export async function probeDns(resolver: Resolver, host: string): Promise<DnsRes
   }
 
   const resolves = a.value.length + aaaa.value.length > 0;
-  const error = resolves ? null : NOT_FOUND.has(a.error ?? '') || NOT_FOUND.has(aaaa.error ?? '') ? 'NXDOMAIN / no address' : (a.error ?? aaaa.error ?? 'no address');
+  const error = resolves
+    ? null
+    : NOT_FOUND.has(a.error ?? '') || NOT_FOUND.has(aaaa.error ?? '')
+      ? 'NXDOMAIN / no address'
+      : (a.error ?? aaaa.error ?? 'no address');
   return {
     host: name,
     resolves,

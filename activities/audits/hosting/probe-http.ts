@@ -75,7 +75,10 @@ async function checkHttpsRedirect(start: URL, finalUrl: URL, opts: HttpProbeOpti
   try {
     const r = await follow(plain, { ...opts, timeoutMs: Math.min(opts.timeoutMs, 5000) });
     const ok = r.finalUrl.protocol === 'https:';
-    return { httpsRedirect: ok, httpsRedirectDetail: ok ? `${plain} redirects to ${r.finalUrl}` : `${plain} answers ${r.last.status} without redirecting to https` };
+    return {
+      httpsRedirect: ok,
+      httpsRedirectDetail: ok ? `${plain} redirects to ${r.finalUrl}` : `${plain} answers ${r.last.status} without redirecting to https`,
+    };
   } catch (err) {
     return { httpsRedirect: null, httpsRedirectDetail: `${plain}: ${describeNetError(err)}` };
   }
@@ -92,7 +95,15 @@ async function checkCanonical(finalUrl: URL, opts: HttpProbeOptions): Promise<Ht
   try {
     const r = await follow(otherUrl, { ...opts, timeoutMs: Math.min(opts.timeoutMs, 5000) });
     const same = r.finalUrl.hostname === finalUrl.hostname;
-    return { apex, www, resolves: true, sameSite: same, detail: same ? `${other} redirects to ${finalUrl.hostname}` : `${other} ends on ${r.finalUrl.hostname} (status ${r.last.status}), not on ${finalUrl.hostname}` };
+    return {
+      apex,
+      www,
+      resolves: true,
+      sameSite: same,
+      detail: same
+        ? `${other} redirects to ${finalUrl.hostname}`
+        : `${other} ends on ${r.finalUrl.hostname} (status ${r.last.status}), not on ${finalUrl.hostname}`,
+    };
   } catch (err) {
     const d = describeNetError(err);
     return { apex, www, resolves: !/does not resolve/.test(d), sameSite: null, detail: `${other}: ${d}` };
@@ -123,9 +134,31 @@ export async function probeHttp(startUrl: string, probeOpts: HttpProbeOptions): 
 async function probeWith(startUrl: string, opts: HttpProbeOptions & { agents: ReturnType<typeof probeAgents> }): Promise<HttpResult> {
   const start = new URL(startUrl);
   const empty: HttpResult = {
-    startUrl, reachable: false, error: null, chain: [], finalUrl: null, status: null, httpsRedirect: null, httpsRedirectDetail: '', canonical: null,
-    samples: [], ttfbMs: null, totalMs: null, headers: {}, server: { raw: null, family: null, version: null }, php: null, compression: null,
-    cache: null, hsts: null, http2: null, alpn: null, http3: false, altSvc: null, cdn: [], cms: null, bodyBytes: 0,
+    startUrl,
+    reachable: false,
+    error: null,
+    chain: [],
+    finalUrl: null,
+    status: null,
+    httpsRedirect: null,
+    httpsRedirectDetail: '',
+    canonical: null,
+    samples: [],
+    ttfbMs: null,
+    totalMs: null,
+    headers: {},
+    server: { raw: null, family: null, version: null },
+    php: null,
+    compression: null,
+    cache: null,
+    hsts: null,
+    http2: null,
+    alpn: null,
+    http3: false,
+    altSvc: null,
+    cdn: [],
+    cms: null,
+    bodyBytes: 0,
   };
   let first: Awaited<ReturnType<typeof follow>>;
   try {
@@ -147,7 +180,11 @@ async function probeWith(startUrl: string, opts: HttpProbeOptions & { agents: Re
   }
 
   // after the timed samples, the checks that do not time anything, side by side
-  const [redirect, canonical, alpnResult] = await Promise.all([checkHttpsRedirect(start, finalUrl, opts), checkCanonical(finalUrl, opts), finalAlpn(finalUrl, opts)]);
+  const [redirect, canonical, alpnResult] = await Promise.all([
+    checkHttpsRedirect(start, finalUrl, opts),
+    checkCanonical(finalUrl, opts),
+    finalAlpn(finalUrl, opts),
+  ]);
   const { alpn, http2 } = alpnResult;
   const { httpsRedirect, httpsRedirectDetail } = redirect;
 

@@ -29,7 +29,15 @@ function connect(host: string, port: number, opts: TlsProbeOptions, extra: tls.C
   if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
     // the name is checked apart (checkServerIdentity below): `authorized` then judges the chain alone
-    const socket = tls.connect({ host, port, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: false, checkServerIdentity: () => undefined, lookup: guardedLookup(opts.guard), ...extra });
+    const socket = tls.connect({
+      host,
+      port,
+      ...(isIP(host) ? {} : { servername: host }),
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+      lookup: guardedLookup(opts.guard),
+      ...extra,
+    });
     socket.setTimeout(opts.timeoutMs, () => socket.destroy(Object.assign(new Error(`no TLS handshake within ${opts.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     socket.once('secureConnect', () => resolve(socket));
     socket.once('error', reject);
@@ -45,7 +53,10 @@ const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
 /** The DNS names and IP addresses a certificate covers (its CN when it has no subjectAltName). */
 export function certificateNames(cert: PeerCertificate): string[] {
-  const san = (cert.subjectaltname ?? '').split(/,\s*/).map((x) => /^(?:DNS|IP Address):(.+)$/.exec(x.trim())?.[1]?.toLowerCase()).filter((x): x is string => Boolean(x));
+  const san = (cert.subjectaltname ?? '')
+    .split(/,\s*/)
+    .map((x) => /^(?:DNS|IP Address):(.+)$/.exec(x.trim())?.[1]?.toLowerCase())
+    .filter((x): x is string => Boolean(x));
   return san.length ? [...new Set(san)] : [one(cert.subject?.CN).toLowerCase()].filter(Boolean);
 }
 
@@ -73,9 +84,25 @@ const name = (x: PeerCertificate['subject'] | undefined): string => {
 export async function probeTls(host: string, port: number, opts: TlsProbeOptions): Promise<TlsResult> {
   const now = opts.now ?? new Date();
   const base: TlsResult = {
-    host, port, connected: false, error: null, trusted: false, authorizationError: null, selfSigned: false, hostnameMatch: false, hostnameError: null,
-    subject: null, issuer: null, validFrom: null, validTo: null, daysToExpiry: null, expired: false, chain: [], negotiated: null,
-    protocols: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null }, key: null,
+    host,
+    port,
+    connected: false,
+    error: null,
+    trusted: false,
+    authorizationError: null,
+    selfSigned: false,
+    hostnameMatch: false,
+    hostnameError: null,
+    subject: null,
+    issuer: null,
+    validFrom: null,
+    validTo: null,
+    daysToExpiry: null,
+    expired: false,
+    chain: [],
+    negotiated: null,
+    protocols: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
+    key: null,
   };
   const secureContext = opts.secureContext ?? (opts.extraCa?.length ? trustContext(opts.extraCa) : undefined);
   let socket: tls.TLSSocket;
@@ -87,7 +114,7 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
   }
   const cert = socket.getPeerCertificate(true);
   const negotiated = socket.getProtocol();
-  const authorizationError = socket.authorizationError ? String((socket.authorizationError).message ?? socket.authorizationError) : null;
+  const authorizationError = socket.authorizationError ? String(socket.authorizationError.message ?? socket.authorizationError) : null;
   // OpenSSL checks trust before dates: a date error means the chain itself was trusted
   const trusted = socket.authorized || DATE_ERRORS.has(authorizationError ?? '');
   socket.destroy();
@@ -105,9 +132,16 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
   const validFrom = cert.valid_from ? new Date(cert.valid_from) : null;
   // whole days, toward zero: 89.9 days left is 89; expired 3 days and a minute ago is -3
   const days = validTo ? Math.trunc((validTo.getTime() - now.getTime()) / DAY) : null;
-  const selfSigned = /DEPTH_ZERO_SELF_SIGNED|^self[- ]signed certificate$/i.test(authorizationError ?? '') || (chain.length === 1 && JSON.stringify(cert.subject) === JSON.stringify(cert.issuer));
+  const selfSigned =
+    /DEPTH_ZERO_SELF_SIGNED|^self[- ]signed certificate$/i.test(authorizationError ?? '') ||
+    (chain.length === 1 && JSON.stringify(cert.subject) === JSON.stringify(cert.issuer));
   const pk = cert as PeerCertificate & { asn1Curve?: string; nistCurve?: string; modulus?: string };
-  const key = pk.asn1Curve || pk.nistCurve ? { type: 'EC', bits: cert.bits ?? null, curve: pk.nistCurve ?? pk.asn1Curve ?? null } : pk.modulus ? { type: 'RSA', bits: cert.bits ?? null, curve: null } : { type: 'other', bits: cert.bits ?? null, curve: null };
+  const key =
+    pk.asn1Curve || pk.nistCurve
+      ? { type: 'EC', bits: cert.bits ?? null, curve: pk.nistCurve ?? pk.asn1Curve ?? null }
+      : pk.modulus
+        ? { type: 'RSA', bits: cert.bits ?? null, curve: null }
+        : { type: 'other', bits: cert.bits ?? null, curve: null };
 
   // the version already negotiated needs no second handshake
   const accepted = await Promise.all(VERSIONS.map((v) => (v === negotiated ? Promise.resolve(true) : accepts(host, port, v, opts))));

@@ -59,11 +59,20 @@ const CLASS: Record<string, Text> = {
 
 // raw(): `body` is one of the constant SVG shapes below and `color` a constant from this file, never input.
 const svg = (body: string, color: string, label: string) =>
-  html`<svg class="icon" role="img" aria-label="${label}" width="16" height="16" viewBox="0 0 16 16"><title>${label}</title>${raw(body.replaceAll('{c}', color))}</svg>`;
+  html`<svg class="icon" role="img" aria-label="${label}" width="16" height="16" viewBox="0 0 16 16">
+    <title>${label}</title>
+    ${raw(body.replaceAll('{c}', color))}
+  </svg>`;
 const ICON = {
-  pass: (l: string) => svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><path d="M4.5 8.3l2.3 2.3 4.7-5" stroke="#fff" stroke-width="1.8" fill="none"/>', '#067647', l),
+  pass: (l: string) =>
+    svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><path d="M4.5 8.3l2.3 2.3 4.7-5" stroke="#fff" stroke-width="1.8" fill="none"/>', '#067647', l),
   fail: (l: string) => svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><path d="M5 5l6 6M11 5l-6 6" stroke="#fff" stroke-width="1.8"/>', '#b42318', l),
-  unknown: (l: string) => svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><text x="8" y="12" font-size="11" font-family="sans-serif" text-anchor="middle" fill="#fff">?</text>', '#667085', l),
+  unknown: (l: string) =>
+    svg(
+      '<circle cx="8" cy="8" r="7.5" fill="{c}"/><text x="8" y="12" font-size="11" font-family="sans-serif" text-anchor="middle" fill="#fff">?</text>',
+      '#667085',
+      l,
+    ),
   warning: (l: string) => svg('<path d="M8 1l7.5 13.5h-15z" fill="{c}"/><path d="M8 6v4.2M8 11.6v1.2" stroke="#fff" stroke-width="1.6"/>', '#b54708', l),
   dot: (color: string, l: string) => svg('<circle cx="8" cy="8" r="6.5" fill="{c}"/>', color, l),
 };
@@ -87,7 +96,13 @@ const STATUS: Record<CriterionStatus, Text> = {
 };
 const WARNING: Text = { fr: 'Attention', en: 'Warning' };
 const PANEL: Record<string, string> = { cpanel: 'cPanel', plesk: 'Plesk', hpanel: 'hPanel' };
-const SERVER_KIND: Record<string, Text> = { apache: { fr: 'Apache', en: 'Apache' }, nginx: { fr: 'nginx', en: 'nginx' }, litespeed: { fr: 'LiteSpeed', en: 'LiteSpeed' }, other: { fr: 'autre', en: 'other' }, unknown: { fr: 'inconnu', en: 'unknown' } };
+const SERVER_KIND: Record<string, Text> = {
+  apache: { fr: 'Apache', en: 'Apache' },
+  nginx: { fr: 'nginx', en: 'nginx' },
+  litespeed: { fr: 'LiteSpeed', en: 'LiteSpeed' },
+  other: { fr: 'autre', en: 'other' },
+  unknown: { fr: 'inconnu', en: 'unknown' },
+};
 const COLOR: Record<Verdict, string> = { incompatible: '#b42318', minimum: '#b54708', recommended: '#067647', enterprise: '#175cd3' };
 
 export function renderReportHtml(report: AuditReport, lang: Lang = 'fr', screenshotPng: Buffer | null = null): string {
@@ -99,16 +114,34 @@ export function renderReportHtml(report: AuditReport, lang: Lang = 'fr', screens
   const browser = report.probes.browser.ok ? report.probes.browser.data : null;
   const colon = COLON[lang];
   const host = p.hosting ? `${p.hosting.name} (${tr(CLASS[p.hosting.class] ?? { fr: p.hosting.class, en: p.hosting.class })})` : tr(L.unknownProvider);
-  const evidence = p.hosting?.evidence.length ? html`<p><small>${tr(L.evidence)}${colon}${p.hosting.evidence.map((e) => e.detail).join(' · ')}</small></p>` : '';
+  const evidence = p.hosting?.evidence.length
+    ? html`<p><small>${tr(L.evidence)}${colon}${p.hosting.evidence.map((e) => e.detail).join(' · ')}</small></p>`
+    : '';
   const stack = report.stack
-    ? html`<p>${tr(L.stack)}${colon}${tr(SERVER_KIND[report.stack.server] ?? SERVER_KIND.unknown!)} / ${report.stack.panel === 'none' ? tr(L.noPanel) : (PANEL[report.stack.panel] ?? report.stack.panel)}</p>`
+    ? html`<p>
+        ${tr(L.stack)}${colon}${tr(SERVER_KIND[report.stack.server] ?? SERVER_KIND.unknown!)} /
+        ${report.stack.panel === 'none' ? tr(L.noPanel) : (PANEL[report.stack.panel] ?? report.stack.panel)}
+      </p>`
     : '';
   const status = (c: { status: CriterionStatus }) => html`${ICON[c.status](STATUS[c.status][lang])} ${tr(STATUS[c.status])}`;
 
   const rows = r.criteria.map((c) => {
-    const checks = c.checks?.length ? html`<ul class="checks">${joinHtml(c.checks.map((k) => html`<li>${ICON[k.status](STATUS[k.status][lang])} ${tr(k.reason)}</li>`), '')}</ul>` : '';
-    const warning = c.warning ? html`<br><strong>${ICON.warning(WARNING[lang])} ${tr(c.warning)}</strong>` : '';
-    return html`<tr class="${c.status}"><td>${ICON.dot(TIER_COLOR[c.tier], TIER[c.tier][lang])} ${tr(TIER[c.tier])}</td><td>${tr(c.label)}</td><td>${tr(c.expected)}</td><td>${status(c)}</td><td>${tr(c.reason)}${checks}${warning}</td></tr>`;
+    const checks = c.checks?.length
+      ? html`<ul class="checks">
+          ${joinHtml(
+            c.checks.map((k) => html`<li>${ICON[k.status](STATUS[k.status][lang])} ${tr(k.reason)}</li>`),
+            '',
+          )}
+        </ul>`
+      : '';
+    const warning = c.warning ? html`<br /><strong>${ICON.warning(WARNING[lang])} ${tr(c.warning)}</strong>` : '';
+    return html`<tr class="${c.status}">
+      <td>${ICON.dot(TIER_COLOR[c.tier], TIER[c.tier][lang])} ${tr(TIER[c.tier])}</td>
+      <td>${tr(c.label)}</td>
+      <td>${tr(c.expected)}</td>
+      <td>${status(c)}</td>
+      <td>${tr(c.reason)}${checks}${warning}</td>
+    </tr>`;
   });
   const measures: Array<[string, string]> = [];
   if (http) {
@@ -119,46 +152,175 @@ export function renderReportHtml(report: AuditReport, lang: Lang = 'fr', screens
     measures.push([L.redirects[lang], http.chain.map((h) => `${h.status} ${h.url}`).join(' → ')]);
   } else measures.push(['HTTP', `${tr(L.probeFailed)}${colon}${report.probes.http.ok ? '' : report.probes.http.error}`]);
   if (tls) {
-    measures.push(['TLS', tls.connected ? `${tls.negotiated} · ${tls.issuer} · ${tls.key?.type ?? ''} ${tls.key?.bits ?? tls.key?.curve ?? ''}` : (tls.error ?? '')]);
-    if (tls.connected) measures.push([L.certificate[lang], `${(tls.names ?? []).slice(0, 6).join(', ') || tls.subject} · ${formatDate(tls.validFrom, lang)} → ${formatDate(tls.validTo, lang)} (${tls.daysToExpiry} ${L.days[lang]})`]);
+    measures.push([
+      'TLS',
+      tls.connected ? `${tls.negotiated} · ${tls.issuer} · ${tls.key?.type ?? ''} ${tls.key?.bits ?? tls.key?.curve ?? ''}` : (tls.error ?? ''),
+    ]);
+    if (tls.connected)
+      measures.push([
+        L.certificate[lang],
+        `${(tls.names ?? []).slice(0, 6).join(', ') || tls.subject} · ${formatDate(tls.validFrom, lang)} → ${formatDate(tls.validTo, lang)} (${tls.daysToExpiry} ${L.days[lang]})`,
+      ]);
   }
-  if (browser) measures.push(['Chromium', browser.loaded ? `load ${browser.loadMs} ms · DOMContentLoaded ${browser.domContentLoadedMs} ms · ${browser.requests} ${L.requests[lang]} · ${Math.round(browser.transferredBytes / 1024)} KiB · ${browser.consoleErrors.length} ${L.consoleErrors[lang]}` : (browser.error ?? '')]);
-  const list = (items: string[]) => joinHtml(items.map((x) => html`<li>${x}</li>`), '');
+  if (browser)
+    measures.push([
+      'Chromium',
+      browser.loaded
+        ? `load ${browser.loadMs} ms · DOMContentLoaded ${browser.domContentLoadedMs} ms · ${browser.requests} ${L.requests[lang]} · ${Math.round(browser.transferredBytes / 1024)} KiB · ${browser.consoleErrors.length} ${L.consoleErrors[lang]}`
+        : (browser.error ?? ''),
+    ]);
+  const list = (items: string[]) =>
+    joinHtml(
+      items.map((x) => html`<li>${x}</li>`),
+      '',
+    );
 
-  return htmlString(html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${tr(L.title)} — ${report.domain}</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;color:#1d2939}
-h1{margin-bottom:.2rem}.verdict{display:inline-block;padding:.3rem .8rem;border-radius:6px;color:#fff;background:${COLOR[r.verdict]};font-weight:600}
-table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #d0d5dd;padding:.35rem .5rem;vertical-align:top;text-align:left}
-tr.fail td{background:#fef3f2}tr.pass td{background:#f6fef9}tr.unknown td{background:#f9fafb}
-img.shot{max-width:100%;border:1px solid #d0d5dd}small{color:#667085}svg.icon{vertical-align:-3px}ul.checks{margin:.3rem 0 0;padding-left:1rem;list-style:none}
-@media print{body{margin:0;max-width:none;font-size:11px}tr{break-inside:avoid}h2{break-after:avoid}}
-</style>
-</head>
-<body>
-<h1>${tr(L.title)} — ${report.domain}</h1>
-<p><small>${tr(L.generated)} <time datetime="${report.finishedAt}">${formatDate(report.finishedAt, lang)}</time> · <a href="${report.url}">${report.url}</a></small></p>
-<p><span class="verdict" id="verdict" data-verdict="${r.verdict}">${tr(L.verdict)}${colon}${tr(VERDICT[r.verdict])}</span> &nbsp; ${tr(L.score)}${colon}<strong id="score">${r.score}/100</strong></p>
-<p>${tr(L.provider)}${colon}<strong>${host}</strong>${p.cdn.length ? html` · ${tr(L.cdn)}${colon}${p.cdn.map((c) => c.name).join(', ')}` : ''}${p.dns ? html` · ${tr(L.dnsBy)} ${p.dns.name}` : ''}</p>
-${evidence}${stack}
-${r.blockers.length ? html`<h2>${tr(L.blockers)}</h2><ul>${list(r.blockers.map((b) => tr(b.reason)))}</ul>` : ''}
-<h2>${tr(L.recommendations)}</h2>
-<ol>${list(r.recommendations.map((x) => tr(x.text)))}</ol>
-<h2>${tr(L.criteria)}</h2>
-<table><thead><tr><th></th><th>${tr(L.criterion)}</th><th>${tr(L.expected)}</th><th>${tr(L.result)}</th><th>${tr(L.reason)}</th></tr></thead>
-<tbody>
-${joinHtml(rows, '\n')}
-</tbody></table>
-<h2>${tr(L.measures)}</h2>
-<table>${joinHtml(measures.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`), '')}</table>
-<h2>${tr(L.checklist)}</h2>
-<ul>${list(r.checklist.map(tr))}</ul>
-${screenshotPng ? html`<h2>${tr(L.screenshot)}</h2><img class="shot" alt="${tr(L.screenshot)}" src="data:image/png;base64,${screenshotPng.toString('base64')}">` : ''}
-</body>
-</html>`);
+  return htmlString(
+    html`<!doctype html>
+      <html lang="${lang}">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>${tr(L.title)} — ${report.domain}</title>
+          <style>
+            body {
+              font:
+                15px/1.5 system-ui,
+                sans-serif;
+              max-width: 1000px;
+              margin: 2rem auto;
+              padding: 0 1rem;
+              color: #1d2939;
+            }
+            h1 {
+              margin-bottom: 0.2rem;
+            }
+            .verdict {
+              display: inline-block;
+              padding: 0.3rem 0.8rem;
+              border-radius: 6px;
+              color: #fff;
+              background: ${COLOR[r.verdict]};
+              font-weight: 600;
+            }
+            table {
+              border-collapse: collapse;
+              width: 100%;
+              margin: 1rem 0;
+            }
+            td,
+            th {
+              border: 1px solid #d0d5dd;
+              padding: 0.35rem 0.5rem;
+              vertical-align: top;
+              text-align: left;
+            }
+            tr.fail td {
+              background: #fef3f2;
+            }
+            tr.pass td {
+              background: #f6fef9;
+            }
+            tr.unknown td {
+              background: #f9fafb;
+            }
+            img.shot {
+              max-width: 100%;
+              border: 1px solid #d0d5dd;
+            }
+            small {
+              color: #667085;
+            }
+            svg.icon {
+              vertical-align: -3px;
+            }
+            ul.checks {
+              margin: 0.3rem 0 0;
+              padding-left: 1rem;
+              list-style: none;
+            }
+            @media print {
+              body {
+                margin: 0;
+                max-width: none;
+                font-size: 11px;
+              }
+              tr {
+                break-inside: avoid;
+              }
+              h2 {
+                break-after: avoid;
+              }
+            }
+          </style>
+        </head>
+        <body>
+          <h1>${tr(L.title)} — ${report.domain}</h1>
+          <p>
+            <small
+              >${tr(L.generated)} <time datetime="${report.finishedAt}">${formatDate(report.finishedAt, lang)}</time> ·
+              <a href="${report.url}">${report.url}</a></small
+            >
+          </p>
+          <p>
+            <span class="verdict" id="verdict" data-verdict="${r.verdict}">${tr(L.verdict)}${colon}${tr(VERDICT[r.verdict])}</span> &nbsp;
+            ${tr(L.score)}${colon}<strong id="score">${r.score}/100</strong>
+          </p>
+          <p>
+            ${tr(L.provider)}${colon}<strong>${host}</strong>${p.cdn.length ? html` · ${tr(L.cdn)}${colon}${p.cdn.map((c) => c.name).join(', ')}` : ''}${p.dns ? html` · ${tr(L.dnsBy)} ${p.dns.name}` : ''}
+          </p>
+          ${evidence}${stack}
+          ${
+            r.blockers.length
+              ? html`<h2>${tr(L.blockers)}</h2>
+                  <ul>
+                    ${list(r.blockers.map((b) => tr(b.reason)))}
+                  </ul>`
+              : ''
+          }
+          <h2>${tr(L.recommendations)}</h2>
+          <ol>
+            ${list(r.recommendations.map((x) => tr(x.text)))}
+          </ol>
+          <h2>${tr(L.criteria)}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th></th>
+                <th>${tr(L.criterion)}</th>
+                <th>${tr(L.expected)}</th>
+                <th>${tr(L.result)}</th>
+                <th>${tr(L.reason)}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${joinHtml(rows, '\n')}
+            </tbody>
+          </table>
+          <h2>${tr(L.measures)}</h2>
+          <table>
+            ${joinHtml(
+              measures.map(
+                ([k, v]) =>
+                  html`<tr>
+                    <th>${k}</th>
+                    <td>${v}</td>
+                  </tr>`,
+              ),
+              '',
+            )}
+          </table>
+          <h2>${tr(L.checklist)}</h2>
+          <ul>
+            ${list(r.checklist.map(tr))}
+          </ul>
+          ${
+            screenshotPng
+              ? html`<h2>${tr(L.screenshot)}</h2>
+                  <img class="shot" alt="${tr(L.screenshot)}" src="data:image/png;base64,${screenshotPng.toString('base64')}" />`
+              : ''
+          }
+        </body>
+      </html>`,
+  );
 }

@@ -17,7 +17,10 @@ export interface AuditResolver {
 
 /** `localhost` and `*.localhost` are loopback by definition (RFC 6761 §6.3): no resolver is asked. */
 export const LOOPBACK_NAME = /(?:^|\.)localhost\.?$/i;
-const LOOPBACK = [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+const LOOPBACK = [
+  { address: '127.0.0.1', family: 4 },
+  { address: '::1', family: 6 },
+];
 
 export function createAuditResolver(servers: readonly string[], timeoutMs = 2000): AuditResolver {
   const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });

@@ -13,7 +13,6 @@ export const TIERS: readonly Tier[] = ['minimum', 'recommended', 'enterprise'];
 export type Verdict = 'incompatible' | Tier;
 export type CriterionStatus = 'pass' | 'fail' | 'unknown';
 
-
 export interface Criterion {
   id: string;
   tier: Tier;
@@ -84,7 +83,8 @@ export interface Ctx {
 }
 
 export function httpUnknown(ctx: Ctx): Judge | null {
-  if (ctx.dns && !ctx.dns.resolves) return unknown(t(`Le domaine ne résout pas (${ctx.dns.error ?? 'aucune adresse'}).`, `The domain does not resolve (${ctx.dns.error ?? 'no address'}).`));
+  if (ctx.dns && !ctx.dns.resolves)
+    return unknown(t(`Le domaine ne résout pas (${ctx.dns.error ?? 'aucune adresse'}).`, `The domain does not resolve (${ctx.dns.error ?? 'no address'}).`));
   if (!ctx.http) return unknown(t(`Sonde HTTP en échec : ${probeError(ctx.probes.http)}`, `HTTP probe failed: ${probeError(ctx.probes.http)}`));
   if (!ctx.http.reachable) return unknown(t(`Site injoignable : ${ctx.http.error}`, `Site unreachable: ${ctx.http.error}`));
   return null;

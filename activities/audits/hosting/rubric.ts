@@ -20,11 +20,25 @@ const VALUE: Record<CriterionStatus, number> = { pass: 1, unknown: 0.5, fail: 0 
 export function evaluateRubric(input: RubricInput): RubricResult {
   const { probes, provider } = input;
   const http = data(probes.http);
-  const stack = input.stack ?? detectStack({ server: http?.server ?? null, headers: http?.headers ?? {}, page: http?.page ?? null, certIssuer: data(probes.tls)?.issuer ?? null });
+  const stack =
+    input.stack ??
+    detectStack({ server: http?.server ?? null, headers: http?.headers ?? {}, page: http?.page ?? null, certIssuer: data(probes.tls)?.issuer ?? null });
   const ctx: Ctx = { dns: data(probes.dns), http, tls: data(probes.tls), browser: data(probes.browser), provider, probes, stack };
   const criteria: Criterion[] = CRITERIA.map((d) => {
     const j = d.judge(ctx);
-    return { id: d.id, tier: d.tier, label: d.label, expected: d.expected, observable: d.observable, required: d.required, blocking: d.blocking ?? true, status: j.status, reason: j.reason, ...(j.warning ? { warning: j.warning } : {}), ...(j.checks ? { checks: j.checks } : {}) };
+    return {
+      id: d.id,
+      tier: d.tier,
+      label: d.label,
+      expected: d.expected,
+      observable: d.observable,
+      required: d.required,
+      blocking: d.blocking ?? true,
+      status: j.status,
+      reason: j.reason,
+      ...(j.warning ? { warning: j.warning } : {}),
+      ...(j.checks ? { checks: j.checks } : {}),
+    };
   });
 
   const blacklisted = Boolean(provider.hosting?.blacklisted);

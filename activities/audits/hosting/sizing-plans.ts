@@ -31,10 +31,46 @@ export const PLANS: readonly ProviderPlan[] = [
   { provider: 'OVH', plan: 'VPS SSD 6', vcpu: 16, ramGb: 64, storageGb: 800, priceEurPerMonth: 240, capacity: { min: 15_000, max: 25_000 }, source: 'brief' },
   { provider: 'DigitalOcean', plan: 'Droplet 4GB', vcpu: 2, ramGb: 4, storageGb: 80, priceEurPerMonth: 24, capacity: null, source: 'price-list' },
   { provider: 'DigitalOcean', plan: 'Droplet 8GB', vcpu: 4, ramGb: 8, storageGb: 160, priceEurPerMonth: 48, capacity: null, source: 'price-list' },
-  { provider: 'DigitalOcean', plan: 'Droplet 16GB', vcpu: 8, ramGb: 16, storageGb: 320, priceEurPerMonth: 96, capacity: { min: 8_000, max: 12_000 }, source: 'brief' },
-  { provider: 'DigitalOcean', plan: 'Droplet 32GB', vcpu: 16, ramGb: 32, storageGb: 640, priceEurPerMonth: 192, capacity: { min: 12_000, max: 20_000 }, source: 'brief' },
-  { provider: 'AWS EC2', plan: 't3.xlarge', vcpu: 4, ramGb: 16, storageGb: null, priceEurPerMonth: 140, capacity: { min: 10_000, max: 15_000 }, source: 'brief' },
-  { provider: 'AWS EC2', plan: 't3.2xlarge', vcpu: 8, ramGb: 32, storageGb: null, priceEurPerMonth: 280, capacity: { min: 12_000, max: 18_000 }, source: 'brief' },
+  {
+    provider: 'DigitalOcean',
+    plan: 'Droplet 16GB',
+    vcpu: 8,
+    ramGb: 16,
+    storageGb: 320,
+    priceEurPerMonth: 96,
+    capacity: { min: 8_000, max: 12_000 },
+    source: 'brief',
+  },
+  {
+    provider: 'DigitalOcean',
+    plan: 'Droplet 32GB',
+    vcpu: 16,
+    ramGb: 32,
+    storageGb: 640,
+    priceEurPerMonth: 192,
+    capacity: { min: 12_000, max: 20_000 },
+    source: 'brief',
+  },
+  {
+    provider: 'AWS EC2',
+    plan: 't3.xlarge',
+    vcpu: 4,
+    ramGb: 16,
+    storageGb: null,
+    priceEurPerMonth: 140,
+    capacity: { min: 10_000, max: 15_000 },
+    source: 'brief',
+  },
+  {
+    provider: 'AWS EC2',
+    plan: 't3.2xlarge',
+    vcpu: 8,
+    ramGb: 32,
+    storageGb: null,
+    priceEurPerMonth: 280,
+    capacity: { min: 12_000, max: 18_000 },
+    source: 'brief',
+  },
 ];
 
 /**
@@ -42,11 +78,14 @@ export const PLANS: readonly ProviderPlan[] = [
  * is the first rung that covers the need, so a larger need never lands on a lower rung.
  */
 export const LADDER: readonly ProviderPlan[] = [...PLANS].sort(
-  (a, b) => a.vcpu - b.vcpu || (PROVIDER_RANK[a.provider] ?? 9) - (PROVIDER_RANK[b.provider] ?? 9) || a.ramGb - b.ramGb || a.priceEurPerMonth - b.priceEurPerMonth,
+  (a, b) =>
+    a.vcpu - b.vcpu || (PROVIDER_RANK[a.provider] ?? 9) - (PROVIDER_RANK[b.provider] ?? 9) || a.ramGb - b.ramGb || a.priceEurPerMonth - b.priceEurPerMonth,
 );
 
 /** The largest plan of the table (by vCPU, then RAM): the unit a beyond-the-table estimate is priced in. */
-export const LARGEST: ProviderPlan = [...PLANS].sort((a, b) => b.vcpu - a.vcpu || b.ramGb - a.ramGb || (PROVIDER_RANK[a.provider] ?? 9) - (PROVIDER_RANK[b.provider] ?? 9))[0]!;
+export const LARGEST: ProviderPlan = [...PLANS].sort(
+  (a, b) => b.vcpu - a.vcpu || b.ramGb - a.ramGb || (PROVIDER_RANK[a.provider] ?? 9) - (PROVIDER_RANK[b.provider] ?? 9),
+)[0]!;
 
 export interface Need {
   vcpu: number;

@@ -93,12 +93,40 @@ const CLUSTER_FLOOR_EUR = 500;
 const ESTIMATE_MARGIN = 1.5;
 
 const PHASES = [
-  { id: 1 as const, upTo: 5_000, name: 'VPS unique', architecture: ['VPS 16GB RAM, 8 vCPU', 'MySQL + Redis sur le même serveur', 'Sauvegardes quotidiennes', 'Monitoring basique'], cost: { min: 80, max: 120 } },
-  { id: 2 as const, upTo: 15_000, name: 'Architecture distribuée', architecture: ['Serveur app + serveur DB séparés', 'Redis dédié', 'CDN pour les fichiers statiques', 'Monitoring avancé', 'Sauvegardes automatisées'], cost: { min: 200, max: 400 } },
-  { id: 3 as const, upTo: Infinity, name: 'Cluster', architecture: ['Load balancer', 'Multiple serveurs d’application', 'Base de données en cluster', 'Cache distribué', 'CDN global', 'Monitoring en temps réel'], cost: { min: 500, max: null } },
+  {
+    id: 1 as const,
+    upTo: 5_000,
+    name: 'VPS unique',
+    architecture: ['VPS 16GB RAM, 8 vCPU', 'MySQL + Redis sur le même serveur', 'Sauvegardes quotidiennes', 'Monitoring basique'],
+    cost: { min: 80, max: 120 },
+  },
+  {
+    id: 2 as const,
+    upTo: 15_000,
+    name: 'Architecture distribuée',
+    architecture: ['Serveur app + serveur DB séparés', 'Redis dédié', 'CDN pour les fichiers statiques', 'Monitoring avancé', 'Sauvegardes automatisées'],
+    cost: { min: 200, max: 400 },
+  },
+  {
+    id: 3 as const,
+    upTo: Infinity,
+    name: 'Cluster',
+    architecture: [
+      'Load balancer',
+      'Multiple serveurs d’application',
+      'Base de données en cluster',
+      'Cache distribué',
+      'CDN global',
+      'Monitoring en temps réel',
+    ],
+    cost: { min: 500, max: null },
+  },
 ];
 
-const scale = (r: { min: number; max: number }, f: number, round: (n: number) => number = Math.ceil): Range => ({ min: round(r.min * f), max: round(r.max * f) });
+const scale = (r: { min: number; max: number }, f: number, round: (n: number) => number = Math.ceil): Range => ({
+  min: round(r.min * f),
+  max: round(r.max * f),
+});
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const ceil10 = (n: number) => Math.ceil(n / 10) * 10;
 /** ceil that ignores float noise (6 × 1.3 = 7.800000000000001 → 8, 6 × 1.5 = 9.000000000000002 → 9). */
@@ -139,9 +167,10 @@ export function sizeServer(input: SizingInput): SizingResult {
   const loadFactor = factor(members, agents);
   const dataFactor = members / REFERENCE.members;
 
-  const growthMembers: Range = input.membersGrowthPerYear !== undefined
-    ? { min: input.membersGrowthPerYear, max: input.membersGrowthPerYear }
-    : { min: Math.round(members * REFERENCE.membersGrowthRate.min), max: Math.round(members * REFERENCE.membersGrowthRate.max) };
+  const growthMembers: Range =
+    input.membersGrowthPerYear !== undefined
+      ? { min: input.membersGrowthPerYear, max: input.membersGrowthPerYear }
+      : { min: Math.round(members * REFERENCE.membersGrowthRate.min), max: Math.round(members * REFERENCE.membersGrowthRate.max) };
   const databaseGb = scale(REFERENCE.databaseGb, dataFactor, round1);
   const mediaGb = scale(REFERENCE.mediaGb, dataFactor, round1);
   const gbPerYear = scale(REFERENCE.growthGbPerYear, dataFactor, round1);

@@ -57,6 +57,12 @@ export function detectStack(s: StackSignals): Stack {
     ...(s.page?.defaultPage && /plesk/i.test(`${s.page.title} ${s.page.text}`) ? ['page: Plesk default page'] : []),
   ];
   const hpanel = /hpanel/i.test(h('panel')) ? [`panel: ${h('panel')}`] : [];
-  const [panel, panelEvidence]: [Panel, string[]] = cpanel.length ? ['cpanel', cpanel] : plesk.length ? ['plesk', plesk] : hpanel.length ? ['hpanel', hpanel] : ['none', []];
+  const [panel, panelEvidence]: [Panel, string[]] = cpanel.length
+    ? ['cpanel', cpanel]
+    : plesk.length
+      ? ['plesk', plesk]
+      : hpanel.length
+        ? ['hpanel', hpanel]
+        : ['none', []];
   return { server: serverKind(s.server), panel, panelEvidence };
 }

@@ -45,4 +45,3 @@ export function latenessMs(monitorId: string, intervalSeconds: number, checkedAt
   const phase = phaseMs(monitorId, interval);
   return (((checkedAt - phase) % interval) + interval) % interval;
 }
-

@@ -9,12 +9,18 @@ export interface IncidentChange {
 /** Which incident a transition opens or closes. Pure. */
 export function incidentChange(t: Transition): IncidentChange {
   switch (t) {
-    case 'down': return { kind: 'down', action: 'open' };
-    case 'recovered': return { kind: 'down', action: 'close' };
-    case 'slow': return { kind: 'slow', action: 'open' };
-    case 'latency-normal': return { kind: 'slow', action: 'close' };
-    case 'certificate-expiring': return { kind: 'certificate', action: 'open' };
-    case 'certificate-renewed': return { kind: 'certificate', action: 'close' };
+    case 'down':
+      return { kind: 'down', action: 'open' };
+    case 'recovered':
+      return { kind: 'down', action: 'close' };
+    case 'slow':
+      return { kind: 'slow', action: 'open' };
+    case 'latency-normal':
+      return { kind: 'slow', action: 'close' };
+    case 'certificate-expiring':
+      return { kind: 'certificate', action: 'open' };
+    case 'certificate-renewed':
+      return { kind: 'certificate', action: 'close' };
   }
 }
 

@@ -69,7 +69,11 @@ export function createMonitorActivities({ config, db, logger, lookup, mailer }: 
       const signal = activitySignal();
       return runMonitorSweep(
         {
-          db, senders, concurrency: input.concurrency, heartbeat, signal,
+          db,
+          senders,
+          concurrency: input.concurrency,
+          heartbeat,
+          signal,
           check: (url, timeoutMs) => checkSite(url, { allow, timeoutMs, extraCa, lookup, signal }),
         },
         activityOwner(),

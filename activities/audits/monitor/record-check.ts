@@ -54,7 +54,11 @@ export async function recordSweepCheck(db: Db, owner: string, m: ClaimedMonitor,
       const alert = { monitorId: m.id, url: m.url, transition, seq, check, thresholds: m.thresholds, since };
       if (row.alert_email) {
         const email = renderAlertEmail(alert, row.language);
-        notes.push({ key: alertKey(m.id, transition, seq, 'email'), channel: 'email', payload: { to: row.alert_email, subject: email.subject, text: email.text, html: email.html } });
+        notes.push({
+          key: alertKey(m.id, transition, seq, 'email'),
+          channel: 'email',
+          payload: { to: row.alert_email, subject: email.subject, text: email.text, html: email.html },
+        });
       }
       if (row.webhook_url) {
         notes.push({ key: alertKey(m.id, transition, seq, 'webhook'), channel: 'webhook', payload: { url: row.webhook_url, body: alertWebhookBody(alert) } });

@@ -99,7 +99,9 @@ export async function runMonitorSweep(deps: MonitorSweepDeps, owner: string, w: 
       await dbStep(() => rescheduleLeased(db, owner, m.id, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))));
       return void err;
     }
-    const recorded = await dbStep(async () => ({ rec: await recordSweepCheck(db, owner, m, check, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))) }));
+    const recorded = await dbStep(async () => ({
+      rec: await recordSweepCheck(db, owner, m, check, new Date(nextDueAt(m.id, m.interval_seconds, due, now()))),
+    }));
     // not recorded (PostgreSQL down): the monitor stays leased to this owner and is checked again
     if (!recorded) {
       unrecorded.add(m.id); // its lease is released as soon as PostgreSQL answers again

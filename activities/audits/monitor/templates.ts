@@ -23,7 +23,6 @@ export interface RenderedEmail {
   html: string;
 }
 
-
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -74,17 +73,27 @@ function lines(a: AlertContext, lang: Language): { subject: string; headline: st
         headline: fr
           ? `Le temps de réponse de ${a.url} dépasse ${t.latencyMs / 1000} s depuis ${t.slowChecksBeforeAlert} vérifications consécutives.`
           : `The response time of ${a.url} has exceeded ${t.latencyMs / 1000} s for ${t.slowChecksBeforeAlert} checks in a row.`,
-        details: keep([latencyLine, fr ? 'Action : analyser les goulots d’étranglement (cache, CDN, hébergement).' : 'Action: look for bottlenecks (cache, CDN, hosting).', at]),
+        details: keep([
+          latencyLine,
+          fr ? 'Action : analyser les goulots d’étranglement (cache, CDN, hébergement).' : 'Action: look for bottlenecks (cache, CDN, hosting).',
+          at,
+        ]),
       };
     case 'certificate-expiring': {
       const days = c.certDaysLeft ?? 0;
       const expired = days < 0;
       return {
         subject: expired
-          ? fr ? `[Alerte] Le certificat de ${host} a expiré` : `[Alert] The certificate of ${host} has expired`
-          : fr ? `[Alerte] Le certificat de ${host} expire dans ${days} jour(s)` : `[Alert] The certificate of ${host} expires in ${days} day(s)`,
+          ? fr
+            ? `[Alerte] Le certificat de ${host} a expiré`
+            : `[Alert] The certificate of ${host} has expired`
+          : fr
+            ? `[Alerte] Le certificat de ${host} expire dans ${days} jour(s)`
+            : `[Alert] The certificate of ${host} expires in ${days} day(s)`,
         headline: expired
-          ? fr ? `Le certificat TLS de ${a.url} a expiré.` : `The TLS certificate of ${a.url} has expired.`
+          ? fr
+            ? `Le certificat TLS de ${a.url} a expiré.`
+            : `The TLS certificate of ${a.url} has expired.`
           : fr
             ? `Le certificat TLS de ${a.url} expire dans moins de ${t.certificateDays} jours.`
             : `The TLS certificate of ${a.url} expires in less than ${t.certificateDays} days.`,
@@ -106,13 +115,21 @@ export function renderAlertEmail(a: AlertContext, lang: Language = 'fr'): Render
       : `Monitor ${a.monitorId}. You get this message once per change of state.`;
   const text = [headline, '', ...details.map((d) => `- ${d}`), '', footer, ''].join('\n');
   const items = details.map((d) => html`<li>${d}</li>`);
-  const page = html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family:system-ui,sans-serif;line-height:1.5">
-<h1 style="font-size:1.2em">${subject}</h1>
-<p>${headline}</p>
-<ul>${joinHtml(items, '')}</ul>
-<p style="color:#666;font-size:.9em">${footer}</p>
-</body></html>`;
+  const page = html`<!doctype html>
+    <html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+        <title>${subject}</title>
+      </head>
+      <body style="font-family:system-ui,sans-serif;line-height:1.5">
+        <h1 style="font-size:1.2em">${subject}</h1>
+        <p>${headline}</p>
+        <ul>
+          ${joinHtml(items, '')}
+        </ul>
+        <p style="color:#666;font-size:.9em">${footer}</p>
+      </body>
+    </html>`;
   return { subject, text, html: htmlString(page) };
 }
 

@@ -45,9 +45,7 @@ export interface AcmeOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-export function acmeOptions(
-  config: Pick<Config, 'ACME_DIRECTORY_URL' | 'ACME_CA_CERT_PATH' | 'ACME_DNS_RESOLVERS' | 'ACME_RENEW_BEFORE_DAYS'>,
-): AcmeOptions {
+export function acmeOptions(config: Pick<Config, 'ACME_DIRECTORY_URL' | 'ACME_CA_CERT_PATH' | 'ACME_DNS_RESOLVERS' | 'ACME_RENEW_BEFORE_DAYS'>): AcmeOptions {
   return {
     directoryUrl: config.ACME_DIRECTORY_URL,
     ...(config.ACME_CA_CERT_PATH ? { caPem: readFileSync(config.ACME_CA_CERT_PATH, 'utf8') } : {}),
@@ -71,7 +69,10 @@ async function waitForTxt(servers: string[], expected: Array<{ name: string; val
   const deadline = Date.now() + timeoutMs;
   for (const { name, value } of expected) {
     for (;;) {
-      const values = await resolver.resolveTxt(name).then((rows) => rows.map((r) => r.join('')), () => [] as string[]);
+      const values = await resolver.resolveTxt(name).then(
+        (rows) => rows.map((r) => r.join('')),
+        () => [] as string[],
+      );
       if (values.includes(value)) break;
       if (Date.now() > deadline) throw ApplicationFailure.retryable(`TXT ${name} did not appear on ${servers.join(',')} in time`, ACME_FAILED);
       await new Promise((r) => setTimeout(r, 250));
@@ -140,7 +141,10 @@ export function createAcmeAuthority(opts: AcmeOptions, db: DbOrTx): CertificateA
       } catch (err) {
         // an order the CA has given up on is not resumed by the next attempt
         if (row && order) {
-          const status = await client.getOrder(order).then((o) => o.status, () => null);
+          const status = await client.getOrder(order).then(
+            (o) => o.status,
+            () => null,
+          );
           if (status === 'invalid') await state.orderFailed(row.id);
         }
         if (err instanceof ApplicationFailure) throw err;
@@ -190,10 +194,13 @@ async function answerChallenges(
         const attempt = withTimeout(client.verifyChallenge(p.authz, p.challenge), left).then((w) => {
           if (!w.done) throw new Error('DNS check timed out');
         });
-        const ok = await attempt.then(() => true, (err: Error) => {
-          if (Date.now() > deadline) throw ApplicationFailure.retryable(`TXT ${p.name} did not propagate in time: ${err.message}`, ACME_FAILED);
-          return false;
-        });
+        const ok = await attempt.then(
+          () => true,
+          (err: Error) => {
+            if (Date.now() > deadline) throw ApplicationFailure.retryable(`TXT ${p.name} did not propagate in time: ${err.message}`, ACME_FAILED);
+            return false;
+          },
+        );
         if (ok) break;
         await new Promise((r) => setTimeout(r, 2000));
       }
@@ -208,4 +215,3 @@ async function answerChallenges(
 export function needsRenewal(notAfter: string, renewBeforeDays: number, now = Date.now()): boolean {
   return Date.parse(notAfter) - now <= renewBeforeDays * 86_400_000;
 }
-

@@ -18,7 +18,12 @@ export interface NamecheapResponse {
   body: Record<string, unknown>;
 }
 
-const ARRAYS = new Set(['ApiResponse.Errors.Error', 'ApiResponse.CommandResponse.DomainCheckResult', 'ApiResponse.CommandResponse.DomainGetListResult.Domain', 'ApiResponse.CommandResponse.DomainGetInfoResult.DnsDetails.Nameserver']);
+const ARRAYS = new Set([
+  'ApiResponse.Errors.Error',
+  'ApiResponse.CommandResponse.DomainCheckResult',
+  'ApiResponse.CommandResponse.DomainGetListResult.Domain',
+  'ApiResponse.CommandResponse.DomainGetInfoResult.DnsDetails.Nameserver',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -46,7 +51,7 @@ export function parseNamecheap(xml: string): NamecheapResponse {
     ok: api['@_Status'] === 'OK',
     errors,
     command: textOf(api.RequestedCommand ?? ''),
-    body: (typeof api.CommandResponse === 'object' && api.CommandResponse) ? (api.CommandResponse as Record<string, unknown>) : {},
+    body: typeof api.CommandResponse === 'object' && api.CommandResponse ? (api.CommandResponse as Record<string, unknown>) : {},
   };
 }
 

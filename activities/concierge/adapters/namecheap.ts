@@ -8,7 +8,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../../core/config.js';
 import type { Contact, Registrar, RegistrarCheck } from '../ports.js';
-import { checkResults, createResult, infoNameservers, isNotAvailable, isTransient, listedDomains, parseNamecheap, type NamecheapResponse } from './namecheap-xml.js';
+import {
+  checkResults,
+  createResult,
+  infoNameservers,
+  isNotAvailable,
+  isTransient,
+  listedDomains,
+  parseNamecheap,
+  type NamecheapResponse,
+} from './namecheap-xml.js';
 
 type NamecheapConfig = Pick<Config, 'NAMECHEAP_API_URL' | 'NAMECHEAP_API_USER' | 'NAMECHEAP_API_KEY' | 'NAMECHEAP_USERNAME' | 'NAMECHEAP_CLIENT_IP'>;
 
@@ -88,7 +97,12 @@ export function createNamecheapRegistrar(config: NamecheapConfig, opts: { fetch?
           const c = rows.get(d);
           if (!c) throw ApplicationFailure.retryable(`Namecheap domains.check did not answer for ${d}`, REGISTRAR_UNAVAILABLE);
           // a per-name error (unsupported TLD, ...) means it cannot be registered through us
-          out.push({ domain: d, available: c.available && c.errorNo === 0, premium: c.premium, ...(c.premiumPrice !== undefined ? { premiumPrice: c.premiumPrice } : {}) });
+          out.push({
+            domain: d,
+            available: c.available && c.errorNo === 0,
+            premium: c.premium,
+            ...(c.premiumPrice !== undefined ? { premiumPrice: c.premiumPrice } : {}),
+          });
         }
       }
       return out;

@@ -60,7 +60,11 @@ export function sitePaths(opts: Pick<WebrootHostOptions, 'sitesRoot' | 'tlsDir' 
   };
 }
 
-const exists = (p: string) => lstat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  lstat(p).then(
+    () => true,
+    () => false,
+  );
 const tmpName = (p: string) => `${p}.${randomBytes(6).toString('hex')}.tmp`;
 
 async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
@@ -128,7 +132,12 @@ export function createWebrootHost(opts: WebrootHostOptions): SiteHost & { paths(
       const d = check(domain);
       const p = sitePaths(opts, d);
       const src = resolve(files.dir);
-      if (!(await stat(src).then((s) => s.isDirectory(), () => false))) {
+      if (
+        !(await stat(src).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ))
+      ) {
         throw ApplicationFailure.nonRetryable(`site folder ${src} does not exist`, HOST_REFUSED);
       }
       const list = await listFiles(src);
@@ -164,7 +173,9 @@ export function createWebrootHost(opts: WebrootHostOptions): SiteHost & { paths(
       // keep the current release and the one before it
       const releases = await readdir(p.releases, { withFileTypes: true });
       const others = await Promise.all(
-        releases.filter((e) => e.isDirectory() && join(p.releases, e.name) !== release && !e.name.endsWith('.tmp')).map(async (e) => ({ path: join(p.releases, e.name), mtime: (await stat(join(p.releases, e.name))).mtimeMs })),
+        releases
+          .filter((e) => e.isDirectory() && join(p.releases, e.name) !== release && !e.name.endsWith('.tmp'))
+          .map(async (e) => ({ path: join(p.releases, e.name), mtime: (await stat(join(p.releases, e.name))).mtimeMs })),
       );
       for (const old of others.sort((a, b) => b.mtime - a.mtime).slice(1)) await rm(old.path, { recursive: true, force: true });
 

@@ -6,16 +6,7 @@ import { html, joinHtml } from '../../../core/html.js';
 import { button, layout } from './html.js';
 
 export type EmailKind =
-  | 'received'
-  | 'payment-link'
-  | 'payment-received'
-  | 'in-progress'
-  | 'delivered'
-  | 'failed'
-  | 'refunded'
-  | 'alternatives'
-  | 'cancelled'
-  | 'operator-alert';
+  'received' | 'payment-link' | 'payment-received' | 'in-progress' | 'delivered' | 'failed' | 'refunded' | 'alternatives' | 'cancelled' | 'operator-alert';
 
 export type Locale = 'fr' | 'en';
 
@@ -49,7 +40,9 @@ function money(cents: number | undefined, currency: string | undefined, locale: 
 
 function when(iso: string | undefined, locale: Locale): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
+    new Date(iso),
+  );
 }
 
 interface Parts {
@@ -97,18 +90,27 @@ const FR: Record<EmailKind, (d: EmailData) => Parts> = {
   delivered: (d) => ({
     subject: `Votre site est en ligne : ${d.domain}`,
     title: 'Votre site est en ligne !',
-    paragraphs: [`Le site de ${d.businessName} est accessible en HTTPS à l’adresse ${d.url ?? `https://${d.domain}`}.`, 'Nous surveillons sa disponibilité et renouvelons son certificat automatiquement.'],
+    paragraphs: [
+      `Le site de ${d.businessName} est accessible en HTTPS à l’adresse ${d.url ?? `https://${d.domain}`}.`,
+      'Nous surveillons sa disponibilité et renouvelons son certificat automatiquement.',
+    ],
     action: { href: d.url ?? `https://${d.domain}`, label: 'Voir mon site' },
   }),
   failed: (d) => ({
     subject: `Un problème est survenu : ${d.domain}`,
     title: 'Nous n’avons pas pu terminer votre commande',
-    paragraphs: [`La commande ${d.orderId} pour ${d.domain} a échoué${d.reason ? ` : ${d.reason}` : ''}.`, 'Votre paiement vous est remboursé intégralement ; vous recevrez une confirmation.'],
+    paragraphs: [
+      `La commande ${d.orderId} pour ${d.domain} a échoué${d.reason ? ` : ${d.reason}` : ''}.`,
+      'Votre paiement vous est remboursé intégralement ; vous recevrez une confirmation.',
+    ],
   }),
   refunded: (d) => ({
     subject: `Remboursement effectué : ${d.domain}`,
     title: 'Votre remboursement est en cours',
-    paragraphs: [`Nous avons remboursé ${money(d.amountCents, d.currency, 'fr')} pour la commande ${d.orderId}.`, 'Le montant apparaîtra sur votre compte sous 5 à 10 jours ouvrés.'],
+    paragraphs: [
+      `Nous avons remboursé ${money(d.amountCents, d.currency, 'fr')} pour la commande ${d.orderId}.`,
+      'Le montant apparaîtra sur votre compte sous 5 à 10 jours ouvrés.',
+    ],
   }),
   alternatives: (d) => ({
     subject: `${d.domain} n’est pas disponible : nos propositions`,
@@ -120,31 +122,85 @@ const FR: Record<EmailKind, (d: EmailData) => Parts> = {
   cancelled: (d) => ({
     subject: `Commande annulée : ${d.domain}`,
     title: 'Votre commande est annulée',
-    paragraphs: [`La commande ${d.orderId} pour ${d.domain} est annulée${d.reason ? ` : ${d.reason}` : ''}.`, 'Aucun montant n’a été prélevé. Vous pouvez passer une nouvelle commande à tout moment.'],
+    paragraphs: [
+      `La commande ${d.orderId} pour ${d.domain} est annulée${d.reason ? ` : ${d.reason}` : ''}.`,
+      'Aucun montant n’a été prélevé. Vous pouvez passer une nouvelle commande à tout moment.',
+    ],
   }),
   'operator-alert': (d) => ({
     subject: `[concierge] ${d.orderId} ${d.domain} : ${d.reason ?? 'intervention requise'}`,
     title: 'Intervention requise',
-    paragraphs: [`Commande ${d.orderId} (${d.businessName}, ${d.domain}).`, `Motif : ${d.reason ?? 'inconnu'}.`, ...(d.deadline ? [`Échéance SLA : ${when(d.deadline, 'fr')}.`] : [])],
+    paragraphs: [
+      `Commande ${d.orderId} (${d.businessName}, ${d.domain}).`,
+      `Motif : ${d.reason ?? 'inconnu'}.`,
+      ...(d.deadline ? [`Échéance SLA : ${when(d.deadline, 'fr')}.`] : []),
+    ],
   }),
 };
 
 const EN: Record<EmailKind, (d: EmailData) => Parts> = {
-  received: (d) => ({ subject: `Order received: ${d.domain}`, title: 'We have your order', paragraphs: [`We received ${d.businessName}'s order (${d.orderId}).`, `We are checking ${d.domain}; the payment link follows.`] }),
+  received: (d) => ({
+    subject: `Order received: ${d.domain}`,
+    title: 'We have your order',
+    paragraphs: [`We received ${d.businessName}'s order (${d.orderId}).`, `We are checking ${d.domain}; the payment link follows.`],
+  }),
   'payment-link': (d) => ({
     subject: `Payment link for ${d.domain}`,
     title: 'Your secure payment link',
-    paragraphs: [`${d.domain} is available. Amount: ${money(d.amountCents, d.currency, 'en')}.`, `Your site goes live 2–4 hours after payment.${d.expiresAt ? ` This link expires on ${when(d.expiresAt, 'en')}.` : ''}`],
+    paragraphs: [
+      `${d.domain} is available. Amount: ${money(d.amountCents, d.currency, 'en')}.`,
+      `Your site goes live 2–4 hours after payment.${d.expiresAt ? ` This link expires on ${when(d.expiresAt, 'en')}.` : ''}`,
+    ],
     action: d.url ? { href: d.url, label: 'Pay now' } : undefined,
   }),
-  'payment-received': (d) => ({ subject: `Payment received: ${d.domain}`, title: 'Payment received, thank you!', paragraphs: [`We received ${money(d.amountCents, d.currency, 'en')} for ${d.domain}.`, `Publishing starts now.${d.deadline ? ` Delivery by ${when(d.deadline, 'en')}.` : ''}`] }),
-  'in-progress': (d) => ({ subject: `Going live: ${d.domain}`, title: 'Your domain is registered', paragraphs: [`${d.domain} is registered. We are setting up DNS, hosting and HTTPS.`, d.eta ? `Expected live around ${when(d.eta, 'en')}.` : 'We will write as soon as it is live.'] }),
-  delivered: (d) => ({ subject: `Your site is live: ${d.domain}`, title: 'Your site is live!', paragraphs: [`${d.businessName}'s site is live at ${d.url ?? `https://${d.domain}`}.`], action: { href: d.url ?? `https://${d.domain}`, label: 'See my site' } }),
-  failed: (d) => ({ subject: `A problem occurred: ${d.domain}`, title: 'We could not complete your order', paragraphs: [`Order ${d.orderId} for ${d.domain} failed${d.reason ? `: ${d.reason}` : ''}.`, 'Your payment is being refunded in full.'] }),
-  refunded: (d) => ({ subject: `Refund issued: ${d.domain}`, title: 'Your refund is on its way', paragraphs: [`We refunded ${money(d.amountCents, d.currency, 'en')} for order ${d.orderId}.`] }),
-  alternatives: (d) => ({ subject: `${d.domain} is taken: our suggestions`, title: 'That domain is taken', paragraphs: [`${d.domain} is not available. These names are free for ${d.businessName}:`], list: d.alternatives ?? [] }),
-  cancelled: (d) => ({ subject: `Order cancelled: ${d.domain}`, title: 'Your order is cancelled', paragraphs: [`Order ${d.orderId} for ${d.domain} is cancelled${d.reason ? `: ${d.reason}` : ''}.`, 'Nothing was charged.'] }),
-  'operator-alert': (d) => ({ subject: `[concierge] ${d.orderId} ${d.domain}: ${d.reason ?? 'attention needed'}`, title: 'Attention needed', paragraphs: [`Order ${d.orderId} (${d.businessName}, ${d.domain}).`, `Reason: ${d.reason ?? 'unknown'}.`] }),
+  'payment-received': (d) => ({
+    subject: `Payment received: ${d.domain}`,
+    title: 'Payment received, thank you!',
+    paragraphs: [
+      `We received ${money(d.amountCents, d.currency, 'en')} for ${d.domain}.`,
+      `Publishing starts now.${d.deadline ? ` Delivery by ${when(d.deadline, 'en')}.` : ''}`,
+    ],
+  }),
+  'in-progress': (d) => ({
+    subject: `Going live: ${d.domain}`,
+    title: 'Your domain is registered',
+    paragraphs: [
+      `${d.domain} is registered. We are setting up DNS, hosting and HTTPS.`,
+      d.eta ? `Expected live around ${when(d.eta, 'en')}.` : 'We will write as soon as it is live.',
+    ],
+  }),
+  delivered: (d) => ({
+    subject: `Your site is live: ${d.domain}`,
+    title: 'Your site is live!',
+    paragraphs: [`${d.businessName}'s site is live at ${d.url ?? `https://${d.domain}`}.`],
+    action: { href: d.url ?? `https://${d.domain}`, label: 'See my site' },
+  }),
+  failed: (d) => ({
+    subject: `A problem occurred: ${d.domain}`,
+    title: 'We could not complete your order',
+    paragraphs: [`Order ${d.orderId} for ${d.domain} failed${d.reason ? `: ${d.reason}` : ''}.`, 'Your payment is being refunded in full.'],
+  }),
+  refunded: (d) => ({
+    subject: `Refund issued: ${d.domain}`,
+    title: 'Your refund is on its way',
+    paragraphs: [`We refunded ${money(d.amountCents, d.currency, 'en')} for order ${d.orderId}.`],
+  }),
+  alternatives: (d) => ({
+    subject: `${d.domain} is taken: our suggestions`,
+    title: 'That domain is taken',
+    paragraphs: [`${d.domain} is not available. These names are free for ${d.businessName}:`],
+    list: d.alternatives ?? [],
+  }),
+  cancelled: (d) => ({
+    subject: `Order cancelled: ${d.domain}`,
+    title: 'Your order is cancelled',
+    paragraphs: [`Order ${d.orderId} for ${d.domain} is cancelled${d.reason ? `: ${d.reason}` : ''}.`, 'Nothing was charged.'],
+  }),
+  'operator-alert': (d) => ({
+    subject: `[concierge] ${d.orderId} ${d.domain}: ${d.reason ?? 'attention needed'}`,
+    title: 'Attention needed',
+    paragraphs: [`Order ${d.orderId} (${d.businessName}, ${d.domain}).`, `Reason: ${d.reason ?? 'unknown'}.`],
+  }),
 };
 
 const FOOTER: Record<Locale, string> = {
@@ -154,8 +210,18 @@ const FOOTER: Record<Locale, string> = {
 
 export function renderEmail(kind: EmailKind, data: EmailData, locale: Locale = 'fr'): RenderedEmail {
   const parts = (locale === 'en' ? EN : FR)[kind](data);
-  const htmlParas = joinHtml(parts.paragraphs.map((p) => html`<p style="line-height:1.5">${p}</p>`), '\n');
-  const htmlList = parts.list?.length ? html`<ul>${joinHtml(parts.list.map((i) => html`<li><strong>${i}</strong></li>`), '')}</ul>` : '';
+  const htmlParas = joinHtml(
+    parts.paragraphs.map((p) => html`<p style="line-height:1.5">${p}</p>`),
+    '\n',
+  );
+  const htmlList = parts.list?.length
+    ? html`<ul>
+        ${joinHtml(
+          parts.list.map((i) => html`<li><strong>${i}</strong></li>`),
+          '',
+        )}
+      </ul>`
+    : '';
   const htmlAction = parts.action ? button(parts.action.href, parts.action.label) : '';
   const text = [
     parts.title,

@@ -11,9 +11,25 @@ import type { EntityMapping, FieldMapping, HubSpotObject, SyncEntity } from './t
 /** The Sage fields (dotted paths of the v3.1 record; for interventions, our table's columns) a mapping may use. */
 export const SAGE_FIELDS: Record<SyncEntity, readonly string[]> = {
   customer: [
-    'name', 'reference', 'tax_number', 'notes', 'website', 'currency', 'credit_limit', 'credit_days', 'locale',
-    'main_address.address_line_1', 'main_address.address_line_2', 'main_address.city', 'main_address.postal_code', 'main_address.region', 'main_address.country',
-    'main_contact_person.name', 'main_contact_person.email', 'main_contact_person.telephone', 'main_contact_person.mobile',
+    'name',
+    'reference',
+    'tax_number',
+    'notes',
+    'website',
+    'currency',
+    'credit_limit',
+    'credit_days',
+    'locale',
+    'main_address.address_line_1',
+    'main_address.address_line_2',
+    'main_address.city',
+    'main_address.postal_code',
+    'main_address.region',
+    'main_address.country',
+    'main_contact_person.name',
+    'main_contact_person.email',
+    'main_contact_person.telephone',
+    'main_contact_person.mobile',
   ],
   quote: ['quote_number', 'reference', 'date', 'expiry_date', 'status', 'currency', 'net_amount', 'tax_amount', 'total_amount', 'notes'],
   invoice: ['invoice_number', 'reference', 'date', 'due_date', 'status', 'currency', 'net_amount', 'tax_amount', 'total_amount', 'outstanding_amount', 'notes'],
@@ -41,7 +57,11 @@ const RESERVED = new Set(['sage_id']);
  * custom property the setup step creates (`sage_…`, `vat_number`); one HubSpot computes (read-only) may
  * not receive values; a Sage field must be one the adapter reads.
  */
-export function validateFields(base: EntityMapping, fields: readonly FieldMapping[], defs: ReadonlyMap<HubSpotObject, ReadonlyMap<string, PropertyDef>>): MappingError[] {
+export function validateFields(
+  base: EntityMapping,
+  fields: readonly FieldMapping[],
+  defs: ReadonlyMap<HubSpotObject, ReadonlyMap<string, PropertyDef>>,
+): MappingError[] {
   const errors: MappingError[] = [];
   const names = new Set<string>();
   const targets = new Set<string>();
@@ -50,8 +70,10 @@ export function validateFields(base: EntityMapping, fields: readonly FieldMappin
     const at = (k: string) => `fields.${i}.${k}`;
     if (names.has(f.field)) errors.push({ path: at('field'), message: `"${f.field}" is mapped twice` });
     names.add(f.field);
-    if (!(f.transform in TRANSFORMS)) errors.push({ path: at('transform'), message: `unknown transform "${f.transform}" (one of ${Object.keys(TRANSFORMS).join(', ')})` });
-    if (!SAGE_FIELDS[base.entity].includes(f.sage)) errors.push({ path: at('sage'), message: `Sage has no field "${f.sage}" on ${base.entity} (one of ${SAGE_FIELDS[base.entity].join(', ')})` });
+    if (!(f.transform in TRANSFORMS))
+      errors.push({ path: at('transform'), message: `unknown transform "${f.transform}" (one of ${Object.keys(TRANSFORMS).join(', ')})` });
+    if (!SAGE_FIELDS[base.entity].includes(f.sage))
+      errors.push({ path: at('sage'), message: `Sage has no field "${f.sage}" on ${base.entity} (one of ${SAGE_FIELDS[base.entity].join(', ')})` });
     const object = f.object ?? base.primary;
     if (!objects.includes(object)) {
       errors.push({ path: at('object'), message: `${base.entity} maps to ${objects.join(' or ')}, not ${object}` });
@@ -66,7 +88,8 @@ export function validateFields(base: EntityMapping, fields: readonly FieldMappin
     }
     const def = defs.get(object)?.get(f.hubspot);
     if (!def && !createdBySetup(f.hubspot)) errors.push({ path: at('hubspot'), message: `HubSpot has no ${object} property "${f.hubspot}"` });
-    if (def?.readOnly && f.direction !== 'to_sage') errors.push({ path: at('hubspot'), message: `HubSpot computes ${key} (read-only): only direction "to_sage" may use it` });
+    if (def?.readOnly && f.direction !== 'to_sage')
+      errors.push({ path: at('hubspot'), message: `HubSpot computes ${key} (read-only): only direction "to_sage" may use it` });
   });
   return errors;
 }
@@ -79,7 +102,11 @@ export interface PreviewChange {
 }
 
 /** What each sample record would write to HubSpot under the current and the proposed mapping. */
-export function previewChange(current: EntityMapping, proposed: EntityMapping, samples: ReadonlyArray<{ id: string; data: Record<string, unknown> }>): Array<{ sageId: string; changes: PreviewChange[] }> {
+export function previewChange(
+  current: EntityMapping,
+  proposed: EntityMapping,
+  samples: ReadonlyArray<{ id: string; data: Record<string, unknown> }>,
+): Array<{ sageId: string; changes: PreviewChange[] }> {
   return samples.map((s) => {
     const before = toHubSpot(current, fromSage(current, s.data));
     const after = toHubSpot(proposed, fromSage(proposed, s.data));

@@ -19,9 +19,36 @@ export const CUSTOMER: EntityMapping = {
     { field: 'country', sage: 'main_address.country', hubspot: 'country', transform: 'country', owner: 'sage', direction: 'both', conflict: 'owner' },
     { field: 'currency', sage: 'currency', hubspot: 'sage_currency', transform: 'currency', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
     { field: 'notes', sage: 'notes', hubspot: 'description', transform: 'text', owner: 'hubspot', direction: 'both', conflict: 'newest' },
-    { field: 'contactName', sage: 'main_contact_person.name', object: 'contacts', hubspot: 'lastname', transform: 'text', owner: 'hubspot', direction: 'both', conflict: 'newest' },
-    { field: 'email', sage: 'main_contact_person.email', object: 'contacts', hubspot: 'email', transform: 'email', owner: 'hubspot', direction: 'both', conflict: 'hold' },
-    { field: 'phone', sage: 'main_contact_person.telephone', object: 'contacts', hubspot: 'phone', transform: 'phone', owner: 'hubspot', direction: 'both', conflict: 'newest' },
+    {
+      field: 'contactName',
+      sage: 'main_contact_person.name',
+      object: 'contacts',
+      hubspot: 'lastname',
+      transform: 'text',
+      owner: 'hubspot',
+      direction: 'both',
+      conflict: 'newest',
+    },
+    {
+      field: 'email',
+      sage: 'main_contact_person.email',
+      object: 'contacts',
+      hubspot: 'email',
+      transform: 'email',
+      owner: 'hubspot',
+      direction: 'both',
+      conflict: 'hold',
+    },
+    {
+      field: 'phone',
+      sage: 'main_contact_person.telephone',
+      object: 'contacts',
+      hubspot: 'phone',
+      transform: 'phone',
+      owner: 'hubspot',
+      direction: 'both',
+      conflict: 'newest',
+    },
   ],
 };
 
@@ -51,7 +78,15 @@ export const INVOICE: EntityMapping = {
     { field: 'date', sage: 'date', hubspot: 'hs_invoice_date', transform: 'date', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
     { field: 'dueDate', sage: 'due_date', hubspot: 'hs_due_date', transform: 'date', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
     { field: 'total', sage: 'total_amount', hubspot: 'sage_total_amount', transform: 'amount', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
-    { field: 'outstanding', sage: 'outstanding_amount', hubspot: 'sage_outstanding_amount', transform: 'amount', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
+    {
+      field: 'outstanding',
+      sage: 'outstanding_amount',
+      hubspot: 'sage_outstanding_amount',
+      transform: 'amount',
+      owner: 'sage',
+      direction: 'to_hubspot',
+      conflict: 'owner',
+    },
     { field: 'currency', sage: 'currency', hubspot: 'hs_currency', transform: 'currency', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
     { field: 'status', sage: 'status', hubspot: 'hs_invoice_status', transform: 'invoiceStatus', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
   ],
@@ -68,8 +103,24 @@ export const INTERVENTION: EntityMapping = {
     { field: 'description', sage: 'description', hubspot: 'content', transform: 'text', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
     { field: 'status', sage: 'status', hubspot: 'hs_pipeline_stage', transform: 'ticketStage', owner: 'hubspot', direction: 'both', conflict: 'owner' },
     { field: 'owner', sage: 'hubspot_owner_id', hubspot: 'hubspot_owner_id', transform: 'text', owner: 'hubspot', direction: 'to_sage', conflict: 'owner' },
-    { field: 'priority', sage: 'priority', hubspot: 'hs_ticket_priority', transform: 'ticketPriority', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
-    { field: 'scheduledAt', sage: 'scheduled_at', hubspot: 'sage_scheduled_date', transform: 'date', owner: 'sage', direction: 'to_hubspot', conflict: 'owner' },
+    {
+      field: 'priority',
+      sage: 'priority',
+      hubspot: 'hs_ticket_priority',
+      transform: 'ticketPriority',
+      owner: 'sage',
+      direction: 'to_hubspot',
+      conflict: 'owner',
+    },
+    {
+      field: 'scheduledAt',
+      sage: 'scheduled_at',
+      hubspot: 'sage_scheduled_date',
+      transform: 'date',
+      owner: 'sage',
+      direction: 'to_hubspot',
+      conflict: 'owner',
+    },
   ],
 };
 
@@ -84,7 +135,9 @@ export const MAPPINGS: Record<SyncEntity, EntityMapping> = {
 export const createdBySetup = (name: string) => /^sage_[a-z0-9_]+$/.test(name) || name === 'vat_number';
 
 /** Custom HubSpot properties the mappings write (created by the setup step when missing), besides `sage_id`. */
-export function customProperties(mappings: Record<SyncEntity, EntityMapping> = MAPPINGS): Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }> {
+export function customProperties(
+  mappings: Record<SyncEntity, EntityMapping> = MAPPINGS,
+): Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }> {
   const out: Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }> = [];
   for (const m of Object.values(mappings)) {
     for (const f of m.fields) {

@@ -63,13 +63,56 @@ export const phone: Transform = {
 };
 
 const COUNTRY_NAMES: Record<string, string> = {
-  france: 'FR', 'république française': 'FR', belgique: 'BE', belgium: 'BE', suisse: 'CH', switzerland: 'CH',
-  luxembourg: 'LU', allemagne: 'DE', germany: 'DE', deutschland: 'DE', espagne: 'ES', spain: 'ES', españa: 'ES',
-  italie: 'IT', italy: 'IT', italia: 'IT', 'royaume-uni': 'GB', 'united kingdom': 'GB', uk: 'GB', 'great britain': 'GB',
-  monaco: 'MC', 'pays-bas': 'NL', netherlands: 'NL', portugal: 'PT', 'états-unis': 'US', 'united states': 'US', usa: 'US',
-  canada: 'CA', irlande: 'IE', ireland: 'IE', autriche: 'AT', austria: 'AT',
+  france: 'FR',
+  'république française': 'FR',
+  belgique: 'BE',
+  belgium: 'BE',
+  suisse: 'CH',
+  switzerland: 'CH',
+  luxembourg: 'LU',
+  allemagne: 'DE',
+  germany: 'DE',
+  deutschland: 'DE',
+  espagne: 'ES',
+  spain: 'ES',
+  españa: 'ES',
+  italie: 'IT',
+  italy: 'IT',
+  italia: 'IT',
+  'royaume-uni': 'GB',
+  'united kingdom': 'GB',
+  uk: 'GB',
+  'great britain': 'GB',
+  monaco: 'MC',
+  'pays-bas': 'NL',
+  netherlands: 'NL',
+  portugal: 'PT',
+  'états-unis': 'US',
+  'united states': 'US',
+  usa: 'US',
+  canada: 'CA',
+  irlande: 'IE',
+  ireland: 'IE',
+  autriche: 'AT',
+  austria: 'AT',
 };
-const ALPHA3: Record<string, string> = { FRA: 'FR', BEL: 'BE', CHE: 'CH', LUX: 'LU', DEU: 'DE', ESP: 'ES', ITA: 'IT', GBR: 'GB', MCO: 'MC', NLD: 'NL', PRT: 'PT', USA: 'US', CAN: 'CA', IRL: 'IE', AUT: 'AT' };
+const ALPHA3: Record<string, string> = {
+  FRA: 'FR',
+  BEL: 'BE',
+  CHE: 'CH',
+  LUX: 'LU',
+  DEU: 'DE',
+  ESP: 'ES',
+  ITA: 'IT',
+  GBR: 'GB',
+  MCO: 'MC',
+  NLD: 'NL',
+  PRT: 'PT',
+  USA: 'US',
+  CAN: 'CA',
+  IRL: 'IE',
+  AUT: 'AT',
+};
 
 /** Country name (French or English), ISO alpha-2 or alpha-3 -> ISO 3166-1 alpha-2; unknown text kept as it is. */
 export function toIsoCountry(raw: string): string {
@@ -160,7 +203,7 @@ export function statusMap(sageToHubSpot: Record<string, string>): Transform {
     canon: (raw, side) => {
       const s = str(raw);
       if (!s) return null;
-      return side === 'sage' ? s.toUpperCase() : reverse.get(s) ?? null;
+      return side === 'sage' ? s.toUpperCase() : (reverse.get(s) ?? null);
     },
     out: (v, side) => {
       if (v === null) return null;

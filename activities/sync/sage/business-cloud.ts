@@ -11,15 +11,20 @@ import type { SourceRecord } from '../source.js';
 import { SageHttp, type SageLimiter } from './http.js';
 import type { SageEntity, SageEntitySource, SageSource, SageSourcePage } from './port.js';
 import { SageTokenStore } from './token-store.js';
-import {
-  RESOURCE, cursorFrom, decodePageToken, encodePageToken, sageSince, serverTime, toSourceRecord, toWriteBody,
-  type PageToken,
-} from './wire.js';
+import { RESOURCE, cursorFrom, decodePageToken, encodePageToken, sageSince, serverTime, toSourceRecord, toWriteBody, type PageToken } from './wire.js';
 import { textOf } from '../../../core/text-of.js';
 
 export type SageConfig = Pick<
   Config,
-  'SAGE_API_URL' | 'SAGE_OAUTH_URL' | 'SAGE_CLIENT_ID' | 'SAGE_CLIENT_SECRET' | 'SAGE_BUSINESS_ID' | 'SAGE_REFRESH_TOKEN' | 'SAGE_ITEMS_PER_PAGE' | 'SAGE_MAX_429_RETRIES' | 'SAGE_REQUEST_TIMEOUT_MS'
+  | 'SAGE_API_URL'
+  | 'SAGE_OAUTH_URL'
+  | 'SAGE_CLIENT_ID'
+  | 'SAGE_CLIENT_SECRET'
+  | 'SAGE_BUSINESS_ID'
+  | 'SAGE_REFRESH_TOKEN'
+  | 'SAGE_ITEMS_PER_PAGE'
+  | 'SAGE_MAX_429_RETRIES'
+  | 'SAGE_REQUEST_TIMEOUT_MS'
 >;
 
 export interface SageBusinessCloudDeps {
@@ -50,14 +55,18 @@ export function createSageBusinessCloud(deps: SageBusinessCloudDeps): SageSource
   if (missing.length > 0) {
     throw ApplicationFailure.create({ type: 'SageNotConfigured', message: `Sage adapter needs ${missing.join(', ')}`, nonRetryable: true });
   }
-  const tokens = new SageTokenStore(deps.db, {
-    tokenUrl: c.SAGE_OAUTH_URL,
-    clientId: c.SAGE_CLIENT_ID,
-    clientSecret: c.SAGE_CLIENT_SECRET,
-    businessId: c.SAGE_BUSINESS_ID,
-    ...(c.SAGE_REFRESH_TOKEN ? { initialRefreshToken: c.SAGE_REFRESH_TOKEN } : {}),
-    timeoutMs: c.SAGE_REQUEST_TIMEOUT_MS,
-  }, deps.now);
+  const tokens = new SageTokenStore(
+    deps.db,
+    {
+      tokenUrl: c.SAGE_OAUTH_URL,
+      clientId: c.SAGE_CLIENT_ID,
+      clientSecret: c.SAGE_CLIENT_SECRET,
+      businessId: c.SAGE_BUSINESS_ID,
+      ...(c.SAGE_REFRESH_TOKEN ? { initialRefreshToken: c.SAGE_REFRESH_TOKEN } : {}),
+      timeoutMs: c.SAGE_REQUEST_TIMEOUT_MS,
+    },
+    deps.now,
+  );
   const http = new SageHttp({
     apiUrl: c.SAGE_API_URL,
     businessId: c.SAGE_BUSINESS_ID,

@@ -99,7 +99,12 @@ export class SageHttp {
       if (res.status >= 500) throw ApplicationFailure.create({ type: 'SageUnavailable', message: detail });
       if (res.status === 404) throw ApplicationFailure.create({ type: 'SageNotFound', message: detail, nonRetryable: true });
       if (res.status === 401) throw ApplicationFailure.create({ type: 'SageUnauthorized', message: detail, nonRetryable: true });
-      throw ApplicationFailure.create({ type: res.status === 422 ? 'SageValidationError' : 'SageRequestRejected', message: detail, nonRetryable: true, details: [parsed] });
+      throw ApplicationFailure.create({
+        type: res.status === 422 ? 'SageValidationError' : 'SageRequestRejected',
+        message: detail,
+        nonRetryable: true,
+        details: [parsed],
+      });
     }
   }
 }

@@ -12,7 +12,24 @@ const LINES_KEY: Partial<Record<SageEntity, string>> = { quotes: 'quote_lines', 
 /** Links Sage returns as `{id, displayed_as, $path}` but takes as `<name>_id` on writes. */
 const LINKS = new Set(['country', 'currency', 'status', 'contact', 'tax_rate', 'delivery_performance', 'ledger_account']);
 /** Read-only attributes a write must not echo back. */
-const READ_ONLY = new Set(['id', 'displayed_as', '$path', 'created_at', 'updated_at', 'deleted_at', 'contact_types', 'quote_number', 'invoice_number', 'contact_name', 'contact_reference', 'net_amount', 'tax_amount', 'total_amount', 'outstanding_amount', 'balance']);
+const READ_ONLY = new Set([
+  'id',
+  'displayed_as',
+  '$path',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'contact_types',
+  'quote_number',
+  'invoice_number',
+  'contact_name',
+  'contact_reference',
+  'net_amount',
+  'tax_amount',
+  'total_amount',
+  'outstanding_amount',
+  'balance',
+]);
 
 export function toSourceRecord(item: Record<string, unknown>): SourceRecord {
   const updated = typeof item.updated_at === 'string' ? new Date(item.updated_at) : null;

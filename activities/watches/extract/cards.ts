@@ -5,7 +5,17 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import { isText, type AnyNode, type Element } from 'domhandler';
 import {
-  detectFeatures, isPriceOnRequest, normalizeSpaces, parseArrondissement, parseBathrooms, parseBedrooms, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
+  detectFeatures,
+  isPriceOnRequest,
+  normalizeSpaces,
+  parseArrondissement,
+  parseBathrooms,
+  parseBedrooms,
+  parsePriceInfo,
+  parsePropertyType,
+  parseReference,
+  parseRooms,
+  parseSurface,
 } from './french.js';
 import { CARD, CARD_ADDRESS, CARD_PRICE, CARD_TITLE, FIELD } from './themes.js';
 import { absoluteUrl, blockText, isPlainTag, sameHost } from './text.js';
@@ -35,8 +45,13 @@ function imageOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string): string | 
   if (!root[0]) return undefined;
   for (const el of findIn($, root[0], 'img, [data-bg], [style*="background"]')) {
     const $el = $(el);
-    const src = $el.attr('data-src') ?? $el.attr('data-lazy-src') ?? $el.attr('data-bg') ?? $el.attr('src') ?? /url\(['"]?([^'")]+)/.exec($el.attr('style') ?? '')?.[1]
-      ?? $el.attr('srcset')?.split(',')[0]?.trim().split(/\s+/)[0];
+    const src =
+      $el.attr('data-src') ??
+      $el.attr('data-lazy-src') ??
+      $el.attr('data-bg') ??
+      $el.attr('src') ??
+      /url\(['"]?([^'")]+)/.exec($el.attr('style') ?? '')?.[1] ??
+      $el.attr('srcset')?.split(',')[0]?.trim().split(/\s+/)[0];
     const abs = absoluteUrl(src, base);
     if (abs && !/logo|icon|sprite|placeholder|blank\.gif|\.svg/i.test(abs)) return abs;
   }
@@ -46,7 +61,8 @@ function imageOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string): string | 
 const isLink = (n: AnyNode): boolean => isPlainTag(n) && n.name === 'a' && n.attribs['href'] !== undefined;
 
 /** A contact, visit-request or appointment page (`/contact?bien=…`): a card's button, never the listing. */
-const CONTACT_PATH = /\/(contact|contactez-nous|nous-contacter|contact-us|rendez-vous|prise-de-rendez-vous|demande-de-visite|demande-visite|visite)(?:[./_-]|$)/i;
+const CONTACT_PATH =
+  /\/(contact|contactez-nous|nous-contacter|contact-us|rendez-vous|prise-de-rendez-vous|demande-de-visite|demande-visite|visite)(?:[./_-]|$)/i;
 
 const PAGINATION_HREF = /([?&](page|paged|p|pg|start)=\d+|\/page\/\d+\/?$)/i;
 
@@ -54,27 +70,52 @@ function linkOf($: CheerioAPI, root: Cheerio<AnyNode>, base: string, selector?: 
   const alternates = alternateLinks($, base);
   const usable = (href: string | undefined): string | undefined => {
     const abs = absoluteUrl(href, base);
-    return abs && sameHost(abs, base) && abs !== base && !PAGINATION_HREF.test(abs) && !/\.(jpe?g|png|webp|gif|pdf)$/i.test(abs)
-      && !alternates.has(abs) && !isFilterLink(abs) && !CONTACT_PATH.test(new URL(abs).pathname) ? abs : undefined;
+    return abs &&
+      sameHost(abs, base) &&
+      abs !== base &&
+      !PAGINATION_HREF.test(abs) &&
+      !/\.(jpe?g|png|webp|gif|pdf)$/i.test(abs) &&
+      !alternates.has(abs) &&
+      !isFilterLink(abs) &&
+      !CONTACT_PATH.test(new URL(abs).pathname)
+      ? abs
+      : undefined;
   };
-  if (root[0] && isLink(root[0])) { const own = usable(root.attr('href')); if (own) return own; }
+  if (root[0] && isLink(root[0])) {
+    const own = usable(root.attr('href'));
+    if (own) return own;
+  }
   // In priority order: the source's selector, the title link, a link wrapping the photo, the most repeated link.
   const node = root[0];
   if (!node) return undefined;
   for (const sel of [selector, 'h1 a, h2 a, h3 a, h4 a, h5 a, [class*="title"] a, a[class*="title"]', 'a:has(img)']) {
     if (!sel) continue;
     let els: AnyNode[];
-    try { els = findIn($, node, sel); } catch { continue; }
-    for (const el of els) { const u = usable($(el).attr('href')); if (u) return u; }
+    try {
+      els = findIn($, node, sel);
+    } catch {
+      continue;
+    }
+    for (const el of els) {
+      const u = usable($(el).attr('href'));
+      if (u) return u;
+    }
   }
   const counts = new Map<string, number>();
-  for (const el of findIn($, node, 'a[href]')) { const u = usable($(el).attr('href')); if (u) counts.set(u, (counts.get(u) ?? 0) + 1); }
+  for (const el of findIn($, node, 'a[href]')) {
+    const u = usable($(el).attr('href'));
+    if (u) counts.set(u, (counts.get(u) ?? 0) + 1);
+  }
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 /** The source's own selectors may be invalid: they never break extraction (the caller reports them). */
 function safeFirst($: CheerioAPI, root: Cheerio<AnyNode>, selector: string | undefined): string | undefined {
-  try { return firstText($, root, selector); } catch { return undefined; }
+  try {
+    return firstText($, root, selector);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fields of one card. */
@@ -100,7 +141,7 @@ export function readCard($: CheerioAPI, el: AnyNode, pageUrl: string, sel: Extra
   const title = safeFirst($, card, sel.title) ?? firstText($, card, CARD_TITLE) ?? normalizeSpaces(card.find('a').first().text());
   const priceText = safeFirst($, card, sel.price) ?? firstText($, card, CARD_PRICE) ?? labels.price;
   const onRequest = isPriceOnRequest(priceText) || (!parsePriceInfo(priceText, { allowBare: true }) && isPriceOnRequest(text));
-  const priceInfo = onRequest ? undefined : parsePriceInfo(priceText, { allowBare: true }) ?? parsePriceInfo(text);
+  const priceInfo = onRequest ? undefined : (parsePriceInfo(priceText, { allowBare: true }) ?? parsePriceInfo(text));
   const num = (s: string | undefined): number | undefined => {
     const m = s ? /\d+(?:[.,]\d+)?/.exec(s.replace(/\s/g, '')) : null;
     return m ? Number(m[0].replace(',', '.')) : undefined;
@@ -109,7 +150,9 @@ export function readCard($: CheerioAPI, el: AnyNode, pageUrl: string, sel: Extra
   const roomsText = safeFirst($, card, sel.rooms) ?? labels.rooms ?? firstText($, card, FIELD.rooms);
   const addressText = firstText($, card, CARD_ADDRESS);
   const country = siteCountry($, pageUrl);
-  const labelPlace = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' ')].map((t) => (t ? parsePlace(t, country) : {})).find((p) => p.postalCode);
+  const labelPlace = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' ')]
+    .map((t) => (t ? parsePlace(t, country) : {}))
+    .find((p) => p.postalCode);
   const place = labelPlace ?? parsePlace(addressText, country);
   const textPlace = place.postalCode ? place : parsePlace(title, country).postalCode ? parsePlace(title, country) : parsePlace(text, country);
   const typeText = firstText($, card, FIELD.type);
@@ -140,7 +183,7 @@ export function readCard($: CheerioAPI, el: AnyNode, pageUrl: string, sel: Extra
   const type = parsePropertyType(labels.type) ?? parsePropertyType(typeText) ?? parsePropertyType(title) ?? parsePropertyType(text);
   if (type) draft.propertyType = type;
   if (addressText) draft.address = addressText;
-  const arr = place.postalCode ? undefined : parseArrondissement(title) ?? parseArrondissement(text);
+  const arr = place.postalCode ? undefined : (parseArrondissement(title) ?? parseArrondissement(text));
   const where = arr ?? textPlace;
   if (where.postalCode) draft.postalCode = where.postalCode;
   if (where.city) draft.city = where.city;
@@ -155,7 +198,10 @@ function cardsByShape($: CheerioAPI, root: AnyNode): Element[] {
   for (const el of descendants(root)) {
     const e = el as Element;
     if (['script', 'style', 'noscript', 'head', 'body', 'html'].includes(e.name)) continue;
-    const own = e.children.filter(isText).map((c) => c.data).join('');
+    const own = e.children
+      .filter(isText)
+      .map((c) => c.data)
+      .join('');
     if (own.length < 200 && PRICE_IN_TEXT.test(normalizeSpaces(own))) priceEls.push(e);
   }
   if (priceEls.length > 2000) return [];
@@ -164,7 +210,10 @@ function cardsByShape($: CheerioAPI, root: AnyNode): Element[] {
   // A card may show one price twice (regular and sale spans); two different amounts mean two cards.
   const distinctPrices = (el: Element): number => {
     const seen = new Set<number | undefined>();
-    const walk = (x: AnyNode): void => { if (priceOf.has(x)) seen.add(priceOf.get(x)); for (const c of (x as Element).children ?? []) walk(c); };
+    const walk = (x: AnyNode): void => {
+      if (priceOf.has(x)) seen.add(priceOf.get(x));
+      for (const c of (x as Element).children ?? []) walk(c);
+    };
     walk(el);
     return seen.size;
   };
@@ -225,7 +274,10 @@ export function findCards($: CheerioAPI, pageUrl: string, sel: ExtractSelectors 
         const id = cardAnchor($, el);
         if (id) d.sourceUrl = `${pageUrl.split('#')[0]}#${encodeURIComponent(id)}`;
       }
-      if (!seen.has(d.sourceUrl)) { seen.add(d.sourceUrl); out.push(d); }
+      if (!seen.has(d.sourceUrl)) {
+        seen.add(d.sourceUrl);
+        out.push(d);
+      }
     }
     return out;
   };
@@ -239,7 +291,10 @@ export function findCards($: CheerioAPI, pageUrl: string, sel: ExtractSelectors 
   }
   // Outermost theme cards only (themes nest wrappers that match several card classes).
   const cardSet = matchSet($, CARD);
-  const nestedInCard = (el: AnyNode): boolean => { for (let n = el.parent; n; n = n.parent) if (cardSet.has(n)) return true; return false; };
+  const nestedInCard = (el: AnyNode): boolean => {
+    for (let n = el.parent; n; n = n.parent) if (cardSet.has(n)) return true;
+    return false;
+  };
   const themed = [...cardSet].filter((el) => !nestedInCard(el) && !inChrome($, el));
   let single: CardDraft | undefined;
   if (themed.length >= 1) {

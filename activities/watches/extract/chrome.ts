@@ -26,9 +26,15 @@ const sets = new WeakMap<CheerioAPI, Map<string, Set<AnyNode>>>();
  */
 export function matchSet($: CheerioAPI, selector: string): Set<AnyNode> {
   let bySel = sets.get($);
-  if (!bySel) { bySel = new Map(); sets.set($, bySel); }
+  if (!bySel) {
+    bySel = new Map();
+    sets.set($, bySel);
+  }
   let set = bySel.get(selector);
-  if (!set) { set = new Set($(selector).toArray()); bySel.set(selector, set); }
+  if (!set) {
+    set = new Set($(selector).toArray());
+    bySel.set(selector, set);
+  }
   return set;
 }
 
@@ -59,7 +65,11 @@ export function inChrome($: CheerioAPI, el: AnyNode): boolean {
 export function within($: CheerioAPI, root: AnyNode, selector: string): AnyNode[] {
   const out: AnyNode[] = [];
   for (const el of matchSet($, selector)) {
-    for (let n: AnyNode | null = el; n; n = n.parent) if (n === root) { out.push(el); break; }
+    for (let n: AnyNode | null = el; n; n = n.parent)
+      if (n === root) {
+        out.push(el);
+        break;
+      }
   }
   return out;
 }

@@ -5,7 +5,17 @@
 import type { CheerioAPI } from 'cheerio';
 import { isDocument, isTag, isText, type AnyNode } from 'domhandler';
 import {
-  detectFeatures, featureKey, isPriceOnRequest, normalizeSpaces, parseBathrooms, parseBedrooms, parsePriceInfo, parsePropertyType, parseReference, parseRooms, parseSurface,
+  detectFeatures,
+  featureKey,
+  isPriceOnRequest,
+  normalizeSpaces,
+  parseBathrooms,
+  parseBedrooms,
+  parsePriceInfo,
+  parsePropertyType,
+  parseReference,
+  parseRooms,
+  parseSurface,
 } from './french.js';
 import { CHROME, DETAIL_ADDRESS, DETAIL_DESCRIPTION, DETAIL_FEATURES, DETAIL_GALLERY, DETAIL_PRICE, DETAIL_ROOT, DETAIL_TITLE, FIELD } from './themes.js';
 import { absoluteUrl, blockText } from './text.js';
@@ -35,7 +45,10 @@ function meta($: CheerioAPI, ...names: string[]): string | undefined {
     }
     metaMaps.set($, map);
   }
-  for (const n of names) { const v = map.get(n.toLowerCase()); if (v) return v; }
+  for (const n of names) {
+    const v = map.get(n.toLowerCase());
+    if (v) return v;
+  }
   return undefined;
 }
 
@@ -67,7 +80,10 @@ export function mainText($: CheerioAPI): string {
   const parts: string[] = [];
   const walk = (n: AnyNode): void => {
     if (skip.has(n)) return;
-    if (isText(n)) { parts.push(n.data); return; }
+    if (isText(n)) {
+      parts.push(n.data);
+      return;
+    }
     if (!isTag(n) && !isDocument(n)) return;
     const name = isTag(n) ? n.name : '';
     if (['script', 'style', 'noscript', 'template', 'svg', 'head'].includes(name)) return;
@@ -77,7 +93,12 @@ export function mainText($: CheerioAPI): string {
     if (block) parts.push('\n');
   };
   walk(root);
-  return parts.join('').split('\n').map((l) => normalizeSpaces(l)).filter(Boolean).join('\n');
+  return parts
+    .join('')
+    .split('\n')
+    .map((l) => normalizeSpaces(l))
+    .filter(Boolean)
+    .join('\n');
 }
 
 function gallery($: CheerioAPI, pageUrl: string): string[] {
@@ -85,7 +106,13 @@ function gallery($: CheerioAPI, pageUrl: string): string[] {
   matchSet($, DETAIL_GALLERY).forEach((el) => {
     if (inChrome($, el)) return;
     const $el = $(el);
-    const src = $el.is('a') ? $el.attr('href') : $el.attr('data-src') ?? $el.attr('data-lazy-src') ?? $el.attr('data-full') ?? $el.attr('src') ?? $el.attr('srcset')?.split(',')[0]?.trim().split(/\s+/)[0];
+    const src = $el.is('a')
+      ? $el.attr('href')
+      : ($el.attr('data-src') ??
+        $el.attr('data-lazy-src') ??
+        $el.attr('data-full') ??
+        $el.attr('src') ??
+        $el.attr('srcset')?.split(',')[0]?.trim().split(/\s+/)[0]);
     const abs = absoluteUrl(src, pageUrl);
     if (abs && !/logo|icon|sprite|placeholder|avatar|blank\.gif|\.svg/i.test(abs) && !out.includes(abs)) out.push(abs);
   });
@@ -97,7 +124,8 @@ function gallery($: CheerioAPI, pageUrl: string): string[] {
       const width = Number($(el).attr('width') ?? '0');
       const src = $(el).attr('data-src') ?? $(el).attr('src');
       const abs = absoluteUrl(src, pageUrl);
-      if (abs && (width === 0 || width >= 150) && !/logo|icon|sprite|placeholder|avatar|blank\.gif|\.svg|\.gif$/i.test(abs) && !out.includes(abs)) out.push(abs);
+      if (abs && (width === 0 || width >= 150) && !/logo|icon|sprite|placeholder|avatar|blank\.gif|\.svg|\.gif$/i.test(abs) && !out.includes(abs))
+        out.push(abs);
     }
   }
   const og = absoluteUrl(meta($, 'og:image', 'twitter:image'), pageUrl);
@@ -123,7 +151,8 @@ function labelledLine(text: string, label: RegExp): string | undefined {
 }
 
 /** Amounts that are not the listing's price: taxes, charges, fees, deposits, energy costs, weekly rents. */
-const NOT_THE_PRICE = /(taxe|charges?|honoraires\s*(?:locataire|de location|d['’]agence)?\s*:|frais\s+(?:de|d['’])|d[ée]p[ôo]t|garantie|caution|[ée]nergie|energy|tax\b|fees?|service charges?|deposit|per week|par semaine|\/\s*semaine|r[ée]servation|capital|barème|bar[èe]me|minimum)/i;
+const NOT_THE_PRICE =
+  /(taxe|charges?|honoraires\s*(?:locataire|de location|d['’]agence)?\s*:|frais\s+(?:de|d['’])|d[ée]p[ôo]t|garantie|caution|[ée]nergie|energy|tax\b|fees?|service charges?|deposit|per week|par semaine|\/\s*semaine|r[ée]servation|capital|barème|bar[èe]me|minimum)/i;
 
 /** The first line of the listing's text with a price that is not a tax, a fee or a deposit. */
 function firstPriceLine(text: string): string | undefined {
@@ -131,7 +160,8 @@ function firstPriceLine(text: string): string | undefined {
 }
 
 /** A line that belongs to an agency's own address block (street, phone, legal mentions) rather than to a listing. */
-const AGENCY_LINE = /(\b\d{1,4}\s*(?:bis|ter)?\s*,?\s*(?:rue|avenue|av\.|bd|boulevard|place|quai|cours|all[ée]e|chemin|impasse|route|square|faubourg)\b|\bt[ée]l\b|\btel\.|t[ée]l[ée]phone|\bphone\b|siret|rcs|carte (?:t|pro)|©|capital|\+33|\b0\d(?:[ .]?\d\d){4}\b)/i;
+const AGENCY_LINE =
+  /(\b\d{1,4}\s*(?:bis|ter)?\s*,?\s*(?:rue|avenue|av\.|bd|boulevard|place|quai|cours|all[ée]e|chemin|impasse|route|square|faubourg)\b|\bt[ée]l\b|\btel\.|t[ée]l[ée]phone|\bphone\b|siret|rcs|carte (?:t|pro)|©|capital|\+33|\b0\d(?:[ .]?\d\d){4}\b)/i;
 
 /** Places in the listing text, the agency's own address lines (and their neighbours) left to the end. */
 function placeFromText(text: string, country?: FourDigitCountry): { postalCode?: string; city?: string } | undefined {
@@ -155,7 +185,11 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
   const labels = readLabels($, root, (el) => inChrome($, el), text);
   const pick = (selector: string | undefined): string | undefined => {
     if (!selector) return undefined;
-    try { return firstText($, selector); } catch { return undefined; }
+    try {
+      return firstText($, selector);
+    } catch {
+      return undefined;
+    }
   };
   const title = pick(sel.title) ?? pick(DETAIL_TITLE) ?? meta($, 'og:title', 'twitter:title') ?? (normalizeSpaces($('title').first().text()) || undefined);
   const d: DetailDraft = { photos: gallery($, pageUrl), features: [] };
@@ -164,8 +198,11 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
   // The first source that gives a price, or says it is on request, decides: never a page-wide amount after "sur demande".
   const priceLine = labelledLine(text, /\b(prix|loyer|price|tarif)\b/i);
   const sources: Array<[string | undefined, boolean]> = [
-    [pick(sel.price), true], [pick(DETAIL_PRICE), true], [labels.price, true],
-    [meta($, 'product:price:amount', 'og:price:amount'), true], [priceLine, false],
+    [pick(sel.price), true],
+    [pick(DETAIL_PRICE), true],
+    [labels.price, true],
+    [meta($, 'product:price:amount', 'og:price:amount'), true],
+    [priceLine, false],
   ];
   let priceInfo: ReturnType<typeof parsePriceInfo>;
   let onRequest = false;
@@ -173,7 +210,10 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
     if (!t) continue;
     priceInfo = parsePriceInfo(t, { allowBare: bare });
     if (priceInfo) break;
-    if (isPriceOnRequest(t)) { onRequest = true; break; }
+    if (isPriceOnRequest(t)) {
+      onRequest = true;
+      break;
+    }
   }
   if (!priceInfo && !onRequest) {
     if (text.split('\n').some((l) => l.length <= 60 && isPriceOnRequest(l))) onRequest = true;
@@ -190,8 +230,13 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
   if (status) d.status = status;
 
   const count = (v: string | undefined): number | undefined => (v && /^\d{1,2}$/.test(v.trim()) ? Number(v.trim()) : undefined);
-  const surface = parseSurface(pick(sel.surface)) ?? parseSurface(labels.surface) ?? (labels.surface ? parseSurface(`${labels.surface} m²`) : undefined)
-    ?? parseSurface(pick(FIELD.surface)) ?? parseSurface(text) ?? parseSurface(title);
+  const surface =
+    parseSurface(pick(sel.surface)) ??
+    parseSurface(labels.surface) ??
+    (labels.surface ? parseSurface(`${labels.surface} m²`) : undefined) ??
+    parseSurface(pick(FIELD.surface)) ??
+    parseSurface(text) ??
+    parseSurface(title);
   if (surface !== undefined) d.surface = surface;
   const rooms = parseRooms(pick(sel.rooms)) ?? count(labels.rooms) ?? parseRooms(title) ?? parseRooms(labelledLine(text, /pi[eè]ces?\b/i)) ?? parseRooms(text);
   if (rooms !== undefined) d.rooms = rooms;
@@ -210,12 +255,18 @@ export function readDetail($: CheerioAPI, pageUrl: string, sel: ExtractSelectors
   const address = pick(DETAIL_ADDRESS);
   if (address) d.address = address.slice(0, 300);
   // The listing's own place first (its labels, title, address), the agency's address lines last.
-  const labelled = [labels.place, [labels.city, labels.postalCode].filter(Boolean).join(' '), labels.city && labels.postalCode ? `${labels.postalCode} ${labels.city}` : undefined]
-    .map((t) => parsePlace(t, country));
+  const labelled = [
+    labels.place,
+    [labels.city, labels.postalCode].filter(Boolean).join(' '),
+    labels.city && labels.postalCode ? `${labels.postalCode} ${labels.city}` : undefined,
+  ].map((t) => parsePlace(t, country));
   const fromLabels = labelled.find((p) => p.postalCode && p.city) ?? labelled.find((p) => p.postalCode);
   // French forms over the whole text before a four-digit country's forms.
-  const place = fromLabels ?? [title, address].map((t) => parsePlace(t, country)).find((p) => p.postalCode) ?? placeFromText(text)
-    ?? (country ? placeFromText(text, country) : undefined);
+  const place =
+    fromLabels ??
+    [title, address].map((t) => parsePlace(t, country)).find((p) => p.postalCode) ??
+    placeFromText(text) ??
+    (country ? placeFromText(text, country) : undefined);
   if (place?.postalCode) d.postalCode = place.postalCode;
   if (place?.city) d.city = place.city;
   if (!d.city) {

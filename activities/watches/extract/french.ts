@@ -7,7 +7,10 @@ import type { PropertyType, TransactionType } from './types.js';
 
 /** Lower-case, strip accents, unify the many spaces French typography uses. */
 export function fold(text: string): string {
-  return normalizeSpaces(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return normalizeSpaces(text)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** NBSP, narrow NBSP, thin spaces and friends become a plain space; runs collapse. */
@@ -16,7 +19,17 @@ export function normalizeSpaces(text: string): string {
 }
 
 const WORD_NUMBERS: Record<string, number> = {
-  un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10,
+  un: 1,
+  une: 1,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  six: 6,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
 };
 const NUM_WORD = '(\\d{1,2}|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)';
 
@@ -32,7 +45,10 @@ const AMOUNT = String.raw`(\d{1,3}(?:[ .,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]
 const CURRENCY = String.raw`(?:€|eur(?:os?)?\b)`;
 const AFTER = new RegExp(`${AMOUNT}\\s*(k|m)?\\s*${CURRENCY}`, 'i');
 const BEFORE = new RegExp(`${CURRENCY}\\s*${AMOUNT}\\s*(k|m)?\\b`, 'i');
-const BARE = new RegExp(`^(?:[^\\d]{0,40}?)${AMOUNT}\\s*(k|m)?\\s*(?:${CURRENCY})?(?:\\s*(?:fai|hai|cc|hc|ttc|ht|net vendeur|honoraires inclus|/\\s*mois|par mois))?\\W*$`, 'i');
+const BARE = new RegExp(
+  `^(?:[^\\d]{0,40}?)${AMOUNT}\\s*(k|m)?\\s*(?:${CURRENCY})?(?:\\s*(?:fai|hai|cc|hc|ttc|ht|net vendeur|honoraires inclus|/\\s*mois|par mois))?\\W*$`,
+  'i',
+);
 
 const RENT_MARKERS = /(\/\s*mois|par mois|mensuel|\bloyer\b|\bcc\b|\bhc\b|charges comprises|hors charges|a louer|\blocation\b|\/\s*month|per month|\bpcm\b)/;
 const SALE_MARKERS = /(\bfai\b|\bhai\b|a vendre|\bvente\b|honoraires|net vendeur|prix de vente|for sale)/;
@@ -83,7 +99,7 @@ export function parsePriceInfo(text: string | undefined | null, opts: { allowBar
   let price: number | undefined;
   const after = AFTER.exec(t);
   const before = BEFORE.exec(t);
-  const first = after && before ? (after.index <= before.index ? after : before) : after ?? before;
+  const first = after && before ? (after.index <= before.index ? after : before) : (after ?? before);
   if (first) price = parseAmount(first[1]!, first[2]);
   else if (opts.allowBare) {
     const bare = BARE.exec(t);
@@ -113,8 +129,14 @@ export function detectTransaction(text: string, price?: number): TransactionType
 // ---------------------------------------------------------------- surfaces, rooms
 
 const SQFT = String.raw`(?:sq\.?\s?ft|square\s+feet|ft²|ft2)`;
-const SURFACE = new RegExp(String.raw`(\d{1,3}(?:[ .,]\d{3})+(?!\d)|\d+)(?:[.,](\d{1,2}))?\s*(m²|m2|m\^2|m\s?carr[ée]s?|m[èe]tres?\s+carr[ée]s?|sq\.?\s?m|square\s+met(?:re|er)s?|${SQFT})(?![a-z])`, 'i');
-const LABELLED_SURFACE = new RegExp(String.raw`(?:surface(?:\s+habitable)?|superficie|living area|floor area|surface carrez|loi carrez)\s*(?:de|:|=|-)?\s*(?:env\.?|environ|approx\.?|from)?\s*(\d{1,3}(?:[ .,]\d{3})+(?!\d)|\d+)(?:[.,](\d{1,2}))?\s*(m²|m2|m\s?carr|sq\.?\s?m|${SQFT})?`, 'i');
+const SURFACE = new RegExp(
+  String.raw`(\d{1,3}(?:[ .,]\d{3})+(?!\d)|\d+)(?:[.,](\d{1,2}))?\s*(m²|m2|m\^2|m\s?carr[ée]s?|m[èe]tres?\s+carr[ée]s?|sq\.?\s?m|square\s+met(?:re|er)s?|${SQFT})(?![a-z])`,
+  'i',
+);
+const LABELLED_SURFACE = new RegExp(
+  String.raw`(?:surface(?:\s+habitable)?|superficie|living area|floor area|surface carrez|loi carrez)\s*(?:de|:|=|-)?\s*(?:env\.?|environ|approx\.?|from)?\s*(\d{1,3}(?:[ .,]\d{3})+(?!\d)|\d+)(?:[.,](\d{1,2}))?\s*(m²|m2|m\s?carr|sq\.?\s?m|${SQFT})?`,
+  'i',
+);
 const IS_SQFT = new RegExp(`^${SQFT}$`, 'i');
 
 function toSurface(intPart: string, decPart?: string, unit?: string): number | undefined {
@@ -245,7 +267,8 @@ function parseLine(line: string): PostalCity {
   const a = CODE_CITY.exec(t);
   if (a) {
     const city = tidyCity(a[2]!);
-    const notCity = /^(Tel|Tél|Fax|Mob|Port|Réf|Ref|Prix|Surface|France|Pays(?: France)?)$/i.test(city) || (parsePropertyType(city) !== undefined && !city.includes('-'));
+    const notCity =
+      /^(Tel|Tél|Fax|Mob|Port|Réf|Ref|Prix|Surface|France|Pays(?: France)?)$/i.test(city) || (parsePropertyType(city) !== undefined && !city.includes('-'));
     return notCity ? { postalCode: a[1]! } : { postalCode: a[1]!, city };
   }
   const b = CITY_PAREN_CODE.exec(t);
@@ -253,7 +276,9 @@ function parseLine(line: string): PostalCity {
   const d = CITY_CODE.exec(t);
   if (d) {
     const city = tidyCity(d[1]!);
-    const notCity = /^(Code|Postal|CP|Tel|Tél|Fax|Réf|Ref|Prix|Surface|Adresse|Situation|France)$/i.test(city.split(/\s/).pop() ?? '') || parsePropertyType(city) !== undefined;
+    const notCity =
+      /^(Code|Postal|CP|Tel|Tél|Fax|Réf|Ref|Prix|Surface|Adresse|Situation|France)$/i.test(city.split(/\s/).pop() ?? '') ||
+      parsePropertyType(city) !== undefined;
     if (!notCity) return { postalCode: d[2]!, city };
   }
   const c = PAREN_CODE.exec(t);
@@ -277,11 +302,20 @@ export function isPostalCode(s: string): boolean {
 // ---------------------------------------------------------------- property types
 
 const TYPE_WORDS: Array<[RegExp, PropertyType]> = [
-  [/\b(appartements?|apparts?|studios?|studette|lofts?|duplex|triplex|penthouse|rez[- ]de[- ]jardin|chambre de service|flat|apartments?|condo)\b/g, 'apartment'],
+  [
+    /\b(appartements?|apparts?|studios?|studette|lofts?|duplex|triplex|penthouse|rez[- ]de[- ]jardin|chambre de service|flat|apartments?|condo)\b/g,
+    'apartment',
+  ],
   [/(?:^|[^a-z0-9])[tf]\s?[1-9](?:\s?bis)?(?![a-z0-9])/g, 'apartment'],
-  [/\b(maisons?|villas?|pavillons?|proprietes?|mas|longeres?|chalets?|demeures?|chateaux?|chateau|bastides?|bastidons?|farmhouses?|manor|mansion|fermettes?|corps de ferme|ferme|manoir|maison de ville|echoppe|houses?|cottage|bungalow)\b/g, 'house'],
+  [
+    /\b(maisons?|villas?|pavillons?|proprietes?|mas|longeres?|chalets?|demeures?|chateaux?|chateau|bastides?|bastidons?|farmhouses?|manor|mansion|fermettes?|corps de ferme|ferme|manoir|maison de ville|echoppe|houses?|cottage|bungalow)\b/g,
+    'house',
+  ],
   [/\b(terrains?|parcelles?|terrain a batir|lots? a batir|land|building plots?|plots?)\b/g, 'land'],
-  [/\b(locaux commerciaux|local commercial|locaux|local professionnel|commerces?|fonds de commerce|boutiques?|bureaux?|entrepots?|murs commerciaux|cellule commerciale|shop|office|retail|warehouse)\b/g, 'commercial'],
+  [
+    /\b(locaux commerciaux|local commercial|locaux|local professionnel|commerces?|fonds de commerce|boutiques?|bureaux?|entrepots?|murs commerciaux|cellule commerciale|shop|office|retail|warehouse)\b/g,
+    'commercial',
+  ],
   [/\b(parkings?|garages?|box|stationnement|place de parking|emplacement de parking|parking space)\b/g, 'parking'],
   [/\b(immeubles?|peniche|viager|batiment|building)\b/g, 'other'],
 ];
@@ -348,7 +382,9 @@ export function detectFeatures(text: string | undefined | null): string[] {
 
 /** One feature label from a list item: a canonical key when recognised, else the folded label. */
 export function featureKey(label: string): string | undefined {
-  const clean = normalizeSpaces(label).replace(/[:•·\-–]+$/, '').trim();
+  const clean = normalizeSpaces(label)
+    .replace(/[:•·\-–]+$/, '')
+    .trim();
   if (!clean || clean.length > 60) return undefined;
   const known = detectFeatures(clean);
   if (known.length === 1) return known[0];
@@ -357,7 +393,8 @@ export function featureKey(label: string): string | undefined {
 
 // ---------------------------------------------------------------- references
 
-const REF = /(?:r[ée]f(?:[ée]rence)?\.?(?:\s+(?:de\s+l['’]annonce|annonce|du bien|agence))?|n°\s*de\s*mandat|mandat|property id|id du bien)[\s.]*(?:n°|no\.?|#)?[\s:#.]*([A-Z0-9][A-Z0-9\-_/]{1,30})/gi;
+const REF =
+  /(?:r[ée]f(?:[ée]rence)?\.?(?:\s+(?:de\s+l['’]annonce|annonce|du bien|agence))?|n°\s*de\s*mandat|mandat|property id|id du bien)[\s.]*(?:n°|no\.?|#)?[\s:#.]*([A-Z0-9][A-Z0-9\-_/]{1,30})/gi;
 
 /** "Réf. : AP-1234" → "AP-1234"; the first reference-looking token that carries a digit. */
 export function parseReference(text: string | undefined | null): string | undefined {

@@ -12,10 +12,19 @@ const bare = (h: string): string => h.toLowerCase().replace(/^www\./, '');
 /** The hosts (www-less) that name this page's site: its own, its canonical / og:url / declared domain. */
 export function siteHosts($: CheerioAPI, pageUrl: string): Set<string> {
   const hosts = new Set<string>();
-  try { hosts.add(bare(new URL(pageUrl).host)); } catch { return hosts; }
+  try {
+    hosts.add(bare(new URL(pageUrl).host));
+  } catch {
+    return hosts;
+  }
   const add = (u: string | undefined): void => {
     if (!u) return;
-    try { const x = new URL(u.trim(), pageUrl); if (/^https?:$/.test(x.protocol)) hosts.add(bare(x.host)); } catch { /* not a URL */ }
+    try {
+      const x = new URL(u.trim(), pageUrl);
+      if (/^https?:$/.test(x.protocol)) hosts.add(bare(x.host));
+    } catch {
+      /* not a URL */
+    }
   };
   add($('link[rel="canonical"]').attr('href'));
   add($('meta[property="og:url"]').attr('content'));
@@ -43,7 +52,11 @@ export function rebaseUrl(url: string, pageUrl: string, hosts: Set<string>): str
  */
 export function rebaseLinks($: CheerioAPI, pageUrl: string, hosts: Set<string>): void {
   let pageHost: string;
-  try { pageHost = new URL(pageUrl).host; } catch { return; }
+  try {
+    pageHost = new URL(pageUrl).host;
+  } catch {
+    return;
+  }
   if (hosts.size <= 1) return;
   $('a[href]').each((_i, el) => {
     const href = $(el).attr('href')!;
@@ -51,7 +64,9 @@ export function rebaseLinks($: CheerioAPI, pageUrl: string, hosts: Set<string>):
     try {
       const u = new URL(href.trim(), pageUrl);
       if (u.host !== pageHost && hosts.has(bare(u.host))) $(el).attr('href', rebaseUrl(u.href, pageUrl, hosts));
-    } catch { /* not a URL */ }
+    } catch {
+      /* not a URL */
+    }
   });
 }
 

@@ -35,7 +35,13 @@ type Partial_ = Partial<Omit<ListingDraft, 'quality'>> & { photos: string[]; fea
 
 function sameUrl(a: string, b: string): boolean {
   const n = (u: string): string => {
-    try { const x = new URL(u); x.hash = ''; return `${x.hostname.replace(/^www\./, '')}${x.pathname.replace(/\/+$/, '')}${x.search}`; } catch { return u; }
+    try {
+      const x = new URL(u);
+      x.hash = '';
+      return `${x.hostname.replace(/^www\./, '')}${x.pathname.replace(/\/+$/, '')}${x.search}`;
+    } catch {
+      return u;
+    }
   };
   return n(a) === n(b);
 }
@@ -52,7 +58,9 @@ function merge(a: Partial_, b: Partial_): Partial_ {
 }
 
 function fallbackTitle(d: Partial_): string {
-  const type = { apartment: 'Appartement', house: 'Maison', land: 'Terrain', commercial: 'Local commercial', parking: 'Parking', other: 'Bien' }[d.propertyType ?? 'other'];
+  const type = { apartment: 'Appartement', house: 'Maison', land: 'Terrain', commercial: 'Local commercial', parking: 'Parking', other: 'Bien' }[
+    d.propertyType ?? 'other'
+  ];
   const bits = [type, d.rooms ? `${d.rooms} pièces` : undefined, d.surface ? `${d.surface} m²` : undefined, d.city].filter(Boolean);
   return bits.join(' ');
 }
@@ -62,9 +70,18 @@ function finish(d: Partial_, pageUrl: string, country?: FourDigitCountry): Listi
   const sourceUrl = d.sourceUrl ?? pageUrl;
   const title = normalizeSpaces(d.title ?? '') || fallbackTitle(d);
   const out: Omit<ListingDraft, 'quality'> = { ...d, sourceUrl, title, photos: d.photos.slice(0, 50), features: d.features.slice(0, 60) };
-  if (out.propertyType === undefined) { const t = parsePropertyType(title) ?? parsePropertyType(out.description); if (t) out.propertyType = t; }
-  if (out.rooms === undefined) { const r = parseRooms(title); if (r !== undefined) out.rooms = r; }
-  if (out.surface === undefined) { const s = parseSurface(title); if (s !== undefined) out.surface = s; }
+  if (out.propertyType === undefined) {
+    const t = parsePropertyType(title) ?? parsePropertyType(out.description);
+    if (t) out.propertyType = t;
+  }
+  if (out.rooms === undefined) {
+    const r = parseRooms(title);
+    if (r !== undefined) out.rooms = r;
+  }
+  if (out.surface === undefined) {
+    const s = parseSurface(title);
+    if (s !== undefined) out.surface = s;
+  }
   if (!out.postalCode || !out.city) {
     const place = [out.address, title, out.description].map((t) => parsePlace(t, country)).find((p) => p.postalCode);
     if (place?.postalCode && !out.postalCode) out.postalCode = place.postalCode;
@@ -107,13 +124,21 @@ function selectorOverrides($: CheerioAPI, opts: ExtractOptions): Partial_ {
   const sel = opts.selectors ?? {};
   const text = (s?: string): string | undefined => {
     if (!s) return undefined;
-    try { const el = $(s).first(); return el.length ? normalizeSpaces(el.text()) || undefined : undefined; } catch { return undefined; }
+    try {
+      const el = $(s).first();
+      return el.length ? normalizeSpaces(el.text()) || undefined : undefined;
+    } catch {
+      return undefined;
+    }
   };
   const out: Partial_ = { photos: [], features: [] };
   const title = text(sel.title);
   if (title) out.title = title;
   const price = parsePriceInfo(text(sel.price), { allowBare: true });
-  if (price) { out.price = price.price; if (price.transaction) out.transaction = price.transaction; }
+  if (price) {
+    out.price = price.price;
+    if (price.transaction) out.transaction = price.transaction;
+  }
   const st = text(sel.surface);
   const surface = parseSurface(st) ?? (st && /^\d+([.,]\d+)?$/.test(st.replace(/\s/g, '')) ? Number(st.replace(/\s/g, '').replace(',', '.')) : undefined);
   if (surface !== undefined) out.surface = surface;
@@ -131,7 +156,10 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
   const format = detectFormat(html, pageUrl);
   const theme = format === 'wordpress' || format === 'generic' ? detectTheme(html) : undefined;
   const sel = opts.selectors ?? {};
-  for (const s of Object.values(sel)) { const err = selectorError($, s); if (err) warnings.push(err); }
+  for (const s of Object.values(sel)) {
+    const err = selectorError($, s);
+    if (err) warnings.push(err);
+  }
 
   // 1. Structured data.
   const values = parseJsonLd($, warnings);
@@ -159,7 +187,10 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
     const byUrl = new Map<string, CardDraft>(cards.map((c) => [c.sourceUrl, c]));
     const used = new Set<string>();
     for (const s of structured) {
-      if (!s.sourceUrl) { warnings.push('structured listing without URL skipped'); continue; }
+      if (!s.sourceUrl) {
+        warnings.push('structured listing without URL skipped');
+        continue;
+      }
       const card = [...byUrl.values()].find((c) => sameUrl(c.sourceUrl, s.sourceUrl!));
       if (card) used.add(card.sourceUrl);
       drafts.push(card ? merge(s, card) : s);
@@ -171,10 +202,13 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
     const signals = [detail.surface, detail.rooms, detail.propertyType, detail.bedrooms].filter((v) => v !== undefined).length;
     // One card linking elsewhere whose price is the only one on the page: a list page of one.
     // (A detail page wrapped in one `.annonce` block has that block's title as its own: not a list.)
-    const loneList = loneCard && !sameUrl(loneCard.sourceUrl, pageUrl) && loneCard.title !== detail.title
-      && (detail.price === undefined || detail.price === loneCard.price);
+    const loneList =
+      loneCard && !sameUrl(loneCard.sourceUrl, pageUrl) && loneCard.title !== detail.title && (detail.price === undefined || detail.price === loneCard.price);
     if (loneList || PAGINATED.test(pageUrl)) {
-      if (loneCard) { pageKind = 'list'; drafts = [loneCard]; }
+      if (loneCard) {
+        pageKind = 'list';
+        drafts = [loneCard];
+      }
     } else if (detail.title && ((detail.price !== undefined && signals >= 1) || (detail.priceQualifier === 'on_request' && signals >= 2))) {
       pageKind = 'detail';
       drafts = [detail];
@@ -187,10 +221,19 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
   const nextPages = findPagination($, pageUrl, sel.nextPage);
   const paging = new Set(nextPages);
   const links = new Set<string>();
-  const addLink = (u: string): void => { if (!sameUrl(u, pageUrl) && !paging.has(u)) links.add(u); };
+  const addLink = (u: string): void => {
+    if (!sameUrl(u, pageUrl) && !paging.has(u)) links.add(u);
+  };
   for (const l of listings) addLink(l.sourceUrl);
   for (const c of cards) addLink(c.sourceUrl);
-  for (const u of flat.links) { try { const abs = rebaseUrl(new URL(u, pageUrl).href, pageUrl, hosts); if (sameHost(abs, pageUrl)) addLink(abs); } catch { /* not a URL */ } }
+  for (const u of flat.links) {
+    try {
+      const abs = rebaseUrl(new URL(u, pageUrl).href, pageUrl, hosts);
+      if (sameHost(abs, pageUrl)) addLink(abs);
+    } catch {
+      /* not a URL */
+    }
+  }
   for (const u of findListingLinks($, pageUrl, paging)) addLink(u);
 
   // 5. A page a browser would render differently?
@@ -209,11 +252,22 @@ function run(html: string, pageUrl: string, opts: ExtractOptions, warnings: stri
 export function extractPage(html: string, pageUrl: string, opts: ExtractOptions = {}): ExtractResult {
   const warnings: string[] = [];
   const empty: ExtractResult = { format: 'generic', listings: [], listingLinks: [], nextPages: [], needsBrowser: false, warnings, pageKind: 'other' };
-  if (typeof html !== 'string' || !html.trim()) { warnings.push('empty page'); return empty; }
-  try { new URL(pageUrl); } catch { warnings.push(`invalid page URL ${JSON.stringify(pageUrl)}`); return empty; }
+  if (typeof html !== 'string' || !html.trim()) {
+    warnings.push('empty page');
+    return empty;
+  }
+  try {
+    new URL(pageUrl);
+  } catch {
+    warnings.push(`invalid page URL ${JSON.stringify(pageUrl)}`);
+    return empty;
+  }
   let input = html;
   const max = opts.maxHtmlChars ?? MAX_HTML_CHARS;
-  if (input.length > max) { warnings.push(`page truncated to ${max} characters`); input = input.slice(0, max); }
+  if (input.length > max) {
+    warnings.push(`page truncated to ${max} characters`);
+    input = input.slice(0, max);
+  }
   if (!/<[a-z!][^>]*>/i.test(input.slice(0, 20_000))) warnings.push('content does not look like HTML');
   try {
     return run(input, pageUrl, opts, warnings);

@@ -14,7 +14,10 @@ const LABELS: Array<[RegExp, LabelKey]> = [
   [/^(ville|commune|localite|town|city|village)$/, 'city'],
   [/^(code postal|cp|c\.p\.|postcode|post code|postal code|zip|zip code)$/, 'postalCode'],
   [/^(localisation|situation|secteur|adresse|location|emplacement|lieu|address|quartier|area)$/, 'place'],
-  [/^(prix|prix de vente|prix fai|prix net vendeur|price|asking price|loyer|loyer mensuel|loyer charges comprises|loyer hors charges|loyer cc|loyer hc|rent|monthly rent|tarif)$/, 'price'],
+  [
+    /^(prix|prix de vente|prix fai|prix net vendeur|price|asking price|loyer|loyer mensuel|loyer charges comprises|loyer hors charges|loyer cc|loyer hc|rent|monthly rent|tarif)$/,
+    'price',
+  ],
   [/^(surface|surface habitable|superficie|superficie habitable|surface carrez|surface loi carrez|living area|living space|floor area|habitable)$/, 'surface'],
   [/^(pieces|nombre de pieces|nb pieces|nb de pieces|rooms|number of rooms|total rooms)$/, 'rooms'],
   [/^(chambres|nombre de chambres|nb chambres|nb de chambres|bedrooms|number of bedrooms|beds)$/, 'bedrooms'],
@@ -22,7 +25,10 @@ const LABELS: Array<[RegExp, LabelKey]> = [
 ];
 
 export function labelKey(raw: string): LabelKey | undefined {
-  const t = fold(raw).replace(/[:.]+$/, '').replace(/\s*[:]\s*$/, '').trim();
+  const t = fold(raw)
+    .replace(/[:.]+$/, '')
+    .replace(/\s*[:]\s*$/, '')
+    .trim();
   if (!t || t.length > 32) return undefined;
   for (const [re, key] of LABELS) if (re.test(t)) return key;
   return undefined;
@@ -56,10 +62,15 @@ export function readLabels($: CheerioAPI, root: AnyNode, skip: (el: AnyNode) => 
     const own = text($, el);
     if (!own || own.length > 32 || !labelKey(own) || skip(el)) continue;
     // (A unit's superscript — `m<sup>2</sup>` — or an icon is part of the value, never the value.)
-    const next = $(el).next().filter((_i, n) => !['sup', 'sub', 'i', 'br', 'img', 'svg'].includes(n.name));
+    const next = $(el)
+      .next()
+      .filter((_i, n) => !['sup', 'sub', 'i', 'br', 'img', 'svg'].includes(n.name));
     // A value is a leaf-ish element: one holding blocks of its own is a section, not a value.
     const nextText = next.length && next.find('li, div, p, tr, dd, ul, table').length === 0 ? text($, next[0]!) : '';
-    if (nextText && nextText.length <= 120 && !labelKey(nextText)) { put(own, nextText); continue; }
+    if (nextText && nextText.length <= 120 && !labelKey(nextText)) {
+      put(own, nextText);
+      continue;
+    }
     const parent = el.parent as Element | null;
     if (parent && isTag(parent)) {
       const whole = text($, parent);

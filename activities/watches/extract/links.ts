@@ -16,22 +16,31 @@ export function findPagination($: CheerioAPI, pageUrl: string, extraSelector?: s
     if (abs && sameHost(abs, pageUrl) && abs !== pageUrl) out.add(abs);
   };
   if (extraSelector) {
-    try { $(extraSelector).each((_i, el) => add($(el).attr('href'))); } catch { /* reported by the caller */ }
+    try {
+      $(extraSelector).each((_i, el) => add($(el).attr('href')));
+    } catch {
+      /* reported by the caller */
+    }
   }
   $(PAGINATION).each((_i, el) => add($(el).attr('href')));
   matchSet($, 'a[href]').forEach((el) => {
     const $el = $(el);
     const href = $el.attr('href');
     const label = fold($el.text() || $el.attr('aria-label') || $el.attr('title') || '');
-    if (NEXT_TEXT.test(label) || /page suivante|next page/.test(label)) { add(href); return; }
+    if (NEXT_TEXT.test(label) || /page suivante|next page/.test(label)) {
+      add(href);
+      return;
+    }
     const abs = absoluteUrl(href, pageUrl);
     if (abs && PAGE_PARAM.test(abs) && /^\d{1,3}$/.test(label)) add(href);
   });
   return [...out];
 }
 
-const LISTING_HREF = /\/(annonces?|biens?|propriete|proprietes|property|properties|listing|listings|logement|vente|location|achat|immobilier|detail|fiche|produits?|products|offre|appartement|maison|terrain|a-vendre|a-louer)[-/_]/i;
-const NOT_LISTING = /\/(category|categorie|tag|author|feed|statut|status|type-de-bien|property-type|property-status|ville|city|caracteristique|feature|wp-json|wp-admin|contact|mentions|agence|equipe|blog|actualites|estimation|page\/\d+)\b|\.(jpe?g|png|webp|gif|pdf|css|js|xml)$/i;
+const LISTING_HREF =
+  /\/(annonces?|biens?|propriete|proprietes|property|properties|listing|listings|logement|vente|location|achat|immobilier|detail|fiche|produits?|products|offre|appartement|maison|terrain|a-vendre|a-louer)[-/_]/i;
+const NOT_LISTING =
+  /\/(category|categorie|tag|author|feed|statut|status|type-de-bien|property-type|property-status|ville|city|caracteristique|feature|wp-json|wp-admin|contact|mentions|agence|equipe|blog|actualites|estimation|page\/\d+)\b|\.(jpe?g|png|webp|gif|pdf|css|js|xml)$/i;
 
 const FILTER_PARAM = /^(category|categorie|cat|tag|tags|type|filter|filtre|sort|tri|order|orderby|view|vue|lang|hl|ville|city|statut|status)$/i;
 
@@ -69,7 +78,8 @@ export function findListingLinks($: CheerioAPI, pageUrl: string, exclude: Set<st
     const abs = absoluteUrl($(el).attr('href'), pageUrl);
     if (!abs || abs === pageUrl || exclude.has(abs) || alternates.has(abs) || !sameHost(abs, pageUrl) || isFilterLink(abs)) return;
     const path = new URL(abs).pathname;
-    if (LISTING_HREF.test(path + '/') && !NOT_LISTING.test(path) && !PAGE_PARAM.test(abs) && /[\d-]/.test(path.split('/').filter(Boolean).pop() ?? '')) out.add(abs);
+    if (LISTING_HREF.test(path + '/') && !NOT_LISTING.test(path) && !PAGE_PARAM.test(abs) && /[\d-]/.test(path.split('/').filter(Boolean).pop() ?? ''))
+      out.add(abs);
   });
   return [...out];
 }

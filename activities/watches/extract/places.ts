@@ -35,9 +35,43 @@ export function parsePlace(text: string | undefined | null, country?: FourDigitC
 }
 
 const SLUG_WORDS = new Set([
-  'vente', 'achat', 'location', 'louer', 'vendre', 'a', 'acheter', 'appartement', 'appartements', 'maison', 'maisons', 'villa', 'studio', 'loft', 'duplex',
-  'terrain', 'local', 'commercial', 'parking', 'garage', 'immeuble', 'propriete', 'bien', 'annonce', 'ref', 'piece', 'pieces', 'chambre', 'chambres', 'neuf',
-  'programme', 'sale', 'rent', 'house', 'apartment', 'flat', 'for',
+  'vente',
+  'achat',
+  'location',
+  'louer',
+  'vendre',
+  'a',
+  'acheter',
+  'appartement',
+  'appartements',
+  'maison',
+  'maisons',
+  'villa',
+  'studio',
+  'loft',
+  'duplex',
+  'terrain',
+  'local',
+  'commercial',
+  'parking',
+  'garage',
+  'immeuble',
+  'propriete',
+  'bien',
+  'annonce',
+  'ref',
+  'piece',
+  'pieces',
+  'chambre',
+  'chambres',
+  'neuf',
+  'programme',
+  'sale',
+  'rent',
+  'house',
+  'apartment',
+  'flat',
+  'for',
 ]);
 const LINK_WORDS = new Set(['sur', 'sous', 'les', 'le', 'la', 'de', 'du', 'des', 'en', 'aux', 'au', 'et', 'lez', 'd', 'l']);
 
@@ -48,8 +82,16 @@ const LINK_WORDS = new Set(['sur', 'sous', 'les', 'le', 'la', 'de', 'du', 'des',
  */
 export function placeFromSlug(url: string, pageText = ''): PostalCity {
   let last: string;
-  try { last = decodeURIComponent(new URL(url).pathname).split('/').filter(Boolean).pop() ?? ''; } catch { return {}; }
-  const parts = last.replace(/\.[a-z0-9]{2,5}$/i, '').toLowerCase().split(/[-_+]/).filter(Boolean);
+  try {
+    last = decodeURIComponent(new URL(url).pathname).split('/').filter(Boolean).pop() ?? '';
+  } catch {
+    return {};
+  }
+  const parts = last
+    .replace(/\.[a-z0-9]{2,5}$/i, '')
+    .toLowerCase()
+    .split(/[-_+]/)
+    .filter(Boolean);
   const at = parts.findIndex((p) => /^\d{5}$/.test(p) && isPostalCode(p));
   if (at < 0 || parts.filter((p) => /^\d{5}$/.test(p)).length > 1) return {};
   const words: string[] = [];

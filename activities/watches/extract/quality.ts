@@ -6,8 +6,17 @@
 import type { ListingDraft } from './types.js';
 
 const WEIGHTS: Array<[keyof Omit<ListingDraft, 'quality'>, number]> = [
-  ['title', 0.08], ['price', 0.2], ['surface', 0.14], ['rooms', 0.08], ['propertyType', 0.1], ['postalCode', 0.12],
-  ['city', 0.05], ['description', 0.1], ['photos', 0.08], ['bedrooms', 0.03], ['externalId', 0.02],
+  ['title', 0.08],
+  ['price', 0.2],
+  ['surface', 0.14],
+  ['rooms', 0.08],
+  ['propertyType', 0.1],
+  ['postalCode', 0.12],
+  ['city', 0.05],
+  ['description', 0.1],
+  ['photos', 0.08],
+  ['bedrooms', 0.03],
+  ['externalId', 0.02],
 ];
 
 function present(v: unknown): boolean {

@@ -1,6 +1,16 @@
 /** Shopify stores publish their catalogue at /products.json; agencies on Shopify list one property per product. */
 import {
-  detectFeatures, detectTransaction, mapTypeName, normalizeSpaces, parseBathrooms, parseBedrooms, parsePostalCity, parsePrice, parsePropertyType, parseRooms, parseSurface,
+  detectFeatures,
+  detectTransaction,
+  mapTypeName,
+  normalizeSpaces,
+  parseBathrooms,
+  parseBedrooms,
+  parsePostalCity,
+  parsePrice,
+  parsePropertyType,
+  parseRooms,
+  parseSurface,
 } from './french.js';
 import { qualityScore } from './quality.js';
 import { statusWord } from './status.js';
@@ -14,7 +24,10 @@ const s = (v: unknown): string | undefined => (typeof v === 'string' && v.trim()
 function shopPrice(v: unknown): number | undefined {
   if (typeof v === 'number') return v > 0 ? Math.round(v) : undefined;
   if (typeof v !== 'string') return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) { const n = Math.round(Number(v)); return n > 0 ? n : undefined; }
+  if (/^\d+(\.\d+)?$/.test(v.trim())) {
+    const n = Math.round(Number(v));
+    return n > 0 ? n : undefined;
+  }
   return parsePrice(v, { allowBare: true });
 }
 
@@ -25,7 +38,10 @@ function product(p: Obj, shopUrl: string): ListingDraft | undefined {
   const sourceUrl = absoluteUrl(`/products/${encodeURIComponent(handle)}`, shopUrl);
   if (!sourceUrl) return undefined;
   const tags = Array.isArray(p['tags']) ? p['tags'].map(String) : typeof p['tags'] === 'string' ? p['tags'].split(',') : [];
-  const tagText = tags.map((t) => normalizeSpaces(t)).filter(Boolean).join(' · ');
+  const tagText = tags
+    .map((t) => normalizeSpaces(t))
+    .filter(Boolean)
+    .join(' · ');
   const body = typeof p['body_html'] === 'string' ? htmlToText(p['body_html']) : '';
   const variants = Array.isArray(p['variants']) ? p['variants'].filter(isObj) : [];
   const variant = variants[0];
@@ -41,7 +57,11 @@ function product(p: Obj, shopUrl: string): ListingDraft | undefined {
   const draft: Omit<ListingDraft, 'quality'> = { sourceUrl, title, photos, features: detectFeatures(`${tagText}\n${body}`) };
   const externalId = s(variant?.['sku']) ?? s(p['id']);
   if (externalId) draft.externalId = externalId;
-  if (price !== undefined) { draft.price = price; const t = detectTransaction(`${title} ${tagText}`, price); if (t) draft.transaction = t; }
+  if (price !== undefined) {
+    draft.price = price;
+    const t = detectTransaction(`${title} ${tagText}`, price);
+    if (t) draft.transaction = t;
+  }
   const compareAt = variant ? shopPrice(variant['compare_at_price']) : undefined;
   if (price !== undefined && compareAt !== undefined && compareAt > price) draft.previousPrice = compareAt;
   const tagStatus = tags.map((t) => statusWord(t)).find((x) => x !== undefined);

@@ -10,15 +10,19 @@ import { fold } from './french.js';
 import type { ListingStatus } from './types.js';
 
 const SOLD = /^(?:vendue?s?|deja vendue?|bien vendu|sold|sold stc|adjuge|loue|louee|rented|let agreed)$/;
-const UNDER_OFFER = /^(?:sous compromis|compromis (?:signe|en cours)|sous offre|sous option|offre acceptee|offre en cours|under offer|sale agreed|under contract|reserve|reservee)$/;
+const UNDER_OFFER =
+  /^(?:sous compromis|compromis (?:signe|en cours)|sous offre|sous option|offre acceptee|offre en cours|under offer|sale agreed|under contract|reserve|reservee)$/;
 /** A sentence saying the listing itself is sold ("Ce bien a été vendu par notre agence"), at the start of a line. */
-const SOLD_SENTENCE = /^(?:ce bien|cette (?:maison|propriete|villa|appartement)|cet appartement|this property|this home)\s+(?:a ete|est deja|has been|is now)\s+(?:vendue?|sold)\b(?!\s+(?:loue|libre|occupe|meuble|avec|sans|en|with|furnished|let)\b)/;
+const SOLD_SENTENCE =
+  /^(?:ce bien|cette (?:maison|propriete|villa|appartement)|cet appartement|this property|this home)\s+(?:a ete|est deja|has been|is now)\s+(?:vendue?|sold)\b(?!\s+(?:loue|libre|occupe|meuble|avec|sans|en|with|furnished|let)\b)/;
 const CLASS_SOLD = /(?:^|[-_\s])(?:vendu|vendue|sold|sold-out|soldout|adjuge)(?:$|[-_\s])/i;
 const CLASS_OFFER = /(?:^|[-_\s])(?:compromis|sous-offre|under-offer|underoffer|sale-agreed)(?:$|[-_\s])/i;
 
 /** Status from one short text ("VENDU", "Sous compromis"), or undefined. */
 export function statusWord(text: string): ListingStatus | undefined {
-  const t = fold(text).replace(/[!.:*()[\]]+/g, ' ').trim();
+  const t = fold(text)
+    .replace(/[!.:*()[\]]+/g, ' ')
+    .trim();
   if (SOLD.test(t)) return 'sold';
   if (UNDER_OFFER.test(t)) return 'under_offer';
   return undefined;
@@ -40,7 +44,9 @@ export function statusInText(text: string | undefined): ListingStatus | undefine
 /** Status of a card or a detail block: badge classes, short elements, text segments. */
 export function statusIn($: CheerioAPI, root: AnyNode, text: string, skip: (el: AnyNode) => boolean = () => false): ListingStatus | undefined {
   let found: ListingStatus | undefined;
-  const consider = (s: ListingStatus | undefined): void => { if (s === 'sold' || (s && !found)) found = s; };
+  const consider = (s: ListingStatus | undefined): void => {
+    if (s === 'sold' || (s && !found)) found = s;
+  };
   const els = [root, ...$(root).find('[class], strong, b, em, span, p, div, h2, h3, h4, h5, h6').toArray()] as Element[];
   for (const el of els) {
     if (el !== root && skip(el)) continue; // another listing's badge (related listings, sidebar)

@@ -10,10 +10,26 @@ import type { AnyNode } from 'domhandler';
 import { normalizeSpaces, parsePriceInfo } from './french.js';
 
 const STRUCK = [
-  'del', 's', 'strike', '[style*="line-through"]',
-  '[class*="old-price"]', '[class*="price-old"]', '[class*="oldprice"]', '[class*="prix-barre"]', '[class*="prix_barre"]', '[class*="barre"]',
-  '[class*="was-price"]', '[class*="price-was"]', '[class*="price--was"]', '[class*="ancien-prix"]', '[class*="prix-ancien"]', '[class*="former-price"]',
-  '[class*="compare-at"]', '.was', '.prix-avant', '.price-before',
+  'del',
+  's',
+  'strike',
+  '[style*="line-through"]',
+  '[class*="old-price"]',
+  '[class*="price-old"]',
+  '[class*="oldprice"]',
+  '[class*="prix-barre"]',
+  '[class*="prix_barre"]',
+  '[class*="barre"]',
+  '[class*="was-price"]',
+  '[class*="price-was"]',
+  '[class*="price--was"]',
+  '[class*="ancien-prix"]',
+  '[class*="prix-ancien"]',
+  '[class*="former-price"]',
+  '[class*="compare-at"]',
+  '.was',
+  '.prix-avant',
+  '.price-before',
 ].join(', ');
 
 /** A former price said in words rather than struck: "Was €329,000", "Ancien prix : 250 000 €", "au lieu de 250 000 €". */
@@ -25,7 +41,11 @@ export const WAS_PRICE_ATTR = 'data-was-price';
 /** Replace struck amounts by markers (in place). Struck text that is not a price is left alone. */
 export function markStruckPrices($: CheerioAPI): void {
   let els: AnyNode[];
-  try { els = $(STRUCK).toArray(); } catch { return; }
+  try {
+    els = $(STRUCK).toArray();
+  } catch {
+    return;
+  }
   for (const el of els) {
     const $el = $(el);
     if (!el.parent) continue; // inside a struck element already replaced
@@ -46,7 +66,10 @@ export function markStruckPrices($: CheerioAPI): void {
 
 /** The former price shown inside `root`, when it is above the current one. */
 export function previousPriceIn($: CheerioAPI, root: AnyNode, current: number | undefined): number | undefined {
-  const found = $(root).find(`[${WAS_PRICE_ATTR}]`).toArray().map((e) => Number($(e).attr(WAS_PRICE_ATTR)));
+  const found = $(root)
+    .find(`[${WAS_PRICE_ATTR}]`)
+    .toArray()
+    .map((e) => Number($(e).attr(WAS_PRICE_ATTR)));
   const was = found.find((n) => Number.isFinite(n) && n > 0);
   return was !== undefined && current !== undefined && was > current ? was : undefined;
 }

@@ -13,10 +13,29 @@ import type { ListingDraft, ListingStatus, PriceQualifier, PropertyType, Transac
 export type Node = Record<string, unknown>;
 
 const LISTING_TYPES = new Set([
-  'realestatelisting', 'residence', 'apartment', 'house', 'singlefamilyresidence', 'accommodation',
-  'apartmentcomplex', 'gatedresidencecommunity', 'product', 'offer', 'individualproduct',
+  'realestatelisting',
+  'residence',
+  'apartment',
+  'house',
+  'singlefamilyresidence',
+  'accommodation',
+  'apartmentcomplex',
+  'gatedresidencecommunity',
+  'product',
+  'offer',
+  'individualproduct',
 ]);
-const ACCOMMODATION_TYPES = new Set(['residence', 'apartment', 'house', 'singlefamilyresidence', 'accommodation', 'apartmentcomplex', 'room', 'suite', 'place']);
+const ACCOMMODATION_TYPES = new Set([
+  'residence',
+  'apartment',
+  'house',
+  'singlefamilyresidence',
+  'accommodation',
+  'apartmentcomplex',
+  'room',
+  'suite',
+  'place',
+]);
 
 export function typesOf(node: Node): string[] {
   const t = node['@type'];
@@ -36,24 +55,51 @@ function arr(v: unknown): unknown[] {
 
 /** Best-effort repair of the JSON-LD seen in the wild: comments, trailing commas, raw newlines in strings, CDATA. */
 export function repairJson(text: string): string {
-  let s = text.trim().replace(/^<!\[CDATA\[/, '').replace(/\]\]>$/, '').replace(/^<!--/, '').replace(/-->$/, '').trim();
+  let s = text
+    .trim()
+    .replace(/^<!\[CDATA\[/, '')
+    .replace(/\]\]>$/, '')
+    .replace(/^<!--/, '')
+    .replace(/-->$/, '')
+    .trim();
   // Raw control characters inside strings: walk the text once, escaping them only when inside quotes.
   let out = '';
   let inString = false;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
     if (inString) {
-      if (ch === '\\') { out += ch + (s[i + 1] ?? ''); i++; continue; }
+      if (ch === '\\') {
+        out += ch + (s[i + 1] ?? '');
+        i++;
+        continue;
+      }
       if (ch === '"') inString = false;
-      if (ch === '\n') { out += '\\n'; continue; }
+      if (ch === '\n') {
+        out += '\\n';
+        continue;
+      }
       if (ch === '\r') continue;
-      if (ch === '\t') { out += '\\t'; continue; }
+      if (ch === '\t') {
+        out += '\\t';
+        continue;
+      }
       out += ch;
       continue;
     }
-    if (ch === '"') { inString = true; out += ch; continue; }
-    if (ch === '/' && s[i + 1] === '/') { while (i < s.length && s[i] !== '\n') i++; continue; }
-    if (ch === '/' && s[i + 1] === '*') { const end = s.indexOf('*/', i + 2); i = end < 0 ? s.length : end + 1; continue; }
+    if (ch === '"') {
+      inString = true;
+      out += ch;
+      continue;
+    }
+    if (ch === '/' && s[i + 1] === '/') {
+      while (i < s.length && s[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '/' && s[i + 1] === '*') {
+      const end = s.indexOf('*/', i + 2);
+      i = end < 0 ? s.length : end + 1;
+      continue;
+    }
     out += ch;
   }
   s = out.replace(/,\s*([}\]])/g, '$1');
@@ -100,15 +146,17 @@ function readScope($: CheerioAPI, scope: Element): Node {
   const node: Node = {};
   const itemtype = $(scope).attr('itemtype');
   if (itemtype) node['@type'] = itemtype.split(/\s+/).map((t) => t.replace(/^https?:\/\/schema\.org\//i, ''));
-  $(scope).find('[itemprop]').each((_i, el) => {
-    const owner = $(el).parent().closest('[itemscope]')[0];
-    if (owner !== scope) return;
-    const value = microValue($, el);
-    for (const prop of ($(el).attr('itemprop') ?? '').split(/\s+/).filter(Boolean)) {
-      const prev = node[prop];
-      node[prop] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-    }
-  });
+  $(scope)
+    .find('[itemprop]')
+    .each((_i, el) => {
+      const owner = $(el).parent().closest('[itemscope]')[0];
+      if (owner !== scope) return;
+      const value = microValue($, el);
+      for (const prop of ($(el).attr('itemprop') ?? '').split(/\s+/).filter(Boolean)) {
+        const prev = node[prop];
+        node[prop] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+      }
+    });
   return node;
 }
 
@@ -138,7 +186,10 @@ export function flattenStructured(values: unknown[]): Flattened {
   const byId = new Map<string, Node>();
   const visit = (v: unknown, depth: number): void => {
     if (depth > 8) return;
-    if (Array.isArray(v)) { for (const x of v) visit(x, depth + 1); return; }
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, depth + 1);
+      return;
+    }
     if (!isNode(v)) return;
     const id = v['@id'];
     if (typeof id === 'string' && Object.keys(v).length > 1) byId.set(id, v);
@@ -147,7 +198,10 @@ export function flattenStructured(values: unknown[]): Flattened {
     const types = typesOf(v);
     if (types.includes('itemlist') || types.includes('searchresultspage') || types.includes('collectionpage')) {
       for (const el of arr(v['itemListElement'] ?? (isNode(v['mainEntity']) ? v['mainEntity']['itemListElement'] : undefined))) {
-        if (!isNode(el)) { if (typeof el === 'string') links.push(el); continue; }
+        if (!isNode(el)) {
+          if (typeof el === 'string') links.push(el);
+          continue;
+        }
         const item = el['item'];
         if (isNode(item)) visit(item, depth + 1);
         else if (typeof item === 'string') links.push(item);
@@ -170,23 +224,31 @@ export function flattenStructured(values: unknown[]): Flattened {
     for (const key of REF_KEYS) {
       for (const ref of arr(n[key])) {
         const r = resolve(ref);
-        if (isNode(r)) { referenced.add(r); n[key] = Array.isArray(n[key]) ? arr(n[key]).map(resolve) : r; }
+        if (isNode(r)) {
+          referenced.add(r);
+          n[key] = Array.isArray(n[key]) ? arr(n[key]).map(resolve) : r;
+        }
       }
     }
   }
-  const roots = candidates.filter((n) => !referenced.has(n)).filter((n) => {
-    const types = typesOf(n);
-    // A bare Offer counts only when it offers something or carries a name.
-    if (types.length === 1 && types[0] === 'offer') return isNode(n['itemOffered']) || typeof n['name'] === 'string';
-    return true;
-  });
+  const roots = candidates
+    .filter((n) => !referenced.has(n))
+    .filter((n) => {
+      const types = typesOf(n);
+      // A bare Offer counts only when it offers something or carries a name.
+      if (types.length === 1 && types[0] === 'offer') return isNode(n['itemOffered']) || typeof n['name'] === 'string';
+      return true;
+    });
   return { listings: roots, links };
 }
 
 // ---------------------------------------------------------------- mapping to drafts
 
 function str(v: unknown): string | undefined {
-  if (typeof v === 'string') { const s = normalizeSpaces(v); return s || undefined; }
+  if (typeof v === 'string') {
+    const s = normalizeSpaces(v);
+    return s || undefined;
+  }
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (isNode(v)) return str(v['name'] ?? v['@value'] ?? v['value']);
   if (Array.isArray(v)) return str(v[0]);
@@ -238,7 +300,12 @@ function images(v: unknown, base: string): string[] {
   return out;
 }
 
-interface OfferInfo { price?: number; transaction?: TransactionType; qualifier?: PriceQualifier; status?: ListingStatus }
+interface OfferInfo {
+  price?: number;
+  transaction?: TransactionType;
+  qualifier?: PriceQualifier;
+  status?: ListingStatus;
+}
 
 function offerInfo(v: unknown): OfferInfo {
   let status: ListingStatus | undefined;
@@ -313,7 +380,10 @@ export function nodeToDraft(node: Node, pageUrl: string): Partial<ListingDraft> 
 
   let propertyType: PropertyType | undefined;
   for (const t of nodeTypes) {
-    if (t === 'apartment' || t === 'house' || t === 'singlefamilyresidence') { propertyType = mapTypeName(t); break; }
+    if (t === 'apartment' || t === 'house' || t === 'singlefamilyresidence') {
+      propertyType = mapTypeName(t);
+      break;
+    }
   }
   propertyType ??= mapTypeName(str(get('category')) ?? str(additionalProperty(parts, /type/i))) ?? mapTypeName(str(get('name')));
 
@@ -344,7 +414,9 @@ export function nodeToDraft(node: Node, pageUrl: string): Partial<ListingDraft> 
     bedrooms: num(get('numberOfBedrooms')),
     bathrooms: num(get('numberOfBathroomsTotal')) ?? num(get('numberOfFullBathrooms')) ?? num(get('numberOfBathrooms')),
     propertyType,
-    address, postalCode, city,
+    address,
+    postalCode,
+    city,
     description: descriptionRaw ? htmlToText(descriptionRaw) : undefined,
     photos: images(get('image') ?? get('photo'), pageUrl),
     features,

@@ -19,13 +19,27 @@ const VOLATILE = [/^(csrf|nonce|token)[\s:=]/i];
 export function extractRegion(html: string, selector?: string, textContains?: string): string {
   if (typeof html !== 'string' || !html) return '';
   let $;
-  try { $ = loadHtml(html); } catch { return ''; }
+  try {
+    $ = loadHtml(html);
+  } catch {
+    return '';
+  }
   let roots: AnyNode[] = [];
   if (selector) {
-    try { roots = $(selector).toArray(); } catch { return ''; }
+    try {
+      roots = $(selector).toArray();
+    } catch {
+      return '';
+    }
     // Nested matches would repeat their text: keep the outermost ones.
     const set = new Set(roots);
-    roots = roots.filter((el) => !$(el).parents().toArray().some((p) => set.has(p)));
+    roots = roots.filter(
+      (el) =>
+        !$(el)
+          .parents()
+          .toArray()
+          .some((p) => set.has(p)),
+    );
   } else {
     const body = $('body')[0] ?? $.root()[0];
     roots = body ? [body] : [];
@@ -93,7 +107,10 @@ function lineDiff(a: string[], b: string[]): { added: string[]; removed: string[
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   const x = a.slice(start, endA);
   const y = b.slice(start, endB);
   if (x.length === 0 || y.length === 0) return { added: y, removed: x };
@@ -113,7 +130,11 @@ const clip = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n - 1)
 
 /** Line diff of two normalised texts, with a one-line human summary. */
 export function diffText(before: string, after: string): TextDiff {
-  const lines = (s: string): string[] => (s ?? '').split('\n').map((l) => normalizeSpaces(l)).filter(Boolean);
+  const lines = (s: string): string[] =>
+    (s ?? '')
+      .split('\n')
+      .map((l) => normalizeSpaces(l))
+      .filter(Boolean);
   const a = lines(before);
   const b = lines(after);
   const { added, removed } = lineDiff(a, b);

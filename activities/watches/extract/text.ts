@@ -34,13 +34,54 @@ export function sameHost(a: string, b: string): boolean {
 export function htmlToText(html: string): string {
   if (!/[<&]/.test(html)) return normalizeSpaces(html);
   const $ = loadHtml(`<div id="x">${html}</div>`);
-  return blockText($, $('#x')[0]!).replace(/\n{2,}/g, '\n').split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+  return blockText($, $('#x')[0]!)
+    .replace(/\n{2,}/g, '\n')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
 }
 
 const BLOCK = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer',
-  'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table',
-  'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'option', 'summary', 'details',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'tbody',
+  'td',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'option',
+  'summary',
+  'details',
 ]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'head']);
 
@@ -48,7 +89,10 @@ const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe'
 export function blockText(_$: CheerioAPI, root: AnyNode): string {
   const parts: string[] = [];
   const walk = (n: AnyNode): void => {
-    if (isText(n)) { parts.push(n.data); return; }
+    if (isText(n)) {
+      parts.push(n.data);
+      return;
+    }
     if (!isTag(n) && !isDocument(n)) return; // elements (script and style included) and the root
     const name = isTag(n) ? n.name.toLowerCase() : '';
     if (SKIP.has(name)) return;
@@ -58,32 +102,80 @@ export function blockText(_$: CheerioAPI, root: AnyNode): string {
     if (block) parts.push('\n');
   };
   walk(root);
-  return parts.join('').split('\n').map((l) => normalizeSpaces(l)).filter(Boolean).join('\n');
+  return parts
+    .join('')
+    .split('\n')
+    .map((l) => normalizeSpaces(l))
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Dice coefficient over character trigrams of folded text: 0..1. */
 export function trigramSimilarity(a: string, b: string): number {
   const grams = (s: string): Map<string, number> => {
-    const t = `  ${s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `;
+    const t = `  ${s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()} `;
     const m = new Map<string, number>();
-    for (let i = 0; i + 3 <= t.length; i++) { const g = t.slice(i, i + 3); m.set(g, (m.get(g) ?? 0) + 1); }
+    for (let i = 0; i + 3 <= t.length; i++) {
+      const g = t.slice(i, i + 3);
+      m.set(g, (m.get(g) ?? 0) + 1);
+    }
     return m;
   };
   const ga = grams(a);
   const gb = grams(b);
   let inter = 0;
   let total = 0;
-  for (const [g, n] of ga) { inter += Math.min(n, gb.get(g) ?? 0); total += n; }
+  for (const [g, n] of ga) {
+    inter += Math.min(n, gb.get(g) ?? 0);
+    total += n;
+  }
   for (const n of gb.values()) total += n;
   return total === 0 ? 0 : (2 * inter) / total;
 }
 
-const STOP = new Set(['le', 'la', 'les', 'de', 'des', 'du', 'un', 'une', 'et', 'a', 'au', 'aux', 'en', 'avec', 'pour', 'sur', 'dans', 'par', 'the', 'and', 'of', 'with', 'd', 'l']);
+const STOP = new Set([
+  'le',
+  'la',
+  'les',
+  'de',
+  'des',
+  'du',
+  'un',
+  'une',
+  'et',
+  'a',
+  'au',
+  'aux',
+  'en',
+  'avec',
+  'pour',
+  'sur',
+  'dans',
+  'par',
+  'the',
+  'and',
+  'of',
+  'with',
+  'd',
+  'l',
+]);
 
 /** Jaccard index over folded word tokens (stop words dropped): 0..1. */
 export function tokenJaccard(a: string, b: string): number {
   const toks = (s: string): Set<string> =>
-    new Set(s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w && !STOP.has(w)));
+    new Set(
+      s
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w && !STOP.has(w)),
+    );
   const ta = toks(a);
   const tb = toks(b);
   if (ta.size === 0 && tb.size === 0) return 0;

@@ -10,7 +10,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { isFilterLink } from '../extract/links.js';
 
 /** Paths that usually hold listings or listing searches on French agency sites (and others). */
-export const LISTING_PATH = /(annonce|bien|biens|propriet|property|properties|listing|immobilier|vente|acheter|achat|location|louer|offre|catalog|products|appartement|maison|terrain|programme|estate|for-sale|a-vendre|a-louer)/i;
+export const LISTING_PATH =
+  /(annonce|bien|biens|propriet|property|properties|listing|immobilier|vente|acheter|achat|location|louer|offre|catalog|products|appartement|maison|terrain|programme|estate|for-sale|a-vendre|a-louer)/i;
 
 const xml = new XMLParser({ ignoreAttributes: true, isArray: (name) => name === 'url' || name === 'sitemap' });
 

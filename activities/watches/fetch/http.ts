@@ -17,7 +17,8 @@ import { RobotsCache, type RobotsRules } from './robots.js';
 import { retryAfterMs } from '../../../core/retry-after.js';
 import { Semaphore } from '../../../core/semaphore.js';
 
-export type FetchRefusal = 'robots' | 'robots-unavailable' | 'private-address' | 'invalid-url' | 'unsupported-scheme' | 'unresolvable' | 'too-many-redirects' | 'retry-after-too-long';
+export type FetchRefusal =
+  'robots' | 'robots-unavailable' | 'private-address' | 'invalid-url' | 'unsupported-scheme' | 'unresolvable' | 'too-many-redirects' | 'retry-after-too-long';
 
 /** A request we will not make (or stop retrying); the caller records it as a page error. */
 export class FetchRefused extends Error {
@@ -106,7 +107,10 @@ export function createFetcher(db: Db, config: FetchConfig, opts: { lookup?: Look
       let wait: number;
       try {
         // with no delay and no turn to hold there is nothing to take: only a push-back to honour
-        wait = !holdWhole && delayMs === 0 ? await waitLeft(db, url.host) : await tryTurn(db, url.host, delayMs, holdWhole ? config.WATCH_FETCH_TIMEOUT_MS + 1000 : delayMs);
+        wait =
+          !holdWhole && delayMs === 0
+            ? await waitLeft(db, url.host)
+            : await tryTurn(db, url.host, delayMs, holdWhole ? config.WATCH_FETCH_TIMEOUT_MS + 1000 : delayMs);
       } catch (err) {
         release();
         throw err;

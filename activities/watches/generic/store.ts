@@ -29,8 +29,14 @@ export async function recordChange(db: Db, owner: string, ev: ChangeEvent): Prom
     const seq = await advanceChangeSeq(tx, owner, { id: ev.watch.id, seq: ev.watch.seq, text: ev.text, hash: ev.hash, next: ev.next });
     if (seq === undefined) return null;
     await insertGenericChange(tx, {
-      watch_id: ev.watch.id, seq, summary: ev.summary, added: JSON.stringify(ev.added), removed: JSON.stringify(ev.removed),
-      text_hash: ev.hash, prev_hash: ev.watch.last_hash, sweep: owner,
+      watch_id: ev.watch.id,
+      seq,
+      summary: ev.summary,
+      added: JSON.stringify(ev.added),
+      removed: JSON.stringify(ev.removed),
+      text_hash: ev.hash,
+      prev_hash: ev.watch.last_hash,
+      sweep: owner,
     });
     const note = ev.note(seq);
     await enqueue(tx, [note]);

@@ -49,7 +49,19 @@ const FLUSH_EVERY = 50;
 export async function sweepBatch(deps: SweepDeps, owner: string, limit: number, filter: ClaimFilter = {}): Promise<SweepBatchResult> {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
-  const out: SweepBatchResult = { limit, claimed: 0, checked: 0, baselines: 0, changed: 0, errors: 0, notified: 0, undelivered: [], lost: 0, summary: null, error: null };
+  const out: SweepBatchResult = {
+    limit,
+    claimed: 0,
+    checked: 0,
+    baselines: 0,
+    changed: 0,
+    errors: 0,
+    notified: 0,
+    undelivered: [],
+    lost: 0,
+    summary: null,
+    error: null,
+  };
 
   const send = async (key: string) => {
     if (!deps.senders) return void out.undelivered.push(key);
@@ -79,7 +91,13 @@ export async function sweepBatch(deps: SweepDeps, owner: string, limit: number, 
     if (verdict.kind === 'changed') {
       const { diff } = verdict;
       const key = await recordChange(db, owner, {
-        watch: w, next, text: verdict.text, hash: verdict.hash, summary: diff.summary, added: diff.added, removed: diff.removed,
+        watch: w,
+        next,
+        text: verdict.text,
+        hash: verdict.hash,
+        summary: diff.summary,
+        added: diff.added,
+        removed: diff.removed,
         note: (seq) => changeNotification(w, diff, changeKey(w.id, seq), seq),
       });
       out.summary = diff.summary;
@@ -95,8 +113,11 @@ export async function sweepBatch(deps: SweepDeps, owner: string, limit: number, 
       }
       if (verdict.kind === 'baseline') out.baselines++;
       quiet.push({
-        id: w.id, next, error: verdict.kind === 'error' ? verdict.error : null,
-        text: verdict.kind === 'baseline' ? verdict.text : null, hash: verdict.kind === 'baseline' ? verdict.hash : null,
+        id: w.id,
+        next,
+        error: verdict.kind === 'error' ? verdict.error : null,
+        text: verdict.kind === 'baseline' ? verdict.text : null,
+        hash: verdict.kind === 'baseline' ? verdict.hash : null,
       });
       if (quiet.length >= FLUSH_EVERY) await flush();
     }

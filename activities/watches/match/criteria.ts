@@ -26,9 +26,25 @@ export interface AlertCriteria {
  * The listing fields matching and comparison look at; a ListingDraft or a stored row mapped back.
  * A status other than `active` (under offer, sold, removed) matches no alert.
  */
-export type ListingLike = Partial<Pick<ListingDraft,
-  'sourceUrl' | 'title' | 'price' | 'transaction' | 'surface' | 'rooms' | 'bedrooms' | 'bathrooms' | 'propertyType' | 'address' | 'postalCode' | 'city' | 'description' | 'features'>>
-  & { status?: ListingStatus | 'removed' };
+export type ListingLike = Partial<
+  Pick<
+    ListingDraft,
+    | 'sourceUrl'
+    | 'title'
+    | 'price'
+    | 'transaction'
+    | 'surface'
+    | 'rooms'
+    | 'bedrooms'
+    | 'bathrooms'
+    | 'propertyType'
+    | 'address'
+    | 'postalCode'
+    | 'city'
+    | 'description'
+    | 'features'
+  >
+> & { status?: ListingStatus | 'removed' };
 
 const DEPARTEMENT = /^(0[1-9]|[1-8]\d|9[0-8])$/;
 const amount = z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -43,16 +59,36 @@ export const AlertCriteriaSchema: z.ZodType<AlertCriteria> = z
     roomsMin: z.number().int().nonnegative().max(100).optional(),
     roomsMax: z.number().int().nonnegative().max(100).optional(),
     postalCodes: z
-      .array(z.string().trim().max(5).refine((s) => isPostalCode(s) || DEPARTEMENT.test(s), { message: 'a 5-digit postal code or a 2-digit département' }))
+      .array(
+        z
+          .string()
+          .trim()
+          .max(5)
+          .refine((s) => isPostalCode(s) || DEPARTEMENT.test(s), { message: 'a 5-digit postal code or a 2-digit département' }),
+      )
       .max(500)
       .optional(),
     cities: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
-    keywords: z.array(z.string().trim().min(1).max(100).refine((s) => s.replace(/^-/, '').trim().length > 0, { message: 'empty keyword' })).max(50).optional(),
+    keywords: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1)
+          .max(100)
+          .refine((s) => s.replace(/^-/, '').trim().length > 0, { message: 'empty keyword' }),
+      )
+      .max(50)
+      .optional(),
     transaction: z.enum(TRANSACTIONS).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
-    for (const [min, max] of [['priceMin', 'priceMax'], ['surfaceMin', 'surfaceMax'], ['roomsMin', 'roomsMax']] as const) {
+    for (const [min, max] of [
+      ['priceMin', 'priceMax'],
+      ['surfaceMin', 'surfaceMax'],
+      ['roomsMin', 'roomsMax'],
+    ] as const) {
       const lo = c[min];
       const hi = c[max];
       if (lo !== undefined && hi !== undefined && lo > hi) ctx.addIssue({ code: 'custom', path: [min], message: `${min} must not exceed ${max}` });

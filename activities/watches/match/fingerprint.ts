@@ -72,8 +72,12 @@ export function compareListings(a: ListingLike, b: ListingLike, opts: { sameLoca
   const surfaceDiffPct = pctDiff(a.surface, b.surface);
   const priceDiffPct = pctDiff(a.price, b.price);
   const roomless = (t: ListingLike['propertyType']): boolean => t === 'land' || t === 'parking' || t === 'commercial';
-  const sameRooms = a.rooms !== undefined && b.rooms !== undefined ? a.rooms === b.rooms : a.rooms === undefined && b.rooms === undefined && roomless(a.propertyType ?? b.propertyType);
-  const sameLocality = opts.sameLocality ?? (a.postalCode && b.postalCode ? a.postalCode === b.postalCode : foldCity(a.city) !== '' && foldCity(a.city) === foldCity(b.city));
+  const sameRooms =
+    a.rooms !== undefined && b.rooms !== undefined
+      ? a.rooms === b.rooms
+      : a.rooms === undefined && b.rooms === undefined && roomless(a.propertyType ?? b.propertyType);
+  const sameLocality =
+    opts.sameLocality ?? (a.postalCode && b.postalCode ? a.postalCode === b.postalCode : foldCity(a.city) !== '' && foldCity(a.city) === foldCity(b.city));
   const sameType = !a.propertyType || !b.propertyType || a.propertyType === b.propertyType;
   const sameTransaction = !a.transaction || !b.transaction || a.transaction === b.transaction;
   const titleSimilarity = r2(trigramSimilarity(a.title ?? '', b.title ?? ''));
@@ -88,7 +92,12 @@ export function compareListings(a: ListingLike, b: ListingLike, opts: { sameLoca
   );
   const text = Math.max(titleSimilarity, descriptionSimilarity);
   const duplicate =
-    surfaceDiffPct !== null && surfaceDiffPct <= DUPLICATE_RULES.surfacePct && sameRooms && sameLocality && sameType && sameTransaction &&
+    surfaceDiffPct !== null &&
+    surfaceDiffPct <= DUPLICATE_RULES.surfacePct &&
+    sameRooms &&
+    sameLocality &&
+    sameType &&
+    sameTransaction &&
     (priceDiffPct === null ? text >= DUPLICATE_RULES.minTextWithoutPrice : priceDiffPct <= DUPLICATE_RULES.pricePct) &&
     score >= DUPLICATE_RULES.minScore;
   return { duplicate, score, evidence: { surfaceDiffPct, priceDiffPct, sameRooms, sameLocality, sameType, titleSimilarity, descriptionSimilarity } };

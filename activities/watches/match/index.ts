@@ -11,8 +11,12 @@ export { AlertCriteriaSchema, PROPERTY_TYPES, TRANSACTIONS, type AlertCriteria, 
 export { compareListings, fingerprint, fingerprintKeys } from './fingerprint.js';
 
 interface Compiled {
-  priceMin: number | undefined; priceMax: number | undefined; surfaceMin: number | undefined; surfaceMax: number | undefined;
-  roomsMin: number | undefined; roomsMax: number | undefined;
+  priceMin: number | undefined;
+  priceMax: number | undefined;
+  surfaceMin: number | undefined;
+  surfaceMax: number | undefined;
+  roomsMin: number | undefined;
+  roomsMax: number | undefined;
   types: Set<PropertyType> | undefined;
   postal: Set<string> | undefined;
   depts: Set<string> | undefined;
@@ -28,8 +32,19 @@ function compile(c: AlertCriteria): Compiled {
   // Every field is set, in the same order, so all compiled alerts share one hidden class: the
   // matching loop stays monomorphic (optional fields added on demand make it several times slower).
   const out: Compiled = {
-    priceMin: c.priceMin, priceMax: c.priceMax, surfaceMin: c.surfaceMin, surfaceMax: c.surfaceMax, roomsMin: c.roomsMin, roomsMax: c.roomsMax,
-    types: undefined, postal: undefined, depts: undefined, cities: undefined, include: [], exclude: [], transaction: c.transaction,
+    priceMin: c.priceMin,
+    priceMax: c.priceMax,
+    surfaceMin: c.surfaceMin,
+    surfaceMax: c.surfaceMax,
+    roomsMin: c.roomsMin,
+    roomsMax: c.roomsMax,
+    types: undefined,
+    postal: undefined,
+    depts: undefined,
+    cities: undefined,
+    include: [],
+    exclude: [],
+    transaction: c.transaction,
   };
   if (nonEmpty(c.propertyTypes)) out.types = new Set(c.propertyTypes);
   if (nonEmpty(c.postalCodes)) {
@@ -127,10 +142,14 @@ class Slot {
   add(i: number, c: Compiled): void {
     const lo = c.priceMin ?? 0;
     const hi = c.priceMax;
-    if (hi === undefined || (hi - lo) / BAND > MAX_BANDS) { this.free.push(i); return; }
+    if (hi === undefined || (hi - lo) / BAND > MAX_BANDS) {
+      this.free.push(i);
+      return;
+    }
     for (let b = Math.floor(lo / BAND); b <= Math.floor(hi / BAND); b++) {
       const list = this.bands.get(b);
-      if (list) list.push(i); else this.bands.set(b, [i]);
+      if (list) list.push(i);
+      else this.bands.set(b, [i]);
     }
   }
   collect(price: number | undefined, out: (i: number) => void): void {
@@ -146,7 +165,10 @@ class Bucket {
   add(i: number, c: Compiled): void {
     for (const t of c.types ?? ['*' as const]) {
       let slot = this.byType.get(t);
-      if (!slot) { slot = new Slot(); this.byType.set(t, slot); }
+      if (!slot) {
+        slot = new Slot();
+        this.byType.set(t, slot);
+      }
       slot.add(i, c);
     }
   }
@@ -175,11 +197,17 @@ export function buildMatcher(alerts: Array<{ id: Id; criteria: AlertCriteria }>)
   const anywhere = new Bucket();
   const bucket = (m: Map<string, Bucket>, k: string): Bucket => {
     let b = m.get(k);
-    if (!b) { b = new Bucket(); m.set(k, b); }
+    if (!b) {
+      b = new Bucket();
+      m.set(k, b);
+    }
     return b;
   };
   compiled.forEach((c, i) => {
-    if (!c.postal && !c.depts && !c.cities) { anywhere.add(i, c); return; }
+    if (!c.postal && !c.depts && !c.cities) {
+      anywhere.add(i, c);
+      return;
+    }
     for (const p of c.postal ?? []) bucket(byPostal, p).add(i, c);
     for (const d of c.depts ?? []) bucket(byDept, d).add(i, c);
     for (const city of c.cities ?? []) bucket(byCity, city).add(i, c);

@@ -1,7 +1,12 @@
 /** Folding used when comparing places and words across sites. */
 export function foldWords(s: string | undefined | null): string {
   if (!s) return '';
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /** "Saint-Germain-en-Laye", "ST GERMAIN EN LAYE" and "Saint Germain en Laye" fold alike; "Paris 11e" is Paris. */

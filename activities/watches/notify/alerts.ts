@@ -9,7 +9,13 @@
 import type { Db } from '../../../db/client.js';
 import { pendingOutboxKeys, pendingOutboxKeysLike } from '../../../db/queries/outbox.js';
 import {
-  activeAlerts, dailyAlertsWithUndigested, insertAlertMatches, lockUndigestedMatches, markMatchesDigested, runAlertEvents, type AlertTarget,
+  activeAlerts,
+  dailyAlertsWithUndigested,
+  insertAlertMatches,
+  lockUndigestedMatches,
+  markMatchesDigested,
+  runAlertEvents,
+  type AlertTarget,
 } from '../../../db/queries/watch-alerts.js';
 import { enqueue, type Notification } from '../../shared/outbox.js';
 import { buildMatcher, type AlertCriteria } from '../match/index.js';
@@ -44,7 +50,11 @@ function notificationFor(a: AlertRow, l: ListingRowLike, e: AlertEvent, baseUrl:
   const key = alertOutboxKey(a.id, l.id, e);
   const unsub = unsubscribeUrl(baseUrl, a.unsubscribe_token);
   if (a.channel === 'webhook') {
-    return { key, channel: 'webhook', payload: { url: a.target, body: { ...listingWebhookBody(a.id, { ...summary(l), ...listingJson(l) }, e), unsubscribeUrl: unsub } } };
+    return {
+      key,
+      channel: 'webhook',
+      payload: { url: a.target, body: { ...listingWebhookBody(a.id, { ...summary(l), ...listingJson(l) }, e), unsubscribeUrl: unsub } },
+    };
   }
   const mail = renderListingMail(a.name ?? `alerte ${a.id}`, summary(l), e, unsub);
   return { key, channel: 'email', payload: { to: a.target, ...mail } };
@@ -79,7 +89,10 @@ export async function queueRunNotifications(db: Db, runId: number, baseUrl: stri
     await insertAlertMatches(tx, matches);
     for (let i = 0; i < notes.length; i += 500) await enqueue(tx, notes.slice(i, i + 500));
   });
-  return pendingKeys(db, notes.map((n) => n.key));
+  return pendingKeys(
+    db,
+    notes.map((n) => n.key),
+  );
 }
 
 /** Of `keys`, those whose outbox row is still waiting to be sent. */
@@ -101,13 +114,27 @@ export async function queueDailyDigests(db: Db, baseUrl: string, day: string): P
       const rows = await lockUndigestedMatches<ListingRowLike & { m_event: 'new' | 'price_drop'; event_key: string; drop_from: number | null }>(tx, a.id, 200);
       if (rows.length === 0) return;
       const items = rows.map((r) => {
-        const event: AlertEvent = r.m_event === 'new' ? { kind: 'new' } : { kind: 'price_drop', oldPrice: Number(r.drop_from), newPrice: Number(r.event_key.split(':')[1]) };
+        const event: AlertEvent =
+          r.m_event === 'new' ? { kind: 'new' } : { kind: 'price_drop', oldPrice: Number(r.drop_from), newPrice: Number(r.event_key.split(':')[1]) };
         return { listing: summary(r), event };
       });
       const unsub = unsubscribeUrl(baseUrl, a.unsubscribe_token);
       const note: Notification =
         a.channel === 'webhook'
-          ? { key, channel: 'webhook', payload: { url: a.target, body: { type: 'listing.digest', alertId: a.id, day, items: rows.map((r) => ({ event: r.m_event, listing: listingJson(r) })), unsubscribeUrl: unsub } } }
+          ? {
+              key,
+              channel: 'webhook',
+              payload: {
+                url: a.target,
+                body: {
+                  type: 'listing.digest',
+                  alertId: a.id,
+                  day,
+                  items: rows.map((r) => ({ event: r.m_event, listing: listingJson(r) })),
+                  unsubscribeUrl: unsub,
+                },
+              },
+            }
           : { key, channel: 'email', payload: { to: a.target, ...renderDigestMail(a.name ?? `alerte ${a.id}`, items, unsub) } };
       const created = await enqueue(tx, [note]);
       // today's digest was already queued: these matches wait for tomorrow's

@@ -9,7 +9,13 @@
  */
 import type { Db } from '../../../db/client.js';
 import {
-  activeListingIdsAfter, duplicateCandidates, linkedPairs, postalCodeCities, setDuplicateLink, unlinkDuplicates, unlinkGoneDuplicates,
+  activeListingIdsAfter,
+  duplicateCandidates,
+  linkedPairs,
+  postalCodeCities,
+  setDuplicateLink,
+  unlinkDuplicates,
+  unlinkGoneDuplicates,
 } from '../../../db/queries/watch-duplicates.js';
 import { compareListings, DUPLICATE_RULES } from '../match/fingerprint.js';
 import { foldCity } from '../match/normalize.js';
@@ -42,9 +48,12 @@ export function duplicateLink(a: Row, b: Row, known: PostalTowns = new Map()): D
   if (weakPlace(place) && !priceClose) return null;
   const signals = [
     ...(e.surfaceDiffPct !== null && e.surfaceDiffPct <= DUPLICATE_RULES.surfacePct ? ['surface'] : []),
-    ...(e.sameRooms ? ['rooms'] : []), ...(priceClose ? ['price'] : []), ...(e.sameType ? ['type'] : []),
+    ...(e.sameRooms ? ['rooms'] : []),
+    ...(priceClose ? ['price'] : []),
+    ...(e.sameType ? ['type'] : []),
     ...place.signals,
-    ...(e.titleSimilarity >= 0.5 ? ['title'] : []), ...(e.descriptionSimilarity >= 0.5 ? ['description'] : []),
+    ...(e.titleSimilarity >= 0.5 ? ['title'] : []),
+    ...(e.descriptionSimilarity >= 0.5 ? ['description'] : []),
   ];
   const placeOut: DuplicateLink['evidence']['place'] = { signals: place.signals };
   if (place.distanceM !== undefined) placeOut.distanceM = place.distanceM;
@@ -67,7 +76,9 @@ async function postalTowns(db: Db, codes: string[]): Promise<PostalTowns> {
 
 /** Postal codes without a town facing a town without a postal code: the codes whose towns the decision needs. */
 const lopsidedCodes = (pairs: Array<{ a: Row; b: Row }>): string[] =>
-  pairs.flatMap(({ a, b }) => (a.postal_code && !a.city && !b.postal_code ? [a.postal_code] : b.postal_code && !b.city && !a.postal_code ? [b.postal_code] : []));
+  pairs.flatMap(({ a, b }) =>
+    a.postal_code && !a.city && !b.postal_code ? [a.postal_code] : b.postal_code && !b.city && !a.postal_code ? [b.postal_code] : [],
+  );
 
 /**
  * Links the duplicates among listings `ids` (each against older active listings of other sources).

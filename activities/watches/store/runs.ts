@@ -25,7 +25,10 @@ export function problemStatus(p: PageProblem): number | null {
 
 /** Records a run's page problems once each (retries write nothing new). */
 export async function recordProblems(db: DbOrTx, runId: number, problems: PageProblem[]): Promise<void> {
-  await insertCrawlErrors(db, problems.map((p) => ({ run_id: runId, url: p.url.slice(0, 2000), kind: p.kind, message: p.message.slice(0, 2000), http_status: problemStatus(p) })));
+  await insertCrawlErrors(
+    db,
+    problems.map((p) => ({ run_id: runId, url: p.url.slice(0, 2000), kind: p.kind, message: p.message.slice(0, 2000), http_status: problemStatus(p) })),
+  );
 }
 
 /** Problem kinds that are not errors: pages robots.txt forbids, pages without listings. */
@@ -62,6 +65,10 @@ export async function finishRun(
       return { status: input.status, consecutiveFailures: src.consecutive_failures, flaggedAt: null };
     }
     const s = await recordSourceOutcome(tx, run.source_id, { failed: input.status === 'failed', errorMessage: input.errorMessage, flagAfter: input.flagAfter });
-    return { status: input.status, consecutiveFailures: s.consecutive_failures, flaggedAt: s.newly && s.flagged_at ? new Date(s.flagged_at).toISOString() : null };
+    return {
+      status: input.status,
+      consecutiveFailures: s.consecutive_failures,
+      flaggedAt: s.newly && s.flagged_at ? new Date(s.flagged_at).toISOString() : null,
+    };
   });
 }

@@ -9,8 +9,19 @@
  */
 import type { Db } from '../../../db/client.js';
 import {
-  analyzeSnapshotItems, appliedRunCounts, claimRunApply, countMisses, countSnapshotItems, fieldPairsSql, fillPoorerViews, insertChangeEvents,
-  lockSourceForDiff, setRunCounts, touchSeenListings, upsertSnapshotListings, type RunCounts,
+  analyzeSnapshotItems,
+  appliedRunCounts,
+  claimRunApply,
+  countMisses,
+  countSnapshotItems,
+  fieldPairsSql,
+  fillPoorerViews,
+  insertChangeEvents,
+  lockSourceForDiff,
+  setRunCounts,
+  touchSeenListings,
+  upsertSnapshotListings,
+  type RunCounts,
 } from '../../../db/queries/watch-snapshot.js';
 import { TRACKED_FIELDS } from './staging.js';
 
@@ -44,8 +55,13 @@ export async function applySnapshot(db: Db, runId: number, opts: { removalMisses
     const found = await countSnapshotItems(tx, runId);
     const removed = opts.countMisses ? await countMisses(tx, runId, sourceId, opts.removalMisses) : 0;
     const counts = {
-      found, new: created, updated: byEvent.updated ?? 0, priceChanges: byEvent.price_change ?? 0, sold: byEvent.sold ?? 0,
-      removed, reactivated: byEvent.reactivated ?? 0,
+      found,
+      new: created,
+      updated: byEvent.updated ?? 0,
+      priceChanges: byEvent.price_change ?? 0,
+      sold: byEvent.sold ?? 0,
+      removed,
+      reactivated: byEvent.reactivated ?? 0,
     };
     await setRunCounts(tx, runId, counts);
     // the applied run's staged rows are purged by the daily clean-up (a bulk delete off the crawl's path)

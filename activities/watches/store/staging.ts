@@ -13,9 +13,24 @@ import type { ListingDraft } from '../extract/types.js';
  * not one: a struck-through price appearing or going is not news, the price itself is.
  */
 export const TRACKED_FIELDS = [
-  'title', 'price', 'transaction', 'surface', 'rooms', 'bedrooms', 'bathrooms', 'property_type',
-  'address', 'postal_code', 'city', 'description', 'photos', 'features', 'external_id',
-  'status', 'price_qualifier', 'property_subtype',
+  'title',
+  'price',
+  'transaction',
+  'surface',
+  'rooms',
+  'bedrooms',
+  'bathrooms',
+  'property_type',
+  'address',
+  'postal_code',
+  'city',
+  'description',
+  'photos',
+  'features',
+  'external_id',
+  'status',
+  'price_qualifier',
+  'property_subtype',
 ] as const;
 
 export interface StagedRow {

@@ -28,10 +28,16 @@ export function createTestCa(name = 'Atelier Audit Test CA'): TestCa {
   caCert.serialNumber = serial();
   caCert.validity.notBefore = new Date(Date.now() - DAY);
   caCert.validity.notAfter = new Date(Date.now() + 365 * DAY);
-  const caSubject = [{ name: 'commonName', value: name }, { name: 'organizationName', value: 'Atelier Test' }];
+  const caSubject = [
+    { name: 'commonName', value: name },
+    { name: 'organizationName', value: 'Atelier Test' },
+  ];
   caCert.setSubject(caSubject);
   caCert.setIssuer(caSubject);
-  caCert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]);
+  caCert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+  ]);
   caCert.sign(ca.forgeKey, forge.md.sha256.create());
   const leafKey = rsaKey(); // one key for every leaf: the tests are about certificates, not keys
 

@@ -27,7 +27,19 @@ import { gzipSync } from 'node:zlib';
 import { createTestCa, selfSigned, type TestCa } from './certs.js';
 import { startDnsServer, type TestDnsServer, type ZoneRecord } from './dns-server.js';
 
-export const FIXTURES = ['hostgator', 'litespeed', 'cloudflare', 'expired', 'selfsigned', 'tls10', 'slow', 'error500', 'unreachable', 'hgfamily', 'httponly'] as const;
+export const FIXTURES = [
+  'hostgator',
+  'litespeed',
+  'cloudflare',
+  'expired',
+  'selfsigned',
+  'tls10',
+  'slow',
+  'error500',
+  'unreachable',
+  'hgfamily',
+  'httponly',
+] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export interface AuditFixtures {
@@ -64,7 +76,12 @@ function page(spec: PageSpec) {
     const send = () => {
       const gz = spec.gzip && /gzip/.test(String(req.headers['accept-encoding'] ?? ''));
       const body = gz ? gzipSync(spec.html) : Buffer.from(spec.html);
-      res.writeHead(spec.status ?? 200, { ...spec.headers, 'content-type': 'text/html; charset=utf-8', ...(gz ? { 'content-encoding': 'gzip' } : {}), 'content-length': String(body.length) });
+      res.writeHead(spec.status ?? 200, {
+        ...spec.headers,
+        'content-type': 'text/html; charset=utf-8',
+        ...(gz ? { 'content-encoding': 'gzip' } : {}),
+        'content-length': String(body.length),
+      });
       res.end(body);
     };
     if (spec.delayMs) setTimeout(send, spec.delayMs);
@@ -101,46 +118,114 @@ export async function startAuditFixtures(): Promise<AuditFixtures> {
     return listen(s);
   };
 
-  const hostgator = await port(https.createServer({ ...good }, page({
-    headers: { server: 'Apache/2.4.57 (cPanel) OpenSSL/1.1.1w mod_bwlimited/1.4', 'x-powered-by': 'PHP/7.4.33', 'cache-control': 'no-store, no-cache, must-revalidate' },
-    html: html('Artisanats Luna', '', '<script>console.error("widget: timeout after 30s")</script>'),
-  })));
-  const litespeed = await port(http2.createSecureServer({ ...good, allowHTTP1: true }, page({
-    headers: {
-      server: 'LiteSpeed', 'x-powered-by': 'PHP/8.2.10', 'x-litespeed-cache': 'hit', 'cache-control': 'public, max-age=3600',
-      'strict-transport-security': 'max-age=63072000; includeSubDomains', 'alt-svc': 'h3=":443"; ma=2592000, h3-29=":443"; ma=2592000',
-      link: '<https://litespeed.audit.test/wp-json/>; rel="https://api.w.org/"',
-    },
-    gzip: true,
-    wwwToApex: true,
-    html: html('Boutique LiteSpeed', '<meta name="generator" content="WordPress 6.4.2"><link rel="https://api.w.org/" href="/wp-json/">', '<img alt="" src="/wp-content/uploads/logo.png">'),
-  }) as never));
-  const litespeedHttp = await port(http.createServer((req, res) => {
-    res.writeHead(301, { location: `https://litespeed.audit.test:${litespeed}${req.url}`, server: 'LiteSpeed' });
-    res.end();
-  }));
-  const cloudflare = await port(http2.createSecureServer({ ...good, allowHTTP1: true }, page({
-    headers: { server: 'cloudflare', 'cf-ray': '8c1f2e3d4a5b6c7d-CDG', 'cf-cache-status': 'HIT', 'x-powered-by': 'PHP/8.1.27', 'cache-control': 'max-age=14400', age: '120' },
-    gzip: true,
-    html: html('Derrière Cloudflare'),
-  }) as never));
+  const hostgator = await port(
+    https.createServer(
+      { ...good },
+      page({
+        headers: {
+          server: 'Apache/2.4.57 (cPanel) OpenSSL/1.1.1w mod_bwlimited/1.4',
+          'x-powered-by': 'PHP/7.4.33',
+          'cache-control': 'no-store, no-cache, must-revalidate',
+        },
+        html: html('Artisanats Luna', '', '<script>console.error("widget: timeout after 30s")</script>'),
+      }),
+    ),
+  );
+  const litespeed = await port(
+    http2.createSecureServer(
+      { ...good, allowHTTP1: true },
+      page({
+        headers: {
+          server: 'LiteSpeed',
+          'x-powered-by': 'PHP/8.2.10',
+          'x-litespeed-cache': 'hit',
+          'cache-control': 'public, max-age=3600',
+          'strict-transport-security': 'max-age=63072000; includeSubDomains',
+          'alt-svc': 'h3=":443"; ma=2592000, h3-29=":443"; ma=2592000',
+          link: '<https://litespeed.audit.test/wp-json/>; rel="https://api.w.org/"',
+        },
+        gzip: true,
+        wwwToApex: true,
+        html: html(
+          'Boutique LiteSpeed',
+          '<meta name="generator" content="WordPress 6.4.2"><link rel="https://api.w.org/" href="/wp-json/">',
+          '<img alt="" src="/wp-content/uploads/logo.png">',
+        ),
+      }) as never,
+    ),
+  );
+  const litespeedHttp = await port(
+    http.createServer((req, res) => {
+      res.writeHead(301, { location: `https://litespeed.audit.test:${litespeed}${req.url}`, server: 'LiteSpeed' });
+      res.end();
+    }),
+  );
+  const cloudflare = await port(
+    http2.createSecureServer(
+      { ...good, allowHTTP1: true },
+      page({
+        headers: {
+          server: 'cloudflare',
+          'cf-ray': '8c1f2e3d4a5b6c7d-CDG',
+          'cf-cache-status': 'HIT',
+          'x-powered-by': 'PHP/8.1.27',
+          'cache-control': 'max-age=14400',
+          age: '120',
+        },
+        gzip: true,
+        html: html('Derrière Cloudflare'),
+      }) as never,
+    ),
+  );
   const expiredPort = await port(https.createServer({ ...expired }, page({ headers: { server: 'nginx/1.24.0' }, html: html('Certificat expiré') })));
   const selfPort = await port(https.createServer({ ...self }, page({ headers: { server: 'nginx/1.24.0' }, html: html('Auto-signé') })));
-  const tls10 = await port(http2.createSecureServer({ ...good, allowHTTP1: true, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }, page({
-    headers: { server: 'nginx/1.18.0', 'x-powered-by': 'PHP/8.2.7', 'strict-transport-security': 'max-age=31536000', 'cache-control': 'public, max-age=600' },
-    gzip: true,
-    html: html('TLS 1.0 accepté'),
-  }) as never));
-  const slow = await port(http2.createSecureServer({ ...good, allowHTTP1: true }, page({
-    headers: { server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.2.12', 'strict-transport-security': 'max-age=31536000' },
-    delayMs: 2100,
-    html: html('Serveur lent'),
-  }) as never));
-  const error500 = await port(https.createServer({ ...good }, page({ status: 500, headers: { server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.1.2' }, html: html('Erreur 500') })));
-  const hgfamily = await port(https.createServer({ ...good }, page({
-    headers: { server: 'Apache', 'x-powered-by': 'PHP/8.1.31', 'x-endurance-cache-level': '2', 'x-server-name': 'gator4123.hostgator.com', 'cache-control': 'max-age=300' },
-    html: html('Default Web Site Page', '', '<p>This is the default web page for this server, hosted by HostGator.</p><img alt="" src="/cgi-sys/images/logo.png"><a href="/cgi-sys/defaultwebpage.cgi">more</a>'),
-  })));
+  const tls10 = await port(
+    http2.createSecureServer(
+      { ...good, allowHTTP1: true, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' },
+      page({
+        headers: {
+          server: 'nginx/1.18.0',
+          'x-powered-by': 'PHP/8.2.7',
+          'strict-transport-security': 'max-age=31536000',
+          'cache-control': 'public, max-age=600',
+        },
+        gzip: true,
+        html: html('TLS 1.0 accepté'),
+      }) as never,
+    ),
+  );
+  const slow = await port(
+    http2.createSecureServer(
+      { ...good, allowHTTP1: true },
+      page({
+        headers: { server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.2.12', 'strict-transport-security': 'max-age=31536000' },
+        delayMs: 2100,
+        html: html('Serveur lent'),
+      }) as never,
+    ),
+  );
+  const error500 = await port(
+    https.createServer({ ...good }, page({ status: 500, headers: { server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.1.2' }, html: html('Erreur 500') })),
+  );
+  const hgfamily = await port(
+    https.createServer(
+      { ...good },
+      page({
+        headers: {
+          server: 'Apache',
+          'x-powered-by': 'PHP/8.1.31',
+          'x-endurance-cache-level': '2',
+          'x-server-name': 'gator4123.hostgator.com',
+          'cache-control': 'max-age=300',
+        },
+        html: html(
+          'Default Web Site Page',
+          '',
+          '<p>This is the default web page for this server, hosted by HostGator.</p><img alt="" src="/cgi-sys/images/logo.png"><a href="/cgi-sys/defaultwebpage.cgi">more</a>',
+        ),
+      }),
+    ),
+  );
   const httponly = await port(http.createServer(page({ headers: { server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.2.12' }, html: html('Pas de HTTPS') })));
   // a port that was just free: nothing listens there
   const closed = http.createServer();
@@ -150,7 +235,12 @@ export async function startAuditFixtures(): Promise<AuditFixtures> {
   const lo = (ns: string[], extra: ZoneRecord = {}): ZoneRecord => ({ A: ['127.0.0.1'], NS: ns, ...extra });
   const dns = await startDnsServer({
     'hostgator.audit.test': lo(['ns1234.hostgator.com', 'ns1235.hostgator.com'], { MX: [{ exchange: 'mail.hostgator.audit.test', priority: 0 }] }),
-    'litespeed.audit.test': lo(['ns1.chemicloud.com', 'ns2.chemicloud.com'], { MX: [{ exchange: 'mx2.litespeed.audit.test', priority: 20 }, { exchange: 'mx1.litespeed.audit.test', priority: 10 }] }),
+    'litespeed.audit.test': lo(['ns1.chemicloud.com', 'ns2.chemicloud.com'], {
+      MX: [
+        { exchange: 'mx2.litespeed.audit.test', priority: 20 },
+        { exchange: 'mx1.litespeed.audit.test', priority: 10 },
+      ],
+    }),
     'www.litespeed.audit.test': { CNAME: 'litespeed.audit.test' },
     'alias.audit.test': { CNAME: 'edge.alias.audit.test' },
     'edge.alias.audit.test': { CNAME: 'litespeed.audit.test' },

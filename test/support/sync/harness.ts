@@ -42,9 +42,15 @@ export function syncEnv(hubspot: HubSpotFake, sage: SageFake): Record<string, st
   };
 }
 
-export async function startSyncHarness(opts: { hubspot?: HubSpotFakeOptions; sage?: SageFakeOptions; env?: Record<string, string> } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(
+  opts: { hubspot?: HubSpotFakeOptions; sage?: SageFakeOptions; env?: Record<string, string> } = {},
+): Promise<SyncHarness> {
   const t = await freshDb();
-  const hubspot = await startHubSpotFake({ accessToken: HUBSPOT_TOKEN, ...opts.hubspot, webhooks: { secret: HUBSPOT_SECRET, sources: ['CRM_UI'], batchDelayMs: 20, ...opts.hubspot?.webhooks } });
+  const hubspot = await startHubSpotFake({
+    accessToken: HUBSPOT_TOKEN,
+    ...opts.hubspot,
+    webhooks: { secret: HUBSPOT_SECRET, sources: ['CRM_UI'], batchDelayMs: 20, ...opts.hubspot?.webhooks },
+  });
   const sage = await startSageFake(opts.sage);
   const config = testConfig(t.url, {
     ...syncEnv(hubspot, sage),
@@ -61,7 +67,14 @@ export async function startSyncHarness(opts: { hubspot?: HubSpotFakeOptions; sag
   });
   hubspot.webhooks.configure({ url: `${apiBase}/v1/webhooks/hubspot` });
   const h: SyncHarness = {
-    t, config, hubspot, sage, client, workers, apiBase, call,
+    t,
+    config,
+    hubspot,
+    sage,
+    client,
+    workers,
+    apiBase,
+    call,
     async restartWorkers() {
       await workers.shutdown();
       workers = await startTestWorkers(config, t.db, ['sync']);
@@ -76,7 +89,10 @@ export async function startSyncHarness(opts: { hubspot?: HubSpotFakeOptions; sag
     },
     async close() {
       hubspot.webhooks.stop();
-      await client.workflow.getHandle(hubspotEventsWorkflowId(config.TASK_QUEUE_PREFIX)).terminate('test over').catch(() => undefined);
+      await client.workflow
+        .getHandle(hubspotEventsWorkflowId(config.TASK_QUEUE_PREFIX))
+        .terminate('test over')
+        .catch(() => undefined);
       await new Promise((r) => server.close(r));
       await workers.shutdown();
       await client.connection.close();
@@ -98,7 +114,11 @@ export function customerBody(i: number, extra: Record<string, unknown> = {}): Re
     contact_type_ids: ['CUSTOMER'],
     tax_number: null,
     main_address: { address_line_1: `${i} rue de la Paix`, city: 'Paris', postal_code: '75002', country_id: 'FR' },
-    main_contact_person: { name: `Contact ${i}`, email: `client${i}@example.fr`, telephone: `01 23 45 ${String(i % 100).padStart(2, '0')} ${String(seq % 100).padStart(2, '0')}` },
+    main_contact_person: {
+      name: `Contact ${i}`,
+      email: `client${i}@example.fr`,
+      telephone: `01 23 45 ${String(i % 100).padStart(2, '0')} ${String(seq % 100).padStart(2, '0')}`,
+    },
     currency_id: 'EUR',
     ...extra,
   };

@@ -21,7 +21,11 @@ export interface FixtureSite {
   close(): Promise<void>;
 }
 
-export type Responder = (path: string, req: IncomingMessage, site: FixtureSite) => { status?: number; type?: string; headers?: Record<string, string>; body: string } | null;
+export type Responder = (
+  path: string,
+  req: IncomingMessage,
+  site: FixtureSite,
+) => { status?: number; type?: string; headers?: Record<string, string>; body: string } | null;
 
 export async function startSite(respond: Responder): Promise<FixtureSite> {
   const site: FixtureSite = {
@@ -29,18 +33,25 @@ export async function startSite(respond: Responder): Promise<FixtureSite> {
     host: '',
     requests: [],
     slow: { pattern: null, ms: 0 },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
-  const server: Server = createServer((req, res) => void (async () => {
-    const at = Date.now();
-    const path = req.url ?? '/';
-    const out = respond(path, req, site) ?? { status: 404, body: '<!doctype html><title>404</title><p>Page introuvable</p>' };
-    const status = out.status ?? 200;
-    site.requests.push({ path, at, userAgent: String(req.headers['user-agent'] ?? ''), status });
-    if (site.slow.pattern?.test(path)) await new Promise((r) => setTimeout(r, site.slow.ms));
-    res.writeHead(status, { 'content-type': out.type ?? 'text/html; charset=utf-8', ...out.headers });
-    res.end(out.body);
-  })());
+  const server: Server = createServer(
+    (req, res) =>
+      void (async () => {
+        const at = Date.now();
+        const path = req.url ?? '/';
+        const out = respond(path, req, site) ?? { status: 404, body: '<!doctype html><title>404</title><p>Page introuvable</p>' };
+        const status = out.status ?? 200;
+        site.requests.push({ path, at, userAgent: String(req.headers['user-agent'] ?? ''), status });
+        if (site.slow.pattern?.test(path)) await new Promise((r) => setTimeout(r, site.slow.ms));
+        res.writeHead(status, { 'content-type': out.type ?? 'text/html; charset=utf-8', ...out.headers });
+        res.end(out.body);
+      })(),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   site.url = `http://127.0.0.1:${port}/`;
@@ -95,7 +106,10 @@ function detailPage(p: Property, base: string, generator: string) {
 
 function listPage(items: Property[], base: string, generator: string, next: string | null, extraLinks = '') {
   const cards = items
-    .map((p) => `<article class="property-card">${badgeOf(p)}<a href="${slug(p)}"><h2>${esc(p.title)}</h2></a><span class="price">${euros(p.price)}</span><span>${p.surface} m² · ${p.rooms} pièces · ${p.postalCode} ${esc(p.city)}</span></article>`)
+    .map(
+      (p) =>
+        `<article class="property-card">${badgeOf(p)}<a href="${slug(p)}"><h2>${esc(p.title)}</h2></a><span class="price">${euros(p.price)}</span><span>${p.surface} m² · ${p.rooms} pièces · ${p.postalCode} ${esc(p.city)}</span></article>`,
+    )
     .join('\n');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8">${generator}<title>Nos biens</title></head>
 <body><nav><a href="/">Accueil</a> <a href="/biens/">Nos biens</a> ${extraLinks}</nav><main>${cards}</main>
@@ -123,10 +137,15 @@ export function agencySite(listings: Map<string, Property>, opts: { flavor: 'wor
     }
     if (path === '/robots.txt') return { type: 'text/plain', body: `User-agent: *\nDisallow: /prive/\n\nSitemap: ${base}sitemap.xml\n` };
     if (path === '/sitemap.xml') {
-      return { type: 'application/xml', body: `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${base}</loc></url><url><loc>${base}biens/</loc></url><url><loc>${base}contact/</loc></url></urlset>` };
+      return {
+        type: 'application/xml',
+        body: `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${base}</loc></url><url><loc>${base}biens/</loc></url><url><loc>${base}contact/</loc></url></urlset>`,
+      };
     }
     if (path === '/') {
-      return { body: `<!doctype html><html lang="fr"><head><meta charset="utf-8">${generator}<title>Agence</title></head><body><h1>Agence immobilière</h1><nav><a href="/biens/">Nos biens à vendre</a> <a href="/prive/dossiers-clients/">Espace privé</a> <a href="/contact/">Contact</a></nav><p>Bienvenue.</p></body></html>` };
+      return {
+        body: `<!doctype html><html lang="fr"><head><meta charset="utf-8">${generator}<title>Agence</title></head><body><h1>Agence immobilière</h1><nav><a href="/biens/">Nos biens à vendre</a> <a href="/prive/dossiers-clients/">Espace privé</a> <a href="/contact/">Contact</a></nav><p>Bienvenue.</p></body></html>`,
+      };
     }
     const paged = path === '/biens/' ? ['', '1'] : /^\/biens\/page\/(\d+)\/$/.exec(path);
     if (paged) {
@@ -150,17 +169,26 @@ export function agencySite(listings: Map<string, Property>, opts: { flavor: 'wor
 export function shopifySite(listings: Map<string, Property>): Responder {
   return (path) => {
     if (path === '/robots.txt') return { type: 'text/plain', body: 'User-agent: *\nDisallow: /checkout\n' };
-    if (path === '/') return { body: '<!doctype html><html><head><script src="https://cdn.shopify.com/s/files/theme.js"></script><script>window.Shopify = {theme: {}};</script><title>Boutique Immo</title></head><body><h1>Boutique immobilière</h1></body></html>' };
+    if (path === '/')
+      return {
+        body: '<!doctype html><html><head><script src="https://cdn.shopify.com/s/files/theme.js"></script><script>window.Shopify = {theme: {}};</script><title>Boutique Immo</title></head><body><h1>Boutique immobilière</h1></body></html>',
+      };
     const u = new URL(path, 'http://x');
     if (u.pathname === '/products.json') {
       const page = Number(u.searchParams.get('page') ?? '1');
-      const products = page === 1
-        ? [...listings.values()].map((p, i) => ({
-            id: 1000 + i, title: p.title, handle: `${p.id}-bien`, body_html: `<p>${esc(p.description)} ${p.surface} m², ${p.rooms} pièces, ${p.postalCode} ${esc(p.city)}</p>`,
-            product_type: p.type === 'house' ? 'Maison' : 'Appartement', tags: [`${p.postalCode} ${p.city}`, `${p.surface} m²`, `${p.rooms} pièces`],
-            variants: [{ id: 5000 + i, price: `${p.price}.00`, sku: `REF-${p.id}` }], images: [{ src: `https://cdn.shopify.com/${p.id}.jpg` }],
-          }))
-        : [];
+      const products =
+        page === 1
+          ? [...listings.values()].map((p, i) => ({
+              id: 1000 + i,
+              title: p.title,
+              handle: `${p.id}-bien`,
+              body_html: `<p>${esc(p.description)} ${p.surface} m², ${p.rooms} pièces, ${p.postalCode} ${esc(p.city)}</p>`,
+              product_type: p.type === 'house' ? 'Maison' : 'Appartement',
+              tags: [`${p.postalCode} ${p.city}`, `${p.surface} m²`, `${p.rooms} pièces`],
+              variants: [{ id: 5000 + i, price: `${p.price}.00`, sku: `REF-${p.id}` }],
+              images: [{ src: `https://cdn.shopify.com/${p.id}.jpg` }],
+            }))
+          : [];
       return { type: 'application/json', body: JSON.stringify({ products }) };
     }
     return null;
@@ -171,7 +199,8 @@ export function shopifySite(listings: Map<string, Property>): Responder {
 export function spaSite(listings: Map<string, Property>): Responder {
   return (path, _req, site) => {
     if (path === '/robots.txt') return { type: 'text/plain', body: 'User-agent: *\nAllow: /\n' };
-    if (path === '/api/listings.json') return { type: 'application/json', body: JSON.stringify([...listings.values()].map((p) => ({ ...p, ld: jsonLd(p, site.url), href: slug(p) }))) };
+    if (path === '/api/listings.json')
+      return { type: 'application/json', body: JSON.stringify([...listings.values()].map((p) => ({ ...p, ld: jsonLd(p, site.url), href: slug(p) }))) };
     if (path === '/app.js') {
       return {
         type: 'application/javascript',
@@ -188,7 +217,9 @@ export function spaSite(listings: Map<string, Property>): Responder {
       };
     }
     if (path === '/' || path.startsWith('/annonce/')) {
-      return { body: '<!doctype html><html><head><meta charset="utf-8"><title>Immo SPA</title></head><body><div id="root"></div><noscript>Vous devez activer JavaScript pour utiliser ce site.</noscript><script src="/app.js"></script></body></html>' };
+      return {
+        body: '<!doctype html><html><head><meta charset="utf-8"><title>Immo SPA</title></head><body><div id="root"></div><noscript>Vous devez activer JavaScript pour utiliser ce site.</noscript><script src="/app.js"></script></body></html>',
+      };
     }
     return null;
   };
@@ -218,7 +249,10 @@ export function property(id: string, over: Partial<Property> = {}): Property {
 
 /** Minimum gap (ms) between consecutive requests to a site, over the requests after index `from`. */
 export function minGap(site: FixtureSite, from = 0): number {
-  const ats = site.requests.slice(from).map((r) => r.at).sort((a, b) => a - b);
+  const ats = site.requests
+    .slice(from)
+    .map((r) => r.at)
+    .sort((a, b) => a - b);
   let min = Infinity;
   for (let i = 1; i < ats.length; i++) min = Math.min(min, ats[i]! - ats[i - 1]!);
   return min;

@@ -7,11 +7,36 @@ const none = { nameservers: [], reverseDns: [], headers: {} };
 describe('provider data', () => {
   it('holds every provider of the brief’s matrix and blacklist, and the common others, with a class', () => {
     const names = PROVIDERS.map((p) => p.name);
-    for (const n of ['ChemiCloud', 'SiteGround', 'A2 Hosting', 'Cloudways', 'Kinsta', 'WP Engine', 'HostGator', 'GoDaddy', 'Bluehost', 'NameCheap', 'o2switch', 'Hostinger', 'IONOS', 'Infomaniak', 'DigitalOcean', 'Amazon Web Services', 'Cloudflare', 'Scaleway', 'Gandi', 'Hetzner']) {
+    for (const n of [
+      'ChemiCloud',
+      'SiteGround',
+      'A2 Hosting',
+      'Cloudways',
+      'Kinsta',
+      'WP Engine',
+      'HostGator',
+      'GoDaddy',
+      'Bluehost',
+      'NameCheap',
+      'o2switch',
+      'Hostinger',
+      'IONOS',
+      'Infomaniak',
+      'DigitalOcean',
+      'Amazon Web Services',
+      'Cloudflare',
+      'Scaleway',
+      'Gandi',
+      'Hetzner',
+    ]) {
       expect(names).toContain(n);
     }
     expect(names.some((n) => n.startsWith('OVHcloud'))).toBe(true);
-    expect(PROVIDERS.filter((p) => p.class === 'shared-blacklisted').map((p) => p.id).sort()).toEqual(['bluehost', 'godaddy', 'hostgator', 'namecheap', 'newfold']);
+    expect(
+      PROVIDERS.filter((p) => p.class === 'shared-blacklisted')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['bluehost', 'godaddy', 'hostgator', 'namecheap', 'newfold']);
     expect(new Set(PROVIDERS.map((p) => p.id)).size).toBe(PROVIDERS.length);
   });
 });
@@ -24,7 +49,11 @@ describe('identifyProvider', () => {
   });
 
   it('identifies HostGator shared hosting from reverse DNS and nameservers, as blacklisted with high confidence', () => {
-    const id = identifyProvider({ nameservers: ['ns1234.hostgator.com', 'ns1235.hostgator.com'], reverseDns: ['gator4321.hostgator.com'], headers: { server: 'Apache' } });
+    const id = identifyProvider({
+      nameservers: ['ns1234.hostgator.com', 'ns1235.hostgator.com'],
+      reverseDns: ['gator4321.hostgator.com'],
+      headers: { server: 'Apache' },
+    });
     expect(id.hosting).toMatchObject({ id: 'hostgator', class: 'shared-blacklisted', blacklisted: true });
     expect(id.confidence).toBe('high');
     expect(id.hosting!.evidence.map((e) => e.kind).sort()).toEqual(['nameserver', 'nameserver', 'rdns']);
@@ -41,7 +70,11 @@ describe('identifyProvider', () => {
   });
 
   it('reports a CDN apart and does not take its nameservers for the host', () => {
-    const id = identifyProvider({ nameservers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'], reverseDns: [], headers: { server: 'cloudflare', 'cf-ray': '1-CDG' } });
+    const id = identifyProvider({
+      nameservers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'],
+      reverseDns: [],
+      headers: { server: 'cloudflare', 'cf-ray': '1-CDG' },
+    });
     expect(id.cdn.map((c) => c.id)).toEqual(['cloudflare']);
     expect(id.hosting).toBeNull();
     expect(id.dns).toMatchObject({ id: 'cloudflare' });

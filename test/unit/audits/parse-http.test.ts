@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  advertisesHttp3, compareVersions, detectCdn, detectCms, median, normalizeHeaders, parseCache, parseCompression, parseHsts, parsePhpVersion, parseServer,
+  advertisesHttp3,
+  compareVersions,
+  detectCdn,
+  detectCms,
+  median,
+  normalizeHeaders,
+  parseCache,
+  parseCompression,
+  parseHsts,
+  parsePhpVersion,
+  parseServer,
 } from '../../../activities/audits/hosting/parse-http.js';
 
 describe('parseServer', () => {
@@ -49,7 +59,11 @@ describe('CDN, cache, HSTS, HTTP/3, compression', () => {
     expect(parseCache({ age: '42' }).cacheLayer).toMatch(/age: 42/);
   });
   it('parses HSTS, alt-svc and content-encoding', () => {
-    expect(parseHsts({ 'strict-transport-security': 'max-age=63072000; includeSubDomains; preload' })).toEqual({ maxAge: 63072000, includeSubDomains: true, preload: true });
+    expect(parseHsts({ 'strict-transport-security': 'max-age=63072000; includeSubDomains; preload' })).toEqual({
+      maxAge: 63072000,
+      includeSubDomains: true,
+      preload: true,
+    });
     expect(parseHsts({})).toBeNull();
     expect(advertisesHttp3({ 'alt-svc': 'h3=":443"; ma=86400, h3-29=":443"' })).toBe(true);
     expect(advertisesHttp3({ 'alt-svc': 'h2=":443"' })).toBe(false);

@@ -14,7 +14,9 @@ const page = (html: string) => extractPageSignals(html);
 
 describe('page signals', () => {
   it('keeps the title, linked hosts, cPanel paths and whether it is a host’s default page', () => {
-    const p = page('<html><head><title>Default Web Site Page</title></head><body><img src="/cgi-sys/images/logo.png"><a href="http://gator4123.hostgator.com/~luna/">x</a><script>var x="ignored"</script> Hosted by HostGator</body></html>');
+    const p = page(
+      '<html><head><title>Default Web Site Page</title></head><body><img src="/cgi-sys/images/logo.png"><a href="http://gator4123.hostgator.com/~luna/">x</a><script>var x="ignored"</script> Hosted by HostGator</body></html>',
+    );
     expect(p).toMatchObject({ title: 'Default Web Site Page', hosts: ['gator4123.hostgator.com'], panelPaths: ['/cgi-sys/images'], defaultPage: true });
     expect(p.text).not.toContain('ignored');
     expect(page('<title>Boutique</title><p>Bienvenue</p>').defaultPage).toBe(false);
@@ -38,7 +40,13 @@ describe('identifyProvider, per family', () => {
     expect(r.hosting).toMatchObject({ id: 'hostgator', blacklisted: true });
     expect(r.confidence).toBe('high');
     const kinds = r.hosting!.evidence.map((e) => `${e.kind}: ${e.detail}`);
-    expect(kinds).toEqual(expect.arrayContaining(['header: x-server names gator4123.hostgator.com', 'header: x-endurance-cache-level: 2', expect.stringMatching(/^page: .*HostGator/)]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'header: x-server names gator4123.hostgator.com',
+        'header: x-endurance-cache-level: 2',
+        expect.stringMatching(/^page: .*HostGator/),
+      ]),
+    );
   });
 
   it('the Newfold page-cache header alone: the HostGator / Bluehost family, blacklisted', () => {
@@ -53,11 +61,16 @@ describe('identifyProvider, per family', () => {
   });
 
   it('GoDaddy from its parking page and its assets, and from a shared server’s certificate', () => {
-    expect(id({ page: page('<title>Coming Soon</title><img src="https://img1.wsimg.com/x.png"><p>Future home of something quite cool</p>') }).hosting).toMatchObject({ id: 'godaddy', blacklisted: true });
+    expect(
+      id({ page: page('<title>Coming Soon</title><img src="https://img1.wsimg.com/x.png"><p>Future home of something quite cool</p>') }).hosting,
+    ).toMatchObject({ id: 'godaddy', blacklisted: true });
     const cert = id({ certificate: { issuer: 'GoDaddy.com, Inc. (Go Daddy Secure Certificate Authority - G2)', names: ['*.prod.phx3.secureserver.net'] } });
     expect(cert).toMatchObject({ hosting: { id: 'godaddy' }, confidence: 'high' });
     // a GoDaddy-issued certificate alone is a weak hint: people buy them for sites hosted anywhere
-    expect(id({ certificate: { issuer: 'Starfield Technologies (Starfield Secure CA - G2)', names: ['www.shop.fr'] } })).toMatchObject({ hosting: { id: 'godaddy' }, confidence: 'low' });
+    expect(id({ certificate: { issuer: 'Starfield Technologies (Starfield Secure CA - G2)', names: ['www.shop.fr'] } })).toMatchObject({
+      hosting: { id: 'godaddy' },
+      confidence: 'low',
+    });
   });
 
   it('NameCheap from the reverse DNS of its shared servers', () => {
@@ -91,21 +104,31 @@ describe('identifyProvider, per family', () => {
   });
 
   it('SiteGround, Kinsta and WP Engine (recommended) from their headers and certificates', () => {
-    expect(id({ headers: { 'host-header': '6b7412fb82ca5edfd0917e3957f05d89', 'x-proxy-cache': 'HIT' } }).hosting).toMatchObject({ id: 'siteground', recommended: true });
+    expect(id({ headers: { 'host-header': '6b7412fb82ca5edfd0917e3957f05d89', 'x-proxy-cache': 'HIT' } }).hosting).toMatchObject({
+      id: 'siteground',
+      recommended: true,
+    });
     expect(id({ headers: { 'ki-cache-type': 'None', 'cf-ray': 'x' } }).hosting).toMatchObject({ id: 'kinsta', recommended: true });
-    const wpe = id({ headers: { 'x-pass-why': '', 'x-powered-by': 'WP Engine' }, certificate: { issuer: "Let's Encrypt (R10)", names: ['site.wpengine.com', 'www.site.fr'] } });
+    const wpe = id({
+      headers: { 'x-pass-why': '', 'x-powered-by': 'WP Engine' },
+      certificate: { issuer: "Let's Encrypt (R10)", names: ['site.wpengine.com', 'www.site.fr'] },
+    });
     expect(wpe.hosting).toMatchObject({ id: 'wpengine' });
     expect(new Set(wpe.hosting!.evidence.map((e) => e.kind))).toEqual(new Set(['header', 'certificate']));
   });
 
   it('Cloudflare in front from its headers and its certificate; the issuer alone is not the host', () => {
-    const r = id({ headers: { server: 'cloudflare', 'cf-ray': '1-CDG' }, certificate: { issuer: 'Cloudflare, Inc. (Cloudflare Inc ECC CA-3)', names: ['sni.cloudflaressl.com', 'site.fr'] } });
+    const r = id({
+      headers: { server: 'cloudflare', 'cf-ray': '1-CDG' },
+      certificate: { issuer: 'Cloudflare, Inc. (Cloudflare Inc ECC CA-3)', names: ['sni.cloudflaressl.com', 'site.fr'] },
+    });
     expect(r.cdn.map((c) => c.id)).toEqual(['cloudflare']);
     expect(r.hosting).toBeNull();
   });
 
   it('every fact comes with its evidence and weight', () => {
     const r = id({ reverseDns: ['gator4123.hostgator.com'], nameservers: ['ns1.hostgator.com'] });
-    for (const e of r.hosting!.evidence) expect(e).toEqual({ providerId: 'hostgator', kind: expect.any(String), detail: expect.any(String), weight: expect.any(Number) });
+    for (const e of r.hosting!.evidence)
+      expect(e).toEqual({ providerId: 'hostgator', kind: expect.any(String), detail: expect.any(String), weight: expect.any(Number) });
   });
 });

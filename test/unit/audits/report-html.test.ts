@@ -12,7 +12,21 @@ const report = buildReport({
   finishedAt: '2026-11-21T08:00:02.000Z',
   options: { browser: false, samples: 1 },
   probes: {
-    dns: { ok: true, data: { host: 'evil.example', resolves: true, error: null, a: ['203.0.113.5'], aaaa: [], cnameChain: [], nsZone: 'evil.example', ns: ['ns1.bluehost.com'], mx: [], ptr: { '203.0.113.5': ['box5000.bluehost.com'] } } },
+    dns: {
+      ok: true,
+      data: {
+        host: 'evil.example',
+        resolves: true,
+        error: null,
+        a: ['203.0.113.5'],
+        aaaa: [],
+        cnameChain: [],
+        nsZone: 'evil.example',
+        ns: ['ns1.bluehost.com'],
+        mx: [],
+        ptr: { '203.0.113.5': ['box5000.bluehost.com'] },
+      },
+    },
     http: { ok: false, error: 'probe crashed: <img onerror=alert(1)>' },
     tls: { ok: false, error: 'no TLS' },
     browser: { ok: false, skipped: true, error: 'browser probe not requested' },
@@ -72,7 +86,12 @@ describe('renderReportHtml', () => {
       options: { browser: true, samples: 1 },
       probes: {
         dns: ok(dns()),
-        http: ok(http(headers, { chain: [{ url: `https://site.example/${evil}`, status: 301, location: null }], cms: { name: evil, version: null } as HttpResult['cms'] })),
+        http: ok(
+          http(headers, {
+            chain: [{ url: `https://site.example/${evil}`, status: 301, location: null }],
+            cms: { name: evil, version: null } as HttpResult['cms'],
+          }),
+        ),
         tls: ok(tls({ issuer: evil })),
         browser: { ok: false, error: evil },
       },

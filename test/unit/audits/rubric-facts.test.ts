@@ -25,14 +25,20 @@ describe('certificate facts, each on its own', () => {
   });
 
   it('self-signed is reported as such, apart from an unknown authority', () => {
-    expect(status(certificateChecks(tls({ selfSigned: true, trusted: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' })))).toMatchObject({ 'self-signed': 'fail', chain: 'fail' });
+    expect(status(certificateChecks(tls({ selfSigned: true, trusted: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' })))).toMatchObject({
+      'self-signed': 'fail',
+      chain: 'fail',
+    });
     const unknownCa = certificateChecks(tls({ trusted: false, authorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }));
     expect(status(unknownCa)).toMatchObject({ 'self-signed': 'pass', chain: 'fail' });
     expect(unknownCa.find((x) => x.id === 'chain')!.reason.en).toMatch(/^Chain not trusted \(UNABLE_TO_GET_ISSUER_CERT_LOCALLY\)/);
   });
 
   it('the SSL criterion carries the checks and names every fault', () => {
-    const r = evaluate({ http: ok(http(FAST_MODERN)), tls: ok(tls({ hostnameMatch: false, names: ['x.example'], expired: true, daysToExpiry: -1, authorizationError: 'CERT_HAS_EXPIRED' })) });
+    const r = evaluate({
+      http: ok(http(FAST_MODERN)),
+      tls: ok(tls({ hostnameMatch: false, names: ['x.example'], expired: true, daysToExpiry: -1, authorizationError: 'CERT_HAS_EXPIRED' })),
+    });
     const c = crit(r, 'ssl-valid');
     expect(c.status).toBe('fail');
     expect(c.reason.en).toMatch(/Does not cover site\.example.*Expired 1 day/);
@@ -43,21 +49,40 @@ describe('certificate facts, each on its own', () => {
 describe('http → https', () => {
   it('passes a redirect, fails its absence with advice, and says why it was not checked', () => {
     expect(crit(evaluate({ http: ok(http(FAST_MODERN)) }), 'https-redirect').status).toBe('pass');
-    const plain = evaluate({ http: ok(http({ server: 'nginx/1.24.0' }, { httpsRedirect: false, httpsRedirectDetail: 'http://site.example/ answers 200 without redirecting to https' })) });
+    const plain = evaluate({
+      http: ok(
+        http({ server: 'nginx/1.24.0' }, { httpsRedirect: false, httpsRedirectDetail: 'http://site.example/ answers 200 without redirecting to https' }),
+      ),
+    });
     expect(crit(plain, 'https-redirect')).toMatchObject({ status: 'fail', blocking: false });
     expect(rec(plain, 'https-redirect')).toContain('return 301 https://$host$request_uri;');
-    const untested = evaluate({ http: ok(http(FAST_MODERN, { httpsRedirect: null, httpsRedirectDetail: 'not tested: the audited URL uses a non-default port (8443)' })) });
+    const untested = evaluate({
+      http: ok(http(FAST_MODERN, { httpsRedirect: null, httpsRedirectDetail: 'not tested: the audited URL uses a non-default port (8443)' })),
+    });
     expect(crit(untested, 'https-redirect')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/non-default port/) } });
   });
 });
 
 describe('what a probe could not see is unknown', () => {
-  const down = () => http({}, { reachable: false, error: 'connection refused (ECONNREFUSED)', status: null, server: { raw: null, family: null, version: null } });
+  const down = () =>
+    http({}, { reachable: false, error: 'connection refused (ECONNREFUSED)', status: null, server: { raw: null, family: null, version: null } });
   it('an unreachable site: not-blacklisted unknown, no “No HTTPS”, no browser port error as the page-load fact', () => {
     const r = evaluate({
       http: ok(down()),
       tls: ok(tls({ connected: false, error: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9' })),
-      browser: ok({ loaded: false, error: 'page.goto: net::ERR_CONNECTION_REFUSED at https://site.example:9/', status: null, loadMs: null, domContentLoadedMs: null, requests: 1, failedRequests: 1, transferredBytes: 0, consoleErrors: [], screenshot: false, screenshotBytes: 0 }),
+      browser: ok({
+        loaded: false,
+        error: 'page.goto: net::ERR_CONNECTION_REFUSED at https://site.example:9/',
+        status: null,
+        loadMs: null,
+        domContentLoadedMs: null,
+        requests: 1,
+        failedRequests: 1,
+        transferredBytes: 0,
+        consoleErrors: [],
+        screenshot: false,
+        screenshotBytes: 0,
+      }),
     });
     expect(crit(r, 'reachable').status).toBe('fail');
     expect(crit(r, 'not-blacklisted')).toMatchObject({ status: 'unknown', reason: { en: expect.stringMatching(/^Host not identified: Site unreachable/) } });
@@ -68,12 +93,30 @@ describe('what a probe could not see is unknown', () => {
   });
 
   it('an http-only site that answers: its closed 443 is a real “No HTTPS”', () => {
-    const r = evaluate({ http: ok(http({ server: 'Apache' }, { finalUrl: 'http://site.example/', httpsRedirect: false })), tls: ok(tls({ connected: false, error: 'ECONNREFUSED: connect ECONNREFUSED' })) });
+    const r = evaluate({
+      http: ok(http({ server: 'Apache' }, { finalUrl: 'http://site.example/', httpsRedirect: false })),
+      tls: ok(tls({ connected: false, error: 'ECONNREFUSED: connect ECONNREFUSED' })),
+    });
     expect(crit(r, 'ssl-valid')).toMatchObject({ status: 'fail', reason: { en: expect.stringMatching(/^No HTTPS on site\.example:443/) } });
   });
 
   it('Chromium’s own refusal of a port is not a page-load fact', () => {
-    const r = evaluate({ http: ok(http(FAST_MODERN)), browser: ok({ loaded: false, error: 'net::ERR_UNSAFE_PORT', status: null, loadMs: null, domContentLoadedMs: null, requests: 0, failedRequests: 0, transferredBytes: 0, consoleErrors: [], screenshot: false, screenshotBytes: 0 }) });
+    const r = evaluate({
+      http: ok(http(FAST_MODERN)),
+      browser: ok({
+        loaded: false,
+        error: 'net::ERR_UNSAFE_PORT',
+        status: null,
+        loadMs: null,
+        domContentLoadedMs: null,
+        requests: 0,
+        failedRequests: 0,
+        transferredBytes: 0,
+        consoleErrors: [],
+        screenshot: false,
+        screenshotBytes: 0,
+      }),
+    });
     expect(crit(r, 'page-load-3s').status).toBe('unknown');
   });
 
@@ -89,7 +132,10 @@ describe('what a probe could not see is unknown', () => {
 
 describe('advice per server and panel', () => {
   const failing = (headers: Record<string, string>, html = '<title>x</title>') =>
-    evaluate({ http: ok(http({ 'x-powered-by': 'PHP/7.4.33', ...headers }, { httpsRedirect: false, http2: false, alpn: 'http/1.1', page: extractPageSignals(html) })), tls: ok(tls({ protocols: { TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': true, 'TLSv1.3': true } })) });
+    evaluate({
+      http: ok(http({ 'x-powered-by': 'PHP/7.4.33', ...headers }, { httpsRedirect: false, http2: false, alpn: 'http/1.1', page: extractPageSignals(html) })),
+      tls: ok(tls({ protocols: { TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': true, 'TLSv1.3': true } })),
+    });
 
   it('Apache: .htaccess and mod_ directives, never nginx’s', () => {
     const r = failing({ server: 'Apache/2.4.57' });
@@ -118,7 +164,9 @@ describe('advice per server and panel', () => {
   it('PHP upgrades in the panel the site runs on: cPanel, Plesk, none', () => {
     const cpanel = failing({ server: 'Apache' }, '<title>x</title><a href="/cgi-sys/defaultwebpage.cgi">x</a>');
     expect(rec(cpanel, 'upgrade-php')).toContain('cPanel → MultiPHP Manager');
-    expect(rec(cpanel, 'https-redirect')).toMatch(/^Redirect http to https \(301\)\. cPanel → Domains → “Force HTTPS Redirect”\. Otherwise: Apache, in \.htaccess/);
+    expect(rec(cpanel, 'https-redirect')).toMatch(
+      /^Redirect http to https \(301\)\. cPanel → Domains → “Force HTTPS Redirect”\. Otherwise: Apache, in \.htaccess/,
+    );
     const plesk = failing({ server: 'nginx', 'x-powered-by': 'PHP/7.4.33, PleskLin' });
     expect(rec(plesk, 'upgrade-php')).toContain('Plesk → PHP Settings');
     const none = failing({ server: 'nginx' });
@@ -127,7 +175,10 @@ describe('advice per server and panel', () => {
   });
 
   it('tells the panel from its evidence', () => {
-    expect(detectStack({ server: null, headers: { server: 'Apache/2.4.57 (cPanel) mod_bwlimited/1.4' } })).toMatchObject({ server: 'unknown', panel: 'cpanel' });
+    expect(detectStack({ server: null, headers: { server: 'Apache/2.4.57 (cPanel) mod_bwlimited/1.4' } })).toMatchObject({
+      server: 'unknown',
+      panel: 'cpanel',
+    });
     expect(detectStack({ server: null, headers: {}, certIssuer: 'cPanel, Inc. (cPanel, Inc. Certification Authority)' }).panel).toBe('cpanel');
     expect(detectStack({ server: null, headers: { panel: 'hpanel' } }).panel).toBe('hpanel');
     expect(detectStack({ server: null, headers: {} })).toEqual({ server: 'unknown', panel: 'none', panelEvidence: [] });

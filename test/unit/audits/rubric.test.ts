@@ -23,7 +23,10 @@ describe('rubric', () => {
   });
 
   it('grades Apache as "works, but slow": passes the minimum with a warning, fails LiteSpeed/NGINX', () => {
-    const r = evaluate({ http: ok(http({ server: 'Apache/2.4.57', 'x-powered-by': 'PHP/8.1.2', 'cache-control': 'max-age=300', 'content-encoding': 'gzip' })) }, { reverseDns: ['vps-1.vps.ovh.net'] });
+    const r = evaluate(
+      { http: ok(http({ server: 'Apache/2.4.57', 'x-powered-by': 'PHP/8.1.2', 'cache-control': 'max-age=300', 'content-encoding': 'gzip' })) },
+      { reverseDns: ['vps-1.vps.ovh.net'] },
+    );
     expect(crit(r, 'not-apache-lamp')).toMatchObject({ status: 'pass' });
     expect(crit(r, 'not-apache-lamp').warning?.fr).toMatch(/fonctionne, mais lent/);
     expect(crit(r, 'litespeed-nginx')).toMatchObject({ status: 'fail' });
@@ -32,7 +35,14 @@ describe('rubric', () => {
   });
 
   it('does not let a missing CDN or compression decide the host’s tier, but recommends them', () => {
-    const r = evaluate({ http: ok(http({ server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.3.1', 'cache-control': 'public, max-age=60', 'strict-transport-security': 'max-age=31536000' })) }, { reverseDns: ['static.1.2.3.4.clients.your-server.de'] });
+    const r = evaluate(
+      {
+        http: ok(
+          http({ server: 'nginx/1.24.0', 'x-powered-by': 'PHP/8.3.1', 'cache-control': 'public, max-age=60', 'strict-transport-security': 'max-age=31536000' }),
+        ),
+      },
+      { reverseDns: ['static.1.2.3.4.clients.your-server.de'] },
+    );
     expect(crit(r, 'cdn')).toMatchObject({ status: 'fail', blocking: false });
     expect(crit(r, 'compression')).toMatchObject({ status: 'fail', blocking: false });
     expect(r.verdict).toBe('enterprise');
@@ -47,14 +57,20 @@ describe('rubric', () => {
   });
 
   it('grants enterprise when every observable top-tier check passes', () => {
-    const r = evaluate({ http: ok(http({ ...FAST_MODERN, 'cf-ray': '1-CDG', server: 'cloudflare' })) }, { reverseDns: ['ec2-1-2-3-4.eu-west-3.compute.amazonaws.com'] });
+    const r = evaluate(
+      { http: ok(http({ ...FAST_MODERN, 'cf-ray': '1-CDG', server: 'cloudflare' })) },
+      { reverseDns: ['ec2-1-2-3-4.eu-west-3.compute.amazonaws.com'] },
+    );
     expect(r.verdict).toBe('enterprise');
     expect(crit(r, 'autoscaling').status).toBe('pass');
     expect(r.score).toBeGreaterThanOrEqual(80);
   });
 
   it('stops at recommended when TLS 1.0 is still accepted, saying why', () => {
-    const r = evaluate({ http: ok(http({ ...FAST_MODERN, 'cf-ray': 'x' })), tls: ok(tls({ protocols: { TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': true, 'TLSv1.3': true } })) });
+    const r = evaluate({
+      http: ok(http({ ...FAST_MODERN, 'cf-ray': 'x' })),
+      tls: ok(tls({ protocols: { TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': true, 'TLSv1.3': true } })),
+    });
     expect(r.verdict).toBe('recommended');
     expect(crit(r, 'tls-legacy-refused')).toMatchObject({ status: 'fail' });
     expect(r.blockers.map((b) => b.criterion)).toContain('tls-legacy-refused');
@@ -73,7 +89,9 @@ describe('rubric', () => {
 
   it('fails certificates that are expired, self-signed or for another name', () => {
     const h = ok(http({ server: 'nginx' }));
-    expect(crit(evaluate({ http: h, tls: ok(tls({ expired: true, daysToExpiry: -3, authorizationError: 'CERT_HAS_EXPIRED' })) }), 'ssl-valid').reason.en).toMatch(/Expired 3 day/);
+    expect(
+      crit(evaluate({ http: h, tls: ok(tls({ expired: true, daysToExpiry: -3, authorizationError: 'CERT_HAS_EXPIRED' })) }), 'ssl-valid').reason.en,
+    ).toMatch(/Expired 3 day/);
     expect(crit(evaluate({ http: h, tls: ok(tls({ selfSigned: true, trusted: false })) }), 'ssl-valid').reason.en).toMatch(/Self-signed/);
     const wrong = evaluate({ http: h, tls: ok(tls({ hostnameMatch: false, hostnameError: "Host: site.example. is not in the cert's altnames" })) });
     expect(crit(wrong, 'ssl-valid')).toMatchObject({ status: 'fail' });
@@ -87,7 +105,11 @@ describe('rubric', () => {
     const down = evaluate({ http: ok(http({}, { reachable: false, error: 'connection refused (ECONNREFUSED)', status: null })) });
     expect(crit(down, 'reachable').reason.en).toMatch(/ECONNREFUSED/);
     expect(crit(down, 'php-8.0').status).toBe('unknown');
-    const nx = evaluate({ dns: ok(dns({ resolves: false, a: [], error: 'NXDOMAIN / no address' })), http: { ok: false, skipped: true, error: 'does not resolve' }, tls: { ok: false, skipped: true, error: 'does not resolve' } });
+    const nx = evaluate({
+      dns: ok(dns({ resolves: false, a: [], error: 'NXDOMAIN / no address' })),
+      http: { ok: false, skipped: true, error: 'does not resolve' },
+      tls: { ok: false, skipped: true, error: 'does not resolve' },
+    });
     expect(nx.verdict).toBe('incompatible');
     expect(crit(nx, 'reachable').reason.fr).toMatch(/ne résout pas/);
   });
@@ -102,10 +124,29 @@ describe('rubric', () => {
   });
 
   it('judges the page load from the browser probe, unknown when it did not run', () => {
-    const browser = (loadMs: number) => ok({ loaded: true, error: null, status: 200, loadMs, domContentLoadedMs: loadMs - 50, requests: 12, failedRequests: 0, transferredBytes: 50_000, consoleErrors: [], screenshot: true, screenshotBytes: 9000 });
-    expect(crit(evaluate({ http: ok(http(FAST_MODERN)), browser: browser(900) }), 'page-load-3s')).toMatchObject({ status: 'pass', reason: { en: 'Page loaded in 900 ms (DOMContentLoaded 850 ms, 12 requests, 0 console error(s)).' } });
+    const browser = (loadMs: number) =>
+      ok({
+        loaded: true,
+        error: null,
+        status: 200,
+        loadMs,
+        domContentLoadedMs: loadMs - 50,
+        requests: 12,
+        failedRequests: 0,
+        transferredBytes: 50_000,
+        consoleErrors: [],
+        screenshot: true,
+        screenshotBytes: 9000,
+      });
+    expect(crit(evaluate({ http: ok(http(FAST_MODERN)), browser: browser(900) }), 'page-load-3s')).toMatchObject({
+      status: 'pass',
+      reason: { en: 'Page loaded in 900 ms (DOMContentLoaded 850 ms, 12 requests, 0 console error(s)).' },
+    });
     expect(crit(evaluate({ http: ok(http(FAST_MODERN)), browser: browser(4200) }), 'page-load-3s').status).toBe('fail');
-    expect(crit(evaluate({ http: ok(http(FAST_MODERN)), browser: failed('Chromium crashed') }), 'page-load-3s')).toMatchObject({ status: 'unknown', reason: { en: 'Browser probe failed: Chromium crashed' } });
+    expect(crit(evaluate({ http: ok(http(FAST_MODERN)), browser: failed('Chromium crashed') }), 'page-load-3s')).toMatchObject({
+      status: 'unknown',
+      reason: { en: 'Browser probe failed: Chromium crashed' },
+    });
     expect(crit(evaluate({ http: ok(http(FAST_MODERN)) }), 'page-load-3s').reason.en).toBe('Browser not run: not requested.');
   });
 

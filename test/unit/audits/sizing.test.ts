@@ -60,11 +60,21 @@ describe('sizeServer', () => {
     const dedicated = sizeServer({ members: 30_000, agents: 200 });
     expect(dedicated.recommended).toBeNull();
     expect(dedicated.plans).toEqual([]);
-    expect(dedicated.beyond).toMatchObject({ architecture: 'dedicated', servers: 2, resources: { vcpu: 32, ramGb: 128 }, estimatedEurPerMonth: { min: 480, max: 720 } });
+    expect(dedicated.beyond).toMatchObject({
+      architecture: 'dedicated',
+      servers: 2,
+      resources: { vcpu: 32, ramGb: 128 },
+      estimatedEurPerMonth: { min: 480, max: 720 },
+    });
     expect(dedicated.annualBudgetEur.vps).toBe(480 * 12);
     const cluster = sizeServer({ members: 100_000, agents: 1_000 });
     // 130 000 members at the horizon → 78 vCPU → 5 nodes of 16 vCPU + 1 spare
-    expect(cluster.beyond).toMatchObject({ architecture: 'cluster', servers: 6, resources: { vcpu: 96, ramGb: 384 }, estimatedEurPerMonth: { min: 1440, max: 2160 } });
+    expect(cluster.beyond).toMatchObject({
+      architecture: 'cluster',
+      servers: 6,
+      resources: { vcpu: 96, ramGb: 384 },
+      estimatedEurPerMonth: { min: 1440, max: 2160 },
+    });
     expect(cluster.beyond!.advice.join(' ')).toMatch(/load balancer/i);
   });
 
@@ -78,7 +88,11 @@ describe('sizeServer', () => {
   describe('properties (fast-check)', () => {
     /** Position of the answer: the ladder rung of the plan, then servers beyond the table. */
     const rank = (s: SizingResult) => (s.recommended ? LADDER.indexOf(s.recommended) : LADDER.length + s.beyond!.servers);
-    const input = fc.record({ members: fc.integer({ min: 0, max: 2_000_000 }), agents: fc.integer({ min: 1, max: 5_000 }), years: fc.integer({ min: 1, max: 10 }) });
+    const input = fc.record({
+      members: fc.integer({ min: 0, max: 2_000_000 }),
+      agents: fc.integer({ min: 1, max: 5_000 }),
+      years: fc.integer({ min: 1, max: 10 }),
+    });
 
     it('always answers: a plan, or beyond the table, never both', () => {
       fc.assert(

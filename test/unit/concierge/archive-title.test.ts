@@ -4,7 +4,9 @@ import { archiveTitle } from '../../../activities/concierge/delivery-activities.
 
 describe('archiveTitle', () => {
   it('reads the first <title>, every entity decoded and spaces collapsed', () => {
-    expect(archiveTitle('<html><head><TITLE lang="fr">  Dupont &amp; Fils\n  &ndash; Plomberie &#x27;24h&#x27; </TITLE></head></html>')).toBe("Dupont & Fils – Plomberie '24h'");
+    expect(archiveTitle('<html><head><TITLE lang="fr">  Dupont &amp; Fils\n  &ndash; Plomberie &#x27;24h&#x27; </TITLE></head></html>')).toBe(
+      "Dupont & Fils – Plomberie '24h'",
+    );
     expect(archiveTitle('<title>A</title><title>B</title>')).toBe('A');
   });
   it('answers null without a title, and never throws on garbage', () => {

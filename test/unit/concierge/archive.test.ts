@@ -19,7 +19,10 @@ async function extract(entries: ZipEntry[], l = limits) {
 
 async function refused(entries: ZipEntry[], code: string, l = limits) {
   const { dest, result } = await extract(entries, l);
-  const err = await result.then(() => null, (e: unknown) => e);
+  const err = await result.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ArchiveError);
   expect((err as ArchiveError).code).toBe(code);
   expect(existsSync(dest)).toBe(false);
@@ -43,7 +46,13 @@ describe('site archive extraction', () => {
   it('replaces a previous upload', async () => {
     const zip1 = join(tmp, 'r1.zip');
     const zip2 = join(tmp, 'r2.zip');
-    writeFileSync(zip1, makeZip([{ name: 'index.html', data: 'one' }, { name: 'old.html', data: 'x' }]));
+    writeFileSync(
+      zip1,
+      makeZip([
+        { name: 'index.html', data: 'one' },
+        { name: 'old.html', data: 'x' },
+      ]),
+    );
     writeFileSync(zip2, makeZip([{ name: 'index.html', data: 'two' }]));
     const dest = join(tmp, 'replaced');
     await extractSiteArchive(zip1, dest, limits);
@@ -53,8 +62,20 @@ describe('site archive extraction', () => {
   });
 
   it('refuses ../ paths, absolute paths and backslashes', async () => {
-    await refused([{ name: 'index.html', data: 'x' }, { name: '../evil.txt', data: 'x' }], 'unsafe-path');
-    await refused([{ name: 'a/../../evil.txt', data: 'x' }, { name: 'index.html', data: 'x' }], 'unsafe-path');
+    await refused(
+      [
+        { name: 'index.html', data: 'x' },
+        { name: '../evil.txt', data: 'x' },
+      ],
+      'unsafe-path',
+    );
+    await refused(
+      [
+        { name: 'a/../../evil.txt', data: 'x' },
+        { name: 'index.html', data: 'x' },
+      ],
+      'unsafe-path',
+    );
     await refused([{ name: '/etc/evil.txt', data: 'x' }], 'unsafe-path');
     await refused([{ name: '..\\evil.txt', data: 'x' }], 'unsafe-path');
     expect(unsafeEntryReason('C:/x')).toBe('absolute path');
@@ -62,11 +83,20 @@ describe('site archive extraction', () => {
   });
 
   it('refuses symlinks', async () => {
-    await refused([{ name: 'index.html', data: 'x' }, { name: 'link', data: '/etc/passwd', mode: 0o120777 }], 'symlink');
+    await refused(
+      [
+        { name: 'index.html', data: 'x' },
+        { name: 'link', data: '/etc/passwd', mode: 0o120777 },
+      ],
+      'symlink',
+    );
   });
 
   it('caps the file count and the inflated size, whatever the headers declare', async () => {
-    await refused(Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.html`, data: 'x' })), 'too-many-files');
+    await refused(
+      Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.html`, data: 'x' })),
+      'too-many-files',
+    );
     await refused([{ name: 'index.html', data: 'a'.repeat(20_000) }], 'too-large');
     // a header that understates the size: yauzl's size validation or our own byte count stops it
     const { result } = await extract([{ name: 'index.html', data: 'a'.repeat(50_000), declaredSize: 10 }]);

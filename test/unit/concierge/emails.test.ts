@@ -3,7 +3,18 @@ import { renderEmail, type EmailKind } from '../../../activities/concierge/email
 import { renderTemplateSite } from '../../../activities/concierge/site-template.js';
 
 const data = { orderId: 'ord_1', businessName: 'Chez <Léa> & "Fils"', domain: 'chez-lea.fr', amountCents: 59_900, currency: 'eur' };
-const KINDS: EmailKind[] = ['received', 'payment-link', 'payment-received', 'in-progress', 'delivered', 'failed', 'refunded', 'alternatives', 'cancelled', 'operator-alert'];
+const KINDS: EmailKind[] = [
+  'received',
+  'payment-link',
+  'payment-received',
+  'in-progress',
+  'delivered',
+  'failed',
+  'refunded',
+  'alternatives',
+  'cancelled',
+  'operator-alert',
+];
 
 describe('concierge emails', () => {
   it.each(KINDS)('%s renders French HTML + text with every value escaped', (kind) => {

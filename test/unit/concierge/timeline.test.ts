@@ -15,7 +15,12 @@ describe('timeline', () => {
   });
 
   it('estimates the ETA from the remaining phases, pushed back when a phase overruns', () => {
-    const afterPayment = PHASE_ESTIMATE_MS.registering + PHASE_ESTIMATE_MS['configuring-dns'] + PHASE_ESTIMATE_MS.publishing + PHASE_ESTIMATE_MS['issuing-certificate'] + PHASE_ESTIMATE_MS.verifying;
+    const afterPayment =
+      PHASE_ESTIMATE_MS.registering +
+      PHASE_ESTIMATE_MS['configuring-dns'] +
+      PHASE_ESTIMATE_MS.publishing +
+      PHASE_ESTIMATE_MS['issuing-certificate'] +
+      PHASE_ESTIMATE_MS.verifying;
     expect(estimateEta('registering', t0)!.getTime()).toBe(t0.getTime() + afterPayment);
     const late = new Date(t0.getTime() + 2 * 3_600_000);
     expect(estimateEta('verifying', t0, undefined, late)!.getTime()).toBe(late.getTime());

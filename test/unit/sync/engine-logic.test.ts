@@ -22,16 +22,33 @@ const sageCustomer = {
 describe('mapping', () => {
   it('projects a Sage customer onto a HubSpot company and its primary contact', () => {
     const canon = fromSage(CUSTOMER, sageCustomer);
-    expect(canon).toMatchObject({ name: 'Boulangerie Dupont SARL', vatNumber: 'FR83404833048', country: 'FR', email: 'marie@dupont.fr', phone: '+33123456789', currency: 'EUR' });
+    expect(canon).toMatchObject({
+      name: 'Boulangerie Dupont SARL',
+      vatNumber: 'FR83404833048',
+      country: 'FR',
+      email: 'marie@dupont.fr',
+      phone: '+33123456789',
+      currency: 'EUR',
+    });
     const view = toHubSpot(CUSTOMER, canon);
-    expect(view.companies).toMatchObject({ name: 'Boulangerie Dupont SARL', vat_number: 'FR83404833048', country: 'FR', zip: '75002', sage_reference: 'C00001', description: '' });
+    expect(view.companies).toMatchObject({
+      name: 'Boulangerie Dupont SARL',
+      vat_number: 'FR83404833048',
+      country: 'FR',
+      zip: '75002',
+      sage_reference: 'C00001',
+      description: '',
+    });
     expect(view.contacts).toEqual({ lastname: 'Marie Dupont', email: 'marie@dupont.fr', phone: '+33123456789' });
     // and back: HubSpot's view reads to the same canonical record
     expect(fromHubSpot(CUSTOMER, view)).toEqual(canon);
   });
 
   it('writes a nested Sage patch for HubSpot-owned fields only', () => {
-    expect(toSage(CUSTOMER, { phone: '+33611223344', country: 'BE' })).toEqual({ main_contact_person: { telephone: '+33611223344' }, main_address: { country: { id: 'BE' } } });
+    expect(toSage(CUSTOMER, { phone: '+33611223344', country: 'BE' })).toEqual({
+      main_contact_person: { telephone: '+33611223344' },
+      main_address: { country: { id: 'BE' } },
+    });
   });
 
   it('every mapping has a version, unique fields, and its custom properties are declared', () => {
@@ -50,7 +67,12 @@ describe('ownership and conflicts', () => {
   it('Sage owns billing fields, HubSpot owns sales fields', () => {
     expect(ownedFields(CUSTOMER, 'sage')).toEqual(expect.arrayContaining(['name', 'vatNumber', 'address', 'currency']));
     expect(ownedFields(CUSTOMER, 'hubspot')).toEqual(expect.arrayContaining(['email', 'phone', 'notes']));
-    expect(mayFlowTo(QUOTE.fields.find((f) => f.field === 'amount')!, 'sage')).toBe(false);
+    expect(
+      mayFlowTo(
+        QUOTE.fields.find((f) => f.field === 'amount')!,
+        'sage',
+      ),
+    ).toBe(false);
   });
 
   it('a change on one side flows to the other', () => {
@@ -134,11 +156,13 @@ describe('duplicates', () => {
       { sageId: 'c3', email: 'c@x.fr', vatNumber: 'fr 83 404833048', name: 'beta' },
       { sageId: 'd4', email: null, vatNumber: null, name: null },
     ]);
-    expect(groups).toEqual(expect.arrayContaining([
-      { rule: 'email', key: 'a@x.fr', sageIds: ['a1', 'b2'], owner: 'a1' },
-      { rule: 'vat', key: 'FR83404833048', sageIds: ['a1', 'c3'], owner: 'a1' },
-      { rule: 'name', key: 'beta', sageIds: ['a1', 'c3'], owner: 'a1' },
-    ]));
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        { rule: 'email', key: 'a@x.fr', sageIds: ['a1', 'b2'], owner: 'a1' },
+        { rule: 'vat', key: 'FR83404833048', sageIds: ['a1', 'c3'], owner: 'a1' },
+        { rule: 'name', key: 'beta', sageIds: ['a1', 'c3'], owner: 'a1' },
+      ]),
+    );
     expect(groups).toHaveLength(3);
     expect(sharedContacts(groups)).toEqual(new Map([['b2', 'a1']]));
     const known = findDuplicates([{ sageId: 'a1', email: 'z@x.fr', vatNumber: null, name: null }], new Map([['z@x.fr', 'zz']]));

@@ -34,55 +34,120 @@ describe('matching before creating', () => {
     expect(r.has('c')).toBe(false);
   });
   it('holds an ambiguous match with its candidates, and a company two customers both match', () => {
-    const r = matchCompanies([keys('d', { name: 'Plomberie Roux', postcode: '13001' }), keys('e', { vatNumber: 'FR83404833048' }), keys('f', { name: 'Boulangerie Dupont S.A.R.L.', postcode: '75002' })], candidates);
+    const r = matchCompanies(
+      [
+        keys('d', { name: 'Plomberie Roux', postcode: '13001' }),
+        keys('e', { vatNumber: 'FR83404833048' }),
+        keys('f', { name: 'Boulangerie Dupont S.A.R.L.', postcode: '75002' }),
+      ],
+      candidates,
+    );
     expect(r.get('d')).toEqual({ kind: 'ambiguous', ids: ['3', '4'], rule: 'name+postcode' });
     expect(r.get('e')).toEqual({ kind: 'ambiguous', ids: ['1'], rule: 'vat' });
     expect(r.get('f')).toEqual({ kind: 'ambiguous', ids: ['1'], rule: 'name+postcode' });
   });
   it('searches lower-case keys, and only by postcode when a name goes with it', () => {
-    expect(searchKeys([keys('a', { vatNumber: 'FR83404833048', domain: 'WWW.X.FR', postcode: '75002' }), keys('b', { name: 'Y', postcode: '69001' })])).toEqual({
-      vats: ['fr83404833048'], domains: ['x.fr'], postcodes: ['69001'],
-    });
+    expect(searchKeys([keys('a', { vatNumber: 'FR83404833048', domain: 'WWW.X.FR', postcode: '75002' }), keys('b', { name: 'Y', postcode: '69001' })])).toEqual(
+      {
+        vats: ['fr83404833048'],
+        domains: ['x.fr'],
+        postcodes: ['69001'],
+      },
+    );
     expect(normalizeDomain('not a domain')).toBeNull();
   });
 });
 
 const sageCustomer = (id: string, extra: Record<string, unknown> = {}) => ({
-  id, updatedAt: new Date('2026-11-20T10:00:00Z'),
-  data: { name: `Client ${id}`, reference: `C-${id}`, main_address: { address_line_1: '1 rue', city: 'Paris', postal_code: '75002', country: { id: 'FR' } }, main_contact_person: { name: 'X', email: `${id}@example.fr`, telephone: null }, currency: { id: 'EUR' }, ...extra },
+  id,
+  updatedAt: new Date('2026-11-20T10:00:00Z'),
+  data: {
+    name: `Client ${id}`,
+    reference: `C-${id}`,
+    main_address: { address_line_1: '1 rue', city: 'Paris', postal_code: '75002', country: { id: 'FR' } },
+    main_contact_person: { name: 'X', email: `${id}@example.fr`, telephone: null },
+    currency: { id: 'EUR' },
+    ...extra,
+  },
 });
 const emptyConflicts = { held: new Map(), resolved: new Map() };
-const base = (over: Partial<PlanInput>): PlanInput => ({ mapping: CUSTOMER, ids: [], recs: new Map(), rows: new Map(), prim: new Map(), contacts: new Map(), conflicts: emptyConflicts, shared: new Map(), matches: new Map(), ...over });
+const base = (over: Partial<PlanInput>): PlanInput => ({
+  mapping: CUSTOMER,
+  ids: [],
+  recs: new Map(),
+  rows: new Map(),
+  prim: new Map(),
+  contacts: new Map(),
+  conflicts: emptyConflicts,
+  shared: new Map(),
+  matches: new Map(),
+  ...over,
+});
 
 describe('planner', () => {
   it('plans create, adopt and held for records HubSpot does not have yet, and reports them for a dry run', () => {
     const recs = new Map(['a', 'b', 'c'].map((id) => [id, sageCustomer(id)]));
     const prim = new Map([['900', { id: '900', properties: { name: 'Client b', sage_id: null, description: 'met at a fair' }, updatedAt: null }]]);
-    const items = planBatch(base({
-      ids: ['a', 'b', 'c'], recs, prim,
-      matches: new Map([['b', { kind: 'unique', id: '900', rule: 'name+postcode' }], ['c', { kind: 'ambiguous', ids: ['901', '902'], rule: 'name+postcode' }]]),
-    }));
+    const items = planBatch(
+      base({
+        ids: ['a', 'b', 'c'],
+        recs,
+        prim,
+        matches: new Map([
+          ['b', { kind: 'unique', id: '900', rule: 'name+postcode' }],
+          ['c', { kind: 'ambiguous', ids: ['901', '902'], rule: 'name+postcode' }],
+        ]),
+      }),
+    );
     expect(items.map((i) => i.action)).toEqual(['create', 'adopt', 'held']);
     // adopting keeps what a person wrote in HubSpot for a HubSpot-owned field, and sends it to Sage
     expect(items[1]!.hubRec!.id).toBe('900');
     expect(items[1]!.plan.toSage).toEqual({ notes: 'met at a fair' });
-    expect(items[2]!.matchConflict).toMatchObject({ field: MATCH_FIELD, rule: 'hold', winner: null, hubspot: { rule: 'name+postcode', candidates: [{ id: '901' }, { id: '902' }] } });
+    expect(items[2]!.matchConflict).toMatchObject({
+      field: MATCH_FIELD,
+      rule: 'hold',
+      winner: null,
+      hubspot: { rule: 'name+postcode', candidates: [{ id: '901' }, { id: '902' }] },
+    });
     const report = dryRunReport(items);
     expect(report.to_hubspot).toMatchObject({ created: 1, updated: 1, conflicts: 1 });
     expect(report.to_sage).toMatchObject({ updated: 1, skipped: 2 });
     expect(report.samples.map((s) => (s as { action: string }).action)).toEqual(['create', 'adopt', 'hold-match']);
   });
   it('follows a person’s choice for a held match, and skips a record already agreed on both sides', () => {
-    const recs = new Map([['a', sageCustomer('a')], ['b', sageCustomer('b')]]);
+    const recs = new Map([
+      ['a', sageCustomer('a')],
+      ['b', sageCustomer('b')],
+    ]);
     const canon = fromSage(CUSTOMER, recs.get('b')!.data);
-    const row = { entity: 'customer', sage_id: 'b', hubspot_id: '77', hubspot_contact_id: null, sage_hash: sideHash(1, canon), hubspot_hash: sideHash(1, canon), synced_fields: canon, mapping_version: 1, deleted_at: null } as unknown as SyncIdMapRow;
-    const hubB = { id: '77', properties: { name: 'Client b', sage_reference: 'C-b', address: '1 rue', city: 'Paris', zip: '75002', country: 'FR', sage_currency: 'EUR', sage_id: 'b' }, updatedAt: null };
-    const prim = new Map<string, HubSpotRecord>([['901', { id: '901', properties: { name: 'Client a', sage_id: null }, updatedAt: null }], ['77', hubB]]);
+    const row = {
+      entity: 'customer',
+      sage_id: 'b',
+      hubspot_id: '77',
+      hubspot_contact_id: null,
+      sage_hash: sideHash(1, canon),
+      hubspot_hash: sideHash(1, canon),
+      synced_fields: canon,
+      mapping_version: 1,
+      deleted_at: null,
+    } as unknown as SyncIdMapRow;
+    const hubB = {
+      id: '77',
+      properties: { name: 'Client b', sage_reference: 'C-b', address: '1 rue', city: 'Paris', zip: '75002', country: 'FR', sage_currency: 'EUR', sage_id: 'b' },
+      updatedAt: null,
+    };
+    const prim = new Map<string, HubSpotRecord>([
+      ['901', { id: '901', properties: { name: 'Client a', sage_id: null }, updatedAt: null }],
+      ['77', hubB],
+    ]);
     const contactB = { id: '5', properties: { lastname: 'X', email: 'b@example.fr', sage_id: 'b' }, updatedAt: null };
     const rows = new Map([['b', { ...row, hubspot_contact_id: '5' }]]);
     const conflicts = { held: new Map([['a', new Set([MATCH_FIELD])]]), resolved: new Map([['a', { values: { [MATCH_FIELD]: '901' }, ids: [3] }]]) };
     const items = planBatch(base({ ids: ['a', 'b'], recs, prim, rows, contacts: new Map([['5', contactB]]), conflicts }));
-    expect(items.map((i) => [i.action, i.hubRec?.id])).toEqual([['adopt', '901'], ['skip', '77']]);
+    expect(items.map((i) => [i.action, i.hubRec?.id])).toEqual([
+      ['adopt', '901'],
+      ['skip', '77'],
+    ]);
     expect(items[0]!.resolvedIds).toEqual([3]);
     expect(unchangedOnSage(CUSTOMER, recs, rows, emptyConflicts)).toEqual(new Set(['b']));
   });
@@ -90,8 +155,14 @@ describe('planner', () => {
 
 describe('HubSpot structured errors', () => {
   it('reads the holder of a unique value from context, or from the contact conflict HubSpot answers', () => {
-    expect(conflictingObjectId(structuredError({ status: 'error', category: 'CONFLICT', message: 'Contact already exists. Existing ID: 37765128953', correlationId: 'x' }))).toBe('37765128953');
-    expect(conflictingObjectId(structuredError(JSON.stringify({ status: 'error', category: 'CONFLICT', message: 'exists', context: { id: ['42'] } })))).toBe('42');
+    expect(
+      conflictingObjectId(
+        structuredError({ status: 'error', category: 'CONFLICT', message: 'Contact already exists. Existing ID: 37765128953', correlationId: 'x' }),
+      ),
+    ).toBe('37765128953');
+    expect(conflictingObjectId(structuredError(JSON.stringify({ status: 'error', category: 'CONFLICT', message: 'exists', context: { id: ['42'] } })))).toBe(
+      '42',
+    );
     expect(conflictingObjectId(structuredError({ status: 'error', category: 'VALIDATION_ERROR', message: 'Existing ID: 9' }))).toBeNull();
     expect(structuredError('not json')).toBeNull();
   });
@@ -99,9 +170,18 @@ describe('HubSpot structured errors', () => {
 
 describe('a run’s failure', () => {
   it('names the activity failure’s cause and entity, not "Activity task failed"', () => {
-    const cause = ApplicationFailure.create({ type: 'HubSpotUnauthorized', message: 'HubSpot upsert companies failed (401): bad token', nonRetryable: true, details: [{ cause: 'HubSpotUnauthorized', entity: 'customer' }] });
+    const cause = ApplicationFailure.create({
+      type: 'HubSpotUnauthorized',
+      message: 'HubSpot upsert companies failed (401): bad token',
+      nonRetryable: true,
+      details: [{ cause: 'HubSpotUnauthorized', entity: 'customer' }],
+    });
     const err = new ActivityFailure('Activity task failed', 'syncSagePage', '3', RetryState.NON_RETRYABLE_FAILURE, 'x', cause);
-    expect(describeFailure(err, 'quote')).toEqual({ cause: 'HubSpotUnauthorized', entity: 'customer', message: 'HubSpot upsert companies failed (401): bad token' });
+    expect(describeFailure(err, 'quote')).toEqual({
+      cause: 'HubSpotUnauthorized',
+      entity: 'customer',
+      message: 'HubSpot upsert companies failed (401): bad token',
+    });
     expect(describeFailure(new Error('boom'), 'invoice')).toEqual({ cause: 'Error', entity: 'invoice', message: 'boom' });
   });
 });

@@ -20,7 +20,12 @@ describe('HubSpot -> Sage creation rule', () => {
     expect(parseCreateRule('off')).toBeNull();
   });
   it('the primary contact (company_to_contact type 2) first, else the first associated', () => {
-    expect(primaryContactId([{ id: '7', typeIds: [280] }, { id: '9', typeIds: [2, 280] }])).toBe('9');
+    expect(
+      primaryContactId([
+        { id: '7', typeIds: [280] },
+        { id: '9', typeIds: [2, 280] },
+      ]),
+    ).toBe('9');
     expect(primaryContactId([{ id: '7', typeIds: [280] }])).toBe('7');
     expect(primaryContactId([])).toBeUndefined();
   });

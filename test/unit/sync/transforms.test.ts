@@ -70,9 +70,18 @@ describe('sync transforms', () => {
 
   it('every transform is idempotent through a round trip (what we write reads back equal)', () => {
     const samples: Record<string, unknown[]> = {
-      text: ['  Boulangerie   Dupont ', null], email: ['A@B.FR '], phone: ['01 23 45 67 89', 'poste 12'], country: ['France', { id: 'BE' }],
-      vat: ['fr 83 404 833 048'], amount: ['12.345', 7], currency: [{ id: 'EUR' }], date: ['2026-01-02'],
-      quoteStage: [{ id: 'PENDING' }], invoiceStatus: [{ id: 'PAID' }], ticketStage: ['OPEN'], ticketPriority: ['HIGH'],
+      text: ['  Boulangerie   Dupont ', null],
+      email: ['A@B.FR '],
+      phone: ['01 23 45 67 89', 'poste 12'],
+      country: ['France', { id: 'BE' }],
+      vat: ['fr 83 404 833 048'],
+      amount: ['12.345', 7],
+      currency: [{ id: 'EUR' }],
+      date: ['2026-01-02'],
+      quoteStage: [{ id: 'PENDING' }],
+      invoiceStatus: [{ id: 'PAID' }],
+      ticketStage: ['OPEN'],
+      ticketPriority: ['HIGH'],
     };
     for (const [name, values] of Object.entries(samples)) {
       const t = TRANSFORMS[name as keyof typeof TRANSFORMS];
