@@ -29,31 +29,24 @@ export function renderTemplateSite(d: SiteDetails): Record<string, string> {
     .filter(Boolean)
     .map((p) => html`<p>${p}</p>`);
   const page = html`<!doctype html>
-    <html lang="fr">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${siteTitle(d.businessName)}</title>
-        <meta name="description" content="${d.site.tagline ?? d.businessName}" />
-        <link rel="stylesheet" href="/style.css" />
-      </head>
-      <body>
-        <header>
-          <h1>${d.businessName}</h1>
-          ${d.site.tagline ? html`<p class="tagline">${d.site.tagline}</p>` : ''}
-        </header>
-        <main>
-          ${paragraphs.length ? joinHtml(paragraphs, '\n') : html`<p>Bienvenue chez ${d.businessName}.</p>`}
-          <section class="contact">
-            <h2>Nous contacter</h2>
-            <ul>
-              ${joinHtml(contact, '')}
-            </ul>
-          </section>
-        </main>
-        <footer><p>&copy; ${d.businessName} — ${d.domain}</p></footer>
-      </body>
-    </html> `;
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${siteTitle(d.businessName)}</title>
+<meta name="description" content="${d.site.tagline ?? d.businessName}">
+<link rel="stylesheet" href="/style.css">
+</head>
+<body>
+<header><h1>${d.businessName}</h1>${d.site.tagline ? html`<p class="tagline">${d.site.tagline}</p>` : ''}</header>
+<main>
+${paragraphs.length ? joinHtml(paragraphs, '\n') : html`<p>Bienvenue chez ${d.businessName}.</p>`}
+<section class="contact"><h2>Nous contacter</h2><ul>${joinHtml(contact, '')}</ul></section>
+</main>
+<footer><p>&copy; ${d.businessName} — ${d.domain}</p></footer>
+</body>
+</html>
+`;
   const css = `:root { --accent: ${accent}; }
 * { box-sizing: border-box; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; line-height: 1.6; }

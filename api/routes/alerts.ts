@@ -215,17 +215,7 @@ export function alertRoutes(deps: ApiDeps) {
 const Token = z.object({ token: safeText(200, { min: 10, trim: false }) });
 export const unsubscribePage = (title: string, body: string): string =>
   htmlString(
-    html`<!doctype html>
-      <html lang="fr">
-        <head>
-          <meta charset="utf-8" />
-          <title>${title}</title>
-        </head>
-        <body style="font-family:sans-serif">
-          <h1>${title}</h1>
-          <p>${body}</p>
-        </body>
-      </html>`,
+    html`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif"><h1>${title}</h1><p>${body}</p></body></html>`,
   );
 
 const unsubscribeGet = createRoute({

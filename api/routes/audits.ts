@@ -211,17 +211,7 @@ export function auditRoutes({ temporal, config, db }: ApiDeps) {
         const msg = lang === 'en' ? 'Audit in progress…' : 'Audit en cours…';
         return c.html(
           htmlString(
-            html`<!doctype html>
-              <html lang="${lang}">
-                <head>
-                  <meta charset="utf-8" />
-                  <meta http-equiv="refresh" content="2" />
-                  <title>${msg}</title>
-                </head>
-                <body>
-                  <p>${msg}</p>
-                </body>
-              </html>`,
+            html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>${msg}</title></head><body><p>${msg}</p></body></html>`,
           ),
           202,
         );

@@ -96,9 +96,7 @@ describe('html', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
     const name = '<script>alert(1)</script>';
     const row = html`<td>${name}</td>`;
-    const page = html`<table title="${'"quoted"'}">
-      ${[row, row]}${raw('<tr></tr>')}${null}${3}
-    </table>`;
+    const page = html`<table title="${'"quoted"'}">${[row, row]}${raw('<tr></tr>')}${null}${3}</table>`;
     expect(htmlString(page)).toBe(
       '<table title="&quot;quoted&quot;"><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><tr></tr>3</table>',
     );

@@ -59,10 +59,7 @@ const CLASS: Record<string, Text> = {
 
 // raw(): `body` is one of the constant SVG shapes below and `color` a constant from this file, never input.
 const svg = (body: string, color: string, label: string) =>
-  html`<svg class="icon" role="img" aria-label="${label}" width="16" height="16" viewBox="0 0 16 16">
-    <title>${label}</title>
-    ${raw(body.replaceAll('{c}', color))}
-  </svg>`;
+  html`<svg class="icon" role="img" aria-label="${label}" width="16" height="16" viewBox="0 0 16 16"><title>${label}</title>${raw(body.replaceAll('{c}', color))}</svg>`;
 const ICON = {
   pass: (l: string) =>
     svg('<circle cx="8" cy="8" r="7.5" fill="{c}"/><path d="M4.5 8.3l2.3 2.3 4.7-5" stroke="#fff" stroke-width="1.8" fill="none"/>', '#067647', l),
@@ -118,30 +115,19 @@ export function renderReportHtml(report: AuditReport, lang: Lang = 'fr', screens
     ? html`<p><small>${tr(L.evidence)}${colon}${p.hosting.evidence.map((e) => e.detail).join(' · ')}</small></p>`
     : '';
   const stack = report.stack
-    ? html`<p>
-        ${tr(L.stack)}${colon}${tr(SERVER_KIND[report.stack.server] ?? SERVER_KIND.unknown!)} /
-        ${report.stack.panel === 'none' ? tr(L.noPanel) : (PANEL[report.stack.panel] ?? report.stack.panel)}
-      </p>`
+    ? html`<p>${tr(L.stack)}${colon}${tr(SERVER_KIND[report.stack.server] ?? SERVER_KIND.unknown!)} / ${report.stack.panel === 'none' ? tr(L.noPanel) : (PANEL[report.stack.panel] ?? report.stack.panel)}</p>`
     : '';
   const status = (c: { status: CriterionStatus }) => html`${ICON[c.status](STATUS[c.status][lang])} ${tr(STATUS[c.status])}`;
 
   const rows = r.criteria.map((c) => {
     const checks = c.checks?.length
-      ? html`<ul class="checks">
-          ${joinHtml(
-            c.checks.map((k) => html`<li>${ICON[k.status](STATUS[k.status][lang])} ${tr(k.reason)}</li>`),
-            '',
-          )}
-        </ul>`
+      ? html`<ul class="checks">${joinHtml(
+          c.checks.map((k) => html`<li>${ICON[k.status](STATUS[k.status][lang])} ${tr(k.reason)}</li>`),
+          '',
+        )}</ul>`
       : '';
-    const warning = c.warning ? html`<br /><strong>${ICON.warning(WARNING[lang])} ${tr(c.warning)}</strong>` : '';
-    return html`<tr class="${c.status}">
-      <td>${ICON.dot(TIER_COLOR[c.tier], TIER[c.tier][lang])} ${tr(TIER[c.tier])}</td>
-      <td>${tr(c.label)}</td>
-      <td>${tr(c.expected)}</td>
-      <td>${status(c)}</td>
-      <td>${tr(c.reason)}${checks}${warning}</td>
-    </tr>`;
+    const warning = c.warning ? html`<br><strong>${ICON.warning(WARNING[lang])} ${tr(c.warning)}</strong>` : '';
+    return html`<tr class="${c.status}"><td>${ICON.dot(TIER_COLOR[c.tier], TIER[c.tier][lang])} ${tr(TIER[c.tier])}</td><td>${tr(c.label)}</td><td>${tr(c.expected)}</td><td>${status(c)}</td><td>${tr(c.reason)}${checks}${warning}</td></tr>`;
   });
   const measures: Array<[string, string]> = [];
   if (http) {
@@ -175,152 +161,43 @@ export function renderReportHtml(report: AuditReport, lang: Lang = 'fr', screens
       '',
     );
 
-  return htmlString(
-    html`<!doctype html>
-      <html lang="${lang}">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>${tr(L.title)} — ${report.domain}</title>
-          <style>
-            body {
-              font:
-                15px/1.5 system-ui,
-                sans-serif;
-              max-width: 1000px;
-              margin: 2rem auto;
-              padding: 0 1rem;
-              color: #1d2939;
-            }
-            h1 {
-              margin-bottom: 0.2rem;
-            }
-            .verdict {
-              display: inline-block;
-              padding: 0.3rem 0.8rem;
-              border-radius: 6px;
-              color: #fff;
-              background: ${COLOR[r.verdict]};
-              font-weight: 600;
-            }
-            table {
-              border-collapse: collapse;
-              width: 100%;
-              margin: 1rem 0;
-            }
-            td,
-            th {
-              border: 1px solid #d0d5dd;
-              padding: 0.35rem 0.5rem;
-              vertical-align: top;
-              text-align: left;
-            }
-            tr.fail td {
-              background: #fef3f2;
-            }
-            tr.pass td {
-              background: #f6fef9;
-            }
-            tr.unknown td {
-              background: #f9fafb;
-            }
-            img.shot {
-              max-width: 100%;
-              border: 1px solid #d0d5dd;
-            }
-            small {
-              color: #667085;
-            }
-            svg.icon {
-              vertical-align: -3px;
-            }
-            ul.checks {
-              margin: 0.3rem 0 0;
-              padding-left: 1rem;
-              list-style: none;
-            }
-            @media print {
-              body {
-                margin: 0;
-                max-width: none;
-                font-size: 11px;
-              }
-              tr {
-                break-inside: avoid;
-              }
-              h2 {
-                break-after: avoid;
-              }
-            }
-          </style>
-        </head>
-        <body>
-          <h1>${tr(L.title)} — ${report.domain}</h1>
-          <p>
-            <small
-              >${tr(L.generated)} <time datetime="${report.finishedAt}">${formatDate(report.finishedAt, lang)}</time> ·
-              <a href="${report.url}">${report.url}</a></small
-            >
-          </p>
-          <p>
-            <span class="verdict" id="verdict" data-verdict="${r.verdict}">${tr(L.verdict)}${colon}${tr(VERDICT[r.verdict])}</span> &nbsp;
-            ${tr(L.score)}${colon}<strong id="score">${r.score}/100</strong>
-          </p>
-          <p>
-            ${tr(L.provider)}${colon}<strong>${host}</strong>${p.cdn.length ? html` · ${tr(L.cdn)}${colon}${p.cdn.map((c) => c.name).join(', ')}` : ''}${p.dns ? html` · ${tr(L.dnsBy)} ${p.dns.name}` : ''}
-          </p>
-          ${evidence}${stack}
-          ${
-            r.blockers.length
-              ? html`<h2>${tr(L.blockers)}</h2>
-                  <ul>
-                    ${list(r.blockers.map((b) => tr(b.reason)))}
-                  </ul>`
-              : ''
-          }
-          <h2>${tr(L.recommendations)}</h2>
-          <ol>
-            ${list(r.recommendations.map((x) => tr(x.text)))}
-          </ol>
-          <h2>${tr(L.criteria)}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th></th>
-                <th>${tr(L.criterion)}</th>
-                <th>${tr(L.expected)}</th>
-                <th>${tr(L.result)}</th>
-                <th>${tr(L.reason)}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${joinHtml(rows, '\n')}
-            </tbody>
-          </table>
-          <h2>${tr(L.measures)}</h2>
-          <table>
-            ${joinHtml(
-              measures.map(
-                ([k, v]) =>
-                  html`<tr>
-                    <th>${k}</th>
-                    <td>${v}</td>
-                  </tr>`,
-              ),
-              '',
-            )}
-          </table>
-          <h2>${tr(L.checklist)}</h2>
-          <ul>
-            ${list(r.checklist.map(tr))}
-          </ul>
-          ${
-            screenshotPng
-              ? html`<h2>${tr(L.screenshot)}</h2>
-                  <img class="shot" alt="${tr(L.screenshot)}" src="data:image/png;base64,${screenshotPng.toString('base64')}" />`
-              : ''
-          }
-        </body>
-      </html>`,
-  );
+  return htmlString(html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${tr(L.title)} — ${report.domain}</title>
+<style>
+body{font:15px/1.5 system-ui,sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;color:#1d2939}
+h1{margin-bottom:.2rem}.verdict{display:inline-block;padding:.3rem .8rem;border-radius:6px;color:#fff;background:${COLOR[r.verdict]};font-weight:600}
+table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #d0d5dd;padding:.35rem .5rem;vertical-align:top;text-align:left}
+tr.fail td{background:#fef3f2}tr.pass td{background:#f6fef9}tr.unknown td{background:#f9fafb}
+img.shot{max-width:100%;border:1px solid #d0d5dd}small{color:#667085}svg.icon{vertical-align:-3px}ul.checks{margin:.3rem 0 0;padding-left:1rem;list-style:none}
+@media print{body{margin:0;max-width:none;font-size:11px}tr{break-inside:avoid}h2{break-after:avoid}}
+</style>
+</head>
+<body>
+<h1>${tr(L.title)} — ${report.domain}</h1>
+<p><small>${tr(L.generated)} <time datetime="${report.finishedAt}">${formatDate(report.finishedAt, lang)}</time> · <a href="${report.url}">${report.url}</a></small></p>
+<p><span class="verdict" id="verdict" data-verdict="${r.verdict}">${tr(L.verdict)}${colon}${tr(VERDICT[r.verdict])}</span> &nbsp; ${tr(L.score)}${colon}<strong id="score">${r.score}/100</strong></p>
+<p>${tr(L.provider)}${colon}<strong>${host}</strong>${p.cdn.length ? html` · ${tr(L.cdn)}${colon}${p.cdn.map((c) => c.name).join(', ')}` : ''}${p.dns ? html` · ${tr(L.dnsBy)} ${p.dns.name}` : ''}</p>
+${evidence}${stack}
+${r.blockers.length ? html`<h2>${tr(L.blockers)}</h2><ul>${list(r.blockers.map((b) => tr(b.reason)))}</ul>` : ''}
+<h2>${tr(L.recommendations)}</h2>
+<ol>${list(r.recommendations.map((x) => tr(x.text)))}</ol>
+<h2>${tr(L.criteria)}</h2>
+<table><thead><tr><th></th><th>${tr(L.criterion)}</th><th>${tr(L.expected)}</th><th>${tr(L.result)}</th><th>${tr(L.reason)}</th></tr></thead>
+<tbody>
+${joinHtml(rows, '\n')}
+</tbody></table>
+<h2>${tr(L.measures)}</h2>
+<table>${joinHtml(
+    measures.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`),
+    '',
+  )}</table>
+<h2>${tr(L.checklist)}</h2>
+<ul>${list(r.checklist.map(tr))}</ul>
+${screenshotPng ? html`<h2>${tr(L.screenshot)}</h2><img class="shot" alt="${tr(L.screenshot)}" src="data:image/png;base64,${screenshotPng.toString('base64')}">` : ''}
+</body>
+</html>`);
 }

@@ -115,21 +115,13 @@ export function renderAlertEmail(a: AlertContext, lang: Language = 'fr'): Render
       : `Monitor ${a.monitorId}. You get this message once per change of state.`;
   const text = [headline, '', ...details.map((d) => `- ${d}`), '', footer, ''].join('\n');
   const items = details.map((d) => html`<li>${d}</li>`);
-  const page = html`<!doctype html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <title>${subject}</title>
-      </head>
-      <body style="font-family:system-ui,sans-serif;line-height:1.5">
-        <h1 style="font-size:1.2em">${subject}</h1>
-        <p>${headline}</p>
-        <ul>
-          ${joinHtml(items, '')}
-        </ul>
-        <p style="color:#666;font-size:.9em">${footer}</p>
-      </body>
-    </html>`;
+  const page = html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${subject}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5">
+<h1 style="font-size:1.2em">${subject}</h1>
+<p>${headline}</p>
+<ul>${joinHtml(items, '')}</ul>
+<p style="color:#666;font-size:.9em">${footer}</p>
+</body></html>`;
   return { subject, text, html: htmlString(page) };
 }
 

@@ -215,12 +215,10 @@ export function renderEmail(kind: EmailKind, data: EmailData, locale: Locale = '
     '\n',
   );
   const htmlList = parts.list?.length
-    ? html`<ul>
-        ${joinHtml(
-          parts.list.map((i) => html`<li><strong>${i}</strong></li>`),
-          '',
-        )}
-      </ul>`
+    ? html`<ul>${joinHtml(
+        parts.list.map((i) => html`<li><strong>${i}</strong></li>`),
+        '',
+      )}</ul>`
     : '';
   const htmlAction = parts.action ? button(parts.action.href, parts.action.label) : '';
   const text = [

@@ -47,15 +47,12 @@ export function renderListingMail(alertName: string, l: ListingSummary, e: Alert
   const text = [`${head} pour votre alerte « ${alertName} »`, '', l.title, euros(l.price), facts(l), l.sourceUrl, '', `Se désabonner : ${unsubscribeUrl}`].join(
     '\n',
   );
-  const body = html`<!doctype html>
-    <html>
-      <body style="font-family:sans-serif">
-        <p>${head} pour votre alerte « ${alertName} »</p>
-        <h2><a href="${l.sourceUrl}">${l.title}</a></h2>
-        <p><strong>${euros(l.price)}</strong><br />${facts(l)}</p>
-        <p style="font-size:small;color:#666"><a href="${unsubscribeUrl}">Se désabonner</a></p>
-      </body>
-    </html>`;
+  const body = html`<!doctype html><html><body style="font-family:sans-serif">
+<p>${head} pour votre alerte « ${alertName} »</p>
+<h2><a href="${l.sourceUrl}">${l.title}</a></h2>
+<p><strong>${euros(l.price)}</strong><br>${facts(l)}</p>
+<p style="font-size:small;color:#666"><a href="${unsubscribeUrl}">Se désabonner</a></p>
+</body></html>`;
   return { subject, text, html: htmlString(body), headers: unsubscribeHeaders(unsubscribeUrl) };
 }
 
@@ -73,22 +70,15 @@ export function renderDigestMail(alertName: string, items: Array<{ listing: List
   ].join('\n');
   const rows = items.map(
     ({ listing, event }) =>
-      html`<li>
-        <a href="${listing.sourceUrl}">${listing.title}</a> · <strong>${euros(listing.price)}</strong> · ${facts(listing)}<br /><small
-          >${eventLine(event)}</small
-        >
-      </li>`,
+      html`<li><a href="${listing.sourceUrl}">${listing.title}</a> · <strong>${euros(listing.price)}</strong> · ${facts(listing)}<br><small>${eventLine(event)}</small></li>`,
   );
-  const body = html`<!doctype html>
-    <html>
-      <body style="font-family:sans-serif">
-        <p>Votre résumé quotidien pour l'alerte « ${alertName} » :</p>
-        <ul>
-          ${joinHtml(rows, '\n')}
-        </ul>
-        <p style="font-size:small;color:#666"><a href="${unsubscribeUrl}">Se désabonner</a></p>
-      </body>
-    </html>`;
+  const body = html`<!doctype html><html><body style="font-family:sans-serif">
+<p>Votre résumé quotidien pour l'alerte « ${alertName} » :</p>
+<ul>
+${joinHtml(rows, '\n')}
+</ul>
+<p style="font-size:small;color:#666"><a href="${unsubscribeUrl}">Se désabonner</a></p>
+</body></html>`;
   return { subject, text, html: htmlString(body), headers: unsubscribeHeaders(unsubscribeUrl) };
 }
 
@@ -110,14 +100,9 @@ export function renderGenericChangeMail(name: string, url: string, diff: { summa
     ...diff.added.map((a) => `+ ${a}`),
     ...diff.removed.map((r) => `- ${r}`),
   ].join('\n');
-  const body = html`<!doctype html>
-    <html>
-      <body style="font-family:sans-serif">
-        <p>La page surveillée « <a href="${url}">${name}</a> » a changé : ${diff.summary}</p>
-        <ul>
-          ${diff.added.map((a) => html`<li style="color:#060">+ ${a}</li>`)}${diff.removed.map((r) => html`<li style="color:#a00">- ${r}</li>`)}
-        </ul>
-      </body>
-    </html>`;
+  const body = html`<!doctype html><html><body style="font-family:sans-serif">
+<p>La page surveillée « <a href="${url}">${name}</a> » a changé : ${diff.summary}</p>
+<ul>${diff.added.map((a) => html`<li style="color:#060">+ ${a}</li>`)}${diff.removed.map((r) => html`<li style="color:#a00">- ${r}</li>`)}</ul>
+</body></html>`;
   return { subject, text, html: htmlString(body), headers: {} };
 }
