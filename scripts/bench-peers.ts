@@ -19,7 +19,7 @@ import { roundKind } from './lib/peers-fixture.js';
 import { startAtelier } from './lib/peers-atelier.js';
 import { prepareUrlwatch, startChangeDetection } from './lib/peers-tools.js';
 import { cpuSeconds, peakSampler, treeOf } from './lib/proc-tree.js';
-import { freePort } from './lib/run.js';
+import { freePort } from '../core/free-port.js';
 
 const { values } = parseArgs({
   options: {

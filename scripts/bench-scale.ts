@@ -24,7 +24,7 @@ import { killHard, startWorkerProcess, writeWorkflowBundle } from '../test/suppo
 import type { PeerProcess } from '../sandbox/concierge/process.js';
 import { ensureDatabase, postmasterPid, startPostgres, throwawayPgDir } from './lib/postgres.js';
 import { cpuSeconds, treeOf } from './lib/proc-tree.js';
-import { freePort } from './lib/run.js';
+import { freePort } from '../core/free-port.js';
 import { runPool, summarize } from './lib/stats.js';
 import { startClusterServer } from './lib/temporal-cluster.js';
 import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './lib/temporal-server.js';

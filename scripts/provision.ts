@@ -4,7 +4,8 @@
  * uses. The start and test commands run it first.
  */
 import { ensureChromium, ensurePostgresBinaries, ensureTemporalCli } from './lib/tools.js';
-import { ensureGoPeers, type GoPeers } from './lib/go-peers.js';
+import type { GoPeers } from '../sandbox/concierge/go-peers.js';
+import { ensureGoPeers } from './lib/go-peers.js';
 import { ensureTemporalServer } from './lib/temporal-server.js';
 
 export interface Provisioned extends GoPeers {

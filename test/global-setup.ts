@@ -12,7 +12,7 @@ import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { provision } from '../scripts/provision.js';
 import { ensureDatabase, startPostgres } from '../scripts/lib/postgres.js';
-import { freePort } from '../scripts/lib/run.js';
+import { freePort } from '../core/free-port.js';
 import { startTemporalDevServer } from '../scripts/lib/temporal-dev.js';
 import { buildTemporalServerInBackground } from '../scripts/lib/temporal-server.js';
 import { TEMPLATE_DB } from './support/names.js';

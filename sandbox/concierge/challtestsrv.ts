@@ -4,8 +4,9 @@
  * management API are enabled; both listen on loopback with ports chosen here.
  */
 import { promises as dns } from 'node:dns';
-import { freePort } from '../../scripts/lib/run.js';
-import { peerBinary, requireBinary, spawnPeer } from './process.js';
+import { freePort } from '../../core/free-port.js';
+import { peerBinary, requireBinary } from './go-peers.js';
+import { spawnPeer } from './process.js';
 
 export interface ChallTestSrv {
   /** host:port of its DNS server (UDP and TCP). */

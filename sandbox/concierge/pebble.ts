@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/lib/run.js';
-import { peerBinary, requireBinary, spawnPeer } from './process.js';
+import { freePort } from '../../core/free-port.js';
+import { peerBinary, requireBinary } from './go-peers.js';
+import { spawnPeer } from './process.js';
 import { createTestCa } from './tls.js';
 
 export interface Pebble {

@@ -3,7 +3,6 @@
  * its output for error messages, and stops it by its own pid (SIGTERM, then SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { findGoPeers } from '../../scripts/lib/go-peers.js';
 
 export interface PeerProcess {
   readonly child: ChildProcess;
@@ -67,21 +66,4 @@ export async function spawnPeer(opts: SpawnPeerOptions): Promise<{ peer: PeerPro
     });
   });
   return { peer, match };
-}
-
-export type PeerBinary = 'stripeMock' | 'pebble' | 'challtestsrv';
-
-/**
- * Where a Go-built peer is: given explicitly, else what provisioning installed (STRIPE_MOCK_PATH /
- * PEBBLE_PATH / CHALLTESTSRV_PATH, else .tools/bin): the same for tests, demo, benches and `npm start`.
- */
-export function peerBinary(name: PeerBinary, explicit?: string | null): string | null {
-  if (explicit !== undefined) return explicit;
-  return findGoPeers(process.env)[name] ?? null;
-}
-
-/** The binary a test needs, or a clear error saying provisioning did not produce it. */
-export function requireBinary(path: string | null | undefined, what: string): string {
-  if (!path) throw new Error(`${what} is not installed: run \`npm run provision\` (needs Go and the Go module proxy)`);
-  return path;
 }

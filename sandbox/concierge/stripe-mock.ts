@@ -3,7 +3,8 @@
  * SDK reaches it with `new Stripe(key, { host, port, protocol: 'http' })`. It is stateless:
  * responses are valid fixtures, not the objects a test created.
  */
-import { peerBinary, requireBinary, spawnPeer } from './process.js';
+import { peerBinary, requireBinary } from './go-peers.js';
+import { spawnPeer } from './process.js';
 
 export interface StripeMock {
   host: string;

@@ -6,9 +6,9 @@
  * need it then say so.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { TOOLS_BIN } from './paths.js';
-import { isExecutable, run, which } from './run.js';
+import { findGoPeers, type GoPeers } from '../../sandbox/concierge/go-peers.js';
+import { installedTool, isExecutable, TOOLS_BIN } from '../../sandbox/tools-dir.js';
+import { run, which } from './run.js';
 
 type Log = (msg: string) => void;
 
@@ -19,12 +19,6 @@ export const PEBBLE_MODULES = [
   `github.com/letsencrypt/pebble/v2/cmd/pebble@${PEBBLE_VERSION}`,
   `github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv@${PEBBLE_VERSION}`,
 ];
-
-export interface GoPeers {
-  stripeMock?: string;
-  pebble?: string;
-  challtestsrv?: string;
-}
 
 function goBinary(env: NodeJS.ProcessEnv): string | undefined {
   if (env.GO && isExecutable(env.GO)) return env.GO;
@@ -45,22 +39,6 @@ function goInstall(go: string, modules: string[], env: NodeJS.ProcessEnv, log: L
   }
 }
 
-/** An explicit path from the environment, else .tools/bin/<name>, else undefined. */
-function look(envPath: string | undefined, name: string): string | undefined {
-  if (envPath && isExecutable(envPath)) return envPath;
-  const local = join(TOOLS_BIN, name);
-  return isExecutable(local) ? local : undefined;
-}
-
-/** The peers already installed (no build): what scripts outside the test runner use. */
-export function findGoPeers(env: NodeJS.ProcessEnv): GoPeers {
-  return {
-    stripeMock: look(env.STRIPE_MOCK_PATH, 'stripe-mock'),
-    pebble: look(env.PEBBLE_PATH, 'pebble'),
-    challtestsrv: look(env.CHALLTESTSRV_PATH, 'pebble-challtestsrv'),
-  };
-}
-
 /**
  * STRIPE_MOCK_PATH / PEBBLE_PATH / CHALLTESTSRV_PATH when set, else .tools/bin, else `go install`.
  * (PATH is not searched for Pebble on purpose: Debian's `pebble` package is an older release.)
@@ -75,10 +53,10 @@ export function ensureGoPeers(env: NodeJS.ProcessEnv, log: Log): GoPeers {
     log('no Go toolchain: stripe-mock and Pebble are unavailable (concierge peer tests need them)');
     return { stripeMock, pebble, challtestsrv };
   }
-  if (!stripeMock && goInstall(go, [STRIPE_MOCK_MODULE], env, log)) stripeMock = look(undefined, 'stripe-mock');
+  if (!stripeMock && goInstall(go, [STRIPE_MOCK_MODULE], env, log)) stripeMock = installedTool(undefined, 'stripe-mock');
   if ((!pebble || !challtestsrv) && goInstall(go, PEBBLE_MODULES, env, log)) {
-    pebble = look(undefined, 'pebble');
-    challtestsrv = look(undefined, 'pebble-challtestsrv');
+    pebble = installedTool(undefined, 'pebble');
+    challtestsrv = installedTool(undefined, 'pebble-challtestsrv');
   }
   return { stripeMock, pebble, challtestsrv };
 }

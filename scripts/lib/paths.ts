@@ -1,9 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Git-ignored folder for tools the project installs for itself (Temporal CLI, test server). */
-export const TOOLS_DIR = `${ROOT}.tools`;
-export const TOOLS_BIN = `${TOOLS_DIR}/bin`;
 /**
  * Git-ignored folder for the embedded servers' data (PostgreSQL cluster, Temporal SQLite file);
  * ATELIER_DATA_DIR puts it elsewhere (a second platform on the same machine, the launcher test).

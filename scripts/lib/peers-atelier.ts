@@ -14,7 +14,7 @@ import { migrateToLatest } from '../../db/migrator.js';
 import { WORKFLOWS_PATH } from '../../workers/bundle.js';
 import { provision } from '../provision.js';
 import { ensureDatabase, startPostgres, throwawayPgDir, type EmbeddedPostgres } from './postgres.js';
-import { freePort } from './run.js';
+import { freePort } from '../../core/free-port.js';
 import { startTemporalDevServer, type DevServer } from './temporal-dev.js';
 
 export interface AtelierStack {

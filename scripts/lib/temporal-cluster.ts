@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ensureNamespace, registerSearchAttributes } from '../../temporal-config/search-attributes.js';
 import { ROOT } from './paths.js';
-import { freePort, run, waitFor } from './run.js';
+import { freePort } from '../../core/free-port.js';
+import { run, waitFor } from './run.js';
 import type { TemporalServerTools } from './temporal-server.js';
 
 export const SERVER_CONFIG_DIR = join(ROOT, 'temporal-config', 'server');

@@ -11,7 +11,7 @@ import { createDb } from '../../db/client.js';
 import { migrateToLatest } from '../../db/migrator.js';
 import { provision } from '../provision.js';
 import { ensureDatabase, startPostgres } from './postgres.js';
-import { freePort } from './run.js';
+import { freePort } from '../../core/free-port.js';
 import { startTemporalDevServer } from './temporal-dev.js';
 
 export interface ThrowawayEnv {

@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOOLS_BIN, TOOLS_DIR } from './paths.js';
-import { isExecutable, run, which } from './run.js';
+import { isExecutable, TOOLS_BIN, TOOLS_DIR } from '../../sandbox/tools-dir.js';
+import { run, which } from './run.js';
 
 type Log = (msg: string) => void;
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { taskQueueFor } from '../../core/temporal.js';
-import { freePort } from '../../scripts/lib/run.js';
+import { freePort } from '../../core/free-port.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { spawnPeer, type PeerProcess } from '../../sandbox/concierge/process.js';
 import { testClient, testConfig, testEnv, workflowBundle } from '../support/platform.js';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postmasterPid } from '../../scripts/lib/postgres.js';
-import { freePort, waitFor } from '../../scripts/lib/run.js';
+import { freePort } from '../../core/free-port.js';
+import { waitFor } from '../../scripts/lib/run.js';
 import { isAlive } from '../../scripts/lib/supervisor.js';
 
 let dataDir: string;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
-import { freePort } from '../../scripts/lib/run.js';
+import { freePort } from '../../core/free-port.js';
 import { createDb, type Db } from '../../db/client.js';
 import { classifyDependencyError, RETRY_AFTER_SECONDS } from '../../api/dependency-errors.js';
 import { freshDb, type TestDb } from '../support/db.js';

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { findGoPeers } from '../../scripts/lib/go-peers.js';
+import { findGoPeers } from '../../sandbox/concierge/go-peers.js';
 import { conciergePortsFromConfig } from '../../activities/concierge/providers.js';
 import { loadConfig } from '../../core/config.js';
 import { createDb } from '../../db/client.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../scripts/lib/run.js';
+import { freePort } from '../../core/free-port.js';
 import { createDb, type Db } from '../../db/client.js';
 import { freshDb, type TestDb } from '../support/db.js';
 import { testApp, testClient, testConfig } from '../support/platform.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { ensureGoPeers, findGoPeers } from '../../scripts/lib/go-peers.js';
+import { findGoPeers } from '../../sandbox/concierge/go-peers.js';
+import { ensureGoPeers } from '../../scripts/lib/go-peers.js';
 
 describe('Go peers provisioning', () => {
   it('uses explicit paths and builds nothing when every peer is there', () => {

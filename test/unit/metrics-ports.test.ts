@@ -5,8 +5,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../core/config.js';
-import { firstFreePort } from '../../core/free-port.js';
-import { freePort } from '../../scripts/lib/run.js';
+import { firstFreePort, freePort } from '../../core/free-port.js';
 import { assignMetricsPorts } from '../../scripts/lib/metrics-ports.js';
 import { routeTemplate } from '../../api/metrics/http.js';
 
