@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractPage, extractShopifyProducts } from '../../activities/watches/extract/index.js';
-import { parsePostalCity, parseRooms, parseSurface, parsePriceInfo } from '../../activities/watches/extract/french.js';
+import { parsePostalCity } from '../../activities/watches/extract/french/postal.js';
+import { parsePriceInfo } from '../../activities/watches/extract/french/prices.js';
+import { parseRooms, parseSurface } from '../../activities/watches/extract/french/surface-rooms.js';
 import { corpusSites, scoreCorpus, SCORED_FIELDS } from '../support/watches-corpus.js';
 
 describe('the extraction corpus', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { extractPage } from '../../activities/watches/extract/index.js';
 import { statusInText } from '../../activities/watches/extract/status.js';
 import { parsePlace, placeFromSlug } from '../../activities/watches/extract/places.js';
-import { parsePropertyType } from '../../activities/watches/extract/french.js';
+import { parsePropertyType } from '../../activities/watches/extract/french/property-types.js';
 import { internalListingLinks } from '../../activities/watches/fetch/discover.js';
 
 const wrap = (body: string, head = '', lang = 'fr'): string =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { detectFormat, extractPage, extractShopifyProducts, type ExtractResult } from '../../activities/watches/extract/index.js';
-import { repairJson } from '../../activities/watches/extract/structured.js';
+import { repairJson } from '../../activities/watches/extract/structured/json-ld.js';
 import { fixtureFile, fixtureSites, readFixture } from '../support/watches-fixtures.js';
 
 const ORIGIN: Record<string, string> = {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  detectFeatures,
-  detectTransaction,
-  parseBathrooms,
-  parseBedrooms,
-  parseCity,
-  parsePostalCity,
-  parsePostalCode,
-  parsePrice,
-  parsePriceInfo,
-  parsePropertyType,
-  parseReference,
-  parseRooms,
-  parseSurface,
-} from '../../activities/watches/extract/french.js';
+import { detectFeatures } from '../../activities/watches/extract/french/features.js';
+import { parseCity, parsePostalCity, parsePostalCode } from '../../activities/watches/extract/french/postal.js';
+import { detectTransaction, parsePrice, parsePriceInfo } from '../../activities/watches/extract/french/prices.js';
+import { parsePropertyType } from '../../activities/watches/extract/french/property-types.js';
+import { parseReference } from '../../activities/watches/extract/french/reference.js';
+import { parseBathrooms, parseBedrooms, parseRooms, parseSurface } from '../../activities/watches/extract/french/surface-rooms.js';
 
 describe('parsePrice', () => {
   it.each([

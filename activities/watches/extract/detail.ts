@@ -4,19 +4,12 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import { isDocument, isTag, isText, type AnyNode } from 'domhandler';
-import {
-  detectFeatures,
-  featureKey,
-  isPriceOnRequest,
-  normalizeSpaces,
-  parseBathrooms,
-  parseBedrooms,
-  parsePriceInfo,
-  parsePropertyType,
-  parseReference,
-  parseRooms,
-  parseSurface,
-} from './french.js';
+import { detectFeatures, featureKey } from './french/features.js';
+import { normalizeSpaces } from './french/fold.js';
+import { isPriceOnRequest, parsePriceInfo } from './french/prices.js';
+import { parsePropertyType } from './french/property-types.js';
+import { parseReference } from './french/reference.js';
+import { parseBathrooms, parseBedrooms, parseRooms, parseSurface } from './french/surface-rooms.js';
 import { CHROME, DETAIL_ADDRESS, DETAIL_DESCRIPTION, DETAIL_FEATURES, DETAIL_GALLERY, DETAIL_PRICE, DETAIL_ROOT, DETAIL_TITLE, FIELD } from './themes.js';
 import { absoluteUrl, blockText } from './text.js';
 import { inChrome, matchSet, within } from './chrome.js';

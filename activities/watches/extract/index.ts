@@ -5,13 +5,21 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import { loadHtml } from './chrome.js';
-import { findCards, selectorError, type CardDraft } from './cards.js';
+import { type CardDraft } from './card.js';
+import { findCards, selectorError } from './cards.js';
 import { readDetail, type DetailDraft } from './detail.js';
-import { detectTransaction, isStudio, normalizeSpaces, parsePriceInfo, parsePropertyType, parseRooms, parseSurface } from './french.js';
+import { normalizeSpaces } from './french/fold.js';
+import { detectTransaction, parsePriceInfo } from './french/prices.js';
+import { isStudio, parsePropertyType } from './french/property-types.js';
+import { parseRooms, parseSurface } from './french/surface-rooms.js';
 import { detectFormat, looksJsRendered } from './format.js';
 import { findListingLinks, findPagination } from './links.js';
 import { qualityScore } from './quality.js';
-import { flattenStructured, nodeToDraft, parseJsonLd, readMicrodata, typesOf } from './structured.js';
+import { flattenStructured } from './structured/flatten.js';
+import { parseJsonLd } from './structured/json-ld.js';
+import { readMicrodata } from './structured/microdata.js';
+import { typesOf } from './structured/nodes.js';
+import { nodeToDraft } from './structured/to-draft.js';
 import { detectTheme } from './themes.js';
 import { rebaseLinks, rebaseUrl, siteCountry, siteHosts } from './hosts.js';
 import { parsePlace, placeFromSlug, type FourDigitCountry } from './places.js';

@@ -6,7 +6,7 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import { isTag, isText, type AnyNode, type Element } from 'domhandler';
-import { fold, normalizeSpaces } from './french.js';
+import { fold, normalizeSpaces } from './french/fold.js';
 
 export type LabelKey = 'city' | 'postalCode' | 'place' | 'price' | 'surface' | 'rooms' | 'bedrooms' | 'type';
 

@@ -1,6 +1,6 @@
 /** Pagination and listing-link discovery on list pages. */
 import type { CheerioAPI } from 'cheerio';
-import { fold } from './french.js';
+import { fold } from './french/fold.js';
 import { PAGINATION } from './themes.js';
 import { absoluteUrl, sameHost } from './text.js';
 import { matchSet } from './chrome.js';

@@ -4,7 +4,8 @@
  * the town before it) written only in the listing's URL slug
  * (`/vente-maison-boulogne-billancourt-92100-8812401`).
  */
-import { CITY, fold, isPostalCode, parsePostalCity, tidyCity, type PostalCity } from './french.js';
+import { fold } from './french/fold.js';
+import { CITY, isPostalCode, parsePostalCity, tidyCity, type PostalCity } from './french/postal.js';
 
 /** Countries whose postal codes have four digits. */
 export type FourDigitCountry = 'BE' | 'CH' | 'LU';

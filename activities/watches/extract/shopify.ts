@@ -1,17 +1,10 @@
 /** Shopify stores publish their catalogue at /products.json; agencies on Shopify list one property per product. */
-import {
-  detectFeatures,
-  detectTransaction,
-  mapTypeName,
-  normalizeSpaces,
-  parseBathrooms,
-  parseBedrooms,
-  parsePostalCity,
-  parsePrice,
-  parsePropertyType,
-  parseRooms,
-  parseSurface,
-} from './french.js';
+import { detectFeatures } from './french/features.js';
+import { normalizeSpaces } from './french/fold.js';
+import { parsePostalCity } from './french/postal.js';
+import { detectTransaction, parsePrice } from './french/prices.js';
+import { mapTypeName, parsePropertyType } from './french/property-types.js';
+import { parseBathrooms, parseBedrooms, parseRooms, parseSurface } from './french/surface-rooms.js';
 import { qualityScore } from './quality.js';
 import { statusWord } from './status.js';
 import { absoluteUrl, htmlToText } from './text.js';

@@ -6,7 +6,7 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { fold } from './french.js';
+import { fold } from './french/fold.js';
 import type { ListingStatus } from './types.js';
 
 const SOLD = /^(?:vendue?s?|deja vendue?|bien vendu|sold|sold stc|adjuge|loue|louee|rented|let agreed)$/;

@@ -7,7 +7,8 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
-import { normalizeSpaces, parsePriceInfo } from './french.js';
+import { normalizeSpaces } from './french/fold.js';
+import { parsePriceInfo } from './french/prices.js';
 
 const STRUCK = [
   'del',

@@ -4,7 +4,7 @@
  */
 import { diffArrays } from 'diff';
 import type { AnyNode } from 'domhandler';
-import { normalizeSpaces } from './french.js';
+import { normalizeSpaces } from './french/fold.js';
 import { loadHtml } from './chrome.js';
 import { blockText } from './text.js';
 

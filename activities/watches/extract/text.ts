@@ -1,7 +1,7 @@
 /** Small text and URL helpers shared by the extractors. */
 import type { CheerioAPI } from 'cheerio';
 import { isDocument, isTag, isText, type AnyNode, type Element } from 'domhandler';
-import { normalizeSpaces } from './french.js';
+import { normalizeSpaces } from './french/fold.js';
 import { loadHtml } from './chrome.js';
 
 /** Resolve `href` against `base`; undefined for non-http(s), javascript:, mailto:, tel:, data: and fragments-only. */

@@ -1,6 +1,6 @@
 /** Saved-search criteria and their validation (what `/v1/alerts` accepts). */
 import { z } from 'zod';
-import { isPostalCode } from '../extract/french.js';
+import { isPostalCode } from '../extract/french/postal.js';
 import type { ListingDraft, ListingStatus, PropertyType, TransactionType } from '../extract/types.js';
 
 export const PROPERTY_TYPES = ['apartment', 'house', 'land', 'commercial', 'parking', 'other'] as const satisfies readonly PropertyType[];
