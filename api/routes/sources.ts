@@ -1,133 +1,24 @@
 /**
- * Sources (agency sites the fleet crawls): CRUD, CSV import, the run log, and "run now".
- * A website must be an absolute http(s) URL resolving to a public address (422 otherwise);
- * listing-page URLs must be on the website's host.
+ * Sources (agency sites the fleet crawls): CRUD, the run log, and "run now"; mounts the CSV import
+ * (source-import.ts) and the run reports (source-runs.ts). Shapes in api/schemas/sources.ts, URL
+ * checks (public address, listing pages on the website's host) in source-urls.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { readSourcesCsv } from '../../activities/watches/sources-csv.js';
 import { taskQueueFor } from '../../core/temporal.js';
-import type { WatchSource } from '../../db/schema/watches.js';
 import type { watchSource } from '../../workflows/watches.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
-import { cssSelector, isStorableText, safeText, UNSTORABLE_TEXT } from '../schemas/common.js';
+import { safeText } from '../schemas/common.js';
+import { SourceInput, sourceJson, SourceOut, SourcePatch } from '../schemas/sources.js';
 import { listSourceRuns, sourceExists } from '../../db/queries/watches.js';
-import { deleteSource, getSource, insertSource, listSources, updateSource, upsertSourceByWebsite } from '../../db/queries/watch-sources.js';
+import { deleteSource, getSource, insertSource, listSources, updateSource } from '../../db/queries/watch-sources.js';
 import { RunOut, runJson } from '../schemas/watches.js';
 import { idCursor, pageFields, pageOf, pageQuery } from './keyset.js';
+import { sourceImportRoutes } from './source-import.js';
 import { sourceRunRoutes } from './source-runs.js';
-import { assertPublicUrl, IdParam, Json } from './watch-common.js';
-
-const Selectors = z
-  .object({
-    item: cssSelector().optional(),
-    title: cssSelector().optional(),
-    price: cssSelector().optional(),
-    surface: cssSelector().optional(),
-    rooms: cssSelector().optional(),
-    link: cssSelector().optional(),
-    nextPage: cssSelector().optional(),
-  })
-  .strict()
-  .openapi('SourceSelectors');
-
-const SourceFields = {
-  name: safeText(200, { min: 1 }).openapi({ example: 'Agence du Parc' }),
-  website: safeText(1000, { min: 1 }).openapi({ example: 'https://agence-du-parc.fr' }),
-  postalCodes: z
-    .array(z.string().regex(/^\d{5}$/, 'a 5-digit postal code'))
-    .max(200)
-    .default([]),
-  priority: z.number().int().min(0).max(10).default(0).openapi({ description: '>= 1: also crawled every 6 h' }),
-  forceBrowser: z.boolean().default(false).openapi({ description: 'Always render pages in Chromium' }),
-  selectors: Selectors.default({}),
-  listingUrls: z
-    .array(safeText(2000, { min: 1 }))
-    .max(50)
-    .default([])
-    .openapi({ description: 'Listing pages to start from; found from the sitemap and a bounded crawl when empty' }),
-  active: z.boolean().default(true),
-};
-
-const SourceInput = z.object(SourceFields).strict().openapi('SourceInput');
-/** A CSV line holds the same fields as a JSON source, within the same bounds. */
-const CsvRow = z.object({ name: SourceFields.name, website: SourceFields.website, listingUrls: SourceFields.listingUrls });
-const SourcePatch = z
-  .object({
-    name: SourceFields.name.optional(),
-    website: SourceFields.website.optional(),
-    postalCodes: z
-      .array(z.string().regex(/^\d{5}$/))
-      .max(200)
-      .optional(),
-    priority: z.number().int().min(0).max(10).optional(),
-    forceBrowser: z.boolean().optional(),
-    selectors: Selectors.optional(),
-    listingUrls: SourceFields.listingUrls.unwrap().optional(),
-    active: z.boolean().optional(),
-    needsBrowser: z.boolean().optional().openapi({ description: 'Reset the remembered "needs JavaScript" flag' }),
-    flagged: z.literal(false).optional().openapi({ description: 'false clears the failure flag' }),
-  })
-  .strict()
-  .openapi('SourcePatch');
-
-const SourceOut = z
-  .object({
-    id: z.number(),
-    name: z.string(),
-    website: z.string(),
-    postalCodes: z.array(z.string()),
-    priority: z.number(),
-    forceBrowser: z.boolean(),
-    selectors: Json,
-    listingUrls: z.array(z.string()),
-    needsBrowser: z.boolean(),
-    detectedFormat: z.string().nullable(),
-    active: z.boolean(),
-    consecutiveFailures: z.number(),
-    flaggedAt: z.string().nullable(),
-    lastRunAt: z.string().nullable(),
-    lastError: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('Source');
-
-export function sourceJson(s: WatchSource) {
-  return {
-    id: s.id,
-    name: s.name,
-    website: s.website,
-    postalCodes: s.postal_codes,
-    priority: s.priority,
-    forceBrowser: s.force_browser,
-    selectors: s.selectors as Record<string, unknown>,
-    listingUrls: s.listing_urls,
-    needsBrowser: s.needs_browser,
-    detectedFormat: s.detected_format,
-    active: s.active,
-    consecutiveFailures: s.consecutive_failures,
-    flaggedAt: s.flagged_at?.toISOString() ?? null,
-    lastRunAt: s.last_run_at?.toISOString() ?? null,
-    lastError: s.last_error,
-    createdAt: s.created_at.toISOString(),
-  };
-}
-
-async function checkUrls(deps: ApiDeps, website: string | undefined, listingUrls: string[] | undefined, currentWebsite?: string) {
-  let site: URL | undefined;
-  if (website !== undefined) site = await assertPublicUrl(deps.config, website, 'website');
-  const host = site?.host ?? (currentWebsite ? new URL(currentWebsite).host : undefined);
-  for (const [i, u] of (listingUrls ?? []).entries()) {
-    const parsed = await assertPublicUrl(deps.config, u, `listingUrls.${i}`);
-    if (host && parsed.host !== host) {
-      throw new ProblemError(422, 'validation-error', `listingUrls.${i}: must be on ${host}`, {
-        errors: [{ path: `listingUrls.${i}`, message: `must be on the website's host ${host}` }],
-      });
-    }
-  }
-  return site ? site.href : undefined;
-}
+import { checkSourceUrls } from './source-urls.js';
+import { IdParam } from './watch-common.js';
 
 const tags = ['watches'];
 const notFound = (id: number) => new ProblemError(404, 'not-found', `no source ${id}`);
@@ -219,26 +110,6 @@ const runNow = createRoute({
     ...problemResponses(401, 404, 422, 503),
   },
 });
-const importCsv = createRoute({
-  method: 'post',
-  path: '/import',
-  tags,
-  security: SECURITY,
-  summary: 'Import sources from CSV (name,website,postal_codes,priority,force_browser,listing_urls); upserts by website',
-  request: { body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
-  responses: {
-    200: {
-      description: 'Import report',
-      content: {
-        'application/json': {
-          schema: z.object({ created: z.number(), updated: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }),
-        },
-      },
-    },
-    ...problemResponses(400, 401, 413, 422),
-  },
-});
-
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
 export function sourceRoutes(deps: ApiDeps) {
@@ -246,7 +117,7 @@ export function sourceRoutes(deps: ApiDeps) {
   return newRouter()
     .openapi(create, async (c) => {
       const b = c.req.valid('json');
-      const website = (await checkUrls(deps, b.website, b.listingUrls))!;
+      const website = (await checkSourceUrls(deps, b.website, b.listingUrls))!;
       try {
         const row = await insertSource(db, {
           name: b.name,
@@ -284,7 +155,7 @@ export function sourceRoutes(deps: ApiDeps) {
       const b = c.req.valid('json');
       const cur = await getSource(db, id);
       if (!cur) throw notFound(id);
-      const website = await checkUrls(deps, b.website, b.listingUrls, cur.website);
+      const website = await checkSourceUrls(deps, b.website, b.listingUrls, cur.website);
       try {
         const row = await updateSource(db, id, {
           ...(b.name !== undefined && { name: b.name }),
@@ -332,41 +203,6 @@ export function sourceRoutes(deps: ApiDeps) {
       c.header('Location', statusUrl);
       return c.json({ workflowId, runId: handle.firstExecutionRunId, statusUrl }, 202);
     })
-    .openapi(importCsv, async (c) => {
-      const text = await c.req.text();
-      if (!isStorableText(text))
-        throw new ProblemError(422, 'validation-error', `the CSV ${UNSTORABLE_TEXT}`, { errors: [{ path: '(body)', message: UNSTORABLE_TEXT }] });
-      const parsed = readSourcesCsv(text);
-      if (parsed.headerError)
-        throw new ProblemError(422, 'validation-error', parsed.headerError, { errors: [{ path: '(body)', message: parsed.headerError }] });
-      const errors = [...parsed.problems];
-      let created = 0;
-      let updated = 0;
-      for (const s of parsed.sources) {
-        const shape = CsvRow.safeParse(s);
-        if (!shape.success) {
-          errors.push({ line: s.line, message: shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-          continue;
-        }
-        try {
-          const website = (await checkUrls(deps, s.website, s.listingUrls))!;
-          const inserted = await upsertSourceByWebsite(db, {
-            name: s.name,
-            website,
-            postal_codes: s.postalCodes,
-            priority: s.priority,
-            force_browser: s.forceBrowser,
-            listing_urls: s.listingUrls,
-          });
-          if (inserted) created++;
-          else updated++;
-        } catch (err) {
-          if (err instanceof ProblemError) errors.push({ line: s.line, message: err.message });
-          else throw err;
-        }
-      }
-      errors.sort((a, b) => a.line - b.line);
-      return c.json({ created, updated, errors }, 200);
-    })
+    .route('/', sourceImportRoutes(deps))
     .route('/', sourceRunRoutes(deps));
 }

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { SA, taskQueueFor } from '../../core/temporal.js';
-import type { WatchGeneric } from '../../db/schema/watches.js';
 import { nextDueAt } from '../../activities/watches/generic/due.js';
 import {
   deleteGenericWatch,
@@ -23,75 +22,11 @@ import { deleteSchedule, genericScheduleId } from '../../temporal-config/watches
 import type { genericWatchSweep, GenericSweepInput } from '../../workflows/generic-sweep.js';
 import { ProblemError, problemResponses } from '../problem.js';
 import { newRouter, SECURITY, type ApiDeps } from '../router.js';
-import { cssSelector, intParam, safeText } from '../schemas/common.js';
+import { intParam, safeText } from '../schemas/common.js';
+import { ChangeOut, changeJson, genericWatchJson, Started, Tag, WatchInput, WatchOut, WatchPatch } from '../schemas/generic-watches.js';
 import { idCursor } from './keyset.js';
 import { assertPublicUrl, encodeCursor, IdParam, Json } from './watch-common.js';
 
-const Tag = safeText(50, { min: 1 }).regex(/^[\p{L}\p{N}._:-]+$/u, 'letters, digits, . _ : -');
-const Fields = {
-  name: safeText(200, { min: 1 }).openapi({ example: 'Tarifs du concurrent' }),
-  url: safeText(2000, { min: 1 }).openapi({ example: 'https://example.fr/tarifs' }),
-  selector: cssSelector(500).openapi({ description: 'CSS selector of the region to watch', example: '#prices' }),
-  textContains: safeText(500, { min: 1 }).openapi({ description: 'Watch the block whose text contains this' }),
-  intervalMinutes: z.number().int().min(5).max(10_080),
-  channel: z.enum(['email', 'webhook']),
-  target: safeText(2000, { min: 3 }).openapi({ description: 'Email address or webhook URL' }),
-  tags: z
-    .array(Tag)
-    .max(20)
-    .openapi({ example: ['concurrents'] }),
-};
-const WatchInput = z
-  .object({
-    ...Fields,
-    selector: Fields.selector.optional(),
-    textContains: Fields.textContains.optional(),
-    intervalMinutes: Fields.intervalMinutes.default(60),
-    channel: Fields.channel.default('email'),
-    tags: Fields.tags.default([]),
-    ownerEmail: z.string().trim().email().max(320).optional(),
-  })
-  .strict()
-  .openapi('GenericWatchInput');
-const WatchPatch = z
-  .object({
-    name: Fields.name.optional(),
-    selector: Fields.selector.nullable().optional(),
-    textContains: Fields.textContains.nullable().optional(),
-    intervalMinutes: Fields.intervalMinutes.optional(),
-    channel: Fields.channel.optional(),
-    target: Fields.target.optional(),
-    tags: Fields.tags.optional(),
-    paused: z.boolean().optional(),
-  })
-  .strict()
-  .openapi('GenericWatchPatch');
-
-const WatchOut = z
-  .object({
-    id: z.number(),
-    name: z.string(),
-    url: z.string(),
-    selector: z.string().nullable(),
-    textContains: z.string().nullable(),
-    intervalMinutes: z.number(),
-    channel: z.string(),
-    target: z.string(),
-    ownerEmail: z.string().nullable(),
-    tags: z.array(z.string()),
-    paused: z.boolean(),
-    changes: z.number().openapi({ description: 'change events so far (the last one has this sequence number)' }),
-    baselineTaken: z.boolean(),
-    nextCheckAt: z.string().nullable(),
-    lastCheckedAt: z.string().nullable(),
-    lastChangedAt: z.string().nullable(),
-    lastError: z.string().nullable(),
-  })
-  .openapi('GenericWatch');
-const ChangeOut = z
-  .object({ seq: z.number(), summary: z.string(), added: z.array(z.string()), removed: z.array(z.string()), at: z.string() })
-  .openapi('GenericWatchChange');
-const Started = z.object({ workflowId: z.string(), runId: z.string(), statusUrl: z.string() });
 const page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), total: z.number(), nextCursor: z.string().nullable() });
 const PageQuery = { limit: intParam(1, 200).default(50), cursor: safeText(200).optional() };
 
@@ -180,25 +115,6 @@ const checkAll = createRoute({
 export function genericWatchRoutes(deps: ApiDeps) {
   const { db, temporal, config } = deps;
   const prefix = config.TASK_QUEUE_PREFIX;
-  const json = (w: WatchGeneric) => ({
-    id: w.id,
-    name: w.name,
-    url: w.url,
-    selector: w.selector,
-    textContains: w.text_contains,
-    intervalMinutes: w.interval_minutes,
-    channel: w.channel,
-    target: w.target,
-    ownerEmail: w.owner_email,
-    tags: w.tags,
-    paused: w.paused,
-    changes: w.seq,
-    baselineTaken: w.last_text !== null,
-    nextCheckAt: w.paused ? null : w.next_check_at.toISOString(),
-    lastCheckedAt: w.last_checked_at?.toISOString() ?? null,
-    lastChangedAt: w.last_changed_at?.toISOString() ?? null,
-    lastError: w.last_error,
-  });
   const find = async (id: number) => {
     const w = await getGenericWatch(db, id);
     if (!w) throw new ProblemError(404, 'not-found', `no watch ${id}`);
@@ -253,19 +169,19 @@ export function genericWatchRoutes(deps: ApiDeps) {
         throw err;
       }
       c.header('Location', `/v1/watches/${row.id}`);
-      return c.json({ ...json(row), baseline }, 201);
+      return c.json({ ...genericWatchJson(row), baseline }, 201);
     })
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
       const after = idCursor(q.cursor);
       const { rows, total } = await listGenericWatches(db, { tag: q.tag, paused: q.paused ? q.paused === 'true' : undefined }, after, q.limit);
-      const items = rows.slice(0, q.limit).map(json);
+      const items = rows.slice(0, q.limit).map(genericWatchJson);
       return c.json({ items, total, nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.id]) : null }, 200);
     })
     .openapi(getOne, async (c) => {
       const w = await find(c.req.valid('param').id);
       const recent = await recentGenericChanges(db, w.id, 20);
-      return c.json({ ...json(w), recentChanges: recent.map(changeJson) }, 200);
+      return c.json({ ...genericWatchJson(w), recentChanges: recent.map(changeJson) }, 200);
     })
     .openapi(changes, async (c) => {
       const w = await find(c.req.valid('param').id);
@@ -297,7 +213,7 @@ export function genericWatchRoutes(deps: ApiDeps) {
       // a new region starts from a new baseline (taken by the next sweep), not from a change
       const row = await updateGenericWatch(db, w.id, set, { newBaseline: regionChanged });
       if (!row) throw new ProblemError(404, 'not-found', `no watch ${w.id}`);
-      return c.json(json(row), 200);
+      return c.json(genericWatchJson(row), 200);
     })
     .openapi(remove, async (c) => {
       const w = await find(c.req.valid('param').id);
@@ -313,8 +229,4 @@ export function genericWatchRoutes(deps: ApiDeps) {
       c.header('Location', started.statusUrl);
       return c.json(started, 202);
     });
-}
-
-function changeJson(ch: { seq: number; summary: string; added: unknown; removed: unknown; at: Date }) {
-  return { seq: ch.seq, summary: ch.summary, added: ch.added as string[], removed: ch.removed as string[], at: ch.at.toISOString() };
 }
