@@ -1,0 +1,100 @@
+/** The brief's enterprise table, row by row, plus the TLS versions, HSTS and HTTP/3 its text calls for. */
+import { t } from './text.js';
+import { unobservable, type Def } from './criterion.js';
+import { autoscaling, loadBalancer } from './judge-host.js';
+import { hsts, legacyTls } from './judge-https.js';
+import { http3, responseUnder } from './judge-speed.js';
+
+export const ENTERPRISE: readonly Def[] = [
+  {
+    id: 'tls-legacy-refused',
+    tier: 'enterprise',
+    label: t('Protocoles TLS', 'TLS protocols'),
+    expected: t('TLS 1.0 / 1.1 refusés', 'TLS 1.0 / 1.1 refused'),
+    observable: true,
+    required: true,
+    judge: legacyTls,
+  },
+  {
+    id: 'hsts',
+    tier: 'enterprise',
+    label: t('HSTS', 'HSTS'),
+    expected: t('Strict-Transport-Security ≥ 180 jours', 'Strict-Transport-Security ≥ 180 days'),
+    observable: true,
+    required: true,
+    judge: hsts,
+  },
+  {
+    id: 'response-1s',
+    tier: 'enterprise',
+    label: t('Temps de réponse', 'Response time'),
+    expected: t('< 1 seconde (SLA Entreprise)', '< 1 second (Enterprise SLA)'),
+    observable: true,
+    required: true,
+    judge: (c) => responseUnder(c, 1000),
+  },
+  {
+    id: 'http3',
+    tier: 'enterprise',
+    label: t('HTTP/3', 'HTTP/3'),
+    expected: t('Annoncé par alt-svc', 'Advertised by alt-svc'),
+    observable: true,
+    required: false,
+    blocking: false,
+    judge: http3,
+  },
+  {
+    id: 'cpu-4-cores',
+    tier: 'enterprise',
+    label: t('CPU', 'CPU'),
+    expected: t('4+ cores dédiés', '4+ dedicated cores'),
+    observable: false,
+    required: false,
+    judge: unobservable,
+  },
+  {
+    id: 'ram-4gb',
+    tier: 'enterprise',
+    label: t('RAM', 'RAM'),
+    expected: t('4GB+ dédié', '4GB+ dedicated'),
+    observable: false,
+    required: false,
+    judge: unobservable,
+  },
+  {
+    id: 'autoscaling',
+    tier: 'enterprise',
+    label: t('Évolutivité', 'Scalability'),
+    expected: t('Auto-scaling', 'Auto-scaling'),
+    observable: false,
+    required: false,
+    judge: autoscaling,
+  },
+  {
+    id: 'load-balancer',
+    tier: 'enterprise',
+    label: t('Load Balancer', 'Load balancer'),
+    expected: t('Disponible', 'Available'),
+    observable: false,
+    required: false,
+    judge: loadBalancer,
+  },
+  {
+    id: 'apm',
+    tier: 'enterprise',
+    label: t('Surveillance', 'Monitoring'),
+    expected: t('APM avancé', 'Advanced APM'),
+    observable: false,
+    required: false,
+    judge: unobservable,
+  },
+  {
+    id: 'support-24-7',
+    tier: 'enterprise',
+    label: t('Support', 'Support'),
+    expected: t('24/7 prioritaire', '24/7 priority'),
+    observable: false,
+    required: false,
+    judge: unobservable,
+  },
+];
