@@ -12,7 +12,8 @@
  * identified beside it (HostGator, Bluehost), or stands for the family when none is.
  */
 import type { PageSignals } from './page-signals.js';
-import { PROVIDERS, type Provider, type ProviderClass } from './providers.js';
+import type { Provider, ProviderClass } from './provider-types.js';
+import { PROVIDERS } from './providers.js';
 
 export type EvidenceKind = 'nameserver' | 'rdns' | 'header' | 'page' | 'certificate';
 

@@ -1,0 +1,128 @@
+/** The providers the brief names (seeds/000): its compatibility matrix (recommended hosts, with their plans) and its blacklist. */
+import type { Provider } from './provider-types.js';
+
+/** The brief's matrix: recommended. */
+export const MATRIX_HOSTS: readonly Provider[] = [
+  {
+    id: 'chemicloud',
+    name: 'ChemiCloud',
+    class: 'shared-recommended',
+    nameservers: ['chemicloud.com', 'chemicloud.net'],
+    rdns: ['chemicloud.com', 'chemicloudservers.com', 'chemicloud.net'],
+    headers: [],
+    page: ['\\bchemicloud\\b'],
+    matrix: [{ budget: 'small', plan: 'Starter', resources: '~25k visites/mois', pricePerMonth: '$2.95', compatibility: 'EXCELLENT' }],
+  },
+  {
+    id: 'siteground',
+    name: 'SiteGround',
+    class: 'shared-recommended',
+    nameservers: ['siteground.net', 'siteground.com', 'siteground.eu'],
+    rdns: ['siteground.com', 'siteground.net', 'siteground.eu', 'sgvps.net', 'sgcpanel.com', 'sgsrv.net'],
+    headers: [{ name: 'host-header', pattern: '^6b7412fb82ca5edfd0917e3957f05d89$' }, { name: 'x-siteground-optimizer' }, { name: 'x-sg-cache' }],
+    page: ['\\bsiteground\\b'],
+    matrix: [{ budget: 'small', plan: 'StartUp', resources: '~10k visites/mois', pricePerMonth: '$4.95', compatibility: 'EXCELLENT' }],
+  },
+  {
+    id: 'a2hosting',
+    name: 'A2 Hosting',
+    class: 'shared-recommended',
+    nameservers: ['a2hosting.com'],
+    rdns: ['a2hosting.com', 'supercp.com', 'a2webhosting.com'],
+    headers: [],
+    page: ['\\ba2 ?hosting\\b'],
+    matrix: [{ budget: 'small', plan: 'Lite', resources: 'Ressources partagées', pricePerMonth: '$3.95', compatibility: 'BON' }],
+  },
+  {
+    id: 'cloudways',
+    name: 'Cloudways',
+    class: 'managed',
+    nameservers: [],
+    rdns: ['cloudwaysapps.com', 'cloudways.com'],
+    headers: [{ name: 'x-cloudways-cache' }],
+    page: ['\\bcloudways\\b'],
+    matrix: [
+      { budget: 'medium', plan: 'Vultr Basic', resources: '1 core / 1GB dédiés', pricePerMonth: '$10', compatibility: 'PARFAIT' },
+      { budget: 'enterprise', plan: 'High Frequency', resources: '4 cores / 8GB dédiés', pricePerMonth: '$50', compatibility: 'PARFAIT' },
+    ],
+  },
+  {
+    id: 'kinsta',
+    name: 'Kinsta',
+    class: 'managed',
+    nameservers: ['kinsta.com'],
+    rdns: ['kinsta.cloud', 'kinsta.com'],
+    headers: [{ name: 'x-kinsta-cache' }, { name: 'ki-cache-type' }, { name: 'ki-edge' }],
+    hostnames: ['kinsta.cloud', 'kinsta.com', 'kinstacdn.com'],
+    page: ['\\bkinsta\\b'],
+    matrix: [
+      { budget: 'medium', plan: 'Starter', resources: "Jusqu'à 25k visites/mois", pricePerMonth: '$30', compatibility: 'PARFAIT' },
+      { budget: 'enterprise', plan: 'Business', resources: "Jusqu'à 250k visites/mois", pricePerMonth: '$60', compatibility: 'PARFAIT' },
+    ],
+  },
+  {
+    id: 'wpengine',
+    name: 'WP Engine',
+    class: 'managed',
+    nameservers: ['wpengine.com'],
+    rdns: ['wpengine.com', 'wpenginepowered.com'],
+    headers: [{ name: 'x-powered-by', pattern: 'wp engine' }, { name: 'wpe-backend' }, { name: 'x-wpe-loopback-upstream-addr' }, { name: 'x-pass-why' }],
+    hostnames: ['wpengine.com', 'wpenginepowered.com', 'wpeproxy.com'],
+    page: ['\\bwp ?engine\\b'],
+    matrix: [
+      { budget: 'medium', plan: 'Personal', resources: "Jusqu'à 25k visites/mois", pricePerMonth: '$25', compatibility: 'EXCELLENT' },
+      { budget: 'enterprise', plan: 'Professional', resources: "Jusqu'à 400k visites/mois", pricePerMonth: '$95', compatibility: 'PARFAIT' },
+    ],
+  },
+];
+
+/** The brief's blacklist. */
+export const BLACKLISTED_HOSTS: readonly Provider[] = [
+  {
+    id: 'hostgator',
+    name: 'HostGator',
+    class: 'shared-blacklisted',
+    nameservers: ['hostgator.com', 'hostgator.com.br', 'hostgator.mx', 'hostgator.in', 'websitewelcome.com'],
+    rdns: ['websitewelcome.com', 'hostgator.com', 'hostgator.com.br', 'hostgator.mx', 'hostgator.in'],
+    headers: [],
+    page: ['\\bhost ?gator\\b'],
+    blacklist: { plans: ['Personal', 'Business', 'Baby'], problem: 'CPU 25%, timeout 30s', impact: 'Gel garanti' },
+  },
+  {
+    id: 'godaddy',
+    name: 'GoDaddy',
+    class: 'shared-blacklisted',
+    nameservers: ['domaincontrol.com'],
+    rdns: ['secureserver.net', 'godaddy.com'],
+    hostnames: ['secureserver.net', 'godaddy.com', 'wsimg.com', 'godaddysites.com', 'myftpupload.com'],
+    headers: [
+      { name: 'x-powered-by', pattern: 'godaddy' },
+      { name: 'x-gateway-request-id' },
+      { name: 'x-gateway-cache-status' },
+      { name: 'server', pattern: 'dps/' },
+    ],
+    page: ['\\bgo ?daddy\\b', 'future home of something quite cool'],
+    certIssuer: 'go ?daddy|starfield',
+    blacklist: { plans: ['Basic Shared'], problem: 'Ressources limitées', impact: 'Performance pauvre' },
+  },
+  {
+    id: 'bluehost',
+    name: 'Bluehost',
+    class: 'shared-blacklisted',
+    nameservers: ['bluehost.com'],
+    rdns: ['unifiedlayer.com', 'bluehost.com'],
+    headers: [],
+    page: ['\\bbluehost\\b'],
+    blacklist: { plans: ['Basic Shared'], problem: 'Surcharge sévère', impact: 'Timeouts fréquents' },
+  },
+  {
+    id: 'namecheap',
+    name: 'NameCheap',
+    class: 'shared-blacklisted',
+    nameservers: ['web-hosting.com', 'namecheaphosting.com'],
+    rdns: ['web-hosting.com', 'namecheaphosting.com'],
+    headers: [],
+    page: ['\\bnamecheap\\b'],
+    blacklist: { plans: ['Stellar Basic'], problem: 'Limites strictes', impact: 'Widgets ne chargent pas' },
+  },
+];
