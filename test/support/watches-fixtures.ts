@@ -1,11 +1,14 @@
 /**
  * The fixture agency sites of test/fixtures/watches (see its README.md): their manifest and a
  * URL-path → file mapping, shared by unit tests, loopback site servers and the extraction benchmark.
+ * The two sites `npm start` serves as its demo (immo-lumiere, agence-du-parc) keep their pages under
+ * sandbox/agency-sites/, one copy for both.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PropertyType, SiteFormat, TransactionType } from '../../activities/watches/extract/types.js';
+import { AGENCY_SITES, AGENCY_SITES_DIR, contentType, staticFile } from '../../sandbox/agency-sites.js';
 
 export const WATCH_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'watches');
 
@@ -39,36 +42,28 @@ export function fixtureSites(): FixtureSite[] {
   return (JSON.parse(readFileSync(join(WATCH_FIXTURES, 'sites.json'), 'utf8')) as { sites: FixtureSite[] }).sites;
 }
 
-const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
+const DEMO_SITES: readonly string[] = AGENCY_SITES;
+
+/** The folder of a fixture site (a name of sites.json, or `corpus/<site>`). */
+export function fixtureSiteDir(site: string): string {
+  return DEMO_SITES.includes(site) ? join(AGENCY_SITES_DIR, site) : join(WATCH_FIXTURES, site);
+}
 
 /**
- * The file serving `urlPath` on a fixture site: the path itself, `<path>index.html` for directory
- * URLs, `<path>.html` for extension-less URLs; single-page sites answer index.html for any page.
- * Undefined when the site has no such page (a 404).
+ * The file serving `urlPath` on a fixture site (sandbox/agency-sites.ts `staticFile`: the path, its
+ * index.html or its .html); single-page sites answer index.html for any page. Undefined is a 404.
  */
 export function fixtureFile(site: string, urlPath: string): string | undefined {
-  const path = decodeURIComponent(urlPath.split('?')[0]!.split('#')[0]!);
-  if (path.includes('..')) return undefined;
-  const root = join(WATCH_FIXTURES, site);
-  const candidates = path.endsWith('/') ? [join(root, path, 'index.html')] : [join(root, path), `${join(root, path)}.html`, join(root, path, 'index.html')];
-  const found = candidates.find(isFile);
+  const root = fixtureSiteDir(site);
+  const found = staticFile(root, urlPath);
   if (found) return found;
-  if (site.startsWith('spa-') && !/\.[a-z0-9]+$/i.test(path)) return join(root, 'index.html');
+  if (site.startsWith('spa-') && !/\.[a-z0-9]+$/i.test(urlPath.split(/[?#]/)[0]!)) return join(root, 'index.html');
   return undefined;
 }
 
 export function readFixture(relative: string): string {
   return readFileSync(join(WATCH_FIXTURES, relative), 'utf8');
 }
-
-const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  json: 'application/json',
-  js: 'text/javascript; charset=utf-8',
-  css: 'text/css',
-  txt: 'text/plain; charset=utf-8',
-  xml: 'application/xml',
-};
 
 export interface ServedSite {
   /** Origin with a trailing slash, e.g. http://127.0.0.1:41234/ */
@@ -87,12 +82,11 @@ export async function serveFixtureSite(site: string): Promise<ServedSite> {
     requests.push(path);
     const file = fixtureFile(site, path);
     if (!file) {
-      res.writeHead(404, { 'content-type': TYPES['html']! });
+      res.writeHead(404, { 'content-type': contentType('.html') });
       res.end('<!doctype html><title>404</title>');
       return;
     }
-    const ext = /\.([a-z0-9]+)$/i.exec(file)?.[1]?.toLowerCase() ?? 'html';
-    res.writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': contentType(file) });
     res.end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
