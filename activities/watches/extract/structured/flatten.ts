@@ -2,21 +2,9 @@
  * From the parsed structured values to the listing nodes: arrays, `@graph`, ItemList and
  * WebPage.mainEntity walked, `@id` references resolved, nodes that are parts of another listing dropped.
  */
-import { arr, isNode, typesOf, type Node } from './nodes.js';
+import { arr, DWELLING_TYPES, isNode, typesOf, type Node } from './nodes.js';
 
-const LISTING_TYPES = new Set([
-  'realestatelisting',
-  'residence',
-  'apartment',
-  'house',
-  'singlefamilyresidence',
-  'accommodation',
-  'apartmentcomplex',
-  'gatedresidencecommunity',
-  'product',
-  'offer',
-  'individualproduct',
-]);
+const LISTING_TYPES = new Set(['realestatelisting', ...DWELLING_TYPES, 'gatedresidencecommunity', 'product', 'offer', 'individualproduct']);
 
 interface Flattened {
   listings: Node[];

@@ -6,6 +6,9 @@ import { normalizeSpaces } from '../french/fold.js';
 
 export type Node = Record<string, unknown>;
 
+/** schema.org types of a dwelling: a listing node of its own, and the accommodation a listing offers. */
+export const DWELLING_TYPES = ['residence', 'apartment', 'house', 'singlefamilyresidence', 'accommodation', 'apartmentcomplex'];
+
 export function typesOf(node: Node): string[] {
   const t = node['@type'];
   const list = Array.isArray(t) ? t : t === undefined ? [] : [t];

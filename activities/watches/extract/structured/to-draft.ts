@@ -9,20 +9,10 @@ import { parseRooms, parseSurface } from '../french/surface-rooms.js';
 import { statusFromAvailability } from '../status.js';
 import { absoluteUrl, htmlToText } from '../text.js';
 import type { ListingDraft, PropertyType } from '../types.js';
-import { arr, isNode, num, str, typesOf, type Node } from './nodes.js';
+import { arr, DWELLING_TYPES, isNode, num, str, typesOf, type Node } from './nodes.js';
 import { offerInfo, priceNum } from './offers.js';
 
-const ACCOMMODATION_TYPES = new Set([
-  'residence',
-  'apartment',
-  'house',
-  'singlefamilyresidence',
-  'accommodation',
-  'apartmentcomplex',
-  'room',
-  'suite',
-  'place',
-]);
+const ACCOMMODATION_TYPES = new Set([...DWELLING_TYPES, 'room', 'suite', 'place']);
 
 function floorSize(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
