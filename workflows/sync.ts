@@ -8,6 +8,7 @@
  *    collects events until they stop coming for a moment, then syncs the touched records in a few
  *    batch calls; continues as new to keep its history short.
  */
+import type { HubSpotObject, SyncEntity } from '../core/contracts/sync.js';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -26,7 +27,6 @@ import {
   allHandlersFinished,
 } from '@temporalio/workflow';
 import type { RecordRef, SyncActivities } from '../activities/sync/index.js';
-import type { HubSpotObject, SyncEntity } from '../activities/sync/mapping/types.js';
 import { SA } from '../core/temporal.js';
 import { OUTAGE_WINDOW, UNTIL_RECOVERED_POLITE } from '../core/retry-policies.js';
 import type { RetryPolicy } from '@temporalio/common';

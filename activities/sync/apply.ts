@@ -15,7 +15,10 @@ import { fromSage, objectOf, toHubSpot, toSage, type CanonRecord, type HubSpotVi
 import type { EntityMapping } from './mapping/types.js';
 import { PARENT_FIELD, type PlannedItem } from './plan.js';
 import type { EntitySource } from './source.js';
-import * as store from './store.js';
+import type { PageReport } from '../../core/contracts/sync.js';
+import { logConflicts, markApplied } from '../../db/queries/sync-conflicts.js';
+import { recordDuplicates } from '../../db/queries/sync-duplicates.js';
+import { idMapRows, saveIdMap, type IdMapWrite } from '../../db/queries/sync-idmap.js';
 
 export interface ApplyDeps {
   db: Db;
@@ -48,7 +51,7 @@ export function sageCause(err: unknown): string {
   return `sage:${typeof e.name === 'string' ? e.name : 'error'}`;
 }
 
-export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readonly PlannedItem[], report: store.PageReport): Promise<void> {
+export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readonly PlannedItem[], report: PageReport): Promise<void> {
   const { db, hubspot, journal } = deps;
   const active = items.filter((i) => i.action !== 'skip' && i.action !== 'held');
   report.to_hubspot.skipped += items.filter((i) => i.action === 'skip').length;
@@ -170,7 +173,7 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
           : new Map<string, Date | null>();
         for (const a of free) written.set(a.sageId, { id: a.id, at: stamps.get(a.id) ?? null });
         if (free.length) {
-          await store.recordDuplicates(
+          await recordDuplicates(
             db,
             m.entity,
             free.map((a) => ({ rule: 'email' as const, key: `hubspot:${current.get(a.id)!.properties.email ?? a.id}`, sageIds: [a.sageId], owner: a.sageId })),
@@ -193,7 +196,7 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
     // Customers sharing another's contact: linked to it.
     const owners = [...new Set(active.filter((i) => i.sharedWith).map((i) => i.sharedWith!))].filter((o) => !contactBySage.has(o));
     if (owners.length) {
-      const ownerRows = await store.idMapRows(db, m.entity, owners);
+      const ownerRows = await idMapRows(db, m.entity, owners);
       for (const [k, r] of ownerRows) if (r.hubspot_contact_id) contactBySage.set(k, r.hubspot_contact_id);
     }
     // A customer's own contact has its company as primary company; a contact shared with other customers is plainly associated to theirs.
@@ -218,7 +221,7 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
     const linked = active.filter((i) => !failed.has(i.id) && primIdsBySage.get(i.id));
     const moved = linked.filter((i) => primIdsBySage.get(i.id)!.created || i.prevParent !== i.parent);
     const parentIds = [...new Set(moved.flatMap((i) => [i.parent, i.prevParent]).filter((x): x is string => !!x))];
-    const parents = await store.idMapRows(db, 'customer', parentIds);
+    const parents = await idMapRows(db, 'customer', parentIds);
     const add: Array<[string, string]> = [];
     const remove: Array<[string, string]> = [];
     for (const i of moved) {
@@ -256,7 +259,7 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
   });
 
   // Remember what both sides hold now; conflicts into the log.
-  const writes: store.IdMapWrite[] = [];
+  const writes: IdMapWrite[] = [];
   for (const i of active) {
     if (failed.has(i.id)) continue;
     const primary = primIdsBySage.get(i.id);
@@ -285,12 +288,12 @@ export async function applyPlan(deps: ApplyDeps, m: EntityMapping, items: readon
   const held = items.filter((i) => i.matchConflict);
   report.to_hubspot.conflicts += held.length;
   await db.transaction().execute(async (tx) => {
-    await store.saveIdMap(tx, writes);
+    await saveIdMap(tx, writes);
     for (const i of active) {
       if (failed.has(i.id)) continue;
-      if (i.plan.conflicts.length) await store.logConflicts(tx, deps.runId, m.entity, i.id, i.plan.conflicts);
-      await store.markApplied(tx, i.resolvedIds);
+      if (i.plan.conflicts.length) await logConflicts(tx, deps.runId, m.entity, i.id, i.plan.conflicts);
+      await markApplied(tx, i.resolvedIds);
     }
-    for (const i of held) await store.logConflicts(tx, deps.runId, m.entity, i.id, [i.matchConflict!]);
+    for (const i of held) await logConflicts(tx, deps.runId, m.entity, i.id, [i.matchConflict!]);
   });
 }

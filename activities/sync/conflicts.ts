@@ -5,21 +5,10 @@
  * values is a conflict, settled by its rule: the owner wins, the newest change wins, or it is held
  * for a person (nothing written, logged until resolved).
  */
-import type { Canon, Side } from './mapping/transforms.js';
+import type { Canon, ConflictEntry, Side } from '../../core/contracts/sync.js';
 import type { CanonRecord } from './mapping/project.js';
-import type { ConflictRule, EntityMapping } from './mapping/types.js';
+import type { EntityMapping } from './mapping/types.js';
 import { mayFlowTo, ruleFor, type RuleOverrides } from './ownership.js';
-
-export interface ConflictEntry {
-  field: string;
-  base: Canon;
-  sage: Canon;
-  hubspot: Canon;
-  rule: ConflictRule;
-  /** Null when held. */
-  winner: Side | null;
-  value: Canon;
-}
 
 export interface MergeInput {
   mapping: EntityMapping;

@@ -13,15 +13,16 @@ import type { BatchContext, EngineDeps } from './engine.js';
 import { openJournal } from './journal.js';
 import { otherPersons, planPersons, type SagePerson } from './contact-persons-plan.js';
 import type { SourceRecord } from './source.js';
-import * as store from './store.js';
+import { emptyReport, type PageReport } from '../../core/contracts/sync.js';
+import { idMapRows } from '../../db/queries/sync-idmap.js';
 
 const MAX_SAMPLES = 20;
 
 /** Syncs the contact persons of these customers (already written to HubSpot); returns the page report. */
-export async function syncContactPersons(deps: EngineDeps, customers: readonly SourceRecord[], ctx: BatchContext): Promise<store.PageReport> {
+export async function syncContactPersons(deps: EngineDeps, customers: readonly SourceRecord[], ctx: BatchContext): Promise<PageReport> {
   const { db, hubspot } = deps;
-  const report = store.emptyReport();
-  const companies = await store.idMapRows(
+  const report = emptyReport();
+  const companies = await idMapRows(
     db,
     'customer',
     customers.map((c) => c.id),
@@ -151,5 +152,5 @@ export async function syncContactPersons(deps: EngineDeps, customers: readonly S
 
 /** The HubSpot company of a customer outside the batch (a person moved from it). */
 async function previousCompany(deps: EngineDeps, customer: string): Promise<string | null> {
-  return (await store.idMapRows(deps.db, 'customer', [customer])).get(customer)?.hubspot_id ?? null;
+  return (await idMapRows(deps.db, 'customer', [customer])).get(customer)?.hubspot_id ?? null;
 }

@@ -4,21 +4,13 @@
  * HubSpot contact and the others' companies are associated with it, never a second contact.
  * Same VAT number or same normalized name are reported for a person to merge in Sage.
  */
+import type { DuplicateGroup, DuplicateRule } from '../../core/contracts/sync.js';
+
 export interface CustomerKeys {
   sageId: string;
   email: string | null;
   vatNumber: string | null;
   name: string | null;
-}
-
-export type DuplicateRule = 'email' | 'vat' | 'name';
-
-export interface DuplicateGroup {
-  rule: DuplicateRule;
-  key: string;
-  /** Sorted; for `email`, the first one owns the HubSpot contact unless `owner` says otherwise. */
-  sageIds: string[];
-  owner: string;
 }
 
 const LEGAL_FORMS = /\b(sarl|sas|sasu|sa|eurl|sci|snc|scop|ei|selarl|ltd|llc|gmbh|inc|bv|nv|srl|spa|cie|et)\b/g;

@@ -5,9 +5,10 @@
  * it twice on the same input writes nothing the second time (hashes match), and a batch cut short
  * by a crash is completed by the retry, which skips the writes its journal holds.
  */
+import { emptyReport, type PageReport, type SyncEntity } from '../../core/contracts/sync.js';
 import type { Db } from '../../db/client.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
-import { customersByContactEmail, markIdMapRowsDeleted } from '../../db/queries/sync-idmap.js';
+import { customersByContactEmail, idMapRows, markIdMapRowsDeleted } from '../../db/queries/sync-idmap.js';
 import { eachLimit } from '../../core/semaphore.js';
 import { applyPlan } from './apply.js';
 import { syncContactPersons } from './contact-persons.js';
@@ -18,12 +19,14 @@ import { applyGone, decideGone, type HubSpotDeletionRule } from './hubspot-delet
 import { openJournal } from './journal.js';
 import { MAPPINGS } from './mapping/entities.js';
 import { fromSage, getPath, hubspotProperties } from './mapping/project.js';
-import type { EntityMapping, SyncEntity } from './mapping/types.js';
+import type { EntityMapping } from './mapping/types.js';
 import { matchCompanies, searchKeys, type MatchKeys, type MatchResult } from './match.js';
 import type { RuleOverrides } from './ownership.js';
 import { dryRunReport, MATCH_FIELD, planBatch, unchangedOnSage, type OpenConflicts } from './plan.js';
 import type { EntitySource, SourceRecord } from './source.js';
-import * as store from './store.js';
+import { logConflicts, markApplied, openConflicts } from '../../db/queries/sync-conflicts.js';
+import { recordDuplicates } from '../../db/queries/sync-duplicates.js';
+import { savePage } from '../../db/queries/sync-reports.js';
 import { textOf } from '../../core/text-of.js';
 
 export type DeletionRule = 'archive' | 'ignore' | 'hold';
@@ -86,11 +89,11 @@ export async function syncBatch(
     skipUnchangedSage?: boolean;
   },
   ctx: BatchContext,
-): Promise<store.PageReport> {
+): Promise<PageReport> {
   const { db } = deps;
   const m = (deps.mappings ?? MAPPINGS)[entity];
   const src = deps.sources[entity];
-  const report = store.emptyReport();
+  const report = emptyReport();
 
   const recs = new Map<string, SourceRecord>();
   for (const r of input.records ?? []) recs.set(r.id, r);
@@ -110,7 +113,7 @@ export async function syncBatch(
   if (entity === 'customer' && !ctx.dryRun && recs.size) {
     const persons = await syncContactPersons(deps, [...recs.values()], ctx);
     const c = persons.to_hubspot;
-    if (c.created + c.updated + c.deleted + c.errors > 0) await store.savePage(db, ctx.runId, `${ctx.pageKey}:persons`, PERSON_ENTITY, persons);
+    if (c.created + c.updated + c.deleted + c.errors > 0) await savePage(db, ctx.runId, `${ctx.pageKey}:persons`, PERSON_ENTITY, persons);
   }
   return report;
 }
@@ -122,7 +125,7 @@ async function syncRecordsOf(
   recs: Map<string, SourceRecord>,
   skipUnchangedSage: boolean,
   ctx: BatchContext,
-  report: store.PageReport,
+  report: PageReport,
 ): Promise<void> {
   const { db, hubspot } = deps;
   const entity = m.entity;
@@ -131,8 +134,8 @@ async function syncRecordsOf(
   let ids = [...recs.keys()];
   if (!ids.length) return;
 
-  const rows = await store.idMapRows(db, entity, ids);
-  const conflicts = await store.openConflicts(db, entity, ids);
+  const rows = await idMapRows(db, entity, ids);
+  const conflicts = await openConflicts(db, entity, ids);
   if (skipUnchangedSage) {
     const unchanged = unchangedOnSage(m, recs, rows, conflicts);
     ids = ids.filter((id) => !unchanged.has(id));
@@ -183,7 +186,7 @@ async function syncRecordsOf(
     }
     const groups = findDuplicates(keys, owners);
     shared = sharedContacts(groups);
-    if (!ctx.dryRun && groups.length) await store.recordDuplicates(db, entity, groups);
+    if (!ctx.dryRun && groups.length) await recordDuplicates(db, entity, groups);
   }
 
   const items = planBatch({ mapping: m, ids, recs, rows, prim, contacts, conflicts, shared, matches, overrides: deps.overrides });
@@ -268,12 +271,12 @@ async function matchNew(
 }
 
 /** Records deleted in Sage: archived in HubSpot, ignored, or held for a person, by rule. */
-export async function applyDeletions(deps: EngineDeps, entity: SyncEntity, sageIds: string[], ctx: BatchContext): Promise<store.PageReport> {
+export async function applyDeletions(deps: EngineDeps, entity: SyncEntity, sageIds: string[], ctx: BatchContext): Promise<PageReport> {
   const { db } = deps;
   const m = (deps.mappings ?? MAPPINGS)[entity];
-  const report = store.emptyReport();
-  const rows = [...(await store.idMapRows(db, entity, sageIds)).values()];
-  const { resolved } = await store.openConflicts(db, entity, sageIds);
+  const report = emptyReport();
+  const rows = [...(await idMapRows(db, entity, sageIds)).values()];
+  const { resolved } = await openConflicts(db, entity, sageIds);
   const todo = rows.filter((r) => !r.deleted_at || (r.deletion === 'held' && resolved.get(r.sage_id)?.values.__deleted__ !== undefined));
   if (!todo.length) return report;
   const rule = deps.deletionRules?.[entity] ?? 'archive';
@@ -308,11 +311,11 @@ export async function applyDeletions(deps: EngineDeps, entity: SyncEntity, sageI
     await mark(byRule.hold, 'held');
     for (const r of byRule.hold) {
       if (r.deletion === 'held') continue;
-      await store.logConflicts(tx, ctx.runId, entity, r.sage_id, [
+      await logConflicts(tx, ctx.runId, entity, r.sage_id, [
         { field: '__deleted__', base: 'present', sage: 'deleted', hubspot: 'present', rule: 'hold', winner: null, value: null },
       ]);
     }
-    for (const r of [...byRule.archive, ...byRule.ignore]) await store.markApplied(tx, resolved.get(r.sage_id)?.ids ?? []);
+    for (const r of [...byRule.archive, ...byRule.ignore]) await markApplied(tx, resolved.get(r.sage_id)?.ids ?? []);
   });
   return report;
 }

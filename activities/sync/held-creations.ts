@@ -3,12 +3,11 @@
  * `__create__` conflict logged once under a pending key (the record has no Sage id yet), read
  * back so it is not logged again and is marked applied once the creation goes through.
  */
+import type { PageReport, SyncEntity } from '../../core/contracts/sync.js';
 import type { Db } from '../../db/client.js';
-import { heldConflictsOf } from '../../db/queries/sync-conflicts.js';
+import { heldConflictsOf, logConflicts } from '../../db/queries/sync-conflicts.js';
 import type { BatchContext } from './engine.js';
-import type { SyncEntity } from './mapping/types.js';
 import { CREATE_FIELD } from './sage-create-plan.js';
-import * as store from './store.js';
 
 const MAX_SAMPLES = 20;
 
@@ -22,7 +21,7 @@ export async function heldCreations(db: Db, entity: SyncEntity, keys: string[]):
 export async function holdCreation(
   db: Db,
   ctx: BatchContext,
-  report: store.PageReport,
+  report: PageReport,
   held: ReadonlyMap<string, number>,
   c: { entity: SyncEntity; key: string; hubspotId: string; action: string; value: Record<string, unknown>; missing: string[] },
 ): Promise<void> {
@@ -30,7 +29,7 @@ export async function holdCreation(
   report.to_sage.conflicts++;
   if (report.samples.length < MAX_SAMPLES) report.samples.push({ hubspotId: c.hubspotId, action: c.action, missing: c.missing });
   if (ctx.dryRun) return;
-  await store.logConflicts(db, ctx.runId, c.entity, c.key, [
+  await logConflicts(db, ctx.runId, c.entity, c.key, [
     { field: CREATE_FIELD, base: null, sage: null, hubspot: { ...c.value, missing: c.missing } as never, rule: 'hold', winner: null, value: null },
   ]);
 }

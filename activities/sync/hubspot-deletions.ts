@@ -5,13 +5,13 @@
  * deletion), mirrored (the Sage quote deleted, our intervention cancelled; the id map says
  * `mirrored` and the record stays out of HubSpot), or re-created. Never re-created silently.
  */
+import type { PageReport, SyncEntity } from '../../core/contracts/sync.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
 import { markMirroredDeletion } from '../../db/queries/sync-idmap.js';
 import type { BatchContext, EngineDeps } from './engine.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
-import type { SyncEntity } from './mapping/types.js';
 import type { OpenConflicts } from './plan.js';
-import * as store from './store.js';
+import { logConflicts, markApplied } from '../../db/queries/sync-conflicts.js';
 
 export type HubSpotDeletionRule = 'hold' | 'mirror' | 'recreate';
 export const HUBSPOT_DELETED_FIELD = '__hubspot_deleted__';
@@ -65,7 +65,7 @@ export async function applyGone(
   decisions: ReadonlyMap<string, GoneDecision>,
   conflicts: OpenConflicts,
   ctx: BatchContext,
-  report: store.PageReport,
+  report: PageReport,
 ): Promise<Set<string>> {
   const out = new Set<string>();
   for (const [id, d] of decisions) {
@@ -79,7 +79,7 @@ export async function applyGone(
       report.to_hubspot.conflicts++;
       if (report.samples.length < 20) report.samples.push({ sageId: id, action: 'hold-hubspot-deletion' });
       if (!ctx.dryRun) {
-        await store.logConflicts(deps.db, ctx.runId, entity, id, [
+        await logConflicts(deps.db, ctx.runId, entity, id, [
           { field: HUBSPOT_DELETED_FIELD, base: 'present', sage: 'recreate', hubspot: 'mirror', rule: 'hold', winner: null, value: null },
         ]);
       }
@@ -90,7 +90,7 @@ export async function applyGone(
     await deps.sources[entity].remove?.(id);
     await deps.db.transaction().execute(async (tx) => {
       await markMirroredDeletion(tx, entity, id);
-      await store.markApplied(tx, conflicts.resolved.get(id)?.ids ?? []);
+      await markApplied(tx, conflicts.resolved.get(id)?.ids ?? []);
     });
   }
   return out;

@@ -4,8 +4,8 @@
  * slows, never fails); 5xx are retried a few times; other errors are thrown as HubSpotError.
  * Writes are batch upserts by the unique `sage_id` property, so a retried batch never duplicates.
  */
+import type { HubSpotObject } from '../../core/contracts/sync.js';
 import { Client } from '@hubspot/api-client';
-import type { HubSpotObject } from './mapping/types.js';
 import { retryAfterMs } from '../../core/retry-after.js';
 import type { RateLimiter } from './rate-limit.js';
 

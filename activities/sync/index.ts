@@ -3,6 +3,7 @@
  * checkpoint per run and entity), so a retried activity, on this worker or another after a
  * crash, continues from the last page written instead of starting over.
  */
+import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from '../../core/contracts/sync.js';
 import { Context } from '@temporalio/activity';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
@@ -23,7 +24,6 @@ import {
 import { customProperties } from './mapping/entities.js';
 import { currentMappings } from './mapping/store.js';
 import { hubspotProperties } from './mapping/project.js';
-import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from './mapping/types.js';
 import { parseRuleOverrides } from './ownership.js';
 import { pgRateLimiter } from './rate-limit.js';
 import { createSageBusinessCloud } from './sage/business-cloud.js';
@@ -34,7 +34,9 @@ import { parseQuoteRule } from './quote-create-plan.js';
 import { parseCreateRule } from './sage-create-plan.js';
 import { parseHubSpotDeletionRules } from './hubspot-deletions.js';
 import type { EntitySource } from './source.js';
-import * as store from './store.js';
+import { getCursor, setCursor } from '../../db/queries/sync-cursors.js';
+import { sageIdsForHubSpot } from '../../db/queries/sync-idmap.js';
+import { runReport, savePage } from '../../db/queries/sync-reports.js';
 import { guardFor } from './guarded.js';
 import { syncNamedRecords, type RecordRef } from './records.js';
 
@@ -147,10 +149,10 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
 
   const checkpointName = (runId: string, key: string) => `run:${runId}:${key}`;
   const readCheckpoint = async (runId: string, key: string): Promise<Checkpoint> => {
-    const raw = await store.getCursor(db, checkpointName(runId, key));
+    const raw = await getCursor(db, checkpointName(runId, key));
     return raw ? (JSON.parse(raw) as Checkpoint) : { next: null, processed: 0, done: false };
   };
-  const writeCheckpoint = (runId: string, key: string, c: Checkpoint) => store.setCursor(db, checkpointName(runId, key), JSON.stringify(c));
+  const writeCheckpoint = (runId: string, key: string, c: Checkpoint) => setCursor(db, checkpointName(runId, key), JSON.stringify(c));
 
   async function progress(runId: string, key: string, processed: number) {
     await setRunProgress(db, runId, key, processed);
@@ -198,7 +200,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const cp = await readCheckpoint(input.runId, key);
         if (cp.done) return { done: true, processed: cp.processed };
         const deps = await engineNow();
-        const since = input.mode === 'full' ? null : await store.getCursor(db, `cursor:sage:${input.entity}`);
+        const since = input.mode === 'full' ? null : await getCursor(db, `cursor:sage:${input.entity}`);
         const startedAt = new Date();
         const page = await deps.sources[input.entity].listChanged(since ? new Date(since) : null, cp.next, config.SYNC_PAGE_SIZE);
         const pageKey = `${key}:${cp.processed}`;
@@ -208,7 +210,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           { records: page.items, skipUnchangedSage: input.mode !== 'full' },
           { runId: input.runId, pageKey, dryRun: input.dryRun },
         );
-        await store.savePage(db, input.runId, pageKey, input.entity, report);
+        await savePage(db, input.runId, pageKey, input.entity, report);
         const processed = cp.processed + page.items.length;
         const done = page.next === null;
         const cursor = done ? ((page as { cursor?: string }).cursor ?? new Date(startedAt.getTime() - 2000).toISOString()) : undefined;
@@ -222,13 +224,13 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
     /** Records deleted in Sage since the last run, handled by the deletion rule. */
     async syncSageDeletions(input: { runId: string; entity: SyncEntity; dryRun: boolean }): Promise<number> {
       return guarded(input.entity, async () => {
-        const since = await store.getCursor(db, `cursor:sage:${input.entity}`);
+        const since = await getCursor(db, `cursor:sage:${input.entity}`);
         if (!since) return 0; // first load: nothing was synced before, nothing to delete
         const deps = await engineNow();
         const ids = await deps.sources[input.entity].listDeleted(new Date(since));
         if (!ids.length) return 0;
         const report = await applyDeletions(deps, input.entity, ids, { runId: input.runId, pageKey: `deleted:${input.entity}`, dryRun: input.dryRun });
-        await store.savePage(db, input.runId, `deleted:${input.entity}`, input.entity, report);
+        await savePage(db, input.runId, `deleted:${input.entity}`, input.entity, report);
         return report.to_hubspot.deleted;
       });
     },
@@ -240,7 +242,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const cp = await readCheckpoint(input.runId, key);
         if (cp.done) return { done: true, processed: cp.processed };
         const startedAt = await syncRunStartedAt(db, input.runId);
-        const since = await store.getCursor(db, `cursor:${key}`);
+        const since = await getCursor(db, `cursor:${key}`);
         const cursor = new Date(startedAt.getTime() - 5000).toISOString();
         if (!since) {
           // Nothing to look back at before the first run: start watching from now.
@@ -251,7 +253,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
         const entity: SyncEntity = input.object === 'deals' ? 'quote' : input.object === 'tickets' ? 'intervention' : 'customer';
         const m = deps.mappings![entity];
         const page = await deps.hubspot.modifiedSince(input.object, Date.parse(since), cp.next, hubspotProperties(m, input.object));
-        const refs = await store.sageIdsForHubSpot(
+        const refs = await sageIdsForHubSpot(
           db,
           input.object,
           page.results.map((r) => r.id),
@@ -264,7 +266,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           { sageIds: [...new Set(refs.map((r) => r.sageId))] },
           { runId: input.runId, pageKey, dryRun: input.dryRun },
         );
-        await store.savePage(db, input.runId, pageKey, entity, report);
+        await savePage(db, input.runId, pageKey, entity, report);
         const processed = cp.processed + page.results.length;
         const done = page.after === null;
         await writeCheckpoint(input.runId, key, { next: page.after, processed, done, ...(done ? { cursor } : {}) });
@@ -278,7 +280,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       return guarded('companies', async () => {
         const pageKey = 'hubspot:create';
         const report = await createFromHubSpot(await creator(), null, { runId: input.runId, pageKey, dryRun: input.dryRun });
-        await store.savePage(db, input.runId, pageKey, 'customer', report);
+        await savePage(db, input.runId, pageKey, 'customer', report);
         // Deals made in HubSpot that the rule sends to Sage as quotes.
         const quotes = await createQuotesFromHubSpot(await quoteCreator(), null, {
           runId: input.runId,
@@ -286,7 +288,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           dryRun: input.dryRun,
         });
         if (quotes.to_sage.created + quotes.to_sage.conflicts + quotes.to_sage.errors + quotes.to_hubspot.errors > 0)
-          await store.savePage(db, input.runId, 'hubspot:create-quotes', 'quote', quotes);
+          await savePage(db, input.runId, 'hubspot:create-quotes', 'quote', quotes);
         return { created: report.to_sage.created + quotes.to_sage.created, held: report.to_sage.conflicts + quotes.to_sage.conflicts };
       });
     },
@@ -309,14 +311,14 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
       cancelled?: boolean;
       /** Why the run failed: the failure's type, the entity it was syncing, its message. */
       failure?: { cause: string; entity: string | null; message: string };
-    }): Promise<Awaited<ReturnType<typeof store.runReport>>> {
+    }): Promise<Awaited<ReturnType<typeof runReport>>> {
       const run = await syncRunOrThrow(db, input.runId);
       await db.transaction().execute(async (tx) => {
         if (input.ok && !run.dry_run) {
           const cps = await runCheckpoints(tx, input.runId);
           for (const c of cps) {
             const cp = JSON.parse(c.value) as Checkpoint;
-            if (cp.done && cp.cursor) await store.setCursor(tx, `cursor:${c.name.slice(`run:${input.runId}:`.length)}`, cp.cursor);
+            if (cp.done && cp.cursor) await setCursor(tx, `cursor:${c.name.slice(`run:${input.runId}:`.length)}`, cp.cursor);
           }
         }
         await deleteRunCheckpoints(tx, input.runId);
@@ -327,7 +329,7 @@ export function createSyncActivities({ config, db, logger }: SyncDeps) {
           failure: input.failure ? JSON.stringify(input.failure) : null,
         });
       });
-      return store.runReport(db, input.runId);
+      return runReport(db, input.runId);
     },
 
     /** Today's request count and 429s per remote API. */

@@ -4,9 +4,9 @@
  * page played again after a crash or a failed step skips what had succeeded and reuses its
  * result (the HubSpot id, Sage's stored record). Rows belong to a run; `finishSyncRun` clears them.
  */
+import type { SyncEntity } from '../../core/contracts/sync.js';
 import type { Db } from '../../db/client.js';
 import { journalEntries, recordJournalEntries } from '../../db/queries/sync-journal.js';
-import type { SyncEntity } from './mapping/types.js';
 
 export type Step = 'hubspot' | 'contact' | 'sage' | 'sage-create' | 'person' | 'quote-create';
 

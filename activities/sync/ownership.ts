@@ -3,8 +3,8 @@
  * which way it may flow, and the conflict rule, with per-field overrides from configuration
  * (`SYNC_CONFLICT_RULES=customer.email=hold,customer.phone=owner`).
  */
-import type { ConflictRule, EntityMapping, FieldMapping, SyncEntity } from './mapping/types.js';
-import type { Side } from './mapping/transforms.js';
+import type { ConflictRule, Side, SyncEntity } from '../../core/contracts/sync.js';
+import type { EntityMapping, FieldMapping } from './mapping/types.js';
 
 export type RuleOverrides = Record<string, ConflictRule>;
 

@@ -3,8 +3,9 @@
  * sides and the id map hold, with no I/O. The applier (apply.ts) carries a plan out; a dry run
  * reports it (`dryRunReport`) and stops there.
  */
+import { emptyReport, type Canon, type ConflictEntry, type PageReport } from '../../core/contracts/sync.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
-import { mergeRecord, type ConflictEntry, type MergePlan } from './conflicts.js';
+import { mergeRecord, type MergePlan } from './conflicts.js';
 import { sideHash } from './hashing.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import type { MatchResult } from './match.js';
@@ -12,8 +13,6 @@ import { fromHubSpot, fromSage, getPath, objectOf, type CanonRecord, type HubSpo
 import type { EntityMapping } from './mapping/types.js';
 import type { RuleOverrides } from './ownership.js';
 import type { SourceRecord } from './source.js';
-import { emptyReport, type PageReport } from './store.js';
-import type { Canon } from './mapping/transforms.js';
 
 /**
  * create: no HubSpot object yet; adopt: an existing HubSpot object without `sage_id` becomes this

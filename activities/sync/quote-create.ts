@@ -16,8 +16,9 @@ import type { UpsertResult } from './sage/port.js';
 import { qualifies, type CreateRule } from './sage-create-plan.js';
 import { heldCreations, holdCreation } from './held-creations.js';
 import { pendingQuoteKey, sageQuoteFields, type QuoteTaxRate } from './quote-create-plan.js';
-import * as store from './store.js';
-import { liveCustomersOfCompanies } from '../../db/queries/sync-idmap.js';
+import { emptyReport, type PageReport } from '../../core/contracts/sync.js';
+import { markApplied } from '../../db/queries/sync-conflicts.js';
+import { liveCustomersOfCompanies, unlinkedHubSpotIds } from '../../db/queries/sync-idmap.js';
 
 export interface QuoteCreateDeps extends EngineDeps {
   quoteRule: CreateRule | null;
@@ -29,9 +30,9 @@ const PROPS = ['dealname', 'amount', 'dealstage', 'closedate', 'description', 's
 const MAX_SAMPLES = 20;
 
 /** Creates Sage quotes for these deals (webhook path), or for every qualifying deal without `sage_id` (`dealIds` null). */
-export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: string[] | null, ctx: BatchContext): Promise<store.PageReport> {
+export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: string[] | null, ctx: BatchContext): Promise<PageReport> {
   const { db, hubspot, quoteRule: rule } = deps;
-  const report = store.emptyReport();
+  const report = emptyReport();
   if (!rule || !deps.upsertQuote || (dealIds && !dealIds.length)) return report;
   const props = [...new Set([...PROPS, rule.property])];
   const deals: HubSpotRecord[] = dealIds
@@ -39,7 +40,7 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
     : await hubspot.searchUnlinked('deals', [{ property: rule.property, values: rule.values }], [], props);
   if (!deals.length) return report;
   const unlinked = new Set(
-    await store.unlinkedHubSpotIds(
+    await unlinkedHubSpotIds(
       db,
       'quote',
       deals.map((d) => d.id),
@@ -119,7 +120,7 @@ export async function createQuotesFromHubSpot(deps: QuoteCreateDeps, dealIds: st
   // HubSpot: the deal gets the quote's Sage id, so the sync links it, never duplicates it.
   const inputs = [...made].map(([id, sageId]) => ({ id, properties: { sage_id: sageId } }));
   if (inputs.length) await hubspot.update('deals', inputs);
-  await store.markApplied(
+  await markApplied(
     db,
     ready.filter((r) => made.has(r.d.id) && heldIds.has(pendingQuoteKey(r.d.id))).map((r) => heldIds.get(pendingQuoteKey(r.d.id))!),
   );

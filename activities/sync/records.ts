@@ -4,12 +4,13 @@
  * does not are created in Sage when the agency's rules say so; then each entity's records are
  * synced as one batch.
  */
+import { SYNC_ENTITIES, type SyncEntity } from '../../core/contracts/sync.js';
 import type { Db } from '../../db/client.js';
 import { syncBatch, type EngineDeps } from './engine.js';
-import { SYNC_ENTITIES, type SyncEntity } from './mapping/types.js';
 import { createQuotesFromHubSpot, type QuoteCreateDeps } from './quote-create.js';
 import { createFromHubSpot, type CreateDeps } from './sage-create.js';
-import * as store from './store.js';
+import { sageIdsForHubSpot, unlinkedHubSpotIds } from '../../db/queries/sync-idmap.js';
+import { savePage } from '../../db/queries/sync-reports.js';
 
 export interface RecordRef {
   /** A HubSpot object (from a webhook) ... */
@@ -45,24 +46,24 @@ export async function syncNamedRecords(
     if (r.entity && r.sageId) add(r.entity, r.sageId);
     else if (r.object && r.id) byObject.set(r.object, [...(byObject.get(r.object) ?? []), r.id]);
   }
-  for (const [object, ids] of byObject) for (const r of await store.sageIdsForHubSpot(db, object, ids)) add(r.entity, r.sageId);
+  for (const [object, ids] of byObject) for (const r of await sageIdsForHubSpot(db, object, ids)) add(r.entity, r.sageId);
   let records = 0;
   // Companies with no Sage customer yet: created in Sage if the agency's rule says so.
   const companies = byObject.get('companies') ?? [];
-  const unlinked = companies.length ? await store.unlinkedHubSpotIds(db, 'customer', companies) : [];
+  const unlinked = companies.length ? await unlinkedHubSpotIds(db, 'customer', companies) : [];
   if (unlinked.length) {
     const pageKey = `${input.pageKey}:create`;
     const report = await createFromHubSpot(await d.creator(), unlinked, { runId: input.runId, pageKey, dryRun });
-    await store.savePage(db, input.runId, pageKey, 'customer', report);
+    await savePage(db, input.runId, pageKey, 'customer', report);
     records += unlinked.length;
   }
   // Deals with no Sage quote yet: created in Sage if the agency's quote rule says so.
   const deals = byObject.get('deals') ?? [];
-  const newDeals = deals.length ? await store.unlinkedHubSpotIds(db, 'quote', deals) : [];
+  const newDeals = deals.length ? await unlinkedHubSpotIds(db, 'quote', deals) : [];
   if (newDeals.length) {
     const pageKey = `${input.pageKey}:create-quotes`;
     const report = await createQuotesFromHubSpot(await d.quoteCreator(), newDeals, { runId: input.runId, pageKey, dryRun });
-    await store.savePage(db, input.runId, pageKey, 'quote', report);
+    await savePage(db, input.runId, pageKey, 'quote', report);
     records += newDeals.length;
   }
   for (const entity of SYNC_ENTITIES) {
@@ -71,7 +72,7 @@ export async function syncNamedRecords(
     records += ids.length;
     const pageKey = `${input.pageKey}:${entity}`;
     const report = await syncBatch(deps, entity, { sageIds: ids }, { runId: input.runId, pageKey, dryRun });
-    await store.savePage(db, input.runId, pageKey, entity, report);
+    await savePage(db, input.runId, pageKey, entity, report);
   }
   return { records };
 }

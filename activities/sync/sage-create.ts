@@ -17,7 +17,9 @@ import { MAPPINGS } from './mapping/entities.js';
 import { hubspotProperties } from './mapping/project.js';
 import type { UpsertResult } from './sage/port.js';
 import { pendingKey, primaryContactId, qualifies, sageCustomerFields, sageReference, type CreateRule } from './sage-create-plan.js';
-import * as store from './store.js';
+import { emptyReport, type PageReport } from '../../core/contracts/sync.js';
+import { markApplied } from '../../db/queries/sync-conflicts.js';
+import { unlinkedHubSpotIds } from '../../db/queries/sync-idmap.js';
 
 export interface CreateDeps extends EngineDeps {
   rule: CreateRule | null;
@@ -32,10 +34,10 @@ const MAX_SAMPLES = 20;
  * Creates Sage customers for these companies (webhook path), or for every qualifying company
  * without `sage_id` (`companyIds` null: the scheduled runs), then syncs them as linked customers.
  */
-export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] | null, ctx: BatchContext): Promise<store.PageReport> {
+export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] | null, ctx: BatchContext): Promise<PageReport> {
   const { db, hubspot, rule } = deps;
   const m = (deps.mappings ?? MAPPINGS).customer;
-  const report = store.emptyReport();
+  const report = emptyReport();
   if (!rule || (companyIds && !companyIds.length)) return report;
   const props = [...new Set([...hubspotProperties(m, 'companies'), rule.property])];
   const companies: HubSpotRecord[] = companyIds
@@ -43,7 +45,7 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
     : await hubspot.searchUnlinked('companies', [{ property: rule.property, values: rule.values }], [], props);
   if (!companies.length) return report;
   const unlinked = new Set(
-    await store.unlinkedHubSpotIds(
+    await unlinkedHubSpotIds(
       db,
       'customer',
       companies.map((c) => c.id),
@@ -125,7 +127,7 @@ export async function createFromHubSpot(deps: CreateDeps, companyIds: string[] |
     .map((r) => ({ id: r.contact!.id, properties: { sage_id: made.get(r.c.id)! } }));
   await tagWithSageId(deps, 'contacts', contactInputs, report);
   const resolved = ready.filter((r) => made.has(r.c.id) && heldIds.has(pendingKey(r.c.id))).map((r) => heldIds.get(pendingKey(r.c.id))!);
-  await store.markApplied(db, resolved);
+  await markApplied(db, resolved);
 
   // Linked like any customer: id map, hashes, the Sage reference back on the company.
   const sageIds = [...new Set([...made.values(), ...relink])];
@@ -145,7 +147,7 @@ async function tagWithSageId(
   deps: CreateDeps,
   object: 'companies' | 'contacts',
   inputs: Array<{ id: string; properties: { sage_id: string } }>,
-  report: store.PageReport,
+  report: PageReport,
 ): Promise<void> {
   if (!inputs.length) return;
   try {

@@ -5,12 +5,13 @@
  * what the change would write to HubSpot for a few sample records and saves nothing). A saved
  * version applies from the next sync activity, and re-syncs every record of the entity once.
  */
+import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from '../../core/contracts/sync.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { createHubSpotGateway, HubSpotError } from '../../activities/sync/hubspot-gateway.js';
 import { interventionsSource } from '../../activities/sync/interventions-source.js';
 import { previewChange, validateFields, type PropertyDef } from '../../activities/sync/mapping/catalog.js';
 import { currentMappings, saveMapping } from '../../activities/sync/mapping/store.js';
-import { SYNC_ENTITIES, type FieldMapping, type HubSpotObject, type SyncEntity } from '../../activities/sync/mapping/types.js';
+import type { FieldMapping } from '../../activities/sync/mapping/types.js';
 import { pgRateLimiter } from '../../activities/sync/rate-limit.js';
 import { createSageBusinessCloud } from '../../activities/sync/sage/business-cloud.js';
 import type { SourceRecord } from '../../activities/sync/source.js';

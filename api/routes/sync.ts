@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { taskQueueFor } from '../../core/temporal.js';
-import { idMapRows, runFailures, runReport } from '../../activities/sync/store.js';
+import { idMapRows } from '../../db/queries/sync-idmap.js';
+import { runFailures, runReport } from '../../db/queries/sync-reports.js';
 import { interventionSageId } from '../../activities/sync/interventions-source.js';
 import { TICKET_STAGES } from '../../activities/sync/mapping/transforms.js';
 import type { Intervention } from '../../db/schema/sync.js';

@@ -1,7 +1,9 @@
 /**
  * Sync conflicts as the API reads and resolves them (api/routes/sync.ts): a page of conflicts
- * newest first, one conflict, and the resolution of a held one.
+ * newest first, one conflict, and the resolution of a held one; and as the engine logs them, reads
+ * those still open for a batch and marks the resolved ones applied.
  */
+import type { ConflictEntry, SyncEntity } from '../../core/contracts/sync.js';
 import type { SyncConflict, SyncConflictsTable } from '../schema/sync.js';
 import { countOf } from './keyset.js';
 import type { Queryable } from './types.js';
@@ -47,4 +49,59 @@ export async function heldConflictsOf(db: Queryable, entity: string, field: stri
     .where('status', '=', 'held')
     .where('sage_id', 'in', [...keys, '-'])
     .execute();
+}
+
+// ---- the engine: open conflicts of a batch, the log, the resolutions applied ------------------
+
+/** Fields held for a person, and values people chose, per Sage id. */
+export async function openConflicts(db: Queryable, entity: SyncEntity, sageIds: string[]) {
+  const held = new Map<string, Set<string>>();
+  const resolved = new Map<string, { values: Record<string, string | number | null>; ids: number[] }>();
+  if (!sageIds.length) return { held, resolved };
+  const rows = await db
+    .selectFrom('sync_conflicts')
+    .select(['id', 'sage_id', 'field', 'status', 'resolution_value'])
+    .where('entity', '=', entity)
+    .where('sage_id', 'in', sageIds)
+    .where('status', 'in', ['held', 'resolved'])
+    .execute();
+  for (const r of rows) {
+    if (r.status === 'held') {
+      let s = held.get(r.sage_id);
+      if (!s) held.set(r.sage_id, (s = new Set()));
+      s.add(r.field);
+    } else {
+      let e = resolved.get(r.sage_id);
+      if (!e) resolved.set(r.sage_id, (e = { values: {}, ids: [] }));
+      e.values[r.field] = (r.resolution_value ?? null) as string | number | null;
+      e.ids.push(r.id);
+    }
+  }
+  return { held, resolved };
+}
+
+export async function logConflicts(db: Queryable, runId: string, entity: SyncEntity, sageId: string, entries: ConflictEntry[]): Promise<void> {
+  for (const c of entries) {
+    await db
+      .insertInto('sync_conflicts')
+      .values({
+        run_id: runId,
+        entity,
+        sage_id: sageId,
+        field: c.field,
+        base_value: JSON.stringify(c.base ?? null),
+        sage_value: JSON.stringify(c.sage ?? null),
+        hubspot_value: JSON.stringify(c.hubspot ?? null),
+        rule: c.rule,
+        winner: c.winner,
+        status: c.winner === null ? 'held' : 'auto',
+        resolution_value: c.winner === null ? null : JSON.stringify(c.value ?? null),
+      })
+      .onConflict((oc) => oc.columns(['entity', 'sage_id', 'field']).where('status', 'in', ['held', 'resolved']).doNothing())
+      .execute();
+  }
+}
+
+export async function markApplied(db: Queryable, ids: number[]): Promise<void> {
+  if (ids.length) await db.updateTable('sync_conflicts').set({ status: 'applied' }).where('id', 'in', ids).execute();
 }

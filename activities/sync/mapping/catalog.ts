@@ -3,10 +3,11 @@
  * validation of a proposed mapping against them and against HubSpot's property definitions, and
  * the preview of a change on sample records (what each would write to HubSpot before and after).
  */
+import type { HubSpotObject, SyncEntity } from '../../../core/contracts/sync.js';
 import { createdBySetup } from './entities.js';
 import { fromSage, toHubSpot } from './project.js';
 import { TRANSFORMS } from './transforms.js';
-import type { EntityMapping, FieldMapping, HubSpotObject, SyncEntity } from './types.js';
+import type { EntityMapping, FieldMapping } from './types.js';
 
 /** The Sage fields (dotted paths of the v3.1 record; for interventions, our table's columns) a mapping may use. */
 export const SAGE_FIELDS: Record<SyncEntity, readonly string[]> = {

@@ -2,7 +2,8 @@
  * The field mappings, as data. Sage owns billing and financial fields; HubSpot owns sales fields
  * (the contact person, website, deal notes). Changing anything here means bumping `version`.
  */
-import type { EntityMapping, SyncEntity } from './types.js';
+import type { SyncEntity } from '../../../core/contracts/sync.js';
+import type { EntityMapping } from './types.js';
 
 export const CUSTOMER: EntityMapping = {
   entity: 'customer',

@@ -1,6 +1,7 @@
 /** Applies an entity mapping: raw records of either side <-> canonical field values. */
-import { TRANSFORMS, type Canon } from './transforms.js';
-import type { EntityMapping, FieldMapping, HubSpotObject } from './types.js';
+import type { Canon, HubSpotObject } from '../../../core/contracts/sync.js';
+import { TRANSFORMS } from './transforms.js';
+import type { EntityMapping, FieldMapping } from './types.js';
 import { textOf } from '../../../core/text-of.js';
 
 export type CanonRecord = Record<string, Canon>;

@@ -1,8 +1,9 @@
 /** The mappings in force (the newest version set through the API, else the built-in one), and saving a new version. */
+import { SYNC_ENTITIES, type SyncEntity } from '../../../core/contracts/sync.js';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { insertMappingVersion, latestMappings, lockMapping } from '../../../db/queries/sync-mappings.js';
 import { MAPPINGS } from './entities.js';
-import { SYNC_ENTITIES, type EntityMapping, type FieldMapping, type SyncEntity } from './types.js';
+import type { EntityMapping, FieldMapping } from './types.js';
 
 export type MappingSet = Record<SyncEntity, EntityMapping & { source: 'built-in' | 'api' }>;
 

@@ -4,8 +4,7 @@ import { textOf } from '../../../core/text-of.js';
  * into the canonical form the engine compares and hashes, and formats a canonical value for the
  * side it is written to. Canonical values are strings, numbers or null, never undefined.
  */
-export type Canon = string | number | null;
-export type Side = 'sage' | 'hubspot';
+import type { Canon, Side } from '../../../core/contracts/sync.js';
 
 export interface Transform {
   /** Raw value read from `side` -> canonical value. Must be idempotent: canon(out(canon(x))) = canon(x). */

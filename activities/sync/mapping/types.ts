@@ -1,13 +1,8 @@
+import type { ConflictRule, HubSpotObject, SyncEntity } from '../../../core/contracts/sync.js';
 import type { TransformName } from './transforms.js';
-
-export type SyncEntity = 'customer' | 'quote' | 'invoice' | 'intervention';
-export const SYNC_ENTITIES: readonly SyncEntity[] = ['customer', 'quote', 'invoice', 'intervention'];
 
 /** Which way a field may flow. */
 export type Direction = 'both' | 'to_hubspot' | 'to_sage';
-/** What to do when both sides changed the field since the last sync. */
-export type ConflictRule = 'owner' | 'newest' | 'hold';
-export type HubSpotObject = 'companies' | 'contacts' | 'deals' | 'invoices' | 'tickets';
 
 export interface FieldMapping {
   /** Canonical field name. */

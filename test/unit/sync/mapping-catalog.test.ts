@@ -1,7 +1,8 @@
+import type { HubSpotObject } from '../../../core/contracts/sync.js';
 import { describe, expect, it } from 'vitest';
 import { CUSTOMER } from '../../../activities/sync/mapping/entities.js';
 import { previewChange, validateFields, type PropertyDef } from '../../../activities/sync/mapping/catalog.js';
-import type { FieldMapping, HubSpotObject } from '../../../activities/sync/mapping/types.js';
+import type { FieldMapping } from '../../../activities/sync/mapping/types.js';
 
 const defs = new Map<HubSpotObject, Map<string, PropertyDef>>([
   ['companies', new Map(['name', 'domain', 'city', 'zip', 'country', 'address', 'description'].map((n) => [n, { name: n, type: 'string', readOnly: false }]))],
