@@ -21,8 +21,3 @@ export function htmlString(t: HtmlTemplate): string {
 export function joinHtml(parts: ReadonlyArray<HtmlTemplate>, separator: string): Html {
   return raw(parts.map(htmlString).join(separator));
 }
-
-/** One value escaped for HTML text or a quoted attribute (& < > " '). */
-export function escapeHtml(s: string): string {
-  return htmlString(html`${s}`);
-}
