@@ -5,7 +5,28 @@
  * one and expects it accepted (test/integration/openapi-examples.test.ts); an operation without an
  * example fails that test.
  */
+import type { z } from 'zod';
+import type { OrderInputSchema } from '../activities/concierge/order-validation.js';
 import { INTERVENTION } from '../activities/sync/mapping/entities.js';
+
+/** The README's concierge order: the docs' example, and the order the tour, the demos and the tests start from. */
+export const EXAMPLE_ORDER = {
+  businessName: 'Boulangerie Martin',
+  contactEmail: 'claire@boulangerie-martin.fr',
+  desiredDomain: 'boulangerie-martin.fr',
+  plan: 'business',
+  urgent: false,
+  site: { kind: 'template', tagline: 'Pains au levain depuis 1952', city: 'Lyon' },
+  registrant: {
+    firstName: 'Claire',
+    lastName: 'Martin',
+    phone: '+33.472000000',
+    address1: '3 rue des Fours',
+    city: 'Lyon',
+    postalCode: '69001',
+    country: 'FR',
+  },
+} satisfies z.input<typeof OrderInputSchema>;
 
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST /v1/diagnostics': { holdSeconds: 5, requestedBy: 'docs' },
@@ -25,23 +46,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'PATCH /v1/monitors/{id}': { paused: true },
   'POST /v1/audits': { url: 'http://127.0.80.1:8080/', options: { browser: false, samples: 1 } },
   'POST /v1/sizing': { members: 10000, agents: 100 },
-  'POST /v1/concierge/orders': {
-    businessName: 'Boulangerie Martin',
-    contactEmail: 'claire@boulangerie-martin.fr',
-    desiredDomain: 'boulangerie-martin.fr',
-    plan: 'business',
-    urgent: false,
-    site: { kind: 'template', tagline: 'Pains au levain depuis 1952', city: 'Lyon' },
-    registrant: {
-      firstName: 'Claire',
-      lastName: 'Martin',
-      phone: '+33.472000000',
-      address1: '3 rue des Fours',
-      city: 'Lyon',
-      postalCode: '69001',
-      country: 'FR',
-    },
-  },
+  'POST /v1/concierge/orders': EXAMPLE_ORDER,
   'POST /v1/concierge/orders/{id}/domain': { domain: 'boulangerie-martin.com' },
   'POST /v1/sync/runs': { mode: 'full', dryRun: true },
   'POST /v1/sync/conflicts/{id}/resolve': { choice: 'hubspot' },

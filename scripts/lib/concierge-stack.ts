@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { pino } from 'pino';
 import { createApp } from '../../api/app.js';
+import { EXAMPLE_ORDER } from '../../api/openapi-examples.js';
 import { loadConfig, type Config } from '../../core/config.js';
 import { connectTemporal } from '../../core/temporal-connection.js';
 import { taskQueueFor } from '../../core/temporal.js';
@@ -139,25 +140,9 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
   }
 }
 
+/** The README's order as the demo and the bench place it (their own domain each; a catcher address). */
 export const DEMO_ORDER = {
-  businessName: 'Boulangerie Martin',
+  ...EXAMPLE_ORDER,
   contactEmail: 'claire@boulangerie-martin.test',
-  plan: 'business',
-  urgent: false,
-  site: {
-    kind: 'template',
-    tagline: 'Pains au levain depuis 1952',
-    description: 'Boulangerie artisanale au cœur de Lyon.',
-    phone: '+33 4 72 00 00 00',
-    city: 'Lyon',
-  },
-  registrant: {
-    firstName: 'Claire',
-    lastName: 'Martin',
-    phone: '+33.472000000',
-    address1: '3 rue des Fours',
-    city: 'Lyon',
-    postalCode: '69001',
-    country: 'FR',
-  },
+  site: { ...EXAMPLE_ORDER.site, description: 'Boulangerie artisanale au cœur de Lyon.', phone: '+33 4 72 00 00 00' },
 };

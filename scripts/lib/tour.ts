@@ -8,6 +8,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { EXAMPLE_ORDER } from '../../api/openapi-examples.js';
 import { payInSandbox } from '../../sandbox/pay.js';
 
 export interface TourOptions {
@@ -71,23 +72,7 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   const contactEmail = `claire.${stamp}@boulangerie-martin.example`;
   const placed = await api('/v1/concierge/orders', {
     method: 'POST',
-    body: {
-      businessName: 'Boulangerie Martin',
-      contactEmail,
-      desiredDomain: `boulangerie-martin-${stamp}.fr`,
-      plan: 'business',
-      urgent: false,
-      site: { kind: 'template', tagline: 'Pains au levain depuis 1952', city: 'Lyon' },
-      registrant: {
-        firstName: 'Claire',
-        lastName: 'Martin',
-        phone: '+33.472000000',
-        address1: '3 rue des Fours',
-        city: 'Lyon',
-        postalCode: '69001',
-        country: 'FR',
-      },
-    },
+    body: { ...EXAMPLE_ORDER, contactEmail, desiredDomain: `boulangerie-martin-${stamp}.fr` },
   });
   expect('the order', placed, [202]);
   const orderId = String(placed.json.orderId);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
+import { EXAMPLE_ORDER } from '../../api/openapi-examples.js';
 import { freePort } from '../../core/free-port.js';
 import { createDb, type Db } from '../../db/client.js';
 import { classifyDependencyError, RETRY_AFTER_SECONDS } from '../../api/dependency-errors.js';
@@ -37,22 +38,6 @@ function appOn(databaseUrl: string) {
   return testApp(config, db, client).call;
 }
 
-const order = {
-  businessName: 'Boulangerie Martin',
-  contactEmail: 'claire@example.fr',
-  desiredDomain: 'boulangerie-martin.fr',
-  plan: 'starter',
-  site: { kind: 'template' },
-  registrant: {
-    firstName: 'Claire',
-    lastName: 'Martin',
-    phone: '+33.472000000',
-    address1: '3 rue des Fours',
-    city: 'Lyon',
-    postalCode: '69001',
-    country: 'FR',
-  },
-};
 /** Routes that read or write PostgreSQL before anything else, with and without the API key. */
 const DB_ROUTES: Array<{ path: string; method?: string; body?: unknown; key?: null }> = [
   { path: '/v1/sources' },
@@ -65,7 +50,7 @@ const DB_ROUTES: Array<{ path: string; method?: string; body?: unknown; key?: nu
   { path: '/v1/sync/runs' },
   { path: '/v1/interventions', method: 'POST', body: { customerSageId: 'C-1', subject: 'Visite' } },
   { path: '/v1/sources', method: 'POST', body: { name: 'Agence', website: 'http://127.0.0.1/' } },
-  { path: '/v1/concierge/orders', method: 'POST', body: order },
+  { path: '/v1/concierge/orders', method: 'POST', body: EXAMPLE_ORDER },
 ];
 
 async function expectAll(call: ReturnType<typeof appOn>, status: number) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createConciergeActivities } from '../../activities/concierge/index.js';
 import { OrderInputSchema } from '../../activities/concierge/order-validation.js';
+import { EXAMPLE_ORDER } from '../../api/openapi-examples.js';
 import { insertOrder } from '../../db/queries/concierge-orders.js';
 import { conciergePortsFromConfig } from '../../activities/concierge/providers.js';
 import { monitorIdFor } from '../../activities/audits/monitor/site-id.js';
@@ -14,23 +15,7 @@ let t: TestDb;
 let activities: ReturnType<typeof createConciergeActivities>;
 
 async function order(id: string, domain: string) {
-  const input = OrderInputSchema.parse({
-    businessName: 'Boulangerie Martin',
-    contactEmail: 'claire@boulangerie-martin.test',
-    desiredDomain: domain,
-    plan: 'business',
-    urgent: false,
-    site: { kind: 'template', tagline: 'Pains au levain', city: 'Lyon' },
-    registrant: {
-      firstName: 'Claire',
-      lastName: 'Martin',
-      phone: '+33.472000000',
-      address1: '3 rue des Fours',
-      city: 'Lyon',
-      postalCode: '69001',
-      country: 'FR',
-    },
-  });
+  const input = OrderInputSchema.parse({ ...EXAMPLE_ORDER, contactEmail: 'claire@boulangerie-martin.test', desiredDomain: domain });
   await insertOrder(t.db, id, input, 'eur');
   return monitorIdFor(new URL(`https://${input.desiredDomain}/`));
 }

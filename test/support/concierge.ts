@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { EXAMPLE_ORDER } from '../../api/openapi-examples.js';
 import type { Config } from '../../core/config.js';
 import type { Db } from '../../db/client.js';
 import type { Family } from '../../core/temporal.js';
@@ -110,27 +111,11 @@ export async function startConciergeWorld(db: Db, dbUrl: string, opts: WorldOpti
   }
 }
 
+/** The README's order with the tests' contact address and a two-paragraph description; each test sets its domain. */
 export const ORDER = {
-  businessName: 'Boulangerie Martin',
+  ...EXAMPLE_ORDER,
   contactEmail: 'claire@client.test',
-  plan: 'business',
-  urgent: false,
-  site: {
-    kind: 'template',
-    tagline: 'Pains au levain depuis 1952',
-    description: 'Boulangerie artisanale.\n\nOuverte du mardi au dimanche.',
-    phone: '+33 4 72 00 00 00',
-    city: 'Lyon',
-  },
-  registrant: {
-    firstName: 'Claire',
-    lastName: 'Martin',
-    phone: '+33.472000000',
-    address1: '3 rue des Fours',
-    city: 'Lyon',
-    postalCode: '69001',
-    country: 'FR',
-  },
+  site: { ...EXAMPLE_ORDER.site, description: 'Boulangerie artisanale.\n\nOuverte du mardi au dimanche.', phone: '+33 4 72 00 00 00' },
 };
 
 export async function pollOrder(
