@@ -5,21 +5,13 @@
  * before it, after payment, is compensated by a refund) -> DNS -> publish -> certificate -> live
  * check in Chromium -> delivery email, the site monitor and the certificate renewal start.
  * After the point of no return a failing step alerts an operator and is retried until it passes.
- * The activity proxies and the follow-up children are in concierge-calls.ts.
+ * The activity proxies and the follow-up children are in concierge-calls.ts, the status, signals,
+ * update and payment inbox in concierge-messages.ts, the saga's moves (enter, cancel, compensate,
+ * persist, the SLA timer) in concierge-saga.ts.
  */
-import {
-  CancellationScope,
-  condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  isCancellation,
-  setHandler,
-  sleep,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
-import { appendTimeline, estimateEta, isTerminal, slaWindow, type SlaWindow } from '../activities/concierge/timeline.js';
-import type { ConciergeOrderInput, OrderPhase, PaymentReceived, TimelineEntry } from '../core/contracts/concierge.js';
+import { CancellationScope, condition, isCancellation, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { estimateEta, slaWindow } from '../activities/concierge/timeline.js';
+import type { ConciergeOrderInput, PaymentReceived } from '../core/contracts/concierge.js';
 import { SA } from '../core/temporal.js';
 import {
   afterPonr,
@@ -32,28 +24,17 @@ import {
   providerActivities,
   startFollowUps,
 } from './concierge-calls.js';
+import {
+  chooseDomainUpdate,
+  conciergeStatusQuery,
+  PaymentInbox,
+  paymentReceivedSignal,
+  siteUploadedSignal,
+  type ConciergeStatus,
+} from './concierge-messages.js';
+import { orderSaga } from './concierge-saga.js';
 
-export interface ConciergeStatus {
-  orderId: string;
-  phase: OrderPhase;
-  domain: string | null;
-  timeline: TimelineEntry[];
-  eta: string | null;
-  sla: SlaWindow | null;
-  checkoutUrl: string | null;
-  alternatives: string[];
-  /** What an operator should look at (a step failing after the point of no return). */
-  attention: string | null;
-  failure: string | null;
-  liveUrl: string | null;
-  registered: boolean;
-  monitorId: string | null;
-}
-
-export const conciergeStatusQuery = defineQuery<ConciergeStatus>('status');
-export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
-export const siteUploadedSignal = defineSignal('siteUploaded');
-export const chooseDomainUpdate = defineUpdate<{ domain: string }, [{ domain: string }]>('chooseDomain');
+export { chooseDomainUpdate, conciergeStatusQuery, paymentReceivedSignal, siteUploadedSignal, type ConciergeStatus } from './concierge-messages.js';
 
 export async function conciergeOrder(input: ConciergeOrderInput): Promise<ConciergeStatus> {
   const { orderId } = input;
@@ -73,36 +54,17 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     registered: false,
     monitorId: null,
   };
-  let enteredAt = new Date();
+  const saga = orderSaga(input, state);
+  const { enter, cancel, compensate, persist } = saga;
   let payment: PaymentReceived | null = null;
-  let sessionId: string | null = null;
   let chosen: string | null = null;
   let siteUploaded = false;
 
-  setHandler(conciergeStatusQuery, () => ({ ...state, eta: estimateEta(state.phase, enteredAt, undefined, new Date())?.toISOString() ?? null }));
-  // The order accepts the one payment it waits for: the first signal for the session it opened.
-  // A webhook may beat the activity that opened the session back to the workflow, so until the
-  // session is known the first signal of each session is held (a handful at most: the API signals
-  // only for the session the order opened); once the session is known every other one is dropped,
-  // and once a payment is accepted every later signal is ignored, so the state never grows.
-  let accepted: PaymentReceived | null = null;
-  const early = new Map<string, PaymentReceived>();
-  setHandler(paymentReceivedSignal, (p) => {
-    if (accepted !== null) return;
-    if (sessionId !== null) {
-      if (p.sessionId === sessionId) accepted = p;
-    } else if (!early.has(p.sessionId) && early.size < 8) {
-      early.set(p.sessionId, p);
-    }
-  });
-  const matching = () => {
-    if (accepted === null && sessionId !== null && early.size > 0) {
-      accepted = early.get(sessionId) ?? null;
-      early.clear();
-    }
-    return accepted ?? undefined;
-  };
-  const paid = () => matching() !== undefined;
+  setHandler(conciergeStatusQuery, () => ({ ...state, eta: estimateEta(state.phase, saga.enteredAt(), undefined, new Date())?.toISOString() ?? null }));
+  // the one payment the order waits for: the first signal for the session it opened (PaymentInbox)
+  const payments = new PaymentInbox();
+  setHandler(paymentReceivedSignal, (p) => payments.receive(p));
+  const paid = () => payments.matching() !== undefined;
   setHandler(siteUploadedSignal, () => {
     siteUploaded = true;
   });
@@ -121,16 +83,6 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     },
   );
 
-  const enter = async (phase: OrderPhase, detail?: string) => {
-    const now = new Date();
-    state.phase = phase;
-    enteredAt = now;
-    state.timeline = appendTimeline(state.timeline, phase, now, detail);
-    state.eta = estimateEta(phase, now)?.toISOString() ?? null;
-    upsertSearchAttributes([{ key: SA.status, value: phase }]);
-    await db.recordOrderPhase(orderId, phase, now.toISOString(), detail);
-  };
-
   const brief = await db.loadOrderBrief(orderId);
   state.domain = brief.domain;
   siteUploaded = brief.siteReady;
@@ -140,49 +92,6 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     { key: SA.domain, value: brief.domain },
     { key: SA.status, value: 'received' },
   ]);
-
-  const compensations: Array<() => Promise<void>> = [];
-  let slaScope: CancellationScope | null = null;
-
-  // `reason` is for the status query and the operator; the customer's email gets `customerReason`,
-  // never a provider's technical message.
-  const cancel = async (phase: 'cancelled' | 'expired', reason: string, customerReason = reason) => {
-    state.failure = reason;
-    await db.expireCheckout(orderId);
-    await db.emailCustomer(orderId, 'cancelled', { extra: { reason: customerReason } });
-    await enter(phase, reason);
-    return state;
-  };
-
-  /** Runs the compensations (newest first), tells the customer and the operator. */
-  const compensate = async (reason: string, customerReason = reason) => {
-    state.failure = reason;
-    await db.emailCustomer(orderId, 'failed', { extra: { reason: customerReason } });
-    for (const undo of compensations.reverse()) await undo();
-    compensations.length = 0;
-    await db.emailCustomer(orderId, 'refunded');
-    await db.alertOperator(orderId, `commande remboursée : ${reason}`, { suffix: 'refunded' });
-    slaScope?.cancel();
-    await enter('refunded', reason);
-    return state;
-  };
-
-  /** After the point of no return: retry in rounds, alerting the operator once per step. */
-  const persist = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
-    for (let round = 1; ; round++) {
-      try {
-        const out = await fn();
-        state.attention = null;
-        return out;
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        state.attention = `${step}: ${messageOf(err)}`;
-        if (round === 1)
-          await db.alertOperator(orderId, `étape ${step} en échec après l'enregistrement du domaine : ${messageOf(err)}`, { suffix: `step-${step}` });
-        await sleep(input.windows.stepRetryMs);
-      }
-    }
-  };
 
   try {
     await enter('received');
@@ -215,7 +124,7 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     // 3. payment
     await enter('awaiting-payment');
     const checkout = await provider.createCheckout(orderId, 'checkout-1');
-    sessionId = checkout.sessionId;
+    payments.open(checkout.sessionId);
     state.checkoutUrl = checkout.url;
     const payBy = new Date(Date.now() + input.windows.paymentMs).toISOString();
     await db.emailCustomer(orderId, 'payment-link', { extra: { url: checkout.url, expiresAt: payBy } });
@@ -228,24 +137,14 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
         return await cancel('expired', 'paiement non reçu dans le délai');
       }
     }
-    payment = matching()!;
+    payment = payments.matching()!;
     await db.recordPayment(orderId, payment);
-    compensations.push(async () => {
+    saga.compensations.push(async () => {
       await compensation.refundPayment(orderId);
     });
     state.sla = slaWindow(new Date(), brief.urgent, input.sla);
     const sla = state.sla;
-    slaScope = new CancellationScope();
-    slaScope
-      .run(async () => {
-        await sleep(Date.parse(sla.alertAt) - Date.now());
-        if (!isTerminal(state.phase)) {
-          await db.alertOperator(orderId, `SLA bientôt dépassé (phase ${state.phase})`, { suffix: 'sla', deadline: sla.deadline });
-        }
-      })
-      .catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
+    saga.watchSla(sla);
     await db.emailCustomer(orderId, 'payment-received', { extra: { deadline: sla.deadline, amountCents: payment.amountTotal ?? checkout.amountCents } });
 
     // 4. registration: the point of no return
@@ -258,7 +157,7 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
       return await CancellationScope.nonCancellable(() => compensate(messageOf(err), CUSTOMER_REASON.registration));
     }
     state.registered = true;
-    compensations.length = 0;
+    saga.compensations.length = 0;
     await db.emailCustomer(orderId, 'in-progress', { extra: { eta: estimateEta('configuring-dns', new Date())?.toISOString() } });
 
     // 5-8. DNS, publish, certificate, live check: retried until they pass
@@ -277,14 +176,14 @@ export async function conciergeOrder(input: ConciergeOrderInput): Promise<Concie
     // 9. delivered
     state.liveUrl = live.url;
     await enter('live');
-    slaScope.cancel();
+    saga.stopSla();
     await db.emailCustomer(orderId, 'delivered', { extra: { url: live.url } });
     await startFollowUps(input, state, cert.notAfter);
     return state;
   } catch (err) {
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(async () => {
-        slaScope?.cancel();
+        saga.stopSla();
         if (payment === null) await cancel('cancelled', 'commande annulée');
         else if (!state.registered) await compensate('commande annulée');
         else await db.alertOperator(orderId, 'workflow annulé après enregistrement du domaine', { suffix: 'cancelled-after-ponr' });
