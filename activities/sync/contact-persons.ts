@@ -9,7 +9,7 @@
  * Idempotent: upserts by `sage_id`, the write journaled per person, the id map written last.
  */
 import { markPersonsDeleted, personRows, savePersonRows, type PersonMapRow } from '../../db/queries/sync.js';
-import type { BatchContext, EngineDeps } from './engine.js';
+import type { BatchContext, EngineDeps } from './engine-deps.js';
 import { openJournal } from './journal.js';
 import { otherPersons, planPersons, type SagePerson } from './contact-persons-plan.js';
 import type { SourceRecord } from './source.js';

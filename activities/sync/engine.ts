@@ -3,76 +3,36 @@
  * not have yet, what it might already hold under another id), plan field by field (plan.ts, pure;
  * a dry run stops there), apply (apply.ts: journaled writes, then the id map). Idempotent: running
  * it twice on the same input writes nothing the second time (hashes match), and a batch cut short
- * by a crash is completed by the retry, which skips the writes its journal holds.
+ * by a crash is completed by the retry, which skips the writes its journal holds. Records gone from
+ * Sage go to sage-deletions.ts, objects gone from HubSpot to hubspot-deletions.ts; a customer's
+ * other contact persons follow it (contact-persons.ts). Its dependencies: engine-deps.ts.
  */
 import { emptyReport, type PageReport, type SyncEntity } from '../../core/contracts/sync.js';
-import type { Db } from '../../db/client.js';
-import type { SyncIdMapRow } from '../../db/schema/sync.js';
-import { customersByContactEmail, idMapRows, markIdMapRowsDeleted } from '../../db/queries/sync-idmap.js';
 import { eachLimit } from '../../core/semaphore.js';
+import { textOf } from '../../core/text-of.js';
+import { openConflicts } from '../../db/queries/sync-conflicts.js';
+import { recordDuplicates } from '../../db/queries/sync-duplicates.js';
+import { customersByContactEmail, idMapRows } from '../../db/queries/sync-idmap.js';
+import { savePage } from '../../db/queries/sync-reports.js';
+import type { SyncIdMapRow } from '../../db/schema/sync.js';
 import { applyPlan } from './apply.js';
 import { syncContactPersons } from './contact-persons.js';
 import { PERSON_ENTITY } from './contact-persons-plan.js';
 import { findDuplicates, sharedContacts } from './duplicates.js';
-import type { HubSpotGateway, HubSpotRecord } from './hubspot-gateway.js';
-import { applyGone, decideGone, type HubSpotDeletionRule } from './hubspot-deletions.js';
+import type { BatchContext, EngineDeps } from './engine-deps.js';
+import type { HubSpotRecord } from './hubspot-gateway.js';
+import { applyGone, decideGone } from './hubspot-deletions.js';
 import { openJournal } from './journal.js';
 import { MAPPINGS } from './mapping/entities.js';
 import { fromSage, getPath, hubspotProperties } from './mapping/project.js';
 import type { EntityMapping } from './mapping/types.js';
 import { matchCompanies, searchKeys, type MatchKeys, type MatchResult } from './match.js';
-import type { RuleOverrides } from './ownership.js';
 import { dryRunReport, MATCH_FIELD, planBatch, unchangedOnSage, type OpenConflicts } from './plan.js';
-import type { EntitySource, SourceRecord } from './source.js';
-import { logConflicts, markApplied, openConflicts } from '../../db/queries/sync-conflicts.js';
-import { recordDuplicates } from '../../db/queries/sync-duplicates.js';
-import { savePage } from '../../db/queries/sync-reports.js';
-import { textOf } from '../../core/text-of.js';
+import { applyDeletions } from './sage-deletions.js';
+import type { SourceRecord } from './source.js';
 
-export type DeletionRule = 'archive' | 'ignore' | 'hold';
-/** Per entity; contact persons (HubSpot contacts besides the customer's own) take archive or ignore. */
-export type DeletionRules = Partial<Record<SyncEntity, DeletionRule>> & { contact_person?: 'archive' | 'ignore' };
-
-export interface EngineDeps {
-  db: Db;
-  hubspot: HubSpotGateway;
-  sources: Record<SyncEntity, EntitySource>;
-  overrides?: RuleOverrides;
-  deletionRules?: DeletionRules;
-  /** Whether Sage still has this contact person (a person gone from its customer: moved, or deleted). */
-  contactPersonExists?: (id: string) => Promise<boolean>;
-  /** The field mappings in force (default: the built-in ones). */
-  mappings?: Record<SyncEntity, EntityMapping>;
-  /** What to do when a linked HubSpot object was deleted in HubSpot (default hold). */
-  hubspotDeletionRules?: Partial<Record<SyncEntity, HubSpotDeletionRule>>;
-  heartbeat?: (detail?: unknown) => void;
-}
-
-export interface BatchContext {
-  runId: string;
-  pageKey: string;
-  dryRun: boolean;
-}
-
-const MAX_SAMPLES = 20;
 /** Sage reads by id: a few in flight at once (the limiter paces them). */
 const SAGE_CONCURRENCY = 4;
-
-/** Parses `customer=archive,invoice=hold,contact_person=ignore`. */
-export function parseDeletionRules(items: readonly string[]): DeletionRules {
-  const out: DeletionRules = {};
-  for (const item of items) {
-    const person = /^contact_person=(archive|ignore)$/.exec(item.trim());
-    if (person) {
-      out.contact_person = person[1] as 'archive' | 'ignore';
-      continue;
-    }
-    const m = /^(customer|quote|invoice|intervention)=(archive|ignore|hold)$/.exec(item.trim());
-    if (!m) throw new Error(`bad deletion rule "${item}": expected entity=archive|ignore|hold (contact_person=archive|ignore)`);
-    out[m[1] as SyncEntity] = m[2] as DeletionRule;
-  }
-  return out;
-}
 
 /** Syncs these records (given, or fetched by Sage id) of one entity: read, plan, apply. */
 export async function syncBatch(
@@ -268,54 +228,4 @@ async function matchNew(
   ))
     out.set(id, r);
   return out;
-}
-
-/** Records deleted in Sage: archived in HubSpot, ignored, or held for a person, by rule. */
-export async function applyDeletions(deps: EngineDeps, entity: SyncEntity, sageIds: string[], ctx: BatchContext): Promise<PageReport> {
-  const { db } = deps;
-  const m = (deps.mappings ?? MAPPINGS)[entity];
-  const report = emptyReport();
-  const rows = [...(await idMapRows(db, entity, sageIds)).values()];
-  const { resolved } = await openConflicts(db, entity, sageIds);
-  const todo = rows.filter((r) => !r.deleted_at || (r.deletion === 'held' && resolved.get(r.sage_id)?.values.__deleted__ !== undefined));
-  if (!todo.length) return report;
-  const rule = deps.deletionRules?.[entity] ?? 'archive';
-  const decide = (r: SyncIdMapRow): DeletionRule => {
-    const choice = resolved.get(r.sage_id)?.values.__deleted__;
-    if (choice === 'archive') return 'archive';
-    if (choice === 'keep') return 'ignore';
-    return rule;
-  };
-  const byRule = { archive: [] as SyncIdMapRow[], ignore: [] as SyncIdMapRow[], hold: [] as SyncIdMapRow[] };
-  for (const r of todo) byRule[decide(r)].push(r);
-  report.to_hubspot.deleted += byRule.archive.length;
-  report.to_hubspot.skipped += byRule.ignore.length;
-  report.to_hubspot.conflicts += byRule.hold.filter((r) => r.deletion !== 'held').length;
-  if (ctx.dryRun) {
-    for (const r of todo.slice(0, MAX_SAMPLES)) report.samples.push({ sageId: r.sage_id, action: `delete:${decide(r)}` });
-    return report;
-  }
-  const archiveIds = byRule.archive.map((r) => r.hubspot_id).filter((x): x is string => !!x);
-  if (archiveIds.length) await deps.hubspot.archive(m.primary, archiveIds);
-  await db.transaction().execute(async (tx) => {
-    const mark = async (list: SyncIdMapRow[], deletion: 'archived' | 'ignored' | 'held') => {
-      if (list.length)
-        await markIdMapRowsDeleted(
-          tx,
-          list.map((r) => r.id),
-          deletion,
-        );
-    };
-    await mark(byRule.archive, 'archived');
-    await mark(byRule.ignore, 'ignored');
-    await mark(byRule.hold, 'held');
-    for (const r of byRule.hold) {
-      if (r.deletion === 'held') continue;
-      await logConflicts(tx, ctx.runId, entity, r.sage_id, [
-        { field: '__deleted__', base: 'present', sage: 'deleted', hubspot: 'present', rule: 'hold', winner: null, value: null },
-      ]);
-    }
-    for (const r of [...byRule.archive, ...byRule.ignore]) await markApplied(tx, resolved.get(r.sage_id)?.ids ?? []);
-  });
-  return report;
 }

@@ -6,7 +6,7 @@
 import type { PageReport, SyncEntity } from '../../core/contracts/sync.js';
 import type { Db } from '../../db/client.js';
 import { heldConflictsOf, logConflicts } from '../../db/queries/sync-conflicts.js';
-import type { BatchContext } from './engine.js';
+import type { BatchContext } from './engine-deps.js';
 import { CREATE_FIELD } from './sage-create-plan.js';
 
 const MAX_SAMPLES = 20;

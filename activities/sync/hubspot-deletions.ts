@@ -8,12 +8,11 @@
 import type { PageReport, SyncEntity } from '../../core/contracts/sync.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
 import { markMirroredDeletion } from '../../db/queries/sync-idmap.js';
-import type { BatchContext, EngineDeps } from './engine.js';
+import type { BatchContext, EngineDeps, HubSpotDeletionRule } from './engine-deps.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import type { OpenConflicts } from './plan.js';
 import { logConflicts, markApplied } from '../../db/queries/sync-conflicts.js';
 
-export type HubSpotDeletionRule = 'hold' | 'mirror' | 'recreate';
 export const HUBSPOT_DELETED_FIELD = '__hubspot_deleted__';
 /** Entities whose deletion may be mirrored on our side (deleting a Sage customer or invoice is left to people). */
 const MIRRORABLE: readonly SyncEntity[] = ['quote', 'intervention'];

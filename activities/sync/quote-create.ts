@@ -9,7 +9,8 @@
  */
 import { eachLimit } from '../../core/semaphore.js';
 import { sageCause } from './apply.js';
-import { syncBatch, type BatchContext, type EngineDeps } from './engine.js';
+import type { BatchContext, EngineDeps } from './engine-deps.js';
+import { syncBatch } from './engine.js';
 import type { HubSpotRecord } from './hubspot-gateway.js';
 import { openJournal } from './journal.js';
 import type { UpsertResult } from './sage/port.js';

@@ -6,7 +6,8 @@
  */
 import { SYNC_ENTITIES, type SyncEntity } from '../../core/contracts/sync.js';
 import type { Db } from '../../db/client.js';
-import { syncBatch, type EngineDeps } from './engine.js';
+import type { EngineDeps } from './engine-deps.js';
+import { syncBatch } from './engine.js';
 import { createQuotesFromHubSpot, type QuoteCreateDeps } from './quote-create.js';
 import { createFromHubSpot, type CreateDeps } from './sage-create.js';
 import { sageIdsForHubSpot, unlinkedHubSpotIds } from '../../db/queries/sync-idmap.js';

@@ -6,7 +6,7 @@ import { CUSTOMER, MAPPINGS, QUOTE, customProperties } from '../../../activities
 import { fromHubSpot, fromSage, toHubSpot, toSage } from '../../../activities/sync/mapping/project.js';
 import { mayFlowTo, ownedFields, parseRuleOverrides } from '../../../activities/sync/ownership.js';
 import { bucketShape } from '../../../activities/sync/rate-limit.js';
-import { parseDeletionRules } from '../../../activities/sync/engine.js';
+import { parseDeletionRules } from '../../../activities/sync/sage-deletions.js';
 
 const sageCustomer = {
   id: 'abc',
