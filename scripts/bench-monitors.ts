@@ -19,6 +19,8 @@ import { loadConfig } from '../core/config.js';
 import { connectTemporal } from '../core/temporal-connection.js';
 import { taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
+import { checksBetween } from '../db/queries/monitor-checks.js';
+import { insertMonitors } from '../db/queries/monitors.js';
 import { ensureMonitorSweeps } from '../temporal-config/monitor-sweeps.js';
 import { loadWorkflowBundle } from '../workers/bundle.js';
 import { startWorkers } from '../workers/run.js';
@@ -71,22 +73,20 @@ const servers: Server[] = await Promise.all(
 );
 const ids = Array.from({ length: N }, (_, i) => `monitor-bench-${i}`);
 for (let i = 0; i < N; i += 500) {
-  await db
-    .insertInto('monitors')
-    .values(
-      ids.slice(i, i + 500).map((id, j) => ({
-        id,
-        url: `http://127.0.0.1:${(servers[(i + j) % SITES]!.address() as { port: number }).port}/`,
-        host: '127.0.0.1',
-        interval_seconds: INTERVAL,
-        alert_email: 'bench@atelier.localhost',
-        webhook_url: null,
-        language: 'fr' as const,
-        thresholds: JSON.stringify(DEFAULT_THRESHOLDS),
-        paused: false,
-      })),
-    )
-    .execute();
+  await insertMonitors(
+    db,
+    ids.slice(i, i + 500).map((id, j) => ({
+      id,
+      url: `http://127.0.0.1:${(servers[(i + j) % SITES]!.address() as { port: number }).port}/`,
+      host: '127.0.0.1',
+      interval_seconds: INTERVAL,
+      alert_email: 'bench@atelier.localhost',
+      webhook_url: null,
+      language: 'fr' as const,
+      thresholds: JSON.stringify(DEFAULT_THRESHOLDS),
+      paused: false,
+    })),
+  );
 }
 const [sweepId] = await ensureMonitorSweeps(temporal, config);
 console.log(
@@ -98,12 +98,7 @@ const cpu0 = process.cpuUsage();
 await new Promise((r) => setTimeout(r, DURATION * 1000));
 const cpu = process.cpuUsage(cpu0);
 const endedAt = new Date();
-const rows = await db
-  .selectFrom('monitor_checks')
-  .select(['monitor_id', 'seq', 'checked_at', 'ok'])
-  .where('checked_at', '>=', startedAt)
-  .where('checked_at', '<', endedAt)
-  .execute();
+const rows = await checksBetween(db, startedAt, endedAt);
 // the first check of each monitor is taken when it is created (all at once here); later ones keep its slot
 const late = summarize(rows.filter((r) => Number(r.seq) > 1).map((r) => latenessMs(r.monitor_id, INTERVAL, r.checked_at.getTime())));
 const firstRound = rows.filter((r) => Number(r.seq) === 1).map((r) => r.checked_at.getTime() - startedAt.getTime());

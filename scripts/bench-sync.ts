@@ -20,6 +20,7 @@ import { loadConfig } from '../core/config.js';
 import { connectTemporal } from '../core/temporal-connection.js';
 import { taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
+import { customersWithContact } from '../db/queries/sync-idmap.js';
 import { loadWorkflowBundle } from '../workers/bundle.js';
 import { startWorkers } from '../workers/run.js';
 import { startHubSpotFake } from '../sandbox/hubspot/index.js';
@@ -143,13 +144,7 @@ initial load: ${CUSTOMERS} customers (+ ${CUSTOMERS * PERSONS} other contact per
 
   // 2. Webhook -> Sage latency.
   log(`${CHANGES} changes in HubSpot, one every ${values['spacing-ms']} ms…`);
-  const rows = await db
-    .selectFrom('sync_id_map')
-    .select(['sage_id', 'hubspot_contact_id'])
-    .where('entity', '=', 'customer')
-    .where('hubspot_contact_id', 'is not', null)
-    .limit(CHANGES)
-    .execute();
+  const rows = await customersWithContact(db, CHANGES);
   const pending = new Map<string, { started: number; phone: string }>();
   const latencies: number[] = [];
   const watcher = setInterval(() => {

@@ -19,6 +19,8 @@ import { applySnapshot, stageRows, toStagedRow, type StagedRow } from '../activi
 import { loadConfig } from '../core/config.js';
 import { taskQueueFor } from '../core/temporal.js';
 import { createDb } from '../db/client.js';
+import { listingsByStatus } from '../db/queries/metrics.js';
+import { deleteSource, insertSource } from '../db/queries/watch-sources.js';
 import type { watchFleet } from '../workflows/watches.js';
 import { agencySite, minGap, property, spaSite, startSite, type FixtureSite, type Property } from '../test/support/watches/sites.js';
 import { benchExtraction, benchMatching, printExtraction, printMatching } from './bench-watches-extract.js';
@@ -102,11 +104,7 @@ function listingRow(i: number, variant: number): StagedRow {
 
 async function benchDiff(databaseUrl: string) {
   const db = createDb({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 4 });
-  const src = await db
-    .insertInto('watch_sources')
-    .values({ name: 'bench', website: 'https://agence.example/', selectors: '{}' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const src = await insertSource(db, { name: 'bench', website: 'https://agence.example/', selectors: '{}' });
   const first = Array.from({ length: N }, (_, i) => listingRow(i, 0));
   const r1 = await openRun(db, src.id, 'bench-1', 'bench');
   let t = performance.now();
@@ -137,7 +135,7 @@ async function benchDiff(databaseUrl: string) {
     `diff: ${second.length.toLocaleString('en')}-listing snapshot against ${N.toLocaleString('en')} stored: stage ${(stage2 / 1000).toFixed(2)} s + diff/upsert ${(apply2 / 1000).toFixed(2)} s = ${((stage2 + apply2) / 1000).toFixed(2)} s (target <= 10 s); ` +
       `new ${c2.new}, price changes ${c2.priceChanges}, updated ${c2.updated}, removed ${c2.removed}`,
   );
-  await db.deleteFrom('watch_sources').where('id', '=', src.id).execute();
+  await deleteSource(db, src.id);
   await db.destroy();
 }
 
@@ -171,10 +169,7 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
       );
     sites.push(await startSite(s < SPA ? spaSite(listings) : agencySite(listings, { flavor: s % 2 ? 'wix' : 'wordpress' })));
   }
-  await db
-    .insertInto('watch_sources')
-    .values(sites.map((s, i) => ({ name: `Agence ${i}`, website: s.url, selectors: '{}' })))
-    .execute();
+  for (const [i, s] of sites.entries()) await insertSource(db, { name: `Agence ${i}`, website: s.url, selectors: '{}' });
   // The worker runs in its own process so its memory is measured apart from the fixture sites.
   const worker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/bench-watches-worker.ts', import.meta.url))], {
     env: workerEnv,
@@ -207,10 +202,7 @@ async function benchCrawl(databaseUrl: string, temporalAddress: string, chromium
   clearInterval(sampler);
   const pages = sites.reduce((n, s) => n + s.requests.filter((r) => !/\.(js|json)$/.test(r.path)).length, 0);
   const gaps = sites.slice(SPA).map((s) => minGap(s));
-  const listings = await db
-    .selectFrom('watch_listings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
+  const listings = { n: (await listingsByStatus(db)).reduce((n, c) => n + c.n, 0) };
   log(
     `crawl: ${SITES} sites (${SPA} JS-rendered) in ${secs.toFixed(1)} s: ${pages} pages = ${((pages / secs) * 60).toFixed(0)} pages/min ` +
       `with a ${DELAY} ms politeness delay per domain (smallest gap seen on any site: ${Math.min(...gaps)} ms); ` +

@@ -6,6 +6,7 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mustGetOrder } from '../db/queries/concierge-orders.js';
 import { DEMO_ORDER, startConciergeStack } from './lib/concierge-stack.js';
 import { DATA_DIR } from './lib/paths.js';
 
@@ -42,11 +43,7 @@ try {
     console.log(`  to ${m.to.join(', ')}: ${m.subject}`);
   });
   writeFileSync(join(out, 'order.json'), `${JSON.stringify(order, null, 2)}\n`);
-  const row = await stack.db
-    .selectFrom('concierge_orders')
-    .select(['screenshot_path', 'cert_not_after'])
-    .where('id', '=', placed.orderId)
-    .executeTakeFirstOrThrow();
+  const row = await mustGetOrder(stack.db, placed.orderId);
   if (row.screenshot_path) copyFileSync(row.screenshot_path, join(out, 'live-check.png'));
   console.log(`\nCertificate valid until ${row.cert_not_after?.toISOString()}; emails, timeline and screenshot kept in ${out}/`);
 } finally {

@@ -74,3 +74,9 @@ export async function saveScreenshot(db: Queryable, auditId: string, png: Buffer
 export async function screenshotOf(db: Queryable, auditId: string): Promise<Buffer | null> {
   return (await db.selectFrom('audit_screenshots').select('png').where('audit_id', '=', auditId).executeTakeFirst())?.png ?? null;
 }
+
+/** The status of each of these audits (running, completed, failed); absent ids are left out. */
+export async function auditStatuses(db: Queryable, ids: string[]) {
+  if (!ids.length) return [];
+  return db.selectFrom('audit_reports').select(['id', 'status']).where('id', 'in', ids).execute();
+}

@@ -64,3 +64,9 @@ export async function checkoutsIn(db: Queryable, orderId: string, statuses: stri
     .where('status', 'in', statuses)
     .execute();
 }
+
+/** The order's Stripe Checkout Session id, once its checkout row has one (null before). */
+export async function checkoutSessionId(db: Queryable, orderId: string): Promise<string | null> {
+  const row = await db.selectFrom('concierge_payments').select('provider_id').where('order_id', '=', orderId).where('kind', '=', 'checkout').executeTakeFirst();
+  return row?.provider_id ?? null;
+}

@@ -48,6 +48,16 @@ export async function checkAt(db: Queryable, monitorId: string, seq: number): Pr
   };
 }
 
+/** Every check taken in [from, to), of any monitor (what `npm run bench:monitors` measures). */
+export async function checksBetween(db: Queryable, from: Date, to: Date) {
+  return db
+    .selectFrom('monitor_checks')
+    .select(['monitor_id', 'seq', 'checked_at', 'ok'])
+    .where('checked_at', '>=', from)
+    .where('checked_at', '<', to)
+    .execute();
+}
+
 /** A monitor's latest checks, newest first. */
 export async function recentChecks(db: Queryable, monitorId: string, limit: number) {
   return db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', monitorId).orderBy('seq', 'desc').limit(limit).execute();

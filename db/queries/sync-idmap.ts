@@ -140,3 +140,14 @@ export async function markMirroredDeletion(db: Queryable, entity: string, sageId
     .where('sage_id', '=', sageId)
     .execute();
 }
+
+/** Up to `limit` customers whose HubSpot contact is known (the records `npm run bench:sync` changes in HubSpot). */
+export async function customersWithContact(db: Queryable, limit: number) {
+  return db
+    .selectFrom('sync_id_map')
+    .select(['sage_id', 'hubspot_contact_id'])
+    .where('entity', '=', 'customer')
+    .where('hubspot_contact_id', 'is not', null)
+    .limit(limit)
+    .execute();
+}

@@ -13,6 +13,8 @@ import { loadConfig, type Config } from '../../core/config.js';
 import { connectTemporal } from '../../core/temporal-connection.js';
 import { taskQueueFor } from '../../core/temporal.js';
 import { createDb, type Db } from '../../db/client.js';
+import { getOrder } from '../../db/queries/concierge-orders.js';
+import { checkoutSessionId } from '../../db/queries/concierge-payments.js';
 import { createMailer } from '../../activities/shared/mail.js';
 import { loadWorkflowBundle } from '../../workers/bundle.js';
 import { startWorkers } from '../../workers/run.js';
@@ -100,7 +102,7 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
     const waitPhase = async (orderId: string, phases: string[], timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const row = await db.selectFrom('concierge_orders').select('phase').where('id', '=', orderId).executeTakeFirst();
+        const row = await getOrder(db, orderId);
         if (row && phases.includes(row.phase)) return row.phase;
         if (Date.now() > deadline) throw new Error(`order ${orderId} is still ${row?.phase}`);
         await new Promise((r) => setTimeout(r, 50));
@@ -112,15 +114,9 @@ export async function startConciergeStack(opts: { log: (m: string) => void; take
       let session: string | null = null;
       const deadline = Date.now() + 60_000;
       while (!session) {
-        const row = await db
-          .selectFrom('concierge_payments')
-          .select('provider_id')
-          .where('order_id', '=', orderId)
-          .where('kind', '=', 'checkout')
-          .executeTakeFirst();
-        session = row?.provider_id ?? null;
+        session = await checkoutSessionId(db, orderId);
         if (session) break;
-        const o = await db.selectFrom('concierge_orders').select('phase').where('id', '=', orderId).executeTakeFirst();
+        const o = await getOrder(db, orderId);
         if (o?.phase !== 'awaiting-payment' || Date.now() > deadline) throw new Error(`order ${orderId} has no Checkout Session (phase ${o?.phase})`);
         await new Promise((r) => setTimeout(r, 50));
       }

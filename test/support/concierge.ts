@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { EXAMPLE_ORDER } from '../../api/openapi-examples.js';
+import { checkoutSessionId } from '../../db/queries/concierge-payments.js';
 import type { Config } from '../../core/config.js';
 import type { Db } from '../../db/client.js';
 import type { Family } from '../../core/temporal.js';
@@ -137,13 +138,8 @@ export async function pollOrder(
 export async function sessionIdOf(db: Db, orderId: string): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const row = await db
-      .selectFrom('concierge_payments')
-      .select('provider_id')
-      .where('order_id', '=', orderId)
-      .where('kind', '=', 'checkout')
-      .executeTakeFirst();
-    if (row?.provider_id) return row.provider_id;
+    const session = await checkoutSessionId(db, orderId);
+    if (session) return session;
     if (Date.now() > deadline) throw new Error(`no checkout session for ${orderId}`);
     await new Promise((r) => setTimeout(r, 100));
   }
