@@ -34,7 +34,9 @@ import { sizingRoutes } from './routes/sizing.js';
 import { conciergeRoutes } from './routes/concierge.js';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.js';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhook.js';
-import { syncRoutes } from './routes/sync.js';
+import { interventionRoutes } from './routes/interventions.js';
+import { syncConflictRoutes } from './routes/sync-conflicts.js';
+import { syncRunRoutes } from './routes/sync-runs.js';
 import { syncMappingRoutes } from './routes/sync-mappings.js';
 
 export type { ApiDeps };
@@ -86,7 +88,9 @@ export function createApp(deps: ApiDeps) {
   app.route('/v1/concierge', conciergeRoutes(deps));
   app.route('/v1/webhooks/stripe', stripeWebhookRoutes(deps));
   app.route('/v1/webhooks/hubspot', hubspotWebhookRoutes(deps));
-  app.route('/v1', syncRoutes(deps));
+  app.route('/v1/sync/runs', syncRunRoutes(deps));
+  app.route('/v1/sync/conflicts', syncConflictRoutes(deps));
+  app.route('/v1/interventions', interventionRoutes(deps));
   app.route('/v1', syncMappingRoutes(deps));
   app.route('/v1/admin', adminRoutes(deps, resolver));
 
