@@ -5,7 +5,7 @@
  */
 import type { SyncEntity } from '../../core/contracts/sync.js';
 import type { Db } from '../../db/client.js';
-import type { HubSpotGateway } from './hubspot-gateway.js';
+import type { HubSpotGateway } from './hubspot-port.js';
 import type { EntityMapping } from './mapping/types.js';
 import type { RuleOverrides } from './ownership.js';
 import type { EntitySource } from './source.js';

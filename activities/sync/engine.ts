@@ -20,7 +20,7 @@ import { syncContactPersons } from './contact-persons.js';
 import { PERSON_ENTITY } from './contact-persons-plan.js';
 import { findDuplicates, sharedContacts } from './duplicates.js';
 import type { BatchContext, EngineDeps } from './engine-deps.js';
-import type { HubSpotRecord } from './hubspot-gateway.js';
+import type { HubSpotRecord } from './hubspot-port.js';
 import { applyGone, decideGone } from './hubspot-deletions.js';
 import { openJournal } from './journal.js';
 import { MAPPINGS } from './mapping/entities.js';

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../core/config.js';
-import { HubSpotError } from './hubspot-gateway.js';
+import { HubSpotError } from './hubspot-errors.js';
 import { DailyBudgetExhausted } from './rate-limit.js';
 
 /**

@@ -9,7 +9,7 @@ import type { PageReport, SyncEntity } from '../../core/contracts/sync.js';
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
 import { markMirroredDeletion } from '../../db/queries/sync-idmap.js';
 import type { BatchContext, EngineDeps, HubSpotDeletionRule } from './engine-deps.js';
-import type { HubSpotRecord } from './hubspot-gateway.js';
+import type { HubSpotRecord } from './hubspot-port.js';
 import type { OpenConflicts } from './plan.js';
 import { logConflicts, markApplied } from '../../db/queries/sync-conflicts.js';
 

@@ -1,127 +1,15 @@
 /**
- * HubSpot through `@hubspot/api-client`: the few calls the sync needs, each behind the shared
- * rate limiter. A 429 pushes every process back by Retry-After and the call is tried again (it
- * slows, never fails); 5xx are retried a few times; other errors are thrown as HubSpotError.
- * Writes are batch upserts by the unique `sage_id` property, so a retried batch never duplicates.
+ * HubSpot through `@hubspot/api-client`: the few calls the sync needs (the port, hubspot-port.ts),
+ * each behind the shared rate limiter. A 429 pushes every process back by Retry-After and the call
+ * is tried again (it slows, never fails); 5xx are retried a few times; other errors are thrown as
+ * HubSpotError (hubspot-errors.ts). Writes are batch upserts by the unique `sage_id` property, so a
+ * retried batch never duplicates.
  */
-import type { HubSpotObject } from '../../core/contracts/sync.js';
 import { Client } from '@hubspot/api-client';
 import { retryAfterMs } from '../../core/retry-after.js';
+import { conflictingObjectId, HubSpotError, structuredError } from './hubspot-errors.js';
+import type { HubSpotGateway, HubSpotRecord, UpsertResult } from './hubspot-port.js';
 import type { RateLimiter } from './rate-limit.js';
-
-export class HubSpotError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly body?: unknown,
-  ) {
-    super(message);
-    this.name = 'HubSpotError';
-  }
-  /** HubSpot's error category (`CONFLICT`, `VALIDATION_ERROR`, `INVALID_AUTHENTICATION`...), when its body says. */
-  get category(): string | null {
-    return structuredError(this.body)?.category ?? null;
-  }
-}
-
-/** One error as HubSpot answers it: `{status:'error', category, message, context?, errors?}`. */
-export interface HubSpotStructuredError {
-  category: string;
-  message: string;
-  context: Record<string, string[]>;
-}
-
-/** Reads HubSpot's structured error body (a whole-request error or one entry of a batch's `errors`). */
-export function structuredError(body: unknown): HubSpotStructuredError | null {
-  if (typeof body === 'string') {
-    try {
-      return structuredError(JSON.parse(body));
-    } catch {
-      return null;
-    }
-  }
-  if (!body || typeof body !== 'object') return null;
-  const b = body as { category?: unknown; message?: unknown; context?: unknown };
-  if (typeof b.category !== 'string') return null;
-  const context: Record<string, string[]> = {};
-  if (b.context && typeof b.context === 'object') {
-    for (const [k, v] of Object.entries(b.context as Record<string, unknown>)) if (Array.isArray(v)) context[k] = v.map(String);
-  }
-  return { category: b.category, message: typeof b.message === 'string' ? b.message : '', context };
-}
-
-/**
- * The object a CONFLICT error names: HubSpot puts the holder's id in `context.id` for unique
- * properties, and for a contact's email only in its fixed message ("Contact already exists.
- * Existing ID: 123"). Null for any other error.
- */
-export function conflictingObjectId(err: HubSpotStructuredError | null): string | null {
-  if (!err || err.category !== 'CONFLICT') return null;
-  const fromContext = err.context.id?.[0];
-  if (fromContext && /^\d+$/.test(fromContext)) return fromContext;
-  return /Existing ID: (\d+)/.exec(err.message)?.[1] ?? null;
-}
-
-export interface HubSpotRecord {
-  id: string;
-  properties: Record<string, string | null>;
-  updatedAt: Date | null;
-}
-
-export interface UpsertResult {
-  /** sage_id -> HubSpot id, for every record the batch wrote. */
-  ids: Map<string, { id: string; created: boolean; updatedAt: Date | null }>;
-  /** Records HubSpot refused: sage_id (when known), HTTP status, category, message, and for a CONFLICT the holder's id. */
-  errors: UpsertError[];
-}
-
-export interface UpsertError {
-  sageId: string | null;
-  status: number;
-  category: string | null;
-  message: string;
-  /** The object already holding a unique value (CONFLICT), e.g. a contact with this email. */
-  existingId: string | null;
-}
-
-export interface HubSpotGateway {
-  ensureProperties(wanted: Array<{ object: string; name: string; type: 'string' | 'number' | 'date' }>): Promise<string[]>;
-  upsert(object: HubSpotObject, inputs: Array<{ sageId: string; properties: Record<string, string> }>): Promise<UpsertResult>;
-  read(object: HubSpotObject, ids: string[], properties: string[]): Promise<Map<string, HubSpotRecord>>;
-  /** Updates objects by HubSpot id; returns id -> HubSpot's modification stamp. */
-  update(object: HubSpotObject, inputs: Array<{ id: string; properties: Record<string, string> }>): Promise<Map<string, Date | null>>;
-  associate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
-  /**
-   * Associates each contact with its primary company (v4 batch create with the HubSpot-defined
-   * primary label, type 1, beside the unlabelled 279): a contact has one primary company.
-   */
-  associatePrimary(pairs: Array<[contactId: string, companyId: string]>): Promise<void>;
-  /** Removes every association between each pair (v4 batch archive). */
-  unassociate(from: HubSpotObject, to: HubSpotObject, pairs: Array<[string, string]>): Promise<void>;
-  archive(object: HubSpotObject, ids: string[]): Promise<void>;
-  /** An object's property definitions (`/crm/v3/properties/{objectType}`): name, type, and whether HubSpot computes the value. */
-  propertyDefs(object: HubSpotObject): Promise<Array<{ name: string; type: string; readOnly: boolean }>>;
-  /** Each object's associated objects of another type, with their association type ids (v4 batch read). */
-  associationsOf(from: HubSpotObject, to: HubSpotObject, ids: string[]): Promise<Map<string, Array<{ id: string; typeIds: number[] }>>>;
-  /**
-   * Objects without `sage_id` whose property is one of the values (OR over the groups), plus the
-   * objects whose `sage_id` is one of `sageIds`: one search per 100 values of each group.
-   */
-  searchUnlinked(
-    object: HubSpotObject,
-    groups: Array<{ property: string; values: string[] }>,
-    sageIds: string[],
-    properties: string[],
-  ): Promise<HubSpotRecord[]>;
-  modifiedSince(
-    object: HubSpotObject,
-    sinceMs: number,
-    after: string | null,
-    properties: string[],
-  ): Promise<{ results: HubSpotRecord[]; after: string | null }>;
-  /** Requests sent by this gateway (for reports and the benchmark). */
-  readonly requests: number;
-}
 
 /** HubSpot-defined contact -> company association types: the primary company, and the unlabelled one. */
 export const PRIMARY_CONTACT_TO_COMPANY = 1;

@@ -7,7 +7,7 @@ import { emptyReport, type Canon, type ConflictEntry, type PageReport } from '..
 import type { SyncIdMapRow } from '../../db/schema/sync.js';
 import { mergeRecord, type MergePlan } from './conflicts.js';
 import { sideHash } from './hashing.js';
-import type { HubSpotRecord } from './hubspot-gateway.js';
+import type { HubSpotRecord } from './hubspot-port.js';
 import type { MatchResult } from './match.js';
 import { fromHubSpot, fromSage, getPath, objectOf, type CanonRecord, type HubSpotView } from './mapping/project.js';
 import type { EntityMapping } from './mapping/types.js';

@@ -6,7 +6,7 @@
  * is held for a person). HubSpot's `amount` is the quote's total including tax (the quote mapping
  * writes Sage's `total_amount` to it), so the single quote line is the amount net of the tax rate.
  */
-import type { HubSpotRecord } from './hubspot-gateway.js';
+import type { HubSpotRecord } from './hubspot-port.js';
 import { TRANSFORMS, QUOTE_STAGES } from './mapping/transforms.js';
 import { parseRule, type CreateRule } from './sage-create-plan.js';
 

@@ -11,7 +11,7 @@ import { eachLimit } from '../../core/semaphore.js';
 import { sageCause } from './apply.js';
 import type { BatchContext, EngineDeps } from './engine-deps.js';
 import { syncBatch } from './engine.js';
-import type { HubSpotRecord } from './hubspot-gateway.js';
+import type { HubSpotRecord } from './hubspot-port.js';
 import { openJournal } from './journal.js';
 import type { UpsertResult } from './sage/port.js';
 import { qualifies, type CreateRule } from './sage-create-plan.js';

@@ -3,7 +3,7 @@
  * Sage customer (`SYNC_SAGE_CREATE_RULE`), the Sage fields made from the company and its primary
  * contact, and what Sage requires that is missing (then the creation is held for a person).
  */
-import type { HubSpotRecord } from './hubspot-gateway.js';
+import type { HubSpotRecord } from './hubspot-port.js';
 import { fromHubSpot, toSage, type CanonRecord } from './mapping/project.js';
 import type { EntityMapping } from './mapping/types.js';
 

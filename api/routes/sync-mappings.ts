@@ -7,7 +7,8 @@
  */
 import { SYNC_ENTITIES, type HubSpotObject, type SyncEntity } from '../../core/contracts/sync.js';
 import { createRoute, z } from '@hono/zod-openapi';
-import { createHubSpotGateway, HubSpotError } from '../../activities/sync/hubspot-gateway.js';
+import { HubSpotError } from '../../activities/sync/hubspot-errors.js';
+import { createHubSpotGateway } from '../../activities/sync/hubspot-gateway.js';
 import { interventionsSource } from '../../activities/sync/interventions-source.js';
 import { previewChange, validateFields, type PropertyDef } from '../../activities/sync/mapping/catalog.js';
 import { currentMappings, saveMapping } from '../../activities/sync/mapping/store.js';

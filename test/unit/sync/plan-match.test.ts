@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
 import { sideHash } from '../../../activities/sync/hashing.js';
-import { conflictingObjectId, structuredError, type HubSpotRecord } from '../../../activities/sync/hubspot-gateway.js';
+import { conflictingObjectId, structuredError } from '../../../activities/sync/hubspot-errors.js';
+import type { HubSpotRecord } from '../../../activities/sync/hubspot-port.js';
 import { CUSTOMER } from '../../../activities/sync/mapping/entities.js';
 import { fromSage } from '../../../activities/sync/mapping/project.js';
 import { matchCompanies, normalizeDomain, searchKeys, type MatchKeys } from '../../../activities/sync/match.js';
