@@ -174,7 +174,8 @@ describe('rate limit shape', () => {
   it('never lets a window hold more than the limit', () => {
     for (const limit of [100, 190]) {
       const { capacity, refillPerSec } = bucketShape({ name: 'x', limit, windowMs: 10_000, dailyBudget: 1 });
-      expect(capacity + refillPerSec * 10).toBeCloseTo(limit);
+      // headroom below the limit for send-time jitter (test/unit/sync/rate-limit-shape.test.ts)
+      expect(capacity + refillPerSec * 10).toBeLessThanOrEqual(limit - 1);
       expect(refillPerSec).toBeGreaterThan((limit / 10) * 0.9);
     }
   });
