@@ -1,5 +1,7 @@
 /** The CRM search endpoint's filter and sort semantics, over the fake's objects. */
-import { HsError, parseHsDate, type HsObject, type HubSpotStore } from './store.js';
+import { parseHsDate } from './property-values.js';
+import { HsError } from './hs-error.js';
+import type { HsObject, HubSpotStore } from './store.js';
 import type { HsObjectType, PropertyDef } from './schema.js';
 
 const OPERATORS = new Set([

@@ -3,7 +3,6 @@
  * associations. Every write goes through validate -> check uniqueness -> apply, for a whole batch
  * at once, so a rejected batch writes nothing (as HubSpot's batch endpoints do).
  */
-import { randomUUID } from 'node:crypto';
 import {
   BUILTIN_PROPERTIES,
   SINGULAR,
@@ -13,7 +12,8 @@ import {
   type PropertyDef,
   type PropertyType,
 } from './schema.js';
-import { textOf } from '../../core/text-of.js';
+import { HsError } from './hs-error.js';
+import { normalizeValues, validationError, type InvalidValue } from './property-values.js';
 
 export interface HsObject {
   id: string;
@@ -35,45 +35,6 @@ export interface HsChange {
   propertyValue?: string;
   source: ChangeSource;
   occurredAt: number;
-}
-
-/** An error answered in HubSpot's shape: `{status:'error', message, correlationId, category, ...}`. */
-export class HsError extends Error {
-  constructor(
-    readonly httpStatus: number,
-    readonly category: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-  body(): Record<string, unknown> {
-    return { status: 'error', message: this.message, correlationId: randomUUID(), category: this.category, ...this.extra };
-  }
-}
-
-interface InvalidValue {
-  name: string;
-  error: string;
-  message: string;
-}
-
-function validationError(portalId: number, invalid: InvalidValue[]): HsError {
-  const details = invalid.map((i) => ({ isValid: false, message: i.message, error: i.error, name: i.name, localizedErrorMessage: i.message, portalId }));
-  return new HsError(400, 'VALIDATION_ERROR', `Property values were not valid: ${JSON.stringify(details)}`, {
-    errors: invalid.map((i) => ({ message: i.message, code: i.error, context: { propertyName: [i.name] } })),
-  });
-}
-
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-export function parseHsDate(v: string): number | undefined {
-  if (/^-?\d+$/.test(v)) return Number(v);
-  if (/^\d{4}-\d{2}-\d{2}/.test(v)) {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return undefined;
 }
 
 export interface WriteInput {
@@ -174,71 +135,13 @@ export class HubSpotStore {
 
   // ---- writes -----------------------------------------------------------------------------
 
-  /** Validates values against the property definitions; returns normalized string values (null clears). */
-  normalize(type: HsObjectType, properties: Record<string, unknown>, invalid: InvalidValue[]): Record<string, string | null> {
-    const out: Record<string, string | null> = {};
-    if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
-      invalid.push({ name: '(properties)', error: 'INVALID_INPUT', message: 'properties must be an object' });
-      return out;
-    }
-    for (const [name, raw] of Object.entries(properties)) {
-      const def = this.property(type, name);
-      if (!def) {
-        invalid.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
-        continue;
-      }
-      if (def.readOnly) {
-        invalid.push({ name, error: 'READ_ONLY_VALUE', message: `"${name}" is a read only property; its value cannot be set.` });
-        continue;
-      }
-      if (raw === null || raw === undefined || raw === '') {
-        out[name] = null;
-        continue;
-      }
-      if (typeof raw === 'object') {
-        invalid.push({ name, error: 'INVALID_INPUT', message: `${JSON.stringify(raw)} is not a valid value for ${name}` });
-        continue;
-      }
-      let v = textOf(raw);
-      if (def.type === 'number' && !/^-?\d+(\.\d+)?$/.test(v)) {
-        invalid.push({ name, error: 'INVALID_DECIMAL', message: `${v} was not a valid number.` });
-        continue;
-      }
-      if (def.type === 'datetime' || def.type === 'date') {
-        const t = parseHsDate(v);
-        if (t === undefined) {
-          invalid.push({ name, error: 'INVALID_DATE', message: `${v} is not a valid date or datetime.` });
-          continue;
-        }
-        v = new Date(t).toISOString();
-      }
-      if (def.type === 'bool' && v !== 'true' && v !== 'false') {
-        invalid.push({ name, error: 'INVALID_BOOLEAN', message: `${v} is not a valid boolean.` });
-        continue;
-      }
-      if (def.type === 'enumeration' && def.options.length > 0 && !def.options.some((o) => o.value === v)) {
-        invalid.push({ name, error: 'INVALID_OPTION', message: `${v} was not one of the allowed options: ${def.options.map((o) => o.value).join(', ')}` });
-        continue;
-      }
-      if (name === 'email') {
-        v = v.trim().toLowerCase();
-        if (!EMAIL.test(v)) {
-          invalid.push({ name, error: 'INVALID_EMAIL', message: `Email address ${v} is invalid` });
-          continue;
-        }
-      }
-      out[name] = v;
-    }
-    return out;
-  }
-
   /**
    * Validates and applies a set of creates/updates atomically. Throws a 400 VALIDATION_ERROR or a
    * 409 CONFLICT (unique value held by another object, or twice in the same batch) before writing.
    */
   write(type: HsObjectType, inputs: WriteInput[], source: ChangeSource): HsObject[] {
     const invalid: InvalidValue[] = [];
-    const normalized = inputs.map((i) => this.normalize(type, i.properties, invalid));
+    const normalized = inputs.map((i) => normalizeValues((name) => this.property(type, name), i.properties, invalid));
     if (invalid.length > 0) throw validationError(this.portalId, invalid);
 
     // Uniqueness: against the store and among the batch's own inputs.
