@@ -7,7 +7,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { HubSpotFake } from './hubspot/index.js';
 import type { HsObjectType } from './hubspot/schema.js';
-import { readBody } from './concierge/http.js';
+import { readBody } from './http.js';
 
 const TYPES = new Set(['companies', 'contacts', 'deals', 'invoices', 'tickets']);
 

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, sendJson } from './http.js';
+import { listen, readBody, sendJson } from '../http.js';
 import { postManagement } from './challtestsrv.js';
 import { textOf } from '../../core/text-of.js';
 

@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody } from './http.js';
+import { listen, readBody } from '../http.js';
 
 export interface NamecheapFakeOptions {
   apiUser?: string;

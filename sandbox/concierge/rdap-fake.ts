@@ -3,7 +3,7 @@
  * for registered names and 404 with an RDAP error object otherwise (`application/rdap+json`).
  * Names can also be made to answer 429 or 503, like a busy registry.
  */
-import { listen } from './http.js';
+import { listen } from '../http.js';
 
 export interface RdapFake {
   /** Base URL with a trailing slash (RDAP_BASE_URL). */

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, RollingWindow, sendJson } from './http.js';
+import { listen, readBody, sendJson } from '../http.js';
+import { RollingWindow } from '../rolling-window.js';
 import { associationsBatchRoute, associationsObjectRoute } from './associations-routes.js';
 import { objectsRoute } from './objects-routes.js';
 import { propertiesRoute } from './properties-routes.js';

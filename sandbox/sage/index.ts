@@ -7,7 +7,8 @@
  * tokens (types.ts). This file routes the requests.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, RollingWindow, sendJson } from '../hubspot/http.js';
+import { listen, readBody, sendJson } from '../http.js';
+import { RollingWindow } from '../rolling-window.js';
 import { mainPersonWire } from './contact-persons.js';
 import { listPage } from './listing.js';
 import { createSageOAuth } from './oauth.js';
