@@ -59,7 +59,7 @@ export function pgRateLimiter(db: DbOrTx, spec: BucketSpec, onWait?: (ms: number
   return {
     async take(n = 1) {
       for (let tries = 1; ; tries++) {
-        const row = await takeTokens(db, { name: spec.name, capacity, refillPerSec, n });
+        const row = await takeTokens(db, { name: spec.name, capacity, refillPerSec, n, requeue: tries > 1 });
         if (row.day_used > spec.dailyBudget) throw new DailyBudgetExhausted(spec.name, row.day_used, spec.dailyBudget);
         if (row.tokens >= 0) return;
         // Sleep in slices so a long wait keeps the caller's activity heartbeating (`onWait` may
@@ -71,7 +71,7 @@ export function pgRateLimiter(db: DbOrTx, spec: BucketSpec, onWait?: (ms: number
         }
         // Woken later than the headroom absorbs (a starved process, a late timer): sent now, this
         // request would arrive together with those reserved after it, on time, from any process.
-        // Its slot is given up and it queues again (the slot counts in the day's use).
+        // Its slot is given up and it queues again (counted once in the day's use: requests sent).
         if (Date.now() - due <= lateMs || tries >= 3) return;
       }
     },

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../db/client.js';
 import { DailyBudgetExhausted, pgRateLimiter } from '../../activities/sync/rate-limit.js';
+import { takeTokens } from '../../db/queries/sync-rate-limit.js';
 import { freshDb, type TestDb } from '../support/db.js';
 
 let t: TestDb;
@@ -58,5 +59,15 @@ describe('shared rate limiter', () => {
     await l.take();
     await l.take();
     await expect(l.take()).rejects.toBeInstanceOf(DailyBudgetExhausted);
+  });
+
+  it('a slot given up and taken again (a late sender re-queuing) is one request in the day', async () => {
+    const b = { name: 'shared-d', capacity: 2, refillPerSec: 1, n: 1 };
+    expect((await takeTokens(t.db, b)).day_used).toBe(1);
+    const again = await takeTokens(t.db, { ...b, requeue: true });
+    expect(again.day_used).toBe(1);
+    // the re-queued take still takes a token: the bucket is not refunded
+    expect(again.tokens).toBeLessThan(1);
+    expect((await takeTokens(t.db, b)).day_used).toBe(2);
   });
 });
