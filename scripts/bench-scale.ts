@@ -1,12 +1,22 @@
 /**
- * `npm run bench:scale`: hosting audits (browser probe off: the worker's CPU does the work) on the
- * cluster topology — Temporal 1.29.1 on PostgreSQL (scripts/lib/temporal-cluster.ts), the API in
- * this process, 1, 2 and 4 worker processes on the audits queue. Prints audits/s, the ratio to one
- * process, and the CPU seconds of the Temporal server, the workers, PostgreSQL and this process
- * (API + fixtures) from /proc. Then kills one of two workers with SIGKILL under load: every audit
- * completes, one report and one workflow execution each.
+ * `npm run bench:scale`: families on the cluster topology — Temporal 1.29.1 on PostgreSQL
+ * (scripts/lib/temporal-cluster.ts), the API in this process, worker processes started apart.
+ *  - audits: hosting audits (browser probe off: the worker's CPU does the work) with 1, 2 and 4
+ *    worker processes on the audits queue, audits/s and the ratio to one process; then one of two
+ *    workers killed with SIGKILL under load: every audit completes, one report and one workflow
+ *    execution each;
+ *  - sync (scripts/lib/bench-scale-sync.ts): the shared HubSpot bucket across 1 and 2 sync worker
+ *    processes and through a kill -9 of one of two: busiest 10 s window vs the limit, 429s, each
+ *    company / contact / association once;
+ *  - watches (scripts/lib/bench-scale-watches.ts): per-host politeness across 1 and 2 watches
+ *    worker processes and through a kill -9: smallest gap per host vs the interval, pages/s, each
+ *    listing / event / notification once.
+ * Each measured run prints the CPU seconds of the Temporal server, the workers, PostgreSQL and this
+ * process (API, stand-ins, fixtures) from /proc.
  *
- *   npm run bench:scale -- [--n 200] [--concurrency 32] [--workers 1,2,4]
+ *   npm run bench:scale -- [--family audits,sync,watches] [--n 200] [--concurrency 32] [--workers 1,2,4]
+ *     [--hubspot-limit 100] [--customers 1000] [--per-run 20]
+ *     [--hosts 6] [--agencies 3] [--listings 6] [--politeness-ms 250]
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +34,9 @@ import { startAuditFixtures } from '../test/support/audits/fixtures.js';
 import { killHard, startWorkerProcess, writeWorkflowBundle } from '../test/support/worker-process.js';
 import type { PeerProcess } from '../sandbox/concierge/process.js';
 import { ensureDatabase, postmasterPid, startPostgres, throwawayPgDir } from './lib/postgres.js';
-import { cpuSeconds, treeOf } from './lib/proc-tree.js';
+import { cpuMeter, formatCpu, whenReady } from './lib/bench-scale-cpu.js';
+import { benchSyncScale } from './lib/bench-scale-sync.js';
+import { benchWatchesScale } from './lib/bench-scale-watches.js';
 import { freePort } from '../core/free-port.js';
 import { runPool, summarize } from './lib/stats.js';
 import { startClusterServer } from './lib/temporal-cluster.js';
@@ -32,8 +44,21 @@ import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './lib/temporal-se
 import { provision } from './provision.js';
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '32' }, workers: { type: 'string', default: '1,2,4' } },
+  options: {
+    family: { type: 'string', default: 'audits,sync,watches' },
+    n: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '32' },
+    workers: { type: 'string', default: '1,2,4' },
+    'hubspot-limit': { type: 'string', default: '100' },
+    customers: { type: 'string', default: '1000' },
+    'per-run': { type: 'string', default: '20' },
+    hosts: { type: 'string', default: '6' },
+    agencies: { type: 'string', default: '3' },
+    listings: { type: 'string', default: '6' },
+    'politeness-ms': { type: 'string', default: '250' },
+  },
 });
+const families = new Set(values.family.split(','));
 const N = Number(values.n);
 const CONCURRENCY = Number(values.concurrency);
 const KEY = 'bench-key-0123456789abcdef';
@@ -86,50 +111,76 @@ async function audit(i: number, ids?: string[]): Promise<void> {
 const startWorkers = (n: number) =>
   Promise.all(Array.from({ length: n }, () => startWorkerProcess({ env: { ...workerEnv, LOG_LEVEL: 'warn' }, families: ['audits'], bundlePath })));
 const stopWorkers = (ws: PeerProcess[]) => Promise.all(ws.map((w) => w.stop()));
-const serverCpu = () => cpuSeconds(treeOf([temporal.process.pid!]));
-const pgCpu = () => cpuSeconds(treeOf([postmasterPid(join(pgDir, 'data'))!]));
+const roots = { temporal: () => [temporal.process.pid!], postgres: () => [postmasterPid(join(pgDir, 'data'))!] };
+const ctx = { client, workerEnv, bundlePath, taskQueuePrefix: prefix, roots };
 
-console.log(
-  `\nbench:scale  audits without browser, N=${N} concurrency=${CONCURRENCY}, Temporal ${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${cpus().length} cores`,
-);
-let baseRate = 0;
-for (const n of values.workers.split(',').map(Number)) {
-  const ws = await startWorkers(n);
-  await runPool(16, CONCURRENCY, (i) => audit(i)); // warm-up
-  const pids = ws.map((w) => w.child.pid!);
-  const [w0, s0, p0, own0] = [cpuSeconds(treeOf(pids)), serverCpu(), pgCpu(), process.cpuUsage()];
+async function benchAudits(): Promise<void> {
+  console.log(`\naudits without browser, N=${N} concurrency=${CONCURRENCY}`);
+  let baseRate = 0;
+  for (const n of values.workers.split(',').map(Number)) {
+    const ws = await startWorkers(n);
+    await runPool(16, CONCURRENCY, (i) => audit(i)); // warm-up
+    const meter = cpuMeter(
+      roots,
+      ws.map((w) => w.child.pid!),
+    );
+    const t0 = performance.now();
+    const lat = await runPool(N, CONCURRENCY, (i) => audit(i));
+    const secs = (performance.now() - t0) / 1000;
+    const cpu = meter.stop();
+    const rate = N / secs;
+    baseRate ||= rate;
+    const s = summarize(lat);
+    console.log(
+      `${n} worker process${n > 1 ? 'es' : '  '}: ${rate.toFixed(1).padStart(5)} audits/s  ×${(rate / baseRate).toFixed(2)}  p50 ${(s.p50 / 1000).toFixed(2)} s  p95 ${(s.p95 / 1000).toFixed(2)} s  max ${(s.max / 1000).toFixed(1)} s  | ${formatCpu(cpu, 'API+fixtures')}`,
+    );
+    await stopWorkers(ws);
+  }
+
+  // kill -9 of one of two workers under load
+  const ws = await startWorkers(2);
+  const ids: string[] = [];
   const t0 = performance.now();
-  const lat = await runPool(N, CONCURRENCY, (i) => audit(i));
+  const load = runPool(N, CONCURRENCY, (i) => audit(i, ids));
+  await whenReady(() => ids.length >= N / 4);
+  await killHard(ws[0]!);
+  const killedAt = (performance.now() - t0) / 1000;
+  await load;
   const secs = (performance.now() - t0) / 1000;
-  const own = process.cpuUsage(own0);
-  const [wc, sc, pc, oc] = [cpuSeconds(treeOf(pids)) - w0, serverCpu() - s0, pgCpu() - p0, (own.user + own.system) / 1e6];
-  const rate = N / secs;
-  baseRate ||= rate;
-  const s = summarize(lat);
+  const reports = await auditStatuses(db, ids);
+  let executions = 0;
+  for (const id of ids) for await (const _ of client.workflow.list({ query: `WorkflowId = '${id}'` })) executions++;
+  const completed = reports.filter((r) => r.status === 'completed').length;
   console.log(
-    `${n} worker process${n > 1 ? 'es' : '  '}: ${rate.toFixed(1).padStart(5)} audits/s  ×${(rate / baseRate).toFixed(2)}  p50 ${(s.p50 / 1000).toFixed(2)} s  p95 ${(s.p95 / 1000).toFixed(2)} s  max ${(s.max / 1000).toFixed(1)} s  | CPU s: Temporal ${sc.toFixed(1)}, workers ${wc.toFixed(1)}, PostgreSQL ${pc.toFixed(1)}, API+fixtures ${oc.toFixed(1)} = ${(sc + wc + pc + oc).toFixed(1)} in ${secs.toFixed(1)} s wall (${((sc + wc + pc + oc) / secs).toFixed(2)} cores busy; load ${loadavg()[0]!.toFixed(1)})`,
+    `kill -9 of 1 of 2 workers at ${killedAt.toFixed(1)} s (${N / 4} audits started): ${completed}/${N} audits completed in ${secs.toFixed(1)} s, ${reports.length} reports, ${executions} workflow executions for ${ids.length} ids ${completed === N && reports.length === N && executions === N ? '(each once)' : '(MISMATCH)'}`,
   );
-  await stopWorkers(ws);
+  await stopWorkers(ws.slice(1));
 }
 
-// kill -9 of one of two workers under load
-const ws = await startWorkers(2);
-const ids: string[] = [];
-const t0 = performance.now();
-const load = runPool(N, CONCURRENCY, (i) => audit(i, ids));
-while (ids.length < N / 4) await new Promise((r) => setTimeout(r, 50));
-await killHard(ws[0]!);
-const killedAt = (performance.now() - t0) / 1000;
-await load;
-const secs = (performance.now() - t0) / 1000;
-const reports = await auditStatuses(db, ids);
-let executions = 0;
-for (const id of ids) for await (const _ of client.workflow.list({ query: `WorkflowId = '${id}'` })) executions++;
-const completed = reports.filter((r) => r.status === 'completed').length;
 console.log(
-  `kill -9 of 1 of 2 workers at ${killedAt.toFixed(1)} s (${N / 4} audits started): ${completed}/${N} audits completed in ${secs.toFixed(1)} s, ${reports.length} reports, ${executions} workflow executions for ${ids.length} ids ${completed === N && reports.length === N && executions === N ? '(each once)' : '(MISMATCH)'}`,
+  `\nbench:scale  Temporal ${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${cpus().length} cores, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
 );
-await stopWorkers(ws.slice(1));
+if (families.has('audits')) await benchAudits();
+if (families.has('sync'))
+  await benchSyncScale(ctx, {
+    limit: Number(values['hubspot-limit']),
+    customers: Number(values.customers),
+    perRun: Number(values['per-run']),
+    workers: [1, 2],
+  });
+if (families.has('watches'))
+  await benchWatchesScale(ctx, db, {
+    shape: { hosts: Number(values.hosts), agencies: Number(values.agencies), listings: Number(values.listings) },
+    politenessMs: Number(values['politeness-ms']),
+    workers: [1, 2],
+  });
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 api.close();
 await conn.close();

@@ -9,6 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../../../db/client.js';
+import { insertAlert, updateAlert } from '../../../db/queries/watch-alerts.js';
+import { insertSource } from '../../../db/queries/watch-sources.js';
 import { taskQueueFor } from '../../../core/temporal.js';
 import type { watchSource } from '../../../workflows/watches.js';
 import { agencySite, property, startSite, type FixtureSite, type Property, type Responder } from '../watches/sites.js';
@@ -44,7 +46,8 @@ export function agenciesHost(agencies: Array<Map<string, Property>>, perPage: nu
   };
 }
 
-export async function startWatchLoad(db: Db, shape: WatchLoadShape, alertEmail: string): Promise<WatchLoad> {
+/** `variant` (0-5) sets the listings' room count: loads of different variants never look like one another's duplicates. */
+export async function startWatchLoad(db: Db, shape: WatchLoadShape, alertEmail: string, variant = 0): Promise<WatchLoad> {
   const sites: FixtureSite[] = [];
   const hostOf = new Map<number, string>();
   let n = 0;
@@ -53,39 +56,35 @@ export async function startWatchLoad(db: Db, shape: WatchLoadShape, alertEmail: 
       const m = new Map<string, Property>();
       for (let i = 0; i < shape.listings; i++, n++) {
         // two listings with one postal code and a close price are 60 apart in n: 180 m² apart, not one property
-        m.set(`l${n}`, property(`l${n}`, { surface: 20 + 3 * n, price: Math.round(100_000 * 1.06 ** (n % 60)), postalCode: String(75001 + (n % 20)) }));
+        const id = `v${variant}l${n}`;
+        m.set(
+          id,
+          property(id, { surface: 20 + 3 * n, rooms: 1 + variant, price: Math.round(100_000 * 1.06 ** (n % 60)), postalCode: String(75001 + (n % 20)) }),
+        );
       }
       return m;
     });
     const site = await startSite(agenciesHost(agencies, 3));
     sites.push(site);
-    const rows = await db
-      .insertInto('watch_sources')
-      .values(
-        agencies.map((_, k) => ({
-          name: `Agence ${h}-${k}`,
-          website: `${site.url}agence-${k}/`,
-          listing_urls: [`${site.url}agence-${k}/biens/`],
-          selectors: '{}',
-        })),
-      )
-      .returning('id')
-      .execute();
-    for (const r of rows) hostOf.set(Number(r.id), site.host);
+    for (let k = 0; k < shape.agencies; k++) {
+      const src = await insertSource(db, {
+        name: `Agence ${h}-${k}`,
+        website: `${site.url}agence-${k}/`,
+        listing_urls: [`${site.url}agence-${k}/biens/`],
+        selectors: '{}',
+      });
+      hostOf.set(Number(src.id), site.host);
+    }
   }
-  const alert = await db
-    .insertInto('watch_alerts')
-    .values({
-      owner_email: alertEmail,
-      name: 'shared limits',
-      criteria: JSON.stringify({ priceMax: 100_000_000 }),
-      channel: 'email',
-      target: alertEmail,
-      frequency: 'immediate',
-      unsubscribe_token: randomBytes(24).toString('base64url'),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const alert = await insertAlert(db, {
+    owner_email: alertEmail,
+    name: 'shared limits',
+    criteria: JSON.stringify({ priceMax: 100_000_000 }),
+    channel: 'email',
+    target: alertEmail,
+    frequency: 'immediate',
+    unsubscribe_token: randomBytes(24).toString('base64url'),
+  });
   const alertId = Number(alert.id);
   return {
     sites,
@@ -93,7 +92,7 @@ export async function startWatchLoad(db: Db, shape: WatchLoadShape, alertEmail: 
     alertId,
     listings: n,
     async close() {
-      await db.updateTable('watch_alerts').set({ active: false }).where('id', '=', alertId).execute();
+      await updateAlert(db, alertId, { active: false });
       await Promise.all(sites.map((s) => s.close()));
     },
   };
