@@ -2,21 +2,17 @@
  * The HubSpot fake through the real `@hubspot/api-client`: v4 associations (default, batch, read
  * from both sides, archive) and invoices through the generic objects API.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client } from '@hubspot/api-client';
 import type { HubSpotFake } from '../../sandbox/hubspot/index.js';
-import { failure, startFakeWithClient } from '../support/hubspot/sdk-client.js';
+import { failure, useFakeWithClient } from '../support/hubspot/sdk-client.js';
 
 let fake: HubSpotFake;
 let hs: Client;
 
-beforeAll(async () => {
-  ({ fake, hs } = await startFakeWithClient());
+useFakeWithClient((started) => {
+  ({ fake, hs } = started);
 });
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.setRateLimit(undefined));
 
 describe('HubSpot fake: associations v4', () => {
   it('associates by default (single and batch), reads them back from both sides', async () => {

@@ -2,21 +2,17 @@
  * The HubSpot fake through the real `@hubspot/api-client`: the rolling rate limit (429 with
  * Retry-After), the separate search limit, and the token check.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '@hubspot/api-client';
 import { startHubSpotFake, type HubSpotFake } from '../../sandbox/hubspot/index.js';
-import { failure, startFakeWithClient } from '../support/hubspot/sdk-client.js';
+import { failure, useFakeWithClient } from '../support/hubspot/sdk-client.js';
 
 let fake: HubSpotFake;
 let hs: Client;
 
-beforeAll(async () => {
-  ({ fake, hs } = await startFakeWithClient());
+useFakeWithClient((started) => {
+  ({ fake, hs } = started);
 });
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.setRateLimit(undefined));
 
 describe('HubSpot fake: rate limit', () => {
   it('answers 429 with Retry-After and the TEN_SECONDLY_ROLLING body past N requests per window, and counts them', async () => {

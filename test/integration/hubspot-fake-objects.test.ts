@@ -2,21 +2,17 @@
  * The HubSpot fake through the real `@hubspot/api-client`: properties (unique sage_id), batch upsert
  * by a unique property, validation, and the unique contact email, as the sync engine relies on them.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client } from '@hubspot/api-client';
 import type { HubSpotFake } from '../../sandbox/hubspot/index.js';
-import { failure, startFakeWithClient } from '../support/hubspot/sdk-client.js';
+import { failure, useFakeWithClient } from '../support/hubspot/sdk-client.js';
 
 let fake: HubSpotFake;
 let hs: Client;
 
-beforeAll(async () => {
-  ({ fake, hs } = await startFakeWithClient());
+useFakeWithClient((started) => {
+  ({ fake, hs } = started);
 });
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.setRateLimit(undefined));
 
 describe('HubSpot fake: properties and batch upsert', () => {
   it('creates sage_id as a unique property once; a second create is 409 OBJECT_ALREADY_EXISTS', async () => {

@@ -2,21 +2,15 @@
  * The HubSpot fake through the real `@hubspot/api-client`: CRM search filters, sorts, the after
  * cursor and the changed-since query the sync engine pages with.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client } from '@hubspot/api-client';
-import type { HubSpotFake } from '../../sandbox/hubspot/index.js';
-import { failure, startFakeWithClient } from '../support/hubspot/sdk-client.js';
+import { failure, useFakeWithClient } from '../support/hubspot/sdk-client.js';
 
-let fake: HubSpotFake;
 let hs: Client;
 
-beforeAll(async () => {
-  ({ fake, hs } = await startFakeWithClient());
+useFakeWithClient((started) => {
+  ({ hs } = started);
 });
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.setRateLimit(undefined));
 
 describe('HubSpot fake: search', () => {
   it('filters (EQ, IN, GT, HAS_PROPERTY), sorts and pages with the after cursor', async () => {

@@ -3,11 +3,11 @@
  * API changes to a loopback receiver, retried deliveries, stale and badly signed requests on demand.
  */
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@hubspot/api-client';
 import { verifyHubSpotV3 } from '../../activities/sync/hubspot-signature.js';
 import type { HubSpotFake, HubSpotWebhookEvent } from '../../sandbox/hubspot/index.js';
-import { SECRET, startFakeWithClient } from '../support/hubspot/sdk-client.js';
+import { SECRET, useFakeWithClient } from '../support/hubspot/sdk-client.js';
 
 let fake: HubSpotFake;
 let hs: Client;
@@ -34,13 +34,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/v1/webhooks/hubspot`;
-  ({ fake, hs } = await startFakeWithClient());
 });
 afterAll(async () => {
-  await fake.close();
   await new Promise((r) => receiver.close(r));
 });
-beforeEach(() => fake.setRateLimit(undefined));
+useFakeWithClient((started) => {
+  ({ fake, hs } = started);
+});
 
 describe('HubSpot fake: webhooks', () => {
   it('sends v3-signed batches for UI and API changes; the signature verifies and a tampered one does not', async () => {
