@@ -4,6 +4,9 @@
  * fake (XML API), the Cloudflare fake through the official SDK publishing TXT records into
  * challtestsrv, Pebble issuing a real certificate, the loopback HTTPS server serving the site,
  * Chromium checking it, the SMTP catcher receiving every email.
+ *
+ * One file on purpose (issue 17): the concierge world (every peer above, the worker and Chromium)
+ * is the costliest setup of the suite; started once, each test runs its own order through it.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';

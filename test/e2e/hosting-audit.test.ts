@@ -2,6 +2,10 @@
  * Hosting audits end to end: the real API starts `hostingAudit` on the real worker (Temporal dev
  * server, PostgreSQL), whose probes reach the loopback fixtures through the local DNS server and
  * Chromium; each fixture gets the verdict and the reasons the brief calls for.
+ *
+ * One file on purpose (issue 17): the audit fixtures (DNS server, TLS and HTTP servers) and the
+ * audits worker with Chromium are started once; the fourteen audits start together and run side by
+ * side, each test reads its verdict, and the bad-input tests need the same fixtures' names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';

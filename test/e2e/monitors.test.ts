@@ -3,6 +3,10 @@
  * catcher and a webhook receiver on loopback, watching loopback sites that go down, recover, slow
  * down and carry a certificate about to expire. The monitor sweep (workflows/monitor-sweep.ts)
  * checks them; their state is read from the API (the row and SQL over the checks).
+ *
+ * One file on purpose (issue 17): every test runs on the one audits worker and the monitor sweeps
+ * started in beforeAll (with the SMTP catcher, webhook receiver and test CA), and the last test
+ * replays the sweep run that checked the monitors of all the tests before it.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,6 +3,10 @@
  * Shopify products.json, a JavaScript single-page site rendered in Chromium, a site answering 429,
  * a garbage page, a dead site), the real worker on the real Temporal dev server, real PostgreSQL,
  * a real SMTP catcher and a webhook receiver. The sites change between runs.
+ *
+ * One file on purpose (issue 17): the fixture sites and the watches worker (with its Chromium pool)
+ * are started once, and the tests build on each other in order (sources registered, crawled, then
+ * changed, failing, drained mid-run, searched).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';

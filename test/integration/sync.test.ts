@@ -1,6 +1,9 @@
 /**
  * The sync end to end: real Temporal, real PostgreSQL, the real HubSpot SDK and Sage adapter
  * pointed at stateful fakes. The tests run in order on one pair of fakes (state carries over).
+ *
+ * One file on purpose (issue 17): the harness (worker, API, both fakes) is started once and loaded
+ * with 1,000 customers, which the tests after the full load read and change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubspotEventsWorkflowId } from '../../workflows/sync.js';
