@@ -3,27 +3,17 @@
  * paging by `$next`, incremental cursors, deletions, changes while paging, quotes and invoices,
  * writes and upserts by reference.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSageBusinessCloud } from '../../activities/sync/sage/business-cloud.js';
+import { describe, expect, it } from 'vitest';
 import type { SageFake } from '../../sandbox/sage/index.js';
-import { freshDb, type TestDb } from '../support/db.js';
-import { failure, sageConfig, startSeededSage } from '../support/sage/adapter.js';
+import { failure, useSeededSage, type SeededSage } from '../support/sage/adapter.js';
 
-let t: TestDb;
 let sage: SageFake;
+let adapter: SeededSage['adapter'];
 let offset = 0;
 const clock = () => Date.now() + offset;
-let initialRefresh: string;
-const adapter = (env: Record<string, string> = {}) => createSageBusinessCloud({ db: t.db, config: sageConfig(t.url, sage, initialRefresh, env), now: clock });
-
-beforeAll(async () => {
-  t = await freshDb();
-  ({ sage, initialRefresh } = await startSeededSage(clock));
+useSeededSage(clock, (w) => {
+  ({ sage, adapter } = w);
   offset += 60_000;
-});
-afterAll(async () => {
-  await sage.close();
-  await t.drop();
 });
 
 describe('Sage adapter: incremental reads', () => {

@@ -3,32 +3,28 @@
  * OAuth2 refresh-token rotation persisted and serialized across "processes", stale refresh tokens,
  * missing credentials, and 429s waited out or handed to Temporal.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
 import { storeSageRefreshToken } from '../../activities/sync/sage/token-store.js';
 import { createSageBusinessCloud } from '../../activities/sync/sage/business-cloud.js';
 import type { SageFake } from '../../sandbox/sage/index.js';
-import { freshDb, type TestDb } from '../support/db.js';
-import { failure, sageConfig, startSeededSage } from '../support/sage/adapter.js';
+import type { TestDb } from '../support/db.js';
+import { failure, useSeededSage, type SeededSage } from '../support/sage/adapter.js';
 
 let t: TestDb;
 let sage: SageFake;
-let offset = 0;
-const clock = () => Date.now() + offset;
 let initialRefresh: string;
-const adapter = (env: Record<string, string> = {}) => createSageBusinessCloud({ db: t.db, config: sageConfig(t.url, sage, initialRefresh, env), now: clock });
-
-beforeAll(async () => {
-  t = await freshDb();
-  ({ sage, initialRefresh } = await startSeededSage(clock));
-  offset += 60_000;
-  // the adapter has run once: its credentials row is stored, as before any refresh in production
-  await adapter().customers.listChanged(null, null, 1);
-});
-afterAll(async () => {
-  await sage.close();
-  await t.drop();
-});
+let adapter: SeededSage['adapter'];
+let offset = 0;
+useSeededSage(
+  () => Date.now() + offset,
+  async (w) => {
+    ({ t, sage, initialRefresh, adapter } = w);
+    offset += 60_000;
+    // the adapter has run once: its credentials row is stored, as before any refresh in production
+    await adapter().customers.listChanged(null, null, 1);
+  },
+);
 
 describe('Sage adapter: OAuth2 refresh-token rotation', () => {
   const stored = () => t.db.selectFrom('sync_sage_credentials').selectAll().where('business_id', '=', sage.businessId).executeTakeFirstOrThrow();

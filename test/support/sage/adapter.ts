@@ -1,12 +1,14 @@
 /**
  * What the Sage adapter and Sage fake tests share: the fake seeded with 45 customers and one
- * supplier on the test's clock, the configuration pointing the adapter at it, and `failure` that
- * returns the ApplicationFailure a call ends with.
+ * supplier on the test's clock, the configuration pointing the adapter at it (useSeededSage: both
+ * with a database, for a test file), and `failure` that returns the ApplicationFailure a call ends with.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig, type Config } from '../../../core/config.js';
+import { createSageBusinessCloud } from '../../../activities/sync/sage/business-cloud.js';
 import { startSageFake, type SageFake } from '../../../sandbox/sage/index.js';
+import { freshDb, type TestDb } from '../db.js';
 
 export const customer = (i: number, extra: Record<string, unknown> = {}) => ({
   name: `Client ${String(i).padStart(3, '0')}`,
@@ -39,6 +41,31 @@ export function sageConfig(databaseUrl: string, sage: SageFake, refreshToken: st
     SAGE_BUSINESS_ID: sage.businessId,
     SAGE_REFRESH_TOKEN: refreshToken,
     ...env,
+  });
+}
+
+export interface SeededSage {
+  t: TestDb;
+  sage: SageFake;
+  initialRefresh: string;
+  /** The adapter as a worker builds it, on the file's clock; `env` overrides settings. */
+  adapter: (env?: Record<string, string>) => ReturnType<typeof createSageBusinessCloud>;
+}
+
+/** The file's database and seeded fake on `clock`: started before its tests (handed to `ready`), closed after. */
+export function useSeededSage(clock: () => number, ready: (w: SeededSage) => void | Promise<void>): void {
+  let w: SeededSage | undefined;
+  beforeAll(async () => {
+    const t = await freshDb();
+    const { sage, initialRefresh } = await startSeededSage(clock);
+    const adapter = (env: Record<string, string> = {}) =>
+      createSageBusinessCloud({ db: t.db, config: sageConfig(t.url, sage, initialRefresh, env), now: clock });
+    w = { t, sage, initialRefresh, adapter };
+    await ready(w);
+  });
+  afterAll(async () => {
+    await w?.sage.close();
+    await w?.t.drop();
   });
 }
 
