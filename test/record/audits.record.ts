@@ -11,9 +11,9 @@ import { DEFAULT_THRESHOLDS } from '../../core/contracts/monitors.js';
 import { startAuditFixtures } from '../support/audits/fixtures.js';
 import { createTestCa, startTestSite, startWebhookReceiver } from '../support/monitor-sites.js';
 import { until } from '../support/sync/harness.js';
-import { types, want, world } from './world.js';
+import { types, world } from './world.js';
 
-describe.runIf(want('hostingAudit', 'siteMonitor', 'monitorSweep'))('audits', () => {
+describe('audits', () => {
   it('records a hostingAudit, a siteMonitor through down, recovery and continueAsNew, and a monitorSweep', async () => {
     const fx = await startAuditFixtures();
     const ca = createTestCa();

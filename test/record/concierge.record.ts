@@ -11,9 +11,9 @@ import type { CertificateRenewalStatus } from '../../workflows/certificate-renew
 import { freshDb } from '../support/db.js';
 import { TEST_API_KEY, testClient, testEnv, workflowBundle } from '../support/platform.js';
 import { until } from '../support/sync/harness.js';
-import { DAY, dir, want } from './world.js';
+import { DAY, dir } from './world.js';
 
-describe.runIf(want('certificateRenewal'))('concierge', () => {
+describe('concierge', () => {
   it('records a certificateRenewal round that fails, alerts, renews and continues as new', async () => {
     // The activities stand in for ACME (real issuance is the concierge e2e's); the workflow, its
     // timers and its continueAsNew are the real ones. The expiry is 30 days + 2 s away.

@@ -5,9 +5,9 @@ import { recordHistory } from '../../scripts/lib/histories.js';
 import { hubspotEventsWorkflowId, type HubSpotEventsStatus } from '../../workflows/sync.js';
 import { TEST_API_KEY } from '../support/platform.js';
 import { customerBody, HUBSPOT_SECRET, HUBSPOT_TOKEN, startSyncHarness, until } from '../support/sync/harness.js';
-import { dir, want } from './world.js';
+import { dir } from './world.js';
 
-describe.runIf(want('crmSync', 'hubspotEvents'))('sync', () => {
+describe('sync', () => {
   it('records a small full crmSync and a debounced hubspotEvents batch', async () => {
     const h = await startSyncHarness();
     try {

@@ -1,5 +1,5 @@
 /**
- * `npm run history:record`: the recording runs (histories.record.ts), on the same throwaway
+ * `npm run history:record`: the recording runs (<family>.record.ts over world.ts), on the same throwaway
  * servers as the tests (test/global-setup.ts). Not part of `npm test`: the replay test replays
  * what they recorded.
  */

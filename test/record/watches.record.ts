@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { agencySite, property, startSite, type Property } from '../support/watches/sites.js';
-import { types, want, world } from './world.js';
+import { types, world } from './world.js';
 
-describe.runIf(want('watchSource', 'watchFleet', 'marketStats', 'duplicateCleanup', 'alertDigest', 'genericWatch', 'genericWatchSweep'))('watches', () => {
+describe('watches', () => {
   it('records watchFleet, watchSource, marketStats, duplicateCleanup, alertDigest and the generic watches', async () => {
     const listings = new Map<string, Property>([
       ['h1', property('h1', { price: 320_000, surface: 45, rooms: 2 })],

@@ -2,8 +2,8 @@
  * `npm run history:record` drives one short, real run of each workflow type through its main path
  * (the real worker and activities, the loopback fixtures and fakes of the e2e tests) and saves its
  * history into test/fixtures/histories/ for the replay test; one recorder a family
- * (<family>.record.ts), not part of `npm test`. What they share: RECORD_TYPES (a comma list of
- * workflow types, records only those) and HISTORY_DIR, the workflow types the bundle registers, and
+ * (<family>.record.ts; `npm run history:record -- <type>` runs the files of those types), not part
+ * of `npm test`. What they share: HISTORY_DIR, the workflow types the bundle registers, and
  * a family's world (database, config, client, in-process worker, API, mail catcher).
  */
 import { expect } from 'vitest';
@@ -17,11 +17,6 @@ import { freshDb, type TestDb } from '../support/db.js';
 import { OTHER_API_KEY, startTestWorkers, TEST_API_KEY, testApp, testClient, testEnv } from '../support/platform.js';
 import { HUBSPOT_SECRET, HUBSPOT_TOKEN } from '../support/sync/harness.js';
 
-const wanted = (process.env.RECORD_TYPES ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
-export const want = (...types: string[]) => wanted.length === 0 || types.some((t) => wanted.includes(t));
 // HISTORY_DIR: somewhere else than test/fixtures/histories (a trial run)
 export const dir = process.env.HISTORY_DIR || undefined;
 export const DAY = 86_400_000;
