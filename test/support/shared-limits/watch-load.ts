@@ -59,7 +59,15 @@ export async function startWatchLoad(db: Db, shape: WatchLoadShape, alertEmail: 
         const id = `v${variant}l${n}`;
         m.set(
           id,
-          property(id, { surface: 20 + 3 * n, rooms: 1 + variant, price: Math.round(100_000 * 1.06 ** (n % 60)), postalCode: String(75001 + (n % 20)) }),
+          property(id, {
+            // the title states the room count too: a page whose title said "3 pièces" read as 3 rooms
+            // whatever the variant, and a warm-up listing then looked like a measured one's duplicate
+            title: `Appartement ${id.toUpperCase()} ${1 + variant} pièces lumineux`,
+            surface: 20 + 3 * n,
+            rooms: 1 + variant,
+            price: Math.round(100_000 * 1.06 ** (n % 60)),
+            postalCode: String(75001 + (n % 20)),
+          }),
         );
       }
       return m;
