@@ -80,12 +80,12 @@ async function render(ctx: CrawlContext, url: string): Promise<{ url: string; st
   return { url: r.url, status: r.status, body: r.html, contentType: 'text/html' };
 }
 
-async function stage(ctx: CrawlContext, runId: number, listings: ListingDraft[]): Promise<number> {
+async function stage(ctx: CrawlContext, runId: number, listings: ListingDraft[], fromDetail = false): Promise<number> {
   if (listings.length === 0) return 0;
   return stageRows(
     ctx.db,
     runId,
-    listings.map((l) => toStagedRow(l, fingerprintOf(l))),
+    listings.map((l) => toStagedRow(l, fingerprintOf(l), fromDetail)),
   );
 }
 
@@ -137,7 +137,7 @@ export async function crawlPage(ctx: CrawlContext, plan: SourcePlan, runId: numb
     }
     out.format = res.format;
     if (res.format === 'shopify' && seed) out.links.push(`${u.origin}/products.json?limit=250&page=1`);
-    out.staged = await stage(ctx, runId, res.listings);
+    out.staged = await stage(ctx, runId, res.listings, res.pageKind === 'detail');
     const links = new Set([...res.listingLinks, ...res.nextPages].filter((l) => sameSite(l, plan.website)).map(normalizeUrl));
     if (seed) for (const l of internalListingLinks(page.body, page.url)) links.add(normalizeUrl(l));
     out.links.push(...links);

@@ -21,6 +21,7 @@ import * as apiKeys from './2026-12-05T1540_api_keys.js';
 import * as apiRateCountersUnlogged from './2026-12-05T1541_api_rate_counters_unlogged.js';
 import * as listingStatusEvents from './2026-12-05T1500_listing_status_events.js';
 import * as watchDuplicateBlocking from './2026-12-05T1510_watch_duplicate_blocking.js';
+import * as snapshotFromDetail from './2026-12-05T1900_snapshot_from_detail.js';
 
 /**
  * Every migration, by its dated name. Listed statically (not read from the folder) so the set is
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T1541_api_rate_counters_unlogged': apiRateCountersUnlogged,
   '2026-12-05T1500_listing_status_events': listingStatusEvents,
   '2026-12-05T1510_watch_duplicate_blocking': watchDuplicateBlocking,
+  '2026-12-05T1900_snapshot_from_detail': snapshotFromDetail,
 };

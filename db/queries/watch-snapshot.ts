@@ -27,20 +27,22 @@ export const fieldPairsSql = (fields: readonly string[]) => sql.raw(fields.map((
 
 /**
  * Stages listings of a run (JSON rows with the `watch_snapshot_items` columns), keeping per URL the
- * better-quality version (the later one on a tie) against rows staged earlier; how many rows were written.
+ * better-quality version against rows staged earlier; on equal quality a detail page's reading beats
+ * a list card's whatever the order (otherwise the later one); how many rows were written.
  */
 export async function insertSnapshotItems(db: Queryable, runId: number, rows: readonly object[]): Promise<number> {
   const res = await sql`
     insert into watch_snapshot_items as s (run_id, source_url, external_id, title, price, transaction, surface, rooms,
       bedrooms, bathrooms, property_type, address, postal_code, city, description, photos, features, quality, fingerprint, content_hash,
-      status, price_qualifier, previous_price, property_subtype)
+      status, price_qualifier, previous_price, property_subtype, from_detail)
     select ${runId}, r.source_url, r.external_id, r.title, r.price, r.transaction, r.surface, r.rooms, r.bedrooms, r.bathrooms,
       r.property_type, r.address, r.postal_code, r.city, r.description, coalesce(r.photos, '[]'), coalesce(r.features, '[]'),
-      r.quality, r.fingerprint, r.content_hash, coalesce(r.status, 'active'), r.price_qualifier, r.previous_price, r.property_subtype
+      r.quality, r.fingerprint, r.content_hash, coalesce(r.status, 'active'), r.price_qualifier, r.previous_price, r.property_subtype,
+      coalesce(r.from_detail, false)
     from json_to_recordset(${JSON.stringify(rows)}::json) as r(source_url text, external_id text, title text, price bigint,
       transaction text, surface numeric, rooms int, bedrooms int, bathrooms int, property_type text, address text,
       postal_code text, city text, description text, photos jsonb, features jsonb, quality real, fingerprint text, content_hash text,
-      status text, price_qualifier text, previous_price bigint, property_subtype text)
+      status text, price_qualifier text, previous_price bigint, property_subtype text, from_detail boolean)
     on conflict (run_id, source_url) do update set
       external_id = excluded.external_id, title = excluded.title, price = excluded.price, transaction = excluded.transaction,
       surface = excluded.surface, rooms = excluded.rooms, bedrooms = excluded.bedrooms, bathrooms = excluded.bathrooms,
@@ -48,8 +50,8 @@ export async function insertSnapshotItems(db: Queryable, runId: number, rows: re
       city = excluded.city, description = excluded.description, photos = excluded.photos, features = excluded.features,
       quality = excluded.quality, fingerprint = excluded.fingerprint, content_hash = excluded.content_hash,
       status = excluded.status, price_qualifier = excluded.price_qualifier, previous_price = excluded.previous_price,
-      property_subtype = excluded.property_subtype
-    where excluded.quality >= s.quality
+      property_subtype = excluded.property_subtype, from_detail = excluded.from_detail
+    where (excluded.quality, excluded.from_detail) >= (s.quality, s.from_detail)
   `.execute(db);
   return Number(res.numAffectedRows ?? 0);
 }

@@ -151,6 +151,8 @@ export interface WatchSnapshotItemsTable {
   price_qualifier: string | null;
   previous_price: number | null;
   property_subtype: string | null;
+  /** Read on the listing's own page (not a list card): wins a quality tie whatever the order. */
+  from_detail: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 /** Crawl errors per run (one row per failing page), for the run log. */

@@ -273,4 +273,32 @@ describe('snapshot diff', () => {
     const counts = await applySnapshot(t.db, runId, { removalMisses: K, countMisses: true });
     expect(counts).toMatchObject({ found: 3, new: 3, updated: 0, removed: 0 });
   });
+
+  it("on a quality tie a listing's own page beats its list card whichever is staged last (a list page re-crawled after a crash)", async () => {
+    const c = await t.db
+      .insertInto('watch_sources')
+      .values({ name: 'D', website: 'https://d.example/', selectors: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const runId = await openRun(t.db, c.id, `test-run-${++runSeq}`, 'wf');
+    const at = (n: number, rooms: number, fromDetail: boolean) =>
+      toStagedRow(draft({ sourceUrl: `https://d.example/annonce/${n}`, rooms, quality: 0.7 }), null, fromDetail);
+    // URL 1: card, then its page, then the card again (the retried list page); URL 2: page first, then card
+    await stageRows(t.db, runId, [at(1, 3, false)]);
+    await stageRows(t.db, runId, [at(1, 6, true), at(2, 4, true)]);
+    expect(await stageRows(t.db, runId, [at(1, 3, false), at(2, 2, false)])).toBe(0);
+    // within one call too
+    await stageRows(t.db, runId, [at(3, 5, true), at(3, 1, false)]);
+    const rooms = await t.db.selectFrom('watch_snapshot_items').select(['source_url', 'rooms']).where('run_id', '=', runId).orderBy('source_url').execute();
+    expect(rooms.map((r) => r.rooms)).toEqual([6, 4, 5]);
+    // a card of better quality still replaces a poorer page reading
+    await stageRows(t.db, runId, [toStagedRow(draft({ sourceUrl: 'https://d.example/annonce/2', rooms: 2, quality: 0.9 }), null, false)]);
+    const two = await t.db
+      .selectFrom('watch_snapshot_items')
+      .select('rooms')
+      .where('run_id', '=', runId)
+      .where('source_url', '=', 'https://d.example/annonce/2')
+      .executeTakeFirstOrThrow();
+    expect(two.rooms).toBe(2);
+  });
 });

@@ -57,14 +57,16 @@ export interface StagedRow {
   price_qualifier: 'from' | 'on_request' | null;
   previous_price: number | null;
   property_subtype: string | null;
+  /** Read on the listing's own page, not from a list card: wins over a card of equal quality. */
+  from_detail: boolean;
   content_hash: string;
 }
 
 const int = (n: number | undefined) => (typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : null);
 const str = (s: string | undefined, max = 20_000) => (s && s.trim() ? s.trim().slice(0, max) : null);
 
-/** Maps an extracted draft to a staging row (pure). */
-export function toStagedRow(d: ListingDraft, fingerprint: string | null): StagedRow {
+/** Maps an extracted draft to a staging row (pure); `fromDetail`: read on the listing's own page. */
+export function toStagedRow(d: ListingDraft, fingerprint: string | null, fromDetail = false): StagedRow {
   const row: Omit<StagedRow, 'content_hash'> = {
     source_url: d.sourceUrl,
     external_id: str(d.externalId, 200),
@@ -88,20 +90,22 @@ export function toStagedRow(d: ListingDraft, fingerprint: string | null): Staged
     price_qualifier: d.priceQualifier ?? null,
     previous_price: int(d.previousPrice),
     property_subtype: str(d.propertySubtype, 40),
+    from_detail: fromDetail,
   };
   return { ...row, content_hash: contentHash(row) };
 }
 
-export function contentHash(row: Omit<StagedRow, 'content_hash'>): string {
+export function contentHash(row: Omit<StagedRow, 'content_hash' | 'from_detail'>): string {
   const h = createHash('sha1');
   for (const f of TRACKED_FIELDS) h.update(`${f}=${JSON.stringify(row[f])}\u0000`);
   return h.digest('hex');
 }
 
 /**
- * Stages rows for a run. A URL seen twice in a run (a list card, then its detail page) keeps the
- * better-quality version (a later one on a tie), both within this call and against rows staged
- * earlier. One JSON parameter per chunk, so large snapshots need few round trips; the chunks hold
+ * Stages rows for a run. A URL seen twice in a run (a list card and its detail page) keeps the
+ * better-quality version, both within this call and against rows staged earlier; on a tie the
+ * detail page's reading, whichever came last (a list page re-crawled by a retried activity after a
+ * worker crash must not overwrite its detail pages' fields), else the later one. One JSON parameter per chunk, so large snapshots need few round trips; the chunks hold
  * distinct URLs, so two of them are in flight at once (serialising one while the server inserts
  * the other).
  */
@@ -126,7 +130,7 @@ function dedupeByUrl(rows: StagedRow[]): StagedRow[] {
   const best = new Map<string, StagedRow>();
   for (const r of rows) {
     const prev = best.get(r.source_url);
-    if (!prev || r.quality >= prev.quality) best.set(r.source_url, r);
+    if (!prev || r.quality > prev.quality || (r.quality === prev.quality && (r.from_detail || !prev.from_detail))) best.set(r.source_url, r);
   }
   return [...best.values()];
 }
