@@ -9,6 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderModes } from '../core/config.js';
 import type { Db } from '../db/client.js';
+import { forgetAcmeAccount } from '../db/queries/concierge-acme.js';
+import { forgetSyncCounterparts } from '../db/queries/sync.js';
 import { storeSageRefreshToken } from '../activities/sync/sage/token-store.js';
 import { startAgencySites, AGENCY_SITES_CIDR, type AgencySites } from './agency-sites.js';
 import { findGoPeers } from './concierge/go-peers.js';
@@ -116,12 +118,10 @@ export async function startSandboxes(opts: SandboxOptions): Promise<Sandboxes> {
  */
 export async function forgetPreviousSandbox(db: Db, s: Sandboxes): Promise<void> {
   if (s.sync) {
-    for (const table of ['sync_id_map', 'sync_cursors', 'sync_conflicts', 'sync_duplicates', 'sync_record_writes', 'sync_sage_credentials'] as const) {
-      await db.deleteFrom(table).execute();
-    }
+    await forgetSyncCounterparts(db);
     await storeSageRefreshToken(db, s.sync.sage.businessId, s.sync.sage.currentRefreshToken());
   }
-  if (s.concierge) await db.deleteFrom('concierge_acme_accounts').where('directory_url', '=', s.concierge.acme.pebble.directoryUrl).execute();
+  if (s.concierge) await forgetAcmeAccount(db, s.concierge.acme.pebble.directoryUrl);
 }
 
 /** The sandbox checkout (sandbox/pay.ts), its URL written where `npm run sandbox:pay` finds it. */

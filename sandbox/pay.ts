@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Db } from '../db/client.js';
+import { openCheckoutSessionId } from '../db/queries/concierge-payments.js';
 import { signedCheckoutEvent } from './concierge/stripe-events.js';
 
 export interface SandboxCheckout {
@@ -21,20 +22,13 @@ const ORDER_PATH = /^\/pay\/(ord_[a-z0-9]{1,64})$/;
 
 export async function startSandboxCheckout(opts: { db: Db; apiUrl: string; webhookSecret: string }): Promise<SandboxCheckout> {
   const pay = async (orderId: string): Promise<{ status: number; body: string }> => {
-    const row = await opts.db
-      .selectFrom('concierge_payments')
-      .select('provider_id')
-      .where('order_id', '=', orderId)
-      .where('kind', '=', 'checkout')
-      .where('status', '=', 'open')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    if (!row?.provider_id) return { status: 409, body: `order ${orderId} has no open Checkout Session (not awaiting payment yet, or paid already)` };
+    const sessionId = await openCheckoutSessionId(opts.db, orderId);
+    if (!sessionId) return { status: 409, body: `order ${orderId} has no open Checkout Session (not awaiting payment yet, or paid already)` };
     const { payload, header } = signedCheckoutEvent({
       orderId,
-      sessionId: row.provider_id,
+      sessionId,
       secret: opts.webhookSecret,
-      eventId: `evt_sandbox_${row.provider_id}_${orderId}`,
+      eventId: `evt_sandbox_${sessionId}_${orderId}`,
     });
     const res = await fetch(`${opts.apiUrl}/v1/webhooks/stripe`, {
       method: 'POST',

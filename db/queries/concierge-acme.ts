@@ -94,3 +94,8 @@ export function createAcmeState(db: Queryable) {
 }
 
 export type AcmeState = ReturnType<typeof createAcmeState>;
+
+/** Forgets the ACME account kept for a CA directory (a sandbox CA that starts afresh). */
+export async function forgetAcmeAccount(db: Queryable, directoryUrl: string): Promise<void> {
+  await db.deleteFrom('concierge_acme_accounts').where('directory_url', '=', directoryUrl).execute();
+}

@@ -70,3 +70,16 @@ export async function checkoutSessionId(db: Queryable, orderId: string): Promise
   const row = await db.selectFrom('concierge_payments').select('provider_id').where('order_id', '=', orderId).where('kind', '=', 'checkout').executeTakeFirst();
   return row?.provider_id ?? null;
 }
+
+/** The order's Checkout Session still open for payment (the newest), null when none is. */
+export async function openCheckoutSessionId(db: Queryable, orderId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('concierge_payments')
+    .select('provider_id')
+    .where('order_id', '=', orderId)
+    .where('kind', '=', 'checkout')
+    .where('status', '=', 'open')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.provider_id ?? null;
+}

@@ -182,3 +182,10 @@ export async function updateInterventionFromHubSpot(db: Queryable, id: number, s
 export async function cancelIntervention(db: Queryable, id: number): Promise<void> {
   await db.updateTable('interventions').set({ status: 'CANCELLED', updated_at: new Date() }).where('id', '=', id).execute();
 }
+
+/** Forgets what the sync knows of the other side (ids, cursors, conflicts, duplicates, writes, Sage credentials): a sandbox that starts afresh. */
+export async function forgetSyncCounterparts(db: Queryable): Promise<void> {
+  for (const table of ['sync_id_map', 'sync_cursors', 'sync_conflicts', 'sync_duplicates', 'sync_record_writes', 'sync_sage_credentials'] as const) {
+    await db.deleteFrom(table).execute();
+  }
+}
