@@ -5,8 +5,7 @@
  * renders the file with it.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from './paths.js';
+import { TOOLS_BIN } from '../../sandbox/tools-dir.js';
 import { which } from './run.js';
 
 export interface ComposeClient {
@@ -49,7 +48,7 @@ export function findComposeClient(path = process.env.PATH ?? ''): ComposeClient 
   const plugin = docker ? probe(docker, ['compose'], 'docker compose (plugin)') : undefined;
   if (plugin) return plugin;
   // the project's tools folder (git-ignored .tools/bin), then PATH
-  const local = which('docker-compose', join(ROOT, '.tools', 'bin'));
+  const local = which('docker-compose', TOOLS_BIN);
   const provisioned = local ? probe(local, [], `${local} (standalone)`) : undefined;
   if (provisioned) return provisioned;
   const standalone = which('docker-compose', path);

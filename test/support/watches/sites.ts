@@ -4,6 +4,7 @@
  * robots.txt and a sitemap, and whose listings can change between runs.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { minGap as minGapOf } from '../shared-limits/measure.js';
 
 export interface SiteRequest {
   path: string;
@@ -249,11 +250,5 @@ export function property(id: string, over: Partial<Property> = {}): Property {
 
 /** Minimum gap (ms) between consecutive requests to a site, over the requests after index `from`. */
 export function minGap(site: FixtureSite, from = 0): number {
-  const ats = site.requests
-    .slice(from)
-    .map((r) => r.at)
-    .sort((a, b) => a - b);
-  let min = Infinity;
-  for (let i = 1; i < ats.length; i++) min = Math.min(min, ats[i]! - ats[i - 1]!);
-  return min;
+  return minGapOf(site.requests.slice(from).map((r) => r.at));
 }
